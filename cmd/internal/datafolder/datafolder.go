@@ -1,0 +1,128 @@
+// Package datafolder opens a data folder for the programs in cmd: the
+// SQLite store, the master key (OS keyring or key file) and the in-process
+// service over them. It is wiring shared by the desktop app and the command
+// line, so both open a folder the same way and can share it.
+package datafolder
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/core/keyring"
+	"github.com/securityinfo/securityinfo/core/sqlite"
+)
+
+// DatabaseName is the SQLite file's name inside the data folder.
+const DatabaseName = "securityinfo.db"
+
+// Options say which folder to open and where its key is.
+type Options struct {
+	Dir     string // "" means DefaultDir()
+	KeyFile string // "" means the OS keyring
+	// KeyringService overrides the keyring service name (tests only).
+	KeyringService string
+}
+
+// Folder is an open data folder.
+type Folder struct {
+	Dir     string
+	Store   *sqlite.Store
+	Keys    *core.Keys
+	Service *core.Local
+}
+
+// DefaultDir is os.UserConfigDir()/securityinfo.
+func DefaultDir() (string, error) {
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", core.Errorf(core.EUNAVAILABLE, "No user configuration folder is known (%v). Pass --data DIR.", err)
+	}
+	return filepath.Join(base, "securityinfo"), nil
+}
+
+// Open opens the folder, creating it (mode 0700) and its database when
+// needed. Errors a person can act on are *core.Error values.
+func Open(ctx context.Context, o Options) (*Folder, error) {
+	dir := o.Dir
+	if dir == "" {
+		d, err := DefaultDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, core.Errorf(core.EUNAVAILABLE, "Cannot create the data folder %s: %v.", dir, errors.Unwrap(err))
+	}
+	store, err := sqlite.Open(filepath.Join(dir, DatabaseName))
+	if err != nil {
+		return nil, err
+	}
+	keys, err := openKeys(ctx, store, o)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return &Folder{Dir: dir, Store: store, Keys: keys, Service: core.NewLocal(store, keys, core.Options{})}, nil
+}
+
+// openKeys fetches the master key for the store and checks that it is the
+// key the store's data was sealed with.
+func openKeys(ctx context.Context, store *sqlite.Store, o Options) (*core.Keys, error) {
+	var instance, check string
+	err := store.Update(ctx, func(tx core.Tx) error {
+		var err error
+		if instance, err = tx.Setting("instance_id"); err != nil || instance != "" {
+			if err != nil {
+				return err
+			}
+			check, err = tx.Setting("key_check")
+			return err
+		}
+		b := make([]byte, 16)
+		if _, err := rand.Read(b); err != nil {
+			return err
+		}
+		instance = hex.EncodeToString(b)
+		return tx.SetSetting("instance_id", instance)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read store identity: %w", err)
+	}
+	create := check == ""
+	var master []byte
+	if o.KeyFile != "" {
+		master, err = keyring.KeyFile(o.KeyFile, create, nil)
+	} else {
+		master, err = keyring.Keyring{Service: o.KeyringService}.MasterKey(instance, create)
+	}
+	if err != nil {
+		return nil, err
+	}
+	keys, err := core.NewKeys(master, rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	if check != "" && check != keys.Check() {
+		where := "the OS keyring"
+		if o.KeyFile != "" {
+			where = "the key file " + o.KeyFile
+		}
+		return nil, core.Errorf(core.EUNAVAILABLE, "The key in %s is not the key this data folder was created with, so its secrets cannot be opened. Use the key it was created with.", where)
+	}
+	if create {
+		if err := store.Update(ctx, func(tx core.Tx) error { return tx.SetSetting("key_check", keys.Check()) }); err != nil {
+			return nil, fmt.Errorf("save key check: %w", err)
+		}
+	}
+	return keys, nil
+}
+
+// Close closes the store.
+func (f *Folder) Close() error { return f.Store.Close() }

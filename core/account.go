@@ -1,0 +1,139 @@
+package core
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Role is what an account may do beyond managing its own security info.
+type Role string
+
+// Roles. The first account of a store is always an admin.
+const (
+	RoleUser     Role = "user"
+	RoleHelpdesk Role = "helpdesk"
+	RoleAdmin    Role = "admin"
+)
+
+// ParseRole parses "user", "helpdesk" or "admin". Returns EINVALID.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(strings.ToLower(strings.TrimSpace(s))); r {
+	case RoleUser, RoleHelpdesk, RoleAdmin:
+		return r, nil
+	}
+	return "", Errorf(EINVALID, "%q is not a role. Use user, helpdesk or admin.", s)
+}
+
+// Account is a person who signs in and owns security info.
+type Account struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"` // sign-in name, such as alice@contoso.com, stored lower-case
+	DisplayName string    `json:"displayName"`
+	Role        Role      `json:"role"`
+	Language    string    `json:"language"` // "en" or "de"
+	CreatedAt   time.Time `json:"createdAt"`
+
+	// PasswordHash is the argon2id hash of the password (PHC string).
+	PasswordHash      string    `json:"-"`
+	PasswordChangedAt time.Time `json:"-"`
+
+	// DefaultMethodID and DefaultChannel name the default sign-in method.
+	DefaultMethodID string  `json:"-"`
+	DefaultChannel  Channel `json:"-"`
+
+	// RemovalAt is set while the removal of the last security info is
+	// pending: the time it takes effect. RemovalMethodID is the method removed.
+	RemovalAt       time.Time `json:"-"`
+	RemovalMethodID string    `json:"-"`
+}
+
+// MaxAccountNameLength is the longest account name accepted.
+const MaxAccountNameLength = 254
+
+// NormalizeAccountName trims and lower-cases a sign-in name and checks it.
+// A name is a user principal name (alice@contoso.com) or a plain user name of
+// letters, digits and . _ - +. Returns EINVALID with what is wrong.
+func NormalizeAccountName(s string) (string, error) {
+	name := strings.ToLower(strings.TrimSpace(s))
+	switch {
+	case name == "":
+		return "", Errorf(EINVALID, "Enter an account name, such as alice@contoso.com.")
+	case utf8.RuneCountInString(name) > MaxAccountNameLength:
+		return "", Errorf(EINVALID, "An account name can be at most %d characters long.", MaxAccountNameLength)
+	case strings.Count(name, "@") > 1:
+		return "", Errorf(EINVALID, "An account name can contain at most one @, as in alice@contoso.com.")
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_+@", r) || r > 0x7f && r != 0xfffd && !isControl(r) && !isSpace(r)) {
+			return "", Errorf(EINVALID, "An account name cannot contain %q. Use letters, digits and . _ - + @, as in alice@contoso.com.", r)
+		}
+	}
+	if local, domain, ok := strings.Cut(name, "@"); ok && (local == "" || !strings.Contains(strings.Trim(domain, "."), ".")) {
+		return "", Errorf(EINVALID, "%q is not a complete account name. Use the form alice@contoso.com.", s)
+	}
+	return name, nil
+}
+
+func isSpace(r rune) bool { return r == ' ' || r == '\u00a0' || r == '\u2007' || r == '\u202f' || r == '\u3000' }
+
+// NewAccount is what is needed to create an account.
+type NewAccount struct {
+	Name        string
+	DisplayName string
+	Role        Role   // ignored for the first account, which is an admin
+	Language    string // "" means English
+	Password    string
+}
+
+// MaxDisplayNameLength is the longest display name accepted.
+const MaxDisplayNameLength = 128
+
+// Validate checks the fields other than the password and normalises them.
+// Returns EINVALID.
+func (n *NewAccount) Validate() error {
+	name, err := NormalizeAccountName(n.Name)
+	if err != nil {
+		return err
+	}
+	n.Name = name
+	n.DisplayName = strings.TrimSpace(n.DisplayName)
+	if n.DisplayName == "" {
+		n.DisplayName = name
+	}
+	if utf8.RuneCountInString(n.DisplayName) > MaxDisplayNameLength || strings.ContainsFunc(n.DisplayName, isControl) {
+		return Errorf(EINVALID, "A display name can be at most %d characters long, without control characters.", MaxDisplayNameLength)
+	}
+	if n.Role == "" {
+		n.Role = RoleUser
+	}
+	if _, err := ParseRole(string(n.Role)); err != nil {
+		return err
+	}
+	lang, err := NormalizeLanguage(n.Language)
+	if err != nil {
+		return err
+	}
+	n.Language = lang
+	return nil
+}
+
+// Languages the product ships translations for.
+var Languages = []string{"en", "de"}
+
+// NormalizeLanguage maps a language tag ("de-DE", "en_US.UTF-8", "C") to one
+// of Languages. "" means English. Returns EINVALID for a tag of a language
+// the product does not speak.
+func NormalizeLanguage(tag string) (string, error) {
+	t := strings.ToLower(strings.TrimSpace(tag))
+	if t == "" {
+		return "en", nil
+	}
+	base, _, _ := strings.Cut(strings.NewReplacer("_", "-", ".", "-").Replace(t), "-")
+	for _, l := range Languages {
+		if base == l {
+			return l, nil
+		}
+	}
+	return "", Errorf(EINVALID, "Language %q is not available. Use one of: %s.", tag, strings.Join(Languages, ", "))
+}

@@ -1,0 +1,136 @@
+// Package keyring keeps the store's 256-bit master key outside the
+// database: in the OS keyring (Secret Service, macOS Keychain, Windows
+// Credential Manager) through github.com/zalando/go-keyring, or, when the
+// person chooses it with --key-file, in a file only they can read.
+package keyring
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/securityinfo/securityinfo/core"
+	gokeyring "github.com/zalando/go-keyring"
+)
+
+// Service is the keyring service name under which keys are kept.
+const Service = "securityinfo"
+
+// user names the keyring item of the store with the given instance ID, so
+// several data folders can share one keyring.
+func user(instance string) string { return "master-key-" + instance }
+
+// Keyring reads and creates keys in the OS keyring.
+type Keyring struct {
+	Service string    // "" means Service
+	Rand    io.Reader // nil means crypto/rand
+}
+
+// MasterKey returns the master key of the store instance, creating and
+// saving a new random one when the keyring has none. create is false when
+// the store already holds sealed data: a missing key is then an error, not a
+// reason to make a new one. Returns EUNAVAILABLE when no keyring answers.
+func (k Keyring) MasterKey(instance string, create bool) ([]byte, error) {
+	svc := k.Service
+	if svc == "" {
+		svc = Service
+	}
+	v, err := gokeyring.Get(svc, user(instance))
+	if err == nil {
+		key, err := base64.StdEncoding.DecodeString(v)
+		if err != nil || len(key) != core.KeySize {
+			return nil, core.Errorf(core.EUNAVAILABLE, "The key for this data folder in the OS keyring (service %q) is damaged. Restore it, or use --key-file with a backup of the key.", svc)
+		}
+		return key, nil
+	}
+	if !errors.Is(err, gokeyring.ErrNotFound) {
+		return nil, unavailable(err)
+	}
+	if !create {
+		return nil, core.Errorf(core.EUNAVAILABLE, "The OS keyring has no key for this data folder (service %q), but the folder holds data sealed with one. Use the keyring it was created with, or --key-file with the key file it was created with.", svc)
+	}
+	key := make([]byte, core.KeySize)
+	if _, err := io.ReadFull(k.rand(), key); err != nil {
+		return nil, fmt.Errorf("new master key: %w", err)
+	}
+	if err := gokeyring.Set(svc, user(instance), base64.StdEncoding.EncodeToString(key)); err != nil {
+		return nil, unavailable(err)
+	}
+	return key, nil
+}
+
+// Delete removes the key of a store instance (used by tests and by
+// removing a data folder).
+func (k Keyring) Delete(instance string) error {
+	svc := k.Service
+	if svc == "" {
+		svc = Service
+	}
+	return gokeyring.Delete(svc, user(instance))
+}
+
+func (k Keyring) rand() io.Reader {
+	if k.Rand == nil {
+		return rand.Reader
+	}
+	return k.Rand
+}
+
+func unavailable(err error) error {
+	return &core.Error{Code: core.EUNAVAILABLE, Message: fmt.Sprintf(
+		"No OS keyring is available to hold the encryption key (%s). Unlock or start your keyring (on Linux, a Secret Service such as gnome-keyring in your desktop session), or pass --key-file PATH to keep the key in a file only you can read.",
+		strings.TrimSpace(err.Error()))}
+}
+
+// KeyFile returns the master key kept in the file at path, creating the
+// file (mode 0600, its folder 0700) with a new random key when it does not
+// exist and create is true. A file that others can read is refused.
+func KeyFile(path string, create bool, r io.Reader) ([]byte, error) {
+	if r == nil {
+		r = rand.Reader
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if !create {
+			return nil, core.Errorf(core.EUNAVAILABLE, "The key file %s does not exist, but this data folder holds data sealed with a key. Pass the key file it was created with.", path)
+		}
+		key := make([]byte, core.KeySize)
+		if _, err := io.ReadFull(r, key); err != nil {
+			return nil, fmt.Errorf("new master key: %w", err)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("create key file: %w", err)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("create key file: %w", err)
+		}
+		_, err = f.WriteString(base64.StdEncoding.EncodeToString(key) + "\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(path)
+			return nil, fmt.Errorf("write key file: %w", err)
+		}
+		return key, nil
+	}
+	if err != nil {
+		return nil, core.Errorf(core.EUNAVAILABLE, "Cannot read the key file %s: %v.", path, err)
+	}
+	if fi, err := os.Stat(path); err == nil && runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+		return nil, core.Errorf(core.EUNAVAILABLE, "The key file %s can be read by other users (mode %v). Run: chmod 600 %s", path, fi.Mode().Perm(), path)
+	}
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(data)))
+	if err != nil || len(key) != core.KeySize {
+		return nil, core.Errorf(core.EUNAVAILABLE, "The key file %s does not hold a Security info key (%d base64 bytes expected).", path, core.KeySize)
+	}
+	return key, nil
+}

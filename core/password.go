@@ -1,0 +1,64 @@
+package core
+
+import (
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"strings"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2id parameters of DESIGN section 5 (OWASP's minimum: 19 MiB, 2 passes,
+// 1 lane).
+const (
+	argonMemoryKiB = 19 * 1024
+	argonTime      = 2
+	argonThreads   = 1
+	argonKeyLen    = 32
+	argonSaltLen   = 16
+)
+
+// HashSecret hashes a password or an answer with argon2id and returns it in
+// the PHC string format, with its parameters, so they can change later.
+func HashSecret(secret string, rand io.Reader) (string, error) {
+	salt := make([]byte, argonSaltLen)
+	if _, err := io.ReadFull(rand, salt); err != nil {
+		return "", fmt.Errorf("hash salt: %w", err)
+	}
+	sum := argon2.IDKey([]byte(secret), salt, argonTime, argonMemoryKiB, argonThreads, argonKeyLen)
+	enc := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemoryKiB, argonTime, argonThreads,
+		enc.EncodeToString(salt), enc.EncodeToString(sum)), nil
+}
+
+// VerifySecret reports whether secret matches a hash made by HashSecret. A
+// malformed hash never matches.
+func VerifySecret(hash, secret string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var version int
+	var m uint32
+	var t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 || m > 1<<20 || t > 16 {
+		return false
+	}
+	enc := base64.RawStdEncoding
+	salt, err := enc.DecodeString(parts[4])
+	if err != nil {
+		return false
+	}
+	want, err := enc.DecodeString(parts[5])
+	if err != nil || len(want) == 0 {
+		return false
+	}
+	got := argon2.IDKey([]byte(secret), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}

@@ -1,0 +1,308 @@
+package core
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Policy is the organisation's rules for security info. Its JSON field names
+// are the keys of `securityinfoctl policy set KEY=VALUE`.
+type Policy struct {
+	EnabledMethods              []MethodKind `json:"enabledMethods"`
+	OrganizationDomains         []string     `json:"organizationDomains"`
+	AllowedCountryCodes         []int        `json:"allowedCountryCodes"` // empty: every country
+	MethodsRequiredForReset     int          `json:"methodsRequiredForReset"`
+	SecurityQuestionsToRegister int          `json:"securityQuestionsToRegister"`
+	SecurityQuestionsToReset    int          `json:"securityQuestionsToReset"`
+	CustomQuestions             []string     `json:"customQuestions"`
+	RequireRegistration         bool         `json:"requireRegistration"`
+	ReconfirmationDays          int          `json:"reconfirmationDays"` // 0: never
+
+	CodeLength              int `json:"codeLength"`
+	CodeLifetimeMinutes     int `json:"codeLifetimeMinutes"`
+	CodeMaxTries            int `json:"codeMaxTries"`
+	ResendSeconds           int `json:"resendSeconds"`
+	SendsPerDestinationHour int `json:"sendsPerDestinationHour"`
+	SendsPerDestinationDay  int `json:"sendsPerDestinationDay"`
+	SendsPerAccountDay      int `json:"sendsPerAccountDay"`
+
+	Issuer            string `json:"issuer"`
+	TOTPDigits        int    `json:"totpDigits"`
+	TOTPPeriodSeconds int    `json:"totpPeriodSeconds"`
+	TOTPSkewSteps     int    `json:"totpSkewSteps"`
+
+	MethodLockoutThreshold int `json:"methodLockoutThreshold"`
+	MethodLockoutMinutes   int `json:"methodLockoutMinutes"`
+	SignInLockoutThreshold int `json:"signInLockoutThreshold"`
+	SignInLockoutMinutes   int `json:"signInLockoutMinutes"`
+}
+
+// DefaultPolicy returns the policy of a new store: the numbers of DESIGN
+// section 5, every kind but the security key (which needs hardware support)
+// enabled.
+func DefaultPolicy() *Policy {
+	return &Policy{
+		EnabledMethods: []MethodKind{KindAuthenticatorApp, KindPhone, KindAlternatePhone, KindOfficePhone,
+			KindEmail, KindSecurityQuestions, KindTemporaryAccessPass},
+		OrganizationDomains:         []string{},
+		AllowedCountryCodes:         []int{},
+		MethodsRequiredForReset:     1,
+		SecurityQuestionsToRegister: 3,
+		SecurityQuestionsToReset:    3,
+		CustomQuestions:             []string{},
+		RequireRegistration:         true,
+		ReconfirmationDays:          180,
+		CodeLength:                  6,
+		CodeLifetimeMinutes:         10,
+		CodeMaxTries:                5,
+		ResendSeconds:               30,
+		SendsPerDestinationHour:     5,
+		SendsPerDestinationDay:      10,
+		SendsPerAccountDay:          20,
+		Issuer:                      "Security info",
+		TOTPDigits:                  6,
+		TOTPPeriodSeconds:           30,
+		TOTPSkewSteps:               1,
+		MethodLockoutThreshold:      10,
+		MethodLockoutMinutes:        15,
+		SignInLockoutThreshold:      10,
+		SignInLockoutMinutes:        15,
+	}
+}
+
+// Enabled reports whether the policy allows registering kind k.
+func (p *Policy) Enabled(k MethodKind) bool { return slices.Contains(p.EnabledMethods, k) }
+
+// IsOrganizationDomain reports whether domain is one of the organisation's
+// domains or a subdomain of one.
+func (p *Policy) IsOrganizationDomain(domain string) bool {
+	domain = strings.ToLower(strings.TrimSuffix(domain, "."))
+	for _, d := range p.OrganizationDomains {
+		if domain == d || strings.HasSuffix(domain, "."+d) {
+			return true
+		}
+	}
+	return false
+}
+
+// intRange is the allowed range of an integer policy key.
+type intRange struct{ min, max int }
+
+// policyInts maps each integer key to its field and range.
+func (p *Policy) policyInts() map[string]struct {
+	v *int
+	r intRange
+} {
+	type f = struct {
+		v *int
+		r intRange
+	}
+	return map[string]f{
+		"methodsRequiredForReset":     {&p.MethodsRequiredForReset, intRange{1, 2}},
+		"securityQuestionsToRegister": {&p.SecurityQuestionsToRegister, intRange{3, 5}},
+		"securityQuestionsToReset":    {&p.SecurityQuestionsToReset, intRange{1, 5}},
+		"reconfirmationDays":          {&p.ReconfirmationDays, intRange{0, 730}},
+		"codeLength":                  {&p.CodeLength, intRange{6, 8}},
+		"codeLifetimeMinutes":         {&p.CodeLifetimeMinutes, intRange{1, 60}},
+		"codeMaxTries":                {&p.CodeMaxTries, intRange{1, 10}},
+		"resendSeconds":               {&p.ResendSeconds, intRange{10, 600}},
+		"sendsPerDestinationHour":     {&p.SendsPerDestinationHour, intRange{1, 20}},
+		"sendsPerDestinationDay":      {&p.SendsPerDestinationDay, intRange{1, 50}},
+		"sendsPerAccountDay":          {&p.SendsPerAccountDay, intRange{1, 100}},
+		"totpDigits":                  {&p.TOTPDigits, intRange{6, 8}},
+		"totpPeriodSeconds":           {&p.TOTPPeriodSeconds, intRange{30, 60}},
+		"totpSkewSteps":               {&p.TOTPSkewSteps, intRange{0, 2}},
+		"methodLockoutThreshold":      {&p.MethodLockoutThreshold, intRange{3, 50}},
+		"methodLockoutMinutes":        {&p.MethodLockoutMinutes, intRange{1, 1440}},
+		"signInLockoutThreshold":      {&p.SignInLockoutThreshold, intRange{3, 50}},
+		"signInLockoutMinutes":        {&p.SignInLockoutMinutes, intRange{1, 1440}},
+	}
+}
+
+// PolicyKeys returns every key Set accepts, sorted.
+func PolicyKeys() []string {
+	keys := []string{"enabledMethods", "organizationDomains", "allowedCountryCodes", "customQuestions",
+		"requireRegistration", "issuer"}
+	for k := range DefaultPolicy().policyInts() {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Set changes one key from its text form, as typed after KEY= on the command
+// line. Lists are comma-separated (customQuestions: separated by "|"). It
+// checks the value alone; Validate checks the keys against each other.
+// Returns EINVALID naming the allowed values.
+func (p *Policy) Set(key, value string) error {
+	value = strings.TrimSpace(value)
+	if f, ok := p.policyInts()[key]; ok {
+		n, err := strconv.Atoi(value)
+		if err != nil || n < f.r.min || n > f.r.max || key == "codeLength" && n != 6 && n != 8 || key == "totpDigits" && n != 6 && n != 8 || key == "totpPeriodSeconds" && n != 30 && n != 60 {
+			return Errorf(EINVALID, "%s must be %s; %q is not allowed.", key, describeRange(key, f.r), value)
+		}
+		*f.v = n
+		return nil
+	}
+	switch key {
+	case "enabledMethods":
+		var ks []MethodKind
+		for _, s := range splitList(value, ",") {
+			k, err := ParseKind(s)
+			if err != nil {
+				return Errorf(EINVALID, "enabledMethods: %s", ErrorMessage(err))
+			}
+			if !slices.Contains(ks, k) {
+				ks = append(ks, k)
+			}
+		}
+		p.EnabledMethods = ks
+	case "organizationDomains":
+		ds := []string{}
+		for _, s := range splitList(value, ",") {
+			d := strings.ToLower(strings.TrimSuffix(s, "."))
+			if !validDomain(d) {
+				return Errorf(EINVALID, "organizationDomains: %q is not a domain name such as contoso.com.", s)
+			}
+			if !slices.Contains(ds, d) {
+				ds = append(ds, d)
+			}
+		}
+		p.OrganizationDomains = ds
+	case "allowedCountryCodes":
+		cs := []int{}
+		for _, s := range splitList(value, ",") {
+			n, err := strconv.Atoi(strings.TrimPrefix(s, "+"))
+			if err != nil || n < 1 || n > 999 || !knownCountryCode(n) {
+				return Errorf(EINVALID, "allowedCountryCodes: %q is not a country calling code such as 44 or 1.", s)
+			}
+			if !slices.Contains(cs, n) {
+				cs = append(cs, n)
+			}
+		}
+		p.AllowedCountryCodes = cs
+	case "customQuestions":
+		qs := []string{}
+		for _, s := range splitList(value, "|") {
+			if n := utf8.RuneCountInString(s); n < 10 || n > 200 {
+				return Errorf(EINVALID, "customQuestions: each question must be 10 to 200 characters long; %q is not.", s)
+			}
+			qs = append(qs, s)
+		}
+		p.CustomQuestions = qs
+	case "requireRegistration":
+		b, err := strconv.ParseBool(value)
+		if err != nil {
+			return Errorf(EINVALID, "requireRegistration must be true or false; %q is not allowed.", value)
+		}
+		p.RequireRegistration = b
+	case "issuer":
+		if n := utf8.RuneCountInString(value); n < 1 || n > 64 || strings.Contains(value, ":") {
+			return Errorf(EINVALID, "issuer must be 1 to 64 characters without a colon; %q is not allowed.", value)
+		}
+		p.Issuer = value
+	default:
+		return Errorf(EINVALID, "%q is not a policy key. Use one of: %s.", key, strings.Join(PolicyKeys(), ", "))
+	}
+	return nil
+}
+
+func describeRange(key string, r intRange) string {
+	switch key {
+	case "codeLength", "totpDigits":
+		return "6 or 8"
+	case "totpPeriodSeconds":
+		return "30 or 60"
+	}
+	return fmt.Sprintf("a whole number from %d to %d", r.min, r.max)
+}
+
+// Validate checks the policy as a whole. Returns EINVALID.
+func (p *Policy) Validate() error {
+	q := *p
+	for key, f := range q.policyInts() {
+		if err := q.Set(key, strconv.Itoa(*f.v)); err != nil {
+			return err
+		}
+	}
+	if len(p.EnabledMethods) == 0 {
+		return Errorf(EINVALID, "enabledMethods must name at least one method kind.")
+	}
+	for _, k := range p.EnabledMethods {
+		if !k.Valid() {
+			return Errorf(EINVALID, "enabledMethods: %q is not a method kind.", k)
+		}
+	}
+	if p.SecurityQuestionsToReset > p.SecurityQuestionsToRegister {
+		return Errorf(EINVALID, "securityQuestionsToReset (%d) cannot be more than securityQuestionsToRegister (%d).",
+			p.SecurityQuestionsToReset, p.SecurityQuestionsToRegister)
+	}
+	if p.Issuer == "" {
+		return Errorf(EINVALID, "issuer must not be empty.")
+	}
+	if p.SendsPerDestinationHour > p.SendsPerDestinationDay {
+		return Errorf(EINVALID, "sendsPerDestinationHour (%d) cannot be more than sendsPerDestinationDay (%d).",
+			p.SendsPerDestinationHour, p.SendsPerDestinationDay)
+	}
+	return nil
+}
+
+// Apply sets each KEY=VALUE pair in order on a copy of p and validates the
+// result, so that a bad pair changes nothing. Returns EINVALID.
+func (p *Policy) Apply(pairs []string) (*Policy, error) {
+	q := p.Clone()
+	for _, pair := range pairs {
+		key, value, ok := strings.Cut(pair, "=")
+		if !ok {
+			return nil, Errorf(EINVALID, "%q is not KEY=VALUE, for example codeLength=8.", pair)
+		}
+		if err := q.Set(strings.TrimSpace(key), value); err != nil {
+			return nil, err
+		}
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+// Clone returns a deep copy of p.
+func (p *Policy) Clone() *Policy {
+	q := *p
+	q.EnabledMethods = slices.Clone(p.EnabledMethods)
+	q.OrganizationDomains = slices.Clone(p.OrganizationDomains)
+	q.AllowedCountryCodes = slices.Clone(p.AllowedCountryCodes)
+	q.CustomQuestions = slices.Clone(p.CustomQuestions)
+	return &q
+}
+
+func splitList(s, sep string) []string {
+	var out []string
+	for _, part := range strings.Split(s, sep) {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+func validDomain(d string) bool {
+	if len(d) > 253 || !strings.Contains(d, ".") {
+		return false
+	}
+	for _, label := range strings.Split(d, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,130 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// Service is what the desktop window and the command line call. It is
+// served in-process over a Store (NewLocal) and, for an organisation, over
+// HTTP by the remote client, so callers do not know which they have. The
+// acting person comes from the context (WithActor). Errors are *Error values
+// with the codes of error.go.
+type Service interface {
+	// NeedsFirstAccount reports whether the store has no account yet.
+	NeedsFirstAccount(ctx context.Context) (bool, error)
+	// CreateAccount creates an account. The first account of a store is an
+	// admin whatever n.Role says, and needs no actor; later ones need an admin.
+	CreateAccount(ctx context.Context, n NewAccount) (*Account, error)
+	Accounts(ctx context.Context) ([]*Account, error)
+	AccountByName(ctx context.Context, name string) (*Account, error)
+
+	// SecurityInfo returns an account's methods, default and requirements.
+	SecurityInfo(ctx context.Context, accountID string) (*SecurityInfo, error)
+	// AvailableKinds lists the kinds the account may still add.
+	AvailableKinds(ctx context.Context, accountID string) ([]MethodKind, error)
+	// DefaultChoices lists the choices for the default sign-in method.
+	DefaultChoices(ctx context.Context, accountID string) ([]DefaultChoice, error)
+	// SetDefault makes a method (through a channel; "" for its own) the
+	// default sign-in method.
+	SetDefault(ctx context.Context, accountID, methodID string, channel Channel) (*DefaultChoice, error)
+	// RenameMethod renames an authenticator app or security key.
+	RenameMethod(ctx context.Context, accountID, methodID, name string) (*Method, error)
+	// PreviewDelete says what deleting a method would do, changing nothing.
+	PreviewDelete(ctx context.Context, accountID, methodID string) (*DeletePreview, error)
+	// DeleteMethod deletes a method, or schedules the removal when it is the
+	// last security info, and returns what was done.
+	DeleteMethod(ctx context.Context, accountID, methodID string) (*DeletePreview, error)
+	// CancelRemoval cancels a scheduled removal of the last security info.
+	CancelRemoval(ctx context.Context, accountID string) error
+
+	// RecentActivity lists the account's audit events, newest first.
+	RecentActivity(ctx context.Context, accountID string, limit int) ([]*AuditEvent, error)
+	// AuditLog lists audit events, oldest first (admins and help desk).
+	AuditLog(ctx context.Context, f AuditFilter) ([]*AuditEvent, error)
+	// VerifyAudit checks the whole audit chain: the number of events, and
+	// the first break or nil.
+	VerifyAudit(ctx context.Context) (int, *AuditBreak, error)
+
+	Policy(ctx context.Context) (*Policy, error)
+	// SetPolicy applies KEY=VALUE pairs (admins only); all or nothing.
+	SetPolicy(ctx context.Context, pairs []string) (*Policy, error)
+}
+
+// SecurityInfo is what the Security info page shows for one account.
+type SecurityInfo struct {
+	Account        *Account        `json:"account"`
+	Methods        []MethodView    `json:"methods"`
+	Default        *DefaultChoice  `json:"default"`
+	Requirements   Requirements    `json:"requirements"`
+	PendingRemoval *PendingRemoval `json:"pendingRemoval"`
+}
+
+// PendingRemoval is a scheduled removal of the last security info.
+type PendingRemoval struct {
+	MethodID    string     `json:"methodId"`
+	Kind        MethodKind `json:"kind"`
+	EffectiveAt time.Time  `json:"effectiveAt"`
+}
+
+// MethodView is a method as shown to its owner and printed by
+// `securityinfoctl methods list --json`. It carries no secret.
+type MethodView struct {
+	ID         string     `json:"id"`
+	Kind       MethodKind `json:"kind"`
+	Detail     string     `json:"detail"` // E.164 number, address, or the app's name
+	Extension  string     `json:"extension,omitempty"`
+	Channel    Channel    `json:"channel"`
+	Name       string     `json:"name"`
+	IsDefault  bool       `json:"isDefault"`
+	UsableFor  []Usage    `json:"usableFor"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	LastUsedAt *time.Time `json:"lastUsedAt"`
+	Language   string     `json:"language"`
+}
+
+// View returns the method as its owner sees it.
+func (m *Method) View(def *DefaultChoice) MethodView {
+	v := MethodView{
+		ID: m.ID, Kind: m.Kind, Detail: m.Detail, Extension: m.Extension, Channel: m.Channel, Name: m.Name,
+		IsDefault: def != nil && def.MethodID == m.ID, UsableFor: m.UsableFor(),
+		CreatedAt: m.CreatedAt.UTC(), Language: m.Language,
+	}
+	if v.Name == "" {
+		ki, _ := m.Kind.Info()
+		v.Name = ki.Label
+	}
+	if v.Detail == "" && (m.Kind == KindAuthenticatorApp || m.Kind == KindSecurityKey) {
+		v.Detail = m.Name
+	}
+	if !m.LastUsedAt.IsZero() {
+		t := m.LastUsedAt.UTC()
+		v.LastUsedAt = &t
+	}
+	return v
+}
+
+// Actor is the person (or tool) on whose behalf a call is made.
+type Actor struct {
+	AccountID string
+	Name      string
+	Role      Role
+	Source    string // "desktop", "cli", "helpdesk", "api"
+}
+
+// LocalAdministrator is the actor of the command line on a local data
+// folder: whoever can read the folder and the key administers it.
+var LocalAdministrator = Actor{Name: "local administrator", Role: RoleAdmin, Source: "cli"}
+
+type actorKey struct{}
+
+// WithActor returns a context carrying the actor.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor in ctx, and false when there is none.
+func ActorFrom(ctx context.Context) (Actor, bool) {
+	a, ok := ctx.Value(actorKey{}).(Actor)
+	return a, ok
+}

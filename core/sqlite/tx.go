@@ -1,0 +1,345 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// tx implements core.Tx over one SQL transaction.
+type tx struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+// timeLayout is fixed-width, so text order is time order.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
+	}
+	return t, nil
+}
+
+// isUnique reports a UNIQUE or PRIMARY KEY violation.
+func isUnique(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+func (t *tx) exec(query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, query, args...)
+}
+
+// mustAffect returns ENOTFOUND when a write touched no row.
+func mustAffect(res sql.Result, err error, what string) error {
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return core.Errorf(core.ENOTFOUND, "%s not found.", what)
+	}
+	return nil
+}
+
+const accountColumns = `id, name, display_name, role, language, created_at, password_hash, password_changed_at,
+	default_method_id, default_channel, removal_at, removal_method_id`
+
+func scanAccount(row interface{ Scan(...any) error }) (*core.Account, error) {
+	var a core.Account
+	var created, changed, removal string
+	if err := row.Scan(&a.ID, &a.Name, &a.DisplayName, &a.Role, &a.Language, &created, &a.PasswordHash, &changed,
+		&a.DefaultMethodID, &a.DefaultChannel, &removal, &a.RemovalMethodID); err != nil {
+		return nil, err
+	}
+	var err error
+	if a.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if a.PasswordChangedAt, err = parseTime(changed); err != nil {
+		return nil, err
+	}
+	if a.RemovalAt, err = parseTime(removal); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+func (t *tx) CreateAccount(a *core.Account) error {
+	_, err := t.exec(`INSERT INTO accounts (`+accountColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+		a.ID, a.Name, a.DisplayName, a.Role, a.Language, formatTime(a.CreatedAt), a.PasswordHash, formatTime(a.PasswordChangedAt),
+		a.DefaultMethodID, a.DefaultChannel, formatTime(a.RemovalAt), a.RemovalMethodID)
+	if isUnique(err) {
+		return core.Errorf(core.ECONFLICT, "An account named %s already exists.", a.Name)
+	}
+	if err != nil {
+		return fmt.Errorf("create account: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) UpdateAccount(a *core.Account) error {
+	res, err := t.exec(`UPDATE accounts SET name=?, display_name=?, role=?, language=?, password_hash=?, password_changed_at=?,
+		default_method_id=?, default_channel=?, removal_at=?, removal_method_id=? WHERE id=?`,
+		a.Name, a.DisplayName, a.Role, a.Language, a.PasswordHash, formatTime(a.PasswordChangedAt),
+		a.DefaultMethodID, a.DefaultChannel, formatTime(a.RemovalAt), a.RemovalMethodID, a.ID)
+	if isUnique(err) {
+		return core.Errorf(core.ECONFLICT, "An account named %s already exists.", a.Name)
+	}
+	return mustAffect(res, err, "Account")
+}
+
+func (t *tx) account(where string, arg any) (*core.Account, error) {
+	a, err := scanAccount(t.tx.QueryRowContext(t.ctx, `SELECT `+accountColumns+` FROM accounts WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, core.Errorf(core.ENOTFOUND, "Account not found.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read account: %w", err)
+	}
+	return a, nil
+}
+
+func (t *tx) Account(id string) (*core.Account, error) { return t.account(`id = ?`, id) }
+
+func (t *tx) AccountByName(name string) (*core.Account, error) {
+	a, err := t.account(`name = ?`, name)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return nil, core.Errorf(core.ENOTFOUND, "There is no account named %s.", name)
+	}
+	return a, err
+}
+
+func (t *tx) Accounts() ([]*core.Account, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+accountColumns+` FROM accounts ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("list accounts: %w", err)
+	}
+	defer rows.Close()
+	out := []*core.Account{}
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list accounts: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) CountAccounts() (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM accounts`).Scan(&n)
+	return n, err
+}
+
+const methodColumns = `id, account_id, kind, detail, extension, channel, name, language, created_at, last_used_at,
+	secret, last_step, failures, locked_until`
+
+func scanMethod(row interface{ Scan(...any) error }) (*core.Method, error) {
+	var m core.Method
+	var created, used, locked string
+	if err := row.Scan(&m.ID, &m.AccountID, &m.Kind, &m.Detail, &m.Extension, &m.Channel, &m.Name, &m.Language,
+		&created, &used, &m.Secret, &m.LastStep, &m.Failures, &locked); err != nil {
+		return nil, err
+	}
+	var err error
+	if m.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if m.LastUsedAt, err = parseTime(used); err != nil {
+		return nil, err
+	}
+	if m.LockedUntil, err = parseTime(locked); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func (t *tx) Methods(accountID string) ([]*core.Method, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+methodColumns+` FROM methods WHERE account_id = ? ORDER BY created_at, id`, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("list methods: %w", err)
+	}
+	defer rows.Close()
+	out := []*core.Method{}
+	for rows.Next() {
+		m, err := scanMethod(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list methods: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) Method(id string) (*core.Method, error) {
+	m, err := scanMethod(t.tx.QueryRowContext(t.ctx, `SELECT `+methodColumns+` FROM methods WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, core.Errorf(core.ENOTFOUND, "That method is not in your security info.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read method: %w", err)
+	}
+	return m, nil
+}
+
+func (t *tx) CreateMethod(m *core.Method) error {
+	_, err := t.exec(`INSERT INTO methods (`+methodColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		m.ID, m.AccountID, m.Kind, m.Detail, m.Extension, m.Channel, m.Name, m.Language, formatTime(m.CreatedAt),
+		formatTime(m.LastUsedAt), m.Secret, m.LastStep, m.Failures, formatTime(m.LockedUntil))
+	if isUnique(err) {
+		return core.Errorf(core.ECONFLICT, "A method with this ID already exists.")
+	}
+	if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+		return core.Errorf(core.ENOTFOUND, "Account not found.")
+	}
+	if err != nil {
+		return fmt.Errorf("create method: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) UpdateMethod(m *core.Method) error {
+	res, err := t.exec(`UPDATE methods SET detail=?, extension=?, channel=?, name=?, language=?, last_used_at=?, secret=?,
+		last_step=?, failures=?, locked_until=? WHERE id=?`,
+		m.Detail, m.Extension, m.Channel, m.Name, m.Language, formatTime(m.LastUsedAt), m.Secret, m.LastStep, m.Failures,
+		formatTime(m.LockedUntil), m.ID)
+	return mustAffect(res, err, "Method")
+}
+
+func (t *tx) DeleteMethod(id string) error {
+	res, err := t.exec(`DELETE FROM methods WHERE id = ?`, id)
+	return mustAffect(res, err, "Method")
+}
+
+func (t *tx) Policy() (*core.Policy, error) {
+	var body string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT body FROM policy WHERE id = 1`).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return core.DefaultPolicy(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read policy: %w", err)
+	}
+	// Start from the defaults so a key added by a newer build has a value.
+	p := core.DefaultPolicy()
+	if err := json.Unmarshal([]byte(body), p); err != nil {
+		return nil, fmt.Errorf("read policy: %w", err)
+	}
+	return p, nil
+}
+
+func (t *tx) SavePolicy(p *core.Policy) error {
+	body, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO policy (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body`, string(body))
+	if err != nil {
+		return fmt.Errorf("save policy: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) Setting(name string) (string, error) {
+	var v string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read setting %s: %w", name, err)
+	}
+	return v, nil
+}
+
+func (t *tx) SetSetting(name, value string) error {
+	_, err := t.exec(`INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+	if err != nil {
+		return fmt.Errorf("save setting %s: %w", name, err)
+	}
+	return nil
+}
+
+func (t *tx) AuditHead() (core.AuditHead, error) {
+	var h core.AuditHead
+	err := t.tx.QueryRowContext(t.ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&h.Seq, &h.Hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return core.AuditHead{}, nil
+	}
+	if err != nil {
+		return h, fmt.Errorf("read audit head: %w", err)
+	}
+	return h, nil
+}
+
+func (t *tx) AppendAudit(e *core.AuditEvent) error {
+	_, err := t.exec(`INSERT INTO audit_events (seq, time, actor_id, actor_name, account_id, account_name, action, kind, detail,
+		source, reason, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		e.Seq, formatTime(e.Time), e.ActorID, e.ActorName, e.AccountID, e.AccountName, e.Action, e.Kind, e.Detail, e.Source,
+		e.Reason, e.PrevHash, e.Hash)
+	if err != nil {
+		return fmt.Errorf("append audit event: %w", err)
+	}
+	_, err = t.exec(`INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`, e.Seq, e.Hash)
+	if err != nil {
+		return fmt.Errorf("append audit event: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) AuditEvents(f core.AuditFilter) ([]*core.AuditEvent, error) {
+	q := `SELECT seq, time, actor_id, actor_name, account_id, account_name, action, kind, detail, source, reason, prev_hash, hash
+		FROM audit_events`
+	var args []any
+	if f.AccountID != "" {
+		q += ` WHERE account_id = ?`
+		args = append(args, f.AccountID)
+	}
+	if f.Limit > 0 {
+		q = `SELECT * FROM (` + q + ` ORDER BY seq DESC LIMIT ?) ORDER BY seq`
+		args = append(args, f.Limit)
+	} else {
+		q += ` ORDER BY rowid`
+	}
+	rows, err := t.tx.QueryContext(t.ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list audit events: %w", err)
+	}
+	defer rows.Close()
+	out := []*core.AuditEvent{}
+	for rows.Next() {
+		var e core.AuditEvent
+		var ts string
+		if err := rows.Scan(&e.Seq, &ts, &e.ActorID, &e.ActorName, &e.AccountID, &e.AccountName, &e.Action, &e.Kind,
+			&e.Detail, &e.Source, &e.Reason, &e.PrevHash, &e.Hash); err != nil {
+			return nil, fmt.Errorf("list audit events: %w", err)
+		}
+		// A time that no longer parses was edited by hand; leave it zero
+		// and let the chain report the row.
+		e.Time, _ = parseTime(ts)
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}

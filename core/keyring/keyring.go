@@ -54,7 +54,7 @@ func (k Keyring) MasterKey(instance string, create bool) ([]byte, error) {
 		return nil, unavailable(err)
 	}
 	if !create {
-		return nil, core.Errorf(core.EUNAVAILABLE, "The OS keyring has no key for this data folder (service %q), but the folder holds data sealed with one. Use the keyring it was created with, or --key-file with the key file it was created with.", svc)
+		return nil, core.Errorf(core.EUNAVAILABLE, "The OS keyring has no key for this data folder (service %q), but the folder was set up with one. Use the keyring it was set up with, or --key-file with the key file it was set up with.", svc)
 	}
 	key := make([]byte, core.KeySize)
 	if _, err := io.ReadFull(k.rand(), key); err != nil {
@@ -99,7 +99,7 @@ func KeyFile(path string, create bool, r io.Reader) ([]byte, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		if !create {
-			return nil, core.Errorf(core.EUNAVAILABLE, "The key file %s does not exist, but this data folder holds data sealed with a key. Pass the key file it was created with.", path)
+			return nil, core.Errorf(core.EUNAVAILABLE, "The key file %s does not exist, but this data folder was set up with a key. Pass the key file it was set up with (or the keyring it used, by leaving out --key-file).", path)
 		}
 		key := make([]byte, core.KeySize)
 		if _, err := io.ReadFull(r, key); err != nil {

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/securityinfo/securityinfo/core"
+)
+
+func accountCommands() []*command {
+	var name, display, role, language string
+	var passwordStdin, listJSON bool
+	return []*command{{
+		path: "account create",
+		help: "Create an account. The first account of a data folder is an administrator whatever --role says.\nThe password is read from the first line of standard input.",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&name, "name", "", "sign-in name, such as alice@contoso.com (required)")
+			fs.StringVar(&display, "display-name", "", "name shown to people (default: the sign-in name)")
+			fs.StringVar(&role, "role", "user", "user, helpdesk or admin")
+			fs.StringVar(&language, "language", "en", "language of the account: en or de")
+			fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input (required)")
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			if len(args) > 0 {
+				return usageError{fmt.Sprintf("account create takes no arguments, got %q", args)}
+			}
+			if name == "" {
+				return usageError{"account create needs --name"}
+			}
+			if !passwordStdin {
+				return usageError{"account create needs --password-stdin, with the password on standard input (it is never taken as a flag)"}
+			}
+			r, err := core.ParseRole(role)
+			if err != nil {
+				return err
+			}
+			pw, err := readLine(c.stdin)
+			if err != nil {
+				return fmt.Errorf("read password: %w", err)
+			}
+			ctx, svc, err := c.open(ctx)
+			if err != nil {
+				return err
+			}
+			a, err := svc.CreateAccount(ctx, core.NewAccount{Name: name, DisplayName: display, Role: r, Language: language, Password: pw})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "Created account %s (%s)\n", a.Name, a.Role)
+			return nil
+		},
+	}, {
+		path:  "account list",
+		help:  "List the accounts of the data folder.",
+		flags: func(fs *flag.FlagSet) { fs.BoolVar(&listJSON, "json", false, "print JSON") },
+		run: func(ctx context.Context, c *cli, args []string) error {
+			ctx, svc, err := c.open(ctx)
+			if err != nil {
+				return err
+			}
+			accts, err := svc.Accounts(ctx)
+			if err != nil {
+				return err
+			}
+			if listJSON {
+				return c.printJSON(accts)
+			}
+			w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "NAME\tDISPLAY NAME\tROLE\tLANGUAGE\tCREATED")
+			for _, a := range accts {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", a.Name, a.DisplayName, a.Role, a.Language, a.CreatedAt.Local().Format(time.DateTime))
+			}
+			return w.Flush()
+		},
+	}}
+}

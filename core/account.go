@@ -75,7 +75,9 @@ func NormalizeAccountName(s string) (string, error) {
 	return name, nil
 }
 
-func isSpace(r rune) bool { return r == ' ' || r == '\u00a0' || r == '\u2007' || r == '\u202f' || r == '\u3000' }
+func isSpace(r rune) bool {
+	return r == ' ' || r == '\u00a0' || r == '\u2007' || r == '\u202f' || r == '\u3000'
+}
 
 // NewAccount is what is needed to create an account.
 type NewAccount struct {

@@ -8,16 +8,16 @@ import (
 // Error codes returned by the service. They are stable strings so that the
 // remote client can map an HTTP answer back to the same code.
 const (
-	EINVALID     = "invalid"      // input a person can correct
-	ENOTFOUND    = "not_found"    // no such account, method or verification
-	ECONFLICT    = "conflict"     // the state forbids it now (pending removal, limit per kind)
-	EFORBIDDEN   = "forbidden"    // the actor may not do this
-	ELIMITED     = "limited"      // a rate limit; the message says when to try again
-	ELOCKED      = "locked"       // too many failures; the message says until when
-	EUNAVAILABLE = "unavailable"  // an outside thing (keyring, delivery) is not there
-	EINTERNAL    = "internal"     // anything unexpected
-	EWRONGCODE   = "wrong_code"   // a code or answer did not match
-	EEXPIRED     = "expired"      // a code or verification is no longer valid
+	EINVALID     = "invalid"     // input a person can correct
+	ENOTFOUND    = "not_found"   // no such account, method or verification
+	ECONFLICT    = "conflict"    // the state forbids it now (pending removal, limit per kind)
+	EFORBIDDEN   = "forbidden"   // the actor may not do this
+	ELIMITED     = "limited"     // a rate limit; the message says when to try again
+	ELOCKED      = "locked"      // too many failures; the message says until when
+	EUNAVAILABLE = "unavailable" // an outside thing (keyring, delivery) is not there
+	EINTERNAL    = "internal"    // anything unexpected
+	EWRONGCODE   = "wrong_code"  // a code or answer did not match
+	EEXPIRED     = "expired"     // a code or verification is no longer valid
 )
 
 // Error is an error a person can act on: Code is for programs, Message for

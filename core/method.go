@@ -30,9 +30,9 @@ const (
 	ChannelSMS   Channel = "sms"
 	ChannelVoice Channel = "voice"
 	ChannelEmail Channel = "email"
-	ChannelApp   Channel = "app"   // a code from an authenticator app
-	ChannelKey   Channel = "key"   // a FIDO2 assertion
-	ChannelNone  Channel = ""      // answers, passes
+	ChannelApp   Channel = "app" // a code from an authenticator app
+	ChannelKey   Channel = "key" // a FIDO2 assertion
+	ChannelNone  Channel = ""    // answers, passes
 )
 
 // Usage is what a method can be used for.
@@ -113,11 +113,11 @@ type Method struct {
 	Kind      MethodKind
 	// Detail is what the method is: an E.164 number for phones, an address for
 	// email, empty for apps, keys and questions.
-	Detail    string
-	Extension string  // office phone extension, digits only
-	Channel   Channel // the channel chosen at registration
-	Name      string  // user-chosen name of an app or key
-	Language  string  // language messages to this method are written in
+	Detail     string
+	Extension  string  // office phone extension, digits only
+	Channel    Channel // the channel chosen at registration
+	Name       string  // user-chosen name of an app or key
+	Language   string  // language messages to this method are written in
 	CreatedAt  time.Time
 	LastUsedAt time.Time // zero when never used
 

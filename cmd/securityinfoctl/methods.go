@@ -113,10 +113,12 @@ func methodsCommands() []*command {
 			return nil
 		},
 	}, {
-		path:  "methods default",
-		args:  "METHOD_ID",
-		help:  "Make a method the default sign-in method.",
-		flags: func(fs *flag.FlagSet) { fs.StringVar(&channel, "channel", "", "sms or voice, for a phone (default: the channel it was added with)") },
+		path: "methods default",
+		args: "METHOD_ID",
+		help: "Make a method the default sign-in method.",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&channel, "channel", "", "sms or voice, for a phone (default: the channel it was added with)")
+		},
 		run: func(ctx context.Context, c *cli, args []string) error {
 			if len(args) != 1 {
 				return usageError{"methods default needs one METHOD_ID"}

@@ -1,0 +1,354 @@
+// Package storetest is the conformance suite every core.Store must pass:
+// the SQLite store now, the PostgreSQL store and the remote client later.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// Open returns a new, empty store for one test; the suite closes it.
+type Open func(t *testing.T) core.Store
+
+// Run runs the whole suite against stores made by open.
+func Run(t *testing.T, open Open) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s core.Store)
+	}{
+		{"Accounts", testAccounts},
+		{"Methods", testMethods},
+		{"Policy", testPolicy},
+		{"Settings", testSettings},
+		{"Audit", testAudit},
+		{"Rollback", testRollback},
+		{"ConcurrentUpdates", testConcurrentUpdates},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := open(t)
+			t.Cleanup(func() { s.Close() })
+			tt.fn(t, s)
+		})
+	}
+}
+
+var t0 = time.Date(2026, 11, 22, 9, 30, 0, 123456789, time.UTC)
+
+func update(t *testing.T, s core.Store, fn func(tx core.Tx) error) {
+	t.Helper()
+	if err := s.Update(context.Background(), fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func view(t *testing.T, s core.Store, fn func(tx core.Tx) error) {
+	t.Helper()
+	if err := s.View(context.Background(), fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func account(id, name string) *core.Account {
+	return &core.Account{ID: id, Name: name, DisplayName: "Name " + id, Role: core.RoleUser, Language: "de",
+		CreatedAt: t0, PasswordHash: "$argon2id$x", PasswordChangedAt: t0}
+}
+
+func testAccounts(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error {
+		if n, err := tx.CountAccounts(); err != nil || n != 0 {
+			return fmt.Errorf("count on empty store = %d, %v", n, err)
+		}
+		if err := tx.CreateAccount(account("b1", "bob@contoso.com")); err != nil {
+			return err
+		}
+		return tx.CreateAccount(account("a1", "alice@contoso.com"))
+	})
+	err := s.Update(context.Background(), func(tx core.Tx) error { return tx.CreateAccount(account("a2", "alice@contoso.com")) })
+	if core.ErrorCode(err) != core.ECONFLICT {
+		t.Fatalf("duplicate name: err = %v, want ECONFLICT", err)
+	}
+	view(t, s, func(tx core.Tx) error {
+		a, err := tx.Account("a1")
+		if err != nil {
+			return err
+		}
+		want := account("a1", "alice@contoso.com")
+		if a.Name != want.Name || a.DisplayName != want.DisplayName || a.Role != want.Role || a.Language != "de" ||
+			!a.CreatedAt.Equal(t0) || a.PasswordHash != want.PasswordHash || !a.RemovalAt.IsZero() {
+			return fmt.Errorf("read back %+v, want %+v", a, want)
+		}
+		if b, err := tx.AccountByName("bob@contoso.com"); err != nil || b.ID != "b1" {
+			return fmt.Errorf("AccountByName = %+v, %v", b, err)
+		}
+		if _, err := tx.Account("nope"); core.ErrorCode(err) != core.ENOTFOUND {
+			return fmt.Errorf("missing account: err = %v, want ENOTFOUND", err)
+		}
+		if _, err := tx.AccountByName("carol@contoso.com"); core.ErrorCode(err) != core.ENOTFOUND {
+			return fmt.Errorf("missing name: err = %v, want ENOTFOUND", err)
+		}
+		all, err := tx.Accounts()
+		if err != nil || len(all) != 2 || all[0].Name != "alice@contoso.com" || all[1].Name != "bob@contoso.com" {
+			return fmt.Errorf("Accounts = %v, %v; want alice then bob", all, err)
+		}
+		return nil
+	})
+	update(t, s, func(tx core.Tx) error {
+		a, err := tx.Account("a1")
+		if err != nil {
+			return err
+		}
+		a.DefaultMethodID, a.DefaultChannel = "m1", core.ChannelSMS
+		a.RemovalAt, a.RemovalMethodID = t0.Add(time.Hour), "m1"
+		a.Role = core.RoleHelpdesk
+		return tx.UpdateAccount(a)
+	})
+	view(t, s, func(tx core.Tx) error {
+		a, err := tx.Account("a1")
+		if err != nil {
+			return err
+		}
+		if a.DefaultMethodID != "m1" || a.DefaultChannel != core.ChannelSMS || !a.RemovalAt.Equal(t0.Add(time.Hour)) ||
+			a.RemovalMethodID != "m1" || a.Role != core.RoleHelpdesk {
+			return fmt.Errorf("update not kept: %+v", a)
+		}
+		return nil
+	})
+	err = s.Update(context.Background(), func(tx core.Tx) error { return tx.UpdateAccount(account("zz", "zz@contoso.com")) })
+	if core.ErrorCode(err) != core.ENOTFOUND {
+		t.Fatalf("update of missing account: err = %v, want ENOTFOUND", err)
+	}
+}
+
+func testMethods(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error { return tx.CreateAccount(account("a1", "alice@contoso.com")) })
+	phone := &core.Method{ID: "m2", AccountID: "a1", Kind: core.KindOfficePhone, Detail: "+4930901820", Extension: "123",
+		Channel: core.ChannelVoice, Language: "de", CreatedAt: t0.Add(time.Minute)}
+	app := &core.Method{ID: "m1", AccountID: "a1", Kind: core.KindAuthenticatorApp, Name: "Pixel", Channel: core.ChannelApp,
+		Language: "en", CreatedAt: t0, Secret: []byte{1, 2, 3}, LastStep: 42}
+	update(t, s, func(tx core.Tx) error {
+		if err := tx.CreateMethod(phone); err != nil {
+			return err
+		}
+		return tx.CreateMethod(app)
+	})
+	err := s.Update(context.Background(), func(tx core.Tx) error {
+		return tx.CreateMethod(&core.Method{ID: "m9", AccountID: "ghost", Kind: core.KindEmail, Language: "en", CreatedAt: t0})
+	})
+	if err == nil {
+		t.Fatal("method for a missing account was created")
+	}
+	view(t, s, func(tx core.Tx) error {
+		ms, err := tx.Methods("a1")
+		if err != nil {
+			return err
+		}
+		if len(ms) != 2 || ms[0].ID != "m1" || ms[1].ID != "m2" {
+			return fmt.Errorf("Methods = %v, want m1 (older) then m2", ms)
+		}
+		if m := ms[0]; string(m.Secret) != "\x01\x02\x03" || m.LastStep != 42 || m.Name != "Pixel" || !m.CreatedAt.Equal(t0) || !m.LastUsedAt.IsZero() {
+			return fmt.Errorf("app read back as %+v", m)
+		}
+		if m := ms[1]; m.Detail != "+4930901820" || m.Extension != "123" || m.Channel != core.ChannelVoice || m.Language != "de" {
+			return fmt.Errorf("phone read back as %+v", m)
+		}
+		if none, err := tx.Methods("nobody"); err != nil || len(none) != 0 {
+			return fmt.Errorf("Methods of unknown account = %v, %v", none, err)
+		}
+		return nil
+	})
+	update(t, s, func(tx core.Tx) error {
+		m, err := tx.Method("m1")
+		if err != nil {
+			return err
+		}
+		m.Name, m.LastStep, m.Failures = "Work phone", 43, 3
+		m.LastUsedAt, m.LockedUntil = t0.Add(2*time.Hour), t0.Add(3*time.Hour)
+		return tx.UpdateMethod(m)
+	})
+	view(t, s, func(tx core.Tx) error {
+		m, err := tx.Method("m1")
+		if err != nil {
+			return err
+		}
+		if m.Name != "Work phone" || m.LastStep != 43 || m.Failures != 3 || !m.LastUsedAt.Equal(t0.Add(2*time.Hour)) || !m.LockedUntil.Equal(t0.Add(3*time.Hour)) {
+			return fmt.Errorf("update not kept: %+v", m)
+		}
+		return nil
+	})
+	update(t, s, func(tx core.Tx) error { return tx.DeleteMethod("m1") })
+	view(t, s, func(tx core.Tx) error {
+		if _, err := tx.Method("m1"); core.ErrorCode(err) != core.ENOTFOUND {
+			return fmt.Errorf("deleted method: err = %v, want ENOTFOUND", err)
+		}
+		return nil
+	})
+	if err := s.Update(context.Background(), func(tx core.Tx) error { return tx.DeleteMethod("m1") }); core.ErrorCode(err) != core.ENOTFOUND {
+		t.Fatalf("second delete: err = %v, want ENOTFOUND", err)
+	}
+}
+
+func testPolicy(t *testing.T, s core.Store) {
+	view(t, s, func(tx core.Tx) error {
+		p, err := tx.Policy()
+		if err != nil || p.CodeLength != core.DefaultPolicy().CodeLength || len(p.EnabledMethods) != len(core.DefaultPolicy().EnabledMethods) {
+			return fmt.Errorf("unsaved policy = %+v, %v; want the default", p, err)
+		}
+		return nil
+	})
+	p, err := core.DefaultPolicy().Apply([]string{"codeLength=8", "organizationDomains=contoso.com", "enabledMethods=phone,email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	update(t, s, func(tx core.Tx) error { return tx.SavePolicy(p) })
+	update(t, s, func(tx core.Tx) error { return tx.SavePolicy(p) })
+	view(t, s, func(tx core.Tx) error {
+		got, err := tx.Policy()
+		if err != nil || got.CodeLength != 8 || len(got.OrganizationDomains) != 1 || got.OrganizationDomains[0] != "contoso.com" ||
+			len(got.EnabledMethods) != 2 {
+			return fmt.Errorf("policy read back as %+v, %v", got, err)
+		}
+		return nil
+	})
+}
+
+func testSettings(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error {
+		if v, err := tx.Setting("x"); err != nil || v != "" {
+			return fmt.Errorf("unset setting = %q, %v", v, err)
+		}
+		if err := tx.SetSetting("x", "1"); err != nil {
+			return err
+		}
+		return tx.SetSetting("x", "2")
+	})
+	view(t, s, func(tx core.Tx) error {
+		if v, err := tx.Setting("x"); err != nil || v != "2" {
+			return fmt.Errorf("setting = %q, %v; want 2", v, err)
+		}
+		return nil
+	})
+}
+
+func testAudit(t *testing.T, s core.Store) {
+	view(t, s, func(tx core.Tx) error {
+		h, err := tx.AuditHead()
+		if err != nil || h.Seq != 0 || h.Hash != nil {
+			return fmt.Errorf("empty head = %+v, %v", h, err)
+		}
+		return nil
+	})
+	for i := 1; i <= 5; i++ {
+		acct := "a1"
+		if i%2 == 0 {
+			acct = "b1"
+		}
+		update(t, s, func(tx core.Tx) error {
+			h, err := tx.AuditHead()
+			if err != nil {
+				return err
+			}
+			e := &core.AuditEvent{Seq: h.Seq + 1, Time: t0.Add(time.Duration(i) * time.Second), AccountID: acct,
+				Action: core.ActionMethodAdded, Kind: core.KindEmail, Detail: "al*****@gmail.com", Source: "test",
+				PrevHash: h.Hash, Hash: []byte("hash-" + strconv.Itoa(i))}
+			return tx.AppendAudit(e)
+		})
+	}
+	view(t, s, func(tx core.Tx) error {
+		h, err := tx.AuditHead()
+		if err != nil || h.Seq != 5 || string(h.Hash) != "hash-5" {
+			return fmt.Errorf("head = %+v, %v", h, err)
+		}
+		all, err := tx.AuditEvents(core.AuditFilter{})
+		if err != nil || len(all) != 5 {
+			return fmt.Errorf("all events = %d, %v", len(all), err)
+		}
+		for i, e := range all {
+			if e.Seq != int64(i+1) || !e.Time.Equal(t0.Add(time.Duration(i+1)*time.Second)) || e.Detail != "al*****@gmail.com" {
+				return fmt.Errorf("event %d read back as %+v", i, e)
+			}
+			if i > 0 && string(e.PrevHash) != "hash-"+strconv.Itoa(i) {
+				return fmt.Errorf("event %d prev hash %q", i+1, e.PrevHash)
+			}
+		}
+		a1, err := tx.AuditEvents(core.AuditFilter{AccountID: "a1"})
+		if err != nil || len(a1) != 3 || a1[0].Seq != 1 || a1[2].Seq != 5 {
+			return fmt.Errorf("a1 events = %v, %v", a1, err)
+		}
+		newest, err := tx.AuditEvents(core.AuditFilter{AccountID: "a1", Limit: 2})
+		if err != nil || len(newest) != 2 || newest[0].Seq != 3 || newest[1].Seq != 5 {
+			return fmt.Errorf("newest 2 of a1 = %v, %v; want 3, 5", newest, err)
+		}
+		return nil
+	})
+}
+
+func testRollback(t *testing.T, s core.Store) {
+	boom := errors.New("boom")
+	err := s.Update(context.Background(), func(tx core.Tx) error {
+		if err := tx.CreateAccount(account("a1", "alice@contoso.com")); err != nil {
+			return err
+		}
+		if err := tx.SetSetting("k", "v"); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update = %v, want the callback's error", err)
+	}
+	view(t, s, func(tx core.Tx) error {
+		if n, _ := tx.CountAccounts(); n != 0 {
+			return fmt.Errorf("rolled back account is there")
+		}
+		if v, _ := tx.Setting("k"); v != "" {
+			return fmt.Errorf("rolled back setting is there")
+		}
+		return nil
+	})
+}
+
+// testConcurrentUpdates checks that Update is serialisable: read-modify-write
+// of one value from many goroutines loses no increment.
+func testConcurrentUpdates(t *testing.T, s core.Store) {
+	const n = 24
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs <- s.Update(context.Background(), func(tx core.Tx) error {
+				v, err := tx.Setting("counter")
+				if err != nil {
+					return err
+				}
+				c, _ := strconv.Atoi(v)
+				return tx.SetSetting("counter", strconv.Itoa(c+1))
+			})
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	view(t, s, func(tx core.Tx) error {
+		if v, _ := tx.Setting("counter"); v != strconv.Itoa(n) {
+			return fmt.Errorf("counter = %s after %d increments", v, n)
+		}
+		return nil
+	})
+}

@@ -86,7 +86,7 @@ func testAccounts(t *testing.T, s core.Store) {
 			return fmt.Errorf("read back %+v, want %+v", a, want)
 		}
 		if b, err := tx.AccountByName("bob@contoso.com"); err != nil || b.ID != "b1" {
-			return fmt.Errorf("AccountByName = %+v, %v", b, err)
+			return fmt.Errorf("account by name = %+v, %v", b, err)
 		}
 		if _, err := tx.Account("nope"); core.ErrorCode(err) != core.ENOTFOUND {
 			return fmt.Errorf("missing account: err = %v, want ENOTFOUND", err)
@@ -96,7 +96,7 @@ func testAccounts(t *testing.T, s core.Store) {
 		}
 		all, err := tx.Accounts()
 		if err != nil || len(all) != 2 || all[0].Name != "alice@contoso.com" || all[1].Name != "bob@contoso.com" {
-			return fmt.Errorf("Accounts = %v, %v; want alice then bob", all, err)
+			return fmt.Errorf("accounts = %v, %v; want alice then bob", all, err)
 		}
 		return nil
 	})
@@ -151,7 +151,7 @@ func testMethods(t *testing.T, s core.Store) {
 			return err
 		}
 		if len(ms) != 2 || ms[0].ID != "m1" || ms[1].ID != "m2" {
-			return fmt.Errorf("Methods = %v, want m1 (older) then m2", ms)
+			return fmt.Errorf("methods = %v, want m1 (older) then m2", ms)
 		}
 		if m := ms[0]; string(m.Secret) != "\x01\x02\x03" || m.LastStep != 42 || m.Name != "Pixel" || !m.CreatedAt.Equal(t0) || !m.LastUsedAt.IsZero() {
 			return fmt.Errorf("app read back as %+v", m)
@@ -160,7 +160,7 @@ func testMethods(t *testing.T, s core.Store) {
 			return fmt.Errorf("phone read back as %+v", m)
 		}
 		if none, err := tx.Methods("nobody"); err != nil || len(none) != 0 {
-			return fmt.Errorf("Methods of unknown account = %v, %v", none, err)
+			return fmt.Errorf("methods of unknown account = %v, %v", none, err)
 		}
 		return nil
 	})

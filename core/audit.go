@@ -19,6 +19,7 @@ const (
 	ActionRemovalCancelled = "removal.cancelled"
 	ActionRemovalCompleted = "removal.completed"
 	ActionPolicyChanged    = "policy.changed"
+	ActionMethodLocked     = "method.locked"
 )
 
 // AuditEvent is one row of the append-only audit log. Detail is masked: it

@@ -6,25 +6,33 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 )
 
 // Local is the in-process Service over a Store.
 type Local struct {
-	store Store
-	keys  *Keys
-	now   func() time.Time
-	rand  io.Reader
+	store  Store
+	keys   *Keys
+	sender Sender
+	texts  Texts
+	log    *slog.Logger
+	now    func() time.Time
+	rand   io.Reader
 }
 
 var _ Service = (*Local)(nil)
 
 // Options are the injected parts of a Local service. Zero values mean the
-// real clock and crypto/rand.
+// real clock, crypto/rand, no logging, and no delivery (every send fails
+// with EUNAVAILABLE).
 type Options struct {
-	Now  func() time.Time
-	Rand io.Reader
+	Sender Sender
+	Texts  Texts // required: the translations messages are written from
+	Log    *slog.Logger
+	Now    func() time.Time
+	Rand   io.Reader
 }
 
 // NewLocal returns the in-process service over store, sealing and hashing
@@ -36,7 +44,13 @@ func NewLocal(store Store, keys *Keys, o Options) *Local {
 	if o.Rand == nil {
 		o.Rand = rand.Reader
 	}
-	return &Local{store: store, keys: keys, now: o.Now, rand: o.Rand}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Sender == nil {
+		o.Sender = Router{}
+	}
+	return &Local{store: store, keys: keys, sender: o.Sender, texts: o.Texts, log: o.Log, now: o.Now, rand: o.Rand}
 }
 
 // newID returns a random 16-hex-digit identifier.
@@ -368,6 +382,8 @@ func (s *Local) DefaultChoices(ctx context.Context, accountID string) ([]Default
 // SetDefault implements Service.
 func (s *Local) SetDefault(ctx context.Context, accountID, methodID string, channel Channel) (*DefaultChoice, error) {
 	var out DefaultChoice
+	var changed *Method
+	var acctCopy Account
 	err := s.change(ctx, accountID, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		methods, err := tx.Methods(accountID)
 		if err != nil {
@@ -386,10 +402,14 @@ func (s *Local) SetDefault(ctx context.Context, accountID, methodID string, chan
 			return err
 		}
 		m, _ := tx.Method(methodID)
+		changed, acctCopy = m, *acct
 		return s.audit(tx, a, acct, ActionDefaultChanged, c.Kind, maskedChoice(m, c), "")
 	})
 	if err != nil {
 		return nil, err
+	}
+	if changed != nil {
+		s.notify(ctx, &acctCopy, notice{key: "notice.defaultChanged", subject: changed})
 	}
 	return &out, nil
 }
@@ -458,6 +478,7 @@ func (s *Local) PreviewDelete(ctx context.Context, accountID, methodID string) (
 // DeleteMethod implements Service.
 func (s *Local) DeleteMethod(ctx context.Context, accountID, methodID string) (*DeletePreview, error) {
 	var pv *DeletePreview
+	var acctCopy Account
 	err := s.change(ctx, accountID, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		m, err := ownMethod(tx, accountID, methodID)
 		if err != nil {
@@ -467,6 +488,7 @@ func (s *Local) DeleteMethod(ctx context.Context, accountID, methodID string) (*
 		if err != nil {
 			return err
 		}
+		acctCopy = *acct
 		pv, err = PreviewDelete(methods, currentDefault(acct, methods), methodID, p, s.clock())
 		if err != nil {
 			return err
@@ -499,7 +521,17 @@ func (s *Local) DeleteMethod(ctx context.Context, accountID, methodID string) (*
 		}
 		return nil
 	})
-	return pv, err
+	if err != nil {
+		return nil, err
+	}
+	// The deleted address or phone is told too: if someone else deleted
+	// it, its owner still reads it.
+	if pv.Scheduled {
+		s.notify(ctx, &acctCopy, notice{key: "notice.removalScheduled", subject: pv.Method, when: pv.EffectiveAt})
+	} else {
+		s.notify(ctx, &acctCopy, notice{key: "notice.deleted", subject: pv.Method, also: pv.Method})
+	}
+	return pv, nil
 }
 
 // CancelRemoval implements Service.

@@ -125,10 +125,6 @@ type Method struct {
 	Secret []byte
 	// LastStep is the last accepted TOTP time step, so a code is used once.
 	LastStep int64
-	// Failures counts consecutive failed proofs; LockedUntil is set when they
-	// reach the policy's threshold.
-	Failures    int
-	LockedUntil time.Time
 }
 
 // UsableFor returns what the method can be used for.

@@ -38,6 +38,34 @@ type Service interface {
 	// CancelRemoval cancels a scheduled removal of the last security info.
 	CancelRemoval(ctx context.Context, accountID string) error
 
+	// BeginPhone checks a number and sends it a code (a phone, alternate or
+	// office phone being added). Nothing is added until Confirm.
+	BeginPhone(ctx context.Context, accountID string, r PhoneRequest) (*Challenge, error)
+	// BeginEmail checks an address and sends it a code.
+	BeginEmail(ctx context.Context, accountID, address, language string) (*Challenge, error)
+	// BeginAuthenticator makes a new app secret; the app's first code confirms it.
+	BeginAuthenticator(ctx context.Context, accountID, name string) (*Enrolment, error)
+	// Confirm checks the code of a Begin call and adds the method.
+	// A wrong code is EWRONGCODE saying how many tries are left.
+	Confirm(ctx context.Context, accountID, verificationID, code string) (*MethodView, error)
+	// Resend sends a new code in place of the old one (ELIMITED too soon).
+	Resend(ctx context.Context, accountID, verificationID string) (*Challenge, error)
+	// QuestionBank lists the security questions in a language.
+	QuestionBank(ctx context.Context, lang string) ([]Question, error)
+	// AddQuestions registers the policy's number of security questions.
+	AddQuestions(ctx context.Context, accountID string, qas []QuestionAnswer) (*MethodView, error)
+
+	// ProveMethod sends a code to an existing phone or address, shown masked.
+	ProveMethod(ctx context.Context, accountID, methodID string, channel Channel) (*Challenge, error)
+	// VerifyCode checks a code sent by ProveMethod.
+	VerifyCode(ctx context.Context, accountID, verificationID, code string) error
+	// VerifyAuthenticator checks a code from a registered app, each once.
+	VerifyAuthenticator(ctx context.Context, accountID, methodID, code string) error
+	// AskQuestions draws the policy's reset count of registered questions.
+	AskQuestions(ctx context.Context, accountID, lang string) (*QuestionChallenge, error)
+	// CheckAnswers checks answers (by question ID) to AskQuestions.
+	CheckAnswers(ctx context.Context, accountID, verificationID string, answers map[string]string) error
+
 	// RecentActivity lists the account's audit events, newest first.
 	RecentActivity(ctx context.Context, accountID string, limit int) ([]*AuditEvent, error)
 	// AuditLog lists audit events, oldest first (admins and help desk).

@@ -1,6 +1,9 @@
 package core
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Store keeps accounts, methods, policy and the audit log. Every change the
 // service makes to one account happens inside one Update, so a rule that
@@ -32,6 +35,36 @@ type Tx interface {
 	CreateMethod(m *Method) error
 	UpdateMethod(m *Method) error
 	DeleteMethod(id string) error
+
+	CreateVerification(v *Verification) error
+	Verification(id string) (*Verification, error)
+	UpdateVerification(v *Verification) error
+	DeleteVerification(id string) error
+	// UseVerification marks a verification used at the time given, in one
+	// conditional write: it reports false when it was already used, so of
+	// many concurrent uses exactly one succeeds.
+	UseVerification(id string, at time.Time) (bool, error)
+	// DeleteExpiredVerifications removes verifications that expired before t.
+	DeleteExpiredVerifications(before time.Time) error
+
+	RecordSend(s Send) error
+	DeleteSend(s Send) error
+	// SendTimes lists the times of the sends matching f, oldest first.
+	SendTimes(f SendFilter) ([]time.Time, error)
+
+	// FailureCounter returns the counter of a subject, zero when none.
+	FailureCounter(accountID, subject string) (*FailureCounter, error)
+	SaveFailureCounter(c *FailureCounter) error
+
+	// AdvanceTOTPStep sets a method's last accepted TOTP step to step if it
+	// is below it, in one conditional write, and reports whether it did:
+	// a time step is accepted once only.
+	AdvanceTOTPStep(methodID string, step int64) (bool, error)
+
+	// CreateAnswers stores the hashed answers of a security-questions method.
+	CreateAnswers(methodID string, answers []StoredAnswer) error
+	// Answers lists them in the order registered.
+	Answers(methodID string) ([]StoredAnswer, error)
 
 	// Policy returns the saved policy, or DefaultPolicy when none was saved.
 	Policy() (*Policy, error)

@@ -153,13 +153,13 @@ func (t *tx) CountAccounts() (int, error) {
 }
 
 const methodColumns = `id, account_id, kind, detail, extension, channel, name, language, created_at, last_used_at,
-	secret, last_step, failures, locked_until`
+	secret, last_step`
 
 func scanMethod(row interface{ Scan(...any) error }) (*core.Method, error) {
 	var m core.Method
-	var created, used, locked string
+	var created, used string
 	if err := row.Scan(&m.ID, &m.AccountID, &m.Kind, &m.Detail, &m.Extension, &m.Channel, &m.Name, &m.Language,
-		&created, &used, &m.Secret, &m.LastStep, &m.Failures, &locked); err != nil {
+		&created, &used, &m.Secret, &m.LastStep); err != nil {
 		return nil, err
 	}
 	var err error
@@ -167,9 +167,6 @@ func scanMethod(row interface{ Scan(...any) error }) (*core.Method, error) {
 		return nil, err
 	}
 	if m.LastUsedAt, err = parseTime(used); err != nil {
-		return nil, err
-	}
-	if m.LockedUntil, err = parseTime(locked); err != nil {
 		return nil, err
 	}
 	return &m, nil
@@ -204,9 +201,9 @@ func (t *tx) Method(id string) (*core.Method, error) {
 }
 
 func (t *tx) CreateMethod(m *core.Method) error {
-	_, err := t.exec(`INSERT INTO methods (`+methodColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err := t.exec(`INSERT INTO methods (`+methodColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
 		m.ID, m.AccountID, m.Kind, m.Detail, m.Extension, m.Channel, m.Name, m.Language, formatTime(m.CreatedAt),
-		formatTime(m.LastUsedAt), m.Secret, m.LastStep, m.Failures, formatTime(m.LockedUntil))
+		formatTime(m.LastUsedAt), m.Secret, m.LastStep)
 	if isUnique(err) {
 		return core.Errorf(core.ECONFLICT, "A method with this ID already exists.")
 	}
@@ -221,9 +218,8 @@ func (t *tx) CreateMethod(m *core.Method) error {
 
 func (t *tx) UpdateMethod(m *core.Method) error {
 	res, err := t.exec(`UPDATE methods SET detail=?, extension=?, channel=?, name=?, language=?, last_used_at=?, secret=?,
-		last_step=?, failures=?, locked_until=? WHERE id=?`,
-		m.Detail, m.Extension, m.Channel, m.Name, m.Language, formatTime(m.LastUsedAt), m.Secret, m.LastStep, m.Failures,
-		formatTime(m.LockedUntil), m.ID)
+		last_step=? WHERE id=?`,
+		m.Detail, m.Extension, m.Channel, m.Name, m.Language, formatTime(m.LastUsedAt), m.Secret, m.LastStep, m.ID)
 	return mustAffect(res, err, "Method")
 }
 

@@ -26,9 +26,7 @@ CREATE TABLE methods (
 	created_at   TEXT NOT NULL,
 	last_used_at TEXT NOT NULL DEFAULT '',
 	secret       BLOB,
-	last_step    INTEGER NOT NULL DEFAULT 0,
-	failures     INTEGER NOT NULL DEFAULT 0,
-	locked_until TEXT NOT NULL DEFAULT ''
+	last_step    INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE INDEX methods_by_account ON methods (account_id, created_at);

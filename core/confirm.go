@@ -1,0 +1,194 @@
+package core
+
+import (
+	"context"
+	"fmt"
+)
+
+// Confirm implements Service: it checks the code typed for a method being
+// added (sent to a phone or address, or shown by the new app) and, when it
+// is right, adds the method in the same write that uses the code. A wrong
+// code says how many tries are left.
+func (s *Local) Confirm(ctx context.Context, accountID, verificationID, code string) (*MethodView, error) {
+	var userErr error
+	var added *Method
+	var view MethodView
+	var acctCopy Account
+	err := s.change(ctx, accountID, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+		v, err := ownVerification(tx, accountID, verificationID)
+		if err != nil {
+			return err
+		}
+		if v.Purpose != VerifyAdd {
+			return Errorf(ENOTFOUND, "This verification was not found. Start again.")
+		}
+		now := s.clock()
+		var step int64
+		if v.Channel == ChannelApp {
+			step, userErr, err = s.checkEnrolment(tx, v, code, p, now)
+		} else {
+			userErr, err = s.checkCode(tx, v, code, p, now)
+		}
+		if err != nil || userErr != nil {
+			return err // a wrong code is committed (tries, failures), then reported
+		}
+		if ok, err := tx.UseVerification(v.ID, now); err != nil {
+			return err
+		} else if !ok {
+			userErr = Errorf(ECONFLICT, "This code was already used.")
+			return nil
+		}
+		methods, err := tx.Methods(accountID)
+		if err != nil {
+			return err
+		}
+		if err := CanAdd(methods, v.Kind, p); err != nil {
+			return err
+		}
+		id, err := s.newID()
+		if err != nil {
+			return err
+		}
+		m := &Method{ID: id, AccountID: accountID, Kind: v.Kind, Detail: v.Detail, Extension: v.Extension, Channel: v.Channel,
+			Name: v.Name, Language: v.Language, CreatedAt: now, LastStep: step}
+		if v.Channel == ChannelApp {
+			secret, err := s.keys.Open(v.Secret, "verification:"+v.ID)
+			if err != nil {
+				return fmt.Errorf("open enrolment secret: %w", err)
+			}
+			if m.Secret, err = s.keys.Seal(secret, "method:"+m.ID); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateMethod(m); err != nil {
+			return err
+		}
+		if err := s.afterAdd(tx, a, acct, methods, m); err != nil {
+			return err
+		}
+		added, acctCopy = m, *acct
+		view = m.View(currentDefault(acct, append(methods, m)))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if userErr != nil {
+		return nil, userErr
+	}
+	s.notify(ctx, &acctCopy, notice{key: "notice.added", subject: added, skip: added.ID})
+	return &view, nil
+}
+
+// afterAdd makes a new method the default when there is none yet and
+// audits the addition, inside the write that added it.
+func (s *Local) afterAdd(tx Tx, a Actor, acct *Account, before []*Method, m *Method) error {
+	cur := currentDefault(acct, before)
+	if c, ok := DefaultAfterAdd(cur, m); ok && cur == nil {
+		acct.DefaultMethodID, acct.DefaultChannel = c.MethodID, c.Channel
+		if err := tx.UpdateAccount(acct); err != nil {
+			return err
+		}
+	}
+	return s.audit(tx, a, acct, ActionMethodAdded, m.Kind, MaskedDetail(m), "")
+}
+
+// proveWrite runs fn in a write for an account the actor may act for,
+// after settling due removals. Unlike change, proving a method is allowed
+// while a removal is pending: it changes no security info.
+func (s *Local) proveWrite(ctx context.Context, accountID string, fn func(tx Tx, acct *Account, p *Policy) error) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := canManage(a, accountID); err != nil {
+		return err
+	}
+	if err := s.settle(ctx, accountID); err != nil {
+		return err
+	}
+	return s.store.Update(ctx, func(tx Tx) error {
+		acct, err := tx.Account(accountID)
+		if err != nil {
+			return err
+		}
+		p, err := tx.Policy()
+		if err != nil {
+			return err
+		}
+		return fn(tx, acct, p)
+	})
+}
+
+// ProveMethod implements Service: it sends a code to an existing phone or
+// email method (through channel, "" for its own) so it can prove itself,
+// at sign-in or password reset. The destination is shown masked.
+func (s *Local) ProveMethod(ctx context.Context, accountID, methodID string, channel Channel) (*Challenge, error) {
+	var v *Verification
+	if err := s.store.View(ctx, func(tx Tx) error {
+		m, err := ownMethod(tx, accountID, methodID)
+		if err != nil {
+			return err
+		}
+		if !m.Kind.IsPhone() && m.Kind != KindEmail {
+			return Errorf(EINVALID, "Only a phone or an email address is sent a code.")
+		}
+		if channel == ChannelNone {
+			channel = m.Channel
+		}
+		if channel != m.Channel && !(m.Kind == KindPhone && (channel == ChannelSMS || channel == ChannelVoice)) {
+			return Errorf(EINVALID, "This method can't be reached by %s.", channel)
+		}
+		v = &Verification{AccountID: accountID, Purpose: VerifyProve, Kind: m.Kind, MethodID: m.ID, Detail: m.Detail,
+			Extension: m.Extension, Channel: channel, Language: m.Language}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	ch, err := s.sendCodeProve(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	ch.Destination = maskDest(v.Channel, v.Detail)
+	return ch, nil
+}
+
+// sendCodeProve is sendCode without the pending-removal rule.
+func (s *Local) sendCodeProve(ctx context.Context, v *Verification) (*Challenge, error) {
+	return s.sendCodeWith(ctx, v, false, nil, true)
+}
+
+// VerifyCode implements Service: it checks a code sent by ProveMethod and,
+// when right, uses it and marks the method used.
+func (s *Local) VerifyCode(ctx context.Context, accountID, verificationID, code string) error {
+	var userErr error
+	err := s.proveWrite(ctx, accountID, func(tx Tx, acct *Account, p *Policy) error {
+		v, err := ownVerification(tx, accountID, verificationID)
+		if err != nil {
+			return err
+		}
+		if v.Purpose != VerifyProve || v.Channel == ChannelNone {
+			return Errorf(ENOTFOUND, "This verification was not found. Start again.")
+		}
+		now := s.clock()
+		if userErr, err = s.checkCode(tx, v, code, p, now); err != nil || userErr != nil {
+			return err
+		}
+		if ok, err := tx.UseVerification(v.ID, now); err != nil {
+			return err
+		} else if !ok {
+			userErr = Errorf(ECONFLICT, "This code was already used.")
+			return nil
+		}
+		m, err := ownMethod(tx, accountID, v.MethodID)
+		if err != nil {
+			return err
+		}
+		m.LastUsedAt = now
+		return tx.UpdateMethod(m)
+	})
+	if err != nil {
+		return err
+	}
+	return userErr
+}

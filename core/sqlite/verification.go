@@ -1,0 +1,175 @@
+package sqlite
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/securityinfo/securityinfo/core"
+)
+
+const verificationColumns = `id, account_id, purpose, kind, method_id, detail, extension, channel, name, language,
+	code_hash, secret, created_at, sent_at, expires_at, tries, used_at`
+
+func (t *tx) CreateVerification(v *core.Verification) error {
+	_, err := t.exec(`INSERT INTO verifications (`+verificationColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		v.ID, v.AccountID, v.Purpose, v.Kind, v.MethodID, v.Detail, v.Extension, v.Channel, v.Name, v.Language,
+		v.CodeHash, v.Secret, formatTime(v.CreatedAt), formatTime(v.SentAt), formatTime(v.ExpiresAt), v.Tries, formatTime(v.UsedAt))
+	if err != nil {
+		return fmt.Errorf("create verification: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) Verification(id string) (*core.Verification, error) {
+	var v core.Verification
+	var created, sent, expires, used string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT `+verificationColumns+` FROM verifications WHERE id = ?`, id).Scan(
+		&v.ID, &v.AccountID, &v.Purpose, &v.Kind, &v.MethodID, &v.Detail, &v.Extension, &v.Channel, &v.Name, &v.Language,
+		&v.CodeHash, &v.Secret, &created, &sent, &expires, &v.Tries, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, core.Errorf(core.ENOTFOUND, "This verification was not found. Start again.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read verification: %w", err)
+	}
+	for _, f := range []struct {
+		s string
+		t *time.Time
+	}{{created, &v.CreatedAt}, {sent, &v.SentAt}, {expires, &v.ExpiresAt}, {used, &v.UsedAt}} {
+		if *f.t, err = parseTime(f.s); err != nil {
+			return nil, err
+		}
+	}
+	return &v, nil
+}
+
+func (t *tx) UpdateVerification(v *core.Verification) error {
+	res, err := t.exec(`UPDATE verifications SET code_hash=?, secret=?, sent_at=?, expires_at=?, tries=?, used_at=? WHERE id=?`,
+		v.CodeHash, v.Secret, formatTime(v.SentAt), formatTime(v.ExpiresAt), v.Tries, formatTime(v.UsedAt), v.ID)
+	return mustAffect(res, err, "Verification")
+}
+
+func (t *tx) DeleteVerification(id string) error {
+	_, err := t.exec(`DELETE FROM verifications WHERE id = ?`, id)
+	return err
+}
+
+func (t *tx) UseVerification(id string, at time.Time) (bool, error) {
+	res, err := t.exec(`UPDATE verifications SET used_at = ? WHERE id = ? AND used_at = ''`, formatTime(at), id)
+	if err != nil {
+		return false, fmt.Errorf("use verification: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+func (t *tx) DeleteExpiredVerifications(before time.Time) error {
+	_, err := t.exec(`DELETE FROM verifications WHERE expires_at < ?`, formatTime(before))
+	return err
+}
+
+func (t *tx) RecordSend(s core.Send) error {
+	_, err := t.exec(`INSERT INTO sends (account_id, destination, channel, at) VALUES (?,?,?,?)`,
+		s.AccountID, s.Destination, s.Channel, formatTime(s.At))
+	return err
+}
+
+func (t *tx) DeleteSend(s core.Send) error {
+	_, err := t.exec(`DELETE FROM sends WHERE rowid = (SELECT rowid FROM sends WHERE account_id = ? AND destination = ? AND at = ? LIMIT 1)`,
+		s.AccountID, s.Destination, formatTime(s.At))
+	return err
+}
+
+func (t *tx) SendTimes(f core.SendFilter) ([]time.Time, error) {
+	q := `SELECT at FROM sends WHERE at >= ?`
+	args := []any{formatTime(f.Since)}
+	if f.Destination != "" {
+		q += ` AND destination = ?`
+		args = append(args, f.Destination)
+	}
+	if f.AccountID != "" {
+		q += ` AND account_id = ?`
+		args = append(args, f.AccountID)
+	}
+	rows, err := t.tx.QueryContext(t.ctx, q+` ORDER BY at`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list sends: %w", err)
+	}
+	defer rows.Close()
+	var out []time.Time
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		at, err := parseTime(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, at)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) FailureCounter(accountID, subject string) (*core.FailureCounter, error) {
+	c := &core.FailureCounter{AccountID: accountID, Subject: subject}
+	var locked string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT failures, locked_until FROM failure_counters WHERE account_id = ? AND subject = ?`,
+		accountID, subject).Scan(&c.Failures, &locked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read failure counter: %w", err)
+	}
+	c.LockedUntil, err = parseTime(locked)
+	return c, err
+}
+
+func (t *tx) SaveFailureCounter(c *core.FailureCounter) error {
+	_, err := t.exec(`INSERT INTO failure_counters (account_id, subject, failures, locked_until) VALUES (?,?,?,?)
+		ON CONFLICT (account_id, subject) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`,
+		c.AccountID, c.Subject, c.Failures, formatTime(c.LockedUntil))
+	if err != nil {
+		return fmt.Errorf("save failure counter: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) AdvanceTOTPStep(methodID string, step int64) (bool, error) {
+	res, err := t.exec(`UPDATE methods SET last_step = ? WHERE id = ? AND last_step < ?`, step, methodID, step)
+	if err != nil {
+		return false, fmt.Errorf("advance TOTP step: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+func (t *tx) CreateAnswers(methodID string, answers []core.StoredAnswer) error {
+	for i, a := range answers {
+		if _, err := t.exec(`INSERT INTO answers (method_id, position, question_id, question_text, answer_hash) VALUES (?,?,?,?,?)`,
+			methodID, i, a.QuestionID, a.QuestionText, a.AnswerHash); err != nil {
+			return fmt.Errorf("store answers: %w", err)
+		}
+	}
+	return nil
+}
+
+func (t *tx) Answers(methodID string) ([]core.StoredAnswer, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT question_id, question_text, answer_hash FROM answers WHERE method_id = ? ORDER BY position`, methodID)
+	if err != nil {
+		return nil, fmt.Errorf("read answers: %w", err)
+	}
+	defer rows.Close()
+	var out []core.StoredAnswer
+	for rows.Next() {
+		var a core.StoredAnswer
+		if err := rows.Scan(&a.QuestionID, &a.QuestionText, &a.AnswerHash); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

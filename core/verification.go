@@ -1,0 +1,508 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/big"
+	"strings"
+	"time"
+)
+
+// Verification is a code or an enrolment waiting to be proven: a method
+// being added, or an existing method asked to prove itself. Only the keyed
+// hash of a code is kept; an enrolment's TOTP seed is sealed.
+type Verification struct {
+	ID        string
+	AccountID string
+	Purpose   string     // VerifyAdd or VerifyProve
+	Kind      MethodKind // the kind being added or proven
+	MethodID  string     // the method proven (VerifyProve)
+	Detail    string     // destination: E.164 number or address
+	Extension string
+	Channel   Channel
+	Name      string // app name (enrolment)
+	Language  string
+	CodeHash  []byte
+	Secret    []byte // sealed TOTP seed (enrolment)
+	CreatedAt time.Time
+	SentAt    time.Time // last send
+	ExpiresAt time.Time
+	Tries     int       // wrong tries of the current code
+	UsedAt    time.Time // set once, by the single write that consumes it
+}
+
+// Verification purposes.
+const (
+	VerifyAdd   = "add"
+	VerifyProve = "prove"
+)
+
+// Send is one code sent, kept to enforce the send limits.
+type Send struct {
+	AccountID   string
+	Destination string
+	Channel     Channel
+	At          time.Time
+}
+
+// SendFilter selects sends since a time, to one destination or from one
+// account (either may be empty, not both).
+type SendFilter struct {
+	AccountID   string
+	Destination string
+	Since       time.Time
+}
+
+// FailureCounter counts consecutive failed proofs of one subject (a
+// destination, a method) of an account, and locks it after too many.
+type FailureCounter struct {
+	AccountID   string
+	Subject     string
+	Failures    int
+	LockedUntil time.Time
+}
+
+// Challenge is what a person is told after a code was sent.
+type Challenge struct {
+	VerificationID string    `json:"verificationId"`
+	Destination    string    `json:"destination"` // E.164 or address when adding; masked when proving
+	Channel        Channel   `json:"channel"`
+	CodeLength     int       `json:"codeLength"`
+	ExpiresAt      time.Time `json:"expiresAt"`
+	ResendAfter    time.Time `json:"resendAfter"`
+}
+
+// PhoneRequest asks to add a phone.
+type PhoneRequest struct {
+	Kind      MethodKind // phone, alternatePhone or officePhone
+	Number    string
+	Region    string // ISO country for a national number; "" when Number starts with +
+	Extension string // office phone only
+	Channel   Channel
+	Language  string // "" means the account's language
+}
+
+// newCode returns n random decimal digits.
+func newCode(r io.Reader, n int) (string, error) {
+	var b strings.Builder
+	ten := big.NewInt(10)
+	for i := 0; i < n; i++ {
+		d, err := randInt(r, ten)
+		if err != nil {
+			return "", fmt.Errorf("new code: %w", err)
+		}
+		b.WriteByte(byte('0' + d.Int64()))
+	}
+	return b.String(), nil
+}
+
+// randInt returns a uniform integer in [0, max) from r, by rejection.
+func randInt(r io.Reader, max *big.Int) (*big.Int, error) {
+	var buf [1]byte
+	limit := 256 - 256%int(max.Int64())
+	for {
+		if _, err := io.ReadFull(r, buf[:]); err != nil {
+			return nil, err
+		}
+		if int(buf[0]) < limit {
+			return big.NewInt(int64(buf[0]) % max.Int64()), nil
+		}
+	}
+}
+
+// clockTime formats a time for a message: "10:57 UTC", with the date when
+// it is not today.
+func clockTime(t, now time.Time) string {
+	t, now = t.UTC(), now.UTC()
+	if t.Year() == now.Year() && t.YearDay() == now.YearDay() {
+		return t.Format("15:04 UTC")
+	}
+	return t.Format("2 January 2006 15:04 UTC")
+}
+
+// inWords says a short duration the way a person would: "12 seconds", "3 minutes".
+func inWords(d time.Duration) string {
+	switch s := int((d + time.Second - 1) / time.Second); {
+	case s <= 1:
+		return "1 second"
+	case s < 60:
+		return fmt.Sprintf("%d seconds", s)
+	case s < 120:
+		return "1 minute"
+	default:
+		return fmt.Sprintf("%d minutes", (s+59)/60)
+	}
+}
+
+// checkSendLimits refuses a send to dest from acct when a limit of the
+// policy is reached, saying when the person may try again.
+func checkSendLimits(tx Tx, p *Policy, accountID, dest string, now time.Time) error {
+	limits := []struct {
+		f      SendFilter
+		window time.Duration
+		max    int
+		what   string
+	}{
+		{SendFilter{Destination: dest, Since: now.Add(-time.Hour)}, time.Hour, p.SendsPerDestinationHour, "to this destination in the last hour"},
+		{SendFilter{Destination: dest, Since: now.Add(-24 * time.Hour)}, 24 * time.Hour, p.SendsPerDestinationDay, "to this destination in the last 24 hours"},
+		{SendFilter{AccountID: accountID, Since: now.Add(-24 * time.Hour)}, 24 * time.Hour, p.SendsPerAccountDay, "for your account in the last 24 hours"},
+	}
+	for _, l := range limits {
+		times, err := tx.SendTimes(l.f)
+		if err != nil {
+			return err
+		}
+		if len(times) >= l.max {
+			// The oldest send in the window leaves it first.
+			retry := times[len(times)-l.max].Add(l.window)
+			return Errorf(ELIMITED, "%d codes were sent %s, the most allowed. Try again after %s.", l.max, l.what, clockTime(retry, now))
+		}
+	}
+	return nil
+}
+
+// checkLock refuses a locked subject, saying until when.
+func checkLock(tx Tx, accountID, subject string, now time.Time) (*FailureCounter, error) {
+	c, err := tx.FailureCounter(accountID, subject)
+	if err != nil {
+		return nil, err
+	}
+	if now.Before(c.LockedUntil) {
+		return c, Errorf(ELOCKED, "Too many wrong tries. This method is locked until %s.", clockTime(c.LockedUntil, now))
+	}
+	return c, nil
+}
+
+// fail records a failed proof of a subject and locks it at the policy's
+// threshold; it reports whether this failure locked it.
+func (s *Local) fail(tx Tx, c *FailureCounter, p *Policy, now time.Time) (bool, error) {
+	if !c.LockedUntil.IsZero() && !now.Before(c.LockedUntil) {
+		c.Failures, c.LockedUntil = 0, time.Time{} // the last lock has run out
+	}
+	c.Failures++
+	locked := c.Failures >= p.MethodLockoutThreshold
+	if locked {
+		c.LockedUntil = now.Add(time.Duration(p.MethodLockoutMinutes) * time.Minute)
+		c.Failures = 0
+		acct, err := tx.Account(c.AccountID)
+		if err != nil {
+			return false, err
+		}
+		detail := c.Subject
+		if dest, ok := strings.CutPrefix(c.Subject, "dest:"); ok {
+			detail = "dest:" + maskDest(channelOfDest(dest), dest)
+		}
+		if err := s.audit(tx, Actor{Name: "system", Source: "lockout"}, acct, ActionMethodLocked, "", detail,
+			"until "+c.LockedUntil.Format(time.RFC3339)); err != nil {
+			return false, err
+		}
+	}
+	return locked, tx.SaveFailureCounter(c)
+}
+
+// succeed clears a subject's failures.
+func succeed(tx Tx, c *FailureCounter) error {
+	if c.Failures == 0 && c.LockedUntil.IsZero() {
+		return nil
+	}
+	c.Failures, c.LockedUntil = 0, time.Time{}
+	return tx.SaveFailureCounter(c)
+}
+
+func destSubject(dest string) string { return "dest:" + dest }
+
+// codeText renders the message carrying a code in the language lang.
+func (s *Local) codeMessage(p *Policy, ch Channel, to, lang, code string) Message {
+	data := map[string]any{"Code": code, "Issuer": p.Issuer, "Minutes": p.CodeLifetimeMinutes,
+		"Spoken": strings.Join(strings.Split(code, ""), ", ")}
+	m := Message{Channel: ch, To: to, Language: lang, Purpose: PurposeCode}
+	switch ch {
+	case ChannelEmail:
+		m.Subject = s.texts.Text(lang, "message.code.subject", data)
+		m.Text = s.texts.Text(lang, "message.code.email", data)
+	case ChannelVoice:
+		m.Text = s.texts.Text(lang, "message.code.voice", data)
+	default:
+		m.Text = s.texts.Text(lang, "message.code.sms", data)
+	}
+	return m
+}
+
+// sendCode creates (or, for a resend, renews) a verification's code within
+// a write, records the send, then delivers it outside the write. A failed
+// delivery undoes the code and the send record, so nothing is half-added.
+func (s *Local) sendCode(ctx context.Context, v *Verification, resend bool, prepare func(tx Tx, a Actor, acct *Account, p *Policy) error) (*Challenge, error) {
+	return s.sendCodeWith(ctx, v, resend, prepare, v.Purpose == VerifyProve)
+}
+
+// sendCodeWith is sendCode; prove says whether the code proves an existing
+// method, which is allowed while a removal is pending.
+func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, prepare func(tx Tx, a Actor, acct *Account, p *Policy) error, prove bool) (*Challenge, error) {
+	var msg Message
+	var prev *Verification
+	var send Send
+	var ch *Challenge
+	write := s.change
+	if prove {
+		write = func(ctx context.Context, id string, fn func(tx Tx, a Actor, acct *Account, p *Policy) error) error {
+			a, _ := ActorFrom(ctx)
+			return s.proveWrite(ctx, id, func(tx Tx, acct *Account, p *Policy) error { return fn(tx, a, acct, p) })
+		}
+	}
+	err := write(ctx, v.AccountID, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+		if prepare != nil {
+			if err := prepare(tx, a, acct, p); err != nil {
+				return err
+			}
+		}
+		now := s.clock()
+		if _, err := checkLock(tx, v.AccountID, destSubject(v.Detail), now); err != nil {
+			return err
+		}
+		if resend {
+			if wait := v.SentAt.Add(time.Duration(p.ResendSeconds) * time.Second).Sub(now); wait > 0 {
+				return Errorf(ELIMITED, "A code was just sent. You can ask for a new one in %s.", inWords(wait))
+			}
+		}
+		if err := checkSendLimits(tx, p, v.AccountID, v.Detail, now); err != nil {
+			return err
+		}
+		code, err := newCode(s.rand, p.CodeLength)
+		if err != nil {
+			return err
+		}
+		if resend {
+			old := *v
+			prev = &old
+		} else {
+			if v.ID, err = s.newID(); err != nil {
+				return err
+			}
+			v.CreatedAt = now
+			if err := tx.DeleteExpiredVerifications(now.Add(-24 * time.Hour)); err != nil {
+				return err
+			}
+		}
+		// A new code replaces the old one; the wrong tries of the old code
+		// stay, so resending does not buy more guesses.
+		v.CodeHash = s.keys.CodeHash(v.ID, code)
+		v.SentAt = now
+		v.ExpiresAt = now.Add(time.Duration(p.CodeLifetimeMinutes) * time.Minute)
+		if resend {
+			err = tx.UpdateVerification(v)
+		} else {
+			err = tx.CreateVerification(v)
+		}
+		if err != nil {
+			return err
+		}
+		send = Send{AccountID: v.AccountID, Destination: v.Detail, Channel: v.Channel, At: now}
+		if err := tx.RecordSend(send); err != nil {
+			return err
+		}
+		msg = s.codeMessage(p, v.Channel, v.Detail, v.Language, code)
+		ch = &Challenge{VerificationID: v.ID, Destination: v.Detail, Channel: v.Channel, CodeLength: p.CodeLength,
+			ExpiresAt: v.ExpiresAt, ResendAfter: now.Add(time.Duration(p.ResendSeconds) * time.Second)}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.sender.Send(ctx, msg); err != nil {
+		s.log.Warn("code delivery failed", "channel", v.Channel, "to", maskDest(v.Channel, v.Detail), "err", err)
+		undo := s.store.Update(context.WithoutCancel(ctx), func(tx Tx) error {
+			if err := tx.DeleteSend(send); err != nil {
+				return err
+			}
+			if prev != nil {
+				return tx.UpdateVerification(prev)
+			}
+			return tx.DeleteVerification(v.ID)
+		})
+		if undo != nil {
+			s.log.Error("undo after failed delivery", "err", undo)
+		}
+		if ErrorCode(err) == EUNAVAILABLE {
+			return nil, err
+		}
+		return nil, &Error{Code: EUNAVAILABLE, Message: "The code could not be sent. Check the number or address, or try again later."}
+	}
+	s.log.Info("code sent", "channel", v.Channel, "to", maskDest(v.Channel, v.Detail), "verification", v.ID)
+	return ch, nil
+}
+
+// channelOfDest tells an address from a number.
+func channelOfDest(dest string) Channel {
+	if strings.Contains(dest, "@") {
+		return ChannelEmail
+	}
+	return ChannelSMS
+}
+
+func maskDest(ch Channel, dest string) string {
+	if ch == ChannelEmail {
+		return MaskEmail(dest)
+	}
+	return MaskPhone(dest)
+}
+
+// BeginPhone implements Service: it checks the number and sends a code to it.
+func (s *Local) BeginPhone(ctx context.Context, accountID string, r PhoneRequest) (*Challenge, error) {
+	ki, ok := r.Kind.Info()
+	if !ok || !r.Kind.IsPhone() {
+		return nil, Errorf(EINVALID, "%q is not a kind of phone.", r.Kind)
+	}
+	if r.Channel == ChannelNone {
+		r.Channel = ki.Channels[0]
+	}
+	if r.Channel != ChannelSMS && r.Channel != ChannelVoice {
+		return nil, Errorf(EINVALID, "A phone is reached by text (sms) or call (voice), not %q.", r.Channel)
+	}
+	if r.Channel == ChannelSMS && r.Kind != KindPhone {
+		return nil, Errorf(EINVALID, "%s can only be called, not texted. Choose \"Call me\".", ki.Label)
+	}
+	v := &Verification{AccountID: accountID, Purpose: VerifyAdd, Kind: r.Kind, Channel: r.Channel}
+	return s.sendCode(ctx, v, false, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+		methods, err := tx.Methods(accountID)
+		if err != nil {
+			return err
+		}
+		if err := CanAdd(methods, r.Kind, p); err != nil {
+			return err
+		}
+		ph, err := ParsePhone(r.Number, r.Region, r.Extension, r.Kind, p)
+		if err != nil {
+			return err
+		}
+		for _, m := range methods {
+			if m.Kind.IsPhone() && m.Detail == ph.E164 && m.Extension == ph.Extension {
+				mk, _ := m.Kind.Info()
+				return Errorf(ECONFLICT, "This number is already your %s. Use a different number.", strings.ToLower(mk.Label))
+			}
+		}
+		v.Detail, v.Extension = ph.E164, ph.Extension
+		v.Language = r.Language
+		if v.Language == "" {
+			v.Language = acct.Language
+		}
+		return nil
+	})
+}
+
+// BeginEmail implements Service: it checks the address and sends a code to it.
+func (s *Local) BeginEmail(ctx context.Context, accountID, address, language string) (*Challenge, error) {
+	v := &Verification{AccountID: accountID, Purpose: VerifyAdd, Kind: KindEmail, Channel: ChannelEmail}
+	return s.sendCode(ctx, v, false, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+		methods, err := tx.Methods(accountID)
+		if err != nil {
+			return err
+		}
+		if err := CanAdd(methods, KindEmail, p); err != nil {
+			return err
+		}
+		addr, err := ParseEmail(address, p)
+		if err != nil {
+			return err
+		}
+		if strings.EqualFold(addr, acct.Name) {
+			return Errorf(EINVALID, "This is your account name. Use a different address that works when you can't sign in.")
+		}
+		v.Detail = addr
+		v.Language = language
+		if v.Language == "" {
+			v.Language = acct.Language
+		}
+		return nil
+	})
+}
+
+// Resend implements Service: a new code replaces the old one, no sooner
+// than the policy's resend wait.
+func (s *Local) Resend(ctx context.Context, accountID, verificationID string) (*Challenge, error) {
+	var v *Verification
+	if err := s.store.View(ctx, func(tx Tx) (err error) {
+		v, err = ownVerification(tx, accountID, verificationID)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if v.Channel == ChannelApp {
+		return nil, Errorf(EINVALID, "An authenticator app makes its own codes; nothing can be resent.")
+	}
+	if !v.UsedAt.IsZero() {
+		return nil, Errorf(ECONFLICT, "This code was already used.")
+	}
+	ch, err := s.sendCode(ctx, v, true, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+		cur, err := ownVerification(tx, accountID, verificationID)
+		if err != nil {
+			return err
+		}
+		if !cur.UsedAt.IsZero() {
+			return Errorf(ECONFLICT, "This code was already used.")
+		}
+		*v = *cur
+		return nil
+	})
+	if err == nil && v.Purpose == VerifyProve {
+		ch.Destination = maskDest(v.Channel, v.Detail)
+	}
+	return ch, err
+}
+
+func ownVerification(tx Tx, accountID, id string) (*Verification, error) {
+	v, err := tx.Verification(id)
+	if err != nil || v.AccountID != accountID {
+		return nil, Errorf(ENOTFOUND, "This verification was not found. Start again.")
+	}
+	return v, nil
+}
+
+// checkCode checks a typed code against a verification inside a write. It
+// returns the error to give the person (nil when right); failures are
+// recorded in tx either way, so the caller must commit.
+func (s *Local) checkCode(tx Tx, v *Verification, code string, p *Policy, now time.Time) (error, error) {
+	subject := destSubject(v.Detail)
+	c, lockErr := checkLock(tx, v.AccountID, subject, now)
+	if lockErr != nil {
+		if c == nil {
+			return nil, lockErr
+		}
+		return lockErr, nil
+	}
+	switch {
+	case !v.UsedAt.IsZero():
+		return Errorf(ECONFLICT, "This code was already used."), nil
+	case !now.Before(v.ExpiresAt):
+		return Errorf(EEXPIRED, "This code has expired. Ask for a new code."), nil
+	case v.Tries >= p.CodeMaxTries:
+		return Errorf(EEXPIRED, "This code can't be used any more after %d wrong tries. Ask for a new code.", p.CodeMaxTries), nil
+	}
+	code = strings.Join(strings.Fields(code), "")
+	if s.keys.CodeMatches(v.CodeHash, v.ID, code) {
+		if err := succeed(tx, c); err != nil {
+			return nil, err
+		}
+		return nil, nil
+	}
+	v.Tries++
+	if err := tx.UpdateVerification(v); err != nil {
+		return nil, err
+	}
+	locked, err := s.fail(tx, c, p, now)
+	if err != nil {
+		return nil, err
+	}
+	if locked {
+		return Errorf(ELOCKED, "Too many wrong codes. This method is locked until %s.", clockTime(c.LockedUntil, now)), nil
+	}
+	left := p.CodeMaxTries - v.Tries
+	if left <= 0 {
+		return Errorf(EWRONGCODE, "That code is wrong, and this code can't be used any more. Ask for a new code."), nil
+	}
+	tries := "tries"
+	if left == 1 {
+		tries = "try"
+	}
+	return Errorf(EWRONGCODE, "That code is wrong. You have %d %s left.", left, tries), nil
+}

@@ -51,13 +51,10 @@ var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 // TOTPURI builds the otpauth URI of Google Authenticator's Key Uri Format:
 // otpauth://totp/Issuer:account?secret=...&issuer=...&algorithm=SHA1&digits=6&period=30.
 func TOTPURI(issuer, account string, secret []byte, digits, period int) string {
-	v := url.Values{}
-	v.Set("secret", b32.EncodeToString(secret))
-	v.Set("issuer", issuer)
-	v.Set("algorithm", "SHA1")
-	v.Set("digits", fmt.Sprint(digits))
-	v.Set("period", fmt.Sprint(period))
-	u := url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + issuer + ":" + account, RawQuery: v.Encode()}
+	// Spaces are %20, not +: some apps show a + literally.
+	esc := func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+	u := url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + issuer + ":" + account,
+		RawQuery: fmt.Sprintf("secret=%s&issuer=%s&algorithm=SHA1&digits=%d&period=%d", b32.EncodeToString(secret), esc(issuer), digits, period)}
 	return u.String()
 }
 

@@ -1,14 +1,19 @@
 package core_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
+	"regexp"
 	"crypto/rand"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/securityinfo/securityinfo/assets"
 	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/core/outbox"
 	"github.com/securityinfo/securityinfo/core/sqlite"
 )
 
@@ -19,11 +24,16 @@ func (c *clock) Now() time.Time          { return c.t }
 func (c *clock) Advance(d time.Duration) { c.t = c.t.Add(d) }
 
 type fixture struct {
-	svc   *core.Local
-	store *sqlite.Store
-	clock *clock
-	ctx   context.Context // acting as the local administrator
-	alice *core.Account
+	svc    *core.Local
+	store  *sqlite.Store
+	keys   *core.Keys
+	clock  *clock
+	ctx    context.Context // acting as the local administrator
+	alice  *core.Account
+	outbox *outbox.Outbox
+	log    *bytes.Buffer // everything the service logged, at debug level
+	// fail, when set, makes every delivery fail with it.
+	fail error
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -34,13 +44,58 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { store.Close() })
 	c := &clock{time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
-	f := &fixture{svc: core.NewLocal(store, testKeys(t, 7), core.Options{Now: c.Now, Rand: rand.Reader}), store: store, clock: c,
-		ctx: core.WithActor(context.Background(), core.LocalAdministrator)}
+	f := &fixture{store: store, clock: c, keys: testKeys(t, 7), ctx: core.WithActor(context.Background(), core.LocalAdministrator),
+		outbox: outbox.New(filepath.Join(t.TempDir(), outbox.FileName), c.Now), log: &bytes.Buffer{}}
+	f.svc = f.service(store)
 	f.alice, err = f.svc.CreateAccount(f.ctx, core.NewAccount{Name: "alice@contoso.com", DisplayName: "Alice", Password: "a long enough passphrase"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// service returns a Local over store with the fixture's keys, clock,
+// outbox and log, as a restarted program would make it.
+func (f *fixture) service(store core.Store) *core.Local {
+	sender := core.SenderFunc(func(ctx context.Context, m core.Message) error {
+		if f.fail != nil {
+			return f.fail
+		}
+		return f.outbox.Send(ctx, m)
+	})
+	log := slog.New(slog.NewTextHandler(f.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return core.NewLocal(store, f.keys, core.Options{Sender: sender, Texts: assets.Default, Log: log, Now: f.clock.Now, Rand: rand.Reader})
+}
+
+// sent returns the messages in the outbox, oldest first.
+func (f *fixture) sent(t *testing.T) []outbox.Entry {
+	t.Helper()
+	es, err := outbox.Read(f.outbox.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
+
+var codeRE = regexp.MustCompile(`\b\d{6,8}\b`)
+
+// lastCode reads the code of the newest message in the outbox, as a person
+// reads it from their phone.
+func (f *fixture) lastCode(t *testing.T) string {
+	t.Helper()
+	es := f.sent(t)
+	if len(es) == 0 {
+		t.Fatal("nothing was sent")
+	}
+	text := es[len(es)-1].Text
+	if es[len(es)-1].Channel == core.ChannelVoice {
+		text = strings.NewReplacer(", ", "").Replace(text)
+	}
+	c := codeRE.FindString(text)
+	if c == "" {
+		t.Fatalf("no code in %q", text)
+	}
+	return c
 }
 
 // add stores a proven method directly, as the add flows will.

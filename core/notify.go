@@ -29,7 +29,7 @@ func (s *Local) notify(ctx context.Context, acct *Account, n notice) {
 		return err
 	})
 	if err != nil {
-		s.log.Error("notify: read methods", "account", acct.ID, "err", err)
+		s.log.Error("notify: read methods", "account", acct.ID, "err", Redact(err.Error()))
 		return
 	}
 	if n.also != nil {
@@ -58,7 +58,7 @@ func (s *Local) notify(ctx context.Context, acct *Account, n notice) {
 			Subject: s.texts.Text(lang, "notice.subject", data),
 			Text:    s.texts.Text(lang, n.key, data) + "\n\n" + s.texts.Text(lang, "notice.ifNotYou", data)}
 		if err := s.sender.Send(context.WithoutCancel(ctx), msg); err != nil {
-			s.log.Warn("notice not delivered", "channel", ch, "to", maskDest(ch, m.Detail), "err", err)
+			s.log.Warn("notice not delivered", "channel", ch, "to", maskDest(ch, m.Detail), "err", Redact(err.Error()))
 		}
 	}
 }

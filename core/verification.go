@@ -46,7 +46,7 @@ type Send struct {
 	At          time.Time
 }
 
-// SendFilter selects sends since a time, to one destination or from one
+// SendFilter selects sends after a time, to one destination or from one
 // account (either may be empty, not both).
 type SendFilter struct {
 	AccountID   string
@@ -284,8 +284,10 @@ func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, 
 				return err
 			}
 		}
-		// A new code replaces the old one; the wrong tries of the old code
-		// stay, so resending does not buy more guesses.
+		// A new code replaces the old one with its own tries; the
+		// consecutive failures of the destination stay (checkLock, fail),
+		// so resending does not buy more than the lockout allows.
+		v.Tries = 0
 		v.CodeHash = s.keys.CodeHash(v.ID, code)
 		v.SentAt = now
 		v.ExpiresAt = now.Add(time.Duration(p.CodeLifetimeMinutes) * time.Minute)
@@ -310,7 +312,7 @@ func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, 
 		return nil, err
 	}
 	if err := s.sender.Send(ctx, msg); err != nil {
-		s.log.Warn("code delivery failed", "channel", v.Channel, "to", maskDest(v.Channel, v.Detail), "err", err)
+		s.log.Warn("code delivery failed", "channel", v.Channel, "to", maskDest(v.Channel, v.Detail), "err", Redact(err.Error()))
 		undo := s.store.Update(context.WithoutCancel(ctx), func(tx Tx) error {
 			if err := tx.DeleteSend(send); err != nil {
 				return err
@@ -321,7 +323,7 @@ func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, 
 			return tx.DeleteVerification(v.ID)
 		})
 		if undo != nil {
-			s.log.Error("undo after failed delivery", "err", undo)
+			s.log.Error("undo after failed delivery", "err", Redact(undo.Error()))
 		}
 		if ErrorCode(err) == EUNAVAILABLE {
 			return nil, err

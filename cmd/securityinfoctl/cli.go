@@ -56,6 +56,8 @@ func commands() []*command {
 	cs = append(cs, policyCommands()...)
 	cs = append(cs, auditCommands()...)
 	cs = append(cs, methodsCommands()...)
+	cs = append(cs, addCommands()...)
+	cs = append(cs, outboxCommands()...)
 	return cs
 }
 
@@ -231,7 +233,7 @@ func firstLine(s string) string {
 // folder is the administrator's tool, so it acts as the local administrator.
 func (c *cli) open(ctx context.Context) (context.Context, core.Service, error) {
 	if c.folder == nil {
-		f, err := datafolder.Open(ctx, datafolder.Options{Dir: c.dataDir, KeyFile: c.keyFile})
+		f, err := datafolder.Open(ctx, datafolder.Options{Dir: c.dataDir, KeyFile: c.keyFile, Config: c.config, Log: c.log})
 		if err != nil {
 			return ctx, nil, err
 		}
@@ -251,6 +253,7 @@ func (c *cli) target(ctx context.Context, svc core.Service) (*core.Account, erro
 func (c *cli) printJSON(v any) error {
 	enc := json.NewEncoder(c.stdout)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
 

@@ -134,3 +134,35 @@ func KeyFile(path string, create bool, r io.Reader) ([]byte, error) {
 	}
 	return key, nil
 }
+
+// secretUser names a delivery secret (smtp-password, twilio-auth-token,
+// webhook-token) in the keyring.
+func secretUser(name string) string { return "secret-" + name }
+
+// Secret returns a delivery secret kept in the keyring, and false when
+// there is none. Returns EUNAVAILABLE when no keyring answers.
+func (k Keyring) Secret(name string) (string, bool, error) {
+	v, err := gokeyring.Get(k.service(), secretUser(name))
+	if errors.Is(err, gokeyring.ErrNotFound) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, unavailable(err)
+	}
+	return v, true, nil
+}
+
+// SetSecret keeps a delivery secret in the keyring.
+func (k Keyring) SetSecret(name, value string) error {
+	if err := gokeyring.Set(k.service(), secretUser(name), value); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+func (k Keyring) service() string {
+	if k.Service == "" {
+		return Service
+	}
+	return k.Service
+}

@@ -29,8 +29,8 @@ import (
 // delivered is one message the test server accepted.
 type delivered struct {
 	from, to, data string
-	user          string
-	tls           bool
+	user           string
+	tls            bool
 }
 
 // server is a real SMTP server (github.com/emersion/go-smtp) on loopback.

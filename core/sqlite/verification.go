@@ -83,7 +83,7 @@ func (t *tx) DeleteSend(s core.Send) error {
 }
 
 func (t *tx) SendTimes(f core.SendFilter) ([]time.Time, error) {
-	q := `SELECT at FROM sends WHERE at >= ?`
+	q := `SELECT at FROM sends WHERE at > ?`
 	args := []any{formatTime(f.Since)}
 	if f.Destination != "" {
 		q += ` AND destination = ?`

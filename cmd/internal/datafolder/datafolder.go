@@ -10,31 +10,44 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
+	"github.com/securityinfo/securityinfo/assets"
 	"github.com/securityinfo/securityinfo/core"
 	"github.com/securityinfo/securityinfo/core/keyring"
+	"github.com/securityinfo/securityinfo/core/outbox"
 	"github.com/securityinfo/securityinfo/core/sqlite"
 )
 
 // DatabaseName is the SQLite file's name inside the data folder.
 const DatabaseName = "securityinfo.db"
 
-// Options say which folder to open and where its key is.
+// Options say which folder to open, where its key is and how messages go.
 type Options struct {
 	Dir     string // "" means DefaultDir()
 	KeyFile string // "" means the OS keyring
+	Config  string // "" means Dir/securityinfo.toml, if it exists
 	// KeyringService overrides the keyring service name (tests only).
 	KeyringService string
+	// Log receives the service's log; nil discards it.
+	Log *slog.Logger
+	// Getenv reads the environment (nil: os.Getenv).
+	Getenv func(string) string
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
 }
 
 // Folder is an open data folder.
 type Folder struct {
-	Dir     string
-	Store   *sqlite.Store
-	Keys    *core.Keys
-	Service *core.Local
+	Dir      string
+	Store    *sqlite.Store
+	Keys     *core.Keys
+	Outbox   *outbox.Outbox
+	Delivery *Delivery
+	Service  *core.Local
 }
 
 // DefaultDir is os.UserConfigDir()/securityinfo.
@@ -60,6 +73,18 @@ func Open(ctx context.Context, o Options) (*Folder, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, core.Errorf(core.EUNAVAILABLE, "Cannot create the data folder %s: %v.", dir, errors.Unwrap(err))
 	}
+	if o.Getenv == nil {
+		o.Getenv = getenv
+	}
+	cfg, err := LoadConfig(dir, o.Config, o.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	ob := outbox.New(filepath.Join(dir, outbox.FileName), o.Now)
+	delivery, err := cfg.Build(ob, lazyKeyring{keyring.Keyring{Service: o.KeyringService}})
+	if err != nil {
+		return nil, err
+	}
 	store, err := sqlite.Open(filepath.Join(dir, DatabaseName))
 	if err != nil {
 		return nil, err
@@ -69,7 +94,8 @@ func Open(ctx context.Context, o Options) (*Folder, error) {
 		store.Close()
 		return nil, err
 	}
-	return &Folder{Dir: dir, Store: store, Keys: keys, Service: core.NewLocal(store, keys, core.Options{})}, nil
+	svc := core.NewLocal(store, keys, core.Options{Sender: delivery.Router, Texts: assets.Default, Log: o.Log, Now: o.Now})
+	return &Folder{Dir: dir, Store: store, Keys: keys, Outbox: ob, Delivery: delivery, Service: svc}, nil
 }
 
 // openKeys fetches the master key for the store and checks that it is the

@@ -1,0 +1,221 @@
+package datafolder
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/core/keyring"
+	"github.com/securityinfo/securityinfo/core/sms"
+	"github.com/securityinfo/securityinfo/core/smtp"
+)
+
+// ConfigName is the configuration file's name in the data folder.
+const ConfigName = "securityinfo.toml"
+
+// Config is the delivery configuration: securityinfo.toml with
+// SECURITYINFO_* environment overrides. A section left empty means its
+// channels go to the local outbox.
+type Config struct {
+	SMTP struct {
+		Host     string `toml:"host"`
+		Port     int    `toml:"port"`
+		Security string `toml:"security"`
+		Username string `toml:"username"`
+		Password string `toml:"password"`
+		From     string `toml:"from"`
+		CAFile   string `toml:"ca_file"`
+	} `toml:"smtp"`
+	Twilio struct {
+		AccountSID string `toml:"account_sid"`
+		AuthToken  string `toml:"auth_token"`
+		From       string `toml:"from"`
+		BaseURL    string `toml:"base_url"`
+	} `toml:"twilio"`
+	Webhook struct {
+		URL   string `toml:"url"`
+		Token string `toml:"token"`
+	} `toml:"webhook"`
+
+	// Path is the file read ("" when there was none).
+	Path string `toml:"-"`
+}
+
+// Keyring names of delivery secrets, for `securityinfoctl config set-secret`.
+const (
+	SecretSMTPPassword = "smtp-password"
+	SecretTwilioToken  = "twilio-auth-token"
+	SecretWebhookToken = "webhook-token"
+)
+
+// SecretNames lists the names set-secret accepts.
+var SecretNames = []string{SecretSMTPPassword, SecretTwilioToken, SecretWebhookToken}
+
+// envKeys maps each environment variable to its field.
+func (c *Config) envKeys() map[string]any {
+	return map[string]any{
+		"SECURITYINFO_SMTP_HOST":          &c.SMTP.Host,
+		"SECURITYINFO_SMTP_PORT":          &c.SMTP.Port,
+		"SECURITYINFO_SMTP_SECURITY":      &c.SMTP.Security,
+		"SECURITYINFO_SMTP_USERNAME":      &c.SMTP.Username,
+		"SECURITYINFO_SMTP_PASSWORD":      &c.SMTP.Password,
+		"SECURITYINFO_SMTP_FROM":          &c.SMTP.From,
+		"SECURITYINFO_SMTP_CA_FILE":       &c.SMTP.CAFile,
+		"SECURITYINFO_TWILIO_ACCOUNT_SID": &c.Twilio.AccountSID,
+		"SECURITYINFO_TWILIO_AUTH_TOKEN":  &c.Twilio.AuthToken,
+		"SECURITYINFO_TWILIO_FROM":        &c.Twilio.From,
+		"SECURITYINFO_TWILIO_BASE_URL":    &c.Twilio.BaseURL,
+		"SECURITYINFO_WEBHOOK_URL":        &c.Webhook.URL,
+		"SECURITYINFO_WEBHOOK_TOKEN":      &c.Webhook.Token,
+	}
+}
+
+// LoadConfig reads path (or dir/securityinfo.toml when path is "", where a
+// missing file means nothing is configured), then applies the environment
+// through getenv. Returns EINVALID for an unknown key or a bad value.
+func LoadConfig(dir, path string, getenv func(string) string) (*Config, error) {
+	c := &Config{}
+	explicit := path != ""
+	if !explicit {
+		path = filepath.Join(dir, ConfigName)
+	}
+	md, err := toml.DecodeFile(path, c)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !explicit:
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, core.Errorf(core.EINVALID, "The configuration file %s does not exist.", path)
+	case err != nil:
+		return nil, core.Errorf(core.EINVALID, "The configuration file %s is not valid TOML: %v", path, err)
+	default:
+		c.Path = path
+		if und := md.Undecoded(); len(und) > 0 {
+			keys := make([]string, len(und))
+			for i, k := range und {
+				keys[i] = k.String()
+			}
+			return nil, core.Errorf(core.EINVALID, "The configuration file %s has unknown keys: %s. Known: [smtp] host, port, security, username, password, from, ca_file; [twilio] account_sid, auth_token, from, base_url; [webhook] url, token.",
+				path, strings.Join(keys, ", "))
+		}
+	}
+	for name, field := range c.envKeys() {
+		v := getenv(name)
+		if v == "" {
+			continue
+		}
+		switch f := field.(type) {
+		case *string:
+			*f = v
+		case *int:
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return nil, core.Errorf(core.EINVALID, "%s=%q is not a number.", name, v)
+			}
+			*f = n
+		}
+	}
+	return c, nil
+}
+
+// Delivery is the configured senders, one per channel, with what each is.
+type Delivery struct {
+	Router core.Router
+	// Where says, per channel, where messages go ("outbox" or a description).
+	Where map[core.Channel]string
+	// Outbox is true when any channel goes to the local outbox.
+	Outbox bool
+}
+
+// secrets reads a delivery secret from the keyring when the file and the
+// environment leave it empty.
+type secrets interface {
+	Secret(name string) (string, bool, error)
+}
+
+// Build makes the senders: email through SMTP when [smtp] has a host, SMS
+// and voice through Twilio or the webhook when one is set, and each other
+// channel to the outbox.
+func (c *Config) Build(out core.Sender, kr secrets) (*Delivery, error) {
+	d := &Delivery{Router: core.Router{}, Where: map[core.Channel]string{}}
+	if c.SMTP.Host != "" {
+		if c.SMTP.Username != "" && c.SMTP.Password == "" {
+			pw, ok, err := kr.Secret(SecretSMTPPassword)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return nil, core.Errorf(core.EINVALID, "[smtp] username is set but no password: set [smtp] password, SECURITYINFO_SMTP_PASSWORD, or keep it in the keyring with: securityinfoctl config set-secret %s", SecretSMTPPassword)
+			}
+			c.SMTP.Password = pw
+		}
+		m, err := smtp.New(smtp.Config{Host: c.SMTP.Host, Port: c.SMTP.Port, Security: c.SMTP.Security, Username: c.SMTP.Username,
+			Password: c.SMTP.Password, From: c.SMTP.From, CAFile: c.SMTP.CAFile})
+		if err != nil {
+			return nil, err
+		}
+		d.Router[core.ChannelEmail], d.Where[core.ChannelEmail] = m, m.Describe()
+	}
+	twilioSet := c.Twilio.AccountSID != "" || c.Twilio.From != "" || c.Twilio.BaseURL != ""
+	if twilioSet && c.Webhook.URL != "" {
+		return nil, core.Errorf(core.EINVALID, "Both [twilio] and [webhook] are set; SMS and calls go through one provider. Remove one.")
+	}
+	switch {
+	case twilioSet:
+		if c.Twilio.AuthToken == "" {
+			tok, _, err := kr.Secret(SecretTwilioToken)
+			if err != nil {
+				return nil, err
+			}
+			c.Twilio.AuthToken = tok
+		}
+		tw, err := sms.NewTwilio(sms.TwilioConfig{AccountSID: c.Twilio.AccountSID, AuthToken: c.Twilio.AuthToken, From: c.Twilio.From, BaseURL: c.Twilio.BaseURL}, nil)
+		if err != nil {
+			return nil, err
+		}
+		d.Router[core.ChannelSMS], d.Router[core.ChannelVoice] = tw, tw
+		d.Where[core.ChannelSMS], d.Where[core.ChannelVoice] = tw.Describe(), tw.Describe()
+	case c.Webhook.URL != "":
+		if c.Webhook.Token == "" {
+			tok, _, err := kr.Secret(SecretWebhookToken)
+			if err != nil {
+				return nil, err
+			}
+			c.Webhook.Token = tok
+		}
+		wh, err := sms.NewWebhook(sms.WebhookConfig{URL: c.Webhook.URL, Token: c.Webhook.Token}, nil)
+		if err != nil {
+			return nil, err
+		}
+		d.Router[core.ChannelSMS], d.Router[core.ChannelVoice] = wh, wh
+		d.Where[core.ChannelSMS], d.Where[core.ChannelVoice] = wh.Describe(), wh.Describe()
+	}
+	for _, ch := range []core.Channel{core.ChannelEmail, core.ChannelSMS, core.ChannelVoice} {
+		if _, ok := d.Router[ch]; !ok {
+			d.Router[ch], d.Where[ch] = out, "local outbox (not delivered)"
+			d.Outbox = true
+		}
+	}
+	return d, nil
+}
+
+// lazyKeyring asks the OS keyring only when a secret is needed.
+type lazyKeyring struct{ k keyring.Keyring }
+
+func (l lazyKeyring) Secret(name string) (string, bool, error) { return l.k.Secret(name) }
+
+// Describe lists where each channel goes, one line each.
+func (d *Delivery) Describe() string {
+	var b strings.Builder
+	for _, ch := range []core.Channel{core.ChannelEmail, core.ChannelSMS, core.ChannelVoice} {
+		fmt.Fprintf(&b, "%-6s %s\n", ch+":", d.Where[ch])
+	}
+	return b.String()
+}
+
+// getenv is os.Getenv, a variable so tests can pass their own.
+var getenv = os.Getenv

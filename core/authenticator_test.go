@@ -47,7 +47,7 @@ func TestRFC6238Vectors(t *testing.T) {
 }
 
 // codeAt is what an authenticator app shows at t.
-func codeAt(t *testing.T, secret []byte, at time.Time) string {
+func codeAt(t testing.TB, secret []byte, at time.Time) string {
 	t.Helper()
 	c, err := totp.GenerateCodeCustom(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(secret), at,
 		totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
@@ -148,4 +148,6 @@ func FuzzTOTPURI(f *testing.F) {
 	})
 }
 
-func validUTF8(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s && !strings.ContainsRune(s, '\uFFFD') }
+func validUTF8(s string) bool {
+	return strings.ToValidUTF8(s, "\uFFFD") == s && !strings.ContainsRune(s, '\uFFFD')
+}

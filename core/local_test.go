@@ -3,10 +3,10 @@ package core_test
 import (
 	"bytes"
 	"context"
-	"log/slog"
-	"regexp"
 	"crypto/rand"
+	"log/slog"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -36,7 +36,7 @@ type fixture struct {
 	fail error
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	store, err := sqlite.Open(filepath.Join(t.TempDir(), "securityinfo.db"))
 	if err != nil {
@@ -68,7 +68,7 @@ func (f *fixture) service(store core.Store) *core.Local {
 }
 
 // sent returns the messages in the outbox, oldest first.
-func (f *fixture) sent(t *testing.T) []outbox.Entry {
+func (f *fixture) sent(t testing.TB) []outbox.Entry {
 	t.Helper()
 	es, err := outbox.Read(f.outbox.Path())
 	if err != nil {
@@ -81,7 +81,7 @@ var codeRE = regexp.MustCompile(`\b\d{6,8}\b`)
 
 // lastCode reads the code of the newest message in the outbox, as a person
 // reads it from their phone.
-func (f *fixture) lastCode(t *testing.T) string {
+func (f *fixture) lastCode(t testing.TB) string {
 	t.Helper()
 	es := f.sent(t)
 	if len(es) == 0 {
@@ -99,7 +99,7 @@ func (f *fixture) lastCode(t *testing.T) string {
 }
 
 // add stores a proven method directly, as the add flows will.
-func (f *fixture) add(t *testing.T, acct *core.Account, ms ...*core.Method) {
+func (f *fixture) add(t testing.TB, acct *core.Account, ms ...*core.Method) {
 	t.Helper()
 	err := f.store.Update(context.Background(), func(tx core.Tx) error {
 		a, err := tx.Account(acct.ID)

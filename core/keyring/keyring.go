@@ -89,6 +89,12 @@ func unavailable(err error) error {
 		strings.TrimSpace(err.Error()))}
 }
 
+func secretUnavailable(name string, err error) error {
+	return &core.Error{Code: core.EUNAVAILABLE, Message: fmt.Sprintf(
+		"The OS keyring, where %s is looked for, is not available (%s). Unlock your keyring, or set the secret in the configuration file or its SECURITYINFO_ environment variable.",
+		name, strings.TrimSpace(err.Error()))}
+}
+
 // KeyFile returns the master key kept in the file at path, creating the
 // file (mode 0600, its folder 0700) with a new random key when it does not
 // exist and create is true. A file that others can read is refused.
@@ -147,7 +153,7 @@ func (k Keyring) Secret(name string) (string, bool, error) {
 		return "", false, nil
 	}
 	if err != nil {
-		return "", false, unavailable(err)
+		return "", false, secretUnavailable(name, err)
 	}
 	return v, true, nil
 }
@@ -155,7 +161,7 @@ func (k Keyring) Secret(name string) (string, bool, error) {
 // SetSecret keeps a delivery secret in the keyring.
 func (k Keyring) SetSecret(name, value string) error {
 	if err := gokeyring.Set(k.service(), secretUser(name), value); err != nil {
-		return unavailable(err)
+		return secretUnavailable(name, err)
 	}
 	return nil
 }

@@ -113,3 +113,22 @@ func TestKeyFile(t *testing.T) {
 		t.Fatalf("bad key file: %v", err)
 	}
 }
+
+// TestDeliverySecretInKeyring keeps a delivery secret in the real Secret
+// Service and reads it back.
+func TestDeliverySecretInKeyring(t *testing.T) {
+	if os.Getenv("SECURITYINFO_KEYRING_TEST") != "1" {
+		t.Skip("run under `make test` to use the real keyring")
+	}
+	k := keyring.Keyring{Service: "securityinfo-test-secrets"}
+	if _, ok, err := k.Secret("smtp-password"); err != nil || ok {
+		t.Fatalf("unset secret: %v %v", ok, err)
+	}
+	if err := k.SetSecret("smtp-password", "s3cret"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { gokeyring.Delete(k.Service, "secret-smtp-password") })
+	if v, ok, err := k.Secret("smtp-password"); err != nil || !ok || v != "s3cret" {
+		t.Fatalf("secret = %q %v %v", v, ok, err)
+	}
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"encoding/base32"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// lastOutboxCode reads the newest code from `outbox list --json`, as a
+// person would read it from their phone.
+func (e *env) lastOutboxCode() (string, map[string]any) {
+	e.t.Helper()
+	var entries []map[string]any
+	if err := json.Unmarshal([]byte(e.mustCtl("", "outbox", "list", "--json")), &entries); err != nil {
+		e.t.Fatal(err)
+	}
+	if len(entries) == 0 {
+		e.t.Fatal("outbox is empty")
+	}
+	last := entries[len(entries)-1]
+	text := strings.ReplaceAll(last["text"].(string), ", ", "")
+	code := regexp.MustCompile(`\b\d{6,8}\b`).FindString(text)
+	if code == "" {
+		e.t.Fatalf("no code in %q", text)
+	}
+	return code, last
+}
+
+func TestAddEveryKindFromTheCommandLine(t *testing.T) {
+	e := newEnv(t)
+	e.mustCtl("a long enough passphrase\n", "account", "create", "--name", "alice@contoso.com", "--password-stdin")
+	e.mustCtl("", "policy", "set", "organizationDomains=contoso.com")
+	as := []string{"--as", "alice@contoso.com"}
+	ctl := func(args ...string) string { return e.mustCtl("", append(as, args...)...) }
+
+	// Phone by text, with a wrong code first.
+	var ch map[string]any
+	json.Unmarshal([]byte(ctl("methods", "add", "phone", "--number", "+44 20 7946 0958", "--channel", "sms", "--json")), &ch)
+	for _, k := range []string{"verificationId", "destination", "expiresAt", "resendAfter"} {
+		if _, ok := ch[k]; !ok {
+			t.Fatalf("challenge JSON lacks %q: %v", k, ch)
+		}
+	}
+	if ch["destination"] != "+442079460958" {
+		t.Fatalf("destination %v", ch["destination"])
+	}
+	code, entry := e.lastOutboxCode()
+	if entry["to"] != "+442079460958" || entry["channel"] != "sms" || entry["language"] != "en" {
+		t.Fatalf("outbox entry %v", entry)
+	}
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	rc, _, errs := e.ctl("", append(as, "methods", "confirm", ch["verificationId"].(string), wrong)...)
+	if rc != 1 || !strings.Contains(errs, "That code is wrong. You have 4 tries left.") {
+		t.Fatalf("wrong code: exit %d %q", rc, errs)
+	}
+	var phone map[string]any
+	json.Unmarshal([]byte(ctl("methods", "confirm", ch["verificationId"].(string), code, "--json")), &phone)
+	if phone["kind"] != "phone" || phone["isDefault"] != true {
+		t.Fatalf("phone %v", phone)
+	}
+
+	// Office phone by call, with an extension; alternate phone.
+	json.Unmarshal([]byte(ctl("methods", "add", "phone", "--number", "+49 30 901820", "--type", "office", "--extension", "123", "--json")), &ch)
+	code, entry = e.lastOutboxCode()
+	if entry["channel"] != "voice" {
+		t.Fatalf("office phone entry %v", entry)
+	}
+	ctl("methods", "confirm", ch["verificationId"].(string), code)
+	json.Unmarshal([]byte(ctl("methods", "add", "phone", "--number", "4255550112", "--country", "US", "--type", "alternate", "--json")), &ch)
+	// Resend too soon, then after the wait.
+	if rc, _, errs := e.ctl("", append(as, "methods", "resend", ch["verificationId"].(string))...); rc != 1 || !strings.Contains(errs, "You can ask for a new one in") {
+		t.Fatalf("early resend: %d %s", rc, errs)
+	}
+	code, _ = e.lastOutboxCode()
+	ctl("methods", "confirm", ch["verificationId"].(string), code)
+
+	// Email; an organisation address is refused.
+	if rc, _, errs := e.ctl("", append(as, "methods", "add", "email", "--address", "alice@contoso.com")...); rc != 1 || !strings.Contains(errs, "work or school email") {
+		t.Fatalf("org address: %d %s", rc, errs)
+	}
+	json.Unmarshal([]byte(ctl("methods", "add", "email", "--address", "alain@gmail.com", "--json")), &ch)
+	code, _ = e.lastOutboxCode()
+	ctl("methods", "confirm", ch["verificationId"].(string), code)
+
+	// Authenticator app: the code is computed from the secret, as an app would.
+	qr := filepath.Join(t.TempDir(), "qr.png")
+	var enrol map[string]string
+	json.Unmarshal([]byte(ctl("methods", "add", "authenticator", "--name", "Pixel", "--qr", qr, "--json")), &enrol)
+	if !strings.HasPrefix(enrol["uri"], "otpauth://totp/Security%20info:alice@contoso.com?secret="+enrol["secret"]) {
+		t.Fatalf("enrolment %v", enrol)
+	}
+	if fi, err := os.Stat(qr); err != nil || fi.Size() < 100 {
+		t.Fatalf("QR file: %v", err)
+	}
+	if _, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(enrol["secret"]); err != nil {
+		t.Fatal(err)
+	}
+	appCode, _ := totp.GenerateCode(enrol["secret"], time.Now())
+	ctl("methods", "confirm", enrol["verificationId"], appCode)
+
+	// Security questions from stdin.
+	var bank []core.Question
+	json.Unmarshal([]byte(e.mustCtl("", "questions", "list", "--json")), &bank)
+	if len(bank) < 20 {
+		t.Fatalf("bank of %d", len(bank))
+	}
+	qas := `[{"question":"city-born","answer":"Leeds"},{"question":"first-pet","answer":"Rex"},{"question":"` + bank[5].Text + `","answer":"Ford Fiesta"}]`
+	e.mustCtl(qas, append(as, "methods", "add", "questions")...)
+
+	var methods []map[string]any
+	json.Unmarshal([]byte(ctl("methods", "list", "--json")), &methods)
+	kinds := map[string]bool{}
+	for _, m := range methods {
+		kinds[m["kind"].(string)] = true
+	}
+	for _, k := range []string{"phone", "officePhone", "alternatePhone", "email", "authenticatorApp", "securityQuestions"} {
+		if !kinds[k] {
+			t.Errorf("%s not listed: %v", k, methods)
+		}
+	}
+	// Default can be moved to the app, and a phone's channel chosen.
+	var appID string
+	for _, m := range methods {
+		if m["kind"] == "authenticatorApp" {
+			appID = m["id"].(string)
+		}
+	}
+	if out := ctl("methods", "default", phone["id"].(string), "--channel", "voice"); !strings.Contains(out, "Phone - call (+44 20 7946 0958)") {
+		t.Fatalf("default: %s", out)
+	}
+	if out := ctl("methods", "rename", appID, "Work phone"); !strings.Contains(out, "Work phone") {
+		t.Fatalf("rename: %s", out)
+	}
+	// Notices went to the phone and the address about later additions.
+	var entries []map[string]any
+	json.Unmarshal([]byte(e.mustCtl("", "outbox", "list", "--json")), &entries)
+	notices := 0
+	for _, en := range entries {
+		if strings.Contains(en["text"].(string), "If this wasn't you") {
+			notices++
+		}
+	}
+	if notices < 4 {
+		t.Fatalf("%d notices in the outbox", notices)
+	}
+}
+
+func TestConfigCheck(t *testing.T) {
+	e := newEnv(t)
+	out := e.mustCtl("", "config", "check")
+	if !strings.Contains(out, "email: local outbox (not delivered)") || !strings.Contains(out, "NOT delivered") {
+		t.Fatalf("config check without config:\n%s", out)
+	}
+	os.MkdirAll(e.data, 0o700)
+	cfg := filepath.Join(e.data, "securityinfo.toml")
+	os.WriteFile(cfg, []byte("[smtp]\nhost = \"127.0.0.1\"\nport = 2525\nsecurity = \"none\"\nfrom = \"security@contoso.com\"\n\n[webhook]\nurl = \"http://127.0.0.1:9/send\"\n"), 0o600)
+	out = e.mustCtl("", "config", "check")
+	if !strings.Contains(out, "email: SMTP 127.0.0.1:2525 (none, no authentication), from security@contoso.com") ||
+		!strings.Contains(out, "sms:   webhook http://127.0.0.1:9/send") || strings.Contains(out, "NOT delivered") {
+		t.Fatalf("config check:\n%s", out)
+	}
+	t.Setenv("SECURITYINFO_SMTP_SECURITY", "ssl")
+	if rc, _, errs := e.ctl("", "config", "check"); rc != 1 || !strings.Contains(errs, `security must be "starttls", "tls" or "none"`) {
+		t.Fatalf("bad env override: %d %s", rc, errs)
+	}
+}

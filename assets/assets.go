@@ -118,3 +118,14 @@ func (t *Translator) Text(lang, key string, data map[string]any) string {
 	}
 	return b.String()
 }
+
+// Icon is the app icon, a 512-pixel PNG made by icon_gen.go.
+//
+//go:embed icon.png
+var Icon []byte
+
+// Icons are the method-kind and navigation icons, single-colour SVGs that
+// the window recolours for light and dark themes.
+//
+//go:embed icons/*.svg
+var Icons embed.FS

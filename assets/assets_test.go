@@ -7,6 +7,11 @@ import (
 	"github.com/securityinfo/securityinfo/assets"
 )
 
+// sameInBoth are texts that German writes as English does.
+var sameInBoth = map[string]bool{
+	"ui.first.namePlaceholder": true, "ui.overview.name": true, "ui.phone.extensionPlaceholder": true, "ui.role.admin": true,
+}
+
 // TestTranslationsComplete checks every language has every key, with the
 // same template fields as English.
 func TestTranslationsComplete(t *testing.T) {
@@ -22,7 +27,7 @@ func TestTranslationsComplete(t *testing.T) {
 			if got == key {
 				t.Errorf("%s lacks %s", l, key)
 			}
-			if l != "en" && got == en && !strings.HasPrefix(key, "kind.") {
+			if l != "en" && got == en && !sameInBoth[key] {
 				t.Errorf("%s %s is not translated: %q", l, key, got)
 			}
 		}

@@ -97,6 +97,42 @@ func ParsePhone(number, region, extension string, kind MethodKind, p *Policy) (P
 	}, nil
 }
 
+// Country is one entry of a phone country selector.
+type Country struct {
+	Region string // ISO 3166 code, "GB"
+	Name   string // "United Kingdom"
+	Code   int    // calling code, 44
+}
+
+// Label is "United Kingdom (+44)".
+func (c Country) Label() string { return fmt.Sprintf("%s (+%d)", c.Name, c.Code) }
+
+// Countries lists the regions phone numbers can be in, named in lang
+// ("en" or "de"), sorted by name, keeping only the policy's allowed
+// calling codes when it lists some.
+func Countries(lang string, p *Policy) []Country {
+	namer := display.English.Regions()
+	if lang == "de" {
+		namer = display.German.Regions()
+	}
+	var out []Country
+	for region := range phonenumbers.GetSupportedRegions() {
+		cc := phonenumbers.GetCountryCodeForRegion(region)
+		if cc == 0 || p != nil && len(p.AllowedCountryCodes) > 0 && !slices.Contains(p.AllowedCountryCodes, cc) {
+			continue
+		}
+		name := region
+		if r, err := language.ParseRegion(region); err == nil {
+			if n := namer.Name(r); n != "" {
+				name = n
+			}
+		}
+		out = append(out, Country{Region: region, Name: name, Code: cc})
+	}
+	slices.SortFunc(out, func(a, b Country) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
 // CountryLabel returns "United Kingdom (+44)" for "GB".
 func CountryLabel(region string) string {
 	name := region

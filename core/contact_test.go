@@ -159,3 +159,25 @@ func FuzzParseEmail(f *testing.F) {
 		}
 	})
 }
+
+func TestCountries(t *testing.T) {
+	all := core.Countries("en", core.DefaultPolicy())
+	if len(all) < 200 {
+		t.Fatalf("%d countries", len(all))
+	}
+	found := false
+	for _, c := range all {
+		if c.Region == "GB" {
+			found = c.Label() == "United Kingdom (+44)"
+		}
+	}
+	if !found {
+		t.Fatal("United Kingdom (+44) missing")
+	}
+	p := core.DefaultPolicy()
+	p.AllowedCountryCodes = []int{49}
+	de := core.Countries("de", p)
+	if len(de) != 1 || de[0].Label() != "Deutschland (+49)" {
+		t.Fatalf("German, +49 only: %+v", de)
+	}
+}

@@ -325,3 +325,30 @@ func TestPolicyThroughService(t *testing.T) {
 		t.Fatalf("a refused set changed the issuer to %q", got.Issuer)
 	}
 }
+
+func TestChangePassword(t *testing.T) {
+	f := newFixture(t)
+	self := core.WithActor(context.Background(), core.Actor{AccountID: f.alice.ID, Name: f.alice.Name, Role: core.RoleAdmin, Source: "desktop"})
+	if err := f.svc.ChangePassword(f.ctx, f.alice.ID, "a long enough passphrase", "another long passphrase"); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Fatalf("administrator changing alice's password: %v", err)
+	}
+	if err := f.svc.ChangePassword(self, f.alice.ID, "wrong", "another long passphrase"); core.ErrorCode(err) != core.EWRONGCODE {
+		t.Fatalf("wrong current password: %v", err)
+	}
+	if err := f.svc.ChangePassword(self, f.alice.ID, "a long enough passphrase", "short pw 1"); !strings.Contains(core.ErrorMessage(err), "at least 15") {
+		t.Fatalf("short password without a second factor: %v", err)
+	}
+	f.add(t, f.alice, &core.Method{ID: "phone", Kind: core.KindPhone, Detail: "+442079460958", Channel: core.ChannelSMS})
+	f.clock.Advance(time.Hour)
+	if err := f.svc.ChangePassword(self, f.alice.ID, "a long enough passphrase", "k8#mQz!vR"); err != nil {
+		t.Fatalf("8+ characters with a phone: %v", err)
+	}
+	info := f.info(t)
+	if !info.Account.PasswordChangedAt.Equal(f.clock.Now()) || !core.VerifySecret(info.Account.PasswordHash, "k8#mQz!vR") {
+		t.Fatalf("changed at %v", info.Account.PasswordChangedAt)
+	}
+	sent := f.sent(t)
+	if len(sent) != 1 || sent[0].To != "+442079460958" || !strings.Contains(sent[0].Text, "password of alice@contoso.com was changed") {
+		t.Fatalf("notice: %+v", sent)
+	}
+}

@@ -125,7 +125,7 @@ func (s *Local) CheckQuestionAnswers(p *Policy, qas []QuestionAnswer) ([]Questio
 		if slices.ContainsFunc(qs, func(x Question) bool { return x.ID == q.ID }) {
 			return nil, Errorf(EINVALID, "You chose %q twice. Choose a different question.", q.Text)
 		}
-		if err := checkAnswer(q, qa.Answer); err != nil {
+		if err := CheckAnswer(q, qa.Answer); err != nil {
 			return nil, err
 		}
 		a := NormalizeAnswer(qa.Answer)
@@ -138,8 +138,9 @@ func (s *Local) CheckQuestionAnswers(p *Policy, qas []QuestionAnswer) ([]Questio
 	return qs, nil
 }
 
-// checkAnswer checks one answer against its question.
-func checkAnswer(q Question, answer string) error {
+// CheckAnswer checks one answer against its question, so a window can
+// validate it as it is typed. Returns EINVALID.
+func CheckAnswer(q Question, answer string) error {
 	a := NormalizeAnswer(answer)
 	n := utf8.RuneCountInString(a)
 	switch {

@@ -66,6 +66,9 @@ type Service interface {
 	// CheckAnswers checks answers (by question ID) to AskQuestions.
 	CheckAnswers(ctx context.Context, accountID, verificationID string, answers map[string]string) error
 
+	// ChangePassword changes the signed-in account's own password.
+	ChangePassword(ctx context.Context, accountID, current, next string) error
+
 	// RecentActivity lists the account's audit events, newest first.
 	RecentActivity(ctx context.Context, accountID string, limit int) ([]*AuditEvent, error)
 	// AuditLog lists audit events, oldest first (admins and help desk).

@@ -1,0 +1,198 @@
+package ui
+
+import (
+	"image"
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// authenticatorWizard adds an authenticator app: "Start by getting the
+// app", the QR code (with "Can't scan image?"), the app's first code and
+// an optional name, success.
+type authenticatorWizard struct {
+	u      *UI
+	m      *modal
+	e      *core.Enrolment
+	name   *field
+	code   *field
+	next   *button
+	err    *widget.Label
+	secret *fyne.Container
+}
+
+func newAuthenticatorWizard(u *UI) *authenticatorWizard {
+	w := &authenticatorWizard{u: u, m: newModal(u.tr.Kind(core.KindAuthenticatorApp), u.win), err: errorLabel()}
+	w.name = newField(u.tr.T("app.namePlaceholder"), w.m.close)
+	w.name.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return nil // the core names it
+		}
+		_, err := core.ValidateMethodName(s)
+		return err
+	}
+	w.code = newField(u.tr.T("code.placeholder"), w.m.close)
+	w.code.Validator = func(s string) error {
+		s = strings.TrimSpace(s)
+		if len(s) != 6 || strings.Trim(s, "0123456789") != "" {
+			return core.Errorf(core.EINVALID, "%s", u.tr.F("code.digits", "N", 6))
+		}
+		return nil
+	}
+	w.name.OnChanged = func(string) { w.validate() }
+	w.code.OnChanged = func(string) { w.validate() }
+	w.code.OnSubmitted = func(string) { w.onConfirm() }
+	w.name.OnSubmitted = func(string) { w.onConfirm() }
+	return w
+}
+
+func (w *authenticatorWizard) show() {
+	w.m.show(500)
+	w.getApp()
+}
+
+func (w *authenticatorWizard) cancel() *button {
+	return newButton(w.u.tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close)
+}
+
+// getApp is "Start by getting the app".
+func (w *authenticatorWizard) getApp() {
+	tr := w.u.tr
+	next := newButton(tr.T("common.next"), widget.HighImportance, w.scan, w.m.close)
+	other := &widget.Button{Text: tr.T("app.differentMethod"), Importance: widget.LowImportance, OnTapped: func() {
+		w.m.close()
+		newAddMethodDialog(w.u).show()
+	}}
+	w.m.step(container.NewVBox(subheading(tr.T("app.getTitle")), wrapped(tr.T("app.getBody")), container.NewHBox(other)), w.cancel(), next)
+	w.u.win.Canvas().Focus(next)
+}
+
+// scan makes the secret (once) and shows the QR code.
+func (w *authenticatorWizard) scan() {
+	if w.e != nil {
+		w.showQR()
+		return
+	}
+	w.m.setBusy(true)
+	call(w.u.o.Runner, func() (*core.Enrolment, error) {
+		return w.u.svc.BeginAuthenticator(w.u.ctx, w.u.acct.ID, "")
+	}, func(e *core.Enrolment, err error) {
+		w.m.setBusy(false)
+		if err != nil {
+			setError(w.err, err)
+			w.m.step(container.NewVBox(w.err), w.cancel())
+			return
+		}
+		w.e = e
+		w.showQR()
+	})
+}
+
+// qrImage draws the QR code one pixel per module, scaled without smoothing,
+// so it stays crisp at any size.
+func qrImage(uri string) (*canvas.Image, error) {
+	bits, err := core.QRBitmap(uri)
+	if err != nil {
+		return nil, err
+	}
+	img := image.NewGray(image.Rect(0, 0, len(bits), len(bits)))
+	for y, row := range bits {
+		for x, dark := range row {
+			if dark {
+				img.SetGray(x, y, color.Gray{0})
+			} else {
+				img.SetGray(x, y, color.Gray{255})
+			}
+		}
+	}
+	c := canvas.NewImageFromImage(img)
+	c.ScaleMode = canvas.ImageScalePixels
+	c.FillMode = canvas.ImageFillContain
+	c.SetMinSize(fyne.NewSize(220, 220))
+	return c, nil
+}
+
+func (w *authenticatorWizard) showQR() {
+	tr := w.u.tr
+	qr, err := qrImage(w.e.URI)
+	if err != nil {
+		setError(w.err, err)
+		return
+	}
+	copyBtn := &widget.Button{Text: tr.T("app.copy"), Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance}
+	copyBtn.OnTapped = func() {
+		w.u.app.Clipboard().SetContent(w.e.Secret)
+		copyBtn.SetText(tr.T("app.copied"))
+	}
+	w.secret = container.NewVBox(
+		widget.NewForm(
+			widget.NewFormItem(tr.T("app.accountName"), widget.NewLabel(w.e.AccountName)),
+			widget.NewFormItem(tr.T("app.secretKey"), &widget.Label{Text: core.SecretGroups(w.e.Secret), TextStyle: fyne.TextStyle{Monospace: true}}),
+		),
+		container.NewHBox(copyBtn))
+	w.secret.Hide()
+	cant := &widget.Button{Text: tr.T("app.cantScan"), Importance: widget.LowImportance}
+	cant.OnTapped = func() { w.secret.Show(); cant.Hide() }
+	next := newButton(tr.T("common.next"), widget.HighImportance, w.enterCode, w.m.close)
+	back := newButton(tr.T("common.back"), widget.MediumImportance, w.getApp, w.m.close)
+	w.m.step(container.NewVBox(subheading(tr.T("app.scanTitle")), wrapped(tr.T("app.scanBody")),
+		container.NewCenter(qr), container.NewHBox(cant), w.secret), w.cancel(), back, next)
+	w.u.win.Canvas().Focus(next)
+}
+
+func (w *authenticatorWizard) validate() {
+	if w.next == nil {
+		return
+	}
+	if w.code.Validate() == nil && w.name.Validate() == nil {
+		w.next.Enable()
+	} else {
+		w.next.Disable()
+	}
+}
+
+// enterCode asks for the app's code and an optional name.
+func (w *authenticatorWizard) enterCode() {
+	tr := w.u.tr
+	w.next = newButton(tr.T("common.next"), widget.HighImportance, w.onConfirm, w.m.close)
+	back := newButton(tr.T("common.back"), widget.MediumImportance, w.showQR, w.m.close)
+	w.m.step(container.NewVBox(subheading(tr.T("app.codeTitle")), wrapped(tr.T("app.codeBody")), w.code,
+		widget.NewLabel(tr.T("app.nameLabel")), w.name, w.err), w.cancel(), back, w.next)
+	w.validate()
+	w.u.win.Canvas().Focus(w.code)
+}
+
+func (w *authenticatorWizard) onConfirm() {
+	if w.next == nil || w.next.Disabled() {
+		return
+	}
+	w.next.Disable()
+	w.m.setBusy(true)
+	code, name := strings.TrimSpace(w.code.Text), strings.TrimSpace(w.name.Text)
+	type result struct{ m *core.MethodView }
+	call(w.u.o.Runner, func() (result, error) {
+		m, err := w.u.svc.Confirm(w.u.ctx, w.u.acct.ID, w.e.VerificationID, code)
+		if err == nil && name != "" && name != m.Name {
+			if r, err := w.u.svc.RenameMethod(w.u.ctx, w.u.acct.ID, m.ID, name); err == nil {
+				m.Name, m.Detail = r.Name, r.Name
+			}
+		}
+		return result{m}, err
+	}, func(r result, err error) {
+		w.m.setBusy(false)
+		if err != nil {
+			setError(w.err, err)
+			w.code.SetText("")
+			w.validate()
+			w.u.win.Canvas().Focus(w.code)
+			return
+		}
+		successStep(w.u, w.m, w.u.tr.T("app.verified"), w.u.tr.F("app.registered", "Name", r.m.Name))
+	})
+}

@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// emailWizard adds an email address: the address, checked as it is typed
+// (the organisation's own domains refused with the reason), the code,
+// success.
+type emailWizard struct {
+	u       *UI
+	m       *modal
+	policy  *core.Policy
+	address *field
+	next    *button
+	err     *widget.Label
+}
+
+func newEmailWizard(u *UI) *emailWizard {
+	w := &emailWizard{u: u, m: newModal(u.tr.Kind(core.KindEmail), u.win), err: errorLabel()}
+	w.address = newField(u.tr.T("email.placeholder"), w.m.close)
+	w.address.Validator = func(s string) error {
+		_, err := core.ParseEmail(s, w.policy)
+		return err
+	}
+	w.address.OnChanged = func(string) { w.validate() }
+	w.address.OnSubmitted = func(string) { w.onNext() }
+	w.next = newButton(u.tr.T("common.next"), widget.HighImportance, w.onNext, w.m.close)
+	w.next.Disable()
+	return w
+}
+
+func (w *emailWizard) show() {
+	w.m.show(460)
+	w.first()
+	w.m.setBusy(true)
+	call(w.u.o.Runner, func() (*core.Policy, error) {
+		return w.u.svc.Policy(w.u.ctx)
+	}, func(p *core.Policy, err error) {
+		w.m.setBusy(false)
+		setError(w.err, err)
+		w.policy = p
+		w.validate()
+	})
+}
+
+func (w *emailWizard) validate() {
+	if w.policy == nil {
+		w.next.Disable()
+		return
+	}
+	err := w.address.Validate()
+	if err == nil {
+		w.next.Enable()
+	} else {
+		w.next.Disable()
+	}
+	// An organisation address is refused at once; other mistakes once the
+	// address looks finished.
+	text := strings.TrimSpace(w.address.Text)
+	if err != nil && (strings.Contains(core.ErrorMessage(err), "work or school") || strings.Contains(text, "@") && strings.Contains(text[strings.Index(text, "@"):], ".")) {
+		setError(w.err, err)
+	} else {
+		setError(w.err, nil)
+	}
+}
+
+func (w *emailWizard) first() {
+	tr := w.u.tr
+	cancel := newButton(tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close)
+	w.m.onClose = nil
+	w.m.step(container.NewVBox(wrapped(tr.T("email.lead")), w.address, wrapped(tr.T("email.notWork")), w.err), cancel, w.next)
+	w.validate()
+	w.u.win.Canvas().Focus(w.address)
+}
+
+func (w *emailWizard) onNext() {
+	if w.next.Disabled() {
+		return
+	}
+	w.next.Disable()
+	w.m.setBusy(true)
+	addr := w.address.Text
+	call(w.u.o.Runner, func() (*core.Challenge, error) {
+		return w.u.svc.BeginEmail(w.u.ctx, w.u.acct.ID, addr, "")
+	}, func(ch *core.Challenge, err error) {
+		w.m.setBusy(false)
+		w.next.Enable()
+		if err != nil {
+			setError(w.err, err)
+			return
+		}
+		newCodeStep(w.u, w.m, ch, w.first, w.done).show()
+	})
+}
+
+func (w *emailWizard) done(m *core.MethodView) {
+	successStep(w.u, w.m, w.u.tr.T("email.verified"), w.u.tr.F("email.registered", "Address", m.Detail))
+}

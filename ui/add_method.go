@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// addMethodDialog is "Add a method": a drop-down of the kinds the policy
+// enables and the account can still add, then the wizard of that kind.
+type addMethodDialog struct {
+	u      *UI
+	m      *modal
+	kinds  []core.MethodKind
+	choose *widget.Select
+	add    *button
+	err    *widget.Label
+}
+
+func newAddMethodDialog(u *UI) *addMethodDialog {
+	d := &addMethodDialog{u: u, m: newModal(u.tr.T("add.title"), u.win), err: errorLabel()}
+	d.choose = widget.NewSelect(nil, func(string) { d.add.Enable() })
+	d.choose.PlaceHolder = u.tr.T("add.choose")
+	d.add = newButton(u.tr.T("add.add"), widget.HighImportance, d.onAdd, d.m.close)
+	d.add.Disable()
+	cancel := newButton(u.tr.T("common.cancel"), widget.MediumImportance, d.m.close, d.m.close)
+	d.m.step(container.NewVBox(widget.NewLabel(u.tr.T("add.which")), d.choose, d.err), cancel, d.add)
+	return d
+}
+
+func (d *addMethodDialog) show() {
+	d.m.show(420)
+	d.m.setBusy(true)
+	call(d.u.o.Runner, func() ([]core.MethodKind, error) {
+		return d.u.svc.AvailableKinds(d.u.ctx, d.u.acct.ID)
+	}, func(kinds []core.MethodKind, err error) {
+		d.m.setBusy(false)
+		setError(d.err, err)
+		d.kinds = kinds
+		var labels []string
+		for _, k := range kinds {
+			labels = append(labels, d.u.tr.Kind(k))
+		}
+		d.choose.SetOptions(labels)
+		if len(kinds) == 0 && err == nil {
+			d.err.SetText(d.u.tr.T("add.none"))
+			d.err.Show()
+		}
+	})
+	d.u.win.Canvas().Focus(d.choose)
+}
+
+func (d *addMethodDialog) onAdd() {
+	i := d.choose.SelectedIndex()
+	if i < 0 {
+		return
+	}
+	d.m.close()
+	startWizard(d.u, d.kinds[i])
+}
+
+// startWizard opens the add wizard of a kind.
+func startWizard(u *UI, k core.MethodKind) {
+	switch k {
+	case core.KindPhone, core.KindAlternatePhone, core.KindOfficePhone:
+		newPhoneWizard(u, k).show()
+	case core.KindEmail:
+		newEmailWizard(u).show()
+	case core.KindAuthenticatorApp:
+		newAuthenticatorWizard(u).show()
+	case core.KindSecurityQuestions:
+		newQuestionsWizard(u).show()
+	}
+}
+
+// added closes a wizard's success step and refreshes the pages.
+func (u *UI) added() { u.reloadAll() }
+
+var _ fyne.CanvasObject = (*widget.Select)(nil)

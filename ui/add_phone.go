@@ -1,0 +1,157 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// phoneWizard adds a phone, alternate phone or office phone: country and
+// number (office: extension), text or call, then the code, then success.
+type phoneWizard struct {
+	u         *UI
+	m         *modal
+	kind      core.MethodKind
+	countries []core.Country
+	country   *widget.Select
+	number    *field
+	extension *field
+	how       *widget.RadioGroup
+	next      *button
+	err       *widget.Label
+}
+
+func newPhoneWizard(u *UI, kind core.MethodKind) *phoneWizard {
+	w := &phoneWizard{u: u, m: newModal(u.tr.Kind(kind), u.win), kind: kind, err: errorLabel()}
+	w.countries = core.Countries(u.tr.lang, nil)
+	var labels []string
+	for _, c := range w.countries {
+		labels = append(labels, c.Label())
+	}
+	w.country = widget.NewSelect(labels, func(string) { w.validate() })
+	w.country.SetSelectedIndex(w.defaultCountry())
+	w.number = newField(u.tr.T("phone.numberPlaceholder"), w.m.close)
+	w.number.Validator = w.checkNumber
+	w.number.OnChanged = func(string) { w.validate() }
+	w.number.OnSubmitted = func(string) { w.onNext() }
+	w.extension = newField(u.tr.T("phone.extensionPlaceholder"), w.m.close)
+	w.extension.OnChanged = func(string) { w.validate() }
+	w.extension.OnSubmitted = func(string) { w.onNext() }
+	if kind == core.KindPhone {
+		w.how = widget.NewRadioGroup([]string{u.tr.T("phone.textMe"), u.tr.T("phone.callMe")}, nil)
+		w.how.SetSelected(u.tr.T("phone.textMe"))
+		w.how.Required = true
+	}
+	w.next = newButton(u.tr.T("common.next"), widget.HighImportance, w.onNext, w.m.close)
+	return w
+}
+
+// defaultCountry is the country of the window's locale, else the United States.
+func (w *phoneWizard) defaultCountry() int {
+	want := "US"
+	if w.u.tr.lang == "de" {
+		want = "DE"
+	}
+	for i, c := range w.countries {
+		if c.Region == want {
+			return i
+		}
+	}
+	return 0
+}
+
+func (w *phoneWizard) region() string {
+	if i := w.country.SelectedIndex(); i >= 0 {
+		return w.countries[i].Region
+	}
+	return ""
+}
+
+// checkNumber is the core's own parse of what is typed so far.
+func (w *phoneWizard) checkNumber(string) error {
+	_, err := core.ParsePhone(w.number.Text, w.region(), w.extension.Text, w.kind, nil)
+	return err
+}
+
+func (w *phoneWizard) validate() {
+	err := w.checkNumber("")
+	if err == nil {
+		w.next.Enable()
+	} else {
+		w.next.Disable()
+	}
+	// Say what is wrong once something was typed.
+	if strings.TrimSpace(w.number.Text) != "" && len(strings.TrimSpace(w.number.Text)) >= 6 {
+		setError(w.err, err)
+	} else {
+		setError(w.err, nil)
+	}
+}
+
+func (w *phoneWizard) show() {
+	w.m.show(480)
+	w.first()
+}
+
+// first is the number step.
+func (w *phoneWizard) first() {
+	tr := w.u.tr
+	lead := tr.T("phone.leadText")
+	if w.kind != core.KindPhone {
+		lead = tr.T("phone.leadCall")
+	}
+	rows := container.NewVBox(wrapped(lead), container.NewGridWithColumns(2, w.country, w.number))
+	if w.kind == core.KindOfficePhone {
+		rows.Add(container.NewGridWithColumns(2, widget.NewLabel(tr.T("phone.extension")), w.extension))
+	}
+	if w.how != nil {
+		rows.Add(w.how)
+	} else {
+		rows.Add(widget.NewLabel(tr.T("phone.callOnly")))
+	}
+	rows.Add(wrapped(tr.T("phone.rates")))
+	rows.Add(w.err)
+	cancel := newButton(tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close)
+	w.m.onClose = nil
+	w.m.step(rows, cancel, w.next)
+	w.validate()
+	w.u.win.Canvas().Focus(w.number)
+}
+
+func (w *phoneWizard) channel() core.Channel {
+	if w.how != nil && w.how.Selected == w.u.tr.T("phone.textMe") {
+		return core.ChannelSMS
+	}
+	return core.ChannelVoice
+}
+
+func (w *phoneWizard) onNext() {
+	if w.next.Disabled() {
+		return
+	}
+	w.next.Disable()
+	w.m.setBusy(true)
+	req := core.PhoneRequest{Kind: w.kind, Number: w.number.Text, Region: w.region(), Extension: w.extension.Text, Channel: w.channel()}
+	call(w.u.o.Runner, func() (*core.Challenge, error) {
+		return w.u.svc.BeginPhone(w.u.ctx, w.u.acct.ID, req)
+	}, func(ch *core.Challenge, err error) {
+		w.m.setBusy(false)
+		w.next.Enable()
+		if err != nil {
+			setError(w.err, err)
+			return
+		}
+		newCodeStep(w.u, w.m, ch, w.first, w.done).show()
+	})
+}
+
+func (w *phoneWizard) done(m *core.MethodView) {
+	tr := w.u.tr
+	title := tr.T("phone.verifiedCall")
+	if m.Channel == core.ChannelSMS {
+		title = tr.T("phone.verifiedText")
+	}
+	successStep(w.u, w.m, title, tr.F("phone.registered", "Kind", tr.Kind(m.Kind), "Number", core.FormatPhone(m.Detail, m.Extension)))
+}

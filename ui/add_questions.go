@@ -1,0 +1,168 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// questionsWizard registers security questions: the policy's number of
+// drop-downs from the bank (a question cannot be picked twice), each with
+// an answer checked by the core's rules as it is typed.
+type questionsWizard struct {
+	u       *UI
+	m       *modal
+	bank    []core.Question
+	selects []*widget.Select
+	answers []*field
+	notes   []*widget.Label
+	done    *button
+	err     *widget.Label
+}
+
+func newQuestionsWizard(u *UI) *questionsWizard {
+	return &questionsWizard{u: u, m: newModal(u.tr.Kind(core.KindSecurityQuestions), u.win), err: errorLabel()}
+}
+
+func (w *questionsWizard) show() {
+	w.m.show(560)
+	w.m.setBusy(true)
+	type loaded struct {
+		p    *core.Policy
+		bank []core.Question
+	}
+	w.m.step(w.err, newButton(w.u.tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close))
+	call(w.u.o.Runner, func() (loaded, error) {
+		p, err := w.u.svc.Policy(w.u.ctx)
+		if err != nil {
+			return loaded{}, err
+		}
+		bank, err := w.u.svc.QuestionBank(w.u.ctx, w.u.tr.lang)
+		return loaded{p, bank}, err
+	}, func(l loaded, err error) {
+		w.m.setBusy(false)
+		if err != nil {
+			setError(w.err, err)
+			return
+		}
+		w.bank = l.bank
+		w.build(l.p.SecurityQuestionsToRegister)
+	})
+}
+
+func (w *questionsWizard) build(n int) {
+	tr := w.u.tr
+	rows := container.NewVBox(wrapped(tr.F("questions.lead", "N", n)))
+	for i := 0; i < n; i++ {
+		sel := widget.NewSelect(nil, nil)
+		sel.PlaceHolder = tr.F("questions.pick", "N", i+1)
+		sel.OnChanged = func(string) { w.refreshOptions(); w.validate() }
+		ans := newField(tr.T("questions.answerPlaceholder"), w.m.close)
+		ans.OnChanged = func(string) { w.validate() }
+		ans.OnSubmitted = func(string) { w.onDone() }
+		note := &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
+		note.Hide()
+		w.selects, w.answers, w.notes = append(w.selects, sel), append(w.answers, ans), append(w.notes, note)
+		rows.Add(sel)
+		rows.Add(ans)
+		rows.Add(note)
+	}
+	w.refreshOptions()
+	rows.Add(w.err)
+	w.done = newButton(tr.T("common.done"), widget.HighImportance, w.onDone, w.m.close)
+	cancel := newButton(tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close)
+	w.m.step(container.NewVScroll(rows), cancel, w.done)
+	w.m.d.Resize(fyne.NewSize(560, 520))
+	w.validate()
+	w.u.win.Canvas().Focus(w.selects[0])
+}
+
+// question returns the chosen question of row i.
+func (w *questionsWizard) question(i int) (core.Question, bool) {
+	for _, q := range w.bank {
+		if q.Text == w.selects[i].Selected {
+			return q, true
+		}
+	}
+	return core.Question{}, false
+}
+
+// refreshOptions offers each drop-down the questions no other row chose.
+func (w *questionsWizard) refreshOptions() {
+	for i, sel := range w.selects {
+		taken := map[string]bool{}
+		for j, other := range w.selects {
+			if j != i && other.Selected != "" {
+				taken[other.Selected] = true
+			}
+		}
+		var opts []string
+		for _, q := range w.bank {
+			if !taken[q.Text] {
+				opts = append(opts, q.Text)
+			}
+		}
+		sel.Options = opts
+		sel.Refresh()
+	}
+}
+
+func (w *questionsWizard) validate() {
+	ok := true
+	seen := map[string]bool{}
+	for i := range w.selects {
+		q, chosen := w.question(i)
+		ans := w.answers[i].Text
+		var err error
+		switch {
+		case !chosen:
+			ok = false
+		case ans == "":
+			ok = false
+		default:
+			err = core.CheckAnswer(q, ans)
+			if err == nil && seen[core.NormalizeAnswer(ans)] {
+				err = core.Errorf(core.EINVALID, "%s", w.u.tr.T("questions.sameAnswer"))
+			}
+			seen[core.NormalizeAnswer(ans)] = true
+		}
+		if err != nil {
+			ok = false
+			w.notes[i].SetText(core.ErrorMessage(err))
+			w.notes[i].Show()
+		} else {
+			w.notes[i].Hide()
+		}
+	}
+	if ok {
+		w.done.Enable()
+	} else {
+		w.done.Disable()
+	}
+}
+
+func (w *questionsWizard) onDone() {
+	if w.done.Disabled() {
+		return
+	}
+	var qas []core.QuestionAnswer
+	for i := range w.selects {
+		q, _ := w.question(i)
+		qas = append(qas, core.QuestionAnswer{Question: q.ID, Answer: w.answers[i].Text})
+	}
+	w.done.Disable()
+	w.m.setBusy(true)
+	call(w.u.o.Runner, func() (*core.MethodView, error) {
+		return w.u.svc.AddQuestions(w.u.ctx, w.u.acct.ID, qas)
+	}, func(m *core.MethodView, err error) {
+		w.m.setBusy(false)
+		if err != nil {
+			setError(w.err, err)
+			w.validate()
+			return
+		}
+		w.m.d.Resize(fyne.NewSize(460, 1))
+		successStep(w.u, w.m, w.u.tr.T("questions.saved"), w.u.tr.F("questions.registered", "N", len(qas)))
+	})
+}

@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// firstAccountForm creates the first account of an empty data folder,
+// which becomes its administrator.
+type firstAccountForm struct {
+	u        *UI
+	name     *field
+	display  *field
+	password *field
+	confirm  *field
+	create   *widget.Button
+	err      *widget.Label
+	busy     *widget.ProgressBarInfinite
+}
+
+func newFirstAccountForm(u *UI) *firstAccountForm {
+	f := &firstAccountForm{u: u, err: errorLabel(), busy: widget.NewProgressBarInfinite()}
+	f.busy.Hide()
+	f.busy.Stop()
+	f.name = newField(u.tr.T("first.namePlaceholder"), nil)
+	f.name.Validator = func(s string) error { _, err := core.NormalizeAccountName(s); return err }
+	f.display = newField(u.tr.T("first.displayPlaceholder"), nil)
+	f.password = newField("", nil)
+	f.password.Password = true
+	f.password.Validator = func(s string) error { return core.ValidatePassword(s, f.name.Text, false) }
+	f.confirm = newField("", nil)
+	f.confirm.Password = true
+	f.confirm.Validator = func(s string) error {
+		if s != f.password.Text {
+			return core.Errorf(core.EINVALID, "%s", u.tr.T("password.mismatch"))
+		}
+		return nil
+	}
+	f.create = &widget.Button{Text: u.tr.T("first.create"), Importance: widget.HighImportance, OnTapped: f.onCreate}
+	for _, e := range []*field{f.name, f.display, f.password, f.confirm} {
+		e.OnChanged = func(string) { f.validate() }
+		e.OnSubmitted = func(string) { f.onCreate() }
+	}
+	return f
+}
+
+func (f *firstAccountForm) show() {
+	tr := f.u.tr
+	form := widget.NewForm(
+		widget.NewFormItem(tr.T("first.name"), f.name),
+		widget.NewFormItem(tr.T("first.display"), f.display),
+		widget.NewFormItem(tr.T("password.new"), f.password),
+		widget.NewFormItem(tr.T("password.confirm"), f.confirm))
+	box := container.NewVBox(heading(tr.T("first.title")), wrapped(tr.T("first.lead")), form, wrapped(tr.T("password.rules")),
+		f.err, f.busy, container.NewHBox(f.create))
+	content := container.NewCenter(container.NewGridWrap(fyne.NewSize(520, box.MinSize().Height+40), box))
+	f.u.win.SetContent(content)
+	f.validate()
+	f.u.win.Canvas().Focus(f.name)
+}
+
+// validate enables Create when every field passes the core's checks, and
+// shows the first problem once the field has text.
+func (f *firstAccountForm) validate() {
+	var first error
+	for _, e := range []*field{f.name, f.password, f.confirm} {
+		if err := e.Validate(); err != nil {
+			if first == nil && e.Text != "" {
+				first = err
+			}
+			f.create.Disable()
+			setError(f.err, first)
+			return
+		}
+	}
+	setError(f.err, nil)
+	f.create.Enable()
+}
+
+func (f *firstAccountForm) onCreate() {
+	if f.create.Disabled() {
+		return
+	}
+	f.create.Disable()
+	f.busy.Show()
+	f.busy.Start()
+	n := core.NewAccount{Name: f.name.Text, DisplayName: f.display.Text, Password: f.password.Text, Language: f.u.tr.lang, Role: core.RoleAdmin}
+	call(f.u.o.Runner, func() (*core.Account, error) {
+		ctx := core.WithActor(f.u.ctx, core.Actor{Name: "setup", Role: core.RoleAdmin, Source: "desktop"})
+		return f.u.svc.CreateAccount(ctx, n)
+	}, func(a *core.Account, err error) {
+		f.busy.Stop()
+		f.busy.Hide()
+		if err != nil {
+			setError(f.err, err)
+			f.create.Enable()
+			return
+		}
+		f.u.signedIn(a)
+	})
+}

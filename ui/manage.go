@@ -1,0 +1,216 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// deleteDialog confirms a delete, saying what follows from the core's
+// preview: the new default, whether sign-in and reset requirements are
+// still met, the 30-day wait for the last info, and that there is no undo.
+type deleteDialog struct {
+	u      *UI
+	m      *modal
+	method core.MethodView
+	yes    *button
+	err    *widget.Label
+}
+
+func newDeleteDialog(u *UI, m core.MethodView) *deleteDialog {
+	return &deleteDialog{u: u, m: newModal(u.tr.T("delete.title"), u.win), method: m, err: errorLabel()}
+}
+
+func (d *deleteDialog) show() {
+	tr := d.u.tr
+	no := newButton(tr.T("common.no"), widget.MediumImportance, d.m.close, d.m.close)
+	d.yes = newButton(tr.T("common.yes"), widget.DangerImportance, d.onYes, d.m.close)
+	d.yes.Disable()
+	d.m.step(container.NewVBox(d.err), no, d.yes)
+	d.m.show(460)
+	d.m.setBusy(true)
+	d.u.win.Canvas().Focus(no)
+	call(d.u.o.Runner, func() (*core.DeletePreview, error) {
+		return d.u.svc.PreviewDelete(d.u.ctx, d.u.acct.ID, d.method.ID)
+	}, func(pv *core.DeletePreview, err error) {
+		d.m.setBusy(false)
+		if err != nil {
+			setError(d.err, err)
+			return
+		}
+		lines := container.NewVBox(wrapped(tr.F("delete.question", "Method", tr.Kind(d.method.Kind)+" ("+methodDetail(tr, d.method)+")")))
+		for _, s := range previewLines(tr, pv) {
+			lines.Add(wrapped("• " + s))
+		}
+		lines.Add(&widget.Label{Text: tr.T("delete.noUndo"), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord})
+		lines.Add(d.err)
+		d.m.step(lines, no, d.yes)
+		d.yes.Enable()
+		d.m.d.Resize(fyne.NewSize(460, d.m.d.MinSize().Height))
+	})
+}
+
+// previewLines says what the core's preview foresees.
+func previewLines(tr text, pv *core.DeletePreview) []string {
+	var out []string
+	if pv.Scheduled {
+		return []string{tr.F("delete.scheduled", "Date", tr.date(pv.EffectiveAt))}
+	}
+	switch {
+	case pv.WasDefault && pv.NewDefault != nil:
+		out = append(out, tr.F("delete.newDefault", "Choice", choiceLabel(tr, *pv.NewDefault)))
+	case pv.WasDefault:
+		out = append(out, tr.T("delete.noDefault"))
+	}
+	if pv.Requirements.SignInMet {
+		out = append(out, tr.T("delete.signInMet"))
+	} else {
+		out = append(out, tr.T("delete.signInNotMet"))
+	}
+	if pv.Requirements.ResetMet {
+		out = append(out, tr.T("delete.resetMet"))
+	} else {
+		out = append(out, tr.F("delete.resetNotMet", "Needed", pv.Requirements.ResetNeeded, "Have", pv.Requirements.ResetMethods))
+	}
+	return out
+}
+
+func (d *deleteDialog) onYes() {
+	d.yes.Disable()
+	d.m.setBusy(true)
+	call(d.u.o.Runner, func() (*core.DeletePreview, error) {
+		return d.u.svc.DeleteMethod(d.u.ctx, d.u.acct.ID, d.method.ID)
+	}, func(_ *core.DeletePreview, err error) {
+		d.m.setBusy(false)
+		if err != nil {
+			setError(d.err, err)
+			return
+		}
+		d.m.close()
+		d.u.reloadAll()
+	})
+}
+
+// defaultDialog changes the default sign-in method.
+type defaultDialog struct {
+	u       *UI
+	m       *modal
+	current *core.DefaultChoice
+	choices []core.DefaultChoice
+	sel     *widget.Select
+	confirm *button
+	err     *widget.Label
+}
+
+func newDefaultDialog(u *UI, info *core.SecurityInfo) *defaultDialog {
+	d := &defaultDialog{u: u, m: newModal(u.tr.T("default.title"), u.win), err: errorLabel()}
+	if info != nil {
+		d.current = info.Default
+	}
+	d.sel = widget.NewSelect(nil, func(string) { d.confirm.Enable() })
+	d.confirm = newButton(u.tr.T("common.confirm"), widget.HighImportance, d.onConfirm, d.m.close)
+	d.confirm.Disable()
+	return d
+}
+
+func (d *defaultDialog) show() {
+	tr := d.u.tr
+	back := newButton(tr.T("common.cancel"), widget.MediumImportance, d.m.close, d.m.close)
+	d.m.step(container.NewVBox(wrapped(tr.T("default.lead")), d.sel, d.err), back, d.confirm)
+	d.m.show(520)
+	d.m.setBusy(true)
+	call(d.u.o.Runner, func() ([]core.DefaultChoice, error) {
+		return d.u.svc.DefaultChoices(d.u.ctx, d.u.acct.ID)
+	}, func(cs []core.DefaultChoice, err error) {
+		d.m.setBusy(false)
+		setError(d.err, err)
+		d.choices = cs
+		var labels []string
+		for _, c := range cs {
+			labels = append(labels, choiceLabel(tr, c))
+		}
+		d.sel.SetOptions(labels)
+		for i, c := range cs {
+			if d.current != nil && c.MethodID == d.current.MethodID && c.Channel == d.current.Channel {
+				d.sel.SetSelectedIndex(i)
+			}
+		}
+		d.confirm.Disable()
+		d.u.win.Canvas().Focus(d.sel)
+	})
+}
+
+func (d *defaultDialog) onConfirm() {
+	i := d.sel.SelectedIndex()
+	if i < 0 {
+		return
+	}
+	c := d.choices[i]
+	d.confirm.Disable()
+	d.m.setBusy(true)
+	call(d.u.o.Runner, func() (*core.DefaultChoice, error) {
+		return d.u.svc.SetDefault(d.u.ctx, d.u.acct.ID, c.MethodID, c.Channel)
+	}, func(_ *core.DefaultChoice, err error) {
+		d.m.setBusy(false)
+		if err != nil {
+			setError(d.err, err)
+			return
+		}
+		d.m.close()
+		d.u.reloadAll()
+	})
+}
+
+// renameDialog renames an authenticator app or security key.
+type renameDialog struct {
+	u      *UI
+	m      *modal
+	method core.MethodView
+	name   *field
+	save   *button
+	err    *widget.Label
+}
+
+func newRenameDialog(u *UI, m core.MethodView) *renameDialog {
+	d := &renameDialog{u: u, m: newModal(u.tr.T("rename.title"), u.win), method: m, err: errorLabel()}
+	d.name = newField("", d.m.close)
+	d.name.SetText(m.Name)
+	d.name.Validator = func(s string) error { _, err := core.ValidateMethodName(s); return err }
+	d.name.OnSubmitted = func(string) { d.onSave() }
+	d.save = newButton(u.tr.T("common.save"), widget.HighImportance, d.onSave, d.m.close)
+	d.name.OnChanged = func(string) {
+		if d.name.Validate() == nil {
+			d.save.Enable()
+		} else {
+			d.save.Disable()
+		}
+	}
+	return d
+}
+
+func (d *renameDialog) show() {
+	cancel := newButton(d.u.tr.T("common.cancel"), widget.MediumImportance, d.m.close, d.m.close)
+	d.m.step(container.NewVBox(widget.NewLabel(d.u.tr.T("rename.lead")), d.name, d.err), cancel, d.save)
+	d.m.show(420)
+	d.u.win.Canvas().Focus(d.name)
+}
+
+func (d *renameDialog) onSave() {
+	if d.save.Disabled() {
+		return
+	}
+	name := d.name.Text
+	d.m.setBusy(true)
+	call(d.u.o.Runner, func() (*core.Method, error) {
+		return d.u.svc.RenameMethod(d.u.ctx, d.u.acct.ID, d.method.ID, name)
+	}, func(_ *core.Method, err error) {
+		d.m.setBusy(false)
+		if err != nil {
+			setError(d.err, err)
+			return
+		}
+		d.m.close()
+		d.u.reloadAll()
+	})
+}

@@ -1,0 +1,232 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// overviewPage shows the account and a summary of its methods, with what
+// each is good for.
+type overviewPage struct {
+	u       *UI
+	root    fyne.CanvasObject
+	account *widget.Form
+	methods *fyne.Container
+	status  *fyne.Container
+	err     *widget.Label
+}
+
+func newOverviewPage(u *UI) *overviewPage {
+	p := &overviewPage{u: u, account: widget.NewForm(), methods: container.NewVBox(), status: container.NewVBox(), err: errorLabel()}
+	more := &widget.Button{Text: u.tr.T("overview.manage"), Importance: widget.LowImportance, OnTapped: func() { u.nav.Select(1) }}
+	p.root = container.NewVScroll(container.NewVBox(heading(u.tr.T("overview.title")), p.err,
+		widget.NewCard(u.tr.T("overview.account"), "", p.account),
+		widget.NewCard(u.tr.T("nav.securityInfo"), u.tr.T("overview.methodsLead"), container.NewVBox(p.status, p.methods, container.NewHBox(more)))))
+	return p
+}
+
+func (p *overviewPage) title() string           { return p.u.tr.T("nav.overview") }
+func (p *overviewPage) icon() fyne.Resource     { return theme.HomeIcon() }
+func (p *overviewPage) view() fyne.CanvasObject { return p.root }
+
+func (p *overviewPage) reload() {
+	call(p.u.o.Runner, func() (*core.SecurityInfo, error) {
+		return p.u.svc.SecurityInfo(p.u.ctx, p.u.acct.ID)
+	}, func(info *core.SecurityInfo, err error) {
+		setError(p.err, err)
+		if err != nil {
+			return
+		}
+		tr := p.u.tr
+		a := info.Account
+		p.account.Items = nil
+		p.account.Append(tr.T("overview.name"), widget.NewLabel(a.DisplayName))
+		p.account.Append(tr.T("overview.signInName"), widget.NewLabel(a.Name))
+		p.account.Append(tr.T("overview.role"), widget.NewLabel(tr.T("role."+string(a.Role))))
+		p.account.Refresh()
+		p.status.RemoveAll()
+		for _, s := range []struct {
+			ok       bool
+			yes, not string
+		}{
+			{info.Requirements.SignInMet, tr.T("overview.signInReady"), tr.T("overview.signInMissing")},
+			{info.Requirements.ResetMet, tr.T("overview.resetReady"), tr.F("overview.resetMissing", "Needed", info.Requirements.ResetNeeded, "Have", info.Requirements.ResetMethods)},
+		} {
+			res, imp, msg := theme.NewSuccessThemedResource(theme.ConfirmIcon()), widget.MediumImportance, s.yes
+			if !s.ok {
+				res, imp, msg = theme.NewWarningThemedResource(theme.WarningIcon()), widget.WarningImportance, s.not
+			}
+			p.status.Add(container.NewBorder(nil, nil, widget.NewIcon(res), nil, &widget.Label{Text: msg, Importance: imp, Wrapping: fyne.TextWrapWord}))
+		}
+		p.methods.RemoveAll()
+		for _, m := range info.Methods {
+			var uses []string
+			for _, us := range m.UsableFor {
+				uses = append(uses, tr.T("usage."+string(us)))
+			}
+			line := tr.Kind(m.Kind) + " — " + methodDetail(tr, m)
+			p.methods.Add(container.NewBorder(nil, nil, sized(kindIcon(m.Kind), 20), &widget.Label{Text: strings.Join(uses, ", "), Importance: widget.LowImportance}, widget.NewLabel(line)))
+		}
+		if len(info.Methods) == 0 {
+			p.methods.Add(&widget.Label{Text: tr.T("info.empty"), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord})
+		}
+	})
+}
+
+// passwordPage shows when the password was last changed and changes it.
+type passwordPage struct {
+	u        *UI
+	root     fyne.CanvasObject
+	changed  *widget.Label
+	current  *field
+	next     *field
+	confirm  *field
+	save     *widget.Button
+	err      *widget.Label
+	feedback *widget.Label
+}
+
+func newPasswordPage(u *UI) *passwordPage {
+	p := &passwordPage{u: u, changed: widget.NewLabel(""), err: errorLabel(),
+		feedback: &widget.Label{Importance: widget.SuccessImportance}}
+	p.feedback.Hide()
+	p.current = newField("", nil)
+	p.current.Password = true
+	p.next = newField("", nil)
+	p.next.Password = true
+	p.confirm = newField("", nil)
+	p.confirm.Password = true
+	p.save = &widget.Button{Text: u.tr.T("password.change"), Importance: widget.HighImportance, OnTapped: p.onSave}
+	for _, f := range []*field{p.current, p.next, p.confirm} {
+		f.OnChanged = func(string) { p.validate() }
+		f.OnSubmitted = func(string) { p.onSave() }
+	}
+	form := widget.NewForm(
+		widget.NewFormItem(u.tr.T("password.current"), p.current),
+		widget.NewFormItem(u.tr.T("password.new"), p.next),
+		widget.NewFormItem(u.tr.T("password.confirm"), p.confirm))
+	p.root = container.NewVScroll(container.NewVBox(heading(u.tr.T("nav.password")), p.changed,
+		wrapped(u.tr.T("password.rules")), form, container.NewHBox(p.save), p.err, p.feedback))
+	p.validate()
+	return p
+}
+
+func (p *passwordPage) title() string           { return p.u.tr.T("nav.password") }
+func (p *passwordPage) icon() fyne.Resource     { return icon("password") }
+func (p *passwordPage) view() fyne.CanvasObject { return p.root }
+
+func (p *passwordPage) reload() {
+	call(p.u.o.Runner, func() (*core.SecurityInfo, error) {
+		return p.u.svc.SecurityInfo(p.u.ctx, p.u.acct.ID)
+	}, func(info *core.SecurityInfo, err error) {
+		setError(p.err, err)
+		if err == nil {
+			p.changed.SetText(p.u.tr.F("password.lastChanged", "Date", p.u.tr.dateTime(info.Account.PasswordChangedAt)))
+		}
+	})
+}
+
+func (p *passwordPage) validate() {
+	if p.current.Text != "" && p.next.Text != "" && p.next.Text == p.confirm.Text {
+		p.save.Enable()
+	} else {
+		p.save.Disable()
+	}
+	if p.confirm.Text != "" && p.next.Text != p.confirm.Text {
+		p.err.Importance = widget.DangerImportance
+		p.err.SetText(p.u.tr.T("password.mismatch"))
+		p.err.Show()
+	} else if p.err.Text == p.u.tr.T("password.mismatch") {
+		setError(p.err, nil)
+	}
+}
+
+func (p *passwordPage) onSave() {
+	if p.save.Disabled() {
+		return
+	}
+	cur, next := p.current.Text, p.next.Text
+	p.save.Disable()
+	p.feedback.Hide()
+	call(p.u.o.Runner, func() (struct{}, error) {
+		return struct{}{}, p.u.svc.ChangePassword(p.u.ctx, p.u.acct.ID, cur, next)
+	}, func(_ struct{}, err error) {
+		setError(p.err, err)
+		if err == nil {
+			p.current.SetText("")
+			p.next.SetText("")
+			p.confirm.SetText("")
+			p.feedback.SetText(p.u.tr.T("password.changed"))
+			p.feedback.Show()
+			p.u.reloadAll()
+		}
+		p.validate()
+	})
+}
+
+// activityPage lists the account's audit events, newest first.
+type activityPage struct {
+	u      *UI
+	root   fyne.CanvasObject
+	events []*core.AuditEvent
+	list   *widget.List
+	err    *widget.Label
+}
+
+func newActivityPage(u *UI) *activityPage {
+	p := &activityPage{u: u, err: errorLabel()}
+	p.list = widget.NewList(func() int { return len(p.events) },
+		func() fyne.CanvasObject {
+			return container.NewBorder(nil, nil, widget.NewLabel("2 Jan 2006 15:04"), widget.NewLabel("desktop"), widget.NewLabel("Method added"))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			e := p.events[id]
+			c := o.(*fyne.Container)
+			// NewBorder keeps left, right, then the centre.
+			c.Objects[0].(*widget.Label).SetText(u.tr.dateTime(e.Time))
+			c.Objects[1].(*widget.Label).SetText(e.Source)
+			c.Objects[2].(*widget.Label).SetText(activityText(u.tr, e))
+		})
+	p.root = container.NewBorder(container.NewVBox(heading(u.tr.T("nav.activity")), wrapped(u.tr.T("activity.lead")), p.err), nil, nil, nil, p.list)
+	return p
+}
+
+// activityText is one event in words: "Method added: Phone (+XX XXXXXXXX58)".
+func activityText(tr text, e *core.AuditEvent) string {
+	s := tr.T("action." + e.Action)
+	if strings.HasPrefix(s, "ui.action.") {
+		s = e.Action
+	}
+	var what []string
+	if e.Kind != "" {
+		what = append(what, tr.Kind(e.Kind))
+	}
+	if e.Detail != "" {
+		what = append(what, e.Detail)
+	}
+	if len(what) > 0 {
+		s += ": " + strings.Join(what, " · ")
+	}
+	return s
+}
+
+func (p *activityPage) title() string           { return p.u.tr.T("nav.activity") }
+func (p *activityPage) icon() fyne.Resource     { return icon("activity") }
+func (p *activityPage) view() fyne.CanvasObject { return p.root }
+
+func (p *activityPage) reload() {
+	call(p.u.o.Runner, func() ([]*core.AuditEvent, error) {
+		return p.u.svc.RecentActivity(p.u.ctx, p.u.acct.ID, 200)
+	}, func(events []*core.AuditEvent, err error) {
+		setError(p.err, err)
+		if err == nil {
+			p.events = events
+			p.list.Refresh()
+		}
+	})
+}

@@ -1,0 +1,200 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// securityInfoPage is the Security info page: the default sign-in
+// method, "+ Add sign-in method" and one row per method.
+type securityInfoPage struct {
+	u *UI
+
+	root        fyne.CanvasObject
+	pending     *fyne.Container
+	warnings    *fyne.Container
+	defaultLine *fyne.Container
+	add         *widget.Button
+	rows        *fyne.Container
+	errLabel    *widget.Label
+	busy        *widget.ProgressBarInfinite
+
+	info *core.SecurityInfo
+}
+
+func newSecurityInfoPage(u *UI) *securityInfoPage {
+	p := &securityInfoPage{u: u, pending: container.NewVBox(), warnings: container.NewVBox(), defaultLine: container.NewHBox(),
+		rows: container.NewVBox(), errLabel: errorLabel(), busy: widget.NewProgressBarInfinite()}
+	p.add = &widget.Button{Text: u.tr.T("info.add"), Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: p.onAdd}
+	p.busy.Hide()
+	p.busy.Stop()
+	p.root = container.NewVScroll(container.NewVBox(
+		heading(u.tr.T("info.title")),
+		wrapped(u.tr.T("info.lead")),
+		p.busy,
+		p.errLabel,
+		p.pending,
+		p.warnings,
+		p.defaultLine,
+		spacer(theme.Padding()),
+		container.NewHBox(p.add),
+		widget.NewSeparator(),
+		p.rows,
+	))
+	return p
+}
+
+func (p *securityInfoPage) title() string           { return p.u.tr.T("nav.securityInfo") }
+func (p *securityInfoPage) icon() fyne.Resource     { return icon("authenticator") }
+func (p *securityInfoPage) view() fyne.CanvasObject { return p.root }
+
+// reload fetches the account's security info and shows it.
+func (p *securityInfoPage) reload() {
+	p.setBusy(true)
+	call(p.u.o.Runner, func() (*core.SecurityInfo, error) {
+		return p.u.svc.SecurityInfo(p.u.ctx, p.u.acct.ID)
+	}, func(info *core.SecurityInfo, err error) {
+		p.setBusy(false)
+		setError(p.errLabel, err)
+		if err != nil {
+			return
+		}
+		p.show(info)
+	})
+}
+
+func (p *securityInfoPage) setBusy(b bool) {
+	if b {
+		p.busy.Show()
+		p.busy.Start()
+	} else {
+		p.busy.Stop()
+		p.busy.Hide()
+	}
+}
+
+// show lays out info.
+func (p *securityInfoPage) show(info *core.SecurityInfo) {
+	p.info = info
+	tr := p.u.tr
+	p.pending.RemoveAll()
+	if r := info.PendingRemoval; r != nil {
+		cancel := widget.NewButton(tr.T("info.cancelRemoval"), p.onCancelRemoval)
+		p.pending.Add(banner(tr.F("info.pendingRemoval", "Date", tr.date(r.EffectiveAt)), widget.WarningImportance, cancel))
+	}
+	p.warnings.RemoveAll()
+	if len(info.Methods) > 0 && !info.Requirements.SignInMet {
+		p.warnings.Add(&widget.Label{Text: tr.T("info.noSignIn"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
+	}
+	if len(info.Methods) > 0 && !info.Requirements.ResetMet {
+		p.warnings.Add(&widget.Label{Text: tr.F("info.resetNotMet", "Needed", info.Requirements.ResetNeeded, "Have", info.Requirements.ResetMethods),
+			Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
+	}
+	p.defaultLine.RemoveAll()
+	if info.Default != nil {
+		change := &widget.Button{Text: tr.T("info.change"), Importance: widget.LowImportance, OnTapped: p.onChangeDefault}
+		p.defaultLine.Add(widget.NewLabel(tr.T("info.defaultMethod")))
+		p.defaultLine.Add(&widget.Label{Text: choiceLabel(tr, *info.Default), TextStyle: fyne.TextStyle{Bold: true}})
+		p.defaultLine.Add(change)
+		if info.PendingRemoval != nil {
+			change.Disable()
+		}
+	}
+	if info.PendingRemoval != nil {
+		p.add.Disable()
+	} else {
+		p.add.Enable()
+	}
+	p.rows.RemoveAll()
+	if len(info.Methods) == 0 {
+		p.rows.Add(&widget.Label{Text: tr.T("info.empty"), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord})
+	}
+	for _, m := range info.Methods {
+		p.rows.Add(p.row(m))
+		p.rows.Add(widget.NewSeparator())
+	}
+	p.u.win.Content().Refresh()
+}
+
+// row is one method: icon, kind, detail, and its actions.
+func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
+	tr := p.u.tr
+	kind := &widget.Label{Text: tr.Kind(m.Kind), TextStyle: fyne.TextStyle{Bold: true}}
+	detail := widget.NewLabel(methodDetail(tr, m))
+	actions := container.NewHBox()
+	locked := p.info != nil && p.info.PendingRemoval != nil
+	if m.Kind == core.KindAuthenticatorApp || m.Kind == core.KindSecurityKey {
+		change := &widget.Button{Text: tr.T("info.change"), Importance: widget.LowImportance, OnTapped: func() { p.onRename(m) }}
+		if locked {
+			change.Disable()
+		}
+		actions.Add(change)
+	}
+	del := &widget.Button{Text: tr.T("info.delete"), Importance: widget.LowImportance, OnTapped: func() { p.onDelete(m) }}
+	if locked {
+		del.Disable()
+		if p.info.PendingRemoval.MethodID == m.ID {
+			del.SetText(tr.T("info.removalPending"))
+		}
+	}
+	actions.Add(del)
+	cols := container.New(layout.NewGridLayoutWithColumns(2), kind, detail)
+	return container.NewBorder(nil, nil, sized(kindIcon(m.Kind), 28), actions, cols)
+}
+
+// methodDetail is what a row says about a method: the number in
+// international format, the address, the app's name.
+func methodDetail(tr text, m core.MethodView) string {
+	switch {
+	case m.Kind.IsPhone():
+		return core.FormatPhone(m.Detail, m.Extension)
+	case m.Kind == core.KindSecurityQuestions:
+		return tr.T("info.questionsDetail")
+	}
+	return m.Detail
+}
+
+// choiceLabel is a default choice in the window's language.
+func choiceLabel(tr text, c core.DefaultChoice) string {
+	switch c.Kind {
+	case core.KindAuthenticatorApp:
+		return tr.T("choice.app")
+	case core.KindSecurityKey:
+		return tr.T("choice.key")
+	}
+	// Phones: "Phone - text (+44 20 7946 0958)"; the number is in the core's label.
+	number := c.Label
+	if i := strings.IndexByte(number, '('); i >= 0 {
+		number = number[i:]
+	}
+	how := tr.T("choice.call")
+	if c.Channel == core.ChannelSMS {
+		how = tr.T("choice.text")
+	}
+	return tr.Kind(c.Kind) + " - " + how + " " + number
+}
+
+func (p *securityInfoPage) onAdd() { newAddMethodDialog(p.u).show() }
+
+func (p *securityInfoPage) onChangeDefault() { newDefaultDialog(p.u, p.info).show() }
+
+func (p *securityInfoPage) onDelete(m core.MethodView) { newDeleteDialog(p.u, m).show() }
+
+func (p *securityInfoPage) onRename(m core.MethodView) { newRenameDialog(p.u, m).show() }
+
+func (p *securityInfoPage) onCancelRemoval() {
+	p.setBusy(true)
+	call(p.u.o.Runner, func() (struct{}, error) {
+		return struct{}{}, p.u.svc.CancelRemoval(p.u.ctx, p.u.acct.ID)
+	}, func(_ struct{}, err error) {
+		p.setBusy(false)
+		setError(p.errLabel, err)
+		p.u.reloadAll()
+	})
+}

@@ -1,0 +1,264 @@
+// Package ui is the desktop window of Security info: the Security info
+// page and its dialogs, in Fyne. It talks to core.Service only, runs every
+// service call off the UI goroutine (Runner) and shows the core's own
+// messages. It decides no rule of its own.
+package ui
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// OutboxEntry is one message of the local outbox, shown to whoever tries
+// the flows without a mail server or an SMS provider.
+type OutboxEntry struct {
+	Time     time.Time
+	Channel  core.Channel
+	To       string
+	Language string
+	Subject  string
+	Text     string
+}
+
+// Backend is what the window works on once the data folder is open.
+type Backend struct {
+	Service core.Service
+	// Outbox lists the local outbox; nil when every channel is delivered.
+	Outbox func() ([]OutboxEntry, error)
+	// Close releases the store.
+	Close func() error
+}
+
+// Options are the window's dependencies.
+type Options struct {
+	// Open opens the data folder: the store, the keyring, the delivery.
+	// It is called off the UI goroutine after the window is shown.
+	Open func(ctx context.Context) (*Backend, error)
+	Lang string // "" means SystemLanguage
+	// Runner runs service calls (nil: goroutines and fyne.Do).
+	Runner Runner
+	Now    func() time.Time
+	// Tick calls fn every interval until stop is called (nil: a time.Ticker
+	// whose calls go through fyne.Do).
+	Tick func(interval time.Duration, fn func()) (stop func())
+	Log  *slog.Logger
+}
+
+// UI is the main window: navigation on the left, the chosen page on the right.
+type UI struct {
+	app  fyne.App
+	win  fyne.Window
+	o    Options
+	tr   text
+	ctx  context.Context // carries the signed-in account as actor
+	back *Backend
+	svc  core.Service
+	acct *core.Account
+
+	content *fyne.Container // the page shown
+	top     *fyne.Container // banners above the page
+	nav     *widget.List
+	pages   []page
+	current int
+
+	overview *overviewPage
+	info     *securityInfoPage
+	password *passwordPage
+	activity *activityPage
+}
+
+// page is one entry of the navigation column.
+type page interface {
+	title() string
+	icon() fyne.Resource
+	view() fyne.CanvasObject
+	reload()
+}
+
+// New makes the window's controller; Start fills the window.
+func New(a fyne.App, w fyne.Window, o Options) *UI {
+	if o.Runner == nil {
+		o.Runner = goRunner{}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Tick == nil {
+		o.Tick = realTick
+	}
+	if o.Lang == "" {
+		o.Lang = SystemLanguage(nil)
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	return &UI{app: a, win: w, o: o, tr: text{o.Lang}, ctx: context.Background()}
+}
+
+func realTick(interval time.Duration, fn func()) func() {
+	t := time.NewTicker(interval)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-t.C:
+				fyne.Do(fn)
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { t.Stop(); close(done) }
+}
+
+// Start shows a light placeholder at once and opens the data folder
+// afterwards, so the first frame does not wait on the store or the keyring.
+func (u *UI) Start() {
+	u.win.SetTitle(u.tr.T("app.title"))
+	bar := widget.NewProgressBarInfinite()
+	u.win.SetContent(container.NewCenter(container.NewVBox(widget.NewLabel(u.tr.T("app.opening")), bar)))
+	call(u.o.Runner, func() (*Backend, error) {
+		return u.o.Open(context.Background())
+	}, func(b *Backend, err error) {
+		bar.Stop()
+		if err != nil {
+			u.o.Log.Error("open data folder", "err", core.Redact(err.Error()))
+			u.showFatal(err)
+			return
+		}
+		u.back, u.svc = b, b.Service
+		u.chooseAccount()
+	})
+}
+
+// showFatal explains why the data folder could not be opened.
+func (u *UI) showFatal(err error) {
+	msg := wrapped(core.ErrorMessage(err))
+	quit := widget.NewButton(u.tr.T("app.quit"), func() { u.app.Quit() })
+	u.win.SetContent(container.NewPadded(container.NewVBox(heading(u.tr.T("app.cannotOpen")), msg, container.NewHBox(quit))))
+}
+
+// chooseAccount shows the first-account form on an empty store, and
+// otherwise the account last used in this window (or the first admin).
+func (u *UI) chooseAccount() {
+	admin := core.WithActor(context.Background(), core.Actor{Name: "desktop", Role: core.RoleAdmin, Source: "desktop"})
+	type choice struct {
+		first bool
+		acct  *core.Account
+	}
+	last := u.app.Preferences().String("account")
+	call(u.o.Runner, func() (choice, error) {
+		first, err := u.svc.NeedsFirstAccount(admin)
+		if err != nil || first {
+			return choice{first: first}, err
+		}
+		if last != "" {
+			if a, err := u.svc.AccountByName(admin, last); err == nil {
+				return choice{acct: a}, nil
+			}
+		}
+		accts, err := u.svc.Accounts(admin)
+		if err != nil {
+			return choice{}, err
+		}
+		for _, a := range accts {
+			if a.Role == core.RoleAdmin {
+				return choice{acct: a}, nil
+			}
+		}
+		if len(accts) == 0 {
+			return choice{}, errors.New("no account")
+		}
+		return choice{acct: accts[0]}, nil
+	}, func(c choice, err error) {
+		switch {
+		case err != nil:
+			u.showFatal(err)
+		case c.first:
+			newFirstAccountForm(u).show()
+		default:
+			u.signedIn(c.acct)
+		}
+	})
+}
+
+// signedIn shows the Security info pages for acct.
+func (u *UI) signedIn(acct *core.Account) {
+	u.acct = acct
+	u.app.Preferences().SetString("account", acct.Name)
+	u.ctx = core.WithActor(context.Background(), core.Actor{AccountID: acct.ID, Name: acct.Name, Role: acct.Role, Source: "desktop"})
+	u.overview = newOverviewPage(u)
+	u.info = newSecurityInfoPage(u)
+	u.password = newPasswordPage(u)
+	u.activity = newActivityPage(u)
+	u.pages = []page{u.overview, u.info, u.password, u.activity}
+	u.content = container.NewStack()
+	u.top = container.NewVBox()
+	if u.back.Outbox != nil {
+		u.top.Add(banner(u.tr.T("outbox.banner"), widget.WarningImportance,
+			widget.NewButton(u.tr.T("outbox.open"), u.showOutbox)))
+	}
+	u.nav = widget.NewList(func() int { return len(u.pages) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(nil), widget.NewLabel("Recent activity ....."))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*fyne.Container)
+			row.Objects[0].(*widget.Icon).SetResource(u.pages[id].icon())
+			row.Objects[1].(*widget.Label).SetText(u.pages[id].title())
+		})
+	u.nav.OnSelected = func(id widget.ListItemID) { u.showPage(id) }
+	who := container.NewVBox(subheading(acct.DisplayName), &widget.Label{Text: acct.Name, Importance: widget.LowImportance})
+	left := container.NewBorder(container.NewPadded(who), nil, nil, nil, u.nav)
+	split := container.NewHSplit(left, container.NewBorder(u.top, nil, nil, nil, container.NewPadded(u.content)))
+	split.SetOffset(0.24)
+	u.win.SetContent(split)
+	u.win.SetMainMenu(u.menu())
+	u.nav.Select(1) // the Security info page
+}
+
+// menu is the window's menu: the outbox when there is one.
+func (u *UI) menu() *fyne.MainMenu {
+	items := []*fyne.MenuItem{}
+	if u.back.Outbox != nil {
+		items = append(items, fyne.NewMenuItem(u.tr.T("outbox.menu"), u.showOutbox))
+	}
+	items = append(items, fyne.NewMenuItem(u.tr.T("menu.refresh"), func() { u.reloadAll() }))
+	return fyne.NewMainMenu(fyne.NewMenu(u.tr.T("menu.file"), items...))
+}
+
+func (u *UI) showPage(i int) {
+	u.current = i
+	u.content.Objects = []fyne.CanvasObject{u.pages[i].view()}
+	u.content.Refresh()
+	u.pages[i].reload()
+}
+
+// reloadAll refreshes every page after a change.
+func (u *UI) reloadAll() {
+	for _, p := range u.pages {
+		p.reload()
+	}
+}
+
+// RememberSize saves the window size on close and restores it now.
+func RememberSize(a fyne.App, w fyne.Window, def fyne.Size) {
+	p := a.Preferences()
+	width, height := p.FloatWithFallback("window.width", float64(def.Width)), p.FloatWithFallback("window.height", float64(def.Height))
+	w.Resize(fyne.NewSize(float32(width), float32(height)))
+	w.SetCloseIntercept(func() {
+		s := w.Canvas().Size()
+		if s.Width > 0 && s.Height > 0 {
+			p.SetFloat("window.width", float64(s.Width))
+			p.SetFloat("window.height", float64(s.Height))
+		}
+		w.Close()
+	})
+}

@@ -1,0 +1,210 @@
+package ui
+
+import (
+	"image/color"
+	"path"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/assets"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// field is an entry that also cancels its dialog on Escape; Enter
+// submits through OnSubmitted as usual.
+type field struct {
+	widget.Entry
+	onEscape func()
+}
+
+func newField(placeholder string, onEscape func()) *field {
+	f := &field{onEscape: onEscape}
+	f.PlaceHolder = placeholder
+	f.ExtendBaseWidget(f)
+	return f
+}
+
+// TypedKey implements fyne.Focusable.
+func (f *field) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && f.onEscape != nil {
+		f.onEscape()
+		return
+	}
+	f.Entry.TypedKey(ev)
+}
+
+// button is a button that also cancels its dialog on Escape.
+type button struct {
+	widget.Button
+	onEscape func()
+}
+
+func newButton(label string, importance widget.Importance, tapped, onEscape func()) *button {
+	b := &button{onEscape: onEscape}
+	b.Text, b.Importance, b.OnTapped = label, importance, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// TypedKey implements fyne.Focusable.
+func (b *button) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && b.onEscape != nil {
+		b.onEscape()
+		return
+	}
+	b.Button.TypedKey(ev)
+}
+
+// heading is a large bold label.
+func heading(text string) *widget.Label {
+	return &widget.Label{Text: text, SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
+}
+
+// subheading is a bold label.
+func subheading(text string) *widget.Label {
+	return &widget.Label{Text: text, SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}}
+}
+
+// wrapped is a label that wraps.
+func wrapped(text string) *widget.Label {
+	return &widget.Label{Text: text, Wrapping: fyne.TextWrapWord}
+}
+
+// errorLabel shows the core's message for a failed call; empty hides it.
+func errorLabel() *widget.Label {
+	l := &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
+	l.Hide()
+	return l
+}
+
+func setError(l *widget.Label, err error) {
+	if err == nil {
+		l.SetText("")
+		l.Hide()
+		return
+	}
+	l.Importance = widget.DangerImportance
+	l.SetText(core.ErrorMessage(err))
+	l.Show()
+}
+
+// icon returns a themed icon from assets/icons.
+func icon(name string) fyne.Resource {
+	b, err := assets.Icons.ReadFile(path.Join("icons", name+".svg"))
+	if err != nil {
+		return theme.QuestionIcon()
+	}
+	return theme.NewThemedResource(fyne.NewStaticResource(name+".svg", b))
+}
+
+// kindIcon is the icon of a method kind.
+func kindIcon(k core.MethodKind) fyne.Resource {
+	switch k {
+	case core.KindPhone, core.KindAlternatePhone:
+		return icon("phone")
+	case core.KindOfficePhone:
+		return icon("office-phone")
+	case core.KindEmail:
+		return icon("email")
+	case core.KindAuthenticatorApp:
+		return icon("authenticator")
+	case core.KindSecurityQuestions:
+		return icon("questions")
+	case core.KindSecurityKey:
+		return icon("security-key")
+	case core.KindTemporaryAccessPass:
+		return icon("pass")
+	}
+	return theme.QuestionIcon()
+}
+
+// sized gives an icon a fixed size.
+func sized(res fyne.Resource, size float32) fyne.CanvasObject {
+	img := canvas.NewImageFromResource(res)
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(size, size))
+	return img
+}
+
+// banner is a coloured strip with a message and optional actions.
+func banner(msg string, importance widget.Importance, actions ...fyne.CanvasObject) fyne.CanvasObject {
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameWarning))
+	if importance == widget.HighImportance {
+		bg.FillColor = theme.Color(theme.ColorNamePrimary)
+	}
+	bg.FillColor = withAlpha(bg.FillColor, 0x40)
+	bg.CornerRadius = theme.InputRadiusSize()
+	text := &widget.Label{Text: msg, Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
+	row := container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), container.NewHBox(actions...), text)
+	return container.NewStack(bg, container.NewPadded(row))
+}
+
+func withAlpha(c color.Color, a uint8) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), a}
+}
+
+// modal is a dialog whose content and buttons change from step to step,
+// with Escape and Cancel closing it.
+type modal struct {
+	d       *dialog.CustomDialog
+	body    *fyne.Container
+	busy    *widget.ProgressBarInfinite
+	onClose func()
+}
+
+func newModal(title string, win fyne.Window) *modal {
+	m := &modal{body: container.NewStack(), busy: widget.NewProgressBarInfinite()}
+	m.busy.Hide()
+	m.busy.Stop()
+	m.d = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, m.busy, nil, nil, m.body), win)
+	m.d.SetOnClosed(func() {
+		m.busy.Stop()
+		if m.onClose != nil {
+			m.onClose()
+		}
+	})
+	return m
+}
+
+// step shows content with buttons, and focuses first when it is set.
+func (m *modal) step(content fyne.CanvasObject, buttons ...fyne.CanvasObject) {
+	m.body.Objects = []fyne.CanvasObject{content}
+	m.body.Refresh()
+	m.d.SetButtons(buttons)
+}
+
+// setBusy shows or hides the progress bar.
+func (m *modal) setBusy(b bool) {
+	if b {
+		m.busy.Show()
+		m.busy.Start()
+	} else {
+		m.busy.Stop()
+		m.busy.Hide()
+	}
+}
+
+func (m *modal) show(width float32) {
+	m.d.Show()
+	m.d.Resize(fyne.NewSize(width, m.d.MinSize().Height))
+}
+
+func (m *modal) close() { m.d.Hide() }
+
+// spacer is vertical room between sections.
+func spacer(h float32) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(1, h))
+	return r
+}
+
+var _ = layout.NewSpacer
+
+// iconOK is the success mark.
+func iconOK() fyne.Resource { return theme.NewSuccessThemedResource(theme.ConfirmIcon()) }

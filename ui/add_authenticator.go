@@ -30,21 +30,21 @@ type authenticatorWizard struct {
 func newAuthenticatorWizard(u *UI) *authenticatorWizard {
 	w := &authenticatorWizard{u: u, m: newModal(u.tr.Kind(core.KindAuthenticatorApp), u.win), err: errorLabel()}
 	w.name = newField(u.tr.T("app.namePlaceholder"), w.m.close)
-	w.name.Validator = func(s string) error {
+	w.name.Validator = plain(func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			return nil // the core names it
 		}
 		_, err := core.ValidateMethodName(s)
 		return err
-	}
+	})
 	w.code = newField(u.tr.T("code.placeholder"), w.m.close)
-	w.code.Validator = func(s string) error {
+	w.code.Validator = plain(func(s string) error {
 		s = strings.TrimSpace(s)
 		if len(s) != 6 || strings.Trim(s, "0123456789") != "" {
 			return core.Errorf(core.EINVALID, "%s", u.tr.F("code.digits", "N", 6))
 		}
 		return nil
-	}
+	})
 	w.name.OnChanged = func(string) { w.validate() }
 	w.code.OnChanged = func(string) { w.validate() }
 	w.code.OnSubmitted = func(string) { w.onConfirm() }
@@ -131,10 +131,10 @@ func (w *authenticatorWizard) showQR() {
 		copyBtn.SetText(tr.T("app.copied"))
 	}
 	w.secret = container.NewVBox(
-		widget.NewForm(
-			widget.NewFormItem(tr.T("app.accountName"), widget.NewLabel(w.e.AccountName)),
-			widget.NewFormItem(tr.T("app.secretKey"), &widget.Label{Text: core.SecretGroups(w.e.Secret), TextStyle: fyne.TextStyle{Monospace: true}}),
-		),
+		container.NewGridWithColumns(2,
+			&widget.Label{Text: tr.T("app.accountName"), TextStyle: fyne.TextStyle{Bold: true}}, widget.NewLabel(w.e.AccountName),
+			&widget.Label{Text: tr.T("app.secretKey"), TextStyle: fyne.TextStyle{Bold: true}},
+			&widget.Label{Text: core.SecretGroups(w.e.Secret), TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true}),
 		container.NewHBox(copyBtn))
 	w.secret.Hide()
 	cant := &widget.Button{Text: tr.T("app.cantScan"), Importance: widget.LowImportance}
@@ -150,7 +150,7 @@ func (w *authenticatorWizard) validate() {
 	if w.next == nil {
 		return
 	}
-	if w.code.Validate() == nil && w.name.Validate() == nil {
+	if valid(w.code) && valid(w.name) {
 		w.next.Enable()
 	} else {
 		w.next.Disable()

@@ -23,10 +23,10 @@ type emailWizard struct {
 func newEmailWizard(u *UI) *emailWizard {
 	w := &emailWizard{u: u, m: newModal(u.tr.Kind(core.KindEmail), u.win), err: errorLabel()}
 	w.address = newField(u.tr.T("email.placeholder"), w.m.close)
-	w.address.Validator = func(s string) error {
+	w.address.Validator = plain(func(s string) error {
 		_, err := core.ParseEmail(s, w.policy)
 		return err
-	}
+	})
 	w.address.OnChanged = func(string) { w.validate() }
 	w.address.OnSubmitted = func(string) { w.onNext() }
 	w.next = newButton(u.tr.T("common.next"), widget.HighImportance, w.onNext, w.m.close)
@@ -53,7 +53,7 @@ func (w *emailWizard) validate() {
 		w.next.Disable()
 		return
 	}
-	err := w.address.Validate()
+	err := w.address.Validator(w.address.Text)
 	if err == nil {
 		w.next.Enable()
 	} else {

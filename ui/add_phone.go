@@ -30,10 +30,10 @@ func newPhoneWizard(u *UI, kind core.MethodKind) *phoneWizard {
 	for _, c := range w.countries {
 		labels = append(labels, c.Label())
 	}
-	w.country = widget.NewSelect(labels, func(string) { w.validate() })
+	w.country = widget.NewSelect(labels, nil)
 	w.country.SetSelectedIndex(w.defaultCountry())
 	w.number = newField(u.tr.T("phone.numberPlaceholder"), w.m.close)
-	w.number.Validator = w.checkNumber
+	w.number.Validator = plain(w.checkNumber)
 	w.number.OnChanged = func(string) { w.validate() }
 	w.number.OnSubmitted = func(string) { w.onNext() }
 	w.extension = newField(u.tr.T("phone.extensionPlaceholder"), w.m.close)
@@ -45,6 +45,7 @@ func newPhoneWizard(u *UI, kind core.MethodKind) *phoneWizard {
 		w.how.Required = true
 	}
 	w.next = newButton(u.tr.T("common.next"), widget.HighImportance, w.onNext, w.m.close)
+	w.country.OnChanged = func(string) { w.validate() }
 	return w
 }
 

@@ -31,13 +31,13 @@ type codeStep struct {
 func newCodeStep(u *UI, m *modal, ch *core.Challenge, onBack func(), onAdded func(*core.MethodView)) *codeStep {
 	s := &codeStep{u: u, m: m, ch: ch, onBack: onBack, onAdded: onAdded, err: errorLabel(), lead: wrapped("")}
 	s.entry = newField(u.tr.T("code.placeholder"), m.close)
-	s.entry.Validator = func(v string) error {
+	s.entry.Validator = plain(func(v string) error {
 		v = strings.TrimSpace(v)
 		if len(v) != ch.CodeLength || strings.Trim(v, "0123456789") != "" {
 			return core.Errorf(core.EINVALID, "%s", u.tr.F("code.digits", "N", ch.CodeLength))
 		}
 		return nil
-	}
+	})
 	s.entry.OnChanged = func(string) { s.validate() }
 	s.entry.OnSubmitted = func(string) { s.onNext() }
 	s.next = newButton(u.tr.T("common.next"), widget.HighImportance, s.onNext, m.close)
@@ -73,7 +73,7 @@ func (s *codeStep) setLead() {
 }
 
 func (s *codeStep) validate() {
-	if s.entry.Validate() == nil {
+	if valid(s.entry) {
 		s.next.Enable()
 	} else {
 		s.next.Disable()
@@ -123,7 +123,7 @@ func (s *codeStep) busy(b bool) {
 }
 
 func (s *codeStep) onNext() {
-	if s.entry.Validate() != nil || s.next.Disabled() {
+	if !valid(s.entry) || s.next.Disabled() {
 		return
 	}
 	s.busy(true)

@@ -25,19 +25,19 @@ func newFirstAccountForm(u *UI) *firstAccountForm {
 	f.busy.Hide()
 	f.busy.Stop()
 	f.name = newField(u.tr.T("first.namePlaceholder"), nil)
-	f.name.Validator = func(s string) error { _, err := core.NormalizeAccountName(s); return err }
+	f.name.Validator = plain(func(s string) error { _, err := core.NormalizeAccountName(s); return err })
 	f.display = newField(u.tr.T("first.displayPlaceholder"), nil)
 	f.password = newField("", nil)
 	f.password.Password = true
-	f.password.Validator = func(s string) error { return core.ValidatePassword(s, f.name.Text, false) }
+	f.password.Validator = plain(func(s string) error { return core.ValidatePassword(s, f.name.Text, false) })
 	f.confirm = newField("", nil)
 	f.confirm.Password = true
-	f.confirm.Validator = func(s string) error {
+	f.confirm.Validator = plain(func(s string) error {
 		if s != f.password.Text {
 			return core.Errorf(core.EINVALID, "%s", u.tr.T("password.mismatch"))
 		}
 		return nil
-	}
+	})
 	f.create = &widget.Button{Text: u.tr.T("first.create"), Importance: widget.HighImportance, OnTapped: f.onCreate}
 	for _, e := range []*field{f.name, f.display, f.password, f.confirm} {
 		e.OnChanged = func(string) { f.validate() }
@@ -61,21 +61,15 @@ func (f *firstAccountForm) show() {
 	f.u.win.Canvas().Focus(f.name)
 }
 
-// validate enables Create when every field passes the core's checks, and
-// shows the first problem once the field has text.
+// validate enables Create when every field passes the core's checks;
+// each field shows its own problem once typed in.
 func (f *firstAccountForm) validate() {
-	var first error
 	for _, e := range []*field{f.name, f.password, f.confirm} {
-		if err := e.Validate(); err != nil {
-			if first == nil && e.Text != "" {
-				first = err
-			}
+		if !valid(e) {
 			f.create.Disable()
-			setError(f.err, first)
 			return
 		}
 	}
-	setError(f.err, nil)
 	f.create.Enable()
 }
 

@@ -176,11 +176,11 @@ func newRenameDialog(u *UI, m core.MethodView) *renameDialog {
 	d := &renameDialog{u: u, m: newModal(u.tr.T("rename.title"), u.win), method: m, err: errorLabel()}
 	d.name = newField("", d.m.close)
 	d.name.SetText(m.Name)
-	d.name.Validator = func(s string) error { _, err := core.ValidateMethodName(s); return err }
+	d.name.Validator = plain(func(s string) error { _, err := core.ValidateMethodName(s); return err })
 	d.name.OnSubmitted = func(string) { d.onSave() }
 	d.save = newButton(u.tr.T("common.save"), widget.HighImportance, d.onSave, d.m.close)
 	d.name.OnChanged = func(string) {
-		if d.name.Validate() == nil {
+		if valid(d.name) {
 			d.save.Enable()
 		} else {
 			d.save.Disable()

@@ -98,12 +98,10 @@ func (p *securityInfoPage) show(info *core.SecurityInfo) {
 	}
 	p.defaultLine.RemoveAll()
 	if info.Default != nil {
-		change := &widget.Button{Text: tr.T("info.change"), Importance: widget.LowImportance, OnTapped: p.onChangeDefault}
 		p.defaultLine.Add(widget.NewLabel(tr.T("info.defaultMethod")))
 		p.defaultLine.Add(&widget.Label{Text: choiceLabel(tr, *info.Default), TextStyle: fyne.TextStyle{Bold: true}})
-		p.defaultLine.Add(change)
-		if info.PendingRemoval != nil {
-			change.Disable()
+		if info.PendingRemoval == nil {
+			p.defaultLine.Add(link(tr.T("info.change"), p.onChangeDefault))
 		}
 	}
 	if info.PendingRemoval != nil {
@@ -128,22 +126,17 @@ func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 	kind := &widget.Label{Text: tr.Kind(m.Kind), TextStyle: fyne.TextStyle{Bold: true}}
 	detail := widget.NewLabel(methodDetail(tr, m))
 	actions := container.NewHBox()
-	locked := p.info != nil && p.info.PendingRemoval != nil
-	if m.Kind == core.KindAuthenticatorApp || m.Kind == core.KindSecurityKey {
-		change := &widget.Button{Text: tr.T("info.change"), Importance: widget.LowImportance, OnTapped: func() { p.onRename(m) }}
-		if locked {
-			change.Disable()
+	// While a removal is pending no change is accepted, so none is offered.
+	switch {
+	case p.info != nil && p.info.PendingRemoval != nil && p.info.PendingRemoval.MethodID == m.ID:
+		actions.Add(&widget.Label{Text: tr.T("info.removalPending"), Importance: widget.WarningImportance})
+	case p.info != nil && p.info.PendingRemoval != nil:
+	default:
+		if m.Kind == core.KindAuthenticatorApp || m.Kind == core.KindSecurityKey {
+			actions.Add(link(tr.T("info.change"), func() { p.onRename(m) }))
 		}
-		actions.Add(change)
+		actions.Add(link(tr.T("info.delete"), func() { p.onDelete(m) }))
 	}
-	del := &widget.Button{Text: tr.T("info.delete"), Importance: widget.LowImportance, OnTapped: func() { p.onDelete(m) }}
-	if locked {
-		del.Disable()
-		if p.info.PendingRemoval.MethodID == m.ID {
-			del.SetText(tr.T("info.removalPending"))
-		}
-	}
-	actions.Add(del)
 	cols := container.New(layout.NewGridLayoutWithColumns(2), kind, detail)
 	return container.NewBorder(nil, nil, sized(kindIcon(m.Kind), 28), actions, cols)
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"image/color"
 	"path"
 
@@ -208,3 +209,34 @@ var _ = layout.NewSpacer
 
 // iconOK is the success mark.
 func iconOK() fyne.Resource { return theme.NewSuccessThemedResource(theme.ConfirmIcon()) }
+
+// plain makes a validator's core error show as its message under an
+// entry, while core.ErrorMessage still finds the *core.Error inside.
+func plain(fn func(string) error) fyne.StringValidator {
+	return func(s string) error {
+		err := fn(s)
+		var ce *core.Error
+		if errors.As(err, &ce) {
+			return messageError{ce}
+		}
+		return err
+	}
+}
+
+// messageError shows only the message of a core error.
+type messageError struct{ e *core.Error }
+
+func (m messageError) Error() string { return m.e.Message }
+func (m messageError) Unwrap() error { return m.e }
+
+// valid runs an entry's validator without showing the result, so fields
+// not yet touched are not marked wrong.
+func valid(f *field) bool { return f.Validator == nil || f.Validator(f.Text) == nil }
+
+// link is a focusable text link that runs fn, like the page's "Change"
+// and "Delete".
+func link(text string, fn func()) *widget.Hyperlink {
+	h := widget.NewHyperlink(text, nil)
+	h.OnTapped = fn
+	return h
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/securityinfo/securityinfo/assets"
 	"github.com/securityinfo/securityinfo/cmd/internal/datafolder"
 	"github.com/securityinfo/securityinfo/core/outbox"
+	_ "github.com/securityinfo/securityinfo/internal/quietlocale" // before Fyne reads the locale
 	"github.com/securityinfo/securityinfo/ui"
 )
 

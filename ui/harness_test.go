@@ -1,0 +1,317 @@
+package ui
+
+import (
+	"context"
+	"math/rand/v2"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/assets"
+	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/core/outbox"
+	"github.com/securityinfo/securityinfo/core/sqlite"
+	_ "github.com/securityinfo/securityinfo/internal/quietlocale" // before Fyne reads the locale
+)
+
+// harness is the window over a real SQLite store in a temp folder with
+// the local outbox, a fixed clock and a deterministic random source, driven
+// headless by fyne.io/fyne/v2/test.
+type harness struct {
+	t      *testing.T
+	u      *UI
+	w      fyne.Window
+	svc    *core.Local
+	outbox *outbox.Outbox
+	now    time.Time
+	ticks  []func()
+	admin  context.Context
+}
+
+func newHarness(t *testing.T, lang string) *harness {
+	t.Helper()
+	a := test.NewTempApp(t)
+	h := &harness{t: t, now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), admin: core.WithActor(context.Background(), core.LocalAdministrator)}
+	dir := t.TempDir()
+	store, err := sqlite.Open(filepath.Join(dir, "securityinfo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	keys, err := core.NewKeys([]byte("0123456789abcdef0123456789abcdef"), rand.NewChaCha8([32]byte{1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.outbox = outbox.New(filepath.Join(dir, outbox.FileName), h.Now)
+	h.svc = core.NewLocal(store, keys, core.Options{Sender: h.outbox, Texts: assets.Default, Now: h.Now,
+		Rand: rand.NewChaCha8([32]byte{2})})
+	h.w = test.NewWindow(nil)
+	h.w.Resize(fyne.NewSize(900, 640))
+	t.Cleanup(h.w.Close)
+	h.u = New(a, h.w, Options{Lang: lang, Runner: SyncRunner{}, Now: h.Now, Tick: h.tick,
+		Open: func(context.Context) (*Backend, error) {
+			return &Backend{Service: h.svc, Outbox: h.readOutbox, Close: store.Close}, nil
+		}})
+	return h
+}
+
+func (h *harness) Now() time.Time { return h.now }
+
+// tick records the countdown's callback; advance calls it.
+func (h *harness) tick(_ time.Duration, fn func()) func() {
+	i := len(h.ticks)
+	h.ticks = append(h.ticks, fn)
+	return func() { h.ticks[i] = nil }
+}
+
+func (h *harness) advance(d time.Duration) {
+	h.now = h.now.Add(d)
+	for _, fn := range h.ticks {
+		if fn != nil {
+			fn()
+		}
+	}
+}
+
+func (h *harness) readOutbox() ([]OutboxEntry, error) {
+	es, err := outbox.Read(h.outbox.Path())
+	out := make([]OutboxEntry, len(es))
+	for i, e := range es {
+		out[i] = OutboxEntry{Time: e.Time, Channel: e.Channel, To: e.To, Language: e.Language, Subject: e.Subject, Text: e.Text}
+	}
+	return out, err
+}
+
+// withAccount creates alice (the first account, an admin) and starts the window on her.
+func (h *harness) withAccount() *core.Account {
+	h.t.Helper()
+	a, err := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", DisplayName: "Alice Smith", Password: "a long enough passphrase"})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.u.Start()
+	return a
+}
+
+// lastCode reads the newest code in the outbox, as a person reads their phone.
+func (h *harness) lastCode() string {
+	h.t.Helper()
+	es, _ := h.readOutbox()
+	if len(es) == 0 {
+		h.t.Fatal("nothing was sent")
+	}
+	text := strings.ReplaceAll(es[len(es)-1].Text, ", ", "")
+	c := regexp.MustCompile(`\b\d{6,8}\b`).FindString(text)
+	if c == "" {
+		h.t.Fatalf("no code in %q", text)
+	}
+	return c
+}
+
+// objects lists everything shown on the window, in reading order: the
+// content, then dialogs on top. Hidden objects and their children are left out.
+func (h *harness) objects() []fyne.CanvasObject {
+	var all []fyne.CanvasObject
+	add := func(o fyne.CanvasObject) { all = append(all, o) }
+	walk(h.w.Canvas().Content(), add)
+	for _, o := range h.w.Canvas().Overlays().List() {
+		walk(o, add)
+	}
+	return all
+}
+
+func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	fn(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walk(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			walk(c, fn)
+		}
+	}
+}
+
+// visible is true of everything objects returns.
+func visible(o fyne.CanvasObject) bool { return o.Visible() }
+
+// tappable finds a visible button or link with text, on top-most dialog
+// first. It fails the test when there is none.
+func (h *harness) tappable(text string) fyne.Tappable {
+	h.t.Helper()
+	objs := h.objects()
+	for i := len(objs) - 1; i >= 0; i-- {
+		switch b := objs[i].(type) {
+		case *button:
+			if b.Text == text && visible(b) {
+				return b
+			}
+		case *widget.Button:
+			if b.Text == text && visible(b) {
+				return b
+			}
+		case *widget.Hyperlink:
+			if b.Text == text && visible(b) {
+				return b
+			}
+		}
+	}
+	h.t.Fatalf("no button or link %q on screen; text shown:\n%s", text, h.text())
+	return nil
+}
+
+// tapFirst taps the first button or link with text in reading order.
+func (h *harness) tapFirst(text string) {
+	h.t.Helper()
+	for _, o := range h.objects() {
+		if l, ok := o.(*widget.Hyperlink); ok && l.Text == text && visible(l) {
+			tapCentre(l)
+			return
+		}
+	}
+	h.t.Fatalf("no link %q", text)
+}
+
+// tap taps the button or link with text.
+func (h *harness) tap(text string) {
+	h.t.Helper()
+	tapCentre(h.tappable(text))
+}
+
+// tapCentre taps the middle of a widget: a link reacts only over its text.
+func tapCentre(t fyne.Tappable) {
+	if o, ok := t.(fyne.CanvasObject); ok {
+		test.TapAt(t, fyne.NewPos(o.Size().Width/2, o.Size().Height/2))
+		return
+	}
+	test.Tap(t)
+}
+
+// disabled reports whether the button with text is disabled.
+func (h *harness) disabled(text string) bool {
+	h.t.Helper()
+	switch b := h.tappable(text).(type) {
+	case *button:
+		return b.Disabled()
+	case *widget.Button:
+		return b.Disabled()
+	}
+	return false
+}
+
+// entry finds a visible entry by its placeholder.
+func (h *harness) entry(placeholder string) *field {
+	h.t.Helper()
+	objs := h.objects()
+	for i := len(objs) - 1; i >= 0; i-- {
+		if f, ok := objs[i].(*field); ok && f.PlaceHolder == placeholder && visible(f) {
+			return f
+		}
+	}
+	h.t.Fatalf("no entry %q on screen:\n%s", placeholder, h.text())
+	return nil
+}
+
+// selects lists the visible drop-downs, top-most dialog last.
+func (h *harness) selects() []*widget.Select {
+	var out []*widget.Select
+	for _, o := range h.objects() {
+		if s, ok := o.(*widget.Select); ok && visible(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// text is every visible label, link and button text, one a line.
+func (h *harness) text() string {
+	var b strings.Builder
+	for _, o := range h.objects() {
+		if !visible(o) {
+			continue
+		}
+		switch x := o.(type) {
+		case *widget.Label:
+			b.WriteString(x.Text + "\n")
+		case *widget.Hyperlink:
+			b.WriteString("[" + x.Text + "]\n")
+		case *button:
+			b.WriteString("[" + x.Text + "]\n")
+		case *widget.Button:
+			b.WriteString("[" + x.Text + "]\n")
+		}
+	}
+	return b.String()
+}
+
+// shows fails unless some visible text contains s.
+func (h *harness) shows(s string) {
+	h.t.Helper()
+	if !strings.Contains(h.text(), s) {
+		h.t.Fatalf("%q not shown; text shown:\n%s", s, h.text())
+	}
+}
+
+func (h *harness) notShows(s string) {
+	h.t.Helper()
+	if strings.Contains(h.text(), s) {
+		h.t.Fatalf("%q shown; text shown:\n%s", s, h.text())
+	}
+}
+
+// dialogs is the number of dialogs open.
+func (h *harness) dialogs() int { return len(h.w.Canvas().Overlays().List()) }
+
+// key sends a key to the focused widget.
+func (h *harness) key(name fyne.KeyName) {
+	h.t.Helper()
+	f := h.w.Canvas().Focused()
+	if f == nil {
+		h.t.Fatal("nothing has the focus")
+	}
+	f.TypedKey(&fyne.KeyEvent{Name: name})
+}
+
+// typeFocused types into the focused widget.
+func (h *harness) typeFocused(s string) {
+	h.t.Helper()
+	f := h.w.Canvas().Focused()
+	if f == nil {
+		h.t.Fatal("nothing has the focus")
+	}
+	for _, r := range s {
+		f.TypedRune(r)
+	}
+}
+
+// methods is what the store holds for acct.
+func (h *harness) methods(acct *core.Account) []core.MethodView {
+	h.t.Helper()
+	info, err := h.svc.SecurityInfo(h.admin, acct.ID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return info.Methods
+}
+
+// addMethod opens "Add sign-in method" and starts the wizard of kind.
+func (h *harness) addMethod(kind string) {
+	h.t.Helper()
+	h.tap("Add sign-in method")
+	sel := h.selects()
+	if len(sel) == 0 {
+		h.t.Fatal("no kind drop-down")
+	}
+	sel[len(sel)-1].SetSelected(kind)
+	h.tap("Add")
+}

@@ -1,0 +1,437 @@
+package ui
+
+import (
+	"encoding/base32"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+func TestFirstAccountOnEmptyStore(t *testing.T) {
+	h := newHarness(t, "en")
+	h.u.Start()
+	h.shows("Welcome to Security info")
+	test.AssertRendersToMarkup(t, "first_account.xml", h.w.Canvas())
+	if !h.disabled("Create account") {
+		t.Fatal("Create account enabled on an empty form")
+	}
+	test.Type(h.entry("alice@contoso.com"), "alice@contoso.com")
+	test.Type(h.entry("Alice Smith"), "Alice Smith")
+	var pw []*field
+	for _, o := range h.objects() {
+		if f, ok := o.(*field); ok && f.Password {
+			pw = append(pw, f)
+		}
+	}
+	test.Type(pw[0], "short")
+	test.Type(pw[1], "short")
+	if !h.disabled("Create account") {
+		t.Fatal("Create account enabled with a short password")
+	}
+	pw[0].SetText("a long enough passphrase")
+	pw[1].SetText("a long enough passphrase")
+	h.tap("Create account")
+	h.shows("These are the methods you use to sign into your account or reset your password.")
+	h.shows("Alice Smith")
+	accts, _ := h.svc.Accounts(h.admin)
+	if len(accts) != 1 || accts[0].Role != core.RoleAdmin || accts[0].DisplayName != "Alice Smith" {
+		t.Fatalf("accounts %+v", accts)
+	}
+}
+
+func TestSecurityInfoPageEmptyAndWithMethods(t *testing.T) {
+	h := newHarness(t, "en")
+	alice := h.withAccount()
+	h.shows("You have no security info yet.")
+	h.notShows("Default sign-in method:")
+	test.AssertRendersToMarkup(t, "page_empty.xml", h.w.Canvas())
+
+	// Add a phone and an email through the CLI-equivalent service calls.
+	ch, _ := h.svc.BeginPhone(h.admin, alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+	h.svc.Confirm(h.admin, alice.ID, ch.VerificationID, h.lastCode())
+	ch, _ = h.svc.BeginEmail(h.admin, alice.ID, "alain@gmail.com", "")
+	h.svc.Confirm(h.admin, alice.ID, ch.VerificationID, h.lastCode())
+	ch, _ = h.svc.BeginPhone(h.admin, alice.ID, core.PhoneRequest{Kind: core.KindOfficePhone, Number: "+4930901820", Extension: "77"})
+	h.svc.Confirm(h.admin, alice.ID, ch.VerificationID, h.lastCode())
+	h.u.reloadAll()
+	h.shows("Phone - text (+44 20 7946 0958)")
+	h.shows("+44 20 7946 0958")
+	h.shows("alain@gmail.com")
+	h.shows("+49 30 901820 ext. 77")
+	test.AssertRendersToMarkup(t, "page_methods.xml", h.w.Canvas())
+}
+
+func TestPhoneWizard(t *testing.T) {
+	h := newHarness(t, "en")
+	alice := h.withAccount()
+	h.addMethod("Phone")
+	h.shows("What phone number would you like to use?")
+	if !h.disabled("Next") {
+		t.Fatal("Next enabled without a number")
+	}
+	test.AssertRendersToMarkup(t, "phone_number.xml", h.w.Canvas())
+	h.selects()[0].SetSelected("United Kingdom (+44)")
+	test.Type(h.entry("Enter phone number"), "020 7946")
+	if !h.disabled("Next") {
+		t.Fatal("Next enabled with an incomplete number")
+	}
+	h.shows("This number is not a valid phone number for United Kingdom (+44).")
+	test.Type(h.entry("Enter phone number"), " 0958")
+	h.tap("Next")
+	h.shows("We just sent a 6-digit code to +44 20 7946 0958. Enter the code below.")
+	h.shows("Resend code (30 s)")
+	test.AssertRendersToMarkup(t, "phone_code.xml", h.w.Canvas())
+	if len(h.methods(alice)) != 0 {
+		t.Fatal("the phone was added before its code")
+	}
+	test.Type(h.entry("Enter code"), h.lastCode())
+	h.tap("Next")
+	h.shows("Text message verified")
+	h.shows("Your Phone +44 20 7946 0958 was registered successfully.")
+	test.AssertRendersToMarkup(t, "phone_success.xml", h.w.Canvas())
+	h.tap("Done")
+	if h.dialogs() != 0 {
+		t.Fatal("the wizard is still open")
+	}
+	h.shows("Phone - text (+44 20 7946 0958)")
+	ms := h.methods(alice)
+	if len(ms) != 1 || ms[0].Detail != "+442079460958" || ms[0].Channel != core.ChannelSMS || !ms[0].IsDefault {
+		t.Fatalf("methods %+v", ms)
+	}
+}
+
+func TestOfficePhoneByCall(t *testing.T) {
+	h := newHarness(t, "en")
+	alice := h.withAccount()
+	h.addMethod("Office phone")
+	h.shows("We'll call you with a code.")
+	h.notShows("Text me a code")
+	h.selects()[0].SetSelected("Germany (+49)")
+	test.Type(h.entry("Enter phone number"), "030 901820")
+	test.Type(h.entry("Optional"), "123")
+	h.tap("Next")
+	h.shows("We're calling +49 30 901820 now")
+	es, _ := h.readOutbox()
+	if es[len(es)-1].Channel != core.ChannelVoice {
+		t.Fatalf("office phone reached by %s", es[len(es)-1].Channel)
+	}
+	test.Type(h.entry("Enter code"), h.lastCode())
+	h.tap("Next")
+	h.shows("Call answered")
+	h.tap("Done")
+	if ms := h.methods(alice); len(ms) != 1 || ms[0].Extension != "123" || ms[0].Kind != core.KindOfficePhone {
+		t.Fatalf("methods %+v", ms)
+	}
+}
+
+func TestWrongCodeTriesAndResendCountdown(t *testing.T) {
+	h := newHarness(t, "en")
+	h.withAccount()
+	h.addMethod("Phone")
+	test.Type(h.entry("Enter phone number"), "+44 20 7946 0958")
+	h.tap("Next")
+	code := h.lastCode()
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	test.Type(h.entry("Enter code"), wrong)
+	h.tap("Next")
+	h.shows("That code is wrong. You have 4 tries left.")
+	if !h.disabled("Resend code (30 s)") {
+		t.Fatal("resend allowed at once")
+	}
+	h.advance(12 * time.Second)
+	h.shows("Resend code (18 s)")
+	h.advance(18 * time.Second)
+	if h.disabled("Resend code") {
+		t.Fatal("resend not allowed after 30 s")
+	}
+	before, _ := h.readOutbox()
+	h.tap("Resend code")
+	after, _ := h.readOutbox()
+	if len(after) != len(before)+1 {
+		t.Fatal("no new code was sent")
+	}
+	h.shows("A new code was sent. The old one no longer works.")
+	h.shows("Resend code (30 s)")
+	// Back returns to the number, with the number kept.
+	h.tap("Back")
+	if got := h.entry("Enter phone number").Text; got != "+44 20 7946 0958" {
+		t.Fatalf("number after Back = %q", got)
+	}
+}
+
+func TestEmailWizard(t *testing.T) {
+	h := newHarness(t, "en")
+	alice := h.withAccount()
+	h.svc.SetPolicy(h.admin, []string{"organizationDomains=contoso.com"})
+	h.addMethod("Email")
+	test.Type(h.entry("For example alain@gmail.com"), "alice@contoso.com")
+	h.shows("This email address can't be your work or school email (contoso.com).")
+	if !h.disabled("Next") {
+		t.Fatal("Next enabled for an organisation address")
+	}
+	test.AssertRendersToMarkup(t, "email_refused.xml", h.w.Canvas())
+	e := h.entry("For example alain@gmail.com")
+	e.SetText("alain@gmail.com")
+	h.notShows("work or school email (")
+	h.tap("Next")
+	h.shows("We just sent a 6-digit code to alain@gmail.com.")
+	test.Type(h.entry("Enter code"), h.lastCode())
+	h.tap("Next")
+	h.shows("Email verified")
+	h.tap("Done")
+	if ms := h.methods(alice); len(ms) != 1 || ms[0].Kind != core.KindEmail {
+		t.Fatalf("methods %+v", ms)
+	}
+	h.notShows("Default sign-in method:") // email is never a sign-in method
+}
+
+func TestAuthenticatorWizard(t *testing.T) {
+	h := newHarness(t, "en")
+	alice := h.withAccount()
+	h.addMethod("Authenticator app")
+	h.shows("Start by getting the app")
+	test.AssertRendersToMarkup(t, "app_get.xml", h.w.Canvas())
+	h.tap("Next")
+	h.shows("Scan the QR code")
+	h.notShows("Secret key")
+	h.tap("Can't scan image?")
+	h.shows("Secret key")
+	h.shows("alice@contoso.com")
+	test.AssertRendersToMarkup(t, "app_qr.xml", h.w.Canvas())
+	var secret string
+	for _, line := range strings.Split(h.text(), "\n") {
+		if len(line) == 39 && strings.Count(line, " ") == 7 {
+			secret = strings.ReplaceAll(line, " ", "")
+		}
+	}
+	if _, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret); err != nil || len(secret) != 32 {
+		t.Fatalf("secret shown %q: %v", secret, err)
+	}
+	h.tap("Copy secret key")
+	if got := h.u.app.Clipboard().Content(); got != secret {
+		t.Fatalf("clipboard %q, want %q", got, secret)
+	}
+	h.tap("Next")
+	code, _ := totp.GenerateCodeCustom(secret, h.now, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	test.Type(h.entry("Enter code"), code)
+	test.Type(h.entry("Authenticator app"), "Pixel 8")
+	test.AssertRendersToMarkup(t, "app_code.xml", h.w.Canvas())
+	h.tap("Next")
+	h.shows("Authenticator app registered")
+	h.shows("Pixel 8 was registered successfully.")
+	h.tap("Done")
+	h.shows("Authenticator app or hardware token - code")
+	if ms := h.methods(alice); len(ms) != 1 || ms[0].Name != "Pixel 8" {
+		t.Fatalf("methods %+v", ms)
+	}
+}
+
+func TestQuestionsWizard(t *testing.T) {
+	h := newHarness(t, "en")
+	alice := h.withAccount()
+	h.addMethod("Security questions")
+	sels := h.selects()
+	if len(sels) != 3 {
+		t.Fatalf("%d question drop-downs, want 3", len(sels))
+	}
+	sels[0].SetSelected("In what city were you born?")
+	for _, o := range sels[1].Options {
+		if o == "In what city were you born?" {
+			t.Fatal("a question chosen above is offered again")
+		}
+	}
+	sels[1].SetSelected("What was the name of your first pet?")
+	sels[2].SetSelected("What was your childhood nickname?")
+	answers := []*field{}
+	for _, o := range h.objects() {
+		if f, ok := o.(*field); ok && f.PlaceHolder == "Answer" {
+			answers = append(answers, f)
+		}
+	}
+	test.Type(answers[0], "Leeds")
+	test.Type(answers[1], "pet")
+	h.shows("can't contain the question, or be part of it")
+	answers[1].SetText("Rex")
+	test.Type(answers[2], "leeds")
+	h.shows("Each answer must be different.")
+	if !h.disabled("Done") {
+		t.Fatal("Done enabled with a repeated answer")
+	}
+	answers[2].SetText("Bunny")
+	test.AssertRendersToMarkup(t, "questions.xml", h.w.Canvas())
+	h.tap("Done")
+	h.shows("Security questions saved")
+	h.tap("Done")
+	if ms := h.methods(alice); len(ms) != 1 || ms[0].Kind != core.KindSecurityQuestions {
+		t.Fatalf("methods %+v", ms)
+	}
+}
+
+func addPhoneAndApp(t *testing.T, h *harness, alice *core.Account) (phone, app core.MethodView) {
+	ch, err := h.svc.BeginPhone(h.admin, alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := h.svc.Confirm(h.admin, alice.ID, ch.VerificationID, h.lastCode())
+	h.now = h.now.Add(time.Minute)
+	e, _ := h.svc.BeginAuthenticator(h.admin, alice.ID, "Pixel")
+	code, _ := totp.GenerateCodeCustom(e.Secret, h.now, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	a, err := h.svc.Confirm(h.admin, alice.ID, e.VerificationID, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.u.reloadAll()
+	return *p, *a
+}
+
+func TestDeleteWithConfirmation(t *testing.T) {
+	h := newHarness(t, "en")
+	alice := h.withAccount()
+	phone, _ := addPhoneAndApp(t, h, alice)
+	h.svc.SetDefault(h.admin, alice.ID, phone.ID, core.ChannelSMS)
+	h.u.reloadAll()
+	// The phone's row is the first; its Delete link is the first "Delete".
+	h.tapFirst("Delete")
+	h.shows("Are you sure you want to delete Phone (+44 20 7946 0958)?")
+	h.shows("Your default sign-in method becomes Authenticator app or hardware token - code.")
+	h.shows("There's no way to undo it.")
+	test.AssertRendersToMarkup(t, "delete_confirm.xml", h.w.Canvas())
+	h.tap("No")
+	if len(h.methods(alice)) != 2 || h.dialogs() != 0 {
+		t.Fatal("No deleted the method or left the dialog open")
+	}
+	h.tapFirst("Delete")
+	h.tap("Yes")
+	if ms := h.methods(alice); len(ms) != 1 || ms[0].Kind != core.KindAuthenticatorApp {
+		t.Fatalf("methods after delete %+v", ms)
+	}
+	h.notShows("+44 20 7946 0958")
+	h.shows("Authenticator app or hardware token - code")
+	// Deleting the last one is scheduled, shown with its date and a Cancel.
+	h.tap("Delete")
+	h.shows("This is your last security info.")
+	h.tap("Yes")
+	h.shows("Removal of your security info is scheduled for 22 December 2026.")
+	h.shows("Removal pending")
+	h.notShows("[Delete]")
+	h.tap("Cancel removal")
+	h.notShows("Removal pending")
+	h.shows("[Delete]")
+}
+
+func TestChangeDefault(t *testing.T) {
+	h := newHarness(t, "en")
+	alice := h.withAccount()
+	addPhoneAndApp(t, h, alice)
+	h.shows("Phone - text (+44 20 7946 0958)")
+	h.tapFirst("Change") // the default line's, above the rows
+	sel := h.selects()
+	dlg := sel[len(sel)-1]
+	want := []string{"Authenticator app or hardware token - code", "Phone - text (+44 20 7946 0958)", "Phone - call (+44 20 7946 0958)"}
+	if strings.Join(dlg.Options, "|") != strings.Join(want, "|") {
+		t.Fatalf("choices %q", dlg.Options)
+	}
+	if !h.disabled("Confirm") {
+		t.Fatal("Confirm enabled before a change")
+	}
+	dlg.SetSelected("Phone - call (+44 20 7946 0958)")
+	test.AssertRendersToMarkup(t, "default_change.xml", h.w.Canvas())
+	h.tap("Confirm")
+	h.shows("Phone - call (+44 20 7946 0958)")
+	info, _ := h.svc.SecurityInfo(h.admin, alice.ID)
+	if info.Default.Channel != core.ChannelVoice {
+		t.Fatalf("default %+v", info.Default)
+	}
+}
+
+// TestKeyboardOnlyPhone adds a phone with the keyboard alone: Tab to
+// "Add sign-in method", Space, arrows and Enter in the list, Tab, typing,
+// Enter to go on, Escape to cancel.
+func TestKeyboardOnlyPhone(t *testing.T) {
+	h := newHarness(t, "en")
+	alice := h.withAccount()
+	c := h.w.Canvas()
+	for i := 0; i < 30; i++ {
+		test.FocusNext(c)
+		if b, ok := c.Focused().(*widget.Button); ok && b.Text == "Add sign-in method" {
+			break
+		}
+	}
+	h.key(fyne.KeySpace)
+	if h.dialogs() != 1 {
+		t.Fatal("Space on Add sign-in method did not open the dialog")
+	}
+	// The kind drop-down has the focus: open it, move to "Phone", choose.
+	h.key(fyne.KeySpace)
+	h.key(fyne.KeyDown)
+	h.key(fyne.KeyDown)
+	h.key(fyne.KeyReturn)
+	test.FocusNext(c) // to Cancel
+	test.FocusNext(c) // to Add
+	h.key(fyne.KeySpace)
+	h.shows("What phone number would you like to use?")
+	h.typeFocused("+44 20 7946 0958")
+	h.key(fyne.KeyReturn)
+	h.shows("Enter the code below.")
+	h.typeFocused(h.lastCode())
+	h.key(fyne.KeyReturn)
+	h.shows("Text message verified")
+	h.key(fyne.KeySpace) // Done has the focus
+	if h.dialogs() != 0 {
+		t.Fatal("Done did not close the wizard")
+	}
+	if len(h.methods(alice)) != 1 {
+		t.Fatal("no phone added")
+	}
+	// Escape cancels a dialog from a text field.
+	h.addMethod("Email")
+	h.key(fyne.KeyEscape)
+	if h.dialogs() != 0 {
+		t.Fatal("Escape did not cancel")
+	}
+}
+
+func TestGermanWindow(t *testing.T) {
+	h := newHarness(t, "de")
+	h.withAccount()
+	h.shows("Dies sind die Methoden, mit denen Sie sich bei Ihrem Konto anmelden oder Ihr Kennwort zurücksetzen.")
+	h.shows("Anmeldemethode hinzufügen")
+	h.shows("Letzte Aktivitäten")
+}
+
+func TestRecentActivityAndOverview(t *testing.T) {
+	h := newHarness(t, "en")
+	alice := h.withAccount()
+	addPhoneAndApp(t, h, alice)
+	h.u.nav.Select(3)
+	h.shows("Method added: Authenticator app · Pixel")
+	h.shows("Method added: Phone · +XX XXXXXXXX58")
+	h.shows("Account created")
+	h.u.nav.Select(0)
+	h.shows("Two-step sign-in is set up.")
+	h.shows("Sign-in, Password reset")
+}
+
+func TestOutboxBannerAndViewer(t *testing.T) {
+	h := newHarness(t, "en")
+	alice := h.withAccount()
+	h.shows("Messages are not being delivered")
+	ch, _ := h.svc.BeginPhone(h.admin, alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+	_ = ch
+	h.tap("Open outbox")
+	h.shows("is your Security info verification code")
+	h.tap("Close")
+	if h.dialogs() != 0 {
+		t.Fatal("outbox still open")
+	}
+}

@@ -72,8 +72,7 @@ func (w *questionsWizard) build(n int) {
 	rows.Add(w.err)
 	w.done = newButton(tr.T("common.done"), widget.HighImportance, w.onDone, w.m.close)
 	cancel := newButton(tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close)
-	w.m.step(container.NewVScroll(rows), cancel, w.done)
-	w.m.d.Resize(fyne.NewSize(560, 520))
+	w.m.step(tall(400, container.NewVScroll(rows)), cancel, w.done)
 	w.validate()
 	w.u.win.Canvas().Focus(w.selects[0])
 }
@@ -162,7 +161,6 @@ func (w *questionsWizard) onDone() {
 			w.validate()
 			return
 		}
-		w.m.d.Resize(fyne.NewSize(460, 1))
 		successStep(w.u, w.m, w.u.tr.T("questions.saved"), w.u.tr.F("questions.registered", "N", len(qas)))
 	})
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 	"github.com/securityinfo/securityinfo/core"
@@ -55,8 +54,10 @@ func (f *firstAccountForm) show() {
 		widget.NewFormItem(tr.T("password.confirm"), f.confirm))
 	box := container.NewVBox(heading(tr.T("first.title")), wrapped(tr.T("first.lead")), form, wrapped(tr.T("password.rules")),
 		f.err, f.busy, container.NewHBox(f.create))
-	content := container.NewCenter(container.NewGridWrap(fyne.NewSize(520, box.MinSize().Height+40), box))
-	f.u.win.SetContent(content)
+	// A column 520 wide, centred, scrolling when the window is short: its
+	// wrapped text must not make the window grow.
+	width := fixedWidth(520)
+	f.u.win.SetContent(container.NewVScroll(container.NewCenter(container.New(&width, box))))
 	f.validate()
 	f.u.win.Canvas().Focus(f.name)
 }

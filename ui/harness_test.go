@@ -36,6 +36,15 @@ type harness struct {
 func newHarness(t *testing.T, lang string) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
+	w := test.NewWindow(nil)
+	w.Resize(fyne.NewSize(900, 640))
+	t.Cleanup(w.Close)
+	return newHarnessOn(t, lang, a, w, SyncRunner{})
+}
+
+// newHarnessOn builds the harness on a given app and window (the real
+// driver for screenshots, the test driver otherwise).
+func newHarnessOn(t *testing.T, lang string, a fyne.App, w fyne.Window, r Runner) *harness {
 	h := &harness{t: t, now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), admin: core.WithActor(context.Background(), core.LocalAdministrator)}
 	dir := t.TempDir()
 	store, err := sqlite.Open(filepath.Join(dir, "securityinfo.db"))
@@ -50,10 +59,8 @@ func newHarness(t *testing.T, lang string) *harness {
 	h.outbox = outbox.New(filepath.Join(dir, outbox.FileName), h.Now)
 	h.svc = core.NewLocal(store, keys, core.Options{Sender: h.outbox, Texts: assets.Default, Now: h.Now,
 		Rand: rand.NewChaCha8([32]byte{2})})
-	h.w = test.NewWindow(nil)
-	h.w.Resize(fyne.NewSize(900, 640))
-	t.Cleanup(h.w.Close)
-	h.u = New(a, h.w, Options{Lang: lang, Runner: SyncRunner{}, Now: h.Now, Tick: h.tick,
+	h.w = w
+	h.u = New(a, h.w, Options{Lang: lang, Runner: r, Now: h.Now, Tick: h.tick,
 		Open: func(context.Context) (*Backend, error) {
 			return &Backend{Service: h.svc, Outbox: h.readOutbox, Close: store.Close}, nil
 		}})

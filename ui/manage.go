@@ -47,7 +47,6 @@ func (d *deleteDialog) show() {
 		lines.Add(d.err)
 		d.m.step(lines, no, d.yes)
 		d.yes.Enable()
-		d.m.d.Resize(fyne.NewSize(460, d.m.d.MinSize().Height))
 	})
 }
 

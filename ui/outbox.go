@@ -38,9 +38,8 @@ func (u *UI) showOutbox() {
 		})
 	}
 	refresh.OnTapped = load
-	m.step(container.NewBorder(wrapped(u.tr.T("outbox.lead")), errL, nil, nil, container.NewVScroll(list)), refresh, closeBtn)
+	m.step(container.NewBorder(wrapped(u.tr.T("outbox.lead")), errL, nil, nil, tall(440, container.NewVScroll(list))), refresh, closeBtn)
 	m.show(620)
-	m.d.Resize(fyne.NewSize(620, 520))
 	load()
 	u.win.Canvas().Focus(closeBtn)
 }

@@ -187,12 +187,12 @@ func newActivityPage(u *UI) *activityPage {
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			e := p.events[id]
 			c := o.(*fyne.Container)
-			// NewBorder keeps left, right, then the centre.
-			c.Objects[0].(*widget.Label).SetText(u.tr.dateTime(e.Time))
-			c.Objects[1].(*widget.Label).SetText(e.Source)
-			c.Objects[2].(*widget.Label).SetText(activityText(u.tr, e))
+			// NewBorder keeps the centre, then left, then right.
+			c.Objects[0].(*widget.Label).SetText(activityText(u.tr, e))
+			c.Objects[1].(*widget.Label).SetText(u.tr.dateTime(e.Time))
+			c.Objects[2].(*widget.Label).SetText(e.Source)
 		})
-	p.root = container.NewBorder(container.NewVBox(heading(u.tr.T("nav.activity")), wrapped(u.tr.T("activity.lead")), p.err), nil, nil, nil, p.list)
+	p.root = container.NewBorder(container.NewVBox(heading(u.tr.T("nav.activity")), flowing(wrapped(u.tr.T("activity.lead"))), flowing(p.err)), nil, nil, nil, p.list)
 	return p
 }
 

@@ -138,7 +138,10 @@ func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 		actions.Add(link(tr.T("info.delete"), func() { p.onDelete(m) }))
 	}
 	cols := container.New(layout.NewGridLayoutWithColumns(2), kind, detail)
-	return container.NewBorder(nil, nil, sized(kindIcon(m.Kind), 28), actions, cols)
+	// The actions column has one width on every row, so details line up.
+	width := fixedWidth(150)
+	right := container.New(&width, container.NewHBox(layout.NewSpacer(), actions))
+	return container.NewBorder(nil, nil, sized(kindIcon(m.Kind), 28), right, cols)
 }
 
 // methodDetail is what a row says about a method: the number in

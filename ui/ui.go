@@ -142,7 +142,7 @@ func (u *UI) Start() {
 func (u *UI) showFatal(err error) {
 	msg := wrapped(core.ErrorMessage(err))
 	quit := widget.NewButton(u.tr.T("app.quit"), func() { u.app.Quit() })
-	u.win.SetContent(container.NewPadded(container.NewVBox(heading(u.tr.T("app.cannotOpen")), msg, container.NewHBox(quit))))
+	u.win.SetContent(container.NewPadded(container.NewVScroll(container.NewVBox(heading(u.tr.T("app.cannotOpen")), msg, container.NewHBox(quit)))))
 }
 
 // chooseAccount shows the first-account form on an empty store, and

@@ -141,7 +141,7 @@ func banner(msg string, importance widget.Importance, actions ...fyne.CanvasObje
 	bg.FillColor = withAlpha(bg.FillColor, 0x40)
 	bg.CornerRadius = theme.InputRadiusSize()
 	text := &widget.Label{Text: msg, Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
-	row := container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), container.NewHBox(actions...), text)
+	row := container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), container.NewHBox(actions...), flowing(text))
 	return container.NewStack(bg, container.NewPadded(row))
 }
 
@@ -155,15 +155,18 @@ func withAlpha(c color.Color, a uint8) color.Color {
 type modal struct {
 	d       *dialog.CustomDialog
 	body    *fyne.Container
+	width   *fixedWidth
 	busy    *widget.ProgressBarInfinite
+	shown   bool
 	onClose func()
 }
 
 func newModal(title string, win fyne.Window) *modal {
-	m := &modal{body: container.NewStack(), busy: widget.NewProgressBarInfinite()}
+	w := fixedWidth(440)
+	m := &modal{body: container.NewStack(), busy: widget.NewProgressBarInfinite(), width: &w}
 	m.busy.Hide()
 	m.busy.Stop()
-	m.d = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, m.busy, nil, nil, m.body), win)
+	m.d = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, m.busy, nil, nil, container.New(m.width, m.body)), win)
 	m.d.SetOnClosed(func() {
 		m.busy.Stop()
 		if m.onClose != nil {
@@ -178,6 +181,14 @@ func (m *modal) step(content fyne.CanvasObject, buttons ...fyne.CanvasObject) {
 	m.body.Objects = []fyne.CanvasObject{content}
 	m.body.Refresh()
 	m.d.SetButtons(buttons)
+	m.fit()
+}
+
+// fit sizes the dialog to its content at its width.
+func (m *modal) fit() {
+	if m.shown {
+		m.d.Resize(m.d.MinSize())
+	}
 }
 
 // setBusy shows or hides the progress bar.
@@ -191,9 +202,12 @@ func (m *modal) setBusy(b bool) {
 	}
 }
 
+// show opens the dialog with its content width-wide.
 func (m *modal) show(width float32) {
+	*m.width = fixedWidth(width)
+	m.shown = true
 	m.d.Show()
-	m.d.Resize(fyne.NewSize(width, m.d.MinSize().Height))
+	m.fit()
 }
 
 func (m *modal) close() { m.d.Hide() }
@@ -239,4 +253,82 @@ func link(text string, fn func()) *widget.Hyperlink {
 	h := widget.NewHyperlink(text, nil)
 	h.OnTapped = fn
 	return h
+}
+
+// fixedWidth lays its objects out at one width and their natural height
+// at that width, so wrapped text is measured as it will wrap and never
+// makes a dialog or the window grow tall.
+type fixedWidth float32
+
+// MinSize implements fyne.Layout.
+func (f *fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		if o.Size().Width != float32(*f) {
+			o.Resize(fyne.NewSize(float32(*f), o.Size().Height))
+		}
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(float32(*f), h)
+}
+
+// Layout implements fyne.Layout.
+func (f *fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(fyne.NewSize(float32(*f), size.Height))
+	}
+}
+
+// fixedHeight gives scrolling content a height of its own.
+type fixedHeight float32
+
+// MinSize implements fyne.Layout.
+func (f fixedHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w float32
+	for _, o := range objs {
+		w = max(w, o.MinSize().Width)
+	}
+	return fyne.NewSize(w, float32(f))
+}
+
+// Layout implements fyne.Layout.
+func (f fixedHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// tall is o (a scroll) at height h.
+func tall(h float32, o fyne.CanvasObject) fyne.CanvasObject { return container.New(fixedHeight(h), o) }
+
+// flowing holds wrapped text outside a scroll or a fixed width. Before it
+// is first laid out a wrapped label measures itself a character a line,
+// asking for a window hundreds of lines tall; flowing asks for two lines
+// until the label knows its width.
+func flowing(o fyne.CanvasObject) fyne.CanvasObject { return container.New(flowLayout{}, o) }
+
+type flowLayout struct{}
+
+// MinSize implements fyne.Layout.
+func (flowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		if o.Size().Width < 100 {
+			s = s.Max(fyne.NewSize(0, 2*theme.TextSize()+2*theme.InnerPadding()))
+			continue
+		}
+		m := o.MinSize()
+		s = s.Max(fyne.NewSize(0, m.Height))
+	}
+	return s
+}
+
+// Layout implements fyne.Layout.
+func (flowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
 }

@@ -1,0 +1,189 @@
+//go:build screenshots
+
+package ui
+
+// The screenshots of the README, rendered by the real (OpenGL) driver.
+// Run under an X server: make screenshots (uses xvfb-run). Not part of
+// make test: it waits for frames to be painted, which a test must not do.
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/test"
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+var realApp fyne.App
+
+// TestMain runs the tests beside the app's event loop, which must own
+// the main goroutine.
+func TestMain(m *testing.M) {
+	realApp = app.NewWithID("org.securityinfo.screenshots")
+	code := 0
+	go func() {
+		code = m.Run()
+		fyne.Do(realApp.Quit)
+	}()
+	realApp.Run()
+	os.Exit(code)
+}
+
+type shooter struct {
+	t   *testing.T
+	dir string
+	h   *harness
+}
+
+// do runs fn on the UI goroutine and waits for it.
+func (s *shooter) do(fn func()) { fyne.DoAndWait(fn) }
+
+// shot waits for the frame to be painted and saves what the X server
+// shows of the window as name.png (ImageMagick's import: reading back the
+// GL framebuffer gives black under Xvfb's software renderer).
+func (s *shooter) shot(name string) {
+	time.Sleep(500 * time.Millisecond)
+	var size fyne.Size
+	s.do(func() { size = s.h.w.Canvas().Size() })
+	geometry := fmt.Sprintf("%dx%d+0+0", int(size.Width), int(size.Height))
+	if testing.Verbose() {
+		fmt.Println(name, geometry)
+	}
+	out := filepath.Join(s.dir, name+".png")
+	if b, err := exec.Command("import", "-window", "root", "-crop", geometry, "+repage", out).CombinedOutput(); err != nil {
+		s.t.Errorf("import %s: %v %s", name, err, b)
+	}
+}
+
+func newShooter(t *testing.T, lang string) *shooter {
+	dir := os.Getenv("SCREENSHOTS_DIR")
+	if dir == "" {
+		t.Skip("SCREENSHOTS_DIR not set")
+	}
+	os.MkdirAll(dir, 0o755)
+	s := &shooter{t: t, dir: dir}
+	s.do(func() {
+		w := realApp.NewWindow("Security info")
+		w.Resize(fyne.NewSize(1000, 680))
+		w.Show()
+		s.h = newHarnessOn(t, lang, realApp, w, SyncRunner{})
+	})
+	t.Cleanup(func() { s.do(s.h.w.Close) })
+	return s
+}
+
+func TestScreenshots(t *testing.T) {
+	s := newShooter(t, "en")
+	h := s.h
+	s.do(func() { h.u.Start() })
+	s.shot("first_account")
+	var alice *core.Account
+	s.do(func() {
+		accts, _ := h.svc.Accounts(h.admin)
+		_ = accts
+		a, _ := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", DisplayName: "Alice Smith", Password: "a long enough passphrase"})
+		alice = a
+		h.u.chooseAccount()
+	})
+	s.shot("page_empty")
+	s.do(func() { h.addMethod("Phone") })
+	s.do(func() {
+		h.selects()[0].SetSelected("United Kingdom (+44)")
+		test.Type(h.entry("Enter phone number"), "020 7946 0958")
+	})
+	s.shot("phone_number")
+	s.do(func() { h.tap("Next") })
+	s.shot("phone_code")
+	s.do(func() { test.Type(h.entry("Enter code"), h.lastCode()); h.tap("Next") })
+	s.shot("phone_success")
+	s.do(func() { h.tap("Done"); h.u.reloadAll() })
+	s.do(func() { h.tap("Add sign-in method") })
+	s.shot("add_method")
+	s.do(func() { h.selects()[len(h.selects())-1].SetSelected("Email"); h.tap("Add") })
+	s.do(func() {
+		h.svc.SetPolicy(h.admin, []string{"organizationDomains=contoso.com"})
+		test.Type(h.entry("For example alain@gmail.com"), "alice@contoso.com")
+	})
+	s.shot("email_refused")
+	s.do(func() {
+		h.entry("For example alain@gmail.com").SetText("alain@gmail.com")
+		h.tap("Next")
+		test.Type(h.entry("Enter code"), h.lastCode())
+		h.tap("Next")
+		h.tap("Done")
+	})
+	s.do(func() { h.addMethod("Authenticator app") })
+	s.shot("app_get")
+	s.do(func() { h.tap("Next"); h.tap("Can't scan image?") })
+	s.shot("app_qr")
+	s.do(func() { h.tap("Cancel") })
+	s.do(func() {
+		addPhoneAndAppFor(t, h, alice)
+		h.addMethod("Security questions")
+		sels := h.selects()
+		sels[0].SetSelected("In what city were you born?")
+		sels[1].SetSelected("What was the name of your first pet?")
+		sels[2].SetSelected("What was your childhood nickname?")
+	})
+	s.shot("questions")
+	s.do(func() { h.tap("Cancel"); h.u.reloadAll() })
+	s.shot("page_methods")
+	s.do(func() { h.tapFirst("Change") })
+	s.shot("default_change")
+	s.do(func() { h.tap("Cancel"); h.tapFirst("Delete") })
+	s.shot("delete_confirm")
+	s.do(func() { h.tap("No"); h.u.nav.Select(0) })
+	s.shot("overview")
+	s.do(func() { h.u.nav.Select(2) })
+	s.shot("password")
+	s.do(func() { h.u.nav.Select(3) })
+	s.shot("activity")
+	s.do(func() { h.u.nav.Select(1); h.tap("Open outbox") })
+	s.shot("outbox")
+	s.do(func() { h.tap("Close") })
+	s.do(func() {
+		for _, m := range h.methods(alice) {
+			h.svc.DeleteMethod(h.admin, alice.ID, m.ID)
+		}
+		h.u.reloadAll()
+	})
+	s.shot("pending_removal")
+}
+
+func TestScreenshotsGerman(t *testing.T) {
+	s := newShooter(t, "de")
+	h := s.h
+	var alice *core.Account
+	s.do(func() { alice = h.withAccount(); addPhoneAndAppFor(t, h, alice) })
+	s.shot("page_methods_de")
+	s.do(func() {
+		h.tap("Anmeldemethode hinzufügen")
+		h.selects()[len(h.selects())-1].SetSelected("E-Mail")
+		h.tap("Hinzufügen")
+	})
+	s.shot("email_de")
+}
+
+// addPhoneAndAppFor adds an office phone and an authenticator app.
+func addPhoneAndAppFor(t *testing.T, h *harness, alice *core.Account) {
+	ch, err := h.svc.BeginPhone(h.admin, alice.ID, core.PhoneRequest{Kind: core.KindOfficePhone, Number: "+4930901820", Extension: "77"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.svc.Confirm(h.admin, alice.ID, ch.VerificationID, h.lastCode())
+	h.now = h.now.Add(time.Minute)
+	e, _ := h.svc.BeginAuthenticator(h.admin, alice.ID, "Pixel 8")
+	code, _ := totp.GenerateCodeCustom(e.Secret, h.now, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	if _, err := h.svc.Confirm(h.admin, alice.ID, e.VerificationID, code); err != nil {
+		t.Fatal(err)
+	}
+	h.u.reloadAll()
+}

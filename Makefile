@@ -1,20 +1,31 @@
 # Security info — build, test and run.
-#   make test   vet + import rule + go test -race ./... (with a real keyring)
-#   make lint   the above checks plus staticcheck
-#   make deps   install the system packages the build and tests need
+#   make run          open the window on the default data folder
+#   make test         vet + import rule + go test -race ./... (with a real keyring)
+#   make lint         the above checks plus staticcheck
+#   make screenshots  PNGs of the main states, real driver under Xvfb, in docs/screenshots
+#   make startup      start-up time of the window against an empty Fyne window
+#   make deps         install the system packages the build and tests need
 GO ?= go
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System packages: Fyne's OpenGL/X11 headers, a Secret Service and D-Bus for
-# the keyring tests, the sqlite3 tool for the tamper tests, Xvfb to see the window.
-DEB_PACKAGES := libgl1-mesa-dev xorg-dev gnome-keyring dbus dbus-x11 sqlite3 xvfb
+# the keyring tests, the sqlite3 tool for the tamper tests.
+DEB_PACKAGES := libgl1-mesa-dev xorg-dev gnome-keyring dbus dbus-x11 sqlite3
+# To look at the window without a display: Xvfb, xdotool, ImageMagick's import.
+DEB_DESKTOP := xvfb xauth xdotool imagemagick
 
-.PHONY: all build test lint vet importcheck staticcheck deps fuzz bench cli
+.PHONY: all build run test lint vet importcheck staticcheck deps deps-desktop install-packages fuzz bench cli screenshots goldens startup
 
 all: build
 
 # deps installs the Debian/Ubuntu packages that are missing, and says so.
 deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
+
+deps-desktop: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_DESKTOP)"
+
+install-packages:
+	@missing=""; for p in $(PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -25,9 +36,14 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-build:
-	$(GO) build ./...
+build: deps
+	$(GO) build -o bin/securityinfo ./cmd/securityinfo
 	CGO_ENABLED=0 $(GO) build -o bin/securityinfoctl ./cmd/securityinfoctl
+
+# run opens the window on the default data folder (embedded SQLite,
+# outbox delivery). Pass ARGS="--data DIR --key-file FILE" to choose others.
+run: deps
+	$(GO) run ./cmd/securityinfo $(ARGS)
 
 cli:
 	CGO_ENABLED=0 $(GO) build -o bin/securityinfoctl ./cmd/securityinfoctl
@@ -60,4 +76,22 @@ fuzz:
 	$(GO) test ./core -run '^$$' -fuzz FuzzParseEmail -fuzztime 30s
 
 bench:
-	$(GO) test ./... -run '^$$' -bench . -benchmem
+	$(GO) test ./core -run '^$$' -bench . -benchmem
+
+# screenshots renders the main states with the real OpenGL driver under
+# Xvfb into docs/screenshots (linked from the README).
+screenshots: deps-desktop
+	rm -rf docs/screenshots
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots xvfb-run -a -s "-screen 0 1280x800x24" \
+		$(GO) test -tags screenshots -timeout 5m -count=1 -run 'TestScreenshots' ./ui
+
+# goldens rewrites the window's golden markup after a deliberate change.
+goldens:
+	rm -rf ui/testdata
+	-$(GO) test ./ui >/dev/null 2>&1
+	mv ui/testdata/failed/*.xml ui/testdata/ && rmdir ui/testdata/failed
+	$(GO) test ./ui
+
+# startup compares the window's start-up time with an empty Fyne window's.
+startup: deps-desktop
+	scripts/startup-ratio

@@ -93,31 +93,10 @@ func (s *Local) afterAdd(tx Tx, a Actor, acct *Account, before []*Method, m *Met
 	return s.audit(tx, a, acct, ActionMethodAdded, m.Kind, MaskedDetail(m), "")
 }
 
-// proveWrite runs fn in a write for an account the actor may act for,
-// after settling due removals. Unlike change, proving a method is allowed
-// while a removal is pending: it changes no security info.
+// proveWrite runs fn in a write that proves a method and changes no
+// security info, so it is allowed while a removal is pending.
 func (s *Local) proveWrite(ctx context.Context, accountID string, fn func(tx Tx, acct *Account, p *Policy) error) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	if err := canManage(a, accountID); err != nil {
-		return err
-	}
-	if err := s.settle(ctx, accountID); err != nil {
-		return err
-	}
-	return s.store.Update(ctx, func(tx Tx) error {
-		acct, err := tx.Account(accountID)
-		if err != nil {
-			return err
-		}
-		p, err := tx.Policy()
-		if err != nil {
-			return err
-		}
-		return fn(tx, acct, p)
-	})
+	return s.onAccount(ctx, accountID, prove, func(tx Tx, _ Actor, acct *Account, p *Policy) error { return fn(tx, acct, p) })
 }
 
 // ProveMethod implements Service: it sends a code to an existing phone or

@@ -260,9 +260,18 @@ func (s *Local) settle(ctx context.Context, accountID string) error {
 	})
 }
 
-// change runs fn in an Update for an account the actor may manage, after
-// settling due removals and refusing changes while a removal is pending.
-func (s *Local) change(ctx context.Context, accountID string, fn func(tx Tx, a Actor, acct *Account, p *Policy) error) error {
+// access says how an account's transaction runs.
+type access int
+
+const (
+	readOnly   access = iota // a View
+	prove                    // an Update that changes no security info
+	changeInfo               // an Update that does: refused while a removal is pending
+)
+
+// onAccount runs fn in a transaction on an account the actor may manage,
+// after settling a removal whose time has come.
+func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn func(tx Tx, a Actor, acct *Account, p *Policy) error) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
@@ -273,12 +282,16 @@ func (s *Local) change(ctx context.Context, accountID string, fn func(tx Tx, a A
 	if err := s.settle(ctx, accountID); err != nil {
 		return err
 	}
-	return s.store.Update(ctx, func(tx Tx) error {
+	run := s.store.Update
+	if how == readOnly {
+		run = s.store.View
+	}
+	return run(ctx, func(tx Tx) error {
 		acct, err := tx.Account(accountID)
 		if err != nil {
 			return err
 		}
-		if !acct.RemovalAt.IsZero() {
+		if how == changeInfo && !acct.RemovalAt.IsZero() {
 			return Errorf(ECONFLICT, "Removal of your security info is scheduled for %s. No other change can be made until then, unless you cancel the removal.",
 				acct.RemovalAt.Format("2 January 2006"))
 		}
@@ -290,29 +303,14 @@ func (s *Local) change(ctx context.Context, accountID string, fn func(tx Tx, a A
 	})
 }
 
+// change runs fn in a write that changes security info.
+func (s *Local) change(ctx context.Context, accountID string, fn func(tx Tx, a Actor, acct *Account, p *Policy) error) error {
+	return s.onAccount(ctx, accountID, changeInfo, fn)
+}
+
 // read runs fn in a View for an account the actor may manage.
 func (s *Local) read(ctx context.Context, accountID string, fn func(tx Tx, acct *Account, p *Policy) error) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	if err := canManage(a, accountID); err != nil {
-		return err
-	}
-	if err := s.settle(ctx, accountID); err != nil {
-		return err
-	}
-	return s.store.View(ctx, func(tx Tx) error {
-		acct, err := tx.Account(accountID)
-		if err != nil {
-			return err
-		}
-		p, err := tx.Policy()
-		if err != nil {
-			return err
-		}
-		return fn(tx, acct, p)
-	})
+	return s.onAccount(ctx, accountID, readOnly, func(tx Tx, _ Actor, acct *Account, p *Policy) error { return fn(tx, acct, p) })
 }
 
 // currentDefault returns the account's default choice, or nil.
@@ -536,21 +534,7 @@ func (s *Local) DeleteMethod(ctx context.Context, accountID, methodID string) (*
 
 // CancelRemoval implements Service.
 func (s *Local) CancelRemoval(ctx context.Context, accountID string) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	if err := canManage(a, accountID); err != nil {
-		return err
-	}
-	if err := s.settle(ctx, accountID); err != nil {
-		return err
-	}
-	return s.store.Update(ctx, func(tx Tx) error {
-		acct, err := tx.Account(accountID)
-		if err != nil {
-			return err
-		}
+	return s.onAccount(ctx, accountID, prove, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		if acct.RemovalAt.IsZero() {
 			return Errorf(ECONFLICT, "No removal of security info is scheduled.")
 		}

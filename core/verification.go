@@ -236,21 +236,18 @@ func (s *Local) sendCode(ctx context.Context, v *Verification, resend bool, prep
 	return s.sendCodeWith(ctx, v, resend, prepare, v.Purpose == VerifyProve)
 }
 
-// sendCodeWith is sendCode; prove says whether the code proves an existing
-// method, which is allowed while a removal is pending.
-func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, prepare func(tx Tx, a Actor, acct *Account, p *Policy) error, prove bool) (*Challenge, error) {
+// sendCodeWith is sendCode; proving says whether the code proves an
+// existing method, which is allowed while a removal is pending.
+func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, prepare func(tx Tx, a Actor, acct *Account, p *Policy) error, proving bool) (*Challenge, error) {
 	var msg Message
 	var prev *Verification
 	var send Send
 	var ch *Challenge
-	write := s.change
-	if prove {
-		write = func(ctx context.Context, id string, fn func(tx Tx, a Actor, acct *Account, p *Policy) error) error {
-			a, _ := ActorFrom(ctx)
-			return s.proveWrite(ctx, id, func(tx Tx, acct *Account, p *Policy) error { return fn(tx, a, acct, p) })
-		}
+	how := changeInfo
+	if proving {
+		how = prove
 	}
-	err := write(ctx, v.AccountID, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+	err := s.onAccount(ctx, v.AccountID, how, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		if prepare != nil {
 			if err := prepare(tx, a, acct, p); err != nil {
 				return err

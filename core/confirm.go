@@ -90,6 +90,9 @@ func (s *Local) afterAdd(tx Tx, a Actor, acct *Account, before []*Method, m *Met
 			return err
 		}
 	}
+	if err := s.provedInSession(tx, a, m); err != nil {
+		return err
+	}
 	return s.audit(tx, a, acct, ActionMethodAdded, m.Kind, MaskedDetail(m), "")
 }
 

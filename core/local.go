@@ -291,13 +291,16 @@ func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn 
 		if err != nil {
 			return err
 		}
-		if how == changeInfo && !acct.RemovalAt.IsZero() {
-			return Errorf(ECONFLICT, "Removal of your security info is scheduled for %s. No other change can be made until then, unless you cancel the removal.",
-				acct.RemovalAt.Format("2 January 2006"))
-		}
 		p, err := tx.Policy()
 		if err != nil {
 			return err
+		}
+		if err := s.checkSession(tx, a, acct, p, how); err != nil {
+			return err
+		}
+		if how == changeInfo && !acct.RemovalAt.IsZero() {
+			return Errorf(ECONFLICT, "Removal of your security info is scheduled for %s. No other change can be made until then, unless you cancel the removal.",
+				acct.RemovalAt.Format("2 January 2006"))
 		}
 		return fn(tx, a, acct, p)
 	})

@@ -39,6 +39,9 @@ type Policy struct {
 	MethodLockoutMinutes   int `json:"methodLockoutMinutes"`
 	SignInLockoutThreshold int `json:"signInLockoutThreshold"`
 	SignInLockoutMinutes   int `json:"signInLockoutMinutes"`
+
+	SessionIdleMinutes int `json:"sessionIdleMinutes"`
+	SessionMaxHours    int `json:"sessionMaxHours"`
 }
 
 // DefaultPolicy returns the policy of a new store: the numbers of DESIGN
@@ -71,6 +74,8 @@ func DefaultPolicy() *Policy {
 		MethodLockoutMinutes:        15,
 		SignInLockoutThreshold:      10,
 		SignInLockoutMinutes:        15,
+		SessionIdleMinutes:          60,
+		SessionMaxHours:             24,
 	}
 }
 
@@ -120,6 +125,8 @@ func (p *Policy) policyInts() map[string]struct {
 		"methodLockoutMinutes":        {&p.MethodLockoutMinutes, intRange{1, 1440}},
 		"signInLockoutThreshold":      {&p.SignInLockoutThreshold, intRange{3, 50}},
 		"signInLockoutMinutes":        {&p.SignInLockoutMinutes, intRange{1, 1440}},
+		"sessionIdleMinutes":          {&p.SessionIdleMinutes, intRange{5, 1440}},
+		"sessionMaxHours":             {&p.SessionMaxHours, intRange{1, 168}},
 	}
 }
 

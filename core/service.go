@@ -69,6 +69,21 @@ type Service interface {
 	// ChangePassword changes the signed-in account's own password.
 	ChangePassword(ctx context.Context, accountID, current, next string) error
 
+	// SignIn checks an account name and password. With a sign-in method
+	// registered the result is a pending two-step sign-in; without, a
+	// session. Wrong names and passwords get the same answer, and count
+	// toward the sign-in lockout.
+	SignIn(ctx context.Context, name, password string) (*SignInStep, error)
+	// SendSignInCode sends a code to a phone of a pending sign-in.
+	SendSignInCode(ctx context.Context, signInID, methodID string, channel Channel) (*Challenge, error)
+	// FinishSignIn checks the second factor (verificationID is "" for an
+	// app) and returns the session.
+	FinishSignIn(ctx context.Context, signInID, methodID, verificationID, code string) (*SignInStep, error)
+	// ResumeSession returns a session that has not ended or expired.
+	ResumeSession(ctx context.Context, sessionID string) (*Session, *Account, error)
+	// SignOut ends a session.
+	SignOut(ctx context.Context, sessionID string) error
+
 	// RecentActivity lists the account's audit events, newest first.
 	RecentActivity(ctx context.Context, accountID string, limit int) ([]*AuditEvent, error)
 	// AuditLog lists audit events, oldest first (admins and help desk).
@@ -141,6 +156,10 @@ type Actor struct {
 	Name      string
 	Role      Role
 	Source    string // "desktop", "cli", "helpdesk", "api"
+	// SessionID is the signed-in session the call comes from; the core
+	// checks it has not ended and, for changes to security info, that it
+	// passed two-step verification when the account has a method.
+	SessionID string
 }
 
 // LocalAdministrator is the actor of the command line on a local data

@@ -66,6 +66,15 @@ type Tx interface {
 	// Answers lists them in the order registered.
 	Answers(methodID string) ([]StoredAnswer, error)
 
+	// SignInCounter returns the failed sign-ins of an account name (which
+	// need not exist), zero when none.
+	SignInCounter(name string) (*FailureCounter, error)
+	SaveSignInCounter(c *FailureCounter) error
+
+	CreateSession(s *Session) error
+	Session(id string) (*Session, error)
+	UpdateSession(s *Session) error
+
 	// Policy returns the saved policy, or DefaultPolicy when none was saved.
 	Policy() (*Policy, error)
 	SavePolicy(p *Policy) error

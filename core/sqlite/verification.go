@@ -173,3 +173,64 @@ func (t *tx) Answers(methodID string) ([]core.StoredAnswer, error) {
 	}
 	return out, rows.Err()
 }
+
+func (t *tx) SignInCounter(name string) (*core.FailureCounter, error) {
+	c := &core.FailureCounter{Subject: name}
+	var locked string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT failures, locked_until FROM signin_failures WHERE name = ?`, name).Scan(&c.Failures, &locked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read sign-in failures: %w", err)
+	}
+	c.LockedUntil, err = parseTime(locked)
+	return c, err
+}
+
+func (t *tx) SaveSignInCounter(c *core.FailureCounter) error {
+	_, err := t.exec(`INSERT INTO signin_failures (name, failures, locked_until) VALUES (?,?,?)
+		ON CONFLICT (name) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`,
+		c.Subject, c.Failures, formatTime(c.LockedUntil))
+	if err != nil {
+		return fmt.Errorf("save sign-in failures: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) CreateSession(s *core.Session) error {
+	_, err := t.exec(`INSERT INTO sessions (id, account_id, created_at, last_seen_at, two_step, ended_at) VALUES (?,?,?,?,?,?)`,
+		s.ID, s.AccountID, formatTime(s.CreatedAt), formatTime(s.LastSeenAt), s.TwoStep, formatTime(s.EndedAt))
+	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) Session(id string) (*core.Session, error) {
+	s := &core.Session{}
+	var created, seen, ended string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT id, account_id, created_at, last_seen_at, two_step, ended_at FROM sessions WHERE id = ?`, id).Scan(
+		&s.ID, &s.AccountID, &created, &seen, &s.TwoStep, &ended)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, core.Errorf(core.ENOTFOUND, "Your session has ended. Sign in again.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read session: %w", err)
+	}
+	for _, f := range []struct {
+		s string
+		t *time.Time
+	}{{created, &s.CreatedAt}, {seen, &s.LastSeenAt}, {ended, &s.EndedAt}} {
+		if *f.t, err = parseTime(f.s); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func (t *tx) UpdateSession(s *core.Session) error {
+	res, err := t.exec(`UPDATE sessions SET last_seen_at = ?, two_step = ?, ended_at = ? WHERE id = ?`,
+		formatTime(s.LastSeenAt), s.TwoStep, formatTime(s.EndedAt), s.ID)
+	return mustAffect(res, err, "Session")
+}

@@ -28,6 +28,7 @@ func Run(t *testing.T, open Open) {
 		{"Policy", testPolicy},
 		{"Settings", testSettings},
 		{"Audit", testAudit},
+		{"SessionsAndSignInCounters", testSessions},
 		{"Rollback", testRollback},
 		{"ConcurrentUpdates", testConcurrentUpdates},
 	}
@@ -348,6 +349,45 @@ func testConcurrentUpdates(t *testing.T, s core.Store) {
 	view(t, s, func(tx core.Tx) error {
 		if v, _ := tx.Setting("counter"); v != strconv.Itoa(n) {
 			return fmt.Errorf("counter = %s after %d increments", v, n)
+		}
+		return nil
+	})
+}
+
+func testSessions(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error { return tx.CreateAccount(account("a1", "alice@contoso.com")) })
+	update(t, s, func(tx core.Tx) error {
+		return tx.CreateSession(&core.Session{ID: "s1", AccountID: "a1", CreatedAt: t0, LastSeenAt: t0})
+	})
+	update(t, s, func(tx core.Tx) error {
+		sess, err := tx.Session("s1")
+		if err != nil || sess.TwoStep || !sess.CreatedAt.Equal(t0) || !sess.EndedAt.IsZero() {
+			return fmt.Errorf("session read back as %+v, %v", sess, err)
+		}
+		sess.TwoStep, sess.LastSeenAt, sess.EndedAt = true, t0.Add(time.Minute), t0.Add(time.Hour)
+		return tx.UpdateSession(sess)
+	})
+	view(t, s, func(tx core.Tx) error {
+		sess, err := tx.Session("s1")
+		if err != nil || !sess.TwoStep || !sess.LastSeenAt.Equal(t0.Add(time.Minute)) || !sess.EndedAt.Equal(t0.Add(time.Hour)) {
+			return fmt.Errorf("session update not kept: %+v, %v", sess, err)
+		}
+		if _, err := tx.Session("nope"); core.ErrorCode(err) != core.ENOTFOUND {
+			return fmt.Errorf("missing session: %v", err)
+		}
+		c, err := tx.SignInCounter("nobody@contoso.com")
+		if err != nil || c.Failures != 0 || !c.LockedUntil.IsZero() {
+			return fmt.Errorf("unknown name's counter = %+v, %v", c, err)
+		}
+		return nil
+	})
+	update(t, s, func(tx core.Tx) error {
+		return tx.SaveSignInCounter(&core.FailureCounter{Subject: "nobody@contoso.com", Failures: 3, LockedUntil: t0})
+	})
+	view(t, s, func(tx core.Tx) error {
+		c, err := tx.SignInCounter("nobody@contoso.com")
+		if err != nil || c.Failures != 3 || !c.LockedUntil.Equal(t0) {
+			return fmt.Errorf("counter = %+v, %v", c, err)
 		}
 		return nil
 	})

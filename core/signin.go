@@ -1,0 +1,441 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Sign-in audit actions.
+const (
+	ActionSignedIn     = "signin.succeeded"
+	ActionSignInLocked = "signin.locked"
+)
+
+// VerifySignIn is the purpose of a pending two-step sign-in.
+const VerifySignIn = "signin"
+
+// SignInLifetime is how long the second step of a sign-in may take.
+const SignInLifetime = 10 * time.Minute
+
+// Session is a signed-in person. It ends after the policy's idle time
+// without use, or its maximum age, whichever comes first.
+type Session struct {
+	ID         string    `json:"id"`
+	AccountID  string    `json:"accountId"`
+	CreatedAt  time.Time `json:"createdAt"`
+	LastSeenAt time.Time `json:"lastSeenAt"`
+	// TwoStep is true when the session passed a second factor, or proved a
+	// sign-in method it added itself.
+	TwoStep bool      `json:"twoStep"`
+	EndedAt time.Time `json:"-"`
+}
+
+// SignInOption is one way to finish a two-step sign-in, shown masked.
+type SignInOption struct {
+	MethodID  string     `json:"methodId"`
+	Kind      MethodKind `json:"kind"`
+	Channel   Channel    `json:"channel"`
+	Masked    string     `json:"masked"` // "+XX XXXXXXXX58"; the app's name
+	IsDefault bool       `json:"isDefault"`
+}
+
+// PendingSignIn is a sign-in whose password was right and that waits for
+// its second factor.
+type PendingSignIn struct {
+	ID        string         `json:"signInId"`
+	Options   []SignInOption `json:"options"` // the default first
+	ExpiresAt time.Time      `json:"expiresAt"`
+}
+
+// SignInStep is where a sign-in stands: a session, or a pending second step.
+type SignInStep struct {
+	Session *Session       `json:"session,omitempty"`
+	Account *Account       `json:"account,omitempty"`
+	Pending *PendingSignIn `json:"pending,omitempty"`
+}
+
+// SessionActor is the actor of calls made in a session.
+func SessionActor(s *Session, a *Account, source string) Actor {
+	return Actor{AccountID: a.ID, Name: a.Name, Role: a.Role, Source: source, SessionID: s.ID}
+}
+
+var (
+	dummyOnce sync.Once
+	dummyHash string
+)
+
+// dummy is a hash that no password matches, checked for unknown names so
+// that they take as long as known ones.
+func dummy() string {
+	dummyOnce.Do(func() { dummyHash, _ = HashSecret("no account has this password", rand.Reader) })
+	return dummyHash
+}
+
+// badSignIn is the one answer for a wrong name or password.
+var badSignIn = Errorf(EWRONGCODE, "Your account name or password is incorrect.")
+
+// signInLocked says until when sign-in is locked, the same for every name.
+func signInLocked(until, now time.Time) error {
+	return Errorf(ELOCKED, "Too many failed sign-ins. Sign-in is locked until %s.", clockTime(until, now))
+}
+
+// signInActor runs the pre-sign-in steps as the account itself.
+func signInActor(a *Account) Actor {
+	return Actor{AccountID: a.ID, Name: a.Name, Role: a.Role, Source: "signin"}
+}
+
+// failSignIn counts a failed sign-in of name and locks it at the policy's
+// threshold. It returns the error to give.
+func (s *Local) failSignIn(ctx context.Context, name string, acct *Account) error {
+	var out error = badSignIn
+	err := s.store.Update(ctx, func(tx Tx) error {
+		p, err := tx.Policy()
+		if err != nil {
+			return err
+		}
+		c, err := tx.SignInCounter(name)
+		if err != nil {
+			return err
+		}
+		now := s.clock()
+		if !c.LockedUntil.IsZero() && !now.Before(c.LockedUntil) {
+			c.Failures, c.LockedUntil = 0, time.Time{}
+		}
+		c.Failures++
+		if c.Failures >= p.SignInLockoutThreshold {
+			c.Failures, c.LockedUntil = 0, now.Add(time.Duration(p.SignInLockoutMinutes)*time.Minute)
+			out = signInLocked(c.LockedUntil, now)
+			if acct != nil {
+				if err := s.audit(tx, Actor{Name: "system", Source: "lockout"}, acct, ActionSignInLocked, "", "",
+					"until "+c.LockedUntil.Format(time.RFC3339)); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.SaveSignInCounter(c)
+	})
+	if err != nil {
+		return err
+	}
+	return out
+}
+
+// checkSignInLock refuses a locked name.
+func (s *Local) checkSignInLock(ctx context.Context, name string) error {
+	var c *FailureCounter
+	if err := s.store.View(ctx, func(tx Tx) (err error) {
+		c, err = tx.SignInCounter(name)
+		return err
+	}); err != nil {
+		return err
+	}
+	if now := s.clock(); now.Before(c.LockedUntil) {
+		return signInLocked(c.LockedUntil, now)
+	}
+	return nil
+}
+
+// SignIn implements Service.
+func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep, error) {
+	norm, err := NormalizeAccountName(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkSignInLock(ctx, norm); err != nil {
+		return nil, err
+	}
+	var acct *Account
+	var methods []*Method
+	err = s.store.View(ctx, func(tx Tx) error {
+		a, err := tx.AccountByName(norm)
+		if ErrorCode(err) == ENOTFOUND {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		acct = a
+		methods, err = tx.Methods(a.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	hash := dummy()
+	if acct != nil {
+		hash = acct.PasswordHash
+	}
+	if !VerifySecret(hash, password) || acct == nil {
+		return nil, s.failSignIn(ctx, norm, acct)
+	}
+	options := signInOptions(acct, methods)
+	if len(options) == 0 {
+		sess, err := s.startSession(ctx, acct, false)
+		if err != nil {
+			return nil, err
+		}
+		return &SignInStep{Session: sess, Account: acct}, nil
+	}
+	id, err := s.newID()
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	v := &Verification{ID: id, AccountID: acct.ID, Purpose: VerifySignIn, Language: acct.Language, CreatedAt: now, ExpiresAt: now.Add(SignInLifetime)}
+	if err := s.store.Update(ctx, func(tx Tx) error { return tx.CreateVerification(v) }); err != nil {
+		return nil, err
+	}
+	return &SignInStep{Pending: &PendingSignIn{ID: id, Options: options, ExpiresAt: v.ExpiresAt}}, nil
+}
+
+// signInOptions lists the ways to finish a sign-in: the default choice
+// first, then the others, strongest first.
+func signInOptions(acct *Account, methods []*Method) []SignInOption {
+	var out []SignInOption
+	def := currentDefault(acct, methods)
+	for _, c := range DefaultChoices(methods) {
+		if c.Kind == KindSecurityKey {
+			continue // FIDO2 comes with its own issue
+		}
+		var m *Method
+		for _, x := range methods {
+			if x.ID == c.MethodID {
+				m = x
+			}
+		}
+		o := SignInOption{MethodID: c.MethodID, Kind: c.Kind, Channel: c.Channel, Masked: MaskedDetail(m),
+			IsDefault: def != nil && def.MethodID == c.MethodID && def.Channel == c.Channel}
+		if o.IsDefault {
+			out = append([]SignInOption{o}, out...)
+		} else {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// pendingSignIn loads a sign-in waiting for its second step.
+func (s *Local) pendingSignIn(ctx context.Context, id string) (*Verification, *Account, error) {
+	var v *Verification
+	var acct *Account
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		if v, err = tx.Verification(id); err != nil {
+			return err
+		}
+		acct, err = tx.Account(v.AccountID)
+		return err
+	})
+	if err != nil || v.Purpose != VerifySignIn {
+		return nil, nil, Errorf(ENOTFOUND, "This sign-in has ended. Start again.")
+	}
+	if !v.UsedAt.IsZero() || !s.clock().Before(v.ExpiresAt) {
+		return nil, nil, Errorf(EEXPIRED, "This sign-in took too long. Start again.")
+	}
+	return v, acct, nil
+}
+
+// SendSignInCode implements Service.
+func (s *Local) SendSignInCode(ctx context.Context, signInID, methodID string, channel Channel) (*Challenge, error) {
+	_, acct, err := s.pendingSignIn(ctx, signInID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkSignInLock(ctx, acct.Name); err != nil {
+		return nil, err
+	}
+	return s.ProveMethod(WithActor(ctx, signInActor(acct)), acct.ID, methodID, channel)
+}
+
+// FinishSignIn implements Service.
+func (s *Local) FinishSignIn(ctx context.Context, signInID, methodID, verificationID, code string) (*SignInStep, error) {
+	v, acct, err := s.pendingSignIn(ctx, signInID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkSignInLock(ctx, acct.Name); err != nil {
+		return nil, err
+	}
+	actx := WithActor(ctx, signInActor(acct))
+	var methods []*Method
+	if err := s.store.View(ctx, func(tx Tx) (err error) { methods, err = tx.Methods(acct.ID); return err }); err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(signInOptions(acct, methods), func(o SignInOption) bool { return o.MethodID == methodID }) {
+		return nil, Errorf(EINVALID, "That method can't be used to sign in.")
+	}
+	if verificationID == "" {
+		err = s.VerifyAuthenticator(actx, acct.ID, methodID, code)
+	} else {
+		err = s.verifyCodeFor(actx, acct.ID, methodID, verificationID, code)
+	}
+	if err != nil {
+		if c := ErrorCode(err); c == EWRONGCODE || c == EEXPIRED || c == ELOCKED {
+			if lockErr := s.failSignIn(ctx, acct.Name, acct); ErrorCode(lockErr) == ELOCKED {
+				return nil, lockErr
+			}
+		}
+		return nil, err
+	}
+	var used bool
+	if err := s.store.Update(ctx, func(tx Tx) (err error) { used, err = tx.UseVerification(v.ID, s.clock()); return err }); err != nil {
+		return nil, err
+	}
+	if !used {
+		return nil, Errorf(ECONFLICT, "This sign-in was already finished.")
+	}
+	sess, err := s.startSession(ctx, acct, true)
+	if err != nil {
+		return nil, err
+	}
+	return &SignInStep{Session: sess, Account: acct}, nil
+}
+
+// verifyCodeFor checks a code sent for a sign-in to the method it names.
+func (s *Local) verifyCodeFor(ctx context.Context, accountID, methodID, verificationID, code string) error {
+	var v *Verification
+	if err := s.store.View(ctx, func(tx Tx) (err error) { v, err = ownVerification(tx, accountID, verificationID); return err }); err != nil {
+		return err
+	}
+	if v.MethodID != methodID {
+		return Errorf(ENOTFOUND, "This verification was not found. Start again.")
+	}
+	return s.VerifyCode(ctx, accountID, verificationID, code)
+}
+
+// startSession opens a session, clears the name's failed sign-ins and
+// audits the sign-in.
+func (s *Local) startSession(ctx context.Context, acct *Account, twoStep bool) (*Session, error) {
+	id, err := s.newID()
+	if err != nil {
+		return nil, err
+	}
+	// A session ID is a bearer secret: longer than other IDs.
+	more, err := s.newID()
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	sess := &Session{ID: id + more, AccountID: acct.ID, CreatedAt: now, LastSeenAt: now, TwoStep: twoStep}
+	err = s.store.Update(ctx, func(tx Tx) error {
+		if err := tx.CreateSession(sess); err != nil {
+			return err
+		}
+		if err := tx.SaveSignInCounter(&FailureCounter{Subject: acct.Name}); err != nil {
+			return err
+		}
+		how := "password"
+		if twoStep {
+			how = "password and second factor"
+		}
+		return s.audit(tx, Actor{AccountID: acct.ID, Name: acct.Name, Role: acct.Role, Source: "signin"}, acct, ActionSignedIn, "", how, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sess, nil
+}
+
+// liveSession checks a session has not ended, been idle too long or
+// lived too long; touch moves its last use to now.
+func (s *Local) liveSession(tx Tx, id string, p *Policy, touch bool) (*Session, error) {
+	sess, err := tx.Session(id)
+	if err != nil {
+		return nil, Errorf(EEXPIRED, "Your session has ended. Sign in again.")
+	}
+	now := s.clock()
+	switch {
+	case !sess.EndedAt.IsZero():
+		return nil, Errorf(EEXPIRED, "You signed out. Sign in again.")
+	case !now.Before(sess.LastSeenAt.Add(time.Duration(p.SessionIdleMinutes) * time.Minute)):
+		return nil, Errorf(EEXPIRED, "You were away for a while, so you were signed out. Sign in again.")
+	case !now.Before(sess.CreatedAt.Add(time.Duration(p.SessionMaxHours) * time.Hour)):
+		return nil, Errorf(EEXPIRED, "Your session has reached its time limit. Sign in again.")
+	}
+	if touch {
+		sess.LastSeenAt = now
+		if err := tx.UpdateSession(sess); err != nil {
+			return nil, err
+		}
+	}
+	return sess, nil
+}
+
+// ResumeSession implements Service.
+func (s *Local) ResumeSession(ctx context.Context, sessionID string) (*Session, *Account, error) {
+	var sess *Session
+	var acct *Account
+	err := s.store.Update(ctx, func(tx Tx) error {
+		p, err := tx.Policy()
+		if err != nil {
+			return err
+		}
+		if sess, err = s.liveSession(tx, sessionID, p, true); err != nil {
+			return err
+		}
+		acct, err = tx.Account(sess.AccountID)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return sess, acct, nil
+}
+
+// SignOut implements Service.
+func (s *Local) SignOut(ctx context.Context, sessionID string) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		sess, err := tx.Session(sessionID)
+		if err != nil {
+			return nil // already gone
+		}
+		if sess.EndedAt.IsZero() {
+			sess.EndedAt = s.clock()
+			return tx.UpdateSession(sess)
+		}
+		return nil
+	})
+}
+
+// checkSession enforces a session actor's session in a transaction on
+// acct: alive, and for changes to security info, past two-step
+// verification when the account has a sign-in method.
+func (s *Local) checkSession(tx Tx, a Actor, acct *Account, p *Policy, how access) error {
+	if a.SessionID == "" {
+		return nil
+	}
+	sess, err := s.liveSession(tx, a.SessionID, p, how != readOnly)
+	if err != nil {
+		return err
+	}
+	if how != changeInfo || sess.TwoStep || a.AccountID != acct.ID {
+		return nil
+	}
+	methods, err := tx.Methods(acct.ID)
+	if err != nil {
+		return err
+	}
+	if len(signInOptions(acct, methods)) > 0 {
+		return Errorf(EFORBIDDEN, "To change your security info, sign in again with your password and a second method.")
+	}
+	return nil
+}
+
+// provedInSession marks a session two-step when it proved a sign-in
+// method it added itself.
+func (s *Local) provedInSession(tx Tx, a Actor, m *Method) error {
+	if a.SessionID == "" || strings.TrimSpace(string(m.Kind)) == "" {
+		return nil
+	}
+	if ki, _ := m.Kind.Info(); !ki.SignIn {
+		return nil
+	}
+	sess, err := tx.Session(a.SessionID)
+	if err != nil || sess.TwoStep {
+		return err
+	}
+	sess.TwoStep = true
+	return tx.UpdateSession(sess)
+}

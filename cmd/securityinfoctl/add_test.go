@@ -175,3 +175,42 @@ func TestConfigCheck(t *testing.T) {
 		t.Fatalf("bad env override: %d %s", rc, errs)
 	}
 }
+
+func TestSigninCheck(t *testing.T) {
+	e := newEnv(t)
+	e.mustCtl("a long enough passphrase\n", "account", "create", "--name", "alice@contoso.com", "--password-stdin")
+	if out := e.mustCtl("a long enough passphrase\n", "signin", "check", "--account", "alice@contoso.com", "--password-stdin"); !strings.Contains(out, "password only") {
+		t.Fatalf("no methods: %s", out)
+	}
+	if rc, _, errs := e.ctl("wrong password here\n", "signin", "check", "--account", "alice@contoso.com", "--password-stdin"); rc != 1 || !strings.Contains(errs, "incorrect") {
+		t.Fatalf("wrong password: %d %s", rc, errs)
+	}
+	// Add an app; the sign-in then needs its code.
+	var enrol map[string]string
+	json.Unmarshal([]byte(e.mustCtl("", "--as", "alice@contoso.com", "methods", "add", "authenticator", "--json")), &enrol)
+	code, _ := totp.GenerateCode(enrol["secret"], time.Now())
+	e.mustCtl("", "--as", "alice@contoso.com", "methods", "confirm", enrol["verificationId"], code)
+	if rc, _, errs := e.ctl("a long enough passphrase\n", "signin", "check", "--account", "alice@contoso.com", "--password-stdin", "--code", "000000x"); rc != 1 || !strings.Contains(errs, "wrong") {
+		t.Fatalf("wrong code: %d %s", rc, errs)
+	}
+	next, _ := totp.GenerateCode(enrol["secret"], time.Now().Add(30*time.Second))
+	if out := e.mustCtl("a long enough passphrase\n", "signin", "check", "--account", "alice@contoso.com", "--password-stdin", "--code", next); !strings.Contains(out, "password and second factor") {
+		t.Fatalf("with the app: %s", out)
+	}
+	// A phone as default: --send, then the code from the outbox.
+	var ch map[string]any
+	json.Unmarshal([]byte(e.mustCtl("", "--as", "alice@contoso.com", "methods", "add", "phone", "--number", "+442079460958", "--json")), &ch)
+	c, _ := e.lastOutboxCode()
+	var phone map[string]any
+	json.Unmarshal([]byte(e.mustCtl("", "--as", "alice@contoso.com", "methods", "confirm", ch["verificationId"].(string), c, "--json")), &phone)
+	e.mustCtl("", "--as", "alice@contoso.com", "methods", "default", phone["id"].(string))
+	var sent map[string]string
+	json.Unmarshal([]byte(e.mustCtl("a long enough passphrase\n", "signin", "check", "--account", "alice@contoso.com", "--password-stdin", "--send", "--json")), &sent)
+	if sent["destination"] != "+XX XXXXXXXX58" {
+		t.Fatalf("send: %v", sent)
+	}
+	c, _ = e.lastOutboxCode()
+	if out := e.mustCtl("", "signin", "check", "--account", "alice@contoso.com", "--method", sent["methodId"], "--sign-in", sent["signInId"], "--verification", sent["verificationId"], "--code", c); !strings.Contains(out, "second factor") {
+		t.Fatalf("with the phone: %s", out)
+	}
+}

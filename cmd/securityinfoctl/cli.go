@@ -58,6 +58,7 @@ func commands() []*command {
 	cs = append(cs, methodsCommands()...)
 	cs = append(cs, addCommands()...)
 	cs = append(cs, outboxCommands()...)
+	cs = append(cs, signinCommands()...)
 	return cs
 }
 

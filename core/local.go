@@ -282,6 +282,9 @@ func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn 
 	if err := s.settle(ctx, accountID); err != nil {
 		return err
 	}
+	if err := s.touchSession(ctx, a); err != nil {
+		return err
+	}
 	run := s.store.Update
 	if how == readOnly {
 		run = s.store.View

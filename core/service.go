@@ -79,7 +79,8 @@ type Service interface {
 	// FinishSignIn checks the second factor (verificationID is "" for an
 	// app) and returns the session.
 	FinishSignIn(ctx context.Context, signInID, methodID, verificationID, code string) (*SignInStep, error)
-	// ResumeSession returns a session that has not ended or expired.
+	// ResumeSession returns a session that has not ended or expired,
+	// without counting as use of it.
 	ResumeSession(ctx context.Context, sessionID string) (*Session, *Account, error)
 	// SignOut ends a session.
 	SignOut(ctx context.Context, sessionID string) error

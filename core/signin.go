@@ -363,16 +363,17 @@ func (s *Local) liveSession(tx Tx, id string, p *Policy, touch bool) (*Session, 
 	return sess, nil
 }
 
-// ResumeSession implements Service.
+// ResumeSession implements Service. It does not count as use: a window
+// may ask it now and then to notice that the session ended.
 func (s *Local) ResumeSession(ctx context.Context, sessionID string) (*Session, *Account, error) {
 	var sess *Session
 	var acct *Account
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		p, err := tx.Policy()
 		if err != nil {
 			return err
 		}
-		if sess, err = s.liveSession(tx, sessionID, p, true); err != nil {
+		if sess, err = s.liveSession(tx, sessionID, p, false); err != nil {
 			return err
 		}
 		acct, err = tx.Account(sess.AccountID)
@@ -399,14 +400,30 @@ func (s *Local) SignOut(ctx context.Context, sessionID string) error {
 	})
 }
 
-// checkSession enforces a session actor's session in a transaction on
-// acct: alive, and for changes to security info, past two-step
-// verification when the account has a sign-in method.
-func (s *Local) checkSession(tx Tx, a Actor, acct *Account, p *Policy, how access) error {
+// touchSession checks a session actor's session is alive and counts the
+// call as its use (reads too: a person looking at the page is not idle).
+func (s *Local) touchSession(ctx context.Context, a Actor) error {
 	if a.SessionID == "" {
 		return nil
 	}
-	sess, err := s.liveSession(tx, a.SessionID, p, how != readOnly)
+	return s.store.Update(ctx, func(tx Tx) error {
+		p, err := tx.Policy()
+		if err != nil {
+			return err
+		}
+		_, err = s.liveSession(tx, a.SessionID, p, true)
+		return err
+	})
+}
+
+// checkSession enforces, in a transaction on acct, that a session making
+// a change to security info passed two-step verification when the account
+// has a sign-in method.
+func (s *Local) checkSession(tx Tx, a Actor, acct *Account, p *Policy, how access) error {
+	if a.SessionID == "" || how != changeInfo {
+		return nil
+	}
+	sess, err := s.liveSession(tx, a.SessionID, p, false)
 	if err != nil {
 		return err
 	}

@@ -82,17 +82,22 @@ func (f *firstAccountForm) onCreate() {
 	f.busy.Show()
 	f.busy.Start()
 	n := core.NewAccount{Name: f.name.Text, DisplayName: f.display.Text, Password: f.password.Text, Language: f.u.tr.lang, Role: core.RoleAdmin}
-	call(f.u.o.Runner, func() (*core.Account, error) {
+	call(f.u.o.Runner, func() (*core.SignInStep, error) {
 		ctx := core.WithActor(f.u.ctx, core.Actor{Name: "setup", Role: core.RoleAdmin, Source: "desktop"})
-		return f.u.svc.CreateAccount(ctx, n)
-	}, func(a *core.Account, err error) {
+		if _, err := f.u.svc.CreateAccount(ctx, n); err != nil {
+			return nil, err
+		}
+		// The new account has no method yet: its password signs it in.
+		return f.u.svc.SignIn(f.u.ctx, n.Name, n.Password)
+	}, func(step *core.SignInStep, err error) {
 		f.busy.Stop()
 		f.busy.Hide()
-		if err != nil {
+		if err != nil || step.Session == nil {
 			setError(f.err, err)
 			f.create.Enable()
 			return
 		}
-		f.u.signedIn(a)
+		f.u.app.Preferences().SetString("account", step.Account.Name)
+		f.u.signedIn(step)
 	})
 }

@@ -94,15 +94,46 @@ func (h *harness) readOutbox() ([]OutboxEntry, error) {
 	return out, err
 }
 
-// withAccount creates alice (the first account, an admin) and starts the window on her.
+const alicePassword = "a long enough passphrase"
+
+// withAccount creates alice (the first account, an admin), starts the
+// window and signs her in with her password, as she has no method yet.
 func (h *harness) withAccount() *core.Account {
 	h.t.Helper()
-	a, err := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", DisplayName: "Alice Smith", Password: "a long enough passphrase"})
+	a, err := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", DisplayName: "Alice Smith", Password: alicePassword})
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	h.u.Start()
+	test.Type(h.entry(h.u.tr.T("signin.namePlaceholder")), "alice@contoso.com")
+	test.Type(h.entry(h.u.tr.T("signin.passwordPlaceholder")), alicePassword)
+	h.tap(h.u.tr.T("signin.submit"))
 	return a
+}
+
+// relogin signs alice in again with her phone as second factor, as she
+// must to change methods the administrator added after she signed in.
+func (h *harness) relogin() {
+	h.t.Helper()
+	step, err := h.svc.SignIn(h.u.ctx, "alice@contoso.com", alicePassword)
+	if err != nil || step.Pending == nil {
+		h.t.Fatalf("sign-in: %+v, %v", step, err)
+	}
+	for _, o := range step.Pending.Options {
+		if o.Kind == core.KindPhone {
+			ch, err := h.svc.SendSignInCode(h.u.ctx, step.Pending.ID, o.MethodID, o.Channel)
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			done, err := h.svc.FinishSignIn(h.u.ctx, step.Pending.ID, o.MethodID, ch.VerificationID, h.lastCode())
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			h.u.signedIn(done)
+			return
+		}
+	}
+	h.t.Fatal("no phone to sign in with")
 }
 
 // lastCode reads the newest code in the outbox, as a person reads their phone.

@@ -89,10 +89,14 @@ func TestScreenshots(t *testing.T) {
 	s.do(func() {
 		accts, _ := h.svc.Accounts(h.admin)
 		_ = accts
-		a, _ := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", DisplayName: "Alice Smith", Password: "a long enough passphrase"})
+		a, _ := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", DisplayName: "Alice Smith", Password: alicePassword})
 		alice = a
 		h.u.chooseAccount()
+		test.Type(h.entry("Account name, for example alice@contoso.com"), "alice@contoso.com")
+		test.Type(h.entry("Password"), alicePassword)
 	})
+	s.shot("signin")
+	s.do(func() { h.tap("Sign in") })
 	s.shot("page_empty")
 	s.do(func() { h.addMethod("Phone") })
 	s.do(func() {

@@ -6,7 +6,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -61,6 +60,9 @@ type UI struct {
 	back *Backend
 	svc  core.Service
 	acct *core.Account
+	sess *core.Session
+	// stopWatch stops the session watch.
+	stopWatch func()
 
 	content *fyne.Container // the page shown
 	top     *fyne.Container // banners above the page
@@ -146,54 +148,28 @@ func (u *UI) showFatal(err error) {
 }
 
 // chooseAccount shows the first-account form on an empty store, and
-// otherwise the account last used in this window (or the first admin).
+// the sign-in screen otherwise.
 func (u *UI) chooseAccount() {
-	admin := core.WithActor(context.Background(), core.Actor{Name: "desktop", Role: core.RoleAdmin, Source: "desktop"})
-	type choice struct {
-		first bool
-		acct  *core.Account
-	}
-	last := u.app.Preferences().String("account")
-	call(u.o.Runner, func() (choice, error) {
-		first, err := u.svc.NeedsFirstAccount(admin)
-		if err != nil || first {
-			return choice{first: first}, err
-		}
-		if last != "" {
-			if a, err := u.svc.AccountByName(admin, last); err == nil {
-				return choice{acct: a}, nil
-			}
-		}
-		accts, err := u.svc.Accounts(admin)
-		if err != nil {
-			return choice{}, err
-		}
-		for _, a := range accts {
-			if a.Role == core.RoleAdmin {
-				return choice{acct: a}, nil
-			}
-		}
-		if len(accts) == 0 {
-			return choice{}, errors.New("no account")
-		}
-		return choice{acct: accts[0]}, nil
-	}, func(c choice, err error) {
+	call(u.o.Runner, func() (bool, error) {
+		return u.svc.NeedsFirstAccount(u.ctx)
+	}, func(first bool, err error) {
 		switch {
 		case err != nil:
 			u.showFatal(err)
-		case c.first:
+		case first:
 			newFirstAccountForm(u).show()
 		default:
-			u.signedIn(c.acct)
+			newSignInScreen(u, "").show()
 		}
 	})
 }
 
-// signedIn shows the Security info pages for acct.
-func (u *UI) signedIn(acct *core.Account) {
-	u.acct = acct
-	u.app.Preferences().SetString("account", acct.Name)
-	u.ctx = core.WithActor(context.Background(), core.Actor{AccountID: acct.ID, Name: acct.Name, Role: acct.Role, Source: "desktop"})
+// signedIn shows the Security info pages for the session of step.
+func (u *UI) signedIn(step *core.SignInStep) {
+	acct := step.Account
+	u.acct, u.sess = acct, step.Session
+	u.ctx = core.WithActor(context.Background(), core.SessionActor(step.Session, acct, "desktop"))
+	u.watchSession()
 	u.overview = newOverviewPage(u)
 	u.info = newSecurityInfoPage(u)
 	u.password = newPasswordPage(u)
@@ -230,7 +206,8 @@ func (u *UI) menu() *fyne.MainMenu {
 	if u.back.Outbox != nil {
 		items = append(items, fyne.NewMenuItem(u.tr.T("outbox.menu"), u.showOutbox))
 	}
-	items = append(items, fyne.NewMenuItem(u.tr.T("menu.refresh"), func() { u.reloadAll() }))
+	items = append(items, fyne.NewMenuItem(u.tr.T("menu.refresh"), func() { u.reloadAll() }),
+		fyne.NewMenuItem(u.tr.T("menu.signOut"), func() { u.signOut("") }))
 	return fyne.NewMainMenu(fyne.NewMenu(u.tr.T("menu.file"), items...))
 }
 

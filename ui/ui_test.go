@@ -291,6 +291,7 @@ func addPhoneAndApp(t *testing.T, h *harness, alice *core.Account) (phone, app c
 		t.Fatal(err)
 	}
 	h.u.reloadAll()
+	h.relogin()
 	return *p, *a
 }
 

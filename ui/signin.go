@@ -1,0 +1,272 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// signInScreen asks for the account name and password.
+type signInScreen struct {
+	u        *UI
+	name     *field
+	password *field
+	submit   *widget.Button
+	err      *widget.Label
+	busy     *widget.ProgressBarInfinite
+	notice   string
+}
+
+func newSignInScreen(u *UI, notice string) *signInScreen {
+	s := &signInScreen{u: u, err: errorLabel(), busy: widget.NewProgressBarInfinite(), notice: notice}
+	s.busy.Hide()
+	s.busy.Stop()
+	s.name = newField(u.tr.T("signin.namePlaceholder"), nil)
+	s.name.SetText(u.app.Preferences().String("account"))
+	s.password = newField(u.tr.T("signin.passwordPlaceholder"), nil)
+	s.password.Password = true
+	s.submit = &widget.Button{Text: u.tr.T("signin.submit"), Importance: widget.HighImportance, OnTapped: s.onSubmit}
+	for _, f := range []*field{s.name, s.password} {
+		f.OnChanged = func(string) { s.validate() }
+		f.OnSubmitted = func(string) { s.onSubmit() }
+	}
+	return s
+}
+
+func (s *signInScreen) validate() {
+	if s.name.Text != "" && s.password.Text != "" {
+		s.submit.Enable()
+	} else {
+		s.submit.Disable()
+	}
+}
+
+func (s *signInScreen) show() {
+	tr := s.u.tr
+	box := container.NewVBox(heading(tr.T("signin.title")))
+	if s.notice != "" {
+		box.Add(&widget.Label{Text: s.notice, Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
+	}
+	box.Add(s.name)
+	box.Add(s.password)
+	box.Add(s.err)
+	box.Add(s.busy)
+	box.Add(container.NewHBox(s.submit))
+	s.u.showColumn(box)
+	s.validate()
+	if s.name.Text == "" {
+		s.u.win.Canvas().Focus(s.name)
+	} else {
+		s.u.win.Canvas().Focus(s.password)
+	}
+}
+
+func (s *signInScreen) setBusy(b bool) {
+	if b {
+		s.busy.Show()
+		s.busy.Start()
+		s.submit.Disable()
+	} else {
+		s.busy.Stop()
+		s.busy.Hide()
+		s.validate()
+	}
+}
+
+func (s *signInScreen) onSubmit() {
+	if s.submit.Disabled() {
+		return
+	}
+	name, pw := s.name.Text, s.password.Text
+	s.setBusy(true)
+	call(s.u.o.Runner, func() (*core.SignInStep, error) {
+		return s.u.svc.SignIn(s.u.ctx, name, pw)
+	}, func(step *core.SignInStep, err error) {
+		s.setBusy(false)
+		if err != nil {
+			setError(s.err, err)
+			s.password.SetText("")
+			s.u.win.Canvas().Focus(s.password)
+			return
+		}
+		s.u.app.Preferences().SetString("account", name)
+		if step.Session != nil {
+			s.u.signedIn(step)
+			return
+		}
+		newSecondStep(s.u, step.Pending).show(step.Pending.Options[0])
+	})
+}
+
+// secondStep finishes a sign-in with the default method, or another
+// chosen through "Sign in another way".
+type secondStep struct {
+	u       *UI
+	pending *core.PendingSignIn
+	option  core.SignInOption
+	ch      *core.Challenge
+	code    *field
+	verify  *widget.Button
+	lead    *widget.Label
+	err     *widget.Label
+	busy    *widget.ProgressBarInfinite
+}
+
+func newSecondStep(u *UI, p *core.PendingSignIn) *secondStep {
+	s := &secondStep{u: u, pending: p, err: errorLabel(), busy: widget.NewProgressBarInfinite(), lead: wrapped("")}
+	s.busy.Hide()
+	s.busy.Stop()
+	s.code = newField(u.tr.T("code.placeholder"), nil)
+	s.code.OnChanged = func(string) { s.validate() }
+	s.code.OnSubmitted = func(string) { s.onVerify() }
+	s.verify = &widget.Button{Text: u.tr.T("signin.verify"), Importance: widget.HighImportance, OnTapped: s.onVerify}
+	return s
+}
+
+// optionLabel names a way to sign in, masked as before full sign-in.
+func optionLabel(tr text, o core.SignInOption) string {
+	switch {
+	case o.Kind == core.KindAuthenticatorApp:
+		return tr.F("signin.useApp", "Name", o.Masked)
+	case o.Channel == core.ChannelSMS:
+		return tr.F("signin.textTo", "Number", o.Masked)
+	}
+	return tr.F("signin.callTo", "Number", o.Masked)
+}
+
+func (s *secondStep) validate() {
+	if len(s.code.Text) >= 6 && (s.option.Kind == core.KindAuthenticatorApp || s.ch != nil) {
+		s.verify.Enable()
+	} else {
+		s.verify.Disable()
+	}
+}
+
+func (s *secondStep) setBusy(b bool) {
+	if b {
+		s.busy.Show()
+		s.busy.Start()
+		s.verify.Disable()
+	} else {
+		s.busy.Stop()
+		s.busy.Hide()
+		s.validate()
+	}
+}
+
+// show asks for the code of option, sending it first to a phone.
+func (s *secondStep) show(o core.SignInOption) {
+	tr := s.u.tr
+	s.option, s.ch = o, nil
+	s.code.SetText("")
+	setError(s.err, nil)
+	other := link(tr.T("signin.anotherWay"), s.showOptions)
+	box := container.NewVBox(heading(tr.T("signin.verifyTitle")), s.lead, s.code, s.err, s.busy, container.NewHBox(s.verify), container.NewHBox(other))
+	s.u.showColumn(box)
+	s.u.win.Canvas().Focus(s.code)
+	if o.Kind == core.KindAuthenticatorApp {
+		s.lead.SetText(tr.F("signin.appLead", "Name", o.Masked))
+		s.validate()
+		return
+	}
+	s.lead.SetText(tr.T("signin.sending"))
+	s.setBusy(true)
+	call(s.u.o.Runner, func() (*core.Challenge, error) {
+		return s.u.svc.SendSignInCode(s.u.ctx, s.pending.ID, o.MethodID, o.Channel)
+	}, func(ch *core.Challenge, err error) {
+		s.setBusy(false)
+		if err != nil {
+			setError(s.err, err)
+			return
+		}
+		s.ch = ch
+		key := "signin.textLead"
+		if ch.Channel == core.ChannelVoice {
+			key = "signin.callLead"
+		}
+		s.lead.SetText(tr.F(key, "Number", ch.Destination))
+		s.validate()
+	})
+}
+
+// showOptions is "Sign in another way".
+func (s *secondStep) showOptions() {
+	tr := s.u.tr
+	box := container.NewVBox(heading(tr.T("signin.anotherWay")))
+	for _, o := range s.pending.Options {
+		box.Add(&widget.Button{Text: optionLabel(tr, o), Icon: kindIcon(o.Kind), Alignment: widget.ButtonAlignLeading,
+			OnTapped: func() { s.show(o) }})
+	}
+	s.u.showColumn(box)
+}
+
+func (s *secondStep) onVerify() {
+	if s.verify.Disabled() {
+		return
+	}
+	code := s.code.Text
+	verification := ""
+	if s.ch != nil {
+		verification = s.ch.VerificationID
+	}
+	s.setBusy(true)
+	call(s.u.o.Runner, func() (*core.SignInStep, error) {
+		return s.u.svc.FinishSignIn(s.u.ctx, s.pending.ID, s.option.MethodID, verification, code)
+	}, func(step *core.SignInStep, err error) {
+		s.setBusy(false)
+		if err != nil {
+			setError(s.err, err)
+			s.code.SetText("")
+			if code := core.ErrorCode(err); code == core.ELOCKED || code == core.ENOTFOUND || code == core.EEXPIRED && s.option.Kind == core.KindAuthenticatorApp {
+				newSignInScreen(s.u, core.ErrorMessage(err)).show()
+			}
+			return
+		}
+		s.u.signedIn(step)
+	})
+}
+
+// showColumn shows a centred column 440 wide, as the sign-in screens are.
+func (u *UI) showColumn(box fyne.CanvasObject) {
+	u.win.SetMainMenu(nil)
+	width := fixedWidth(440)
+	u.win.SetContent(container.NewVScroll(container.NewCenter(container.New(&width, box))))
+}
+
+// watchSession notices, every half minute, that the session ended (idle,
+// too old, signed out elsewhere) and asks to sign in again.
+func (u *UI) watchSession() {
+	if u.stopWatch != nil {
+		u.stopWatch()
+	}
+	id := u.sess.ID
+	u.stopWatch = u.o.Tick(30*time.Second, func() {
+		call(u.o.Runner, func() (*core.Session, error) {
+			s, _, err := u.svc.ResumeSession(u.ctx, id)
+			return s, err
+		}, func(_ *core.Session, err error) {
+			if err != nil && u.sess != nil && u.sess.ID == id {
+				u.signOut(core.ErrorMessage(err))
+			}
+		})
+	})
+}
+
+// signOut ends the session and shows the sign-in screen with notice.
+func (u *UI) signOut(notice string) {
+	if u.stopWatch != nil {
+		u.stopWatch()
+		u.stopWatch = nil
+	}
+	if sess := u.sess; sess != nil {
+		u.sess = nil
+		call(u.o.Runner, func() (struct{}, error) { return struct{}{}, u.svc.SignOut(u.ctx, sess.ID) }, func(struct{}, error) {})
+	}
+	for _, o := range u.win.Canvas().Overlays().List() {
+		u.win.Canvas().Overlays().Remove(o)
+	}
+	newSignInScreen(u, notice).show()
+}

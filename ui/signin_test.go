@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// signInPage types the name and password and taps Sign in.
+func (h *harness) signInPage(password string) {
+	h.t.Helper()
+	name := h.entry("Account name, for example alice@contoso.com")
+	if name.Text == "" {
+		test.Type(name, "alice@contoso.com")
+	}
+	test.Type(h.entry("Password"), password)
+	h.tap("Sign in")
+}
+
+func TestSignInTwoStepAndAnotherWay(t *testing.T) {
+	h := newHarness(t, "en")
+	alice, _ := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", Password: alicePassword})
+	ch, _ := h.svc.BeginPhone(h.admin, alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+	h.svc.Confirm(h.admin, alice.ID, ch.VerificationID, h.lastCode())
+	e, _ := h.svc.BeginAuthenticator(h.admin, alice.ID, "Pixel")
+	code, _ := totp.GenerateCodeCustom(e.Secret, h.now, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	h.svc.Confirm(h.admin, alice.ID, e.VerificationID, code)
+
+	h.u.Start()
+	h.shows("Sign in")
+	test.AssertRendersToMarkup(t, "signin.xml", h.w.Canvas())
+	h.signInPage("wrong password here")
+	h.shows("Your account name or password is incorrect.")
+	h.signInPage(alicePassword)
+	// The default, the phone by text, gets a code at once; the number is masked.
+	h.shows("We texted your phone +XX XXXXXXXX58. Enter the code to sign in.")
+	test.AssertRendersToMarkup(t, "signin_code.xml", h.w.Canvas())
+	h.tap("Sign in another way")
+	h.shows("Use a verification code from Pixel")
+	h.shows("Call +XX XXXXXXXX58")
+	h.tap("Use a verification code from Pixel")
+	h.shows("Enter the code displayed in your authenticator app (Pixel).")
+	h.advance(30 * time.Second)
+	next, _ := totp.GenerateCodeCustom(e.Secret, h.now, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	test.Type(h.entry("Enter code"), next)
+	h.tap("Verify")
+	h.shows("These are the methods you use to sign into your account or reset your password.")
+	// Signed in with two steps: changes are allowed.
+	h.tapFirst("Change")
+	sel := h.selects()
+	sel[len(sel)-1].SetSelected("Phone - call (+44 20 7946 0958)")
+	h.tap("Confirm")
+	h.shows("Phone - call (+44 20 7946 0958)")
+}
+
+func TestSignInLockedMessage(t *testing.T) {
+	h := newHarness(t, "en")
+	h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", Password: alicePassword})
+	h.u.Start()
+	for i := 0; i < 10; i++ {
+		h.signInPage("wrong password here")
+	}
+	h.shows("Too many failed sign-ins. Sign-in is locked until 09:15 UTC.")
+}
+
+func TestSessionEndsAfterAnHourIdle(t *testing.T) {
+	h := newHarness(t, "en")
+	h.withAccount()
+	h.shows("Security info")
+	h.advance(59 * time.Minute)
+	h.shows("These are the methods you use to sign into your account or reset your password.")
+	h.advance(2 * time.Minute)
+	h.shows("You were away for a while, so you were signed out. Sign in again.")
+	h.signInPage(alicePassword)
+	h.shows("These are the methods you use to sign into your account or reset your password.")
+}

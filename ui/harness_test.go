@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -102,10 +104,10 @@ func (h *harness) withAccount() *core.Account {
 	h.t.Helper()
 	a, err := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", DisplayName: "Alice Smith", Password: alicePassword})
 	if err != nil {
-		h.t.Fatal(err)
+		h.fatal(err)
 	}
 	h.u.Start()
-	test.Type(h.entry(h.u.tr.T("signin.namePlaceholder")), "alice@contoso.com")
+	h.entry(h.u.tr.T("signin.namePlaceholder")).SetText("alice@contoso.com")
 	test.Type(h.entry(h.u.tr.T("signin.passwordPlaceholder")), alicePassword)
 	h.tap(h.u.tr.T("signin.submit"))
 	return a
@@ -117,23 +119,23 @@ func (h *harness) relogin() {
 	h.t.Helper()
 	step, err := h.svc.SignIn(h.u.ctx, "alice@contoso.com", alicePassword)
 	if err != nil || step.Pending == nil {
-		h.t.Fatalf("sign-in: %+v, %v", step, err)
+		h.fatalf("sign-in: %+v, %v", step, err)
 	}
 	for _, o := range step.Pending.Options {
 		if o.Kind == core.KindPhone {
 			ch, err := h.svc.SendSignInCode(h.u.ctx, step.Pending.ID, o.MethodID, o.Channel)
 			if err != nil {
-				h.t.Fatal(err)
+				h.fatal(err)
 			}
 			done, err := h.svc.FinishSignIn(h.u.ctx, step.Pending.ID, o.MethodID, ch.VerificationID, h.lastCode())
 			if err != nil {
-				h.t.Fatal(err)
+				h.fatal(err)
 			}
 			h.u.signedIn(done)
 			return
 		}
 	}
-	h.t.Fatal("no phone to sign in with")
+	h.fatal("no phone to sign in with")
 }
 
 // lastCode reads the newest code in the outbox, as a person reads their phone.
@@ -141,12 +143,12 @@ func (h *harness) lastCode() string {
 	h.t.Helper()
 	es, _ := h.readOutbox()
 	if len(es) == 0 {
-		h.t.Fatal("nothing was sent")
+		h.fatal("nothing was sent")
 	}
 	text := strings.ReplaceAll(es[len(es)-1].Text, ", ", "")
 	c := regexp.MustCompile(`\b\d{6,8}\b`).FindString(text)
 	if c == "" {
-		h.t.Fatalf("no code in %q", text)
+		h.fatalf("no code in %q", text)
 	}
 	return c
 }
@@ -204,7 +206,7 @@ func (h *harness) tappable(text string) fyne.Tappable {
 			}
 		}
 	}
-	h.t.Fatalf("no button or link %q on screen; text shown:\n%s", text, h.text())
+	h.fatalf("no button or link %q on screen; text shown:\n%s", text, h.text())
 	return nil
 }
 
@@ -217,7 +219,7 @@ func (h *harness) tapFirst(text string) {
 			return
 		}
 	}
-	h.t.Fatalf("no link %q", text)
+	h.fatalf("no link %q", text)
 }
 
 // tap taps the button or link with text.
@@ -256,7 +258,7 @@ func (h *harness) entry(placeholder string) *field {
 			return f
 		}
 	}
-	h.t.Fatalf("no entry %q on screen:\n%s", placeholder, h.text())
+	h.fatalf("no entry %q on screen:\n%s", placeholder, h.text())
 	return nil
 }
 
@@ -296,14 +298,14 @@ func (h *harness) text() string {
 func (h *harness) shows(s string) {
 	h.t.Helper()
 	if !strings.Contains(h.text(), s) {
-		h.t.Fatalf("%q not shown; text shown:\n%s", s, h.text())
+		h.fatalf("%q not shown; text shown:\n%s", s, h.text())
 	}
 }
 
 func (h *harness) notShows(s string) {
 	h.t.Helper()
 	if strings.Contains(h.text(), s) {
-		h.t.Fatalf("%q shown; text shown:\n%s", s, h.text())
+		h.fatalf("%q shown; text shown:\n%s", s, h.text())
 	}
 }
 
@@ -315,7 +317,7 @@ func (h *harness) key(name fyne.KeyName) {
 	h.t.Helper()
 	f := h.w.Canvas().Focused()
 	if f == nil {
-		h.t.Fatal("nothing has the focus")
+		h.fatal("nothing has the focus")
 	}
 	f.TypedKey(&fyne.KeyEvent{Name: name})
 }
@@ -325,7 +327,7 @@ func (h *harness) typeFocused(s string) {
 	h.t.Helper()
 	f := h.w.Canvas().Focused()
 	if f == nil {
-		h.t.Fatal("nothing has the focus")
+		h.fatal("nothing has the focus")
 	}
 	for _, r := range s {
 		f.TypedRune(r)
@@ -337,7 +339,7 @@ func (h *harness) methods(acct *core.Account) []core.MethodView {
 	h.t.Helper()
 	info, err := h.svc.SecurityInfo(h.admin, acct.ID)
 	if err != nil {
-		h.t.Fatal(err)
+		h.fatal(err)
 	}
 	return info.Methods
 }
@@ -348,8 +350,22 @@ func (h *harness) addMethod(kind string) {
 	h.tap("Add sign-in method")
 	sel := h.selects()
 	if len(sel) == 0 {
-		h.t.Fatal("no kind drop-down")
+		h.fatal("no kind drop-down")
 	}
 	sel[len(sel)-1].SetSelected(kind)
 	h.tap("Add")
+}
+
+// fatalf fails the test, saying why on stderr too: when it runs on the
+// UI goroutine of the real driver (screenshots) the test log is lost.
+func (h *harness) fatalf(format string, args ...any) {
+	h.t.Helper()
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
+	h.t.Fatalf(format, args...)
+}
+
+func (h *harness) fatal(args ...any) {
+	h.t.Helper()
+	fmt.Fprintln(os.Stderr, args...)
+	h.t.Fatal(args...)
 }

@@ -43,8 +43,22 @@ type shooter struct {
 	h   *harness
 }
 
-// do runs fn on the UI goroutine and waits for it.
-func (s *shooter) do(fn func()) { fyne.DoAndWait(fn) }
+// do runs fn on the UI goroutine and waits for it. A failure there (a
+// t.Fatal ends the goroutine it runs on) is reported and ends the run
+// instead of hanging the event loop.
+func (s *shooter) do(fn func()) {
+	fyne.DoAndWait(func() {
+		ok := false
+		defer func() {
+			if !ok {
+				fmt.Fprintln(os.Stderr, "screenshots: a step failed on the UI goroutine:", recover())
+				os.Exit(1)
+			}
+		}()
+		fn()
+		ok = true
+	})
+}
 
 // shot waits for the frame to be painted and saves what the X server
 // shows of the window as name.png (ImageMagick's import: reading back the
@@ -92,7 +106,7 @@ func TestScreenshots(t *testing.T) {
 		a, _ := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", DisplayName: "Alice Smith", Password: alicePassword})
 		alice = a
 		h.u.chooseAccount()
-		test.Type(h.entry("Account name, for example alice@contoso.com"), "alice@contoso.com")
+		h.entry("Account name, for example alice@contoso.com").SetText("alice@contoso.com")
 		test.Type(h.entry("Password"), alicePassword)
 	})
 	s.shot("signin")
@@ -160,6 +174,19 @@ func TestScreenshots(t *testing.T) {
 		h.u.reloadAll()
 	})
 	s.shot("pending_removal")
+	// Sign out, and back in with two steps.
+	s.do(func() {
+		h.svc.CancelRemoval(h.admin, alice.ID)
+		ch, _ := h.svc.BeginPhone(h.admin, alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+		h.svc.Confirm(h.admin, alice.ID, ch.VerificationID, h.lastCode())
+		h.svc.SetDefault(h.admin, alice.ID, h.methods(alice)[1].ID, core.ChannelSMS)
+		h.u.signOut("")
+		test.Type(h.entry("Password"), alicePassword)
+		h.tap("Sign in")
+	})
+	s.shot("signin_code")
+	s.do(func() { h.tap("Sign in another way") })
+	s.shot("signin_another_way")
 }
 
 func TestScreenshotsGerman(t *testing.T) {

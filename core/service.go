@@ -85,6 +85,19 @@ type Service interface {
 	// SignOut ends a session.
 	SignOut(ctx context.Context, sessionID string) error
 
+	// StartReset begins a self-service password reset for any name.
+	StartReset(ctx context.Context, name string) (*ResetState, error)
+	// ResetSendCode sends a code to a phone or address of the reset.
+	ResetSendCode(ctx context.Context, resetID, optionID string) (*Challenge, error)
+	// ResetVerify checks a code (verificationID "" for an app).
+	ResetVerify(ctx context.Context, resetID, optionID, verificationID, code string) (*ResetState, error)
+	// ResetQuestions draws the security questions to answer.
+	ResetQuestions(ctx context.Context, resetID, optionID, lang string) (*QuestionChallenge, error)
+	// ResetAnswer checks the answers to ResetQuestions.
+	ResetAnswer(ctx context.Context, resetID, optionID, verificationID string, answers map[string]string) (*ResetState, error)
+	// ResetPassword sets the new password once enough methods are proven.
+	ResetPassword(ctx context.Context, resetID, password string) error
+
 	// RecentActivity lists the account's audit events, newest first.
 	RecentActivity(ctx context.Context, accountID string, limit int) ([]*AuditEvent, error)
 	// AuditLog lists audit events, oldest first (admins and help desk).

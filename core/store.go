@@ -75,6 +75,10 @@ type Tx interface {
 	Session(id string) (*Session, error)
 	UpdateSession(s *Session) error
 
+	CreateReset(r *Reset) error
+	Reset(id string) (*Reset, error)
+	UpdateReset(r *Reset) error
+
 	// Policy returns the saved policy, or DefaultPolicy when none was saved.
 	Policy() (*Policy, error)
 	SavePolicy(p *Policy) error

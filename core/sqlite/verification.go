@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/securityinfo/securityinfo/core"
@@ -233,4 +234,43 @@ func (t *tx) UpdateSession(s *core.Session) error {
 	res, err := t.exec(`UPDATE sessions SET last_seen_at = ?, two_step = ?, ended_at = ? WHERE id = ?`,
 		formatTime(s.LastSeenAt), s.TwoStep, formatTime(s.EndedAt), s.ID)
 	return mustAffect(res, err, "Session")
+}
+
+func (t *tx) CreateReset(r *core.Reset) error {
+	_, err := t.exec(`INSERT INTO resets (id, name, account_id, created_at, expires_at, proven, done_at) VALUES (?,?,?,?,?,?,?)`,
+		r.ID, r.Name, r.AccountID, formatTime(r.CreatedAt), formatTime(r.ExpiresAt), strings.Join(r.Proven, ","), formatTime(r.DoneAt))
+	if err != nil {
+		return fmt.Errorf("create reset: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) Reset(id string) (*core.Reset, error) {
+	r := &core.Reset{}
+	var created, expires, proven, done string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT id, name, account_id, created_at, expires_at, proven, done_at, decoy_tries FROM resets WHERE id = ?`, id).Scan(
+		&r.ID, &r.Name, &r.AccountID, &created, &expires, &proven, &done, &r.DecoyTries)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, core.Errorf(core.ENOTFOUND, "This password reset has ended. Start again.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read reset: %w", err)
+	}
+	if proven != "" {
+		r.Proven = strings.Split(proven, ",")
+	}
+	for _, f := range []struct {
+		s string
+		t *time.Time
+	}{{created, &r.CreatedAt}, {expires, &r.ExpiresAt}, {done, &r.DoneAt}} {
+		if *f.t, err = parseTime(f.s); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func (t *tx) UpdateReset(r *core.Reset) error {
+	res, err := t.exec(`UPDATE resets SET proven = ?, done_at = ?, decoy_tries = ? WHERE id = ?`, strings.Join(r.Proven, ","), formatTime(r.DoneAt), r.DecoyTries, r.ID)
+	return mustAffect(res, err, "Reset")
 }

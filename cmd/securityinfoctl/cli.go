@@ -59,6 +59,7 @@ func commands() []*command {
 	cs = append(cs, addCommands()...)
 	cs = append(cs, outboxCommands()...)
 	cs = append(cs, signinCommands()...)
+	cs = append(cs, resetCommands()...)
 	return cs
 }
 

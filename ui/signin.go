@@ -55,6 +55,7 @@ func (s *signInScreen) show() {
 	box.Add(s.err)
 	box.Add(s.busy)
 	box.Add(container.NewHBox(s.submit))
+	box.Add(container.NewHBox(link(tr.T("signin.forgot"), func() { newResetFlow(s.u).start() })))
 	s.u.showColumn(box)
 	s.validate()
 	if s.name.Text == "" {

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"strings"
+
+	"fyne.io/fyne/v2/widget"
 	"testing"
 	"time"
 
@@ -77,4 +80,65 @@ func TestSessionEndsAfterAnHourIdle(t *testing.T) {
 	h.shows("You were away for a while, so you were signed out. Sign in again.")
 	h.signInPage(alicePassword)
 	h.shows("These are the methods you use to sign into your account or reset your password.")
+}
+
+func TestForgotPassword(t *testing.T) {
+	h := newHarness(t, "en")
+	alice, _ := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", Password: alicePassword})
+	ch, _ := h.svc.BeginPhone(h.admin, alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+	h.svc.Confirm(h.admin, alice.ID, ch.VerificationID, h.lastCode())
+	h.u.Start()
+	h.tap("Forgot my password")
+	test.Type(h.entry("Account name, for example alice@contoso.com"), "alice@contoso.com")
+	h.tap("Next")
+	h.shows("Verification step 1 of 1: choose the contact method to use.")
+	test.AssertRendersToMarkup(t, "reset_choose.xml", h.w.Canvas())
+	h.tap("Text my mobile phone +XX XXXXXXXX58")
+	h.shows("We sent a 6-digit code to +XX XXXXXXXX58. Enter it below.")
+	test.Type(h.entry("Enter code"), "000000")
+	h.tap("Verify")
+	h.shows("That code is wrong. You have 4 tries left.")
+	test.Type(h.entry("Enter code"), h.lastCode())
+	h.tap("Verify")
+	h.shows("Use at least 8 characters")
+	var pw []*field
+	for _, o := range h.objects() {
+		if f, ok := o.(*field); ok && f.Password {
+			pw = append(pw, f)
+		}
+	}
+	test.Type(pw[0], "k8#mQz!vR")
+	test.Type(pw[1], "k8#mQz!vR")
+	h.tap("Finish")
+	h.shows("Your password was reset. Sign in with your new password.")
+	if _, err := h.svc.SignIn(h.admin, "alice@contoso.com", "k8#mQz!vR"); err != nil {
+		t.Fatalf("new password: %v", err)
+	}
+}
+
+// TestForgotPasswordUnknownAccount shows the same screens for a name
+// without an account.
+func TestForgotPasswordUnknownAccount(t *testing.T) {
+	h := newHarness(t, "en")
+	h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", Password: alicePassword})
+	h.u.Start()
+	h.tap("Forgot my password")
+	h.entry("Account name, for example alice@contoso.com").SetText("nobody@contoso.com")
+	h.tap("Next")
+	h.shows("Verification step 1 of 1: choose the contact method to use.")
+	h.shows("Text my mobile phone +XX XXXXXXXX")
+	h.shows("Email my alternate email ")
+	for _, o := range h.objects() {
+		if b, ok := o.(*widget.Button); ok && strings.HasPrefix(b.Text, "Text my mobile phone") {
+			tapCentre(b)
+			break
+		}
+	}
+	h.shows("We sent a 6-digit code to +XX XXXXXXXX")
+	test.Type(h.entry("Enter code"), "123456")
+	h.tap("Verify")
+	h.shows("That code is wrong. You have 4 tries left.")
+	if es, _ := h.readOutbox(); len(es) != 0 {
+		t.Fatalf("something was sent: %+v", es)
+	}
 }

@@ -1,0 +1,233 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// resetFlow is "Forgot my password": the account name, then one or two
+// different methods as the policy says, then the new password. Its screens
+// are the same whether or not the account exists or has methods.
+type resetFlow struct {
+	u    *UI
+	st   *core.ResetState
+	err  *widget.Label
+	busy *widget.ProgressBarInfinite
+}
+
+func newResetFlow(u *UI) *resetFlow {
+	r := &resetFlow{u: u, err: errorLabel(), busy: widget.NewProgressBarInfinite()}
+	r.busy.Hide()
+	r.busy.Stop()
+	return r
+}
+
+func (r *resetFlow) setBusy(b bool) {
+	if b {
+		r.busy.Show()
+		r.busy.Start()
+	} else {
+		r.busy.Stop()
+		r.busy.Hide()
+	}
+}
+
+// screen shows one step with the common error, progress and Back to sign-in.
+func (r *resetFlow) screen(title string, parts ...fyne.CanvasObject) {
+	back := link(r.u.tr.T("reset.backToSignIn"), func() { newSignInScreen(r.u, "").show() })
+	box := container.NewVBox(heading(title))
+	for _, p := range parts {
+		box.Add(p)
+	}
+	box.Add(r.err)
+	box.Add(r.busy)
+	box.Add(container.NewHBox(back))
+	r.u.showColumn(box)
+}
+
+// start asks for the account name.
+func (r *resetFlow) start() {
+	tr := r.u.tr
+	name := newField(tr.T("signin.namePlaceholder"), nil)
+	name.SetText(r.u.app.Preferences().String("account"))
+	next := &widget.Button{Text: tr.T("common.next"), Importance: widget.HighImportance}
+	next.OnTapped = func() {
+		r.setBusy(true)
+		n := name.Text
+		call(r.u.o.Runner, func() (*core.ResetState, error) { return r.u.svc.StartReset(r.u.ctx, n) },
+			func(st *core.ResetState, err error) {
+				r.setBusy(false)
+				setError(r.err, err)
+				if err == nil {
+					r.st = st
+					r.choose()
+				}
+			})
+	}
+	name.OnSubmitted = func(string) { next.OnTapped() }
+	r.screen(tr.T("reset.title"), wrapped(tr.T("reset.lead")), name, container.NewHBox(next))
+	r.u.win.Canvas().Focus(name)
+}
+
+// optionText names a reset option as the seeds do.
+func resetOptionText(tr text, o core.ResetOption) string {
+	switch {
+	case o.Kind == core.KindAuthenticatorApp:
+		return tr.T("reset.optApp")
+	case o.Kind == core.KindSecurityQuestions:
+		return tr.T("reset.optQuestions")
+	case o.Kind == core.KindEmail:
+		return tr.F("reset.optEmail", "Masked", o.Masked)
+	case o.Channel == core.ChannelSMS:
+		return tr.F("reset.optText", "Masked", o.Masked)
+	}
+	return tr.F("reset.optCall", "Kind", tr.Kind(o.Kind), "Masked", o.Masked)
+}
+
+// choose lists the methods still to prove, or asks for the new password.
+func (r *resetFlow) choose() {
+	tr := r.u.tr
+	setError(r.err, nil)
+	if r.st.Ready() {
+		r.newPassword()
+		return
+	}
+	box := container.NewVBox(wrapped(tr.F("reset.step", "N", r.st.Proven+1, "Of", r.st.Needed)))
+	for _, o := range r.st.Options {
+		box.Add(&widget.Button{Text: resetOptionText(tr, o), Icon: kindIcon(o.Kind), Alignment: widget.ButtonAlignLeading,
+			OnTapped: func() { r.prove(o) }})
+	}
+	if len(r.st.Options) == 0 {
+		box.Add(wrapped(tr.T("reset.noMore")))
+	}
+	r.screen(tr.T("reset.title"), box)
+}
+
+// prove asks for the code or the answers of o.
+func (r *resetFlow) prove(o core.ResetOption) {
+	tr := r.u.tr
+	setError(r.err, nil)
+	if o.Kind == core.KindSecurityQuestions {
+		r.setBusy(true)
+		call(r.u.o.Runner, func() (*core.QuestionChallenge, error) {
+			return r.u.svc.ResetQuestions(r.u.ctx, r.st.ResetID, o.ID, tr.lang)
+		}, func(qc *core.QuestionChallenge, err error) {
+			r.setBusy(false)
+			if err != nil {
+				setError(r.err, err)
+				return
+			}
+			r.questions(o, qc)
+		})
+		return
+	}
+	code := newField(tr.T("code.placeholder"), nil)
+	verify := &widget.Button{Text: tr.T("signin.verify"), Importance: widget.HighImportance}
+	lead := wrapped(tr.T("signin.sending"))
+	var ch *core.Challenge
+	verify.OnTapped = func() {
+		vid, c := "", code.Text
+		if ch != nil {
+			vid = ch.VerificationID
+		}
+		r.setBusy(true)
+		call(r.u.o.Runner, func() (*core.ResetState, error) {
+			return r.u.svc.ResetVerify(r.u.ctx, r.st.ResetID, o.ID, vid, c)
+		}, r.verified(code))
+	}
+	code.OnSubmitted = func(string) { verify.OnTapped() }
+	other := link(tr.T("reset.another"), r.choose)
+	r.screen(tr.T("reset.title"), lead, code, container.NewHBox(verify), container.NewHBox(other))
+	r.u.win.Canvas().Focus(code)
+	if o.Kind == core.KindAuthenticatorApp {
+		lead.SetText(tr.T("reset.appLead"))
+		return
+	}
+	r.setBusy(true)
+	call(r.u.o.Runner, func() (*core.Challenge, error) { return r.u.svc.ResetSendCode(r.u.ctx, r.st.ResetID, o.ID) },
+		func(c *core.Challenge, err error) {
+			r.setBusy(false)
+			if err != nil {
+				setError(r.err, err)
+				return
+			}
+			ch = c
+			lead.SetText(tr.F("reset.codeLead", "N", c.CodeLength, "Destination", c.Destination))
+		})
+}
+
+// verified takes the state after a proof, or shows why it failed.
+func (r *resetFlow) verified(code *field) func(*core.ResetState, error) {
+	return func(st *core.ResetState, err error) {
+		r.setBusy(false)
+		if err != nil {
+			setError(r.err, err)
+			if code != nil {
+				code.SetText("")
+			}
+			return
+		}
+		r.st = st
+		r.choose()
+	}
+}
+
+func (r *resetFlow) questions(o core.ResetOption, qc *core.QuestionChallenge) {
+	tr := r.u.tr
+	box := container.NewVBox()
+	answers := map[string]*field{}
+	for _, q := range qc.Questions {
+		f := newField(tr.T("questions.answerPlaceholder"), nil)
+		answers[q.ID] = f
+		box.Add(widget.NewLabel(q.Text))
+		box.Add(f)
+	}
+	verify := &widget.Button{Text: tr.T("signin.verify"), Importance: widget.HighImportance}
+	verify.OnTapped = func() {
+		a := map[string]string{}
+		for id, f := range answers {
+			a[id] = f.Text
+		}
+		r.setBusy(true)
+		call(r.u.o.Runner, func() (*core.ResetState, error) {
+			return r.u.svc.ResetAnswer(r.u.ctx, r.st.ResetID, o.ID, qc.VerificationID, a)
+		}, r.verified(nil))
+	}
+	r.screen(tr.T("reset.title"), box, container.NewHBox(verify))
+}
+
+// newPassword asks for the new password twice.
+func (r *resetFlow) newPassword() {
+	tr := r.u.tr
+	pw, again := newField("", nil), newField("", nil)
+	pw.Password, again.Password = true, true
+	finish := &widget.Button{Text: tr.T("reset.finish"), Importance: widget.HighImportance}
+	check := func(string) {
+		if pw.Text != "" && pw.Text == again.Text {
+			finish.Enable()
+		} else {
+			finish.Disable()
+		}
+	}
+	pw.OnChanged, again.OnChanged = check, check
+	finish.OnTapped = func() {
+		p := pw.Text
+		r.setBusy(true)
+		call(r.u.o.Runner, func() (struct{}, error) { return struct{}{}, r.u.svc.ResetPassword(r.u.ctx, r.st.ResetID, p) },
+			func(_ struct{}, err error) {
+				r.setBusy(false)
+				if err != nil {
+					setError(r.err, err)
+					return
+				}
+				newSignInScreen(r.u, tr.T("reset.done")).show()
+			})
+	}
+	again.OnSubmitted = func(string) { finish.OnTapped() }
+	form := widget.NewForm(widget.NewFormItem(tr.T("password.new"), pw), widget.NewFormItem(tr.T("password.confirm"), again))
+	r.screen(tr.T("reset.title"), wrapped(tr.T("password.rules")), form, container.NewHBox(finish))
+	check("")
+	r.u.win.Canvas().Focus(pw)
+}

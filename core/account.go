@@ -46,6 +46,16 @@ type Account struct {
 	// pending: the time it takes effect. RemovalMethodID is the method removed.
 	RemovalAt       time.Time `json:"-"`
 	RemovalMethodID string    `json:"-"`
+
+	// RegistrationSnoozes counts the times "Keep your account secure" was
+	// put off.
+	RegistrationSnoozes int `json:"-"`
+	// ConfirmedAt is when the person last confirmed their security info;
+	// ReconfirmNoticedAt when they were first asked to since; and
+	// ReconfirmSkippedUntil until when they put it off.
+	ConfirmedAt           time.Time `json:"-"`
+	ReconfirmNoticedAt    time.Time `json:"-"`
+	ReconfirmSkippedUntil time.Time `json:"-"`
 }
 
 // MaxAccountNameLength is the longest account name accepted.

@@ -20,6 +20,7 @@ type Policy struct {
 	SecurityQuestionsToReset    int          `json:"securityQuestionsToReset"`
 	CustomQuestions             []string     `json:"customQuestions"`
 	RequireRegistration         bool         `json:"requireRegistration"`
+	RegistrationSnoozes         int          `json:"registrationSnoozes"` // times "Keep your account secure" may be put off
 	ReconfirmationDays          int          `json:"reconfirmationDays"` // 0: never
 
 	CodeLength              int `json:"codeLength"`
@@ -58,6 +59,7 @@ func DefaultPolicy() *Policy {
 		SecurityQuestionsToReset:    3,
 		CustomQuestions:             []string{},
 		RequireRegistration:         true,
+		RegistrationSnoozes:         3,
 		ReconfirmationDays:          180,
 		CodeLength:                  6,
 		CodeLifetimeMinutes:         10,
@@ -111,6 +113,7 @@ func (p *Policy) policyInts() map[string]struct {
 		"securityQuestionsToRegister": {&p.SecurityQuestionsToRegister, intRange{3, 5}},
 		"securityQuestionsToReset":    {&p.SecurityQuestionsToReset, intRange{1, 5}},
 		"reconfirmationDays":          {&p.ReconfirmationDays, intRange{0, 730}},
+		"registrationSnoozes":         {&p.RegistrationSnoozes, intRange{0, 3}},
 		"codeLength":                  {&p.CodeLength, intRange{6, 8}},
 		"codeLifetimeMinutes":         {&p.CodeLifetimeMinutes, intRange{1, 60}},
 		"codeMaxTries":                {&p.CodeMaxTries, intRange{1, 10}},

@@ -98,6 +98,16 @@ type Service interface {
 	// ResetPassword sets the new password once enough methods are proven.
 	ResetPassword(ctx context.Context, resetID, password string) error
 
+	// CheckAfterSignIn says whether to ask for registration or for a review
+	// of the security info right after sign-in.
+	CheckAfterSignIn(ctx context.Context, accountID string) (*AfterSignIn, error)
+	// SnoozeRegistration puts off "Keep your account secure" (policy's count).
+	SnoozeRegistration(ctx context.Context, accountID string) error
+	// SkipReconfirm puts off the review 24 hours, for at most 7 days.
+	SkipReconfirm(ctx context.Context, accountID string) error
+	// ConfirmSecurityInfo records that the person reviewed their info.
+	ConfirmSecurityInfo(ctx context.Context, accountID string) error
+
 	// RecentActivity lists the account's audit events, newest first.
 	RecentActivity(ctx context.Context, accountID string, limit int) ([]*AuditEvent, error)
 	// AuditLog lists audit events, oldest first (admins and help desk).

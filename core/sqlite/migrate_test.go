@@ -20,20 +20,23 @@ func TestUpgradeInPlace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = old.Update(context.Background(), func(tx core.Tx) error {
-		if err := tx.CreateAccount(&core.Account{ID: "a1", Name: "alice@contoso.com", DisplayName: "Alice", Role: core.RoleAdmin, Language: "en", PasswordHash: "h"}); err != nil {
-			return err
+	old.Close()
+	// Data as a schema-1 build wrote it, in schema 1's columns.
+	db := rawDB(t, path)
+	for _, q := range []string{
+		`INSERT INTO accounts (id, name, display_name, role, language, created_at, password_hash, password_changed_at)
+			VALUES ('a1', 'alice@contoso.com', 'Alice', 'admin', 'en', '2026-11-22T09:00:00.000000000Z', 'h', '2026-11-22T09:00:00.000000000Z')`,
+		`INSERT INTO methods (id, account_id, kind, detail, language, created_at) VALUES ('m1', 'a1', 'email', 'alain@gmail.com', 'en', '2026-11-22T09:00:00.000000000Z')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
 		}
-		return tx.CreateMethod(&core.Method{ID: "m1", AccountID: "a1", Kind: core.KindEmail, Detail: "alain@gmail.com", Language: "en"})
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	// Schema 1 has no audit log yet.
-	if err := old.View(context.Background(), func(tx core.Tx) error { _, err := tx.AuditHead(); return err }); err == nil {
+	if _, err := db.Exec(`SELECT count(*) FROM audit_events`); err == nil {
 		t.Fatal("schema 1 already has the audit log; the test no longer tests an upgrade")
 	}
-	old.Close()
+	db.Close()
 
 	s, err := sqlite.Open(path)
 	if err != nil {
@@ -41,6 +44,9 @@ func TestUpgradeInPlace(t *testing.T) {
 	}
 	defer s.Close()
 	err = s.View(context.Background(), func(tx core.Tx) error {
+		if a, err := tx.Account("a1"); err != nil || a.Name != "alice@contoso.com" || a.RegistrationSnoozes != 0 {
+			t.Errorf("account after upgrade = %+v, %v", a, err)
+		}
 		ms, err := tx.Methods("a1")
 		if err != nil || len(ms) != 1 || ms[0].Detail != "alain@gmail.com" {
 			t.Errorf("methods after upgrade = %v, %v", ms, err)

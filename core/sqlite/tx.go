@@ -62,32 +62,35 @@ func mustAffect(res sql.Result, err error, what string) error {
 }
 
 const accountColumns = `id, name, display_name, role, language, created_at, password_hash, password_changed_at,
-	default_method_id, default_channel, removal_at, removal_method_id`
+	default_method_id, default_channel, removal_at, removal_method_id, registration_snoozes, confirmed_at,
+	reconfirm_noticed_at, reconfirm_skipped_until`
 
 func scanAccount(row interface{ Scan(...any) error }) (*core.Account, error) {
 	var a core.Account
-	var created, changed, removal string
+	var created, changed, removal, confirmed, noticed, skipped string
 	if err := row.Scan(&a.ID, &a.Name, &a.DisplayName, &a.Role, &a.Language, &created, &a.PasswordHash, &changed,
-		&a.DefaultMethodID, &a.DefaultChannel, &removal, &a.RemovalMethodID); err != nil {
+		&a.DefaultMethodID, &a.DefaultChannel, &removal, &a.RemovalMethodID, &a.RegistrationSnoozes, &confirmed,
+		&noticed, &skipped); err != nil {
 		return nil, err
 	}
-	var err error
-	if a.CreatedAt, err = parseTime(created); err != nil {
-		return nil, err
-	}
-	if a.PasswordChangedAt, err = parseTime(changed); err != nil {
-		return nil, err
-	}
-	if a.RemovalAt, err = parseTime(removal); err != nil {
-		return nil, err
+	for _, f := range []struct {
+		s string
+		t *time.Time
+	}{{created, &a.CreatedAt}, {changed, &a.PasswordChangedAt}, {removal, &a.RemovalAt}, {confirmed, &a.ConfirmedAt},
+		{noticed, &a.ReconfirmNoticedAt}, {skipped, &a.ReconfirmSkippedUntil}} {
+		var err error
+		if *f.t, err = parseTime(f.s); err != nil {
+			return nil, err
+		}
 	}
 	return &a, nil
 }
 
 func (t *tx) CreateAccount(a *core.Account) error {
-	_, err := t.exec(`INSERT INTO accounts (`+accountColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err := t.exec(`INSERT INTO accounts (`+accountColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		a.ID, a.Name, a.DisplayName, a.Role, a.Language, formatTime(a.CreatedAt), a.PasswordHash, formatTime(a.PasswordChangedAt),
-		a.DefaultMethodID, a.DefaultChannel, formatTime(a.RemovalAt), a.RemovalMethodID)
+		a.DefaultMethodID, a.DefaultChannel, formatTime(a.RemovalAt), a.RemovalMethodID, a.RegistrationSnoozes,
+		formatTime(a.ConfirmedAt), formatTime(a.ReconfirmNoticedAt), formatTime(a.ReconfirmSkippedUntil))
 	if isUnique(err) {
 		return core.Errorf(core.ECONFLICT, "An account named %s already exists.", a.Name)
 	}
@@ -99,9 +102,11 @@ func (t *tx) CreateAccount(a *core.Account) error {
 
 func (t *tx) UpdateAccount(a *core.Account) error {
 	res, err := t.exec(`UPDATE accounts SET name=?, display_name=?, role=?, language=?, password_hash=?, password_changed_at=?,
-		default_method_id=?, default_channel=?, removal_at=?, removal_method_id=? WHERE id=?`,
+		default_method_id=?, default_channel=?, removal_at=?, removal_method_id=?, registration_snoozes=?, confirmed_at=?,
+		reconfirm_noticed_at=?, reconfirm_skipped_until=? WHERE id=?`,
 		a.Name, a.DisplayName, a.Role, a.Language, a.PasswordHash, formatTime(a.PasswordChangedAt),
-		a.DefaultMethodID, a.DefaultChannel, formatTime(a.RemovalAt), a.RemovalMethodID, a.ID)
+		a.DefaultMethodID, a.DefaultChannel, formatTime(a.RemovalAt), a.RemovalMethodID, a.RegistrationSnoozes,
+		formatTime(a.ConfirmedAt), formatTime(a.ReconfirmNoticedAt), formatTime(a.ReconfirmSkippedUntil), a.ID)
 	if isUnique(err) {
 		return core.Errorf(core.ECONFLICT, "An account named %s already exists.", a.Name)
 	}

@@ -74,7 +74,14 @@ func startWizard(u *UI, k core.MethodKind) {
 	}
 }
 
-// added closes a wizard's success step and refreshes the pages.
-func (u *UI) added() { u.reloadAll() }
+// added closes a wizard's success step and refreshes the pages, or goes
+// on with "Keep your account secure".
+func (u *UI) added() {
+	if u.registering {
+		u.registered()
+		return
+	}
+	u.reloadAll()
+}
 
 var _ fyne.CanvasObject = (*widget.Select)(nil)

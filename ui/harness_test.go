@@ -106,6 +106,10 @@ func (h *harness) withAccount() *core.Account {
 	if err != nil {
 		h.fatal(err)
 	}
+	// These tests are about the pages: "Keep your account secure" has its own.
+	if _, err := h.svc.SetPolicy(h.admin, []string{"requireRegistration=false"}); err != nil {
+		h.fatal(err)
+	}
 	h.u.Start()
 	h.entry(h.u.tr.T("signin.namePlaceholder")).SetText("alice@contoso.com")
 	test.Type(h.entry(h.u.tr.T("signin.passwordPlaceholder")), alicePassword)

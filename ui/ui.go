@@ -63,6 +63,8 @@ type UI struct {
 	sess *core.Session
 	// stopWatch stops the session watch.
 	stopWatch func()
+	// registering is true while "Keep your account secure" is shown.
+	registering bool
 
 	content *fyne.Container // the page shown
 	top     *fyne.Container // banners above the page
@@ -164,12 +166,18 @@ func (u *UI) chooseAccount() {
 	})
 }
 
-// signedIn shows the Security info pages for the session of step.
+// signedIn starts the session of step: what must come first after
+// sign-in, then the pages.
 func (u *UI) signedIn(step *core.SignInStep) {
-	acct := step.Account
-	u.acct, u.sess = acct, step.Session
-	u.ctx = core.WithActor(context.Background(), core.SessionActor(step.Session, acct, "desktop"))
+	u.acct, u.sess = step.Account, step.Session
+	u.ctx = core.WithActor(context.Background(), core.SessionActor(step.Session, step.Account, "desktop"))
 	u.watchSession()
+	u.afterSignIn()
+}
+
+// showPages shows the Security info pages.
+func (u *UI) showPages() {
+	acct := u.acct
 	u.overview = newOverviewPage(u)
 	u.info = newSecurityInfoPage(u)
 	u.password = newPasswordPage(u)

@@ -1,0 +1,148 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// afterSignIn asks what the core wants shown before the pages: "Keep
+// your account secure" or "Verify your security info".
+func (u *UI) afterSignIn() {
+	call(u.o.Runner, func() (*core.AfterSignIn, error) {
+		return u.svc.CheckAfterSignIn(u.ctx, u.acct.ID)
+	}, func(st *core.AfterSignIn, err error) {
+		switch {
+		case err != nil:
+			u.o.Log.Warn("after sign-in", "err", core.Redact(err.Error()))
+			u.showPages()
+		case st.Register:
+			u.keepSecure(st)
+		case st.Reconfirm:
+			u.verifyInfo(st)
+		default:
+			u.showPages()
+		}
+	})
+}
+
+// keepSecure is "Keep your account secure": the authenticator app first,
+// "I want to set up a different method", and Skip while snoozes are left.
+func (u *UI) keepSecure(st *core.AfterSignIn) {
+	tr := u.tr
+	u.registering = true
+	errL := errorLabel()
+	status := container.NewVBox()
+	for _, s := range []struct {
+		ok  bool
+		msg string
+	}{
+		{st.Requirements.SignInMet, tr.T("register.needSignIn")},
+		{st.Requirements.ResetMet, tr.F("register.needReset", "N", st.Requirements.ResetNeeded)},
+	} {
+		res := iconOK()
+		if !s.ok {
+			res = icon("authenticator")
+		}
+		status.Add(container.NewBorder(nil, nil, widget.NewIcon(res), nil, wrapped(s.msg)))
+	}
+	app := &widget.Button{Text: tr.T("register.app"), Importance: widget.HighImportance, OnTapped: func() { newAuthenticatorWizard(u).show() }}
+	other := link(tr.T("app.differentMethod"), func() { newAddMethodDialog(u).show() })
+	box := container.NewVBox(heading(tr.T("register.title")), wrapped(tr.T("register.lead")), status,
+		container.NewHBox(app), container.NewHBox(other), errL)
+	if st.SnoozesLeft > 0 {
+		skip := link(tr.F("register.skip", "N", st.SnoozesLeft), func() {
+			call(u.o.Runner, func() (struct{}, error) { return struct{}{}, u.svc.SnoozeRegistration(u.ctx, u.acct.ID) },
+				func(_ struct{}, err error) {
+					setError(errL, err)
+					if err == nil {
+						u.registering = false
+						u.showPages()
+					}
+				})
+		})
+		box.Add(container.NewHBox(skip))
+	}
+	u.showColumn(box)
+}
+
+// registered re-checks registration after a method was added from the
+// "Keep your account secure" screen, ending on a summary once done.
+func (u *UI) registered() {
+	call(u.o.Runner, func() (*core.AfterSignIn, error) {
+		return u.svc.CheckAfterSignIn(u.ctx, u.acct.ID)
+	}, func(st *core.AfterSignIn, err error) {
+		if err != nil || st.Register {
+			if err == nil {
+				u.keepSecure(st)
+			}
+			return
+		}
+		u.registering = false
+		u.summary()
+	})
+}
+
+// summary lists what is registered: "You've set up your security info".
+func (u *UI) summary() {
+	tr := u.tr
+	list := container.NewVBox()
+	done := &widget.Button{Text: tr.T("common.done"), Importance: widget.HighImportance, OnTapped: u.showPages}
+	u.showColumn(container.NewVBox(heading(tr.T("register.doneTitle")), wrapped(tr.T("register.doneLead")), list, container.NewHBox(done)))
+	call(u.o.Runner, func() (*core.SecurityInfo, error) { return u.svc.SecurityInfo(u.ctx, u.acct.ID) },
+		func(info *core.SecurityInfo, err error) {
+			if err != nil {
+				return
+			}
+			for _, m := range info.Methods {
+				list.Add(container.NewBorder(nil, nil, sized(kindIcon(m.Kind), 20), nil, widget.NewLabel(tr.Kind(m.Kind)+" — "+methodDetail(tr, m))))
+			}
+			if info.Default != nil {
+				list.Add(&widget.Label{Text: tr.T("info.defaultMethod") + " " + choiceLabel(tr, *info.Default), TextStyle: fyne.TextStyle{Bold: true}})
+			}
+		})
+}
+
+// verifyInfo is "Verify your security info": the methods, "Looks good",
+// edit, and Skip for 24 hours while the 7 days last.
+func (u *UI) verifyInfo(st *core.AfterSignIn) {
+	tr := u.tr
+	list := container.NewVBox()
+	errL := errorLabel()
+	good := &widget.Button{Text: tr.T("verify.good"), Importance: widget.HighImportance, OnTapped: func() {
+		call(u.o.Runner, func() (struct{}, error) { return struct{}{}, u.svc.ConfirmSecurityInfo(u.ctx, u.acct.ID) },
+			func(_ struct{}, err error) {
+				setError(errL, err)
+				if err == nil {
+					u.showPages()
+				}
+			})
+	}}
+	edit := &widget.Button{Text: tr.T("verify.edit"), OnTapped: u.showPages}
+	box := container.NewVBox(heading(tr.T("verify.title")), wrapped(tr.T("verify.lead")), list, container.NewHBox(good, edit), errL)
+	if st.CanSkip {
+		box.Add(container.NewHBox(link(tr.T("verify.skip"), func() {
+			call(u.o.Runner, func() (struct{}, error) { return struct{}{}, u.svc.SkipReconfirm(u.ctx, u.acct.ID) },
+				func(_ struct{}, err error) {
+					setError(errL, err)
+					if err == nil {
+						u.showPages()
+					}
+				})
+		})))
+	} else {
+		box.Add(&widget.Label{Text: tr.T("verify.mustNow"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
+	}
+	u.showColumn(box)
+	call(u.o.Runner, func() (*core.SecurityInfo, error) { return u.svc.SecurityInfo(u.ctx, u.acct.ID) },
+		func(info *core.SecurityInfo, err error) {
+			if err != nil {
+				setError(errL, err)
+				return
+			}
+			for _, m := range info.Methods {
+				list.Add(container.NewBorder(nil, nil, sized(kindIcon(m.Kind), 20), nil, widget.NewLabel(tr.Kind(m.Kind)+" — "+methodDetail(tr, m))))
+			}
+		})
+}

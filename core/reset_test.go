@@ -177,3 +177,21 @@ func TestResetWithQuestionsAndApp(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestResetWithTooFewMethods: two methods required, one registered. The
+// one can be proven, and then there is nothing more to prove.
+func TestResetWithTooFewMethods(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.svc.SetPolicy(f.ctx, []string{"methodsRequiredForReset=2"})
+	f.add(t, f.alice, &core.Method{ID: "a0a0a0a0a0a0a0a1", Kind: core.KindEmail, Detail: "alain@gmail.com", Channel: core.ChannelEmail})
+	st, _ := f.svc.StartReset(ctx, "alice@contoso.com")
+	ch, _ := f.svc.ResetSendCode(ctx, st.ResetID, st.Options[0].ID)
+	st, err := f.svc.ResetVerify(ctx, st.ResetID, st.Options[0].ID, ch.VerificationID, f.lastCode(t))
+	if err != nil || st.Ready() || len(st.Options) != 0 {
+		t.Fatalf("after the only method = %+v, %v", st, err)
+	}
+	if err := f.svc.ResetPassword(ctx, st.ResetID, "a brand new long passphrase"); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Fatalf("password with one of two: %v", err)
+	}
+}

@@ -188,3 +188,40 @@ func TestSessionExpiry(t *testing.T) {
 		t.Fatalf("after sign-out: %v", err)
 	}
 }
+
+// TestSignInWithEachPhoneKind finishes a sign-in by a call to each kind
+// of phone, and by text to the mobile phone.
+func TestSignInWithEachPhoneKind(t *testing.T) {
+	tests := []struct {
+		kind    core.MethodKind
+		channel core.Channel
+		number  string
+	}{
+		{core.KindPhone, core.ChannelSMS, "+442079460958"},
+		{core.KindPhone, core.ChannelVoice, "+442079460958"},
+		{core.KindAlternatePhone, core.ChannelVoice, "+14255550112"},
+		{core.KindOfficePhone, core.ChannelVoice, "+4930901820"},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.kind)+"/"+string(tt.channel), func(t *testing.T) {
+			f := newFixture(t)
+			f.add(t, f.alice, &core.Method{ID: "m", Kind: tt.kind, Detail: tt.number, Channel: tt.channel})
+			step, err := f.signIn(t, "alice@contoso.com", alicePassword)
+			if err != nil || step.Pending == nil {
+				t.Fatalf("sign-in: %+v, %v", step, err)
+			}
+			ch, err := f.svc.SendSignInCode(context.Background(), step.Pending.ID, "m", tt.channel)
+			if err != nil || ch.Channel != tt.channel {
+				t.Fatalf("send: %+v, %v", ch, err)
+			}
+			sent := f.sent(t)
+			if last := sent[len(sent)-1]; last.Channel != tt.channel || last.To != tt.number {
+				t.Fatalf("sent %+v", last)
+			}
+			done, err := f.svc.FinishSignIn(context.Background(), step.Pending.ID, "m", ch.VerificationID, f.lastCode(t))
+			if err != nil || !done.Session.TwoStep {
+				t.Fatalf("finish: %+v, %v", done, err)
+			}
+		})
+	}
+}

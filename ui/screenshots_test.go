@@ -105,6 +105,7 @@ func TestScreenshots(t *testing.T) {
 		_ = accts
 		a, _ := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", DisplayName: "Alice Smith", Password: alicePassword})
 		alice = a
+		h.svc.SetPolicy(h.admin, []string{"requireRegistration=false"})
 		h.u.chooseAccount()
 		h.entry("Account name, for example alice@contoso.com").SetText("alice@contoso.com")
 		test.Type(h.entry("Password"), alicePassword)
@@ -187,6 +188,32 @@ func TestScreenshots(t *testing.T) {
 	s.shot("signin_code")
 	s.do(func() { h.tap("Sign in another way") })
 	s.shot("signin_another_way")
+	// Forgot my password.
+	s.do(func() {
+		h.u.signOut("")
+		h.tap("Forgot my password")
+		h.tap("Next")
+	})
+	s.shot("reset_choose")
+	// Verify your security info, 180 days on.
+	s.do(func() {
+		h.now = h.now.Add(181 * 24 * time.Hour)
+		h.relogin()
+	})
+	s.shot("verify_info")
+}
+
+func TestScreenshotsKeepSecure(t *testing.T) {
+	s := newShooter(t, "en")
+	h := s.h
+	s.do(func() {
+		h.svc.CreateAccount(h.admin, core.NewAccount{Name: "bob@contoso.com", Password: alicePassword})
+		h.u.Start()
+		h.entry("Account name, for example alice@contoso.com").SetText("bob@contoso.com")
+		test.Type(h.entry("Password"), alicePassword)
+		h.tap("Sign in")
+	})
+	s.shot("keep_secure")
 }
 
 func TestScreenshotsGerman(t *testing.T) {

@@ -21,7 +21,7 @@ type Policy struct {
 	CustomQuestions             []string     `json:"customQuestions"`
 	RequireRegistration         bool         `json:"requireRegistration"`
 	RegistrationSnoozes         int          `json:"registrationSnoozes"` // times "Keep your account secure" may be put off
-	ReconfirmationDays          int          `json:"reconfirmationDays"` // 0: never
+	ReconfirmationDays          int          `json:"reconfirmationDays"`  // 0: never
 
 	CodeLength              int `json:"codeLength"`
 	CodeLifetimeMinutes     int `json:"codeLifetimeMinutes"`

@@ -13,6 +13,11 @@ import (
 
 // Local is the in-process Service over a Store.
 type Local struct {
+	// latency remembers how long deliveries take, so that a reset's decoy
+	// choices take as long to "send" to as real ones.
+	latency latencies
+	sleep   func(time.Duration)
+
 	store  Store
 	keys   *Keys
 	sender Sender
@@ -33,6 +38,8 @@ type Options struct {
 	Log    *slog.Logger
 	Now    func() time.Time
 	Rand   io.Reader
+	// Sleep waits (nil: time.Sleep); tests pass one that returns at once.
+	Sleep func(time.Duration)
 }
 
 // NewLocal returns the in-process service over store, sealing and hashing
@@ -50,7 +57,10 @@ func NewLocal(store Store, keys *Keys, o Options) *Local {
 	if o.Sender == nil {
 		o.Sender = Router{}
 	}
-	return &Local{store: store, keys: keys, sender: o.Sender, texts: o.Texts, log: o.Log, now: o.Now, rand: o.Rand}
+	if o.Sleep == nil {
+		o.Sleep = time.Sleep
+	}
+	return &Local{store: store, keys: keys, sender: o.Sender, texts: o.Texts, log: o.Log, now: o.Now, rand: o.Rand, sleep: o.Sleep}
 }
 
 // newID returns a random 16-hex-digit identifier.

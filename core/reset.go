@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -216,6 +217,8 @@ func (s *Local) ResetSendCode(ctx context.Context, resetID, optionID string) (*C
 	if err != nil {
 		return nil, err
 	}
+	// Take as long as a real send through this channel has been taking.
+	s.sleep(s.latency.typical(decoy.Channel))
 	now := s.clock()
 	return &Challenge{VerificationID: id, Destination: decoy.Masked, Channel: decoy.Channel, CodeLength: p.CodeLength,
 		ExpiresAt: now.Add(time.Duration(p.CodeLifetimeMinutes) * time.Minute), ResendAfter: now.Add(time.Duration(p.ResendSeconds) * time.Second)}, nil
@@ -381,4 +384,29 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 	}
 	s.notify(ctx, &acctCopy, notice{key: "notice.passwordReset"})
 	return nil
+}
+
+// latencies keeps a moving average of delivery time per channel.
+type latencies struct {
+	mu  sync.Mutex
+	avg map[Channel]time.Duration
+}
+
+func (l *latencies) observe(ch Channel, d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.avg == nil {
+		l.avg = map[Channel]time.Duration{}
+	}
+	if cur, ok := l.avg[ch]; ok {
+		l.avg[ch] = (cur*7 + d) / 8
+	} else {
+		l.avg[ch] = d
+	}
+}
+
+func (l *latencies) typical(ch Channel) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.avg[ch]
 }

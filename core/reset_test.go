@@ -1,7 +1,10 @@
 package core_test
 
 import (
+	"time"
+
 	"context"
+	"github.com/securityinfo/securityinfo/assets"
 	"strings"
 	"testing"
 
@@ -193,5 +196,31 @@ func TestResetWithTooFewMethods(t *testing.T) {
 	}
 	if err := f.svc.ResetPassword(ctx, st.ResetID, "a brand new long passphrase"); core.ErrorCode(err) != core.EFORBIDDEN {
 		t.Fatalf("password with one of two: %v", err)
+	}
+}
+
+// TestDecoySendTakesAsLongAsARealOne: a decoy "send" waits as long as real
+// sends through the channel have been taking.
+func TestDecoySendTakesAsLongAsARealOne(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	var slept []time.Duration
+	f.svc = core.NewLocal(f.store, f.keys, core.Options{Texts: assets.Default, Now: f.clock.Now,
+		Sender: core.SenderFunc(func(ctx context.Context, m core.Message) error {
+			time.Sleep(20 * time.Millisecond) // a slow provider
+			return f.outbox.Send(ctx, m)
+		}),
+		Sleep: func(d time.Duration) { slept = append(slept, d) }})
+	f.add(t, f.alice, &core.Method{ID: "a0a0a0a0a0a0a0a1", Kind: core.KindPhone, Detail: "+442079460958", Channel: core.ChannelSMS})
+	st, _ := f.svc.StartReset(ctx, "alice@contoso.com")
+	if _, err := f.svc.ResetSendCode(ctx, st.ResetID, st.Options[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	decoy, _ := f.svc.StartReset(ctx, "nobody@contoso.com")
+	if _, err := f.svc.ResetSendCode(ctx, decoy.ResetID, decoy.Options[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if len(slept) != 1 || slept[0] < 20*time.Millisecond {
+		t.Fatalf("decoy waited %v, want about the real send's 20 ms", slept)
 	}
 }

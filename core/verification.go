@@ -308,7 +308,10 @@ func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, 
 	if err != nil {
 		return nil, err
 	}
-	if err := s.sender.Send(ctx, msg); err != nil {
+	started := time.Now()
+	err = s.sender.Send(ctx, msg)
+	s.latency.observe(v.Channel, time.Since(started))
+	if err != nil {
 		s.log.Warn("code delivery failed", "channel", v.Channel, "to", maskDest(v.Channel, v.Detail), "err", Redact(err.Error()))
 		undo := s.store.Update(context.WithoutCancel(ctx), func(tx Tx) error {
 			if err := tx.DeleteSend(send); err != nil {

@@ -186,19 +186,40 @@ func (s *Local) realOption(ctx context.Context, acct *Account, optionID string) 
 	return ResetOption{}, false, nil
 }
 
+// resetOption loads a reset still going and the option chosen in it;
+// real is false for a decoy.
+func (s *Local) resetOption(ctx context.Context, resetID, optionID string) (*Reset, *Account, ResetOption, bool, error) {
+	r, acct, err := s.openReset(ctx, resetID)
+	if err != nil {
+		return nil, nil, ResetOption{}, false, err
+	}
+	o, real, err := s.realOption(ctx, acct, optionID)
+	return r, acct, o, real, err
+}
+
+// resetActor is the account proving itself during its own reset.
+func resetActor(ctx context.Context, acct *Account) context.Context {
+	return WithActor(ctx, Actor{AccountID: acct.ID, Name: acct.Name, Role: acct.Role, Source: "reset"})
+}
+
+// failedProof counts a failed proof toward the sign-in lockout of the
+// name, and says so once it locks.
+func (s *Local) failedProof(ctx context.Context, r *Reset, acct *Account, err error) error {
+	if lock := s.failSignIn(ctx, r.Name, acct); ErrorCode(lock) == ELOCKED {
+		return lock
+	}
+	return err
+}
+
 // ResetSendCode implements Service: it sends a code to a phone or address
 // of the reset. For a decoy it sends nothing and answers the same.
 func (s *Local) ResetSendCode(ctx context.Context, resetID, optionID string) (*Challenge, error) {
-	r, acct, err := s.openReset(ctx, resetID)
-	if err != nil {
-		return nil, err
-	}
-	o, real, err := s.realOption(ctx, acct, optionID)
+	r, acct, o, real, err := s.resetOption(ctx, resetID, optionID)
 	if err != nil {
 		return nil, err
 	}
 	if real {
-		return s.ProveMethod(WithActor(ctx, Actor{AccountID: acct.ID, Name: acct.Name, Role: acct.Role, Source: "reset"}), acct.ID, methodOf(o.ID), o.Channel)
+		return s.ProveMethod(resetActor(ctx, acct), acct.ID, methodOf(o.ID), o.Channel)
 	}
 	var decoy ResetOption
 	for _, d := range s.keys.decoyOptions(r.Name) {
@@ -228,66 +249,48 @@ func (s *Local) ResetSendCode(ctx context.Context, resetID, optionID string) (*C
 // an authenticator app) and counts the method as proven. Failures count
 // toward the sign-in lockout of the name.
 func (s *Local) ResetVerify(ctx context.Context, resetID, optionID, verificationID, code string) (*ResetState, error) {
-	r, acct, err := s.openReset(ctx, resetID)
-	if err != nil {
-		return nil, err
-	}
-	o, real, err := s.realOption(ctx, acct, optionID)
+	r, acct, o, real, err := s.resetOption(ctx, resetID, optionID)
 	if err != nil {
 		return nil, err
 	}
 	if !real {
 		return nil, s.decoyWrong(ctx, r)
 	}
-	actx := WithActor(ctx, Actor{AccountID: acct.ID, Name: acct.Name, Role: acct.Role, Source: "reset"})
+	actx := resetActor(ctx, acct)
 	if o.Kind == KindAuthenticatorApp {
 		err = s.VerifyAuthenticator(actx, acct.ID, methodOf(o.ID), code)
 	} else {
 		err = s.verifyCodeFor(actx, acct.ID, methodOf(o.ID), verificationID, code)
 	}
 	if err != nil {
-		if lock := s.failSignIn(ctx, r.Name, acct); ErrorCode(lock) == ELOCKED {
-			return nil, lock
-		}
-		return nil, err
+		return nil, s.failedProof(ctx, r, acct, err)
 	}
 	return s.proven(ctx, r, methodOf(o.ID))
 }
 
 // ResetQuestions implements Service: the security questions to answer.
 func (s *Local) ResetQuestions(ctx context.Context, resetID, optionID, lang string) (*QuestionChallenge, error) {
-	_, acct, err := s.openReset(ctx, resetID)
-	if err != nil {
-		return nil, err
-	}
-	o, real, err := s.realOption(ctx, acct, optionID)
+	_, acct, o, real, err := s.resetOption(ctx, resetID, optionID)
 	if err != nil {
 		return nil, err
 	}
 	if !real || o.Kind != KindSecurityQuestions {
 		return nil, Errorf(EINVALID, "That is not one of the choices. Start again.")
 	}
-	return s.AskQuestions(WithActor(ctx, Actor{AccountID: acct.ID, Name: acct.Name, Role: acct.Role, Source: "reset"}), acct.ID, lang)
+	return s.AskQuestions(resetActor(ctx, acct), acct.ID, lang)
 }
 
 // ResetAnswer implements Service: it checks the answers to ResetQuestions.
 func (s *Local) ResetAnswer(ctx context.Context, resetID, optionID, verificationID string, answers map[string]string) (*ResetState, error) {
-	r, acct, err := s.openReset(ctx, resetID)
-	if err != nil {
-		return nil, err
-	}
-	o, real, err := s.realOption(ctx, acct, optionID)
+	r, acct, o, real, err := s.resetOption(ctx, resetID, optionID)
 	if err != nil {
 		return nil, err
 	}
 	if !real || o.Kind != KindSecurityQuestions {
 		return nil, s.decoyWrong(ctx, r)
 	}
-	if err := s.CheckAnswers(WithActor(ctx, Actor{AccountID: acct.ID, Name: acct.Name, Role: acct.Role, Source: "reset"}), acct.ID, verificationID, answers); err != nil {
-		if lock := s.failSignIn(ctx, r.Name, acct); ErrorCode(lock) == ELOCKED {
-			return nil, lock
-		}
-		return nil, err
+	if err := s.CheckAnswers(resetActor(ctx, acct), acct.ID, verificationID, answers); err != nil {
+		return nil, s.failedProof(ctx, r, acct, err)
 	}
 	return s.proven(ctx, r, methodOf(o.ID))
 }

@@ -18,11 +18,7 @@ func methodsCommands() []*command {
 		help:  "List the security info of the --as account.",
 		flags: func(fs *flag.FlagSet) { fs.BoolVar(&listJSON, "json", false, "print JSON") },
 		run: func(ctx context.Context, c *cli, args []string) error {
-			ctx, svc, err := c.open(ctx)
-			if err != nil {
-				return err
-			}
-			a, err := c.target(ctx, svc)
+			ctx, svc, a, err := c.openTarget(ctx)
 			if err != nil {
 				return err
 			}
@@ -67,11 +63,7 @@ func methodsCommands() []*command {
 			if len(args) != 1 {
 				return usageError{"methods delete needs one METHOD_ID"}
 			}
-			ctx, svc, err := c.open(ctx)
-			if err != nil {
-				return err
-			}
-			a, err := c.target(ctx, svc)
+			ctx, svc, a, err := c.openTarget(ctx)
 			if err != nil {
 				return err
 			}
@@ -98,11 +90,7 @@ func methodsCommands() []*command {
 		path: "methods cancel-removal",
 		help: "Cancel the scheduled removal of the last security info of the --as account.",
 		run: func(ctx context.Context, c *cli, args []string) error {
-			ctx, svc, err := c.open(ctx)
-			if err != nil {
-				return err
-			}
-			a, err := c.target(ctx, svc)
+			ctx, svc, a, err := c.openTarget(ctx)
 			if err != nil {
 				return err
 			}
@@ -126,11 +114,7 @@ func methodsCommands() []*command {
 			if channel != "" && channel != string(core.ChannelSMS) && channel != string(core.ChannelVoice) {
 				return usageError{fmt.Sprintf("--channel must be sms or voice, not %q", channel)}
 			}
-			ctx, svc, err := c.open(ctx)
-			if err != nil {
-				return err
-			}
-			a, err := c.target(ctx, svc)
+			ctx, svc, a, err := c.openTarget(ctx)
 			if err != nil {
 				return err
 			}
@@ -149,11 +133,7 @@ func methodsCommands() []*command {
 			if len(args) != 2 {
 				return usageError{"methods rename needs METHOD_ID and NAME"}
 			}
-			ctx, svc, err := c.open(ctx)
-			if err != nil {
-				return err
-			}
-			a, err := c.target(ctx, svc)
+			ctx, svc, a, err := c.openTarget(ctx)
 			if err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package core
 import (
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -61,11 +62,24 @@ type Account struct {
 // MaxAccountNameLength is the longest account name accepted.
 const MaxAccountNameLength = 254
 
-// NormalizeAccountName trims and lower-cases a sign-in name and checks it.
-// A name is a user principal name (alice@contoso.com) or a plain user name of
-// letters, digits and . _ - +. Returns EINVALID with what is wrong.
+// NormalizeAccountName normalises a sign-in name and checks it: Unicode
+// NFKC, trimmed and lower-cased, so a name that looks the same is the same.
+// A name is a user principal name (alice@contoso.com) or a plain user name
+// of letters, digits and . _ - +. It refuses what NormalizeText refuses
+// (control, format and invisible characters), symbols and spaces, and a
+// part of the name, between dots and @, that mixes scripts (a Cyrillic "а"
+// in a Latin "admin"); a name wholly in one script, such as
+// иван@contoso.com, is fine. NameSkeleton finds names that look like
+// another. Returns EINVALID with what is wrong.
 func NormalizeAccountName(s string) (string, error) {
-	name := strings.ToLower(strings.TrimSpace(s))
+	name, err := NormalizeText("account name", s)
+	if err != nil {
+		return "", err
+	}
+	name, ok := foldAccountName(name)
+	if err := checkText("account name", name); err != nil || !ok {
+		return "", Errorf(EINVALID, "%q cannot be used as an account name. Use letters, digits and . _ - + @, as in alice@contoso.com.", s)
+	}
 	switch {
 	case name == "":
 		return "", Errorf(EINVALID, "Enter an account name, such as alice@contoso.com.")
@@ -75,18 +89,20 @@ func NormalizeAccountName(s string) (string, error) {
 		return "", Errorf(EINVALID, "An account name can contain at most one @, as in alice@contoso.com.")
 	}
 	for _, r := range name {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_+@", r) || r > 0x7f && r != 0xfffd && !isControl(r) && !isSpace(r)) {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_+@", r) ||
+			r >= utf8.RuneSelf && unicode.In(r, unicode.L, unicode.M, unicode.Nd) && !unicode.Is(unicode.Variation_Selector, r)) {
 			return "", Errorf(EINVALID, "An account name cannot contain %q. Use letters, digits and . _ - + @, as in alice@contoso.com.", r)
 		}
 	}
 	if local, domain, ok := strings.Cut(name, "@"); ok && (local == "" || !strings.Contains(strings.Trim(domain, "."), ".")) {
 		return "", Errorf(EINVALID, "%q is not a complete account name. Use the form alice@contoso.com.", s)
 	}
+	for _, label := range strings.FieldsFunc(name, func(r rune) bool { return r == '.' || r == '@' }) {
+		if err := checkAccountLabel(label); err != nil {
+			return "", err
+		}
+	}
 	return name, nil
-}
-
-func isSpace(r rune) bool {
-	return r == ' ' || r == '\u00a0' || r == '\u2007' || r == '\u202f' || r == '\u3000'
 }
 
 // NewAccount is what is needed to create an account.
@@ -101,7 +117,8 @@ type NewAccount struct {
 // MaxDisplayNameLength is the longest display name accepted.
 const MaxDisplayNameLength = 128
 
-// Validate checks the fields other than the password and normalises them.
+// Validate checks the fields other than the password and normalises them:
+// the name with NormalizeAccountName, the display name with NormalizeText.
 // Returns EINVALID.
 func (n *NewAccount) Validate() error {
 	name, err := NormalizeAccountName(n.Name)
@@ -109,13 +126,17 @@ func (n *NewAccount) Validate() error {
 		return err
 	}
 	n.Name = name
-	n.DisplayName = strings.TrimSpace(n.DisplayName)
-	if n.DisplayName == "" {
-		n.DisplayName = name
+	display, err := NormalizeText("display name", n.DisplayName)
+	if err != nil {
+		return err
 	}
-	if utf8.RuneCountInString(n.DisplayName) > MaxDisplayNameLength || strings.ContainsFunc(n.DisplayName, isControl) {
-		return Errorf(EINVALID, "A display name can be at most %d characters long, without control characters.", MaxDisplayNameLength)
+	if display == "" {
+		display = name
 	}
+	if utf8.RuneCountInString(display) > MaxDisplayNameLength {
+		return Errorf(EINVALID, "A display name can be at most %d characters long.", MaxDisplayNameLength)
+	}
+	n.DisplayName = display
 	if n.Role == "" {
 		n.Role = RoleUser
 	}

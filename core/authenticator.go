@@ -270,7 +270,7 @@ func (s *Local) VerifyAuthenticator(ctx context.Context, accountID, methodID, co
 		} else if _, replay := MatchTOTP(secret, code, now, p, -1<<62); replay {
 			userErr = Errorf(EWRONGCODE, "This code was already used. Wait for the next code in your app.")
 		} else {
-			userErr = Errorf(EWRONGCODE, "That code is wrong. Type the code your app shows now.")
+			userErr = wrongAppCode()
 		}
 		return nil
 	})
@@ -278,4 +278,10 @@ func (s *Local) VerifyAuthenticator(ctx context.Context, accountID, methodID, co
 		return err
 	}
 	return userErr
+}
+
+// wrongAppCode is the answer to a wrong code from an app (a reset's decoy
+// app answers it too).
+func wrongAppCode() error {
+	return Errorf(EWRONGCODE, "That code is wrong. Type the code your app shows now.")
 }

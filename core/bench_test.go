@@ -27,13 +27,13 @@ func BenchmarkConfirmCode(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		ch, err := f.svc.BeginPhone(f.ctx, acct.ID, core.PhoneRequest{Kind: core.KindPhone, Number: fmt.Sprintf("+4420794%05d", i%100000)})
+		ch, err := f.svc.BeginPhone(f.as(acct), acct.ID, core.PhoneRequest{Kind: core.KindPhone, Number: fmt.Sprintf("+4420794%05d", i%100000)})
 		if err != nil {
 			b.Fatal(err)
 		}
 		code := f.lastCode(b)
 		b.StartTimer()
-		if _, err := f.svc.Confirm(f.ctx, acct.ID, ch.VerificationID, code); err != nil {
+		if _, err := f.svc.Confirm(f.as(acct), acct.ID, ch.VerificationID, code); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -43,9 +43,9 @@ func BenchmarkConfirmCode(b *testing.B) {
 // sealed seed, matching T-1..T+1, and the conditional write of the step.
 func BenchmarkVerifyTOTP(b *testing.B) {
 	f := newFixture(b)
-	e, _ := f.svc.BeginAuthenticator(f.ctx, f.alice.ID, "")
+	e, _ := f.svc.BeginAuthenticator(f.own, f.alice.ID, "")
 	secret, _ := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(e.Secret)
-	m, err := f.svc.Confirm(f.ctx, f.alice.ID, e.VerificationID, codeAt(b, secret, f.clock.Now()))
+	m, err := f.svc.Confirm(f.own, f.alice.ID, e.VerificationID, codeAt(b, secret, f.clock.Now()))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func BenchmarkVerifyTOTP(b *testing.B) {
 		f.clock.Advance(30 * time.Second) // each code is a new time step
 		code := codeAt(b, secret, f.clock.Now())
 		b.StartTimer()
-		if err := f.svc.VerifyAuthenticator(f.ctx, f.alice.ID, m.ID, code); err != nil {
+		if err := f.svc.VerifyAuthenticator(f.own, f.alice.ID, m.ID, code); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -72,7 +72,7 @@ func BenchmarkListTenMethods(b *testing.B) {
 	f.add(b, f.alice, ms...)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		info, err := f.svc.SecurityInfo(f.ctx, f.alice.ID)
+		info, err := f.svc.SecurityInfo(f.own, f.alice.ID)
 		if err != nil || len(info.Methods) != 10 {
 			b.Fatal(err)
 		}

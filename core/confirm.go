@@ -106,8 +106,14 @@ func (s *Local) proveWrite(ctx context.Context, accountID string, fn func(tx Tx,
 // email method (through channel, "" for its own) so it can prove itself,
 // at sign-in or password reset. The destination is shown masked.
 func (s *Local) ProveMethod(ctx context.Context, accountID, methodID string, channel Channel) (*Challenge, error) {
+	return s.proveMethod(ctx, accountID, methodID, channel, FlowOwner)
+}
+
+// proveMethod is ProveMethod for a flow: the code sent is accepted only
+// by that flow (the owner's page, one sign-in, one reset).
+func (s *Local) proveMethod(ctx context.Context, accountID, methodID string, channel Channel, flow string) (*Challenge, error) {
 	var v *Verification
-	if err := s.store.View(ctx, func(tx Tx) error {
+	if err := s.onAccount(ctx, accountID, ownerOnly, func(tx Tx, _ Actor, _ *Account, _ *Policy) error {
 		m, err := ownMethod(tx, accountID, methodID)
 		if err != nil {
 			return err
@@ -122,7 +128,7 @@ func (s *Local) ProveMethod(ctx context.Context, accountID, methodID string, cha
 			return Errorf(EINVALID, "This method can't be reached by %s.", channel)
 		}
 		v = &Verification{AccountID: accountID, Purpose: VerifyProve, Kind: m.Kind, MethodID: m.ID, Detail: m.Detail,
-			Extension: m.Extension, Channel: channel, Language: m.Language}
+			Extension: m.Extension, Channel: channel, Language: m.Language, Flow: flow}
 		return nil
 	}); err != nil {
 		return nil, err
@@ -143,13 +149,19 @@ func (s *Local) sendCodeProve(ctx context.Context, v *Verification) (*Challenge,
 // VerifyCode implements Service: it checks a code sent by ProveMethod and,
 // when right, uses it and marks the method used.
 func (s *Local) VerifyCode(ctx context.Context, accountID, verificationID, code string) error {
+	return s.verifyCode(ctx, accountID, verificationID, code, FlowOwner)
+}
+
+// verifyCode is VerifyCode for a flow: a code made for another flow is
+// not found.
+func (s *Local) verifyCode(ctx context.Context, accountID, verificationID, code, flow string) error {
 	var userErr error
 	err := s.proveWrite(ctx, accountID, func(tx Tx, acct *Account, p *Policy) error {
 		v, err := ownVerification(tx, accountID, verificationID)
 		if err != nil {
 			return err
 		}
-		if v.Purpose != VerifyProve || v.Channel == ChannelNone {
+		if v.Purpose != VerifyProve || v.Channel == ChannelNone || v.Flow != flow {
 			return Errorf(ENOTFOUND, "This verification was not found. Start again.")
 		}
 		now := s.clock()

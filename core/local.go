@@ -7,16 +7,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
 // Local is the in-process Service over a Store.
 type Local struct {
-	// latency remembers how long deliveries take, so that a reset's decoy
-	// choices take as long to "send" to as real ones.
-	latency latencies
-	sleep   func(time.Duration)
+	background func(func())
+	pending    sync.WaitGroup // background work under way
+	// nameLocks serialise the sign-ins of a name (nameStripe).
+	nameLocks [64]sync.Mutex
 
 	store  Store
 	keys   *Keys
@@ -38,8 +40,9 @@ type Options struct {
 	Log    *slog.Logger
 	Now    func() time.Time
 	Rand   io.Reader
-	// Sleep waits (nil: time.Sleep); tests pass one that returns at once.
-	Sleep func(time.Duration)
+	// Background runs work that no answer waits for, such as delivering
+	// a reset's codes (nil: in a new goroutine); tests may run it at once.
+	Background func(func())
 }
 
 // NewLocal returns the in-process service over store, sealing and hashing
@@ -57,15 +60,33 @@ func NewLocal(store Store, keys *Keys, o Options) *Local {
 	if o.Sender == nil {
 		o.Sender = Router{}
 	}
-	if o.Sleep == nil {
-		o.Sleep = time.Sleep
+	s := &Local{store: store, keys: keys, sender: o.Sender, texts: o.Texts, log: o.Log, now: o.Now, rand: o.Rand, background: o.Background}
+	if s.background == nil {
+		s.background = func(f func()) {
+			s.pending.Add(1)
+			go func() {
+				defer s.pending.Done()
+				f()
+			}()
+		}
 	}
-	return &Local{store: store, keys: keys, sender: o.Sender, texts: o.Texts, log: o.Log, now: o.Now, rand: o.Rand, sleep: o.Sleep}
+	return s
 }
 
-// newID returns a random 16-hex-digit identifier.
+// WaitBackground waits until background work (a reset's deliveries) is
+// done: before closing the store, or in a tool that must not exit first.
+func (s *Local) WaitBackground() { s.pending.Wait() }
+
+// newID returns a random 128-bit identifier as 32 hex digits. Every ID
+// that can be presented as a bearer (a verification, a pending sign-in, a
+// reset) is one, so none can be guessed.
 func (s *Local) newID() (string, error) {
-	b := make([]byte, 8)
+	return s.randomHex(16)
+}
+
+// randomHex returns n random bytes as hex.
+func (s *Local) randomHex(n int) (string, error) {
+	b := make([]byte, n)
 	if _, err := io.ReadFull(s.rand, b); err != nil {
 		return "", fmt.Errorf("new id: %w", err)
 	}
@@ -74,27 +95,108 @@ func (s *Local) newID() (string, error) {
 
 func (s *Local) clock() time.Time { return s.now().UTC() }
 
-// actor returns the acting person, or EFORBIDDEN when there is none.
-func actor(ctx context.Context) (Actor, error) {
+// IsLocalAdministrator reports whether a is the command line's actor on a
+// local data folder: no account and no session, the administrator role.
+// Whoever holds the folder and its key administers every account in it.
+// Any other actor without a session, such as one a form makes up, has no
+// administrator's powers.
+func IsLocalAdministrator(a Actor) bool {
+	return a == LocalAdministrator
+}
+
+// caller returns the acting person, checked in this one place for every
+// call that needs one. A session actor's session must not have ended or
+// expired (the call counts as its use) and must belong to the actor's
+// account; the actor's name and role are read again from the account, so
+// an ended session or a changed role takes effect at once. The session is
+// returned (nil for an actor without one).
+func (s *Local) caller(ctx context.Context) (Actor, *Session, error) {
 	a, ok := ActorFrom(ctx)
 	if !ok {
-		return Actor{}, Errorf(EFORBIDDEN, "Sign in first.")
+		return Actor{}, nil, Errorf(EFORBIDDEN, "Sign in first.")
 	}
-	return a, nil
+	if a.SessionID == "" {
+		return a, nil, nil
+	}
+	var sess *Session
+	err := s.store.Update(ctx, func(tx Tx) error {
+		p, err := tx.Policy()
+		if err != nil {
+			return err
+		}
+		if sess, err = s.liveSession(tx, a.SessionID, p, true); err != nil {
+			return err
+		}
+		if sess.AccountID != a.AccountID {
+			return Errorf(EFORBIDDEN, "This session belongs to another account. Sign in again.")
+		}
+		acct, err := tx.Account(sess.AccountID)
+		if err != nil {
+			return Errorf(EEXPIRED, "Your session has ended. Sign in again.")
+		}
+		a.Name, a.Role = acct.Name, acct.Role
+		return nil
+	})
+	if err != nil {
+		return Actor{}, nil, err
+	}
+	return a, sess, nil
 }
 
-// canManage checks that the actor may act on account id: their own, or any
-// account for an admin or the help desk.
-func canManage(a Actor, id string) error {
-	if a.AccountID == id || a.Role == RoleAdmin || a.Role == RoleHelpdesk {
+// rank orders the roles: an account acts only on accounts ranked below it.
+func rank(r Role) int {
+	switch r {
+	case RoleAdmin:
+		return 3
+	case RoleHelpdesk:
+		return 2
+	case RoleUser:
+		return 1
+	}
+	return 0
+}
+
+// requireRole checks that the actor has one of roles and, in a session,
+// that the session passed two steps: an administrator's or the help
+// desk's powers are never used on a password alone. An account actor
+// without a session (the core's own sign-in and reset steps) has none of
+// these powers; the local administrator has them all.
+func requireRole(a Actor, sess *Session, roles ...Role) error {
+	if !slices.Contains(roles, a.Role) {
+		if len(roles) == 1 && roles[0] == RoleAdmin {
+			return Errorf(EFORBIDDEN, "Only an administrator can do this.")
+		}
+		return Errorf(EFORBIDDEN, "Only an administrator or the help desk can do this.")
+	}
+	if IsLocalAdministrator(a) {
 		return nil
 	}
-	return Errorf(EFORBIDDEN, "You can only manage your own security info.")
+	if sess == nil || !sess.TwoStep {
+		return Errorf(EFORBIDDEN, "Sign in with your password and a second method to do this.")
+	}
+	return nil
 }
 
-func requireAdmin(a Actor) error {
-	if a.Role != RoleAdmin {
-		return Errorf(EFORBIDDEN, "Only an administrator can do this.")
+// authorize checks that the actor may act on acct as how says. The owner
+// may; owner-only calls (adding, confirming, renaming, choosing the
+// default, proving) are refused to anyone else. Others act only as an
+// administrator or the help desk, from a session that passed two steps,
+// and never on an account of the same or a higher role.
+func authorize(a Actor, sess *Session, acct *Account, how access) error {
+	if a.AccountID == acct.ID {
+		return nil
+	}
+	if how&ownerOnly != 0 {
+		return Errorf(EFORBIDDEN, "Only the account's owner can do this to its security info.")
+	}
+	if err := requireRole(a, sess, RoleAdmin, RoleHelpdesk); err != nil {
+		if a.Role != RoleAdmin && a.Role != RoleHelpdesk {
+			return Errorf(EFORBIDDEN, "You can only manage your own security info.")
+		}
+		return err
+	}
+	if !IsLocalAdministrator(a) && rank(acct.Role) >= rank(a.Role) {
+		return Errorf(EFORBIDDEN, "You can't act on an account whose role is the same as yours or higher.")
 	}
 	return nil
 }
@@ -111,6 +213,23 @@ func (s *Local) audit(tx Tx, a Actor, acct *Account, action string, kind MethodK
 		e.AccountID, e.AccountName = acct.ID, acct.Name
 	}
 	s.keys.Chain(head, e)
+	if head.empty() {
+		// A log starts with the first account's creation, or with a change
+		// made before any account exists. Starting one anywhere else means
+		// it was emptied by hand: leave the new head unsealed, so that
+		// VerifyAudit keeps reporting it after this event.
+		n, err := tx.CountAccounts()
+		if err != nil {
+			return fmt.Errorf("audit head: %w", err)
+		}
+		if n > 1 || n == 1 && action != ActionAccountCreated {
+			e.HeadMAC = nil
+		}
+	}
+	if e.HeadMAC == nil {
+		s.log.Warn("audit log: the chain head was unsealed, edited or deleted; the new event leaves it unsealed (see securityinfoctl audit verify)",
+			"seq", e.Seq, "action", action)
+	}
 	if err := tx.AppendAudit(e); err != nil {
 		return fmt.Errorf("append audit: %w", err)
 	}
@@ -139,8 +258,34 @@ func (s *Local) NeedsFirstAccount(ctx context.Context) (bool, error) {
 	return n == 0, err
 }
 
-// CreateAccount implements Service.
+// CreateFirstAccount implements Service: on a store without accounts it
+// creates the first one, an administrator, with no actor needed. Once any
+// account exists it is refused (ECONFLICT): the core alone decides which
+// account is the first, whatever a form asks for.
+func (s *Local) CreateFirstAccount(ctx context.Context, n NewAccount) (*Account, error) {
+	n.Role = RoleAdmin
+	return s.createAccount(ctx, n, true)
+}
+
+// CreateAccount implements Service: an administrator creates an account.
+// On a store without accounts the local administrator's first account is
+// an administrator whatever n.Role says.
 func (s *Local) CreateAccount(ctx context.Context, n NewAccount) (*Account, error) {
+	return s.createAccount(ctx, n, false)
+}
+
+func (s *Local) createAccount(ctx context.Context, n NewAccount, first bool) (*Account, error) {
+	var a Actor
+	if !first {
+		var sess *Session
+		var err error
+		if a, sess, err = s.caller(ctx); err != nil {
+			return nil, err
+		}
+		if err := requireRole(a, sess, RoleAdmin); err != nil {
+			return nil, err
+		}
+	}
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}
@@ -159,19 +304,20 @@ func (s *Local) CreateAccount(ctx context.Context, n NewAccount) (*Account, erro
 	acct := &Account{ID: id, Name: n.Name, DisplayName: n.DisplayName, Role: n.Role, Language: n.Language,
 		CreatedAt: now, PasswordHash: hash, PasswordChangedAt: now}
 	err = s.store.Update(ctx, func(tx Tx) error {
-		count, err := tx.CountAccounts()
+		existing, err := tx.Accounts()
 		if err != nil {
 			return err
 		}
-		a, hasActor := ActorFrom(ctx)
-		if count == 0 {
+		switch {
+		case len(existing) == 0:
 			acct.Role = RoleAdmin
-			if !hasActor {
+			if first {
 				a = Actor{AccountID: acct.ID, Name: acct.Name, Role: RoleAdmin, Source: "setup"}
 			}
-		} else if !hasActor {
-			return Errorf(EFORBIDDEN, "Sign in as an administrator to create accounts.")
-		} else if err := requireAdmin(a); err != nil {
+		case first:
+			return Errorf(ECONFLICT, "This data already has accounts. Sign in, or ask an administrator to create your account.")
+		}
+		if err := lookAlike(existing, acct.Name); err != nil {
 			return err
 		}
 		if err := tx.CreateAccount(acct); err != nil {
@@ -185,14 +331,29 @@ func (s *Local) CreateAccount(ctx context.Context, n NewAccount) (*Account, erro
 	return acct, nil
 }
 
+// lookAlike refuses a new name that looks like an existing account's
+// (the same skeleton: "аdmin" with a Cyrillic а and "admin").
+func lookAlike(existing []*Account, name string) error {
+	sk := NameSkeleton(name)
+	for _, e := range existing {
+		if e.Name == name {
+			return Errorf(ECONFLICT, "An account named %s already exists.", name)
+		}
+		if NameSkeleton(e.Name) == sk {
+			return Errorf(ECONFLICT, "The name %s looks too much like an existing account's name. Choose a clearly different name.", name)
+		}
+	}
+	return nil
+}
+
 // Accounts implements Service.
 func (s *Local) Accounts(ctx context.Context) ([]*Account, error) {
-	a, err := actor(ctx)
+	a, sess, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if a.Role != RoleAdmin && a.Role != RoleHelpdesk {
-		return nil, Errorf(EFORBIDDEN, "Only an administrator or the help desk can list accounts.")
+	if err := requireRole(a, sess, RoleAdmin, RoleHelpdesk); err != nil {
+		return nil, err
 	}
 	var out []*Account
 	err = s.store.View(ctx, func(tx Tx) (err error) {
@@ -202,9 +363,10 @@ func (s *Local) Accounts(ctx context.Context) ([]*Account, error) {
 	return out, err
 }
 
-// AccountByName implements Service.
+// AccountByName implements Service: one's own account, or, for an
+// administrator or the help desk, an account they may act on.
 func (s *Local) AccountByName(ctx context.Context, name string) (*Account, error) {
-	a, err := actor(ctx)
+	a, sess, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +382,7 @@ func (s *Local) AccountByName(ctx context.Context, name string) (*Account, error
 	if err != nil {
 		return nil, err
 	}
-	if err := canManage(a, acct.ID); err != nil {
+	if err := authorize(a, sess, acct, readOnly); err != nil {
 		return nil, err
 	}
 	return acct, nil
@@ -270,33 +432,40 @@ func (s *Local) settle(ctx context.Context, accountID string) error {
 	})
 }
 
-// access says how an account's transaction runs.
-type access int
+// access says how an account's transaction runs and who may run it.
+type access uint8
 
 const (
-	readOnly   access = iota // a View
-	prove                    // an Update that changes no security info
-	changeInfo               // an Update that does: refused while a removal is pending
+	writes      access = 1 << iota // an Update, not a View
+	changesInfo                    // refused while a removal is pending; two steps when the account has a sign-in method
+	ownerOnly                      // the account's owner alone
+
+	readOnly   access = 0                                // a View; staff may read accounts below them
+	prove             = writes | ownerOnly               // a write that changes no security info
+	changeInfo        = writes | changesInfo | ownerOnly // adding, renaming, choosing the default
+	staffWrite        = writes | changesInfo             // deleting: the owner, or staff on accounts below them
 )
 
-// onAccount runs fn in a transaction on an account the actor may manage,
-// after settling a removal whose time has come.
+// onAccount runs fn in a transaction on an account the actor may act on
+// (authorize), after settling a removal whose time has come.
 func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn func(tx Tx, a Actor, acct *Account, p *Policy) error) error {
-	a, err := actor(ctx)
+	a, _, err := s.caller(ctx)
 	if err != nil {
 		return err
 	}
-	if err := canManage(a, accountID); err != nil {
-		return err
+	if a.AccountID != accountID {
+		switch {
+		case how&ownerOnly != 0:
+			return Errorf(EFORBIDDEN, "Only the account's owner can do this to its security info.")
+		case a.Role != RoleAdmin && a.Role != RoleHelpdesk:
+			return Errorf(EFORBIDDEN, "You can only manage your own security info.")
+		}
 	}
 	if err := s.settle(ctx, accountID); err != nil {
 		return err
 	}
-	if err := s.touchSession(ctx, a); err != nil {
-		return err
-	}
 	run := s.store.Update
-	if how == readOnly {
+	if how&writes == 0 {
 		run = s.store.View
 	}
 	return run(ctx, func(tx Tx) error {
@@ -308,10 +477,14 @@ func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn 
 		if err != nil {
 			return err
 		}
-		if err := s.checkSession(tx, a, acct, p, how); err != nil {
+		sess, err := s.checkSession(tx, a, acct, p, how)
+		if err != nil {
 			return err
 		}
-		if how == changeInfo && !acct.RemovalAt.IsZero() {
+		if err := authorize(a, sess, acct, how); err != nil {
+			return err
+		}
+		if how&changesInfo != 0 && !acct.RemovalAt.IsZero() {
 			return Errorf(ECONFLICT, "Removal of your security info is scheduled for %s. No other change can be made until then, unless you cancel the removal.",
 				acct.RemovalAt.Format("2 January 2006"))
 		}
@@ -319,12 +492,12 @@ func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn 
 	})
 }
 
-// change runs fn in a write that changes security info.
+// change runs fn in a write by the owner that changes security info.
 func (s *Local) change(ctx context.Context, accountID string, fn func(tx Tx, a Actor, acct *Account, p *Policy) error) error {
 	return s.onAccount(ctx, accountID, changeInfo, fn)
 }
 
-// read runs fn in a View for an account the actor may manage.
+// read runs fn in a View for an account the actor may read.
 func (s *Local) read(ctx context.Context, accountID string, fn func(tx Tx, acct *Account, p *Policy) error) error {
 	return s.onAccount(ctx, accountID, readOnly, func(tx Tx, _ Actor, acct *Account, p *Policy) error { return fn(tx, acct, p) })
 }
@@ -493,7 +666,7 @@ func (s *Local) PreviewDelete(ctx context.Context, accountID, methodID string) (
 func (s *Local) DeleteMethod(ctx context.Context, accountID, methodID string) (*DeletePreview, error) {
 	var pv *DeletePreview
 	var acctCopy Account
-	err := s.change(ctx, accountID, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+	err := s.onAccount(ctx, accountID, staffWrite, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		m, err := ownMethod(tx, accountID, methodID)
 		if err != nil {
 			return err
@@ -550,7 +723,7 @@ func (s *Local) DeleteMethod(ctx context.Context, accountID, methodID string) (*
 
 // CancelRemoval implements Service.
 func (s *Local) CancelRemoval(ctx context.Context, accountID string) error {
-	return s.onAccount(ctx, accountID, prove, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+	return s.onAccount(ctx, accountID, writes, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		if acct.RemovalAt.IsZero() {
 			return Errorf(ECONFLICT, "No removal of security info is scheduled.")
 		}
@@ -581,12 +754,12 @@ func (s *Local) RecentActivity(ctx context.Context, accountID string, limit int)
 
 // AuditLog implements Service.
 func (s *Local) AuditLog(ctx context.Context, f AuditFilter) ([]*AuditEvent, error) {
-	a, err := actor(ctx)
+	a, sess, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if a.Role != RoleAdmin && a.Role != RoleHelpdesk {
-		return nil, Errorf(EFORBIDDEN, "Only an administrator or the help desk can read the audit log.")
+	if err := requireRole(a, sess, RoleAdmin, RoleHelpdesk); err != nil {
+		return nil, err
 	}
 	var out []*AuditEvent
 	err = s.store.View(ctx, func(tx Tx) (err error) {
@@ -598,17 +771,21 @@ func (s *Local) AuditLog(ctx context.Context, f AuditFilter) ([]*AuditEvent, err
 
 // VerifyAudit implements Service.
 func (s *Local) VerifyAudit(ctx context.Context) (int, *AuditBreak, error) {
-	a, err := actor(ctx)
+	a, sess, err := s.caller(ctx)
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := requireAdmin(a); err != nil {
+	if err := requireRole(a, sess, RoleAdmin); err != nil {
 		return 0, nil, err
 	}
 	var events []*AuditEvent
 	var head AuditHead
+	var accounts int
 	err = s.store.View(ctx, func(tx Tx) (err error) {
 		if head, err = tx.AuditHead(); err != nil {
+			return err
+		}
+		if accounts, err = tx.CountAccounts(); err != nil {
 			return err
 		}
 		events, err = tx.AuditEvents(AuditFilter{})
@@ -617,7 +794,7 @@ func (s *Local) VerifyAudit(ctx context.Context) (int, *AuditBreak, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return len(events), s.keys.VerifyAudit(events, head), nil
+	return len(events), s.keys.VerifyAuditLog(events, head, accounts), nil
 }
 
 // Policy implements Service.
@@ -632,11 +809,11 @@ func (s *Local) Policy(ctx context.Context) (*Policy, error) {
 
 // SetPolicy implements Service.
 func (s *Local) SetPolicy(ctx context.Context, pairs []string) (*Policy, error) {
-	a, err := actor(ctx)
+	a, sess, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := requireAdmin(a); err != nil {
+	if err := requireRole(a, sess, RoleAdmin); err != nil {
 		return nil, err
 	}
 	var out *Policy

@@ -29,6 +29,7 @@ type fixture struct {
 	keys   *core.Keys
 	clock  *clock
 	ctx    context.Context // acting as the local administrator
+	own    context.Context // acting as alice herself, without a session
 	alice  *core.Account
 	outbox *outbox.Outbox
 	log    *bytes.Buffer // everything the service logged, at debug level
@@ -51,7 +52,13 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.own = core.WithActor(context.Background(), core.OwnerActor(f.alice, "test"))
 	return f
+}
+
+// as acts as the account itself, without a session.
+func (f *fixture) as(a *core.Account) context.Context {
+	return core.WithActor(context.Background(), core.OwnerActor(a, "test"))
 }
 
 // service returns a Local over store with the fixture's keys, clock,
@@ -64,7 +71,11 @@ func (f *fixture) service(store core.Store) *core.Local {
 		return f.outbox.Send(ctx, m)
 	})
 	log := slog.New(slog.NewTextHandler(f.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return core.NewLocal(store, f.keys, core.Options{Sender: sender, Texts: assets.Default, Log: log, Now: f.clock.Now, Rand: rand.Reader})
+	// Background work (a reset's delivery) runs at once, so tests read the
+	// outbox right after the call; TestResetAnswersBeforeDelivery checks it
+	// runs apart for real.
+	return core.NewLocal(store, f.keys, core.Options{Sender: sender, Texts: assets.Default, Log: log, Now: f.clock.Now, Rand: rand.Reader,
+		Background: func(fn func()) { fn() }})
 }
 
 // sent returns the messages in the outbox, oldest first.
@@ -133,7 +144,7 @@ func currentOf(a *core.Account) *core.DefaultChoice {
 
 func (f *fixture) info(t *testing.T) *core.SecurityInfo {
 	t.Helper()
-	info, err := f.svc.SecurityInfo(f.ctx, f.alice.ID)
+	info, err := f.svc.SecurityInfo(f.own, f.alice.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,17 +197,17 @@ func TestDeleteMovesDefaultAndAudits(t *testing.T) {
 	if info.Default == nil || info.Default.MethodID != "phone" {
 		t.Fatalf("default = %+v, want the first sign-in method (phone)", info.Default)
 	}
-	if _, err := f.svc.SetDefault(f.ctx, f.alice.ID, "app", ""); err != nil {
+	if _, err := f.svc.SetDefault(f.own, f.alice.ID, "app", ""); err != nil {
 		t.Fatal(err)
 	}
-	pv, err := f.svc.PreviewDelete(f.ctx, f.alice.ID, "app")
+	pv, err := f.svc.PreviewDelete(f.own, f.alice.ID, "app")
 	if err != nil || !pv.WasDefault || pv.NewDefault == nil || pv.NewDefault.Label != "Phone - text (+1 425-555-0112)" {
 		t.Fatalf("preview = %+v, %v", pv, err)
 	}
 	if len(f.info(t).Methods) != 3 {
 		t.Fatal("preview deleted something")
 	}
-	if _, err := f.svc.DeleteMethod(f.ctx, f.alice.ID, "app"); err != nil {
+	if _, err := f.svc.DeleteMethod(f.own, f.alice.ID, "app"); err != nil {
 		t.Fatal(err)
 	}
 	info = f.info(t)
@@ -206,13 +217,13 @@ func TestDeleteMovesDefaultAndAudits(t *testing.T) {
 	if !info.Methods[1].IsDefault || info.Methods[0].IsDefault {
 		t.Fatalf("isDefault flags wrong: %+v", info.Methods)
 	}
-	if _, err := f.svc.DeleteMethod(f.ctx, f.alice.ID, "phone"); err != nil {
+	if _, err := f.svc.DeleteMethod(f.own, f.alice.ID, "phone"); err != nil {
 		t.Fatal(err)
 	}
 	if info = f.info(t); info.Default != nil || info.Requirements.SignInMet || !info.Requirements.ResetMet {
 		t.Fatalf("after deleting the last sign-in method: default %+v requirements %+v", info.Default, info.Requirements)
 	}
-	events, err := f.svc.RecentActivity(f.ctx, f.alice.ID, 0)
+	events, err := f.svc.RecentActivity(f.own, f.alice.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +248,7 @@ func TestRemovingLastInfoIsScheduled(t *testing.T) {
 	f := newFixture(t)
 	f.add(t, f.alice, &core.Method{ID: "email", Kind: core.KindEmail, Detail: "alain@gmail.com", Channel: core.ChannelEmail})
 	start := f.clock.Now()
-	pv, err := f.svc.DeleteMethod(f.ctx, f.alice.ID, "email")
+	pv, err := f.svc.DeleteMethod(f.own, f.alice.ID, "email")
 	if err != nil || !pv.Scheduled || !pv.EffectiveAt.Equal(start.Add(30*24*time.Hour)) {
 		t.Fatalf("delete of last info = %+v, %v", pv, err)
 	}
@@ -246,23 +257,23 @@ func TestRemovingLastInfoIsScheduled(t *testing.T) {
 		t.Fatalf("pending removal not shown: %+v", info)
 	}
 	// No other change meanwhile.
-	if _, err := f.svc.RenameMethod(f.ctx, f.alice.ID, "email", "x"); core.ErrorCode(err) != core.ECONFLICT || !strings.Contains(core.ErrorMessage(err), "22 December 2026") {
+	if _, err := f.svc.RenameMethod(f.own, f.alice.ID, "email", "x"); core.ErrorCode(err) != core.ECONFLICT || !strings.Contains(core.ErrorMessage(err), "22 December 2026") {
 		t.Fatalf("change while pending: %v", err)
 	}
-	if kinds, _ := f.svc.AvailableKinds(f.ctx, f.alice.ID); len(kinds) != 0 {
+	if kinds, _ := f.svc.AvailableKinds(f.own, f.alice.ID); len(kinds) != 0 {
 		t.Fatalf("kinds offered while pending: %v", kinds)
 	}
 	// Cancel, then schedule again and let the time pass.
-	if err := f.svc.CancelRemoval(f.ctx, f.alice.ID); err != nil {
+	if err := f.svc.CancelRemoval(f.own, f.alice.ID); err != nil {
 		t.Fatal(err)
 	}
 	if info := f.info(t); info.PendingRemoval != nil || len(info.Methods) != 1 {
 		t.Fatalf("after cancel: %+v", info)
 	}
-	if err := f.svc.CancelRemoval(f.ctx, f.alice.ID); core.ErrorCode(err) != core.ECONFLICT {
+	if err := f.svc.CancelRemoval(f.own, f.alice.ID); core.ErrorCode(err) != core.ECONFLICT {
 		t.Fatalf("second cancel: %v", err)
 	}
-	if _, err := f.svc.DeleteMethod(f.ctx, f.alice.ID, "email"); err != nil {
+	if _, err := f.svc.DeleteMethod(f.own, f.alice.ID, "email"); err != nil {
 		t.Fatal(err)
 	}
 	f.clock.Advance(30*24*time.Hour - time.Second)
@@ -273,7 +284,7 @@ func TestRemovingLastInfoIsScheduled(t *testing.T) {
 	if info := f.info(t); len(info.Methods) != 0 || info.PendingRemoval != nil {
 		t.Fatalf("not removed after 30 days: %+v", info)
 	}
-	events, _ := f.svc.RecentActivity(f.ctx, f.alice.ID, 1)
+	events, _ := f.svc.RecentActivity(f.own, f.alice.ID, 1)
 	if len(events) != 1 || events[0].Action != core.ActionRemovalCompleted {
 		t.Fatalf("newest event = %+v", events)
 	}
@@ -285,29 +296,29 @@ func TestSetDefaultAndRename(t *testing.T) {
 		&core.Method{ID: "phone", Kind: core.KindPhone, Detail: "+442079460958", Channel: core.ChannelSMS},
 		&core.Method{ID: "app", Kind: core.KindAuthenticatorApp, Name: "Pixel", Channel: core.ChannelApp},
 		&core.Method{ID: "email", Kind: core.KindEmail, Detail: "alain@gmail.com", Channel: core.ChannelEmail})
-	c, err := f.svc.SetDefault(f.ctx, f.alice.ID, "phone", core.ChannelVoice)
+	c, err := f.svc.SetDefault(f.own, f.alice.ID, "phone", core.ChannelVoice)
 	if err != nil || c.Label != "Phone - call (+44 20 7946 0958)" {
 		t.Fatalf("SetDefault = %+v, %v", c, err)
 	}
-	if _, err := f.svc.SetDefault(f.ctx, f.alice.ID, "email", ""); core.ErrorCode(err) != core.ECONFLICT {
+	if _, err := f.svc.SetDefault(f.own, f.alice.ID, "email", ""); core.ErrorCode(err) != core.ECONFLICT {
 		t.Fatalf("email as default: %v", err)
 	}
-	choices, _ := f.svc.DefaultChoices(f.ctx, f.alice.ID)
+	choices, _ := f.svc.DefaultChoices(f.own, f.alice.ID)
 	if len(choices) != 3 {
 		t.Fatalf("choices = %+v", choices)
 	}
-	m, err := f.svc.RenameMethod(f.ctx, f.alice.ID, "app", "  Work phone ")
+	m, err := f.svc.RenameMethod(f.own, f.alice.ID, "app", "  Work phone ")
 	if err != nil || m.Name != "Work phone" {
 		t.Fatalf("rename = %+v, %v", m, err)
 	}
-	if _, err := f.svc.RenameMethod(f.ctx, f.alice.ID, "phone", "x"); core.ErrorCode(err) != core.EINVALID {
+	if _, err := f.svc.RenameMethod(f.own, f.alice.ID, "phone", "x"); core.ErrorCode(err) != core.EINVALID {
 		t.Fatalf("rename of a phone: %v", err)
 	}
-	if _, err := f.svc.RenameMethod(f.ctx, f.alice.ID, "app", strings.Repeat("x", 65)); core.ErrorCode(err) != core.EINVALID {
+	if _, err := f.svc.RenameMethod(f.own, f.alice.ID, "app", strings.Repeat("x", 65)); core.ErrorCode(err) != core.EINVALID {
 		t.Fatalf("long name: %v", err)
 	}
 	bob, _ := f.svc.CreateAccount(f.ctx, core.NewAccount{Name: "bob@contoso.com", Password: "another long passphrase"})
-	if _, err := f.svc.DeleteMethod(f.ctx, bob.ID, "app"); core.ErrorCode(err) != core.ENOTFOUND {
+	if _, err := f.svc.DeleteMethod(f.as(bob), bob.ID, "app"); core.ErrorCode(err) != core.ENOTFOUND {
 		t.Fatalf("deleting alice's method as bob's: %v", err)
 	}
 }

@@ -143,18 +143,21 @@ func (m *Method) UsableFor() []Usage {
 // MaxNameLength is the longest name an app or key may carry.
 const MaxNameLength = 64
 
-// ValidateMethodName checks a user-chosen name for an app or key. Returns EINVALID.
+// ValidateMethodName checks a user-chosen name for an app or key and
+// normalises it with NormalizeText, which refuses control, format and other
+// invisible characters. Returns EINVALID.
 func ValidateMethodName(name string) (string, error) {
-	name = strings.TrimSpace(name)
+	name, err := NormalizeText("name", name)
 	switch {
+	case err != nil:
+		return "", err
 	case name == "":
 		return "", Errorf(EINVALID, "Enter a name, for example the phone the app is on.")
 	case utf8.RuneCountInString(name) > MaxNameLength:
 		return "", Errorf(EINVALID, "A name can be at most %d characters long.", MaxNameLength)
-	case strings.ContainsFunc(name, isControl):
-		return "", Errorf(EINVALID, "A name cannot contain control characters.")
 	}
 	return name, nil
 }
 
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+// isControl reports whether r is a control character: C0, DEL or C1.
+func isControl(r rune) bool { return r < 0x20 || r >= 0x7f && r <= 0x9f }

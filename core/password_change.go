@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // ActionPasswordChanged is audited when a person changes their password.
@@ -12,7 +13,7 @@ const ActionPasswordChanged = "password.changed"
 // password, giving the current one. The new one follows the DESIGN rules:
 // 8 characters with a second sign-in method, 15 without.
 func (s *Local) ChangePassword(ctx context.Context, accountID, current, next string) error {
-	a, err := actor(ctx)
+	a, _, err := s.caller(ctx)
 	if err != nil {
 		return err
 	}
@@ -57,8 +58,12 @@ func (s *Local) ChangePassword(ctx context.Context, accountID, current, next str
 		if cur.PasswordHash != acct.PasswordHash {
 			return Errorf(ECONFLICT, "The password was changed meanwhile. Start again.")
 		}
-		cur.PasswordHash, cur.PasswordChangedAt = hash, s.clock()
+		now := s.clock()
+		cur.PasswordHash, cur.PasswordChangedAt = hash, now
 		if err := tx.UpdateAccount(cur); err != nil {
+			return err
+		}
+		if err := endOtherAccess(tx, cur.ID, a.SessionID, "", now); err != nil {
 			return err
 		}
 		acctCopy = *cur
@@ -69,4 +74,18 @@ func (s *Local) ChangePassword(ctx context.Context, accountID, current, next str
 	}
 	s.notify(ctx, &acctCopy, notice{key: "notice.passwordChanged"})
 	return nil
+}
+
+// endOtherAccess ends, in the transaction that changes or resets a
+// password, every session of the account but keepSession, every pending
+// sign-in, and every reset but keepReset: whoever knew the old password
+// is out at once.
+func endOtherAccess(tx Tx, accountID, keepSession, keepReset string, now time.Time) error {
+	if err := tx.EndSessions(accountID, keepSession, now); err != nil {
+		return err
+	}
+	if err := tx.EndVerifications(accountID, VerifySignIn, now); err != nil {
+		return err
+	}
+	return tx.EndResets(accountID, keepReset, now)
 }

@@ -55,6 +55,28 @@ func normalizeQuestion(s string) string {
 	return strings.TrimRightFunc(NormalizeAnswer(s), func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
 }
 
+// MinQuestionLength and MaxQuestionLength bound the text of a security
+// question an administrator adds.
+const (
+	MinQuestionLength = 10
+	MaxQuestionLength = 200
+)
+
+// NormalizeQuestionText checks the text of a security question an
+// administrator adds (policy customQuestions) and normalises it with
+// NormalizeText, which refuses control, format and other invisible
+// characters. It must be 10 to 200 characters long. Returns EINVALID.
+func NormalizeQuestionText(s string) (string, error) {
+	q, err := NormalizeText("security question", s)
+	if err != nil {
+		return "", err
+	}
+	if n := utf8.RuneCountInString(q); n < MinQuestionLength || n > MaxQuestionLength {
+		return "", Errorf(EINVALID, "Each security question must be %d to %d characters long; %q is not.", MinQuestionLength, MaxQuestionLength, q)
+	}
+	return q, nil
+}
+
 // customQuestionID names an admin-defined question by its position.
 func customQuestionID(i int) string { return fmt.Sprintf("custom-%d", i+1) }
 
@@ -139,8 +161,12 @@ func (s *Local) CheckQuestionAnswers(p *Policy, qas []QuestionAnswer) ([]Questio
 }
 
 // CheckAnswer checks one answer against its question, so a window can
-// validate it as it is typed. Returns EINVALID.
+// validate it as it is typed. It refuses what NormalizeText refuses
+// (control, format and invisible characters). Returns EINVALID.
 func CheckAnswer(q Question, answer string) error {
+	if _, err := NormalizeText(fmt.Sprintf("answer to %q", q.Text), answer); err != nil {
+		return err
+	}
 	a := NormalizeAnswer(answer)
 	n := utf8.RuneCountInString(a)
 	switch {
@@ -148,8 +174,6 @@ func CheckAnswer(q Question, answer string) error {
 		return Errorf(EINVALID, "The answer to %q must be at least %d characters long.", q.Text, MinAnswerLength)
 	case n > MaxAnswerLength:
 		return Errorf(EINVALID, "The answer to %q can be at most %d characters long.", q.Text, MaxAnswerLength)
-	case strings.ContainsFunc(a, isControl):
-		return Errorf(EINVALID, "The answer to %q cannot contain control characters.", q.Text)
 	}
 	qn := normalizeQuestion(q.Text)
 	if strings.Contains(a, qn) || containsWords(qn, a) {
@@ -172,6 +196,20 @@ func containsWords(text, a string) bool {
 	}
 	return false
 }
+
+// QuestionDraw is the set of security questions last drawn from a method:
+// the same set is asked again until QuestionDrawDays have passed, so that
+// asking again and again does not show more of the questions.
+type QuestionDraw struct {
+	MethodID    string
+	QuestionIDs []string
+	DrawnAt     time.Time
+	Draws       int // how many times the set was asked for since DrawnAt
+}
+
+// QuestionDrawLifetime is how long a draw of security questions stays the
+// one asked.
+const QuestionDrawLifetime = 24 * time.Hour
 
 // AddQuestions implements Service: it registers the policy's number of
 // security questions, the answers hashed with argon2id.
@@ -236,6 +274,13 @@ func (s *Local) AddQuestions(ctx context.Context, accountID string, qas []Questi
 // AskQuestions implements Service: it draws the policy's reset count of
 // the account's registered questions, at random.
 func (s *Local) AskQuestions(ctx context.Context, accountID, lang string) (*QuestionChallenge, error) {
+	return s.askQuestions(ctx, accountID, lang, FlowOwner)
+}
+
+// askQuestions is AskQuestions for a flow. The questions drawn stay the
+// ones asked for QuestionDrawLifetime, whatever the flow and however
+// often they are asked for: asking again shows no more of them.
+func (s *Local) askQuestions(ctx context.Context, accountID, lang, flow string) (*QuestionChallenge, error) {
 	var qc *QuestionChallenge
 	err := s.proveWrite(ctx, accountID, func(tx Tx, acct *Account, p *Policy) error {
 		methods, err := tx.Methods(accountID)
@@ -255,27 +300,16 @@ func (s *Local) AskQuestions(ctx context.Context, accountID, lang string) (*Ques
 		if err != nil {
 			return err
 		}
+		now := s.clock()
 		n := min(p.SecurityQuestionsToReset, len(answers))
-		// A partial Fisher-Yates shuffle picks n of them.
-		idx := make([]int, len(answers))
-		for i := range idx {
-			idx[i] = i
+		chosen, err := s.drawQuestions(tx, m.ID, answers, n, now)
+		if err != nil {
+			return err
 		}
-		for i := 0; i < n; i++ {
-			j, err := randInt(s.rand, big.NewInt(int64(len(idx)-i)))
-			if err != nil {
-				return err
-			}
-			k := i + int(j.Int64())
-			idx[i], idx[k] = idx[k], idx[i]
-		}
-		chosen := idx[:n]
-		slices.Sort(chosen)
 		id, err := s.newID()
 		if err != nil {
 			return err
 		}
-		now := s.clock()
 		var ids []string
 		qc = &QuestionChallenge{VerificationID: id, ExpiresAt: now.Add(time.Duration(p.CodeLifetimeMinutes) * time.Minute)}
 		for _, i := range chosen {
@@ -288,15 +322,64 @@ func (s *Local) AskQuestions(ctx context.Context, accountID, lang string) (*Ques
 			qc.Questions = append(qc.Questions, Question{ID: a.QuestionID, Text: text})
 		}
 		return tx.CreateVerification(&Verification{ID: id, AccountID: accountID, Purpose: VerifyProve, Kind: KindSecurityQuestions,
-			MethodID: m.ID, Detail: strings.Join(ids, ","), Language: lang, CreatedAt: now, ExpiresAt: qc.ExpiresAt})
+			MethodID: m.ID, Detail: strings.Join(ids, ","), Language: lang, CreatedAt: now, ExpiresAt: qc.ExpiresAt, Flow: flow})
 	})
 	return qc, err
+}
+
+// drawQuestions returns the positions (in registration order) of the n
+// questions to ask: the last draw while it is younger than
+// QuestionDrawLifetime and still fits, else a new one at random. Every
+// draw is counted.
+func (s *Local) drawQuestions(tx Tx, methodID string, answers []StoredAnswer, n int, now time.Time) ([]int, error) {
+	d, err := tx.QuestionDraw(methodID)
+	if err != nil && ErrorCode(err) != ENOTFOUND {
+		return nil, err
+	}
+	if d != nil && now.Before(d.DrawnAt.Add(QuestionDrawLifetime)) && len(d.QuestionIDs) == n {
+		var chosen []int
+		for i, a := range answers {
+			if slices.Contains(d.QuestionIDs, a.QuestionID) {
+				chosen = append(chosen, i)
+			}
+		}
+		if len(chosen) == n {
+			d.Draws++
+			return chosen, tx.SaveQuestionDraw(d)
+		}
+	}
+	// A partial Fisher-Yates shuffle picks n of them.
+	idx := make([]int, len(answers))
+	for i := range idx {
+		idx[i] = i
+	}
+	for i := 0; i < n; i++ {
+		j, err := randInt(s.rand, big.NewInt(int64(len(idx)-i)))
+		if err != nil {
+			return nil, err
+		}
+		k := i + int(j.Int64())
+		idx[i], idx[k] = idx[k], idx[i]
+	}
+	chosen := idx[:n]
+	slices.Sort(chosen)
+	d = &QuestionDraw{MethodID: methodID, DrawnAt: now, Draws: 1}
+	for _, i := range chosen {
+		d.QuestionIDs = append(d.QuestionIDs, answers[i].QuestionID)
+	}
+	return chosen, tx.SaveQuestionDraw(d)
 }
 
 // CheckAnswers implements Service: all the questions asked must be answered
 // right; which one was wrong is not said. Failures count toward the
 // method's lockout, and a set of questions is answered once.
 func (s *Local) CheckAnswers(ctx context.Context, accountID, verificationID string, answers map[string]string) error {
+	return s.checkAnswers(ctx, accountID, verificationID, answers, FlowOwner)
+}
+
+// checkAnswers is CheckAnswers for a flow: questions asked in another
+// flow are not found.
+func (s *Local) checkAnswers(ctx context.Context, accountID, verificationID string, answers map[string]string, flow string) error {
 	var userErr error
 	var candidates []StoredAnswer
 	var v *Verification
@@ -304,8 +387,8 @@ func (s *Local) CheckAnswers(ctx context.Context, accountID, verificationID stri
 		if v, err = ownVerification(tx, accountID, verificationID); err != nil {
 			return err
 		}
-		if v.Kind != KindSecurityQuestions {
-			return Errorf(ENOTFOUND, "This verification was not found. Start again.")
+		if v.Kind != KindSecurityQuestions || v.Flow != flow {
+			return notFound()
 		}
 		candidates, err = tx.Answers(v.MethodID)
 		return err
@@ -339,12 +422,7 @@ func (s *Local) CheckAnswers(ctx context.Context, accountID, verificationID stri
 			userErr = lockErr
 			return nil
 		}
-		switch {
-		case !cur.UsedAt.IsZero() || cur.Tries >= p.CodeMaxTries:
-			userErr = Errorf(EEXPIRED, "These questions can't be answered again. Start again to get new questions.")
-			return nil
-		case !now.Before(cur.ExpiresAt):
-			userErr = Errorf(EEXPIRED, "The time to answer has run out. Start again to get new questions.")
+		if userErr = answersUnusable(cur.UsedAt, cur.ExpiresAt, cur.Tries, p, now); userErr != nil {
 			return nil
 		}
 		if right {
@@ -375,7 +453,7 @@ func (s *Local) CheckAnswers(ctx context.Context, accountID, verificationID stri
 		if locked {
 			userErr = Errorf(ELOCKED, "Too many wrong answers. Security questions are locked until %s.", clockTime(c.LockedUntil, now))
 		} else {
-			userErr = Errorf(EWRONGCODE, "One or more answers are wrong. You have %d tries left.", max(p.CodeMaxTries-cur.Tries, 0))
+			userErr = wrongAnswers(p.CodeMaxTries - cur.Tries)
 		}
 		return nil
 	})
@@ -383,4 +461,21 @@ func (s *Local) CheckAnswers(ctx context.Context, accountID, verificationID stri
 		return err
 	}
 	return userErr
+}
+
+// answersUnusable says why questions asked can no longer be answered, nil
+// when they can (a reset's decoy questions answer through it too).
+func answersUnusable(used, expires time.Time, tries int, p *Policy, now time.Time) error {
+	switch {
+	case !used.IsZero() || tries >= p.CodeMaxTries:
+		return Errorf(EEXPIRED, "These questions can't be answered again. Start again to get new questions.")
+	case !now.Before(expires):
+		return Errorf(EEXPIRED, "The time to answer has run out. Start again to get new questions.")
+	}
+	return nil
+}
+
+// wrongAnswers is the answer to wrong answers with tries left.
+func wrongAnswers(left int) error {
+	return Errorf(EWRONGCODE, "One or more answers are wrong. You have %d tries left.", max(left, 0))
 }

@@ -2,13 +2,9 @@ package core
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -27,7 +23,11 @@ type Reset struct {
 	ExpiresAt  time.Time
 	Proven     []string // methods proven so far
 	DoneAt     time.Time
-	DecoyTries int
+	DecoyTries int // no longer used: decoy tries are kept per code in Decoy
+	// Decoy is the state of a reset's made-up options (JSON, kept by the
+	// core): the codes "sent" to them and their tries, so that they behave
+	// as real ones do.
+	Decoy string
 }
 
 // ResetOption is a way to prove who one is during a reset, shown masked.
@@ -65,25 +65,6 @@ func resetOptions(methods []*Method) []ResetOption {
 	return out
 }
 
-// decoyOptions stand in for a name without an account or methods: the
-// same kinds of choices, made up from a keyed hash of the name, so the
-// answers and screens do not tell that nothing is there. No message is
-// ever sent to them and no code matches.
-func (k *Keys) decoyOptions(name string) []ResetOption {
-	m := hmac.New(sha256.New, k.code[:])
-	m.Write([]byte("decoy\x00" + name))
-	sum := m.Sum(nil)
-	id := func(i int) string { return hex.EncodeToString(sum[i*8 : i*8+8]) }
-	domains := []string{"gmail.com", "outlook.com", "yahoo.com", "gmx.de"}
-	email := fmt.Sprintf("%c%c*****@%s", 'a'+sum[0]%26, 'a'+sum[1]%26, domains[int(sum[2])%len(domains)])
-	phone := fmt.Sprintf("+XX XXXXXXXX%02d", int(sum[3])%100)
-	return []ResetOption{
-		{ID: id(0) + ":sms", Kind: KindPhone, Channel: ChannelSMS, Masked: phone},
-		{ID: id(0) + ":voice", Kind: KindPhone, Channel: ChannelVoice, Masked: phone},
-		{ID: id(1) + ":email", Kind: KindEmail, Channel: ChannelEmail, Masked: email},
-	}
-}
-
 // StartReset implements Service: it begins a reset for any well-formed
 // name, answering alike whether or not the account exists or has methods.
 func (s *Local) StartReset(ctx context.Context, name string) (*ResetState, error) {
@@ -114,23 +95,35 @@ func (s *Local) StartReset(ctx context.Context, name string) (*ResetState, error
 	return s.resetState(ctx, r)
 }
 
+// shownOptions are the options a reset offers: the account's own, or,
+// for a name without an account or without reset-capable methods, the
+// decoys of the name. real says which.
+func (s *Local) shownOptions(tx Tx, r *Reset) (opts []ResetOption, real bool, err error) {
+	if r.AccountID != "" {
+		methods, err := tx.Methods(r.AccountID)
+		if err != nil {
+			return nil, false, err
+		}
+		if opts := resetOptions(methods); len(opts) > 0 {
+			return opts, true, nil
+		}
+	}
+	return s.keys.decoyOptions(r.Name), false, nil
+}
+
 // resetState lists what r still needs.
 func (s *Local) resetState(ctx context.Context, r *Reset) (*ResetState, error) {
-	var methods []*Method
+	var opts []ResetOption
 	var p *Policy
 	err := s.store.View(ctx, func(tx Tx) (err error) {
-		if p, err = tx.Policy(); err != nil || r.AccountID == "" {
+		if p, err = tx.Policy(); err != nil {
 			return err
 		}
-		methods, err = tx.Methods(r.AccountID)
+		opts, _, err = s.shownOptions(tx, r)
 		return err
 	})
 	if err != nil {
 		return nil, err
-	}
-	opts := resetOptions(methods)
-	if len(opts) == 0 {
-		opts = s.keys.decoyOptions(r.Name)
 	}
 	st := &ResetState{ResetID: r.ID, Needed: p.MethodsRequiredForReset, Proven: len(r.Proven), ExpiresAt: r.ExpiresAt}
 	for _, o := range opts {
@@ -149,7 +142,7 @@ func (s *Local) openReset(ctx context.Context, id string) (*Reset, *Account, err
 	var r *Reset
 	var acct *Account
 	err := s.store.View(ctx, func(tx Tx) (err error) {
-		if r, err = tx.Reset(id); err != nil {
+		if r, err = s.liveReset(tx, id); err != nil {
 			return err
 		}
 		if r.AccountID != "" {
@@ -160,41 +153,47 @@ func (s *Local) openReset(ctx context.Context, id string) (*Reset, *Account, err
 	if err != nil {
 		return nil, nil, err
 	}
-	if !r.DoneAt.IsZero() || !s.clock().Before(r.ExpiresAt) {
-		return nil, nil, Errorf(EEXPIRED, "This password reset has ended. Start again.")
-	}
 	if err := s.checkSignInLock(ctx, r.Name); err != nil {
 		return nil, nil, err
 	}
 	return r, acct, nil
 }
 
-// realOption finds optionID among the account's options; false for a decoy.
-func (s *Local) realOption(ctx context.Context, acct *Account, optionID string) (ResetOption, bool, error) {
-	if acct == nil {
-		return ResetOption{}, false, nil
-	}
-	var methods []*Method
-	if err := s.store.View(ctx, func(tx Tx) (err error) { methods, err = tx.Methods(acct.ID); return err }); err != nil {
-		return ResetOption{}, false, err
-	}
-	for _, o := range resetOptions(methods) {
-		if o.ID == optionID {
-			return o, true, nil
-		}
-	}
-	return ResetOption{}, false, nil
+// resetChoice is a reset still going and the option chosen in it; real
+// is false for a decoy.
+type resetChoice struct {
+	reset  *Reset
+	acct   *Account
+	option ResetOption
+	real   bool
 }
 
-// resetOption loads a reset still going and the option chosen in it;
-// real is false for a decoy.
-func (s *Local) resetOption(ctx context.Context, resetID, optionID string) (*Reset, *Account, ResetOption, bool, error) {
+// flow is the flow the reset's verifications are bound to.
+func (c resetChoice) flow() string { return "reset:" + c.reset.ID }
+
+// notAChoice is the answer to an option that is not offered (or not of
+// the kind the call needs), the same for real and made-up accounts.
+var notAChoice = Errorf(EINVALID, "That is not one of the choices. Start again.")
+
+// resetOption loads a reset still going and the option chosen in it,
+// which must be one the reset offers and, when kinds are given, of one of
+// them.
+func (s *Local) resetOption(ctx context.Context, resetID, optionID string, kinds ...MethodKind) (resetChoice, error) {
 	r, acct, err := s.openReset(ctx, resetID)
 	if err != nil {
-		return nil, nil, ResetOption{}, false, err
+		return resetChoice{}, err
 	}
-	o, real, err := s.realOption(ctx, acct, optionID)
-	return r, acct, o, real, err
+	c := resetChoice{reset: r, acct: acct}
+	var opts []ResetOption
+	if err := s.store.View(ctx, func(tx Tx) (err error) { opts, c.real, err = s.shownOptions(tx, r); return err }); err != nil {
+		return resetChoice{}, err
+	}
+	i := slices.IndexFunc(opts, func(o ResetOption) bool { return o.ID == optionID })
+	if i < 0 || len(kinds) > 0 && !slices.Contains(kinds, opts[i].Kind) {
+		return resetChoice{}, notAChoice
+	}
+	c.option = opts[i]
+	return c, nil
 }
 
 // resetActor is the account proving itself during its own reset.
@@ -211,123 +210,103 @@ func (s *Local) failedProof(ctx context.Context, r *Reset, acct *Account, err er
 	return err
 }
 
+// codeKinds are the kinds a reset sends a code to.
+var codeKinds = []MethodKind{KindPhone, KindAlternatePhone, KindOfficePhone, KindEmail}
+
 // ResetSendCode implements Service: it sends a code to a phone or address
-// of the reset. For a decoy it sends nothing and answers the same.
+// of the reset, answering before the delivery. For a decoy it sends
+// nothing and answers the same, within the same limits.
 func (s *Local) ResetSendCode(ctx context.Context, resetID, optionID string) (*Challenge, error) {
-	r, acct, o, real, err := s.resetOption(ctx, resetID, optionID)
+	c, err := s.resetOption(ctx, resetID, optionID, codeKinds...)
 	if err != nil {
 		return nil, err
 	}
-	if real {
-		return s.ProveMethod(resetActor(ctx, acct), acct.ID, methodOf(o.ID), o.Channel)
+	if c.real {
+		return s.proveMethod(resetActor(ctx, c.acct), c.acct.ID, methodOf(c.option.ID), c.option.Channel, c.flow())
 	}
-	var decoy ResetOption
-	for _, d := range s.keys.decoyOptions(r.Name) {
-		if d.ID == optionID {
-			decoy = d
-		}
-	}
-	if decoy.ID == "" || decoy.Channel == ChannelApp {
-		return nil, Errorf(EINVALID, "That is not one of the choices. Start again.")
-	}
-	p, err := s.Policy(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, err := s.newID()
-	if err != nil {
-		return nil, err
-	}
-	// Take as long as a real send through this channel has been taking.
-	s.sleep(s.latency.typical(decoy.Channel))
-	now := s.clock()
-	return &Challenge{VerificationID: id, Destination: decoy.Masked, Channel: decoy.Channel, CodeLength: p.CodeLength,
-		ExpiresAt: now.Add(time.Duration(p.CodeLifetimeMinutes) * time.Minute), ResendAfter: now.Add(time.Duration(p.ResendSeconds) * time.Second)}, nil
+	return s.decoySend(ctx, c)
 }
 
 // ResetVerify implements Service: it checks a code (verificationID "" for
 // an authenticator app) and counts the method as proven. Failures count
 // toward the sign-in lockout of the name.
 func (s *Local) ResetVerify(ctx context.Context, resetID, optionID, verificationID, code string) (*ResetState, error) {
-	r, acct, o, real, err := s.resetOption(ctx, resetID, optionID)
+	c, err := s.resetOption(ctx, resetID, optionID, append([]MethodKind{KindAuthenticatorApp}, codeKinds...)...)
 	if err != nil {
 		return nil, err
 	}
-	if !real {
-		return nil, s.decoyWrong(ctx, r)
-	}
-	actx := resetActor(ctx, acct)
-	if o.Kind == KindAuthenticatorApp {
-		err = s.VerifyAuthenticator(actx, acct.ID, methodOf(o.ID), code)
-	} else {
-		err = s.verifyCodeFor(actx, acct.ID, methodOf(o.ID), verificationID, code)
+	switch {
+	case !c.real:
+		err = s.decoyCheck(ctx, c, verificationID)
+	case c.option.Kind == KindAuthenticatorApp:
+		err = s.VerifyAuthenticator(resetActor(ctx, c.acct), c.acct.ID, methodOf(c.option.ID), code)
+	default:
+		err = s.verifyCodeFor(resetActor(ctx, c.acct), c.acct.ID, methodOf(c.option.ID), verificationID, code, c.flow())
 	}
 	if err != nil {
-		return nil, s.failedProof(ctx, r, acct, err)
+		return nil, s.failedProof(ctx, c.reset, c.acct, err)
 	}
-	return s.proven(ctx, r, methodOf(o.ID))
+	return s.proven(ctx, c.reset, methodOf(c.option.ID))
 }
 
-// ResetQuestions implements Service: the security questions to answer.
+// ResetQuestions implements Service: the security questions to answer,
+// the same ones for a day however often they are asked for.
 func (s *Local) ResetQuestions(ctx context.Context, resetID, optionID, lang string) (*QuestionChallenge, error) {
-	_, acct, o, real, err := s.resetOption(ctx, resetID, optionID)
+	c, err := s.resetOption(ctx, resetID, optionID, KindSecurityQuestions)
 	if err != nil {
 		return nil, err
 	}
-	if !real || o.Kind != KindSecurityQuestions {
-		return nil, Errorf(EINVALID, "That is not one of the choices. Start again.")
+	if !c.real {
+		return s.decoyQuestions(ctx, c, lang)
 	}
-	return s.AskQuestions(resetActor(ctx, acct), acct.ID, lang)
+	return s.askQuestions(resetActor(ctx, c.acct), c.acct.ID, lang, c.flow())
 }
 
 // ResetAnswer implements Service: it checks the answers to ResetQuestions.
 func (s *Local) ResetAnswer(ctx context.Context, resetID, optionID, verificationID string, answers map[string]string) (*ResetState, error) {
-	r, acct, o, real, err := s.resetOption(ctx, resetID, optionID)
+	c, err := s.resetOption(ctx, resetID, optionID, KindSecurityQuestions)
 	if err != nil {
 		return nil, err
 	}
-	if !real || o.Kind != KindSecurityQuestions {
-		return nil, s.decoyWrong(ctx, r)
+	if !c.real {
+		err = s.decoyAnswer(ctx, c, verificationID, answers)
+	} else {
+		err = s.checkAnswers(resetActor(ctx, c.acct), c.acct.ID, verificationID, answers, c.flow())
 	}
-	if err := s.CheckAnswers(resetActor(ctx, acct), acct.ID, verificationID, answers); err != nil {
-		return nil, s.failedProof(ctx, r, acct, err)
-	}
-	return s.proven(ctx, r, methodOf(o.ID))
-}
-
-// decoyWrong answers a code typed for a decoy as a wrong code is answered.
-func (s *Local) decoyWrong(ctx context.Context, r *Reset) error {
-	p, err := s.Policy(ctx)
 	if err != nil {
-		return err
+		return nil, s.failedProof(ctx, c.reset, c.acct, err)
 	}
-	r.DecoyTries++
-	if err := s.store.Update(ctx, func(tx Tx) error { return tx.UpdateReset(r) }); err != nil {
-		return err
-	}
-	if lock := s.failSignIn(ctx, r.Name, nil); ErrorCode(lock) == ELOCKED {
-		return lock
-	}
-	left := p.CodeMaxTries - (r.DecoyTries-1)%p.CodeMaxTries - 1
-	if left <= 0 {
-		return Errorf(EWRONGCODE, "That code is wrong, and this code can't be used any more. Ask for a new code.")
-	}
-	tries := "tries"
-	if left == 1 {
-		tries = "try"
-	}
-	return Errorf(EWRONGCODE, "That code is wrong. You have %d %s left.", left, tries)
+	return s.proven(ctx, c.reset, methodOf(c.option.ID))
 }
 
-// proven records a proven method of a reset.
+// proven records a proven method of a reset: read, checked and written
+// in one transaction, so a proof racing the end of the reset cannot bring
+// it back.
 func (s *Local) proven(ctx context.Context, r *Reset, methodID string) (*ResetState, error) {
-	if !slices.Contains(r.Proven, methodID) {
-		r.Proven = append(r.Proven, methodID)
-	}
-	if err := s.store.Update(ctx, func(tx Tx) error { return tx.UpdateReset(r) }); err != nil {
+	var cur *Reset
+	err := s.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if cur, err = s.liveReset(tx, r.ID); err != nil {
+			return err
+		}
+		if !slices.Contains(cur.Proven, methodID) {
+			cur.Proven = append(cur.Proven, methodID)
+		}
+		return tx.UpdateReset(cur)
+	})
+	if err != nil {
 		return nil, err
 	}
-	return s.resetState(ctx, r)
+	return s.resetState(ctx, cur)
+}
+
+// liveReset reads a reset that has not ended, inside a transaction.
+func (s *Local) liveReset(tx Tx, id string) (*Reset, error) {
+	r, err := tx.Reset(id)
+	if err != nil || !r.DoneAt.IsZero() || !s.clock().Before(r.ExpiresAt) {
+		return nil, Errorf(EEXPIRED, "This password reset has ended. Start again.")
+	}
+	return r, nil
 }
 
 // ResetPassword implements Service: once enough different methods are
@@ -358,9 +337,16 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 	}
 	var acctCopy Account
 	err = s.store.Update(ctx, func(tx Tx) error {
-		cur, err := tx.Reset(r.ID)
-		if err != nil || !cur.DoneAt.IsZero() {
-			return Errorf(EEXPIRED, "This password reset has ended. Start again.")
+		cur, err := s.liveReset(tx, r.ID)
+		if err != nil {
+			return err
+		}
+		p, err := tx.Policy()
+		if err != nil {
+			return err
+		}
+		if len(cur.Proven) < p.MethodsRequiredForReset {
+			return Errorf(EFORBIDDEN, "Prove %d different methods first.", p.MethodsRequiredForReset)
 		}
 		a, err := tx.Account(acct.ID)
 		if err != nil {
@@ -375,6 +361,9 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 		if err := tx.UpdateReset(cur); err != nil {
 			return err
 		}
+		if err := endOtherAccess(tx, a.ID, "", cur.ID, now); err != nil {
+			return err
+		}
 		if err := tx.SaveSignInCounter(&FailureCounter{Subject: a.Name}); err != nil {
 			return err
 		}
@@ -387,29 +376,4 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 	}
 	s.notify(ctx, &acctCopy, notice{key: "notice.passwordReset"})
 	return nil
-}
-
-// latencies keeps a moving average of delivery time per channel.
-type latencies struct {
-	mu  sync.Mutex
-	avg map[Channel]time.Duration
-}
-
-func (l *latencies) observe(ch Channel, d time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.avg == nil {
-		l.avg = map[Channel]time.Duration{}
-	}
-	if cur, ok := l.avg[ch]; ok {
-		l.avg[ch] = (cur*7 + d) / 8
-	} else {
-		l.avg[ch] = d
-	}
-}
-
-func (l *latencies) typical(ch Channel) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.avg[ch]
 }

@@ -1,12 +1,13 @@
 package core_test
 
 import (
-	"time"
-
 	"context"
+	"fmt"
 	"github.com/securityinfo/securityinfo/assets"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/securityinfo/securityinfo/core"
 )
@@ -66,7 +67,7 @@ func TestResetWithOneMethod(t *testing.T) {
 	if last.To != "+442079460958" || !strings.Contains(last.Text, "The password of alice@contoso.com was reset on") {
 		t.Fatalf("notice %+v", last)
 	}
-	events, _ := f.svc.RecentActivity(f.ctx, f.alice.ID, 0)
+	events, _ := f.svc.RecentActivity(f.own, f.alice.ID, 0)
 	found := false
 	for _, e := range events {
 		found = found || e.Action == core.ActionPasswordReset
@@ -106,59 +107,200 @@ func TestResetWithTwoMethods(t *testing.T) {
 	}
 }
 
-// TestResetUnknownAccountLooksTheSame checks that a name without an
-// account, or an account without methods, gets the same kind of answers as
-// an account with a phone and an email.
-func TestResetUnknownAccountLooksTheSame(t *testing.T) {
-	f := newFixture(t)
+// decoyLike finds a made-up name whose decoy shows the same kinds and
+// channels as want.
+func decoyLike(t *testing.T, f *fixture, want []core.ResetOption) string {
+	t.Helper()
+	for i := 0; i < 500; i++ {
+		name := fmt.Sprintf("visitor%d@contoso.com", i)
+		st, err := f.svc.StartReset(context.Background(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kindsOf(st.Options) == kindsOf(want) {
+			return name
+		}
+	}
+	t.Fatalf("no decoy shows %s", kindsOf(want))
+	return ""
+}
+
+// shape hides what differs between any two accounts (IDs, digits,
+// letters), keeping the form of an answer.
+var shape = strings.NewReplacer()
+
+func init() {
+	var pairs []string
+	for c := '0'; c <= '9'; c++ {
+		pairs = append(pairs, string(c), "9")
+	}
+	shape = strings.NewReplacer(pairs...)
+}
+
+// masked keeps the form of a masked phone or address, not the length of
+// its country code or domain: those differ from person to person, and
+// TestDecoysLookLikeRealAccounts checks decoys vary as people do.
+func masked(s string) string {
+	s = regexp.MustCompile(`X+`).ReplaceAllString(shape.Replace(s), "X")
+	return regexp.MustCompile(`^[a-z0-9]{1,2}\*\*\*\*\*@.*$`).ReplaceAllString(s, "aa*****@domain")
+}
+
+// resetTranscript plays an attacker's probe of a reset of name: every
+// answer, with IDs replaced by their length and digits by 9.
+func resetTranscript(t *testing.T, f *fixture, name string, start time.Time) []string {
+	t.Helper()
 	ctx := context.Background()
-	bob, _ := f.svc.CreateAccount(f.ctx, core.NewAccount{Name: "bob@contoso.com", Password: "another long passphrase"})
-	f.add(t, bob,
-		&core.Method{ID: "b0b0b0b0b0b0b0b1", Kind: core.KindPhone, Detail: "+442079460958", Channel: core.ChannelSMS, Language: "en"},
-		&core.Method{ID: "b0b0b0b0b0b0b0b2", Kind: core.KindEmail, Detail: "bob@gmail.com", Channel: core.ChannelEmail, Language: "en"})
-	real, _ := f.svc.StartReset(ctx, "bob@contoso.com")
-	for _, name := range []string{"nobody@contoso.com", "alice@contoso.com"} { // unknown; no methods
-		t.Run(name, func(t *testing.T) {
-			st, err := f.svc.StartReset(ctx, name)
-			if err != nil || kindsOf(st.Options) != kindsOf(real.Options) || st.Needed != real.Needed {
-				t.Fatalf("start = %+v, %v; a real one: %+v", st, err, real)
+	f.clock.t = start
+	var out []string
+	note := func(what string, err error) {
+		out = append(out, fmt.Sprintf("%s: %s %s", what, core.ErrorCode(err), core.ErrorMessage(err)))
+	}
+	st, err := f.svc.StartReset(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out = append(out, fmt.Sprintf("start: %d options %s, needed %d, id %d", len(st.Options), kindsOf(st.Options), st.Needed, len(st.ResetID)))
+	var phone, app core.ResetOption
+	for _, o := range st.Options {
+		out = append(out, fmt.Sprintf("option %d %s", len(o.ID), masked(o.Masked)))
+		switch {
+		case o.Kind == core.KindPhone && o.Channel == core.ChannelSMS:
+			phone = o
+		case o.Kind == core.KindAuthenticatorApp:
+			app = o
+		}
+	}
+	if phone.ID != "" {
+		send := func(what string) *core.Challenge {
+			ch, err := f.svc.ResetSendCode(ctx, st.ResetID, phone.ID)
+			note(what, err)
+			if ch != nil {
+				out = append(out, fmt.Sprintf("%s: id %d, to %s, %d digits, expires %v, resend %v", what, len(ch.VerificationID),
+					masked(ch.Destination), ch.CodeLength, ch.ExpiresAt.Sub(f.clock.Now()), ch.ResendAfter.Sub(f.clock.Now())))
 			}
-			again, _ := f.svc.StartReset(ctx, name)
-			if again.Options[2].Masked != st.Options[2].Masked || len(st.Options[0].ID) != len(real.Options[0].ID) {
-				t.Fatalf("decoys change between starts or look different: %+v %+v", st.Options, again.Options)
+			return ch
+		}
+		ch := send("send")
+		send("send again at once")
+		for i := 0; i < 6; i++ {
+			_, err := f.svc.ResetVerify(ctx, st.ResetID, phone.ID, ch.VerificationID, "000000")
+			note(fmt.Sprintf("wrong code %d", i+1), err)
+		}
+		f.clock.Advance(31 * time.Second)
+		ch2 := send("new code")
+		_, err = f.svc.ResetVerify(ctx, st.ResetID, phone.ID, ch2.VerificationID, "000000")
+		note("wrong new code", err)
+		_, err = f.svc.ResetVerify(ctx, st.ResetID, phone.ID, "0123456789abcdef0123456789abcdef", "000000")
+		note("unknown verification", err)
+		_, err = f.svc.ResetVerify(ctx, st.ResetID, "0123456789abcdef0123456789abcdef:sms", ch2.VerificationID, "000000")
+		note("unknown option", err)
+		for i := 0; i < 4; i++ {
+			f.clock.Advance(31 * time.Second)
+			send(fmt.Sprintf("send %d", i+3))
+		}
+	}
+	if app.ID != "" {
+		_, err = f.svc.ResetVerify(ctx, st.ResetID, app.ID, "", "000000")
+		note("wrong app code", err)
+		_, err = f.svc.ResetSendCode(ctx, st.ResetID, app.ID)
+		note("send to the app", err)
+	}
+	for i := 0; ; i++ {
+		_, err = f.svc.ResetVerify(ctx, st.ResetID, st.Options[0].ID, "", "000000")
+		if core.ErrorCode(err) == core.ELOCKED {
+			note(fmt.Sprintf("locked after %d more", i+1), err)
+			break
+		}
+	}
+	note("password", f.svc.ResetPassword(ctx, st.ResetID, "a brand new passphrase"))
+	return out
+}
+
+// TestResetUnknownAccountLooksTheSame plays the same probe against a real
+// account and against made-up names whose decoys show the same kinds: no
+// answer, limit or count tells them apart (item 4 of the hardening issue).
+func TestResetUnknownAccountLooksTheSame(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		methods []*core.Method
+	}{
+		{"phone and email", []*core.Method{
+			{ID: "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b1", Kind: core.KindPhone, Detail: "+442079460958", Channel: core.ChannelSMS},
+			{ID: "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b2", Kind: core.KindEmail, Detail: "bob@gmail.com", Channel: core.ChannelEmail}}},
+		{"app only", []*core.Method{
+			{ID: "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b3", Kind: core.KindAuthenticatorApp, Name: "Authenticator app", Channel: core.ChannelApp}}},
+		{"US phone", []*core.Method{
+			{ID: "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b4", Kind: core.KindPhone, Detail: "+14255550112", Channel: core.ChannelSMS}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			bob, _ := f.svc.CreateAccount(f.ctx, core.NewAccount{Name: "bob@contoso.com", Password: "another long passphrase"})
+			for _, m := range tc.methods {
+				if m.Kind == core.KindAuthenticatorApp {
+					m.Secret, _ = f.keys.Seal([]byte("12345678901234567890"), "method:"+m.ID)
+				}
 			}
-			before := len(f.sent(t))
-			ch, err := f.svc.ResetSendCode(ctx, st.ResetID, st.Options[0].ID)
-			if err != nil || !strings.HasPrefix(ch.Destination, "+XX XXXXXXXX") || ch.CodeLength != 6 {
-				t.Fatalf("send = %+v, %v", ch, err)
-			}
-			if len(f.sent(t)) != before {
+			f.add(t, bob, tc.methods...)
+			start := f.clock.Now().Add(time.Hour)
+			realSt, _ := f.svc.StartReset(context.Background(), "bob@contoso.com")
+			decoy := decoyLike(t, f, realSt.Options)
+			sent := len(f.sent(t))
+			real := resetTranscript(t, f, "bob@contoso.com", start)
+			realSent := len(f.sent(t)) - sent
+			made := resetTranscript(t, f, decoy, start)
+			if len(f.sent(t))-sent != realSent {
 				t.Fatal("a message was sent for a decoy")
 			}
-			_, err = f.svc.ResetVerify(ctx, st.ResetID, st.Options[0].ID, ch.VerificationID, "123456")
-			if core.ErrorMessage(err) != "That code is wrong. You have 4 tries left." {
-				t.Fatalf("decoy wrong code: %v", err)
-			}
-			if err := f.svc.ResetPassword(ctx, st.ResetID, "k8#mQz!vR"); core.ErrorCode(err) != core.EFORBIDDEN {
-				t.Fatalf("password for a decoy: %v", err)
+			if strings.Join(real, "\n") != strings.Join(made, "\n") {
+				for i := range max(len(real), len(made)) {
+					var r, m string
+					if i < len(real) {
+						r = real[i]
+					}
+					if i < len(made) {
+						m = made[i]
+					}
+					if r != m {
+						t.Errorf("real:  %s\ndecoy: %s", r, m)
+					}
+				}
 			}
 		})
 	}
-	// Wrong codes lock the name, known or not, with one message.
-	st, _ := f.svc.StartReset(ctx, "nobody@contoso.com")
-	var err error
-	for i := 0; i < 10; i++ {
-		_, err = f.svc.ResetVerify(ctx, st.ResetID, st.Options[0].ID, "x", "123456")
+}
+
+// TestDecoysLookLikeRealAccounts: made-up names show the sets of methods
+// real accounts have, not always the same one, and phones from countries
+// whose codes have one, two or three digits.
+func TestDecoysLookLikeRealAccounts(t *testing.T) {
+	f := newFixture(t)
+	sets, ccs := map[string]bool{}, map[int]bool{}
+	for i := 0; i < 300; i++ {
+		st, err := f.svc.StartReset(context.Background(), fmt.Sprintf("someone%d@contoso.com", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sets[kindsOf(st.Options)] = true
+		again, _ := f.svc.StartReset(context.Background(), fmt.Sprintf("someone%d@contoso.com", i))
+		if kindsOf(again.Options) != kindsOf(st.Options) || again.Options[0].Masked != st.Options[0].Masked {
+			t.Fatalf("a name's decoy changes between resets: %+v %+v", st.Options, again.Options)
+		}
+		for _, o := range st.Options {
+			if o.Kind.IsPhone() {
+				cc, _, _ := strings.Cut(strings.TrimPrefix(o.Masked, "+"), " ")
+				ccs[len(cc)] = true
+			}
+		}
 	}
-	if core.ErrorCode(err) != core.ELOCKED || !strings.Contains(core.ErrorMessage(err), "Sign-in is locked until") {
-		t.Fatalf("after wrong codes: %v", err)
+	if len(sets) < 8 || !sets["authenticatorApp/app"] || !ccs[1] || !ccs[2] || !ccs[3] {
+		t.Fatalf("decoys show %d sets of methods %v and country codes of lengths %v", len(sets), sets, ccs)
 	}
 }
 
 func TestResetWithQuestionsAndApp(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	if _, err := f.svc.AddQuestions(f.ctx, f.alice.ID, []core.QuestionAnswer{
+	if _, err := f.svc.AddQuestions(f.own, f.alice.ID, []core.QuestionAnswer{
 		{Question: "city-born", Answer: "Leeds"}, {Question: "first-pet", Answer: "Rex"}, {Question: "childhood-nickname", Answer: "Bunny"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -199,28 +341,31 @@ func TestResetWithTooFewMethods(t *testing.T) {
 	}
 }
 
-// TestDecoySendTakesAsLongAsARealOne: a decoy "send" waits as long as real
-// sends through the channel have been taking.
-func TestDecoySendTakesAsLongAsARealOne(t *testing.T) {
+// TestResetAnswersBeforeDelivery: a reset's real send answers without
+// waiting for the provider (a decoy has none to wait for), so neither a
+// slow provider nor a cold start tells a real account from a made-up one;
+// the code is still delivered, in the background.
+func TestResetAnswersBeforeDelivery(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	var slept []time.Duration
+	release, delivered := make(chan struct{}), make(chan struct{})
 	f.svc = core.NewLocal(f.store, f.keys, core.Options{Texts: assets.Default, Now: f.clock.Now,
 		Sender: core.SenderFunc(func(ctx context.Context, m core.Message) error {
-			time.Sleep(20 * time.Millisecond) // a slow provider
+			<-release // a provider that has not answered yet
+			defer close(delivered)
 			return f.outbox.Send(ctx, m)
-		}),
-		Sleep: func(d time.Duration) { slept = append(slept, d) }})
+		})})
 	f.add(t, f.alice, &core.Method{ID: "a0a0a0a0a0a0a0a1", Kind: core.KindPhone, Detail: "+442079460958", Channel: core.ChannelSMS})
 	st, _ := f.svc.StartReset(ctx, "alice@contoso.com")
 	if _, err := f.svc.ResetSendCode(ctx, st.ResetID, st.Options[0].ID); err != nil {
-		t.Fatal(err)
+		t.Fatal(err) // returned although the provider has not answered
 	}
-	decoy, _ := f.svc.StartReset(ctx, "nobody@contoso.com")
-	if _, err := f.svc.ResetSendCode(ctx, decoy.ResetID, decoy.Options[0].ID); err != nil {
-		t.Fatal(err)
+	if n := len(f.sent(t)); n != 0 {
+		t.Fatalf("%d messages before the provider answered", n)
 	}
-	if len(slept) != 1 || slept[0] < 20*time.Millisecond {
-		t.Fatalf("decoy waited %v, want about the real send's 20 ms", slept)
+	close(release)
+	<-delivered
+	if n := len(f.sent(t)); n != 1 {
+		t.Fatalf("%d messages delivered in the background, want 1", n)
 	}
 }

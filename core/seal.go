@@ -15,13 +15,15 @@ import (
 const KeySize = 32
 
 // Keys holds the keys derived from the master key: one to seal reversible
-// secrets, one to hash one-time codes, one to chain the audit log.
+// secrets, one to hash one-time codes, one to chain the audit log, one to
+// seal the audit log's head.
 type Keys struct {
-	seal  [32]byte
-	code  [32]byte
-	audit [32]byte
-	check [32]byte
-	rand  io.Reader
+	seal      [32]byte
+	code      [32]byte
+	audit     [32]byte
+	auditHead [32]byte
+	check     [32]byte
+	rand      io.Reader
 }
 
 // NewKeys derives the working keys from a 256-bit master key. rand supplies
@@ -34,6 +36,7 @@ func NewKeys(master []byte, rand io.Reader) (*Keys, error) {
 	copy(k.seal[:], derive(master, "securityinfo seal v1"))
 	copy(k.code[:], derive(master, "securityinfo code v1"))
 	copy(k.audit[:], derive(master, "securityinfo audit v1"))
+	copy(k.auditHead[:], derive(master, "securityinfo audit head v1"))
 	copy(k.check[:], derive(master, "securityinfo key check v1"))
 	return k, nil
 }

@@ -13,8 +13,12 @@ import (
 type Service interface {
 	// NeedsFirstAccount reports whether the store has no account yet.
 	NeedsFirstAccount(ctx context.Context) (bool, error)
-	// CreateAccount creates an account. The first account of a store is an
-	// admin whatever n.Role says, and needs no actor; later ones need an admin.
+	// CreateFirstAccount creates the first account of an empty store, an
+	// administrator, with no actor; ECONFLICT once any account exists.
+	CreateFirstAccount(ctx context.Context, n NewAccount) (*Account, error)
+	// CreateAccount creates an account (an administrator signed in with two
+	// steps, or the local administrator); ECONFLICT for a name that is
+	// taken or looks like one that is.
 	CreateAccount(ctx context.Context, n NewAccount) (*Account, error)
 	Accounts(ctx context.Context) ([]*Account, error)
 	AccountByName(ctx context.Context, name string) (*Account, error)
@@ -112,8 +116,10 @@ type Service interface {
 	RecentActivity(ctx context.Context, accountID string, limit int) ([]*AuditEvent, error)
 	// AuditLog lists audit events, oldest first (admins and help desk).
 	AuditLog(ctx context.Context, f AuditFilter) ([]*AuditEvent, error)
-	// VerifyAudit checks the whole audit chain: the number of events, and
-	// the first break or nil.
+	// VerifyAudit checks the whole audit chain and its sealed head (admins
+	// only): the number of events, and the first break or nil. Rows edited,
+	// removed or reordered, rows cut from the end, a head that is missing,
+	// unsealed or edited, and a log emptied while accounts exist are breaks.
 	VerifyAudit(ctx context.Context) (int, *AuditBreak, error)
 
 	Policy(ctx context.Context) (*Policy, error)

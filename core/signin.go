@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"crypto/rand"
+	"hash/fnv"
 	"slices"
 	"strings"
 	"sync"
@@ -56,6 +57,12 @@ type SignInStep struct {
 	Session *Session       `json:"session,omitempty"`
 	Account *Account       `json:"account,omitempty"`
 	Pending *PendingSignIn `json:"pending,omitempty"`
+}
+
+// OwnerActor is an account acting on its own without a session: the
+// command line's --as on a local data folder, whose holder administers it.
+func OwnerActor(a *Account, source string) Actor {
+	return Actor{AccountID: a.ID, Name: a.Name, Role: a.Role, Source: source}
 }
 
 // SessionActor is the actor of calls made in a session.
@@ -139,13 +146,91 @@ func (s *Local) checkSignInLock(ctx context.Context, name string) error {
 	return nil
 }
 
-// SignIn implements Service.
+// claimSignIn counts a sign-in attempt of name before its password is
+// checked, in one write, so that parallel guesses cannot pass the lockout:
+// of any number at once, at most the policy's threshold are checked. It
+// refuses a locked name, and returns the lock this attempt set (zero when
+// it set none).
+func (s *Local) claimSignIn(ctx context.Context, name string) (time.Time, error) {
+	var set time.Time
+	err := s.store.Update(ctx, func(tx Tx) error {
+		p, err := tx.Policy()
+		if err != nil {
+			return err
+		}
+		c, err := tx.SignInCounter(name)
+		if err != nil {
+			return err
+		}
+		now := s.clock()
+		if now.Before(c.LockedUntil) {
+			return signInLocked(c.LockedUntil, now)
+		}
+		if !c.LockedUntil.IsZero() {
+			c.Failures, c.LockedUntil = 0, time.Time{} // the last lock has run out
+		}
+		c.Failures++
+		if c.Failures >= p.SignInLockoutThreshold {
+			c.Failures, c.LockedUntil = 0, now.Add(time.Duration(p.SignInLockoutMinutes)*time.Minute)
+			set = c.LockedUntil
+		}
+		return tx.SaveSignInCounter(c)
+	})
+	return set, err
+}
+
+// settleSignIn finishes an attempt claimed by claimSignIn. A wrong
+// password stays counted; when it was the attempt that locked the name,
+// the lock is audited (for a real account) and said. A right password
+// takes its own count back, and the lock it set.
+func (s *Local) settleSignIn(ctx context.Context, name string, acct *Account, lock time.Time, right bool) error {
+	if !right {
+		if lock.IsZero() {
+			return badSignIn
+		}
+		if acct != nil {
+			if err := s.store.Update(ctx, func(tx Tx) error {
+				return s.audit(tx, Actor{Name: "system", Source: "lockout"}, acct, ActionSignInLocked, "", "",
+					"until "+lock.Format(time.RFC3339))
+			}); err != nil {
+				return err
+			}
+		}
+		return signInLocked(lock, s.clock())
+	}
+	return s.store.Update(ctx, func(tx Tx) error {
+		p, err := tx.Policy()
+		if err != nil {
+			return err
+		}
+		c, err := tx.SignInCounter(name)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !lock.IsZero() && c.LockedUntil.Equal(lock):
+			c.Failures, c.LockedUntil = p.SignInLockoutThreshold-1, time.Time{}
+		case c.Failures > 0:
+			c.Failures--
+		default:
+			return nil
+		}
+		return tx.SaveSignInCounter(c)
+	})
+}
+
+// nameStripe picks the lock of a name among Local.nameLocks.
+func nameStripe(name string) int {
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return int(h.Sum32() % uint32(len(Local{}.nameLocks)))
+}
+
+// SignIn implements Service. The attempt is counted before the password
+// is checked (claimSignIn), the same way for names without an account.
 func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep, error) {
 	norm, err := NormalizeAccountName(name)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.checkSignInLock(ctx, norm); err != nil {
 		return nil, err
 	}
 	var acct *Account
@@ -164,12 +249,23 @@ func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep,
 	if err != nil {
 		return nil, err
 	}
+	// Attempts of one name are checked one at a time in this process,
+	// so the lockout counts them exactly; claimSignIn keeps them within
+	// it across processes sharing a store.
+	mu := &s.nameLocks[nameStripe(norm)]
+	mu.Lock()
+	defer mu.Unlock()
+	lock, err := s.claimSignIn(ctx, norm)
+	if err != nil {
+		return nil, err
+	}
 	hash := dummy()
 	if acct != nil {
 		hash = acct.PasswordHash
 	}
-	if !VerifySecret(hash, password) || acct == nil {
-		return nil, s.failSignIn(ctx, norm, acct)
+	right := VerifySecret(hash, password) && acct != nil
+	if err := s.settleSignIn(ctx, norm, acct, lock, right); err != nil || !right {
+		return nil, err
 	}
 	options := signInOptions(acct, methods)
 	if len(options) == 0 {
@@ -184,7 +280,7 @@ func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep,
 		return nil, err
 	}
 	now := s.clock()
-	v := &Verification{ID: id, AccountID: acct.ID, Purpose: VerifySignIn, Language: acct.Language, CreatedAt: now, ExpiresAt: now.Add(SignInLifetime)}
+	v := &Verification{ID: id, AccountID: acct.ID, Purpose: VerifySignIn, Flow: "signin:" + id, Language: acct.Language, CreatedAt: now, ExpiresAt: now.Add(SignInLifetime)}
 	if err := s.store.Update(ctx, func(tx Tx) error { return tx.CreateVerification(v) }); err != nil {
 		return nil, err
 	}
@@ -239,14 +335,14 @@ func (s *Local) pendingSignIn(ctx context.Context, id string) (*Verification, *A
 
 // SendSignInCode implements Service.
 func (s *Local) SendSignInCode(ctx context.Context, signInID, methodID string, channel Channel) (*Challenge, error) {
-	_, acct, err := s.pendingSignIn(ctx, signInID)
+	v, acct, err := s.pendingSignIn(ctx, signInID)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.checkSignInLock(ctx, acct.Name); err != nil {
 		return nil, err
 	}
-	return s.ProveMethod(WithActor(ctx, signInActor(acct)), acct.ID, methodID, channel)
+	return s.proveMethod(WithActor(ctx, signInActor(acct)), acct.ID, methodID, channel, v.Flow)
 }
 
 // FinishSignIn implements Service.
@@ -269,7 +365,7 @@ func (s *Local) FinishSignIn(ctx context.Context, signInID, methodID, verificati
 	if verificationID == "" {
 		err = s.VerifyAuthenticator(actx, acct.ID, methodID, code)
 	} else {
-		err = s.verifyCodeFor(actx, acct.ID, methodID, verificationID, code)
+		err = s.verifyCodeFor(actx, acct.ID, methodID, verificationID, code, v.Flow)
 	}
 	if err != nil {
 		if c := ErrorCode(err); c == EWRONGCODE || c == EEXPIRED || c == ELOCKED {
@@ -293,32 +389,29 @@ func (s *Local) FinishSignIn(ctx context.Context, signInID, methodID, verificati
 	return &SignInStep{Session: sess, Account: acct}, nil
 }
 
-// verifyCodeFor checks a code sent for a sign-in to the method it names.
-func (s *Local) verifyCodeFor(ctx context.Context, accountID, methodID, verificationID, code string) error {
+// verifyCodeFor checks a code sent in a flow (a sign-in, a reset) to the
+// method it names.
+func (s *Local) verifyCodeFor(ctx context.Context, accountID, methodID, verificationID, code, flow string) error {
 	var v *Verification
 	if err := s.store.View(ctx, func(tx Tx) (err error) { v, err = ownVerification(tx, accountID, verificationID); return err }); err != nil {
 		return err
 	}
-	if v.MethodID != methodID {
+	if v.MethodID != methodID || v.Flow != flow {
 		return Errorf(ENOTFOUND, "This verification was not found. Start again.")
 	}
-	return s.VerifyCode(ctx, accountID, verificationID, code)
+	return s.verifyCode(ctx, accountID, verificationID, code, flow)
 }
 
 // startSession opens a session, clears the name's failed sign-ins and
 // audits the sign-in.
 func (s *Local) startSession(ctx context.Context, acct *Account, twoStep bool) (*Session, error) {
-	id, err := s.newID()
-	if err != nil {
-		return nil, err
-	}
-	// A session ID is a bearer secret: longer than other IDs.
-	more, err := s.newID()
+	// A session ID is a long-lived bearer secret: 256 bits.
+	id, err := s.randomHex(32)
 	if err != nil {
 		return nil, err
 	}
 	now := s.clock()
-	sess := &Session{ID: id + more, AccountID: acct.ID, CreatedAt: now, LastSeenAt: now, TwoStep: twoStep}
+	sess := &Session{ID: id, AccountID: acct.ID, CreatedAt: now, LastSeenAt: now, TwoStep: twoStep}
 	err = s.store.Update(ctx, func(tx Tx) error {
 		if err := tx.CreateSession(sess); err != nil {
 			return err
@@ -400,44 +493,30 @@ func (s *Local) SignOut(ctx context.Context, sessionID string) error {
 	})
 }
 
-// touchSession checks a session actor's session is alive and counts the
-// call as its use (reads too: a person looking at the page is not idle).
-func (s *Local) touchSession(ctx context.Context, a Actor) error {
+// checkSession checks, inside the transaction on acct, that a session
+// actor's session is still live (it may have ended since caller looked),
+// and that a change to one's own security info comes from a session that
+// passed two steps when the account has a sign-in method. It returns the
+// session, nil for an actor without one.
+func (s *Local) checkSession(tx Tx, a Actor, acct *Account, p *Policy, how access) (*Session, error) {
 	if a.SessionID == "" {
-		return nil
-	}
-	return s.store.Update(ctx, func(tx Tx) error {
-		p, err := tx.Policy()
-		if err != nil {
-			return err
-		}
-		_, err = s.liveSession(tx, a.SessionID, p, true)
-		return err
-	})
-}
-
-// checkSession enforces, in a transaction on acct, that a session making
-// a change to security info passed two-step verification when the account
-// has a sign-in method.
-func (s *Local) checkSession(tx Tx, a Actor, acct *Account, p *Policy, how access) error {
-	if a.SessionID == "" || how != changeInfo {
-		return nil
+		return nil, nil
 	}
 	sess, err := s.liveSession(tx, a.SessionID, p, false)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if how != changeInfo || sess.TwoStep || a.AccountID != acct.ID {
-		return nil
+	if how&changesInfo == 0 || sess.TwoStep || a.AccountID != acct.ID {
+		return sess, nil
 	}
 	methods, err := tx.Methods(acct.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(signInOptions(acct, methods)) > 0 {
-		return Errorf(EFORBIDDEN, "To change your security info, sign in again with your password and a second method.")
+		return nil, Errorf(EFORBIDDEN, "To change your security info, sign in again with your password and a second method.")
 	}
-	return nil
+	return sess, nil
 }
 
 // provedInSession marks a session two-step when it proved a sign-in

@@ -54,9 +54,9 @@ func TestSignInWithoutMethodsGivesSession(t *testing.T) {
 func TestTwoStepSignIn(t *testing.T) {
 	f := newFixture(t)
 	f.add(t, f.alice, &core.Method{ID: "phone", Kind: core.KindPhone, Detail: "+442079460958", Channel: core.ChannelSMS, Language: "en"})
-	e, _ := f.svc.BeginAuthenticator(f.ctx, f.alice.ID, "Pixel")
+	e, _ := f.svc.BeginAuthenticator(f.own, f.alice.ID, "Pixel")
 	secret, _ := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(e.Secret)
-	app, err := f.svc.Confirm(f.ctx, f.alice.ID, e.VerificationID, codeAt(t, secret, f.clock.Now()))
+	app, err := f.svc.Confirm(f.own, f.alice.ID, e.VerificationID, codeAt(t, secret, f.clock.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,6 +44,10 @@ type Tx interface {
 	// conditional write: it reports false when it was already used, so of
 	// many concurrent uses exactly one succeeds.
 	UseVerification(id string, at time.Time) (bool, error)
+	// EndVerifications marks every unused verification of an account with
+	// the given purpose used at the time given (a password change ends the
+	// account's pending sign-ins).
+	EndVerifications(accountID, purpose string, at time.Time) error
 	// DeleteExpiredVerifications removes verifications that expired before t.
 	DeleteExpiredVerifications(before time.Time) error
 
@@ -74,10 +78,21 @@ type Tx interface {
 	CreateSession(s *Session) error
 	Session(id string) (*Session, error)
 	UpdateSession(s *Session) error
+	// EndSessions ends every session of an account that has not ended,
+	// but the one named except (which may be "").
+	EndSessions(accountID, except string, at time.Time) error
 
 	CreateReset(r *Reset) error
 	Reset(id string) (*Reset, error)
 	UpdateReset(r *Reset) error
+	// EndResets marks every unfinished reset of an account done, but the
+	// one named except (which may be "").
+	EndResets(accountID, except string, at time.Time) error
+
+	// QuestionDraw returns the security questions last drawn from a
+	// method, ENOTFOUND when none were.
+	QuestionDraw(methodID string) (*QuestionDraw, error)
+	SaveQuestionDraw(d *QuestionDraw) error
 
 	// Policy returns the saved policy, or DefaultPolicy when none was saved.
 	Policy() (*Policy, error)
@@ -87,8 +102,11 @@ type Tx interface {
 	Setting(name string) (string, error)
 	SetSetting(name, value string) error
 
+	// AuditHead returns the head of the audit log with its MAC, the zero
+	// AuditHead when none was written.
 	AuditHead() (AuditHead, error)
-	// AppendAudit stores e (already chained) and makes it the head.
+	// AppendAudit stores e (already chained by Keys.Chain) and makes it the
+	// head, sealed with e.HeadMAC (nil: unsealed).
 	AppendAudit(e *AuditEvent) error
 	// AuditEvents lists events matching f, oldest first.
 	AuditEvents(f AuditFilter) ([]*AuditEvent, error)

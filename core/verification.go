@@ -15,7 +15,11 @@ import (
 type Verification struct {
 	ID        string
 	AccountID string
-	Purpose   string     // VerifyAdd or VerifyProve
+	Purpose   string // VerifyAdd, VerifyProve or VerifySignIn
+	// Flow is what the verification was made for: FlowOwner (the owner's
+	// own page), or a sign-in or reset ("signin:ID", "reset:ID"). A code is
+	// accepted only by the flow that asked for it.
+	Flow      string
 	Kind      MethodKind // the kind being added or proven
 	MethodID  string     // the method proven (VerifyProve)
 	Detail    string     // destination: E.164 number or address
@@ -40,17 +44,32 @@ const (
 
 // Send is one code sent, kept to enforce the send limits.
 type Send struct {
-	AccountID   string
+	AccountID   string // a decoy reset's sends carry a made-up account ID
 	Destination string
 	Channel     Channel
+	Purpose     string // SendAdd, SendSignIn, SendReset or SendOwner
 	At          time.Time
 }
 
-// SendFilter selects sends after a time, to one destination or from one
-// account (either may be empty, not both).
+// Send purposes: the limits of each are counted apart, so that adds and
+// resets (which others can start) never use up the codes an account's
+// owner needs to sign in.
+const (
+	SendAdd    = "add"    // a number or address being added
+	SendSignIn = "signin" // a second step of a sign-in
+	SendReset  = "reset"  // a proof during a password reset
+	SendOwner  = "owner"  // the owner proving a method on their own page
+)
+
+// Flows a verification is bound to.
+const FlowOwner = "owner"
+
+// SendFilter selects sends after a time. Empty fields select any value;
+// at least one of AccountID and Destination is set.
 type SendFilter struct {
 	AccountID   string
 	Destination string
+	Purpose     string
 	Since       time.Time
 }
 
@@ -135,20 +154,45 @@ func inWords(d time.Duration) string {
 	}
 }
 
-// checkSendLimits refuses a send to dest from acct when a limit of the
-// policy is reached, saying when the person may try again.
-func checkSendLimits(tx Tx, p *Policy, accountID, dest string, now time.Time) error {
+// sendPurpose is the purpose a send of v is counted under.
+func sendPurpose(v *Verification) string {
+	switch {
+	case v.Purpose == VerifyAdd:
+		return SendAdd
+	case strings.HasPrefix(v.Flow, "signin:"):
+		return SendSignIn
+	case strings.HasPrefix(v.Flow, "reset:"):
+		return SendReset
+	}
+	return SendOwner
+}
+
+// checkSendLimits refuses a send when a limit of the policy is reached,
+// saying when the person may try again. Each purpose is counted apart:
+// adds per destination across every account (a number being added may be
+// anyone's), everything else per account and destination, so adds and
+// resets started by others never use up the sign-in codes of a number.
+// Any send waits the policy's resend time after the last one of its kind.
+func checkSendLimits(tx Tx, p *Policy, send Send, now time.Time) error {
+	dest := SendFilter{Destination: send.Destination, AccountID: send.AccountID, Purpose: send.Purpose}
+	if send.Purpose == SendAdd {
+		dest.AccountID = ""
+	}
+	acct := SendFilter{AccountID: send.AccountID, Purpose: send.Purpose}
+	wait := time.Duration(p.ResendSeconds) * time.Second
 	limits := []struct {
 		f      SendFilter
 		window time.Duration
 		max    int
 		what   string
 	}{
-		{SendFilter{Destination: dest, Since: now.Add(-time.Hour)}, time.Hour, p.SendsPerDestinationHour, "to this destination in the last hour"},
-		{SendFilter{Destination: dest, Since: now.Add(-24 * time.Hour)}, 24 * time.Hour, p.SendsPerDestinationDay, "to this destination in the last 24 hours"},
-		{SendFilter{AccountID: accountID, Since: now.Add(-24 * time.Hour)}, 24 * time.Hour, p.SendsPerAccountDay, "for your account in the last 24 hours"},
+		{dest, wait, 1, ""},
+		{dest, time.Hour, p.SendsPerDestinationHour, "to this destination in the last hour"},
+		{dest, 24 * time.Hour, p.SendsPerDestinationDay, "to this destination in the last 24 hours"},
+		{acct, 24 * time.Hour, p.SendsPerAccountDay, "for your account in the last 24 hours"},
 	}
 	for _, l := range limits {
+		l.f.Since = now.Add(-l.window)
 		times, err := tx.SendTimes(l.f)
 		if err != nil {
 			return err
@@ -156,6 +200,9 @@ func checkSendLimits(tx Tx, p *Policy, accountID, dest string, now time.Time) er
 		if len(times) >= l.max {
 			// The oldest send in the window leaves it first.
 			retry := times[len(times)-l.max].Add(l.window)
+			if l.what == "" {
+				return Errorf(ELIMITED, "A code was just sent. You can ask for a new one in %s.", inWords(retry.Sub(now)))
+			}
 			return Errorf(ELIMITED, "%d codes were sent %s, the most allowed. Try again after %s.", l.max, l.what, clockTime(retry, now))
 		}
 	}
@@ -262,7 +309,11 @@ func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, 
 				return Errorf(ELIMITED, "A code was just sent. You can ask for a new one in %s.", inWords(wait))
 			}
 		}
-		if err := checkSendLimits(tx, p, v.AccountID, v.Detail, now); err != nil {
+		if v.Flow == "" {
+			v.Flow = FlowOwner
+		}
+		send = Send{AccountID: v.AccountID, Destination: v.Detail, Channel: v.Channel, Purpose: sendPurpose(v), At: now}
+		if err := checkSendLimits(tx, p, send, now); err != nil {
 			return err
 		}
 		code, err := newCode(s.rand, p.CodeLength)
@@ -296,7 +347,6 @@ func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, 
 		if err != nil {
 			return err
 		}
-		send = Send{AccountID: v.AccountID, Destination: v.Detail, Channel: v.Channel, At: now}
 		if err := tx.RecordSend(send); err != nil {
 			return err
 		}
@@ -308,9 +358,24 @@ func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, 
 	if err != nil {
 		return nil, err
 	}
-	started := time.Now()
-	err = s.sender.Send(ctx, msg)
-	s.latency.observe(v.Channel, time.Since(started))
+	if strings.HasPrefix(v.Flow, "reset:") {
+		// A reset answers before delivery, as its decoys do: neither the
+		// time a provider takes nor its failure tells a real account
+		// from a made-up one. A failed delivery is undone and logged.
+		bg := context.WithoutCancel(ctx)
+		s.background(func() { _ = s.deliver(bg, v, msg, send, prev) })
+		return ch, nil
+	}
+	if err := s.deliver(ctx, v, msg, send, prev); err != nil {
+		return nil, err
+	}
+	return ch, nil
+}
+
+// deliver sends msg carrying v's code; a failed delivery undoes the code
+// and the send record, so nothing is half-added.
+func (s *Local) deliver(ctx context.Context, v *Verification, msg Message, send Send, prev *Verification) error {
+	err := s.sender.Send(ctx, msg)
 	if err != nil {
 		s.log.Warn("code delivery failed", "channel", v.Channel, "to", maskDest(v.Channel, v.Detail), "err", Redact(err.Error()))
 		undo := s.store.Update(context.WithoutCancel(ctx), func(tx Tx) error {
@@ -326,12 +391,12 @@ func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, 
 			s.log.Error("undo after failed delivery", "err", Redact(undo.Error()))
 		}
 		if ErrorCode(err) == EUNAVAILABLE {
-			return nil, err
+			return err
 		}
-		return nil, &Error{Code: EUNAVAILABLE, Message: "The code could not be sent. Check the number or address, or try again later."}
+		return &Error{Code: EUNAVAILABLE, Message: "The code could not be sent. Check the number or address, or try again later."}
 	}
 	s.log.Info("code sent", "channel", v.Channel, "to", maskDest(v.Channel, v.Detail), "verification", v.ID)
-	return ch, nil
+	return nil
 }
 
 // channelOfDest tells an address from a number.
@@ -472,13 +537,8 @@ func (s *Local) checkCode(tx Tx, v *Verification, code string, p *Policy, now ti
 		}
 		return lockErr, nil
 	}
-	switch {
-	case !v.UsedAt.IsZero():
-		return Errorf(ECONFLICT, "This code was already used."), nil
-	case !now.Before(v.ExpiresAt):
-		return Errorf(EEXPIRED, "This code has expired. Ask for a new code."), nil
-	case v.Tries >= p.CodeMaxTries:
-		return Errorf(EEXPIRED, "This code can't be used any more after %d wrong tries. Ask for a new code.", p.CodeMaxTries), nil
+	if err := codeUnusable(v.UsedAt, v.ExpiresAt, v.Tries, p, now); err != nil {
+		return err, nil
 	}
 	code = strings.Join(strings.Fields(code), "")
 	if s.keys.CodeMatches(v.CodeHash, v.ID, code) {
@@ -498,13 +558,31 @@ func (s *Local) checkCode(tx Tx, v *Verification, code string, p *Policy, now ti
 	if locked {
 		return Errorf(ELOCKED, "Too many wrong codes. This method is locked until %s.", clockTime(c.LockedUntil, now)), nil
 	}
-	left := p.CodeMaxTries - v.Tries
+	return wrongCode(p.CodeMaxTries - v.Tries), nil
+}
+
+// codeUnusable says why a code can no longer be checked, nil when it can.
+// A reset's decoy codes answer through it too, so they say the same.
+func codeUnusable(used, expires time.Time, tries int, p *Policy, now time.Time) error {
+	switch {
+	case !used.IsZero():
+		return Errorf(ECONFLICT, "This code was already used.")
+	case !now.Before(expires):
+		return Errorf(EEXPIRED, "This code has expired. Ask for a new code.")
+	case tries >= p.CodeMaxTries:
+		return Errorf(EEXPIRED, "This code can't be used any more after %d wrong tries. Ask for a new code.", p.CodeMaxTries)
+	}
+	return nil
+}
+
+// wrongCode is the answer to a wrong code that has left tries.
+func wrongCode(left int) error {
 	if left <= 0 {
-		return Errorf(EWRONGCODE, "That code is wrong, and this code can't be used any more. Ask for a new code."), nil
+		return Errorf(EWRONGCODE, "That code is wrong, and this code can't be used any more. Ask for a new code.")
 	}
 	tries := "tries"
 	if left == 1 {
 		tries = "try"
 	}
-	return Errorf(EWRONGCODE, "That code is wrong. You have %d %s left.", left, tries), nil
+	return Errorf(EWRONGCODE, "That code is wrong. You have %d %s left.", left, tries)
 }

@@ -16,7 +16,7 @@ import (
 
 func (f *fixture) beginPhone(t *testing.T, number string, ch core.Channel) *core.Challenge {
 	t.Helper()
-	c, err := f.svc.BeginPhone(f.ctx, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: number, Channel: ch})
+	c, err := f.svc.BeginPhone(f.own, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: number, Channel: ch})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestAddPhoneEndToEnd(t *testing.T) {
 		t.Fatalf("sent %+v", sent)
 	}
 	code := f.lastCode(t)
-	m, err := f.svc.Confirm(f.ctx, f.alice.ID, ch.VerificationID, code)
+	m, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,17 +53,17 @@ func TestAddPhoneEndToEnd(t *testing.T) {
 		}
 		return nil
 	})
-	if _, err := f.svc.Confirm(f.ctx, f.alice.ID, ch.VerificationID, code); core.ErrorCode(err) != core.ECONFLICT {
+	if _, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, code); core.ErrorCode(err) != core.ECONFLICT {
 		t.Fatalf("second use of the code: %v", err)
 	}
 	// A second mobile phone is refused; the same number as alternate too.
-	if _, err := f.svc.BeginPhone(f.ctx, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+14255550112"}); core.ErrorCode(err) != core.ECONFLICT {
+	if _, err := f.svc.BeginPhone(f.own, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+14255550112"}); core.ErrorCode(err) != core.ECONFLICT {
 		t.Fatalf("second phone: %v", err)
 	}
-	if _, err := f.svc.BeginPhone(f.ctx, f.alice.ID, core.PhoneRequest{Kind: core.KindAlternatePhone, Number: "+442079460958", Channel: core.ChannelVoice}); core.ErrorCode(err) != core.ECONFLICT {
+	if _, err := f.svc.BeginPhone(f.own, f.alice.ID, core.PhoneRequest{Kind: core.KindAlternatePhone, Number: "+442079460958", Channel: core.ChannelVoice}); core.ErrorCode(err) != core.ECONFLICT {
 		t.Fatalf("same number as alternate: %v", err)
 	}
-	if _, err := f.svc.BeginPhone(f.ctx, f.alice.ID, core.PhoneRequest{Kind: core.KindOfficePhone, Number: "+4930901820", Channel: core.ChannelSMS}); core.ErrorCode(err) != core.EINVALID {
+	if _, err := f.svc.BeginPhone(f.own, f.alice.ID, core.PhoneRequest{Kind: core.KindOfficePhone, Number: "+4930901820", Channel: core.ChannelSMS}); core.ErrorCode(err) != core.EINVALID {
 		t.Fatalf("texting an office phone: %v", err)
 	}
 }
@@ -73,7 +73,7 @@ func TestAddEachCodeKind(t *testing.T) {
 	if _, err := f.svc.SetPolicy(f.ctx, []string{"organizationDomains=contoso.com"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.BeginEmail(f.ctx, f.alice.ID, "alice@sub.contoso.com", ""); core.ErrorCode(err) != core.EINVALID ||
+	if _, err := f.svc.BeginEmail(f.own, f.alice.ID, "alice@sub.contoso.com", ""); core.ErrorCode(err) != core.EINVALID ||
 		!strings.Contains(core.ErrorMessage(err), "can't be your work or school email") {
 		t.Fatalf("organisation address: %v", err)
 	}
@@ -87,12 +87,12 @@ func TestAddEachCodeKind(t *testing.T) {
 		ch    core.Channel
 	}{
 		{"office phone", func() (*core.Challenge, error) {
-			return f.svc.BeginPhone(f.ctx, f.alice.ID, core.PhoneRequest{Kind: core.KindOfficePhone, Number: "+49 30 901820", Extension: "123"})
+			return f.svc.BeginPhone(f.own, f.alice.ID, core.PhoneRequest{Kind: core.KindOfficePhone, Number: "+49 30 901820", Extension: "123"})
 		}, core.KindOfficePhone, core.ChannelVoice},
 		{"alternate phone", func() (*core.Challenge, error) {
-			return f.svc.BeginPhone(f.ctx, f.alice.ID, core.PhoneRequest{Kind: core.KindAlternatePhone, Number: "(425) 555-0112", Region: "US", Language: "de"})
+			return f.svc.BeginPhone(f.own, f.alice.ID, core.PhoneRequest{Kind: core.KindAlternatePhone, Number: "(425) 555-0112", Region: "US", Language: "de"})
 		}, core.KindAlternatePhone, core.ChannelVoice},
-		{"email", func() (*core.Challenge, error) { return f.svc.BeginEmail(f.ctx, f.alice.ID, "alain@gmail.com", "") }, core.KindEmail, core.ChannelEmail},
+		{"email", func() (*core.Challenge, error) { return f.svc.BeginEmail(f.own, f.alice.ID, "alain@gmail.com", "") }, core.KindEmail, core.ChannelEmail},
 	}
 	for _, b := range begin {
 		f.clock.Advance(time.Minute)
@@ -104,7 +104,7 @@ func TestAddEachCodeKind(t *testing.T) {
 			if ch.Channel != b.ch {
 				t.Fatalf("channel %s, want %s", ch.Channel, b.ch)
 			}
-			m, err := f.svc.Confirm(f.ctx, f.alice.ID, ch.VerificationID, f.lastCode(t))
+			m, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, f.lastCode(t))
 			if err != nil || m.Kind != b.kind {
 				t.Fatalf("confirm = %+v, %v", m, err)
 			}
@@ -134,40 +134,40 @@ func TestWrongCodesTriesAndExpiry(t *testing.T) {
 		wrong = "111111"
 	}
 	for left := 4; left >= 1; left-- {
-		_, err := f.svc.Confirm(f.ctx, f.alice.ID, ch.VerificationID, wrong)
+		_, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, wrong)
 		want := "That code is wrong. You have " + map[bool]string{true: "1 try", false: string(rune('0'+left)) + " tries"}[left == 1] + " left."
 		if core.ErrorCode(err) != core.EWRONGCODE || core.ErrorMessage(err) != want {
 			t.Fatalf("wrong code: %v, want %q", err, want)
 		}
 	}
-	if _, err := f.svc.Confirm(f.ctx, f.alice.ID, ch.VerificationID, wrong); !strings.Contains(core.ErrorMessage(err), "can't be used any more") {
+	if _, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, wrong); !strings.Contains(core.ErrorMessage(err), "can't be used any more") {
 		t.Fatalf("fifth wrong code: %v", err)
 	}
 	// The right code no longer works after 5 wrong tries.
-	if _, err := f.svc.Confirm(f.ctx, f.alice.ID, ch.VerificationID, code); core.ErrorCode(err) != core.EEXPIRED {
+	if _, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, code); core.ErrorCode(err) != core.EEXPIRED {
 		t.Fatalf("right code after 5 wrong: %v", err)
 	}
 	// A resend gives a new code with its own tries.
 	f.clock.Advance(30 * time.Second)
-	if _, err := f.svc.Resend(f.ctx, f.alice.ID, ch.VerificationID); err != nil {
+	if _, err := f.svc.Resend(f.own, f.alice.ID, ch.VerificationID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Confirm(f.ctx, f.alice.ID, ch.VerificationID, code); code != f.lastCode(t) && core.ErrorCode(err) != core.EWRONGCODE {
+	if _, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, code); code != f.lastCode(t) && core.ErrorCode(err) != core.EWRONGCODE {
 		t.Fatalf("old code after resend: %v", err)
 	}
 	// Expiry: valid until just before 10 minutes, dead at 10 minutes.
 	newCode := f.lastCode(t)
 	f.clock.Advance(10 * time.Minute)
-	if _, err := f.svc.Confirm(f.ctx, f.alice.ID, ch.VerificationID, newCode); core.ErrorCode(err) != core.EEXPIRED {
+	if _, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, newCode); core.ErrorCode(err) != core.EEXPIRED {
 		t.Fatalf("code at 10 minutes: %v", err)
 	}
 	f.clock.Advance(30 * time.Second)
-	ch2, err := f.svc.Resend(f.ctx, f.alice.ID, ch.VerificationID)
+	ch2, err := f.svc.Resend(f.own, f.alice.ID, ch.VerificationID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.clock.Advance(10*time.Minute - time.Nanosecond)
-	if _, err := f.svc.Confirm(f.ctx, f.alice.ID, ch2.VerificationID, f.lastCode(t)); err != nil {
+	if _, err := f.svc.Confirm(f.own, f.alice.ID, ch2.VerificationID, f.lastCode(t)); err != nil {
 		t.Fatalf("code just before 10 minutes: %v", err)
 	}
 }
@@ -176,13 +176,13 @@ func TestResendWait(t *testing.T) {
 	f := newFixture(t)
 	ch := f.beginPhone(t, "+442079460958", "")
 	f.clock.Advance(29 * time.Second)
-	_, err := f.svc.Resend(f.ctx, f.alice.ID, ch.VerificationID)
+	_, err := f.svc.Resend(f.own, f.alice.ID, ch.VerificationID)
 	if core.ErrorCode(err) != core.ELIMITED || core.ErrorMessage(err) != "A code was just sent. You can ask for a new one in 1 second." {
 		t.Fatalf("resend at 29 s: %v", err)
 	}
 	old := f.lastCode(t)
 	f.clock.Advance(time.Second)
-	ch2, err := f.svc.Resend(f.ctx, f.alice.ID, ch.VerificationID)
+	ch2, err := f.svc.Resend(f.own, f.alice.ID, ch.VerificationID)
 	if err != nil {
 		t.Fatalf("resend at 30 s: %v", err)
 	}
@@ -190,7 +190,7 @@ func TestResendWait(t *testing.T) {
 		t.Fatalf("resend after %v", ch2.ResendAfter)
 	}
 	if fresh := f.lastCode(t); fresh != old {
-		if _, err := f.svc.Confirm(f.ctx, f.alice.ID, ch.VerificationID, old); core.ErrorCode(err) != core.EWRONGCODE {
+		if _, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, old); core.ErrorCode(err) != core.EWRONGCODE {
 			t.Fatalf("old code after resend: %v", err)
 		}
 	}
@@ -203,7 +203,7 @@ func TestSendLimits(t *testing.T) {
 		f.beginPhone(t, "+442079460958", "")
 		f.clock.Advance(time.Minute)
 	}
-	_, err := f.svc.BeginPhone(f.ctx, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+	_, err := f.svc.BeginPhone(f.own, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
 	if core.ErrorCode(err) != core.ELIMITED || !strings.Contains(core.ErrorMessage(err), "5 codes were sent to this destination in the last hour") ||
 		!strings.Contains(core.ErrorMessage(err), "Try again after 10:00 UTC") {
 		t.Fatalf("6th send in an hour: %v", err)
@@ -216,7 +216,7 @@ func TestSendLimits(t *testing.T) {
 	}
 	// Per destination: 10 a day.
 	f.clock.t = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-	_, err = f.svc.BeginPhone(f.ctx, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+	_, err = f.svc.BeginPhone(f.own, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
 	if core.ErrorCode(err) != core.ELIMITED || !strings.Contains(core.ErrorMessage(err), "10 codes were sent to this destination in the last 24 hours") {
 		t.Fatalf("11th send in a day: %v", err)
 	}
@@ -226,21 +226,22 @@ func TestSendLimits(t *testing.T) {
 	for _, n := range numbers {
 		for i := 0; i < 5 && sends < 20; i++ {
 			f.beginPhone(t, n, "")
+			f.clock.Advance(31 * time.Second) // any send to a number waits 30 s after the last
 			sends++
 		}
 		f.clock.Advance(time.Hour)
 	}
-	_, err = f.svc.BeginPhone(f.ctx, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460004"})
+	_, err = f.svc.BeginPhone(f.own, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460004"})
 	if core.ErrorCode(err) != core.ELIMITED || !strings.Contains(core.ErrorMessage(err), "20 codes were sent for your account in the last 24 hours") {
 		t.Fatalf("21st send for the account: %v", err)
 	}
 	// Another account may still send to its own numbers.
 	bob, _ := f.svc.CreateAccount(f.ctx, core.NewAccount{Name: "bob@contoso.com", Password: "another long passphrase"})
-	if _, err := f.svc.BeginPhone(f.ctx, bob.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460004"}); err != nil {
+	if _, err := f.svc.BeginPhone(f.as(bob), bob.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460004"}); err != nil {
 		t.Fatalf("bob: %v", err)
 	}
 	// But not to a number that had its 10 today, whoever asks.
-	if _, err := f.svc.BeginEmail(f.ctx, bob.ID, "bob@gmail.com", ""); err != nil {
+	if _, err := f.svc.BeginEmail(f.as(bob), bob.ID, "bob@gmail.com", ""); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -249,7 +250,7 @@ func TestLockoutAfterTenFailures(t *testing.T) {
 	f := newFixture(t)
 	ch := f.beginPhone(t, "+442079460958", "")
 	wrong := func(id string) error {
-		_, err := f.svc.Confirm(f.ctx, f.alice.ID, id, "999999x")
+		_, err := f.svc.Confirm(f.own, f.alice.ID, id, "999999x")
 		return err
 	}
 	for i := 0; i < 5; i++ {
@@ -258,7 +259,7 @@ func TestLockoutAfterTenFailures(t *testing.T) {
 		}
 	}
 	f.clock.Advance(30 * time.Second)
-	if _, err := f.svc.Resend(f.ctx, f.alice.ID, ch.VerificationID); err != nil {
+	if _, err := f.svc.Resend(f.own, f.alice.ID, ch.VerificationID); err != nil {
 		t.Fatal(err)
 	}
 	for i := 5; i < 9; i++ {
@@ -271,17 +272,17 @@ func TestLockoutAfterTenFailures(t *testing.T) {
 		t.Fatalf("10th failure: %v", err)
 	}
 	// Locked: even the right code, and new sends to it, are refused for 15 minutes.
-	if _, err := f.svc.Confirm(f.ctx, f.alice.ID, ch.VerificationID, f.lastCode(t)); core.ErrorCode(err) != core.ELOCKED {
+	if _, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, f.lastCode(t)); core.ErrorCode(err) != core.ELOCKED {
 		t.Fatalf("right code while locked: %v", err)
 	}
 	// Locked at 09:00:30 until 09:15:30.
 	f.clock.Advance(15*time.Minute - time.Second)
-	if _, err := f.svc.BeginPhone(f.ctx, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"}); core.ErrorCode(err) != core.ELOCKED {
+	if _, err := f.svc.BeginPhone(f.own, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"}); core.ErrorCode(err) != core.ELOCKED {
 		t.Fatalf("send while locked: %v", err)
 	}
 	f.clock.Advance(time.Second)
 	ch2 := f.beginPhone(t, "+442079460958", "")
-	if _, err := f.svc.Confirm(f.ctx, f.alice.ID, ch2.VerificationID, f.lastCode(t)); err != nil {
+	if _, err := f.svc.Confirm(f.own, f.alice.ID, ch2.VerificationID, f.lastCode(t)); err != nil {
 		t.Fatalf("after the lock: %v", err)
 	}
 	events, _ := f.svc.AuditLog(f.ctx, core.AuditFilter{AccountID: f.alice.ID})
@@ -314,7 +315,7 @@ func TestConcurrentConfirm(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-barrier
-			_, err := f.svc.Confirm(f.ctx, f.alice.ID, ch.VerificationID, code)
+			_, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, code)
 			results <- err
 		}()
 	}
@@ -340,12 +341,12 @@ func TestConcurrentConfirm(t *testing.T) {
 func TestFailedDeliveryAddsNothing(t *testing.T) {
 	f := newFixture(t)
 	f.fail = &core.Error{Code: core.EUNAVAILABLE, Message: "The text message could not be sent: Twilio refused it."}
-	_, err := f.svc.BeginPhone(f.ctx, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+	_, err := f.svc.BeginPhone(f.own, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
 	if core.ErrorCode(err) != core.EUNAVAILABLE || !strings.Contains(core.ErrorMessage(err), "Twilio refused it") {
 		t.Fatalf("err = %v", err)
 	}
 	f.fail = errors.New("dial tcp: connection refused")
-	if _, err := f.svc.BeginEmail(f.ctx, f.alice.ID, "alain@gmail.com", ""); core.ErrorMessage(err) != "The code could not be sent. Check the number or address, or try again later." {
+	if _, err := f.svc.BeginEmail(f.own, f.alice.ID, "alain@gmail.com", ""); core.ErrorMessage(err) != "The code could not be sent. Check the number or address, or try again later." {
 		t.Fatalf("err = %v", err)
 	}
 	f.store.View(context.Background(), func(tx core.Tx) error {
@@ -359,6 +360,7 @@ func TestFailedDeliveryAddsNothing(t *testing.T) {
 	f.fail = nil
 	for i := 0; i < 5; i++ {
 		f.beginPhone(t, "+442079460958", "")
+		f.clock.Advance(31 * time.Second)
 	}
 	if len(f.info(t).Methods) != 0 {
 		t.Fatal("a method was added")
@@ -367,7 +369,7 @@ func TestFailedDeliveryAddsNothing(t *testing.T) {
 
 func TestAuthenticatorEnrolmentAndReplay(t *testing.T) {
 	f := newFixture(t)
-	e, err := f.svc.BeginAuthenticator(f.ctx, f.alice.ID, "")
+	e, err := f.svc.BeginAuthenticator(f.own, f.alice.ID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,11 +380,11 @@ func TestAuthenticatorEnrolmentAndReplay(t *testing.T) {
 	if !strings.HasPrefix(e.URI, "otpauth://totp/Security%20info:alice@contoso.com?secret="+e.Secret+"&issuer=Security%20info") {
 		t.Fatalf("uri %s", e.URI)
 	}
-	if _, err := f.svc.Confirm(f.ctx, f.alice.ID, e.VerificationID, "000000"); core.ErrorCode(err) != core.EWRONGCODE && codeAt(t, secret, f.clock.Now()) != "000000" {
+	if _, err := f.svc.Confirm(f.own, f.alice.ID, e.VerificationID, "000000"); core.ErrorCode(err) != core.EWRONGCODE && codeAt(t, secret, f.clock.Now()) != "000000" {
 		t.Fatalf("wrong app code: %v", err)
 	}
 	code := codeAt(t, secret, f.clock.Now())
-	m, err := f.svc.Confirm(f.ctx, f.alice.ID, e.VerificationID, code)
+	m, err := f.svc.Confirm(f.own, f.alice.ID, e.VerificationID, code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -390,15 +392,15 @@ func TestAuthenticatorEnrolmentAndReplay(t *testing.T) {
 		t.Fatalf("added %+v", m)
 	}
 	// The enrolment's code cannot prove the app again: its step was used.
-	if err := f.svc.VerifyAuthenticator(f.ctx, f.alice.ID, m.ID, code); core.ErrorCode(err) != core.EWRONGCODE || !strings.Contains(core.ErrorMessage(err), "already used") {
+	if err := f.svc.VerifyAuthenticator(f.own, f.alice.ID, m.ID, code); core.ErrorCode(err) != core.EWRONGCODE || !strings.Contains(core.ErrorMessage(err), "already used") {
 		t.Fatalf("enrolment code reused: %v", err)
 	}
 	f.clock.Advance(30 * time.Second)
 	next := codeAt(t, secret, f.clock.Now())
-	if err := f.svc.VerifyAuthenticator(f.ctx, f.alice.ID, m.ID, next); err != nil {
+	if err := f.svc.VerifyAuthenticator(f.own, f.alice.ID, m.ID, next); err != nil {
 		t.Fatalf("next code: %v", err)
 	}
-	if err := f.svc.VerifyAuthenticator(f.ctx, f.alice.ID, m.ID, next); core.ErrorCode(err) != core.EWRONGCODE {
+	if err := f.svc.VerifyAuthenticator(f.own, f.alice.ID, m.ID, next); core.ErrorCode(err) != core.EWRONGCODE {
 		t.Fatalf("replay: %v", err)
 	}
 	// Replay is refused after a restart too: the last step is stored.
@@ -410,7 +412,7 @@ func TestAuthenticatorEnrolmentAndReplay(t *testing.T) {
 	}
 	defer store.Close()
 	restarted := f.service(store)
-	if err := restarted.VerifyAuthenticator(f.ctx, f.alice.ID, m.ID, next); core.ErrorCode(err) != core.EWRONGCODE {
+	if err := restarted.VerifyAuthenticator(f.own, f.alice.ID, m.ID, next); core.ErrorCode(err) != core.EWRONGCODE {
 		t.Fatalf("replay after restart: %v", err)
 	}
 	// The seed is sealed in the database.
@@ -422,35 +424,35 @@ func TestAuthenticatorEnrolmentAndReplay(t *testing.T) {
 		return nil
 	})
 	// The app can be renamed.
-	if r, err := restarted.RenameMethod(f.ctx, f.alice.ID, m.ID, "Pixel 8"); err != nil || r.Name != "Pixel 8" {
+	if r, err := restarted.RenameMethod(f.own, f.alice.ID, m.ID, "Pixel 8"); err != nil || r.Name != "Pixel 8" {
 		t.Fatalf("rename %+v %v", r, err)
 	}
-	if e2, _ := restarted.BeginAuthenticator(f.ctx, f.alice.ID, ""); e2 == nil {
+	if e2, _ := restarted.BeginAuthenticator(f.own, f.alice.ID, ""); e2 == nil {
 		t.Fatal("second app refused")
 	}
 }
 
 func TestAuthenticatorLockout(t *testing.T) {
 	f := newFixture(t)
-	e, _ := f.svc.BeginAuthenticator(f.ctx, f.alice.ID, "Phone")
+	e, _ := f.svc.BeginAuthenticator(f.own, f.alice.ID, "Phone")
 	secret, _ := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(e.Secret)
-	m, err := f.svc.Confirm(f.ctx, f.alice.ID, e.VerificationID, codeAt(t, secret, f.clock.Now()))
+	m, err := f.svc.Confirm(f.own, f.alice.ID, e.VerificationID, codeAt(t, secret, f.clock.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var err10 error
 	for i := 0; i < 10; i++ {
-		err10 = f.svc.VerifyAuthenticator(f.ctx, f.alice.ID, m.ID, "12345x")
+		err10 = f.svc.VerifyAuthenticator(f.own, f.alice.ID, m.ID, "12345x")
 	}
 	if core.ErrorCode(err10) != core.ELOCKED {
 		t.Fatalf("10th failure: %v", err10)
 	}
 	f.clock.Advance(time.Minute)
-	if err := f.svc.VerifyAuthenticator(f.ctx, f.alice.ID, m.ID, codeAt(t, secret, f.clock.Now())); core.ErrorCode(err) != core.ELOCKED {
+	if err := f.svc.VerifyAuthenticator(f.own, f.alice.ID, m.ID, codeAt(t, secret, f.clock.Now())); core.ErrorCode(err) != core.ELOCKED {
 		t.Fatalf("right code while locked: %v", err)
 	}
 	f.clock.Advance(14 * time.Minute)
-	if err := f.svc.VerifyAuthenticator(f.ctx, f.alice.ID, m.ID, codeAt(t, secret, f.clock.Now())); err != nil {
+	if err := f.svc.VerifyAuthenticator(f.own, f.alice.ID, m.ID, codeAt(t, secret, f.clock.Now())); err != nil {
 		t.Fatalf("after 15 minutes: %v", err)
 	}
 }
@@ -458,39 +460,39 @@ func TestAuthenticatorLockout(t *testing.T) {
 func TestProveExistingMethod(t *testing.T) {
 	f := newFixture(t)
 	ch := f.beginPhone(t, "+442079460958", "")
-	m, _ := f.svc.Confirm(f.ctx, f.alice.ID, ch.VerificationID, f.lastCode(t))
-	pc, err := f.svc.ProveMethod(f.ctx, f.alice.ID, m.ID, core.ChannelVoice)
+	m, _ := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, f.lastCode(t))
+	pc, err := f.svc.ProveMethod(f.own, f.alice.ID, m.ID, core.ChannelVoice)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if pc.Destination != "+XX XXXXXXXX58" || pc.Channel != core.ChannelVoice {
 		t.Fatalf("prove challenge %+v: destination must be masked", pc)
 	}
-	if err := f.svc.VerifyCode(f.ctx, f.alice.ID, pc.VerificationID, f.lastCode(t)); err != nil {
+	if err := f.svc.VerifyCode(f.own, f.alice.ID, pc.VerificationID, f.lastCode(t)); err != nil {
 		t.Fatal(err)
 	}
 	if used := f.info(t).Methods[0].LastUsedAt; used == nil || !used.Equal(f.clock.Now()) {
 		t.Fatalf("last used %v", used)
 	}
-	if err := f.svc.VerifyCode(f.ctx, f.alice.ID, pc.VerificationID, f.lastCode(t)); core.ErrorCode(err) != core.ECONFLICT {
+	if err := f.svc.VerifyCode(f.own, f.alice.ID, pc.VerificationID, f.lastCode(t)); core.ErrorCode(err) != core.ECONFLICT {
 		t.Fatalf("reuse: %v", err)
 	}
 	// A code for adding cannot be used to prove, nor the other way round.
-	if _, err := f.svc.Confirm(f.ctx, f.alice.ID, pc.VerificationID, f.lastCode(t)); core.ErrorCode(err) != core.ENOTFOUND {
+	if _, err := f.svc.Confirm(f.own, f.alice.ID, pc.VerificationID, f.lastCode(t)); core.ErrorCode(err) != core.ENOTFOUND {
 		t.Fatalf("prove code used to add: %v", err)
 	}
 }
 
 func TestNoticesToOtherMethods(t *testing.T) {
 	f := newFixture(t)
-	ch, err := f.svc.BeginPhone(f.ctx, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958", Language: "de"})
+	ch, err := f.svc.BeginPhone(f.own, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958", Language: "de"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	phone, _ := f.svc.Confirm(f.ctx, f.alice.ID, ch.VerificationID, f.lastCode(t))
+	phone, _ := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, f.lastCode(t))
 	before := len(f.sent(t))
-	ch, _ = f.svc.BeginEmail(f.ctx, f.alice.ID, "alain@gmail.com", "en")
-	email, err := f.svc.Confirm(f.ctx, f.alice.ID, ch.VerificationID, f.lastCode(t))
+	ch, _ = f.svc.BeginEmail(f.own, f.alice.ID, "alain@gmail.com", "en")
+	email, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, f.lastCode(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -503,7 +505,7 @@ func TestNoticesToOtherMethods(t *testing.T) {
 	}
 	// Deleting the phone tells the email and the phone itself.
 	before = len(f.sent(t))
-	if _, err := f.svc.DeleteMethod(f.ctx, f.alice.ID, phone.ID); err != nil {
+	if _, err := f.svc.DeleteMethod(f.own, f.alice.ID, phone.ID); err != nil {
 		t.Fatal(err)
 	}
 	sent = f.sent(t)[before:]
@@ -518,13 +520,13 @@ func TestNoSecretsInLogs(t *testing.T) {
 	f := newFixture(t)
 	ch := f.beginPhone(t, "+442079460958", "")
 	code := f.lastCode(t)
-	f.svc.Confirm(f.ctx, f.alice.ID, ch.VerificationID, "000001")
-	f.svc.Confirm(f.ctx, f.alice.ID, ch.VerificationID, code)
-	e, _ := f.svc.BeginAuthenticator(f.ctx, f.alice.ID, "")
+	f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, "000001")
+	f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, code)
+	e, _ := f.svc.BeginAuthenticator(f.own, f.alice.ID, "")
 	f.fail = errors.New("provider refused +442079460959: code 123456 for secret " + e.Secret)
-	f.svc.BeginPhone(f.ctx, f.alice.ID, core.PhoneRequest{Kind: core.KindAlternatePhone, Number: "+442079460959", Channel: core.ChannelVoice})
+	f.svc.BeginPhone(f.own, f.alice.ID, core.PhoneRequest{Kind: core.KindAlternatePhone, Number: "+442079460959", Channel: core.ChannelVoice})
 	f.fail = nil
-	f.svc.BeginEmail(f.ctx, f.alice.ID, "canary.address@gmail.com", "")
+	f.svc.BeginEmail(f.own, f.alice.ID, "canary.address@gmail.com", "")
 	log := f.log.String()
 	if !strings.Contains(log, "code sent") || !strings.Contains(log, "code delivery failed") {
 		t.Fatalf("the log does not show the flows it should:\n%s", log)
@@ -563,20 +565,20 @@ func TestSecurityQuestions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := f.svc.AddQuestions(f.ctx, f.alice.ID, tt.qas)
+			_, err := f.svc.AddQuestions(f.own, f.alice.ID, tt.qas)
 			if core.ErrorCode(err) != core.EINVALID || !strings.Contains(core.ErrorMessage(err), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
 		})
 	}
-	m, err := f.svc.AddQuestions(f.ctx, f.alice.ID, good)
+	m, err := f.svc.AddQuestions(f.own, f.alice.ID, good)
 	if err != nil || m.Kind != core.KindSecurityQuestions || m.IsDefault {
 		t.Fatalf("add = %+v, %v", m, err)
 	}
 	if _, err := f.svc.SetPolicy(f.ctx, []string{"securityQuestionsToReset=2"}); err != nil {
 		t.Fatal(err)
 	}
-	qc, err := f.svc.AskQuestions(f.ctx, f.alice.ID, "en")
+	qc, err := f.svc.AskQuestions(f.own, f.alice.ID, "en")
 	if err != nil || len(qc.Questions) != 2 {
 		t.Fatalf("ask = %+v, %v", qc, err)
 	}
@@ -586,13 +588,13 @@ func TestSecurityQuestions(t *testing.T) {
 		wrongAnswers[q.ID] = right[q.ID]
 	}
 	wrongAnswers[qc.Questions[1].ID] = "nope"
-	if err := f.svc.CheckAnswers(f.ctx, f.alice.ID, qc.VerificationID, wrongAnswers); core.ErrorCode(err) != core.EWRONGCODE || strings.Contains(core.ErrorMessage(err), qc.Questions[1].Text) {
+	if err := f.svc.CheckAnswers(f.own, f.alice.ID, qc.VerificationID, wrongAnswers); core.ErrorCode(err) != core.EWRONGCODE || strings.Contains(core.ErrorMessage(err), qc.Questions[1].Text) {
 		t.Fatalf("one wrong answer: %v", err)
 	}
-	if err := f.svc.CheckAnswers(f.ctx, f.alice.ID, qc.VerificationID, right); err != nil {
+	if err := f.svc.CheckAnswers(f.own, f.alice.ID, qc.VerificationID, right); err != nil {
 		t.Fatalf("right answers (normalised): %v", err)
 	}
-	if err := f.svc.CheckAnswers(f.ctx, f.alice.ID, qc.VerificationID, right); core.ErrorCode(err) != core.EEXPIRED {
+	if err := f.svc.CheckAnswers(f.own, f.alice.ID, qc.VerificationID, right); core.ErrorCode(err) != core.EEXPIRED {
 		t.Fatalf("answers reused: %v", err)
 	}
 	// Answers are stored only as argon2id hashes.
@@ -605,19 +607,36 @@ func TestSecurityQuestions(t *testing.T) {
 		}
 		return nil
 	})
-	// Over many draws, every registered question is asked.
-	seen := map[string]bool{}
-	for i := 0; i < 30; i++ {
-		qc, err := f.svc.AskQuestions(f.ctx, f.alice.ID, "en")
+	// Asking again and again within a day shows the same questions (an
+	// attacker redrawing until they get a pair they know sees one pair);
+	// over many days, every registered question is asked.
+	draw := func() string {
+		t.Helper()
+		qc, err := f.svc.AskQuestions(f.own, f.alice.ID, "en")
 		if err != nil {
 			t.Fatal(err)
 		}
+		var ids []string
 		for _, q := range qc.Questions {
-			seen[q.ID] = true
+			ids = append(ids, q.ID)
+		}
+		return strings.Join(ids, ",")
+	}
+	first := draw()
+	for i := 0; i < 30; i++ {
+		if got := draw(); got != first {
+			t.Fatalf("draw %d within a day = %s, want the same %s", i, got, first)
+		}
+	}
+	seen := map[string]bool{}
+	for i := 0; i < 30; i++ {
+		f.clock.Advance(core.QuestionDrawLifetime)
+		for _, id := range strings.Split(draw(), ",") {
+			seen[id] = true
 		}
 	}
 	if len(seen) != 3 {
-		t.Fatalf("questions asked over 30 draws: %v", seen)
+		t.Fatalf("questions asked over 30 days: %v", seen)
 	}
 	_ = filepath.Join
 }

@@ -81,10 +81,9 @@ func (f *firstAccountForm) onCreate() {
 	f.create.Disable()
 	f.busy.Show()
 	f.busy.Start()
-	n := core.NewAccount{Name: f.name.Text, DisplayName: f.display.Text, Password: f.password.Text, Language: f.u.tr.lang, Role: core.RoleAdmin}
+	n := core.NewAccount{Name: f.name.Text, DisplayName: f.display.Text, Password: f.password.Text, Language: f.u.tr.lang}
 	call(f.u.o.Runner, func() (*core.SignInStep, error) {
-		ctx := core.WithActor(f.u.ctx, core.Actor{Name: "setup", Role: core.RoleAdmin, Source: "desktop"})
-		if _, err := f.u.svc.CreateAccount(ctx, n); err != nil {
+		if _, err := f.u.svc.CreateFirstAccount(f.u.ctx, n); err != nil {
 			return nil, err
 		}
 		// The new account has no method yet: its password signs it in.

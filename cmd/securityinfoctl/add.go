@@ -202,7 +202,13 @@ func (c *cli) openTarget(ctx context.Context) (context.Context, core.Service, *c
 		return ctx, nil, nil, err
 	}
 	a, err := c.target(ctx, svc)
-	return ctx, svc, a, err
+	if err != nil {
+		return ctx, svc, nil, err
+	}
+	// --as acts as the account itself: only an account's owner adds to,
+	// renames or proves its security info, and whoever holds the data
+	// folder and its key may act as any of its accounts.
+	return core.WithActor(ctx, core.OwnerActor(a, "cli")), svc, a, nil
 }
 
 func (c *cli) printChallenge(ch *core.Challenge, asJSON bool) error {

@@ -51,7 +51,7 @@ func auditCommands() []*command {
 		},
 	}, {
 		path: "audit verify",
-		help: "Check the audit chain: exit 0 when intact, 1 naming the first broken event.",
+		help: "Check the audit chain and its sealed head: exit 0 when intact, 1 naming the first break\n(events edited, removed or reordered, events cut from the end, or the log emptied).",
 		run: func(ctx context.Context, c *cli, args []string) error {
 			ctx, svc, err := c.open(ctx)
 			if err != nil {

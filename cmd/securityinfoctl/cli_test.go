@@ -176,6 +176,16 @@ func TestAuditVerifyCatchesSQLiteEdits(t *testing.T) {
 		{"reorder", "UPDATE audit_events SET seq = seq + 100 WHERE seq = 2; UPDATE audit_events SET seq = 2 WHERE seq = 3; UPDATE audit_events SET seq = 3 WHERE seq = 102",
 			"audit chain broken at event 2"},
 		{"cut the end", "DELETE FROM audit_events WHERE seq = 4", "audit chain broken at event 4: events 4 to 4 are missing"},
+		{"cut the end and move the head back",
+			"DELETE FROM audit_events WHERE seq > 2; UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_events WHERE seq = 2)",
+			"audit chain broken at event 3: the chain head was edited (its seal does not match), so events may have been cut from the end of the log"},
+		{"cut the end, move the head back and drop its seal",
+			"DELETE FROM audit_events WHERE seq > 2; UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_events WHERE seq = 2), mac = NULL",
+			"audit chain broken at event 3: the chain head has no seal (written by an older version, or edited)"},
+		{"edit the head's seal", "UPDATE audit_head SET mac = zeroblob(32)", "audit chain broken at event 5: the chain head was edited"},
+		{"delete the head", "DELETE FROM audit_head", "audit chain broken at event 5: the chain head is missing (it was deleted)"},
+		{"empty the log", "DELETE FROM audit_events; DELETE FROM audit_head",
+			"audit chain broken at event 1: the audit log is empty although accounts exist (events were deleted)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -193,6 +203,35 @@ func TestAuditVerifyCatchesSQLiteEdits(t *testing.T) {
 			code, out, _ := e.ctl("", "audit", "verify")
 			if code != 1 || !strings.Contains(out, tt.want) {
 				t.Fatalf("after %s: exit %d %q; want %q", tt.name, code, out, tt.want)
+			}
+		})
+	}
+}
+
+// TestAuditVerifyCutStaysBroken: commands run after the end of the log was
+// cut (or the whole log emptied) must not seal the damage over.
+func TestAuditVerifyCutStaysBroken(t *testing.T) {
+	sqlite3, err := exec.LookPath("sqlite3")
+	if err != nil {
+		t.Fatal("the sqlite3 tool is needed (make deps installs it)")
+	}
+	for name, sql := range map[string]string{
+		"cut the end and move the head back": "DELETE FROM audit_events WHERE seq > 2; UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_events WHERE seq = 2)",
+		"empty the log":                      "DELETE FROM audit_events; DELETE FROM audit_head",
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			e.mustCtl("a long enough passphrase\n", "account", "create", "--name", "alice@contoso.com", "--password-stdin")
+			e.mustCtl("another long passphrase\n", "account", "create", "--name", "bob@contoso.com", "--password-stdin")
+			e.mustCtl("", "policy", "set", "codeLength=8")
+			if out, err := exec.Command(sqlite3, filepath.Join(e.data, datafolder.DatabaseName), sql).CombinedOutput(); err != nil {
+				t.Fatalf("sqlite3: %v %s", err, out)
+			}
+			e.mustCtl("", "policy", "set", "codeLength=6")
+			e.mustCtl("a third long passphrase\n", "account", "create", "--name", "carol@contoso.com", "--password-stdin")
+			code, out, _ := e.ctl("", "audit", "verify")
+			if code != 1 || !strings.Contains(out, "the chain head has no seal") {
+				t.Fatalf("after %s and two more commands: exit %d %q; want the head reported unsealed", name, code, out)
 			}
 		})
 	}

@@ -94,25 +94,39 @@ func resetFlow(ctx context.Context, svc core.Service, account string, d dialogue
 			}
 		default:
 			var ch *core.Challenge
+			vid := ""
 			if o.Kind != core.KindAuthenticatorApp {
-				if ch, err = svc.ResetSendCode(ctx, st.ResetID, o.ID); err != nil {
+				if ch, err = svc.ResetSendCode(ctx, st.ResetID, o.ID); core.ErrorCode(err) == core.ELIMITED {
+					d.say("error", core.ErrorMessage(err))
+					continue
+				} else if err != nil {
 					return err
 				}
-			}
-			code, err := d.code(ch, o)
-			if err != nil {
-				return err
-			}
-			vid := ""
-			if ch != nil {
 				vid = ch.VerificationID
+				// The code is delivered in the background; a tool on the
+				// local folder waits for it before asking for it.
+				if w, ok := svc.(interface{ WaitBackground() }); ok {
+					w.WaitBackground()
+				}
 			}
-			next, err = svc.ResetVerify(ctx, st.ResetID, o.ID, vid, code)
-			if err != nil {
+			// A wrong code is asked again while it has tries left.
+			for {
+				code, err := d.code(ch, o)
+				if err != nil {
+					return err
+				}
+				if next, err = svc.ResetVerify(ctx, st.ResetID, o.ID, vid, code); err == nil {
+					break
+				}
 				if core.ErrorCode(err) == core.ELOCKED {
 					return err
 				}
 				d.say("error", core.ErrorMessage(err))
+				if core.ErrorCode(err) != core.EWRONGCODE {
+					break
+				}
+			}
+			if next == nil {
 				continue
 			}
 		}

@@ -57,9 +57,9 @@ func TestPasswordResetJSONLines(t *testing.T) {
 	if step = next(); step["step"] != "error" || !strings.Contains(step["message"].(string), "wrong") {
 		t.Fatalf("wrong code: %v", step)
 	}
-	next() // choose again
-	answer(map[string]string{"option": opts[0].(map[string]any)["id"].(string)})
-	next() // code
+	if step = next(); step["step"] != "code" { // the same code, asked again
+		t.Fatalf("after a wrong code: %v", step)
+	}
 	code, _ := e.lastOutboxCode()
 	answer(map[string]string{"code": code})
 	if step = next(); step["step"] != "password" {
@@ -90,7 +90,7 @@ func TestPasswordResetJSONLines(t *testing.T) {
 func TestPasswordResetPrompts(t *testing.T) {
 	e := newEnv(t)
 	rc, out, errs := e.ctl("1\n123456\n", "password", "reset", "--account", "nobody@contoso.com")
-	if rc != 1 || !strings.Contains(out, "Prove who you are (1 of 1). Choose:") || !strings.Contains(out, "That code is wrong. You have 4 tries left.") {
+	if rc != 1 || !strings.Contains(out, "Prove who you are (1 of 1). Choose:") || !strings.Contains(out, "That code is wrong.") { // a made-up account answers as a real one would
 		t.Fatalf("unknown account: %d\n%s\n%s", rc, out, errs)
 	}
 }

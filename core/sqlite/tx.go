@@ -284,7 +284,7 @@ func (t *tx) SetSetting(name, value string) error {
 
 func (t *tx) AuditHead() (core.AuditHead, error) {
 	var h core.AuditHead
-	err := t.tx.QueryRowContext(t.ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&h.Seq, &h.Hash)
+	err := t.tx.QueryRowContext(t.ctx, `SELECT seq, hash, mac FROM audit_head WHERE id = 1`).Scan(&h.Seq, &h.Hash, &h.MAC)
 	if errors.Is(err, sql.ErrNoRows) {
 		return core.AuditHead{}, nil
 	}
@@ -302,8 +302,12 @@ func (t *tx) AppendAudit(e *core.AuditEvent) error {
 	if err != nil {
 		return fmt.Errorf("append audit event: %w", err)
 	}
-	_, err = t.exec(`INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`, e.Seq, e.Hash)
+	var mac any // an unsealed head is stored as NULL, not as an empty blob
+	if len(e.HeadMAC) > 0 {
+		mac = e.HeadMAC
+	}
+	_, err = t.exec(`INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac`, e.Seq, e.Hash, mac)
 	if err != nil {
 		return fmt.Errorf("append audit event: %w", err)
 	}

@@ -11,12 +11,12 @@ import (
 )
 
 const verificationColumns = `id, account_id, purpose, kind, method_id, detail, extension, channel, name, language,
-	code_hash, secret, created_at, sent_at, expires_at, tries, used_at`
+	code_hash, secret, created_at, sent_at, expires_at, tries, used_at, flow`
 
 func (t *tx) CreateVerification(v *core.Verification) error {
-	_, err := t.exec(`INSERT INTO verifications (`+verificationColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err := t.exec(`INSERT INTO verifications (`+verificationColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		v.ID, v.AccountID, v.Purpose, v.Kind, v.MethodID, v.Detail, v.Extension, v.Channel, v.Name, v.Language,
-		v.CodeHash, v.Secret, formatTime(v.CreatedAt), formatTime(v.SentAt), formatTime(v.ExpiresAt), v.Tries, formatTime(v.UsedAt))
+		v.CodeHash, v.Secret, formatTime(v.CreatedAt), formatTime(v.SentAt), formatTime(v.ExpiresAt), v.Tries, formatTime(v.UsedAt), v.Flow)
 	if err != nil {
 		return fmt.Errorf("create verification: %w", err)
 	}
@@ -28,7 +28,7 @@ func (t *tx) Verification(id string) (*core.Verification, error) {
 	var created, sent, expires, used string
 	err := t.tx.QueryRowContext(t.ctx, `SELECT `+verificationColumns+` FROM verifications WHERE id = ?`, id).Scan(
 		&v.ID, &v.AccountID, &v.Purpose, &v.Kind, &v.MethodID, &v.Detail, &v.Extension, &v.Channel, &v.Name, &v.Language,
-		&v.CodeHash, &v.Secret, &created, &sent, &expires, &v.Tries, &used)
+		&v.CodeHash, &v.Secret, &created, &sent, &expires, &v.Tries, &used, &v.Flow)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "This verification was not found. Start again.")
 	}
@@ -66,20 +66,29 @@ func (t *tx) UseVerification(id string, at time.Time) (bool, error) {
 	return n == 1, err
 }
 
+func (t *tx) EndVerifications(accountID, purpose string, at time.Time) error {
+	_, err := t.exec(`UPDATE verifications SET used_at = ? WHERE account_id = ? AND purpose = ? AND used_at = ''`,
+		formatTime(at), accountID, purpose)
+	if err != nil {
+		return fmt.Errorf("end verifications: %w", err)
+	}
+	return nil
+}
+
 func (t *tx) DeleteExpiredVerifications(before time.Time) error {
 	_, err := t.exec(`DELETE FROM verifications WHERE expires_at < ?`, formatTime(before))
 	return err
 }
 
 func (t *tx) RecordSend(s core.Send) error {
-	_, err := t.exec(`INSERT INTO sends (account_id, destination, channel, at) VALUES (?,?,?,?)`,
-		s.AccountID, s.Destination, s.Channel, formatTime(s.At))
+	_, err := t.exec(`INSERT INTO sends (account_id, destination, channel, purpose, at) VALUES (?,?,?,?,?)`,
+		s.AccountID, s.Destination, s.Channel, s.Purpose, formatTime(s.At))
 	return err
 }
 
 func (t *tx) DeleteSend(s core.Send) error {
-	_, err := t.exec(`DELETE FROM sends WHERE rowid = (SELECT rowid FROM sends WHERE account_id = ? AND destination = ? AND at = ? LIMIT 1)`,
-		s.AccountID, s.Destination, formatTime(s.At))
+	_, err := t.exec(`DELETE FROM sends WHERE rowid = (SELECT rowid FROM sends WHERE account_id = ? AND destination = ? AND purpose = ? AND at = ? LIMIT 1)`,
+		s.AccountID, s.Destination, s.Purpose, formatTime(s.At))
 	return err
 }
 
@@ -93,6 +102,10 @@ func (t *tx) SendTimes(f core.SendFilter) ([]time.Time, error) {
 	if f.AccountID != "" {
 		q += ` AND account_id = ?`
 		args = append(args, f.AccountID)
+	}
+	if f.Purpose != "" {
+		q += ` AND purpose = ?`
+		args = append(args, f.Purpose)
 	}
 	rows, err := t.tx.QueryContext(t.ctx, q+` ORDER BY at`, args...)
 	if err != nil {
@@ -236,9 +249,18 @@ func (t *tx) UpdateSession(s *core.Session) error {
 	return mustAffect(res, err, "Session")
 }
 
+func (t *tx) EndSessions(accountID, except string, at time.Time) error {
+	_, err := t.exec(`UPDATE sessions SET ended_at = ? WHERE account_id = ? AND id <> ? AND ended_at = ''`, formatTime(at), accountID, except)
+	if err != nil {
+		return fmt.Errorf("end sessions: %w", err)
+	}
+	return nil
+}
+
 func (t *tx) CreateReset(r *core.Reset) error {
-	_, err := t.exec(`INSERT INTO resets (id, name, account_id, created_at, expires_at, proven, done_at) VALUES (?,?,?,?,?,?,?)`,
-		r.ID, r.Name, r.AccountID, formatTime(r.CreatedAt), formatTime(r.ExpiresAt), strings.Join(r.Proven, ","), formatTime(r.DoneAt))
+	_, err := t.exec(`INSERT INTO resets (id, name, account_id, created_at, expires_at, proven, done_at, decoy_tries, decoy_state) VALUES (?,?,?,?,?,?,?,?,?)`,
+		r.ID, r.Name, r.AccountID, formatTime(r.CreatedAt), formatTime(r.ExpiresAt), strings.Join(r.Proven, ","), formatTime(r.DoneAt),
+		r.DecoyTries, r.Decoy)
 	if err != nil {
 		return fmt.Errorf("create reset: %w", err)
 	}
@@ -248,8 +270,8 @@ func (t *tx) CreateReset(r *core.Reset) error {
 func (t *tx) Reset(id string) (*core.Reset, error) {
 	r := &core.Reset{}
 	var created, expires, proven, done string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT id, name, account_id, created_at, expires_at, proven, done_at, decoy_tries FROM resets WHERE id = ?`, id).Scan(
-		&r.ID, &r.Name, &r.AccountID, &created, &expires, &proven, &done, &r.DecoyTries)
+	err := t.tx.QueryRowContext(t.ctx, `SELECT id, name, account_id, created_at, expires_at, proven, done_at, decoy_tries, decoy_state FROM resets WHERE id = ?`, id).Scan(
+		&r.ID, &r.Name, &r.AccountID, &created, &expires, &proven, &done, &r.DecoyTries, &r.Decoy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "This password reset has ended. Start again.")
 	}
@@ -271,6 +293,43 @@ func (t *tx) Reset(id string) (*core.Reset, error) {
 }
 
 func (t *tx) UpdateReset(r *core.Reset) error {
-	res, err := t.exec(`UPDATE resets SET proven = ?, done_at = ?, decoy_tries = ? WHERE id = ?`, strings.Join(r.Proven, ","), formatTime(r.DoneAt), r.DecoyTries, r.ID)
+	res, err := t.exec(`UPDATE resets SET proven = ?, done_at = ?, decoy_tries = ?, decoy_state = ? WHERE id = ?`,
+		strings.Join(r.Proven, ","), formatTime(r.DoneAt), r.DecoyTries, r.Decoy, r.ID)
 	return mustAffect(res, err, "Reset")
+}
+
+func (t *tx) EndResets(accountID, except string, at time.Time) error {
+	_, err := t.exec(`UPDATE resets SET done_at = ? WHERE account_id = ? AND id <> ? AND done_at = ''`, formatTime(at), accountID, except)
+	if err != nil {
+		return fmt.Errorf("end resets: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) QuestionDraw(methodID string) (*core.QuestionDraw, error) {
+	d := &core.QuestionDraw{MethodID: methodID}
+	var ids, drawn string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT question_ids, drawn_at, draws FROM question_draws WHERE method_id = ?`, methodID).Scan(
+		&ids, &drawn, &d.Draws)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, core.Errorf(core.ENOTFOUND, "No security questions were drawn.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read question draw: %w", err)
+	}
+	if ids != "" {
+		d.QuestionIDs = strings.Split(ids, ",")
+	}
+	d.DrawnAt, err = parseTime(drawn)
+	return d, err
+}
+
+func (t *tx) SaveQuestionDraw(d *core.QuestionDraw) error {
+	_, err := t.exec(`INSERT INTO question_draws (method_id, question_ids, drawn_at, draws) VALUES (?,?,?,?)
+		ON CONFLICT (method_id) DO UPDATE SET question_ids = excluded.question_ids, drawn_at = excluded.drawn_at, draws = excluded.draws`,
+		d.MethodID, strings.Join(d.QuestionIDs, ","), formatTime(d.DrawnAt), d.Draws)
+	if err != nil {
+		return fmt.Errorf("save question draw: %w", err)
+	}
+	return nil
 }

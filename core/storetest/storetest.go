@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,7 +29,11 @@ func Run(t *testing.T, open Open) {
 		{"Policy", testPolicy},
 		{"Settings", testSettings},
 		{"Audit", testAudit},
+		{"AuditHeadMAC", testAuditHeadMAC},
 		{"SessionsAndSignInCounters", testSessions},
+		{"EndingAnAccountsAccess", testEndAccess},
+		{"SendsByPurpose", testSendsByPurpose},
+		{"ResetsAndQuestionDraws", testResetsAndDraws},
 		{"Rollback", testRollback},
 		{"ConcurrentUpdates", testConcurrentUpdates},
 	}
@@ -258,13 +263,13 @@ func testAudit(t *testing.T, s core.Store) {
 			}
 			e := &core.AuditEvent{Seq: h.Seq + 1, Time: t0.Add(time.Duration(i) * time.Second), AccountID: acct,
 				Action: core.ActionMethodAdded, Kind: core.KindEmail, Detail: "al*****@gmail.com", Source: "test",
-				PrevHash: h.Hash, Hash: []byte("hash-" + strconv.Itoa(i))}
+				PrevHash: h.Hash, Hash: []byte("hash-" + strconv.Itoa(i)), HeadMAC: []byte("mac-" + strconv.Itoa(i))}
 			return tx.AppendAudit(e)
 		})
 	}
 	view(t, s, func(tx core.Tx) error {
 		h, err := tx.AuditHead()
-		if err != nil || h.Seq != 5 || string(h.Hash) != "hash-5" {
+		if err != nil || h.Seq != 5 || string(h.Hash) != "hash-5" || string(h.MAC) != "mac-5" {
 			return fmt.Errorf("head = %+v, %v", h, err)
 		}
 		all, err := tx.AuditEvents(core.AuditFilter{})
@@ -286,6 +291,57 @@ func testAudit(t *testing.T, s core.Store) {
 		newest, err := tx.AuditEvents(core.AuditFilter{AccountID: "a1", Limit: 2})
 		if err != nil || len(newest) != 2 || newest[0].Seq != 3 || newest[1].Seq != 5 {
 			return fmt.Errorf("newest 2 of a1 = %v, %v; want 3, 5", newest, err)
+		}
+		return nil
+	})
+}
+
+// testAuditHeadMAC: the head keeps the seal of the event that made it the
+// head, an unsealed head reads back with no MAC, and a rolled-back append
+// leaves the head and its seal as they were.
+func testAuditHeadMAC(t *testing.T, s core.Store) {
+	appendEvent := func(seq int64, mac []byte) func(tx core.Tx) error {
+		return func(tx core.Tx) error {
+			return tx.AppendAudit(&core.AuditEvent{Seq: seq, Time: t0, Action: core.ActionPolicyChanged,
+				Hash: []byte("hash-" + strconv.FormatInt(seq, 10)), HeadMAC: mac})
+		}
+	}
+	head := func(want core.AuditHead) {
+		t.Helper()
+		view(t, s, func(tx core.Tx) error {
+			h, err := tx.AuditHead()
+			if err != nil || h.Seq != want.Seq || string(h.Hash) != string(want.Hash) || string(h.MAC) != string(want.MAC) {
+				return fmt.Errorf("head = %+v, %v; want %+v", h, err, want)
+			}
+			return nil
+		})
+	}
+	mac1 := []byte{0x00, 0xff, 0x10, 0x80, 0x7f}
+	update(t, s, appendEvent(1, mac1))
+	head(core.AuditHead{Seq: 1, Hash: []byte("hash-1"), MAC: mac1})
+
+	update(t, s, appendEvent(2, nil))
+	head(core.AuditHead{Seq: 2, Hash: []byte("hash-2")})
+
+	mac3 := []byte("a seal of thirty-two bytes......")
+	update(t, s, appendEvent(3, mac3))
+	head(core.AuditHead{Seq: 3, Hash: []byte("hash-3"), MAC: mac3})
+
+	boom := errors.New("boom")
+	err := s.Update(context.Background(), func(tx core.Tx) error {
+		if err := appendEvent(4, []byte("mac-4"))(tx); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update = %v, want boom", err)
+	}
+	head(core.AuditHead{Seq: 3, Hash: []byte("hash-3"), MAC: mac3})
+	view(t, s, func(tx core.Tx) error {
+		es, err := tx.AuditEvents(core.AuditFilter{})
+		if err != nil || len(es) != 3 {
+			return fmt.Errorf("events = %d, %v; want 3", len(es), err)
 		}
 		return nil
 	})
@@ -388,6 +444,151 @@ func testSessions(t *testing.T, s core.Store) {
 		c, err := tx.SignInCounter("nobody@contoso.com")
 		if err != nil || c.Failures != 3 || !c.LockedUntil.Equal(t0) {
 			return fmt.Errorf("counter = %+v, %v", c, err)
+		}
+		return nil
+	})
+}
+
+// testEndAccess: a password change ends the account's other sessions,
+// pending sign-ins and resets, and nothing of another account.
+func testEndAccess(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error {
+		for _, a := range []*core.Account{account("a1", "alice@contoso.com"), account("b1", "bob@contoso.com")} {
+			if err := tx.CreateAccount(a); err != nil {
+				return err
+			}
+		}
+		for _, sess := range []*core.Session{{ID: "keep", AccountID: "a1"}, {ID: "other", AccountID: "a1"}, {ID: "bobs", AccountID: "b1"}} {
+			sess.CreatedAt, sess.LastSeenAt = t0, t0
+			if err := tx.CreateSession(sess); err != nil {
+				return err
+			}
+		}
+		for _, v := range []*core.Verification{{ID: "v1", AccountID: "a1", Purpose: core.VerifySignIn, Flow: "signin:v1"},
+			{ID: "v2", AccountID: "a1", Purpose: core.VerifyAdd, Flow: core.FlowOwner}, {ID: "v3", AccountID: "b1", Purpose: core.VerifySignIn}} {
+			v.CreatedAt, v.ExpiresAt = t0, t0.Add(time.Hour)
+			if err := tx.CreateVerification(v); err != nil {
+				return err
+			}
+		}
+		for _, r := range []*core.Reset{{ID: "r1", Name: "alice@contoso.com", AccountID: "a1"}, {ID: "r2", Name: "alice@contoso.com", AccountID: "a1"},
+			{ID: "r3", Name: "bob@contoso.com", AccountID: "b1"}} {
+			r.CreatedAt, r.ExpiresAt = t0, t0.Add(time.Hour)
+			if err := tx.CreateReset(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	at := t0.Add(time.Minute)
+	update(t, s, func(tx core.Tx) error {
+		if err := tx.EndSessions("a1", "keep", at); err != nil {
+			return err
+		}
+		if err := tx.EndVerifications("a1", core.VerifySignIn, at); err != nil {
+			return err
+		}
+		return tx.EndResets("a1", "r2", at)
+	})
+	view(t, s, func(tx core.Tx) error {
+		for id, ended := range map[string]bool{"keep": false, "other": true, "bobs": false} {
+			if sess, err := tx.Session(id); err != nil || sess.EndedAt.IsZero() == ended {
+				return fmt.Errorf("session %s = %+v, %v; want ended %v", id, sess, err, ended)
+			}
+		}
+		for id, used := range map[string]bool{"v1": true, "v2": false, "v3": false} {
+			v, err := tx.Verification(id)
+			if err != nil || v.UsedAt.IsZero() == used {
+				return fmt.Errorf("verification %s = %+v, %v; want used %v", id, v, err, used)
+			}
+			if id == "v1" && (v.Flow != "signin:v1" || !v.UsedAt.Equal(at)) {
+				return fmt.Errorf("verification flow or end not kept: %+v", v)
+			}
+		}
+		for id, done := range map[string]bool{"r1": true, "r2": false, "r3": false} {
+			if r, err := tx.Reset(id); err != nil || r.DoneAt.IsZero() == done {
+				return fmt.Errorf("reset %s = %+v, %v; want done %v", id, r, err, done)
+			}
+		}
+		return nil
+	})
+}
+
+// testSendsByPurpose: sends are counted by destination, account and
+// purpose, each optional.
+func testSendsByPurpose(t *testing.T, s core.Store) {
+	sends := []core.Send{
+		{AccountID: "a1", Destination: "+442079460958", Channel: core.ChannelSMS, Purpose: core.SendSignIn, At: t0},
+		{AccountID: "b1", Destination: "+442079460958", Channel: core.ChannelSMS, Purpose: core.SendAdd, At: t0.Add(time.Second)},
+		{AccountID: "a1", Destination: "+442079460958", Channel: core.ChannelSMS, Purpose: core.SendReset, At: t0.Add(2 * time.Second)},
+		{AccountID: "decoy:x", Destination: "decoy:y", Channel: core.ChannelSMS, Purpose: core.SendReset, At: t0.Add(3 * time.Second)},
+	}
+	update(t, s, func(tx core.Tx) error {
+		for _, x := range sends {
+			if err := tx.RecordSend(x); err != nil {
+				return err
+			}
+		}
+		return tx.DeleteSend(sends[2])
+	})
+	view(t, s, func(tx core.Tx) error {
+		for _, c := range []struct {
+			f    core.SendFilter
+			want int
+		}{
+			{core.SendFilter{Destination: "+442079460958"}, 2},
+			{core.SendFilter{Destination: "+442079460958", Purpose: core.SendAdd}, 1},
+			{core.SendFilter{AccountID: "a1", Destination: "+442079460958", Purpose: core.SendSignIn}, 1},
+			{core.SendFilter{AccountID: "a1", Purpose: core.SendReset}, 0},
+			{core.SendFilter{AccountID: "decoy:x", Purpose: core.SendReset}, 1},
+			{core.SendFilter{Destination: "+442079460958", Since: t0}, 1},
+		} {
+			if c.f.Since.IsZero() {
+				c.f.Since = t0.Add(-time.Hour)
+			}
+			times, err := tx.SendTimes(c.f)
+			if err != nil || len(times) != c.want {
+				return fmt.Errorf("sends matching %+v = %v, %v; want %d", c.f, times, err, c.want)
+			}
+		}
+		return nil
+	})
+}
+
+// testResetsAndDraws: a reset's decoy state and a method's question draw
+// round-trip.
+func testResetsAndDraws(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error {
+		if err := tx.CreateAccount(account("a1", "alice@contoso.com")); err != nil {
+			return err
+		}
+		if err := tx.CreateMethod(&core.Method{ID: "q1", AccountID: "a1", Kind: core.KindSecurityQuestions, Language: "en", CreatedAt: t0}); err != nil {
+			return err
+		}
+		return tx.CreateReset(&core.Reset{ID: "r1", Name: "nobody@contoso.com", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour), Decoy: `{"a":{}}`})
+	})
+	update(t, s, func(tx core.Tx) error {
+		r, err := tx.Reset("r1")
+		if err != nil || r.Decoy != `{"a":{}}` || r.AccountID != "" {
+			return fmt.Errorf("reset = %+v, %v", r, err)
+		}
+		r.Decoy, r.Proven = `{"b":{}}`, []string{"m1"}
+		if err := tx.UpdateReset(r); err != nil {
+			return err
+		}
+		if _, err := tx.QuestionDraw("q1"); core.ErrorCode(err) != core.ENOTFOUND {
+			return fmt.Errorf("no draw yet: %v", err)
+		}
+		return tx.SaveQuestionDraw(&core.QuestionDraw{MethodID: "q1", QuestionIDs: []string{"city-born", "first-pet"}, DrawnAt: t0, Draws: 2})
+	})
+	view(t, s, func(tx core.Tx) error {
+		r, err := tx.Reset("r1")
+		if err != nil || r.Decoy != `{"b":{}}` || len(r.Proven) != 1 {
+			return fmt.Errorf("reset update not kept: %+v, %v", r, err)
+		}
+		d, err := tx.QuestionDraw("q1")
+		if err != nil || strings.Join(d.QuestionIDs, ",") != "city-born,first-pet" || !d.DrawnAt.Equal(t0) || d.Draws != 2 {
+			return fmt.Errorf("draw = %+v, %v", d, err)
 		}
 		return nil
 	})

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -78,21 +80,29 @@ func (c *Config) envKeys() map[string]any {
 
 // LoadConfig reads path (or dir/securityinfo.toml when path is "", where a
 // missing file means nothing is configured), then applies the environment
-// through getenv. Returns EINVALID for an unknown key or a bad value.
+// through getenv. Returns EINVALID for an unknown key or a bad value, and
+// EUNAVAILABLE, as for a key file, when the file holds a secret (an SMTP
+// password, a Twilio auth token, a webhook token) and other users can read
+// it.
 func LoadConfig(dir, path string, getenv func(string) string) (*Config, error) {
 	c := &Config{}
 	explicit := path != ""
 	if !explicit {
 		path = filepath.Join(dir, ConfigName)
 	}
-	md, err := toml.DecodeFile(path, c)
+	f, err := os.Open(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !explicit:
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, core.Errorf(core.EINVALID, "The configuration file %s does not exist.", path)
 	case err != nil:
-		return nil, core.Errorf(core.EINVALID, "The configuration file %s is not valid TOML: %v", path, err)
+		return nil, core.Errorf(core.EUNAVAILABLE, "Cannot read the configuration file %s: %v.", path, errors.Unwrap(err))
 	default:
+		defer f.Close()
+		md, err := toml.NewDecoder(f).Decode(c)
+		if err != nil {
+			return nil, core.Errorf(core.EINVALID, "The configuration file %s is not valid TOML: %v", path, err)
+		}
 		c.Path = path
 		if und := md.Undecoded(); len(und) > 0 {
 			keys := make([]string, len(und))
@@ -101,6 +111,17 @@ func LoadConfig(dir, path string, getenv func(string) string) (*Config, error) {
 			}
 			return nil, core.Errorf(core.EINVALID, "The configuration file %s has unknown keys: %s. Known: [smtp] host, port, security, username, password, from, ca_file; [twilio] account_sid, auth_token, from, base_url; [webhook] url, token.",
 				path, strings.Join(keys, ", "))
+		}
+		// A file holding a secret is refused like a key file others can
+		// read (keyring.KeyFile): same test, same message.
+		if c.holdsSecret() {
+			fi, err := f.Stat()
+			if err != nil {
+				return nil, core.Errorf(core.EUNAVAILABLE, "Cannot read the configuration file %s: %v.", path, errors.Unwrap(err))
+			}
+			if readableByOthers(fi) {
+				return nil, core.Errorf(core.EUNAVAILABLE, "The configuration file %s can be read by other users (mode %v). Run: chmod 600 %s", path, fi.Mode().Perm(), path)
+			}
 		}
 	}
 	for name, field := range c.envKeys() {
@@ -120,6 +141,32 @@ func LoadConfig(dir, path string, getenv func(string) string) (*Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// holdsSecret reports whether the configuration holds a delivery secret:
+// the SMTP password, the Twilio auth token, the webhook token, or a
+// password inside the webhook or Twilio URL.
+func (c *Config) holdsSecret() bool {
+	return c.SMTP.Password != "" || c.Twilio.AuthToken != "" || c.Webhook.Token != "" ||
+		urlHasPassword(c.Webhook.URL) || urlHasPassword(c.Twilio.BaseURL)
+}
+
+// urlHasPassword reports whether u carries a password, as in
+// https://user:secret@host/.
+func urlHasPassword(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil || p.User == nil {
+		return false
+	}
+	_, ok := p.User.Password()
+	return ok
+}
+
+// readableByOthers reports whether users other than the owner may read or
+// write a file: the test keyring.KeyFile applies to a key file. Windows
+// modes do not say, so there it is always false.
+func readableByOthers(fi fs.FileInfo) bool {
+	return runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0
 }
 
 // Delivery is the configured senders, one per channel, with what each is.

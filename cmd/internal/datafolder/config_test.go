@@ -2,14 +2,17 @@ package datafolder
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/core/keyring"
 	"github.com/securityinfo/securityinfo/core/outbox"
 	"github.com/securityinfo/securityinfo/core/smtp/smtptest"
 )
@@ -125,7 +128,8 @@ ca_file = "`+srv.CAFile+`"
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := f.Service.BeginEmail(admin, alice.ID, "alain@gmail.com", "")
+	self := core.WithActor(ctx, core.OwnerActor(alice, "test")) // only the owner adds
+	ch, err := f.Service.BeginEmail(self, alice.ID, "alain@gmail.com", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +144,7 @@ ca_file = "`+srv.CAFile+`"
 	if code == nil {
 		t.Fatalf("no code in:\n%s", msgs[0].Data)
 	}
-	m, err := f.Service.Confirm(admin, alice.ID, ch.VerificationID, code[1])
+	m, err := f.Service.Confirm(self, alice.ID, ch.VerificationID, code[1])
 	if err != nil || m.Kind != core.KindEmail || m.Language != "de" {
 		t.Fatalf("confirm: %+v, %v", m, err)
 	}
@@ -149,5 +153,103 @@ ca_file = "`+srv.CAFile+`"
 	}
 	if f.Delivery.Where[core.ChannelEmail] == "local outbox (not delivered)" || !f.Delivery.Outbox {
 		t.Fatalf("where: %+v", f.Delivery.Where)
+	}
+}
+
+// TestLoadConfigRefusesSecretsOthersCanRead checks that a configuration
+// file holding a secret is refused, like a key file, when users other than
+// the owner can read it, and accepted otherwise.
+func TestLoadConfigRefusesSecretsOthersCanRead(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("file modes do not say who can read a file on Windows")
+	}
+	const (
+		noSecret = "[smtp]\nhost = \"mail.contoso.com\"\nusername = \"mailer\"\nfrom = \"security@contoso.com\"\n"
+		password = noSecret + "password = \"s3cret\"\n"
+		token    = "[twilio]\naccount_sid = \"AC123\"\nauth_token = \"tok\"\nfrom = \"+14155550100\"\n"
+		webhook  = "[webhook]\nurl = \"https://sms.contoso.com/send\"\ntoken = \"tok\"\n"
+		inURL    = "[webhook]\nurl = \"https://gw:s3cret@sms.contoso.com/send\"\n"
+	)
+	tests := []struct {
+		name    string
+		content string
+		mode    os.FileMode
+		refused bool
+	}{
+		{"password world-readable", password, 0o644, true},
+		{"password group-readable", password, 0o640, true},
+		{"password other-writable", password, 0o602, true},
+		{"password owner only", password, 0o600, false},
+		{"password owner read-only", password, 0o400, false},
+		{"twilio token world-readable", token, 0o644, true},
+		{"twilio token owner only", token, 0o600, false},
+		{"webhook token world-readable", webhook, 0o644, true},
+		{"password in webhook URL world-readable", inURL, 0o644, true},
+		{"no secret world-readable", noSecret, 0o644, false},
+		{"no secret group-readable", noSecret, 0o640, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, ConfigName)
+			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(path, tt.mode); err != nil { // not subject to the umask
+				t.Fatal(err)
+			}
+			for _, explicit := range []string{"", path} {
+				c, err := LoadConfig(dir, explicit, env(nil))
+				if !tt.refused {
+					if err != nil || c.Path != path {
+						t.Fatalf("LoadConfig(%q) = %+v, %v; want it accepted", explicit, c, err)
+					}
+					continue
+				}
+				want := fmt.Sprintf("The configuration file %s can be read by other users (mode %v). Run: chmod 600 %s", path, tt.mode, path)
+				if core.ErrorCode(err) != core.EUNAVAILABLE || core.ErrorMessage(err) != want {
+					t.Fatalf("LoadConfig(%q) error = %v (%s), want %s: %q", explicit, err, core.ErrorCode(err), core.EUNAVAILABLE, want)
+				}
+			}
+		})
+	}
+	t.Run("secret from the environment only", func(t *testing.T) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, ConfigName)
+		os.WriteFile(path, []byte(noSecret), 0o600)
+		if err := os.Chmod(path, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := LoadConfig(dir, "", env(map[string]string{"SECURITYINFO_SMTP_PASSWORD": "s3cret"}))
+		if err != nil || c.SMTP.Password != "s3cret" {
+			t.Fatalf("LoadConfig = %+v, %v; want the readable file without a secret accepted", c, err)
+		}
+	})
+}
+
+// TestConfigMessageMatchesKeyFile checks that the refusal reads like the
+// key file's, so both are fixed the same way.
+func TestConfigMessageMatchesKeyFile(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("file modes do not say who can read a file on Windows")
+	}
+	dir := t.TempDir()
+	key := filepath.Join(dir, "key")
+	if _, err := keyring.KeyFile(key, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, ConfigName)
+	os.WriteFile(cfg, []byte("[twilio]\nauth_token = \"tok\"\n"), 0o600)
+	for _, p := range []string{key, cfg} {
+		if err := os.Chmod(p, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, kerr := keyring.KeyFile(key, false, nil)
+	_, cerr := LoadConfig(dir, "", env(nil))
+	kmsg := strings.NewReplacer("key file", "FILE", key, "PATH").Replace(core.ErrorMessage(kerr))
+	cmsg := strings.NewReplacer("configuration file", "FILE", cfg, "PATH").Replace(core.ErrorMessage(cerr))
+	if kerr == nil || cerr == nil || core.ErrorCode(kerr) != core.ErrorCode(cerr) || kmsg != cmsg {
+		t.Fatalf("key file: %v\nconfig:   %v", kerr, cerr)
 	}
 }

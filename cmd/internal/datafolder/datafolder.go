@@ -151,4 +151,7 @@ func openKeys(ctx context.Context, store *sqlite.Store, o Options) (*core.Keys, 
 }
 
 // Close closes the store.
-func (f *Folder) Close() error { return f.Store.Close() }
+func (f *Folder) Close() error {
+	f.Service.WaitBackground() // deliveries still under way may need the store
+	return f.Store.Close()
+}

@@ -1,0 +1,291 @@
+package core
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// A password reset answers alike for a name without an account (or
+// without reset-capable methods) and for a real account: the decoy of a
+// name offers a made-up set of methods, drawn from the keyed hash of the
+// name so it is the same at every reset, masked as real ones are; its
+// "sent" codes are counted by the same send limits, keep their own tries
+// and expiry, and answer every mistake with the words a real code uses.
+// Real reset codes are delivered in the background (sendCodeWith), so a
+// provider's time does not tell the two apart either.
+
+// decoyProfiles are the sets of methods a decoy may show, in the order a
+// person would have added them.
+var decoyProfiles = [][]MethodKind{
+	{KindAuthenticatorApp},
+	{KindPhone},
+	{KindEmail},
+	{KindAuthenticatorApp, KindPhone},
+	{KindPhone, KindEmail},
+	{KindAuthenticatorApp, KindEmail},
+	{KindAuthenticatorApp, KindPhone, KindEmail},
+	{KindPhone, KindSecurityQuestions},
+	{KindEmail, KindSecurityQuestions},
+	{KindAuthenticatorApp, KindPhone, KindSecurityQuestions},
+	{KindPhone, KindOfficePhone, KindEmail},
+	{KindPhone, KindAlternatePhone},
+}
+
+// decoyNumbers are country codes and national number lengths of the
+// made-up phones.
+var decoyNumbers = []struct {
+	cc     string
+	digits int
+}{{"1", 10}, {"44", 10}, {"49", 11}, {"49", 10}, {"33", 9}, {"353", 9}, {"41", 9}, {"31", 9}, {"61", 9}, {"91", 10}}
+
+var decoyDomains = []string{"gmail.com", "outlook.com", "yahoo.com", "gmx.de", "web.de", "icloud.com", "proton.me", "hotmail.com"}
+
+// decoyBytes is the keyed hash of a name and a label.
+func (k *Keys) decoyBytes(name, label string) []byte {
+	m := hmac.New(sha256.New, k.code[:])
+	m.Write([]byte("decoy\x00" + name + "\x00" + label))
+	return m.Sum(nil)
+}
+
+// decoyOptions are the made-up options of a name.
+func (k *Keys) decoyOptions(name string) []ResetOption {
+	sum := k.decoyBytes(name, "profile")
+	profile := decoyProfiles[binary.BigEndian.Uint32(sum)%uint32(len(decoyProfiles))]
+	var out []ResetOption
+	for i, kind := range profile {
+		b := k.decoyBytes(name, fmt.Sprint("method ", i))
+		m := &Method{ID: hex.EncodeToString(b[:16]), Kind: kind}
+		switch {
+		case kind.IsPhone():
+			n := decoyNumbers[int(b[16])%len(decoyNumbers)]
+			var d strings.Builder
+			d.WriteByte('2' + b[17]%8)
+			for j := 1; j < n.digits; j++ {
+				d.WriteByte('0' + b[17+j%15]>>(j%3)%10)
+			}
+			m.Detail = "+" + n.cc + d.String()
+		case kind == KindEmail:
+			m.Detail = fmt.Sprintf("%c%cx@%s", 'a'+b[16]%26, 'a'+b[17]%26, decoyDomains[int(b[18])%len(decoyDomains)])
+		case kind == KindAuthenticatorApp:
+			m.Name = "Authenticator app"
+		}
+		ki, _ := kind.Info()
+		for _, ch := range ki.Channels {
+			out = append(out, ResetOption{ID: m.ID + ":" + string(ch), Kind: kind, Channel: ch, Masked: MaskedDetail(m)})
+		}
+	}
+	return out
+}
+
+// decoyCode is a code "sent" to a decoy option, or security questions
+// asked of one.
+type decoyCode struct {
+	Option    string    `json:"o"`
+	Questions []string  `json:"q,omitempty"`
+	ExpiresAt time.Time `json:"e"`
+	Tries     int       `json:"t"`
+}
+
+// maxDecoyCodes bounds a reset's decoy state; the oldest go first.
+const maxDecoyCodes = 32
+
+func decodeDecoy(s string) (map[string]*decoyCode, error) {
+	st := map[string]*decoyCode{}
+	if s == "" {
+		return st, nil
+	}
+	if err := json.Unmarshal([]byte(s), &st); err != nil {
+		return nil, fmt.Errorf("read decoy state: %w", err)
+	}
+	return st, nil
+}
+
+func encodeDecoy(st map[string]*decoyCode) (string, error) {
+	for len(st) > maxDecoyCodes {
+		ids := make([]string, 0, len(st))
+		for id := range st {
+			ids = append(ids, id)
+		}
+		sort.Slice(ids, func(i, j int) bool { return st[ids[i]].ExpiresAt.Before(st[ids[j]].ExpiresAt) })
+		delete(st, ids[0])
+	}
+	b, err := json.Marshal(st)
+	return string(b), err
+}
+
+// onDecoy runs fn on the decoy state of a reset still going, in one write.
+func (s *Local) onDecoy(ctx context.Context, c resetChoice, fn func(tx Tx, p *Policy, st map[string]*decoyCode) error) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		r, err := s.liveReset(tx, c.reset.ID)
+		if err != nil {
+			return err
+		}
+		p, err := tx.Policy()
+		if err != nil {
+			return err
+		}
+		st, err := decodeDecoy(r.Decoy)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx, p, st); err != nil {
+			return err
+		}
+		if r.Decoy, err = encodeDecoy(st); err != nil {
+			return err
+		}
+		return tx.UpdateReset(r)
+	})
+}
+
+// decoyAccount is the account ID a name's decoy sends are counted under.
+func (s *Local) decoyAccount(name string) string {
+	return "decoy:" + hex.EncodeToString(s.keys.decoyBytes(name, "account")[:16])
+}
+
+// decoySend "sends" a code to a decoy option: counted by the send limits
+// as a real send is, and remembered with its tries, but sent nowhere.
+func (s *Local) decoySend(ctx context.Context, c resetChoice) (*Challenge, error) {
+	id, err := s.newID()
+	if err != nil {
+		return nil, err
+	}
+	var ch *Challenge
+	err = s.onDecoy(ctx, c, func(tx Tx, p *Policy, st map[string]*decoyCode) error {
+		now := s.clock()
+		send := Send{AccountID: s.decoyAccount(c.reset.Name), Destination: "decoy:" + methodOf(c.option.ID), Channel: c.option.Channel,
+			Purpose: SendReset, At: now}
+		if err := checkSendLimits(tx, p, send, now); err != nil {
+			return err
+		}
+		if err := tx.RecordSend(send); err != nil {
+			return err
+		}
+		d := &decoyCode{Option: c.option.ID, ExpiresAt: now.Add(time.Duration(p.CodeLifetimeMinutes) * time.Minute)}
+		st[id] = d
+		ch = &Challenge{VerificationID: id, Destination: c.option.Masked, Channel: c.option.Channel, CodeLength: p.CodeLength,
+			ExpiresAt: d.ExpiresAt, ResendAfter: now.Add(time.Duration(p.ResendSeconds) * time.Second)}
+		return nil
+	})
+	return ch, err
+}
+
+// notFound is the answer to a verification ID that no flow of this
+// account made, real or decoy.
+func notFound() error { return Errorf(ENOTFOUND, "This verification was not found. Start again.") }
+
+// decoyCheck answers a code typed for a decoy option: never right, with
+// the words a real code or app would use.
+func (s *Local) decoyCheck(ctx context.Context, c resetChoice, verificationID string) error {
+	if c.option.Kind == KindAuthenticatorApp {
+		return wrongAppCode()
+	}
+	var userErr error
+	err := s.onDecoy(ctx, c, func(tx Tx, p *Policy, st map[string]*decoyCode) error {
+		d := st[verificationID]
+		if d == nil || d.Option != c.option.ID || d.Questions != nil {
+			userErr = notFound()
+			return nil
+		}
+		if userErr = codeUnusable(time.Time{}, d.ExpiresAt, d.Tries, p, s.clock()); userErr != nil {
+			return nil
+		}
+		d.Tries++
+		userErr = wrongCode(p.CodeMaxTries - d.Tries)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return userErr
+}
+
+// decoyQuestions asks a decoy's security questions: the same ones at
+// every reset of the name, as a real account's are for a day.
+func (s *Local) decoyQuestions(ctx context.Context, c resetChoice, lang string) (*QuestionChallenge, error) {
+	id, err := s.newID()
+	if err != nil {
+		return nil, err
+	}
+	var qc *QuestionChallenge
+	err = s.onDecoy(ctx, c, func(tx Tx, p *Policy, st map[string]*decoyCode) error {
+		bank := s.questionBank(p, lang)
+		b := s.keys.decoyBytes(c.reset.Name, "questions")
+		var picked []int
+		for i := 0; len(picked) < min(p.SecurityQuestionsToReset, len(bank)); i++ {
+			j := int(b[i%len(b)]+byte(i/len(b))) % len(bank)
+			if !containsInt(picked, j) {
+				picked = append(picked, j)
+			}
+		}
+		sort.Ints(picked)
+		now := s.clock()
+		d := &decoyCode{Option: c.option.ID, ExpiresAt: now.Add(time.Duration(p.CodeLifetimeMinutes) * time.Minute)}
+		qc = &QuestionChallenge{VerificationID: id, ExpiresAt: d.ExpiresAt}
+		for _, j := range picked {
+			d.Questions = append(d.Questions, bank[j].ID)
+			qc.Questions = append(qc.Questions, bank[j])
+		}
+		st[id] = d
+		return nil
+	})
+	return qc, err
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// decoyAnswer answers answers typed for a decoy's questions: never right,
+// after the same slow hashing and with the same words as real ones.
+func (s *Local) decoyAnswer(ctx context.Context, c resetChoice, verificationID string, answers map[string]string) error {
+	var d *decoyCode
+	if err := s.store.View(ctx, func(tx Tx) error {
+		r, err := tx.Reset(c.reset.ID)
+		if err != nil {
+			return err
+		}
+		st, err := decodeDecoy(r.Decoy)
+		d = st[verificationID]
+		return err
+	}); err != nil {
+		return err
+	}
+	if d == nil || d.Option != c.option.ID || d.Questions == nil {
+		return notFound()
+	}
+	for _, q := range d.Questions {
+		VerifySecret(dummy(), NormalizeAnswer(answers[q]))
+	}
+	var userErr error
+	err := s.onDecoy(ctx, c, func(tx Tx, p *Policy, st map[string]*decoyCode) error {
+		d := st[verificationID]
+		if d == nil {
+			userErr = notFound()
+			return nil
+		}
+		if userErr = answersUnusable(time.Time{}, d.ExpiresAt, d.Tries, p, s.clock()); userErr != nil {
+			return nil
+		}
+		d.Tries++
+		userErr = wrongAnswers(p.CodeMaxTries - d.Tries)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return userErr
+}

@@ -77,6 +77,13 @@ func (t *Translator) Has(key string) bool {
 	return ok
 }
 
+// HasIn reports whether lang itself (not the fallback) has key.
+func (t *Translator) HasIn(lang, key string) bool {
+	t.once.Do(t.load)
+	_, ok := t.texts[lang][key]
+	return ok
+}
+
 // Keys lists the keys with the given prefix, sorted.
 func (t *Translator) Keys(prefix string) []string {
 	t.once.Do(t.load)

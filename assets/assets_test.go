@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/securityinfo/securityinfo/assets"
+	"github.com/securityinfo/securityinfo/core"
 )
 
 // sameInBoth are texts that German writes as English does.
@@ -48,5 +49,27 @@ func TestText(t *testing.T) {
 	}
 	if n := len(tr.Keys("question.")); n < 20 {
 		t.Errorf("question bank has %d questions, want at least 20", n)
+	}
+}
+
+// TestCoreReasonsTranslated checks every reason key of the core has its
+// words in every language, English exactly as the core writes them, so the
+// window chooses words by key and never by the English text.
+func TestCoreReasonsTranslated(t *testing.T) {
+	tr := &assets.Translator{}
+	args := map[string]any{"Left": 2, "Max": 5, "Until": "10:57 UTC", "Wait": "30 seconds", "Seconds": 30, "At": "10:57 UTC",
+		"N": 2, "Domain": "contoso.com", "Date": "1 January 2027", "Name": "alice@contoso.com"}
+	for _, key := range core.Reasons() {
+		if got, want := tr.Text("en", "error."+key, args), core.RenderReason(core.ReasonText(key), args); got != want {
+			t.Errorf("en error.%s = %q, the core says %q", key, got, want)
+		}
+		for _, l := range tr.Languages() {
+			if !tr.HasIn(l, "error."+key) {
+				t.Errorf("%s has no error.%s", l, key)
+			}
+			if got := tr.Text(l, "error."+key, args); strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {
+				t.Errorf("%s error.%s renders as %q", l, key, got)
+			}
+		}
 	}
 }

@@ -33,6 +33,7 @@ type Enrolment struct {
 	URI            string    `json:"uri"`
 	AccountName    string    `json:"accountName"`
 	Issuer         string    `json:"issuer"`
+	Digits         int       `json:"digits"` // of the app's codes (policy)
 	ExpiresAt      time.Time `json:"expiresAt"`
 }
 
@@ -169,7 +170,7 @@ func (s *Local) BeginAuthenticator(ctx context.Context, accountID, name string) 
 			return err
 		}
 		e = &Enrolment{VerificationID: id, Secret: b32.EncodeToString(secret), AccountName: acct.Name, Issuer: p.Issuer,
-			URI: TOTPURI(p.Issuer, acct.Name, secret, p.TOTPDigits, p.TOTPPeriodSeconds), ExpiresAt: v.ExpiresAt}
+			URI: TOTPURI(p.Issuer, acct.Name, secret, p.TOTPDigits, p.TOTPPeriodSeconds), Digits: p.TOTPDigits, ExpiresAt: v.ExpiresAt}
 		return nil
 	})
 	return e, err
@@ -266,9 +267,9 @@ func (s *Local) VerifyAuthenticator(ctx context.Context, accountID, methodID, co
 			return err
 		}
 		if locked {
-			userErr = Errorf(ELOCKED, "Too many wrong codes. This app is locked until %s.", clockTime(c.LockedUntil, now))
+			userErr = Reason(ELOCKED, "app.locked", map[string]any{"Until": clockTime(c.LockedUntil, now)})
 		} else if _, replay := MatchTOTP(secret, code, now, p, -1<<62); replay {
-			userErr = Errorf(EWRONGCODE, "This code was already used. Wait for the next code in your app.")
+			userErr = Reason(EWRONGCODE, "app.replayed", nil)
 		} else {
 			userErr = wrongAppCode()
 		}
@@ -283,5 +284,5 @@ func (s *Local) VerifyAuthenticator(ctx context.Context, accountID, methodID, co
 // wrongAppCode is the answer to a wrong code from an app (a reset's decoy
 // app answers it too).
 func wrongAppCode() error {
-	return Errorf(EWRONGCODE, "That code is wrong. Type the code your app shows now.")
+	return Reason(EWRONGCODE, "app.wrong", nil)
 }

@@ -20,7 +20,7 @@ func (s *Local) Confirm(ctx context.Context, accountID, verificationID, code str
 			return err
 		}
 		if v.Purpose != VerifyAdd {
-			return Errorf(ENOTFOUND, "This verification was not found. Start again.")
+			return notFound()
 		}
 		now := s.clock()
 		var step int64
@@ -35,7 +35,7 @@ func (s *Local) Confirm(ctx context.Context, accountID, verificationID, code str
 		if ok, err := tx.UseVerification(v.ID, now); err != nil {
 			return err
 		} else if !ok {
-			userErr = Errorf(ECONFLICT, "This code was already used.")
+			userErr = Reason(ECONFLICT, "code.used", nil)
 			return nil
 		}
 		methods, err := tx.Methods(accountID)
@@ -162,7 +162,7 @@ func (s *Local) verifyCode(ctx context.Context, accountID, verificationID, code,
 			return err
 		}
 		if v.Purpose != VerifyProve || v.Channel == ChannelNone || v.Flow != flow {
-			return Errorf(ENOTFOUND, "This verification was not found. Start again.")
+			return notFound()
 		}
 		now := s.clock()
 		if userErr, err = s.checkCode(tx, v, code, p, now); err != nil || userErr != nil {
@@ -171,7 +171,7 @@ func (s *Local) verifyCode(ctx context.Context, accountID, verificationID, code,
 		if ok, err := tx.UseVerification(v.ID, now); err != nil {
 			return err
 		} else if !ok {
-			userErr = Errorf(ECONFLICT, "This code was already used.")
+			userErr = Reason(ECONFLICT, "code.used", nil)
 			return nil
 		}
 		m, err := ownMethod(tx, accountID, v.MethodID)

@@ -216,7 +216,7 @@ func ParseEmail(address string, p *Policy) (string, error) {
 		return "", Errorf(EINVALID, "The domain %q of this address is not complete. Type it like alain@gmail.com.", domain)
 	}
 	if p != nil && p.IsOrganizationDomain(domain) {
-		return "", Errorf(EINVALID, "This email address can't be your work or school email (%s). Use a personal address that works without your work password.", domain)
+		return "", Reason(EINVALID, "email.workAddress", map[string]any{"Domain": domain})
 	}
 	return local + "@" + domain, nil
 }

@@ -180,7 +180,7 @@ func (s *Local) decoySend(ctx context.Context, c resetChoice) (*Challenge, error
 
 // notFound is the answer to a verification ID that no flow of this
 // account made, real or decoy.
-func notFound() error { return Errorf(ENOTFOUND, "This verification was not found. Start again.") }
+func notFound() error { return Reason(ENOTFOUND, "code.notFound", nil) }
 
 // decoyCheck answers a code typed for a decoy option: never right, with
 // the words a real code or app would use.

@@ -25,6 +25,10 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Key is the stable reason (reason.go), "" for messages not given
+	// one yet; Args are what its words are made from.
+	Key  string
+	Args map[string]any
 }
 
 // Error implements the error interface.

@@ -113,7 +113,7 @@ func IsLocalAdministrator(a Actor) bool {
 func (s *Local) caller(ctx context.Context) (Actor, *Session, error) {
 	a, ok := ActorFrom(ctx)
 	if !ok {
-		return Actor{}, nil, Errorf(EFORBIDDEN, "Sign in first.")
+		return Actor{}, nil, Reason(EFORBIDDEN, "signin.first", nil)
 	}
 	if a.SessionID == "" {
 		return a, nil, nil
@@ -132,7 +132,7 @@ func (s *Local) caller(ctx context.Context) (Actor, *Session, error) {
 		}
 		acct, err := tx.Account(sess.AccountID)
 		if err != nil {
-			return Errorf(EEXPIRED, "Your session has ended. Sign in again.")
+			return Reason(EEXPIRED, "session.ended", nil)
 		}
 		a.Name, a.Role = acct.Name, acct.Role
 		return nil
@@ -164,15 +164,15 @@ func rank(r Role) int {
 func requireRole(a Actor, sess *Session, roles ...Role) error {
 	if !slices.Contains(roles, a.Role) {
 		if len(roles) == 1 && roles[0] == RoleAdmin {
-			return Errorf(EFORBIDDEN, "Only an administrator can do this.")
+			return Reason(EFORBIDDEN, "forbidden.admin", nil)
 		}
-		return Errorf(EFORBIDDEN, "Only an administrator or the help desk can do this.")
+		return Reason(EFORBIDDEN, "forbidden.staff", nil)
 	}
 	if IsLocalAdministrator(a) {
 		return nil
 	}
 	if sess == nil || !sess.TwoStep {
-		return Errorf(EFORBIDDEN, "Sign in with your password and a second method to do this.")
+		return Reason(EFORBIDDEN, "forbidden.twoStep", nil)
 	}
 	return nil
 }
@@ -187,16 +187,16 @@ func authorize(a Actor, sess *Session, acct *Account, how access) error {
 		return nil
 	}
 	if how&ownerOnly != 0 {
-		return Errorf(EFORBIDDEN, "Only the account's owner can do this to its security info.")
+		return Reason(EFORBIDDEN, "forbidden.owner", nil)
 	}
 	if err := requireRole(a, sess, RoleAdmin, RoleHelpdesk); err != nil {
 		if a.Role != RoleAdmin && a.Role != RoleHelpdesk {
-			return Errorf(EFORBIDDEN, "You can only manage your own security info.")
+			return Reason(EFORBIDDEN, "forbidden.own", nil)
 		}
 		return err
 	}
 	if !IsLocalAdministrator(a) && rank(acct.Role) >= rank(a.Role) {
-		return Errorf(EFORBIDDEN, "You can't act on an account whose role is the same as yours or higher.")
+		return Reason(EFORBIDDEN, "forbidden.rank", nil)
 	}
 	return nil
 }
@@ -315,7 +315,7 @@ func (s *Local) createAccount(ctx context.Context, n NewAccount, first bool) (*A
 				a = Actor{AccountID: acct.ID, Name: acct.Name, Role: RoleAdmin, Source: "setup"}
 			}
 		case first:
-			return Errorf(ECONFLICT, "This data already has accounts. Sign in, or ask an administrator to create your account.")
+			return Reason(ECONFLICT, "account.firstTaken", nil)
 		}
 		if err := lookAlike(existing, acct.Name); err != nil {
 			return err
@@ -340,7 +340,7 @@ func lookAlike(existing []*Account, name string) error {
 			return Errorf(ECONFLICT, "An account named %s already exists.", name)
 		}
 		if NameSkeleton(e.Name) == sk {
-			return Errorf(ECONFLICT, "The name %s looks too much like an existing account's name. Choose a clearly different name.", name)
+			return Reason(ECONFLICT, "account.lookalike", map[string]any{"Name": name})
 		}
 	}
 	return nil
@@ -456,9 +456,9 @@ func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn 
 	if a.AccountID != accountID {
 		switch {
 		case how&ownerOnly != 0:
-			return Errorf(EFORBIDDEN, "Only the account's owner can do this to its security info.")
+			return Reason(EFORBIDDEN, "forbidden.owner", nil)
 		case a.Role != RoleAdmin && a.Role != RoleHelpdesk:
-			return Errorf(EFORBIDDEN, "You can only manage your own security info.")
+			return Reason(EFORBIDDEN, "forbidden.own", nil)
 		}
 	}
 	if err := s.settle(ctx, accountID); err != nil {
@@ -485,8 +485,7 @@ func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn 
 			return err
 		}
 		if how&changesInfo != 0 && !acct.RemovalAt.IsZero() {
-			return Errorf(ECONFLICT, "Removal of your security info is scheduled for %s. No other change can be made until then, unless you cancel the removal.",
-				acct.RemovalAt.Format("2 January 2006"))
+			return Reason(ECONFLICT, "removal.pending", map[string]any{"Date": acct.RemovalAt.Format("2 January 2006")})
 		}
 		return fn(tx, a, acct, p)
 	})

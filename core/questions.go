@@ -451,7 +451,7 @@ func (s *Local) checkAnswers(ctx context.Context, accountID, verificationID stri
 			return err
 		}
 		if locked {
-			userErr = Errorf(ELOCKED, "Too many wrong answers. Security questions are locked until %s.", clockTime(c.LockedUntil, now))
+			userErr = Reason(ELOCKED, "answers.locked", map[string]any{"Until": clockTime(c.LockedUntil, now)})
 		} else {
 			userErr = wrongAnswers(p.CodeMaxTries - cur.Tries)
 		}
@@ -468,14 +468,14 @@ func (s *Local) checkAnswers(ctx context.Context, accountID, verificationID stri
 func answersUnusable(used, expires time.Time, tries int, p *Policy, now time.Time) error {
 	switch {
 	case !used.IsZero() || tries >= p.CodeMaxTries:
-		return Errorf(EEXPIRED, "These questions can't be answered again. Start again to get new questions.")
+		return Reason(EEXPIRED, "answers.usedUp", nil)
 	case !now.Before(expires):
-		return Errorf(EEXPIRED, "The time to answer has run out. Start again to get new questions.")
+		return Reason(EEXPIRED, "answers.expired", nil)
 	}
 	return nil
 }
 
 // wrongAnswers is the answer to wrong answers with tries left.
 func wrongAnswers(left int) error {
-	return Errorf(EWRONGCODE, "One or more answers are wrong. You have %d tries left.", max(left, 0))
+	return Reason(EWRONGCODE, "answers.wrong", map[string]any{"Left": max(left, 0)})
 }

@@ -173,7 +173,7 @@ func (c resetChoice) flow() string { return "reset:" + c.reset.ID }
 
 // notAChoice is the answer to an option that is not offered (or not of
 // the kind the call needs), the same for real and made-up accounts.
-var notAChoice = Errorf(EINVALID, "That is not one of the choices. Start again.")
+var notAChoice = Reason(EINVALID, "reset.notAChoice", nil)
 
 // resetOption loads a reset still going and the option chosen in it,
 // which must be one the reset offers and, when kinds are given, of one of
@@ -304,7 +304,7 @@ func (s *Local) proven(ctx context.Context, r *Reset, methodID string) (*ResetSt
 func (s *Local) liveReset(tx Tx, id string) (*Reset, error) {
 	r, err := tx.Reset(id)
 	if err != nil || !r.DoneAt.IsZero() || !s.clock().Before(r.ExpiresAt) {
-		return nil, Errorf(EEXPIRED, "This password reset has ended. Start again.")
+		return nil, Reason(EEXPIRED, "reset.ended", nil)
 	}
 	return r, nil
 }
@@ -322,7 +322,7 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 		return err
 	}
 	if acct == nil || !st.Ready() {
-		return Errorf(EFORBIDDEN, "Prove %d different methods first.", st.Needed)
+		return Reason(EFORBIDDEN, "reset.proveFirst", map[string]any{"N": st.Needed})
 	}
 	var methods []*Method
 	if err := s.store.View(ctx, func(tx Tx) (err error) { methods, err = tx.Methods(acct.ID); return err }); err != nil {
@@ -346,7 +346,7 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 			return err
 		}
 		if len(cur.Proven) < p.MethodsRequiredForReset {
-			return Errorf(EFORBIDDEN, "Prove %d different methods first.", p.MethodsRequiredForReset)
+			return Reason(EFORBIDDEN, "reset.proveFirst", map[string]any{"N": p.MethodsRequiredForReset})
 		}
 		a, err := tx.Account(acct.ID)
 		if err != nil {

@@ -153,7 +153,8 @@ func resetTranscript(t *testing.T, f *fixture, name string, start time.Time) []s
 	f.clock.t = start
 	var out []string
 	note := func(what string, err error) {
-		out = append(out, fmt.Sprintf("%s: %s %s", what, core.ErrorCode(err), core.ErrorMessage(err)))
+		key, args := core.ErrorReason(err)
+		out = append(out, fmt.Sprintf("%s: %s %s %s %v", what, core.ErrorCode(err), key, core.ErrorMessage(err), args))
 	}
 	st, err := f.svc.StartReset(ctx, name)
 	if err != nil {

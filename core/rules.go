@@ -12,6 +12,18 @@ type DefaultChoice struct {
 	Kind     MethodKind `json:"kind"`
 	Channel  Channel    `json:"channel"`
 	Label    string     `json:"label"` // "Phone - text (+44 20 7946 0958)"
+	// Destination is the phone in international format ("" for an app or
+	// key), so a window can word the choice in its own language.
+	Destination string `json:"destination,omitempty"`
+}
+
+// choiceOf is the default choice of m through channel c.
+func choiceOf(m *Method, c Channel) DefaultChoice {
+	d := DefaultChoice{MethodID: m.ID, Kind: m.Kind, Channel: c, Label: ChoiceLabel(m, c)}
+	if m.Kind.IsPhone() {
+		d.Destination = FormatPhone(m.Detail, m.Extension)
+	}
+	return d
 }
 
 // choiceRank orders default choices by strength, strongest first (DESIGN
@@ -61,7 +73,7 @@ func DefaultChoices(methods []*Method) []DefaultChoice {
 	for _, r := range choiceRank {
 		for _, m := range methods {
 			if m.Kind == r.kind {
-				out = append(out, DefaultChoice{MethodID: m.ID, Kind: m.Kind, Channel: r.channel, Label: ChoiceLabel(m, r.channel)})
+				out = append(out, choiceOf(m, r.channel))
 			}
 		}
 	}
@@ -96,7 +108,7 @@ func FindChoice(methods []*Method, methodID string, c Channel) (DefaultChoice, e
 			}
 			return DefaultChoice{}, Errorf(ECONFLICT, "%s can't be used through %q. Choose text or call where the phone allows it.", ki.Label, c)
 		}
-		return DefaultChoice{MethodID: m.ID, Kind: m.Kind, Channel: c, Label: ChoiceLabel(m, c)}, nil
+		return choiceOf(m, c), nil
 	}
 	return DefaultChoice{}, Errorf(ENOTFOUND, "That method is not in your security info.")
 }

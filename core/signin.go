@@ -83,11 +83,11 @@ func dummy() string {
 }
 
 // badSignIn is the one answer for a wrong name or password.
-var badSignIn = Errorf(EWRONGCODE, "Your account name or password is incorrect.")
+var badSignIn = Reason(EWRONGCODE, "signin.wrong", nil)
 
 // signInLocked says until when sign-in is locked, the same for every name.
 func signInLocked(until, now time.Time) error {
-	return Errorf(ELOCKED, "Too many failed sign-ins. Sign-in is locked until %s.", clockTime(until, now))
+	return Reason(ELOCKED, "signin.locked", map[string]any{"Until": clockTime(until, now)})
 }
 
 // signInActor runs the pre-sign-in steps as the account itself.
@@ -397,7 +397,7 @@ func (s *Local) verifyCodeFor(ctx context.Context, accountID, methodID, verifica
 		return err
 	}
 	if v.MethodID != methodID || v.Flow != flow {
-		return Errorf(ENOTFOUND, "This verification was not found. Start again.")
+		return notFound()
 	}
 	return s.verifyCode(ctx, accountID, verificationID, code, flow)
 }
@@ -436,16 +436,16 @@ func (s *Local) startSession(ctx context.Context, acct *Account, twoStep bool) (
 func (s *Local) liveSession(tx Tx, id string, p *Policy, touch bool) (*Session, error) {
 	sess, err := tx.Session(id)
 	if err != nil {
-		return nil, Errorf(EEXPIRED, "Your session has ended. Sign in again.")
+		return nil, Reason(EEXPIRED, "session.ended", nil)
 	}
 	now := s.clock()
 	switch {
 	case !sess.EndedAt.IsZero():
-		return nil, Errorf(EEXPIRED, "You signed out. Sign in again.")
+		return nil, Reason(EEXPIRED, "session.signedOut", nil)
 	case !now.Before(sess.LastSeenAt.Add(time.Duration(p.SessionIdleMinutes) * time.Minute)):
-		return nil, Errorf(EEXPIRED, "You were away for a while, so you were signed out. Sign in again.")
+		return nil, Reason(EEXPIRED, "session.idle", nil)
 	case !now.Before(sess.CreatedAt.Add(time.Duration(p.SessionMaxHours) * time.Hour)):
-		return nil, Errorf(EEXPIRED, "Your session has reached its time limit. Sign in again.")
+		return nil, Reason(EEXPIRED, "session.maxAge", nil)
 	}
 	if touch {
 		sess.LastSeenAt = now
@@ -514,7 +514,7 @@ func (s *Local) checkSession(tx Tx, a Actor, acct *Account, p *Policy, how acces
 		return nil, err
 	}
 	if len(signInOptions(acct, methods)) > 0 {
-		return nil, Errorf(EFORBIDDEN, "To change your security info, sign in again with your password and a second method.")
+		return nil, Reason(EFORBIDDEN, "session.twoStep", nil)
 	}
 	return sess, nil
 }

@@ -184,12 +184,12 @@ func checkSendLimits(tx Tx, p *Policy, send Send, now time.Time) error {
 		f      SendFilter
 		window time.Duration
 		max    int
-		what   string
+		reason string
 	}{
-		{dest, wait, 1, ""},
-		{dest, time.Hour, p.SendsPerDestinationHour, "to this destination in the last hour"},
-		{dest, 24 * time.Hour, p.SendsPerDestinationDay, "to this destination in the last 24 hours"},
-		{acct, 24 * time.Hour, p.SendsPerAccountDay, "for your account in the last 24 hours"},
+		{dest, wait, 1, "code.wait"},
+		{dest, time.Hour, p.SendsPerDestinationHour, "code.limitHour"},
+		{dest, 24 * time.Hour, p.SendsPerDestinationDay, "code.limitDay"},
+		{acct, 24 * time.Hour, p.SendsPerAccountDay, "code.limitAccount"},
 	}
 	for _, l := range limits {
 		l.f.Since = now.Add(-l.window)
@@ -200,13 +200,18 @@ func checkSendLimits(tx Tx, p *Policy, send Send, now time.Time) error {
 		if len(times) >= l.max {
 			// The oldest send in the window leaves it first.
 			retry := times[len(times)-l.max].Add(l.window)
-			if l.what == "" {
-				return Errorf(ELIMITED, "A code was just sent. You can ask for a new one in %s.", inWords(retry.Sub(now)))
+			if l.reason == "code.wait" {
+				return waitFor(retry.Sub(now))
 			}
-			return Errorf(ELIMITED, "%d codes were sent %s, the most allowed. Try again after %s.", l.max, l.what, clockTime(retry, now))
+			return Reason(ELIMITED, l.reason, map[string]any{"Max": l.max, "At": clockTime(retry, now)})
 		}
 	}
 	return nil
+}
+
+// waitFor is the answer to a send too soon after the last.
+func waitFor(d time.Duration) error {
+	return Reason(ELIMITED, "code.wait", map[string]any{"Wait": inWords(d), "Seconds": int((d + time.Second - 1) / time.Second)})
 }
 
 // checkLock refuses a locked subject, saying until when.
@@ -216,7 +221,7 @@ func checkLock(tx Tx, accountID, subject string, now time.Time) (*FailureCounter
 		return nil, err
 	}
 	if now.Before(c.LockedUntil) {
-		return c, Errorf(ELOCKED, "Too many wrong tries. This method is locked until %s.", clockTime(c.LockedUntil, now))
+		return c, Reason(ELOCKED, "method.locked", map[string]any{"Until": clockTime(c.LockedUntil, now)})
 	}
 	return c, nil
 }
@@ -306,7 +311,7 @@ func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, 
 		}
 		if resend {
 			if wait := v.SentAt.Add(time.Duration(p.ResendSeconds) * time.Second).Sub(now); wait > 0 {
-				return Errorf(ELIMITED, "A code was just sent. You can ask for a new one in %s.", inWords(wait))
+				return waitFor(wait)
 			}
 		}
 		if v.Flow == "" {
@@ -498,7 +503,7 @@ func (s *Local) Resend(ctx context.Context, accountID, verificationID string) (*
 		return nil, Errorf(EINVALID, "An authenticator app makes its own codes; nothing can be resent.")
 	}
 	if !v.UsedAt.IsZero() {
-		return nil, Errorf(ECONFLICT, "This code was already used.")
+		return nil, Reason(ECONFLICT, "code.used", nil)
 	}
 	ch, err := s.sendCode(ctx, v, true, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		cur, err := ownVerification(tx, accountID, verificationID)
@@ -506,7 +511,7 @@ func (s *Local) Resend(ctx context.Context, accountID, verificationID string) (*
 			return err
 		}
 		if !cur.UsedAt.IsZero() {
-			return Errorf(ECONFLICT, "This code was already used.")
+			return Reason(ECONFLICT, "code.used", nil)
 		}
 		*v = *cur
 		return nil
@@ -520,7 +525,7 @@ func (s *Local) Resend(ctx context.Context, accountID, verificationID string) (*
 func ownVerification(tx Tx, accountID, id string) (*Verification, error) {
 	v, err := tx.Verification(id)
 	if err != nil || v.AccountID != accountID {
-		return nil, Errorf(ENOTFOUND, "This verification was not found. Start again.")
+		return nil, notFound()
 	}
 	return v, nil
 }
@@ -556,7 +561,7 @@ func (s *Local) checkCode(tx Tx, v *Verification, code string, p *Policy, now ti
 		return nil, err
 	}
 	if locked {
-		return Errorf(ELOCKED, "Too many wrong codes. This method is locked until %s.", clockTime(c.LockedUntil, now)), nil
+		return Reason(ELOCKED, "method.locked", map[string]any{"Until": clockTime(c.LockedUntil, now)}), nil
 	}
 	return wrongCode(p.CodeMaxTries - v.Tries), nil
 }
@@ -566,11 +571,11 @@ func (s *Local) checkCode(tx Tx, v *Verification, code string, p *Policy, now ti
 func codeUnusable(used, expires time.Time, tries int, p *Policy, now time.Time) error {
 	switch {
 	case !used.IsZero():
-		return Errorf(ECONFLICT, "This code was already used.")
+		return Reason(ECONFLICT, "code.used", nil)
 	case !now.Before(expires):
-		return Errorf(EEXPIRED, "This code has expired. Ask for a new code.")
+		return Reason(EEXPIRED, "code.expired", nil)
 	case tries >= p.CodeMaxTries:
-		return Errorf(EEXPIRED, "This code can't be used any more after %d wrong tries. Ask for a new code.", p.CodeMaxTries)
+		return Reason(EEXPIRED, "code.usedUp", map[string]any{"Max": p.CodeMaxTries})
 	}
 	return nil
 }
@@ -578,11 +583,7 @@ func codeUnusable(used, expires time.Time, tries int, p *Policy, now time.Time) 
 // wrongCode is the answer to a wrong code that has left tries.
 func wrongCode(left int) error {
 	if left <= 0 {
-		return Errorf(EWRONGCODE, "That code is wrong, and this code can't be used any more. Ask for a new code.")
+		return Reason(EWRONGCODE, "code.wrongLast", nil)
 	}
-	tries := "tries"
-	if left == 1 {
-		tries = "try"
-	}
-	return Errorf(EWRONGCODE, "That code is wrong. You have %d %s left.", left, tries)
+	return Reason(EWRONGCODE, "code.wrong", map[string]any{"Left": left})
 }

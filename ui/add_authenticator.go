@@ -39,9 +39,15 @@ func newAuthenticatorWizard(u *UI) *authenticatorWizard {
 	})
 	w.code = newField(u.tr.T("code.placeholder"), w.m.close)
 	w.code.Validator = plain(func(s string) error {
+		// The app's codes have the policy's number of digits, told by
+		// the enrolment (6 until it arrives).
+		n := 6
+		if w.e != nil && w.e.Digits > 0 {
+			n = w.e.Digits
+		}
 		s = strings.TrimSpace(s)
-		if len(s) != 6 || strings.Trim(s, "0123456789") != "" {
-			return core.Errorf(core.EINVALID, "%s", u.tr.F("code.digits", "N", 6))
+		if len(s) != n || strings.Trim(s, "0123456789") != "" {
+			return core.Errorf(core.EINVALID, "%s", u.tr.F("code.digits", "N", n))
 		}
 		return nil
 	})
@@ -85,7 +91,7 @@ func (w *authenticatorWizard) scan() {
 	}, func(e *core.Enrolment, err error) {
 		w.m.setBusy(false)
 		if err != nil {
-			setError(w.err, err)
+			w.u.tr.setError(w.err, err)
 			w.m.step(container.NewVBox(w.err), w.cancel())
 			return
 		}
@@ -122,7 +128,7 @@ func (w *authenticatorWizard) showQR() {
 	tr := w.u.tr
 	qr, err := qrImage(w.e.URI)
 	if err != nil {
-		setError(w.err, err)
+		w.u.tr.setError(w.err, err)
 		return
 	}
 	copyBtn := &widget.Button{Text: tr.T("app.copy"), Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance}
@@ -187,7 +193,7 @@ func (w *authenticatorWizard) onConfirm() {
 	}, func(r result, err error) {
 		w.m.setBusy(false)
 		if err != nil {
-			setError(w.err, err)
+			w.u.tr.setError(w.err, err)
 			w.code.SetText("")
 			w.validate()
 			w.u.win.Canvas().Focus(w.code)

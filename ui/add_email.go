@@ -42,7 +42,7 @@ func (w *emailWizard) show() {
 		return w.u.svc.Policy(w.u.ctx)
 	}, func(p *core.Policy, err error) {
 		w.m.setBusy(false)
-		setError(w.err, err)
+		w.u.tr.setError(w.err, err)
 		w.policy = p
 		w.validate()
 	})
@@ -62,10 +62,10 @@ func (w *emailWizard) validate() {
 	// An organisation address is refused at once; other mistakes once the
 	// address looks finished.
 	text := strings.TrimSpace(w.address.Text)
-	if err != nil && (strings.Contains(core.ErrorMessage(err), "work or school") || strings.Contains(text, "@") && strings.Contains(text[strings.Index(text, "@"):], ".")) {
-		setError(w.err, err)
+	if err != nil && (core.ErrorKey(err) == "email.workAddress" || strings.Contains(text, "@") && strings.Contains(text[strings.Index(text, "@"):], ".")) {
+		w.u.tr.setError(w.err, err)
 	} else {
-		setError(w.err, nil)
+		w.u.tr.setError(w.err, nil)
 	}
 }
 
@@ -91,7 +91,7 @@ func (w *emailWizard) onNext() {
 		w.m.setBusy(false)
 		w.next.Enable()
 		if err != nil {
-			setError(w.err, err)
+			w.u.tr.setError(w.err, err)
 			return
 		}
 		newCodeStep(w.u, w.m, ch, w.first, w.done).show()

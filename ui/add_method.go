@@ -36,7 +36,7 @@ func (d *addMethodDialog) show() {
 		return d.u.svc.AvailableKinds(d.u.ctx, d.u.acct.ID)
 	}, func(kinds []core.MethodKind, err error) {
 		d.m.setBusy(false)
-		setError(d.err, err)
+		d.u.tr.setError(d.err, err)
 		d.kinds = kinds
 		var labels []string
 		for _, k := range kinds {

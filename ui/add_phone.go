@@ -85,9 +85,9 @@ func (w *phoneWizard) validate() {
 	}
 	// Say what is wrong once something was typed.
 	if strings.TrimSpace(w.number.Text) != "" && len(strings.TrimSpace(w.number.Text)) >= 6 {
-		setError(w.err, err)
+		w.u.tr.setError(w.err, err)
 	} else {
-		setError(w.err, nil)
+		w.u.tr.setError(w.err, nil)
 	}
 }
 
@@ -141,7 +141,7 @@ func (w *phoneWizard) onNext() {
 		w.m.setBusy(false)
 		w.next.Enable()
 		if err != nil {
-			setError(w.err, err)
+			w.u.tr.setError(w.err, err)
 			return
 		}
 		newCodeStep(w.u, w.m, ch, w.first, w.done).show()

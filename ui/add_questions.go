@@ -43,7 +43,7 @@ func (w *questionsWizard) show() {
 	}, func(l loaded, err error) {
 		w.m.setBusy(false)
 		if err != nil {
-			setError(w.err, err)
+			w.u.tr.setError(w.err, err)
 			return
 		}
 		w.bank = l.bank
@@ -128,7 +128,7 @@ func (w *questionsWizard) validate() {
 		}
 		if err != nil {
 			ok = false
-			w.notes[i].SetText(core.ErrorMessage(err))
+			w.notes[i].SetText(w.u.tr.Error(err))
 			w.notes[i].Show()
 		} else {
 			w.notes[i].Hide()
@@ -157,7 +157,7 @@ func (w *questionsWizard) onDone() {
 	}, func(m *core.MethodView, err error) {
 		w.m.setBusy(false)
 		if err != nil {
-			setError(w.err, err)
+			w.u.tr.setError(w.err, err)
 			w.validate()
 			return
 		}

@@ -55,7 +55,7 @@ func (u *UI) keepSecure(st *core.AfterSignIn) {
 		skip := link(tr.F("register.skip", "N", st.SnoozesLeft), func() {
 			call(u.o.Runner, func() (struct{}, error) { return struct{}{}, u.svc.SnoozeRegistration(u.ctx, u.acct.ID) },
 				func(_ struct{}, err error) {
-					setError(errL, err)
+					u.tr.setError(errL, err)
 					if err == nil {
 						u.registering = false
 						u.showPages()
@@ -113,7 +113,7 @@ func (u *UI) verifyInfo(st *core.AfterSignIn) {
 	good := &widget.Button{Text: tr.T("verify.good"), Importance: widget.HighImportance, OnTapped: func() {
 		call(u.o.Runner, func() (struct{}, error) { return struct{}{}, u.svc.ConfirmSecurityInfo(u.ctx, u.acct.ID) },
 			func(_ struct{}, err error) {
-				setError(errL, err)
+				u.tr.setError(errL, err)
 				if err == nil {
 					u.showPages()
 				}
@@ -125,7 +125,7 @@ func (u *UI) verifyInfo(st *core.AfterSignIn) {
 		box.Add(container.NewHBox(link(tr.T("verify.skip"), func() {
 			call(u.o.Runner, func() (struct{}, error) { return struct{}{}, u.svc.SkipReconfirm(u.ctx, u.acct.ID) },
 				func(_ struct{}, err error) {
-					setError(errL, err)
+					u.tr.setError(errL, err)
 					if err == nil {
 						u.showPages()
 					}
@@ -138,7 +138,7 @@ func (u *UI) verifyInfo(st *core.AfterSignIn) {
 	call(u.o.Runner, func() (*core.SecurityInfo, error) { return u.svc.SecurityInfo(u.ctx, u.acct.ID) },
 		func(info *core.SecurityInfo, err error) {
 			if err != nil {
-				setError(errL, err)
+				u.tr.setError(errL, err)
 				return
 			}
 			for _, m := range info.Methods {

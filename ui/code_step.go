@@ -133,7 +133,7 @@ func (s *codeStep) onNext() {
 	}, func(m *core.MethodView, err error) {
 		s.busy(false)
 		if err != nil {
-			setError(s.err, err)
+			s.u.tr.setError(s.err, err)
 			s.entry.SetText("")
 			s.u.win.Canvas().Focus(s.entry)
 			return
@@ -151,12 +151,12 @@ func (s *codeStep) onResend() {
 	}, func(ch *core.Challenge, err error) {
 		s.m.setBusy(false)
 		if err != nil {
-			setError(s.err, err)
+			s.u.tr.setError(s.err, err)
 			s.tick()
 			return
 		}
 		s.ch = ch
-		setError(s.err, nil)
+		s.u.tr.setError(s.err, nil)
 		s.err.SetText(s.u.tr.T("code.resent"))
 		s.err.Importance = widget.SuccessImportance
 		s.err.Show()

@@ -92,7 +92,7 @@ func (f *firstAccountForm) onCreate() {
 		f.busy.Stop()
 		f.busy.Hide()
 		if err != nil || step.Session == nil {
-			setError(f.err, err)
+			f.u.tr.setError(f.err, err)
 			f.create.Enable()
 			return
 		}

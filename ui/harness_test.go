@@ -60,7 +60,7 @@ func newHarnessOn(t *testing.T, lang string, a fyne.App, w fyne.Window, r Runner
 	}
 	h.outbox = outbox.New(filepath.Join(dir, outbox.FileName), h.Now)
 	h.svc = core.NewLocal(store, keys, core.Options{Sender: h.outbox, Texts: assets.Default, Now: h.Now,
-		Rand: rand.NewChaCha8([32]byte{2})})
+		Rand: rand.NewChaCha8([32]byte{2}), Background: func(f func()) { f() }})
 	h.w = w
 	h.u = New(a, h.w, Options{Lang: lang, Runner: r, Now: h.Now, Tick: h.tick,
 		Open: func(context.Context) (*Backend, error) {
@@ -70,6 +70,12 @@ func newHarnessOn(t *testing.T, lang string, a fyne.App, w fyne.Window, r Runner
 }
 
 func (h *harness) Now() time.Time { return h.now }
+
+// as acts as the account itself, without a session (only the owner adds
+// to or changes its security info).
+func (h *harness) as(a *core.Account) context.Context {
+	return core.WithActor(context.Background(), core.OwnerActor(a, "test"))
+}
 
 // tick records the countdown's callback; advance calls it.
 func (h *harness) tick(_ time.Duration, fn func()) func() {
@@ -341,7 +347,7 @@ func (h *harness) typeFocused(s string) {
 // methods is what the store holds for acct.
 func (h *harness) methods(acct *core.Account) []core.MethodView {
 	h.t.Helper()
-	info, err := h.svc.SecurityInfo(h.admin, acct.ID)
+	info, err := h.svc.SecurityInfo(h.as(acct), acct.ID)
 	if err != nil {
 		h.fatal(err)
 	}

@@ -36,7 +36,7 @@ func (d *deleteDialog) show() {
 	}, func(pv *core.DeletePreview, err error) {
 		d.m.setBusy(false)
 		if err != nil {
-			setError(d.err, err)
+			d.u.tr.setError(d.err, err)
 			return
 		}
 		lines := container.NewVBox(wrapped(tr.F("delete.question", "Method", tr.Kind(d.method.Kind)+" ("+methodDetail(tr, d.method)+")")))
@@ -83,7 +83,7 @@ func (d *deleteDialog) onYes() {
 	}, func(_ *core.DeletePreview, err error) {
 		d.m.setBusy(false)
 		if err != nil {
-			setError(d.err, err)
+			d.u.tr.setError(d.err, err)
 			return
 		}
 		d.m.close()
@@ -123,7 +123,7 @@ func (d *defaultDialog) show() {
 		return d.u.svc.DefaultChoices(d.u.ctx, d.u.acct.ID)
 	}, func(cs []core.DefaultChoice, err error) {
 		d.m.setBusy(false)
-		setError(d.err, err)
+		d.u.tr.setError(d.err, err)
 		d.choices = cs
 		var labels []string
 		for _, c := range cs {
@@ -153,7 +153,7 @@ func (d *defaultDialog) onConfirm() {
 	}, func(_ *core.DefaultChoice, err error) {
 		d.m.setBusy(false)
 		if err != nil {
-			setError(d.err, err)
+			d.u.tr.setError(d.err, err)
 			return
 		}
 		d.m.close()
@@ -206,7 +206,7 @@ func (d *renameDialog) onSave() {
 	}, func(_ *core.Method, err error) {
 		d.m.setBusy(false)
 		if err != nil {
-			setError(d.err, err)
+			d.u.tr.setError(d.err, err)
 			return
 		}
 		d.m.close()

@@ -21,7 +21,7 @@ func (u *UI) showOutbox() {
 		m.setBusy(true)
 		call(u.o.Runner, func() ([]OutboxEntry, error) { return u.back.Outbox() }, func(es []OutboxEntry, err error) {
 			m.setBusy(false)
-			setError(errL, err)
+			u.tr.setError(errL, err)
 			list.RemoveAll()
 			if len(es) == 0 && err == nil {
 				list.Add(widget.NewLabel(u.tr.T("outbox.empty")))

@@ -38,7 +38,7 @@ func (p *overviewPage) reload() {
 	call(p.u.o.Runner, func() (*core.SecurityInfo, error) {
 		return p.u.svc.SecurityInfo(p.u.ctx, p.u.acct.ID)
 	}, func(info *core.SecurityInfo, err error) {
-		setError(p.err, err)
+		p.u.tr.setError(p.err, err)
 		if err != nil {
 			return
 		}
@@ -124,7 +124,7 @@ func (p *passwordPage) reload() {
 	call(p.u.o.Runner, func() (*core.SecurityInfo, error) {
 		return p.u.svc.SecurityInfo(p.u.ctx, p.u.acct.ID)
 	}, func(info *core.SecurityInfo, err error) {
-		setError(p.err, err)
+		p.u.tr.setError(p.err, err)
 		if err == nil {
 			p.changed.SetText(p.u.tr.F("password.lastChanged", "Date", p.u.tr.dateTime(info.Account.PasswordChangedAt)))
 		}
@@ -142,7 +142,7 @@ func (p *passwordPage) validate() {
 		p.err.SetText(p.u.tr.T("password.mismatch"))
 		p.err.Show()
 	} else if p.err.Text == p.u.tr.T("password.mismatch") {
-		setError(p.err, nil)
+		p.u.tr.setError(p.err, nil)
 	}
 }
 
@@ -156,7 +156,7 @@ func (p *passwordPage) onSave() {
 	call(p.u.o.Runner, func() (struct{}, error) {
 		return struct{}{}, p.u.svc.ChangePassword(p.u.ctx, p.u.acct.ID, cur, next)
 	}, func(_ struct{}, err error) {
-		setError(p.err, err)
+		p.u.tr.setError(p.err, err)
 		if err == nil {
 			p.current.SetText("")
 			p.next.SetText("")
@@ -223,7 +223,7 @@ func (p *activityPage) reload() {
 	call(p.u.o.Runner, func() ([]*core.AuditEvent, error) {
 		return p.u.svc.RecentActivity(p.u.ctx, p.u.acct.ID, 200)
 	}, func(events []*core.AuditEvent, err error) {
-		setError(p.err, err)
+		p.u.tr.setError(p.err, err)
 		if err == nil {
 			p.events = events
 			p.list.Refresh()

@@ -59,7 +59,7 @@ func (r *resetFlow) start() {
 		call(r.u.o.Runner, func() (*core.ResetState, error) { return r.u.svc.StartReset(r.u.ctx, n) },
 			func(st *core.ResetState, err error) {
 				r.setBusy(false)
-				setError(r.err, err)
+				r.u.tr.setError(r.err, err)
 				if err == nil {
 					r.st = st
 					r.choose()
@@ -89,7 +89,7 @@ func resetOptionText(tr text, o core.ResetOption) string {
 // choose lists the methods still to prove, or asks for the new password.
 func (r *resetFlow) choose() {
 	tr := r.u.tr
-	setError(r.err, nil)
+	r.u.tr.setError(r.err, nil)
 	if r.st.Ready() {
 		r.newPassword()
 		return
@@ -108,7 +108,7 @@ func (r *resetFlow) choose() {
 // prove asks for the code or the answers of o.
 func (r *resetFlow) prove(o core.ResetOption) {
 	tr := r.u.tr
-	setError(r.err, nil)
+	r.u.tr.setError(r.err, nil)
 	if o.Kind == core.KindSecurityQuestions {
 		r.setBusy(true)
 		call(r.u.o.Runner, func() (*core.QuestionChallenge, error) {
@@ -116,7 +116,7 @@ func (r *resetFlow) prove(o core.ResetOption) {
 		}, func(qc *core.QuestionChallenge, err error) {
 			r.setBusy(false)
 			if err != nil {
-				setError(r.err, err)
+				r.u.tr.setError(r.err, err)
 				return
 			}
 			r.questions(o, qc)
@@ -150,7 +150,7 @@ func (r *resetFlow) prove(o core.ResetOption) {
 		func(c *core.Challenge, err error) {
 			r.setBusy(false)
 			if err != nil {
-				setError(r.err, err)
+				r.u.tr.setError(r.err, err)
 				return
 			}
 			ch = c
@@ -163,7 +163,7 @@ func (r *resetFlow) verified(code *field) func(*core.ResetState, error) {
 	return func(st *core.ResetState, err error) {
 		r.setBusy(false)
 		if err != nil {
-			setError(r.err, err)
+			r.u.tr.setError(r.err, err)
 			if code != nil {
 				code.SetText("")
 			}
@@ -219,7 +219,7 @@ func (r *resetFlow) newPassword() {
 			func(_ struct{}, err error) {
 				r.setBusy(false)
 				if err != nil {
-					setError(r.err, err)
+					r.u.tr.setError(r.err, err)
 					return
 				}
 				newSignInScreen(r.u, tr.T("reset.done")).show()

@@ -170,17 +170,17 @@ func TestScreenshots(t *testing.T) {
 	s.do(func() { h.tap("Close") })
 	s.do(func() {
 		for _, m := range h.methods(alice) {
-			h.svc.DeleteMethod(h.admin, alice.ID, m.ID)
+			h.svc.DeleteMethod(h.as(alice), alice.ID, m.ID)
 		}
 		h.u.reloadAll()
 	})
 	s.shot("pending_removal")
 	// Sign out, and back in with two steps.
 	s.do(func() {
-		h.svc.CancelRemoval(h.admin, alice.ID)
-		ch, _ := h.svc.BeginPhone(h.admin, alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
-		h.svc.Confirm(h.admin, alice.ID, ch.VerificationID, h.lastCode())
-		h.svc.SetDefault(h.admin, alice.ID, h.methods(alice)[1].ID, core.ChannelSMS)
+		h.svc.CancelRemoval(h.as(alice), alice.ID)
+		ch, _ := h.svc.BeginPhone(h.as(alice), alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+		h.svc.Confirm(h.as(alice), alice.ID, ch.VerificationID, h.lastCode())
+		h.svc.SetDefault(h.as(alice), alice.ID, h.methods(alice)[1].ID, core.ChannelSMS)
 		h.u.signOut("")
 		test.Type(h.entry("Password"), alicePassword)
 		h.tap("Sign in")
@@ -232,15 +232,15 @@ func TestScreenshotsGerman(t *testing.T) {
 
 // addPhoneAndAppFor adds an office phone and an authenticator app.
 func addPhoneAndAppFor(t *testing.T, h *harness, alice *core.Account) {
-	ch, err := h.svc.BeginPhone(h.admin, alice.ID, core.PhoneRequest{Kind: core.KindOfficePhone, Number: "+4930901820", Extension: "77"})
+	ch, err := h.svc.BeginPhone(h.as(alice), alice.ID, core.PhoneRequest{Kind: core.KindOfficePhone, Number: "+4930901820", Extension: "77"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.svc.Confirm(h.admin, alice.ID, ch.VerificationID, h.lastCode())
+	h.svc.Confirm(h.as(alice), alice.ID, ch.VerificationID, h.lastCode())
 	h.now = h.now.Add(time.Minute)
-	e, _ := h.svc.BeginAuthenticator(h.admin, alice.ID, "Pixel 8")
+	e, _ := h.svc.BeginAuthenticator(h.as(alice), alice.ID, "Pixel 8")
 	code, _ := totp.GenerateCodeCustom(e.Secret, h.now, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-	if _, err := h.svc.Confirm(h.admin, alice.ID, e.VerificationID, code); err != nil {
+	if _, err := h.svc.Confirm(h.as(alice), alice.ID, e.VerificationID, code); err != nil {
 		t.Fatal(err)
 	}
 	h.u.reloadAll()

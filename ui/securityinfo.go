@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -61,7 +60,7 @@ func (p *securityInfoPage) reload() {
 		return p.u.svc.SecurityInfo(p.u.ctx, p.u.acct.ID)
 	}, func(info *core.SecurityInfo, err error) {
 		p.setBusy(false)
-		setError(p.errLabel, err)
+		p.u.tr.setError(p.errLabel, err)
 		if err != nil {
 			return
 		}
@@ -164,11 +163,8 @@ func choiceLabel(tr text, c core.DefaultChoice) string {
 	case core.KindSecurityKey:
 		return tr.T("choice.key")
 	}
-	// Phones: "Phone - text (+44 20 7946 0958)"; the number is in the core's label.
-	number := c.Label
-	if i := strings.IndexByte(number, '('); i >= 0 {
-		number = number[i:]
-	}
+	// Phones: "Phone - text (+44 20 7946 0958)".
+	number := "(" + c.Destination + ")"
 	how := tr.T("choice.call")
 	if c.Channel == core.ChannelSMS {
 		how = tr.T("choice.text")
@@ -190,7 +186,7 @@ func (p *securityInfoPage) onCancelRemoval() {
 		return struct{}{}, p.u.svc.CancelRemoval(p.u.ctx, p.u.acct.ID)
 	}, func(_ struct{}, err error) {
 		p.setBusy(false)
-		setError(p.errLabel, err)
+		p.u.tr.setError(p.errLabel, err)
 		p.u.reloadAll()
 	})
 }

@@ -88,7 +88,7 @@ func (s *signInScreen) onSubmit() {
 	}, func(step *core.SignInStep, err error) {
 		s.setBusy(false)
 		if err != nil {
-			setError(s.err, err)
+			s.u.tr.setError(s.err, err)
 			s.password.SetText("")
 			s.u.win.Canvas().Focus(s.password)
 			return
@@ -163,7 +163,7 @@ func (s *secondStep) show(o core.SignInOption) {
 	tr := s.u.tr
 	s.option, s.ch = o, nil
 	s.code.SetText("")
-	setError(s.err, nil)
+	s.u.tr.setError(s.err, nil)
 	other := link(tr.T("signin.anotherWay"), s.showOptions)
 	box := container.NewVBox(heading(tr.T("signin.verifyTitle")), s.lead, s.code, s.err, s.busy, container.NewHBox(s.verify), container.NewHBox(other))
 	s.u.showColumn(box)
@@ -180,7 +180,7 @@ func (s *secondStep) show(o core.SignInOption) {
 	}, func(ch *core.Challenge, err error) {
 		s.setBusy(false)
 		if err != nil {
-			setError(s.err, err)
+			s.u.tr.setError(s.err, err)
 			return
 		}
 		s.ch = ch
@@ -219,10 +219,10 @@ func (s *secondStep) onVerify() {
 	}, func(step *core.SignInStep, err error) {
 		s.setBusy(false)
 		if err != nil {
-			setError(s.err, err)
+			s.u.tr.setError(s.err, err)
 			s.code.SetText("")
 			if code := core.ErrorCode(err); code == core.ELOCKED || code == core.ENOTFOUND || code == core.EEXPIRED && s.option.Kind == core.KindAuthenticatorApp {
-				newSignInScreen(s.u, core.ErrorMessage(err)).show()
+				newSignInScreen(s.u, s.u.tr.Error(err)).show()
 			}
 			return
 		}
@@ -250,7 +250,7 @@ func (u *UI) watchSession() {
 			return s, err
 		}, func(_ *core.Session, err error) {
 			if err != nil && u.sess != nil && u.sess.ID == id {
-				u.signOut(core.ErrorMessage(err))
+				u.signOut(u.tr.Error(err))
 			}
 		})
 	})

@@ -25,6 +25,16 @@ func (t text) F(key string, pairs ...any) string {
 	return assets.Default.Text(t.lang, "ui."+key, data)
 }
 
+// Error is what the window says for err: the words of its reason key in
+// the window's language, else the core's message ("Internal error." for
+// anything unexpected). The window never decides on the English text.
+func (t text) Error(err error) string {
+	if key, args := core.ErrorReason(err); key != "" && assets.Default.HasIn(t.lang, "error."+key) {
+		return assets.Default.Text(t.lang, "error."+key, args)
+	}
+	return core.ErrorMessage(err)
+}
+
 // Kind names a method kind.
 func (t text) Kind(k core.MethodKind) string {
 	return assets.Default.Text(t.lang, "kind."+string(k), nil)

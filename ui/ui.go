@@ -144,7 +144,7 @@ func (u *UI) Start() {
 
 // showFatal explains why the data folder could not be opened.
 func (u *UI) showFatal(err error) {
-	msg := wrapped(core.ErrorMessage(err))
+	msg := wrapped(u.tr.Error(err))
 	quit := widget.NewButton(u.tr.T("app.quit"), func() { u.app.Quit() })
 	u.win.SetContent(container.NewPadded(container.NewVScroll(container.NewVBox(heading(u.tr.T("app.cannotOpen")), msg, container.NewHBox(quit)))))
 }

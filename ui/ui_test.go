@@ -57,12 +57,12 @@ func TestSecurityInfoPageEmptyAndWithMethods(t *testing.T) {
 	test.AssertRendersToMarkup(t, "page_empty.xml", h.w.Canvas())
 
 	// Add a phone and an email through the CLI-equivalent service calls.
-	ch, _ := h.svc.BeginPhone(h.admin, alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
-	h.svc.Confirm(h.admin, alice.ID, ch.VerificationID, h.lastCode())
-	ch, _ = h.svc.BeginEmail(h.admin, alice.ID, "alain@gmail.com", "")
-	h.svc.Confirm(h.admin, alice.ID, ch.VerificationID, h.lastCode())
-	ch, _ = h.svc.BeginPhone(h.admin, alice.ID, core.PhoneRequest{Kind: core.KindOfficePhone, Number: "+4930901820", Extension: "77"})
-	h.svc.Confirm(h.admin, alice.ID, ch.VerificationID, h.lastCode())
+	ch, _ := h.svc.BeginPhone(h.as(alice), alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+	h.svc.Confirm(h.as(alice), alice.ID, ch.VerificationID, h.lastCode())
+	ch, _ = h.svc.BeginEmail(h.as(alice), alice.ID, "alain@gmail.com", "")
+	h.svc.Confirm(h.as(alice), alice.ID, ch.VerificationID, h.lastCode())
+	ch, _ = h.svc.BeginPhone(h.as(alice), alice.ID, core.PhoneRequest{Kind: core.KindOfficePhone, Number: "+4930901820", Extension: "77"})
+	h.svc.Confirm(h.as(alice), alice.ID, ch.VerificationID, h.lastCode())
 	h.u.reloadAll()
 	h.shows("Phone - text (+44 20 7946 0958)")
 	h.shows("+44 20 7946 0958")
@@ -281,15 +281,15 @@ func TestQuestionsWizard(t *testing.T) {
 }
 
 func addPhoneAndApp(t *testing.T, h *harness, alice *core.Account) (phone, app core.MethodView) {
-	ch, err := h.svc.BeginPhone(h.admin, alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+	ch, err := h.svc.BeginPhone(h.as(alice), alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _ := h.svc.Confirm(h.admin, alice.ID, ch.VerificationID, h.lastCode())
+	p, _ := h.svc.Confirm(h.as(alice), alice.ID, ch.VerificationID, h.lastCode())
 	h.now = h.now.Add(time.Minute)
-	e, _ := h.svc.BeginAuthenticator(h.admin, alice.ID, "Pixel")
+	e, _ := h.svc.BeginAuthenticator(h.as(alice), alice.ID, "Pixel")
 	code, _ := totp.GenerateCodeCustom(e.Secret, h.now, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-	a, err := h.svc.Confirm(h.admin, alice.ID, e.VerificationID, code)
+	a, err := h.svc.Confirm(h.as(alice), alice.ID, e.VerificationID, code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +302,7 @@ func TestDeleteWithConfirmation(t *testing.T) {
 	h := newHarness(t, "en")
 	alice := h.withAccount()
 	phone, _ := addPhoneAndApp(t, h, alice)
-	h.svc.SetDefault(h.admin, alice.ID, phone.ID, core.ChannelSMS)
+	h.svc.SetDefault(h.as(alice), alice.ID, phone.ID, core.ChannelSMS)
 	h.u.reloadAll()
 	// The phone's row is the first; its Delete link is the first "Delete".
 	h.tapFirst("Delete")
@@ -352,7 +352,7 @@ func TestChangeDefault(t *testing.T) {
 	test.AssertRendersToMarkup(t, "default_change.xml", h.w.Canvas())
 	h.tap("Confirm")
 	h.shows("Phone - call (+44 20 7946 0958)")
-	info, _ := h.svc.SecurityInfo(h.admin, alice.ID)
+	info, _ := h.svc.SecurityInfo(h.as(alice), alice.ID)
 	if info.Default.Channel != core.ChannelVoice {
 		t.Fatalf("default %+v", info.Default)
 	}
@@ -430,7 +430,7 @@ func TestOutboxBannerAndViewer(t *testing.T) {
 	h := newHarness(t, "en")
 	alice := h.withAccount()
 	h.shows("Messages are not being delivered")
-	ch, _ := h.svc.BeginPhone(h.admin, alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+	ch, _ := h.svc.BeginPhone(h.as(alice), alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
 	_ = ch
 	h.tap("Open outbox")
 	h.shows("is your Security info verification code")

@@ -83,14 +83,16 @@ func errorLabel() *widget.Label {
 	return l
 }
 
-func setError(l *widget.Label, err error) {
+// setError shows err in l, in the window's language (text.Error), or
+// hides l when err is nil.
+func (t text) setError(l *widget.Label, err error) {
 	if err == nil {
 		l.SetText("")
 		l.Hide()
 		return
 	}
 	l.Importance = widget.DangerImportance
-	l.SetText(core.ErrorMessage(err))
+	l.SetText(t.Error(err))
 	l.Show()
 }
 

@@ -1,0 +1,106 @@
+package core
+
+import (
+	"errors"
+	"sort"
+	"strings"
+	"text/template"
+)
+
+// Reasons are the stable keys of the errors a person meets most, with
+// their English words as a text/template over the error's Args. The window
+// and the command line choose their words by key: a translation of
+// "error.<key>" (assets/translations) in the person's language, else
+// Message. Keys never change meaning; a new meaning gets a new key.
+var reasons = map[string]string{
+	"signin.first":       "Sign in first.",
+	"signin.wrong":       "Your account name or password is incorrect.",
+	"signin.locked":      "Too many failed sign-ins. Sign-in is locked until {{.Until}}.",
+	"session.ended":      "Your session has ended. Sign in again.",
+	"session.signedOut":  "You signed out. Sign in again.",
+	"session.idle":       "You were away for a while, so you were signed out. Sign in again.",
+	"session.maxAge":     "Your session has reached its time limit. Sign in again.",
+	"session.twoStep":    "To change your security info, sign in again with your password and a second method.",
+	"forbidden.owner":    "Only the account's owner can do this to its security info.",
+	"forbidden.own":      "You can only manage your own security info.",
+	"forbidden.admin":    "Only an administrator can do this.",
+	"forbidden.staff":    "Only an administrator or the help desk can do this.",
+	"forbidden.twoStep":  "Sign in with your password and a second method to do this.",
+	"forbidden.rank":     "You can't act on an account whose role is the same as yours or higher.",
+	"code.wrong":         "That code is wrong. You have {{.Left}} {{if eq .Left 1}}try{{else}}tries{{end}} left.",
+	"code.wrongLast":     "That code is wrong, and this code can't be used any more. Ask for a new code.",
+	"code.used":          "This code was already used.",
+	"code.expired":       "This code has expired. Ask for a new code.",
+	"code.usedUp":        "This code can't be used any more after {{.Max}} wrong tries. Ask for a new code.",
+	"code.notFound":      "This verification was not found. Start again.",
+	"code.wait":          "A code was just sent. You can ask for a new one in {{.Wait}}.",
+	"code.limitHour":     "{{.Max}} codes were sent to this destination in the last hour, the most allowed. Try again after {{.At}}.",
+	"code.limitDay":      "{{.Max}} codes were sent to this destination in the last 24 hours, the most allowed. Try again after {{.At}}.",
+	"code.limitAccount":  "{{.Max}} codes were sent for your account in the last 24 hours, the most allowed. Try again after {{.At}}.",
+	"method.locked":      "Too many wrong codes. This method is locked until {{.Until}}.",
+	"app.wrong":          "That code is wrong. Type the code your app shows now.",
+	"app.replayed":       "This code was already used. Wait for the next code in your app.",
+	"app.locked":         "Too many wrong codes. This app is locked until {{.Until}}.",
+	"answers.wrong":      "One or more answers are wrong. You have {{.Left}} tries left.",
+	"answers.usedUp":     "These questions can't be answered again. Start again to get new questions.",
+	"answers.expired":    "The time to answer has run out. Start again to get new questions.",
+	"answers.locked":     "Too many wrong answers. Security questions are locked until {{.Until}}.",
+	"reset.ended":        "This password reset has ended. Start again.",
+	"reset.notAChoice":   "That is not one of the choices. Start again.",
+	"reset.proveFirst":   "Prove {{.N}} different methods first.",
+	"email.workAddress":  "This email address can't be your work or school email ({{.Domain}}). Use a personal address that works without your work password.",
+	"removal.pending":    "Removal of your security info is scheduled for {{.Date}}. No other change can be made until then, unless you cancel the removal.",
+	"account.lookalike":  "The name {{.Name}} looks too much like an existing account's name. Choose a clearly different name.",
+	"account.firstTaken": "This data already has accounts. Sign in, or ask an administrator to create your account.",
+}
+
+// Reasons lists the reason keys, sorted, for translators and tests.
+func Reasons() []string {
+	out := make([]string, 0, len(reasons))
+	for k := range reasons {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ReasonText is the English template of a reason ("" for an unknown key).
+func ReasonText(key string) string { return reasons[key] }
+
+// Reason returns an *Error with a stable reason key, its arguments, and
+// the English message made from them. An unknown key is a programming
+// error: it panics in tests and the key shows as the message.
+func Reason(code, key string, args map[string]any) *Error {
+	src, ok := reasons[key]
+	if !ok {
+		panic("core: unknown reason " + key)
+	}
+	return &Error{Code: code, Message: RenderReason(src, args), Key: key, Args: args}
+}
+
+// RenderReason fills a reason's template (English, or a translation) with
+// args; a template that does not parse shows as it is.
+func RenderReason(src string, args map[string]any) string {
+	tpl, err := template.New("reason").Option("missingkey=zero").Parse(src)
+	if err != nil {
+		return src
+	}
+	var b strings.Builder
+	if err := tpl.Execute(&b, args); err != nil {
+		return src
+	}
+	return b.String()
+}
+
+// ErrorKey returns the reason key of err ("" when it has none).
+func ErrorKey(err error) string { k, _ := ErrorReason(err); return k }
+
+// ErrorReason returns the reason key and arguments of the first *Error in
+// err's chain ("" when it has none).
+func ErrorReason(err error) (string, map[string]any) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Key, e.Args
+	}
+	return "", nil
+}

@@ -428,3 +428,40 @@ func TestAProofRacingTheEndOfAResetCannotBringItBack(t *testing.T) {
 		t.Fatalf("the reset's password: %v", err)
 	}
 }
+
+// TestNamesCannotHideOrImitate (item 11): invisible, right-to-left and
+// look-alike characters are refused where names reach people or the
+// audit log, and a name that looks like an existing one is refused.
+func TestNamesCannotHideOrImitate(t *testing.T) {
+	f := newFixture(t)
+	f.newAccount(t, "admin@contoso.com", core.RoleUser)
+	f.newAccount(t, "mallory@contoso.com", core.RoleUser)
+	for _, c := range []struct {
+		name string
+		want string
+	}{
+		{"\u0430dmin@contoso.com", core.EINVALID},  // Cyrillic а among Latin letters
+		{"admin\u200b@contoso.com", core.EINVALID}, // zero-width space
+		{"ad\u202emin@contoso.com", core.EINVALID}, // right-to-left override
+		{"ad\u0085min@contoso.com", core.EINVALID}, // C1 control
+		{"rnallory@contoso.com", core.ECONFLICT},   // rn looks like m
+		{"ADMIN@contoso.com", core.ECONFLICT},      // the same name
+		{"\uff41dmin@contoso.com", core.ECONFLICT}, // full-width a, NFKC makes it admin
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := f.svc.CreateAccount(f.ctx, core.NewAccount{Name: c.name, Password: "another long passphrase"})
+			if core.ErrorCode(err) != c.want {
+				t.Fatalf("create %q: %v, want %s", c.name, err, c.want)
+			}
+		})
+	}
+	if _, err := f.svc.CreateAccount(f.ctx, core.NewAccount{Name: "eve@contoso.com", DisplayName: "Eve\u202e", Password: "another long passphrase"}); core.ErrorCode(err) != core.EINVALID {
+		t.Fatalf("display name with a bidi override: %v", err)
+	}
+	if _, err := f.svc.BeginAuthenticator(f.own, f.alice.ID, "Pixel\u200b"); core.ErrorCode(err) != core.EINVALID {
+		t.Fatalf("app name with a zero-width space: %v", err)
+	}
+	if _, err := f.svc.SetPolicy(f.ctx, []string{"customQuestions=What was the name\u202e of your first car?"}); core.ErrorCode(err) != core.EINVALID {
+		t.Fatalf("custom question with a bidi override: %v", err)
+	}
+}

@@ -198,10 +198,11 @@ func (p *Policy) Set(key, value string) error {
 	case "customQuestions":
 		qs := []string{}
 		for _, s := range splitList(value, "|") {
-			if n := utf8.RuneCountInString(s); n < 10 || n > 200 {
-				return Errorf(EINVALID, "customQuestions: each question must be 10 to 200 characters long; %q is not.", s)
+			q, err := NormalizeQuestionText(s)
+			if err != nil {
+				return Errorf(EINVALID, "customQuestions: %s", ErrorMessage(err))
 			}
-			qs = append(qs, s)
+			qs = append(qs, q)
 		}
 		p.CustomQuestions = qs
 	case "requireRegistration":
@@ -211,10 +212,14 @@ func (p *Policy) Set(key, value string) error {
 		}
 		p.RequireRegistration = b
 	case "issuer":
-		if n := utf8.RuneCountInString(value); n < 1 || n > 64 || strings.Contains(value, ":") {
+		v, err := NormalizeText("issuer", value)
+		if err != nil {
+			return err
+		}
+		if n := utf8.RuneCountInString(v); n < 1 || n > 64 || strings.Contains(v, ":") {
 			return Errorf(EINVALID, "issuer must be 1 to 64 characters without a colon; %q is not allowed.", value)
 		}
-		p.Issuer = value
+		p.Issuer = v
 	default:
 		return Errorf(EINVALID, "%q is not a policy key. Use one of: %s.", key, strings.Join(PolicyKeys(), ", "))
 	}

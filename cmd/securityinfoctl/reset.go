@@ -22,7 +22,8 @@ func resetCommands() []*command {
 			"On a terminal it prompts. With --json it speaks JSON lines: it prints a step\n" +
 			"({\"step\":\"choose\",\"options\":[...]}, {\"step\":\"code\",...}, {\"step\":\"questions\",...}, {\"step\":\"password\"},\n" +
 			"{\"step\":\"done\"}) and reads the answer from standard input ({\"option\":ID}, {\"code\":C},\n" +
-			"{\"answers\":{ID:answer}}, {\"password\":P}).",
+			"{\"answers\":{ID:answer}}, {\"password\":P}). A mistake is {\"step\":\"error\",\"code\":...,\"reason\":KEY,\"args\":{...},\n" +
+			"\"message\":...}: choose words by the stable reason key, not by the English message.",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&account, "account", "", "account name (required)")
 			fs.BoolVar(&asJSON, "json", false, "JSON lines on standard input and output")
@@ -52,6 +53,8 @@ type dialogue interface {
 	answers(qc *core.QuestionChallenge) (map[string]string, error)
 	password() (string, error)
 	say(step string, msg string)
+	// fail tells a mistake the person can correct.
+	fail(err error)
 }
 
 func resetFlow(ctx context.Context, svc core.Service, account string, d dialogue) error {
@@ -89,7 +92,7 @@ func resetFlow(ctx context.Context, svc core.Service, account string, d dialogue
 			}
 			next, err = svc.ResetAnswer(ctx, st.ResetID, o.ID, qc.VerificationID, a)
 			if err != nil {
-				d.say("error", core.ErrorMessage(err))
+				d.fail(err)
 				continue
 			}
 		default:
@@ -97,7 +100,7 @@ func resetFlow(ctx context.Context, svc core.Service, account string, d dialogue
 			vid := ""
 			if o.Kind != core.KindAuthenticatorApp {
 				if ch, err = svc.ResetSendCode(ctx, st.ResetID, o.ID); core.ErrorCode(err) == core.ELIMITED {
-					d.say("error", core.ErrorMessage(err))
+					d.fail(err)
 					continue
 				} else if err != nil {
 					return err
@@ -121,7 +124,7 @@ func resetFlow(ctx context.Context, svc core.Service, account string, d dialogue
 				if core.ErrorCode(err) == core.ELOCKED {
 					return err
 				}
-				d.say("error", core.ErrorMessage(err))
+				d.fail(err)
 				if core.ErrorCode(err) != core.EWRONGCODE {
 					break
 				}
@@ -145,7 +148,7 @@ func resetFlow(ctx context.Context, svc core.Service, account string, d dialogue
 		if core.ErrorCode(err) != core.EINVALID {
 			return err
 		}
-		d.say("error", core.ErrorMessage(err))
+		d.fail(err)
 	}
 }
 
@@ -203,6 +206,8 @@ func (p *prompts) password() (string, error) { return p.line("New password: ") }
 
 func (p *prompts) say(step, msg string) { fmt.Fprintln(p.out, msg) }
 
+func (p *prompts) fail(err error) { fmt.Fprintln(p.out, core.ErrorMessage(err)) }
+
 // jsonLines speaks one JSON object a line each way.
 type jsonLines struct {
 	in  *json.Decoder
@@ -245,3 +250,13 @@ func (j *jsonLines) password() (string, error) {
 }
 
 func (j *jsonLines) say(step, msg string) { j.out.Encode(map[string]any{"step": step, "message": msg}) }
+
+// fail writes an error step with the core's code and stable reason key and
+// arguments, so a program chooses its own words by key; message is English.
+func (j *jsonLines) fail(err error) {
+	line := map[string]any{"step": "error", "code": core.ErrorCode(err), "message": core.ErrorMessage(err)}
+	if key, args := core.ErrorReason(err); key != "" {
+		line["reason"], line["args"] = key, args
+	}
+	j.out.Encode(line)
+}

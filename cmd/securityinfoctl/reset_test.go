@@ -54,7 +54,8 @@ func TestPasswordResetJSONLines(t *testing.T) {
 		t.Fatalf("code: %v", step)
 	}
 	answer(map[string]string{"code": "000000x"})
-	if step = next(); step["step"] != "error" || !strings.Contains(step["message"].(string), "wrong") {
+	if step = next(); step["step"] != "error" || !strings.Contains(step["message"].(string), "wrong") || step["reason"] != "code.wrong" ||
+		step["args"].(map[string]any)["Left"] != 4.0 {
 		t.Fatalf("wrong code: %v", step)
 	}
 	if step = next(); step["step"] != "code" { // the same code, asked again

@@ -364,6 +364,14 @@ func TestBearerIDsHaveAtLeast128Bits(t *testing.T) {
 	if len(a.SessionID) < 64 {
 		t.Errorf("session ID %q has fewer than 256 bits", a.SessionID)
 	}
+	// The store keeps the token's SHA-256 only: a copy of the database
+	// signs no one in.
+	f.store.View(context.Background(), func(tx core.Tx) error {
+		if _, err := tx.Session(a.SessionID); core.ErrorCode(err) != core.ENOTFOUND {
+			t.Errorf("the store keeps the session token itself: %v", err)
+		}
+		return nil
+	})
 }
 
 // TestTheFirstAccountIsTheCoresChoice (item 10): the first-account form

@@ -63,7 +63,7 @@ func (s *Local) ChangePassword(ctx context.Context, accountID, current, next str
 		if err := tx.UpdateAccount(cur); err != nil {
 			return err
 		}
-		if err := endOtherAccess(tx, cur.ID, a.SessionID, "", now); err != nil {
+		if err := endOtherAccess(tx, cur.ID, sessionKey(a.SessionID), "", now); err != nil {
 			return err
 		}
 		acctCopy = *cur
@@ -78,7 +78,7 @@ func (s *Local) ChangePassword(ctx context.Context, accountID, current, next str
 
 // endOtherAccess ends, in the transaction that changes or resets a
 // password, every session of the account but keepSession, every pending
-// sign-in, and every reset but keepReset: whoever knew the old password
+// sign-in, and every reset but keepReset (keepSession is a stored key): whoever knew the old password
 // is out at once.
 func endOtherAccess(tx Tx, accountID, keepSession, keepReset string, now time.Time) error {
 	if err := tx.EndSessions(accountID, keepSession, now); err != nil {

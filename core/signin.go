@@ -3,6 +3,8 @@ package core
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"hash/fnv"
 	"slices"
 	"strings"
@@ -412,8 +414,10 @@ func (s *Local) startSession(ctx context.Context, acct *Account, twoStep bool) (
 	}
 	now := s.clock()
 	sess := &Session{ID: id, AccountID: acct.ID, CreatedAt: now, LastSeenAt: now, TwoStep: twoStep}
+	stored := *sess
+	stored.ID = sessionKey(id)
 	err = s.store.Update(ctx, func(tx Tx) error {
-		if err := tx.CreateSession(sess); err != nil {
+		if err := tx.CreateSession(&stored); err != nil {
 			return err
 		}
 		if err := tx.SaveSignInCounter(&FailureCounter{Subject: acct.Name}); err != nil {
@@ -431,10 +435,21 @@ func (s *Local) startSession(ctx context.Context, acct *Account, twoStep bool) (
 	return sess, nil
 }
 
-// liveSession checks a session has not ended, been idle too long or
-// lived too long; touch moves its last use to now.
-func (s *Local) liveSession(tx Tx, id string, p *Policy, touch bool) (*Session, error) {
-	sess, err := tx.Session(id)
+// sessionKey is what the store keeps of a session token: its SHA-256, so
+// a copy of the database holds no token that signs anyone in.
+func sessionKey(token string) string {
+	if token == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// liveSession checks the session of a token has not ended, been idle too
+// long or lived too long; touch moves its last use to now. The session
+// returned carries the stored key as its ID.
+func (s *Local) liveSession(tx Tx, token string, p *Policy, touch bool) (*Session, error) {
+	sess, err := tx.Session(sessionKey(token))
 	if err != nil {
 		return nil, Reason(EEXPIRED, "session.ended", nil)
 	}
@@ -475,13 +490,14 @@ func (s *Local) ResumeSession(ctx context.Context, sessionID string) (*Session, 
 	if err != nil {
 		return nil, nil, err
 	}
+	sess.ID = sessionID
 	return sess, acct, nil
 }
 
 // SignOut implements Service.
 func (s *Local) SignOut(ctx context.Context, sessionID string) error {
 	return s.store.Update(ctx, func(tx Tx) error {
-		sess, err := tx.Session(sessionID)
+		sess, err := tx.Session(sessionKey(sessionID))
 		if err != nil {
 			return nil // already gone
 		}
@@ -528,7 +544,7 @@ func (s *Local) provedInSession(tx Tx, a Actor, m *Method) error {
 	if ki, _ := m.Kind.Info(); !ki.SignIn {
 		return nil
 	}
-	sess, err := tx.Session(a.SessionID)
+	sess, err := tx.Session(sessionKey(a.SessionID))
 	if err != nil || sess.TwoStep {
 		return err
 	}

@@ -11,12 +11,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 	"github.com/securityinfo/securityinfo/core"
@@ -90,7 +92,9 @@ func newShooter(t *testing.T, lang string) *shooter {
 		w.Show()
 		s.h = newHarnessOn(t, lang, realApp, w, SyncRunner{})
 	})
-	t.Cleanup(func() { s.do(s.h.w.Close) })
+	// Hide, not close: closing the last window would end the app, and the
+	// next test with it.
+	t.Cleanup(func() { s.do(s.h.w.Hide) })
 	return s
 }
 
@@ -195,6 +199,26 @@ func TestScreenshots(t *testing.T) {
 		h.tap("Next")
 	})
 	s.shot("reset_choose")
+	// A made-up name: made-up methods, and a wrong code answered as a
+	// real one would be.
+	s.do(func() {
+		h.u.signOut("")
+		h.tap("Forgot my password")
+		h.entry("Account name, for example alice@contoso.com").SetText("someone@contoso.com")
+		h.tap("Next")
+	})
+	s.shot("reset_decoy")
+	s.do(func() {
+		for _, o := range h.objects() {
+			if b, ok := o.(*widget.Button); ok && strings.HasPrefix(b.Text, "Text my mobile phone") {
+				tapCentre(b)
+				break
+			}
+		}
+		test.Type(h.entry("Enter code"), "123456")
+		h.tap("Verify")
+	})
+	s.shot("reset_decoy_wrong")
 	// Verify your security info, 180 days on.
 	s.do(func() {
 		h.now = h.now.Add(181 * 24 * time.Hour)
@@ -228,6 +252,13 @@ func TestScreenshotsGerman(t *testing.T) {
 		h.tap("Hinzufügen")
 	})
 	s.shot("email_de")
+	// Errors are worded by their reason key in the window's language.
+	s.do(func() {
+		h.u.signOut("")
+		test.Type(h.entry("Kennwort"), "not the password")
+		h.tap("Anmelden")
+	})
+	s.shot("signin_wrong_de")
 }
 
 // addPhoneAndAppFor adds an office phone and an authenticator app.

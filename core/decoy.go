@@ -37,6 +37,11 @@ var decoyProfiles = [][]MethodKind{
 	{KindAuthenticatorApp, KindPhone, KindSecurityQuestions},
 	{KindPhone, KindOfficePhone, KindEmail},
 	{KindPhone, KindAlternatePhone},
+	{KindSecurityQuestions},
+	{KindAuthenticatorApp, KindAuthenticatorApp},
+	{KindAuthenticatorApp, KindPhone, KindEmail, KindSecurityQuestions},
+	{KindPhone, KindAlternatePhone, KindEmail, KindSecurityQuestions},
+	{KindAuthenticatorApp, KindAuthenticatorApp, KindPhone},
 }
 
 // decoyNumbers are country codes and national number lengths of the
@@ -82,6 +87,7 @@ func (k *Keys) decoyOptions(name string) []ResetOption {
 			out = append(out, ResetOption{ID: m.ID + ":" + string(ch), Kind: kind, Channel: ch, Masked: MaskedDetail(m)})
 		}
 	}
+	sortOptions(out)
 	return out
 }
 
@@ -94,9 +100,6 @@ type decoyCode struct {
 	Tries     int       `json:"t"`
 }
 
-// maxDecoyCodes bounds a reset's decoy state; the oldest go first.
-const maxDecoyCodes = 32
-
 func decodeDecoy(s string) (map[string]*decoyCode, error) {
 	st := map[string]*decoyCode{}
 	if s == "" {
@@ -108,15 +111,9 @@ func decodeDecoy(s string) (map[string]*decoyCode, error) {
 	return st, nil
 }
 
+// encodeDecoy keeps every code: the send limits and MaxQuestionAsks bound
+// them, as they bound a real account's verifications.
 func encodeDecoy(st map[string]*decoyCode) (string, error) {
-	for len(st) > maxDecoyCodes {
-		ids := make([]string, 0, len(st))
-		for id := range st {
-			ids = append(ids, id)
-		}
-		sort.Slice(ids, func(i, j int) bool { return st[ids[i]].ExpiresAt.Before(st[ids[j]].ExpiresAt) })
-		delete(st, ids[0])
-	}
 	b, err := json.Marshal(st)
 	return string(b), err
 }
@@ -151,6 +148,32 @@ func (s *Local) decoyAccount(name string) string {
 	return "decoy:" + hex.EncodeToString(s.keys.decoyBytes(name, "account")[:16])
 }
 
+// decoySubject names the failure counter of a decoy method. It is kept
+// with the sign-in counters (which need no account), under a subject no
+// account name can be (NormalizeAccountName refuses '#').
+func (s *Local) decoySubject(c resetChoice) string {
+	return "#decoy:" + hex.EncodeToString(s.keys.decoyBytes(c.reset.Name, "counter "+methodOf(c.option.ID))[:16])
+}
+
+// decoyLock refuses a locked decoy method, as checkLock does a real one.
+func (s *Local) decoyLock(tx Tx, c resetChoice, now time.Time) (*FailureCounter, error) {
+	fc, err := tx.SignInCounter(s.decoySubject(c))
+	if err != nil {
+		return nil, err
+	}
+	if now.Before(fc.LockedUntil) {
+		return fc, Reason(ELOCKED, "method.locked", map[string]any{"Until": clockTime(fc.LockedUntil, now)})
+	}
+	return fc, nil
+}
+
+// decoyFail counts a failed proof of a decoy method, as fail does a real
+// one's, and reports whether it locked the method.
+func decoyFail(tx Tx, fc *FailureCounter, p *Policy, now time.Time) (bool, error) {
+	locked := countMethodFailure(fc, p, now)
+	return locked, tx.SaveSignInCounter(fc)
+}
+
 // decoySend "sends" a code to a decoy option: counted by the send limits
 // as a real send is, and remembered with its tries, but sent nowhere.
 func (s *Local) decoySend(ctx context.Context, c resetChoice) (*Challenge, error) {
@@ -161,6 +184,9 @@ func (s *Local) decoySend(ctx context.Context, c resetChoice) (*Challenge, error
 	var ch *Challenge
 	err = s.onDecoy(ctx, c, func(tx Tx, p *Policy, st map[string]*decoyCode) error {
 		now := s.clock()
+		if _, err := s.decoyLock(tx, c, now); err != nil {
+			return err
+		}
 		send := Send{AccountID: s.decoyAccount(c.reset.Name), Destination: "decoy:" + methodOf(c.option.ID), Channel: c.option.Channel,
 			Purpose: SendReset, At: now}
 		if err := checkSendLimits(tx, p, send, now); err != nil {
@@ -185,22 +211,38 @@ func notFound() error { return Reason(ENOTFOUND, "code.notFound", nil) }
 // decoyCheck answers a code typed for a decoy option: never right, with
 // the words a real code or app would use.
 func (s *Local) decoyCheck(ctx context.Context, c resetChoice, verificationID string) error {
-	if c.option.Kind == KindAuthenticatorApp {
-		return wrongAppCode()
-	}
 	var userErr error
 	err := s.onDecoy(ctx, c, func(tx Tx, p *Policy, st map[string]*decoyCode) error {
+		now := s.clock()
+		if c.option.Kind == KindAuthenticatorApp {
+			fc, lockErr := s.decoyLock(tx, c, now)
+			if userErr = lockErr; lockErr != nil {
+				return nil
+			}
+			locked, err := decoyFail(tx, fc, p, now)
+			if userErr = wrongAppCode(); locked {
+				userErr = Reason(ELOCKED, "app.locked", map[string]any{"Until": clockTime(fc.LockedUntil, now)})
+			}
+			return err
+		}
 		d := st[verificationID]
 		if d == nil || d.Option != c.option.ID || d.Questions != nil {
 			userErr = notFound()
 			return nil
 		}
-		if userErr = codeUnusable(time.Time{}, d.ExpiresAt, d.Tries, p, s.clock()); userErr != nil {
+		fc, lockErr := s.decoyLock(tx, c, now)
+		if userErr = lockErr; lockErr != nil {
+			return nil
+		}
+		if userErr = codeUnusable(time.Time{}, d.ExpiresAt, d.Tries, p, now); userErr != nil {
 			return nil
 		}
 		d.Tries++
-		userErr = wrongCode(p.CodeMaxTries - d.Tries)
-		return nil
+		locked, err := decoyFail(tx, fc, p, now)
+		if userErr = wrongCode(p.CodeMaxTries - d.Tries); locked {
+			userErr = Reason(ELOCKED, "method.locked", map[string]any{"Until": clockTime(fc.LockedUntil, now)})
+		}
+		return err
 	})
 	if err != nil {
 		return err
@@ -277,12 +319,20 @@ func (s *Local) decoyAnswer(ctx context.Context, c resetChoice, verificationID s
 			userErr = notFound()
 			return nil
 		}
-		if userErr = answersUnusable(time.Time{}, d.ExpiresAt, d.Tries, p, s.clock()); userErr != nil {
+		now := s.clock()
+		fc, lockErr := s.decoyLock(tx, c, now)
+		if userErr = lockErr; lockErr != nil {
+			return nil
+		}
+		if userErr = answersUnusable(time.Time{}, d.ExpiresAt, d.Tries, p, now); userErr != nil {
 			return nil
 		}
 		d.Tries++
-		userErr = wrongAnswers(p.CodeMaxTries - d.Tries)
-		return nil
+		locked, err := decoyFail(tx, fc, p, now)
+		if userErr = wrongAnswers(p.CodeMaxTries - d.Tries); locked {
+			userErr = Reason(ELOCKED, "answers.locked", map[string]any{"Until": clockTime(fc.LockedUntil, now)})
+		}
+		return err
 	})
 	if err != nil {
 		return err

@@ -779,12 +779,12 @@ func (s *Local) VerifyAudit(ctx context.Context) (int, *AuditBreak, error) {
 	}
 	var events []*AuditEvent
 	var head AuditHead
-	var accounts int
+	var accounts []*Account
 	err = s.store.View(ctx, func(tx Tx) (err error) {
 		if head, err = tx.AuditHead(); err != nil {
 			return err
 		}
-		if accounts, err = tx.CountAccounts(); err != nil {
+		if accounts, err = tx.Accounts(); err != nil {
 			return err
 		}
 		events, err = tx.AuditEvents(AuditFilter{})
@@ -793,7 +793,30 @@ func (s *Local) VerifyAudit(ctx context.Context) (int, *AuditBreak, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return len(events), s.keys.VerifyAuditLog(events, head, accounts), nil
+	if brk := s.keys.VerifyAuditLog(events, head, len(accounts)); brk != nil {
+		return len(events), brk, nil
+	}
+	return len(events), unloggedAccount(events, accounts), nil
+}
+
+// unloggedAccount reports an account whose creation is not in an intact
+// log: the newest events were cut and an older end of the log, with its
+// sealed head, put back. (A cut that hides no account creation is not
+// seen: nothing outside the database remembers how long the log was.)
+func unloggedAccount(events []*AuditEvent, accounts []*Account) *AuditBreak {
+	created := map[string]bool{}
+	for _, e := range events {
+		if e.Action == ActionAccountCreated {
+			created[e.AccountID] = true
+		}
+	}
+	for _, a := range accounts {
+		if !created[a.ID] {
+			return &AuditBreak{Seq: int64(len(events)) + 1, Reason: fmt.Sprintf(
+				"the account %s exists but its creation is not in the log, so events were cut from its end and an older end put back", a.Name)}
+		}
+	}
+	return nil
 }
 
 // Policy implements Service.

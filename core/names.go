@@ -141,6 +141,9 @@ func checkAccountLabel(label string) error {
 	}
 	var seen []string
 	for _, r := range label {
+		if unicode.Is(phoneticLookalikes, r) {
+			return Errorf(EINVALID, "The part %q of the account name contains %s, a phonetic letter that looks like an ordinary one. Use ordinary letters.", label, runeName(r))
+		}
 		sc := scriptOf(r)
 		if sc == "Common" || sc == "Inherited" || sc == "" || slices.Contains(seen, sc) {
 			continue
@@ -153,6 +156,15 @@ func checkAccountLabel(label string) error {
 	}
 	return nil
 }
+
+// phoneticLookalikes are the IPA, phonetic and Latin Extended-D letters
+// (small capitals such as ᴠ ꜱ ᴡ ᴢ, ɑ ɡ ɩ): Latin by script, yet made to
+// pass for ordinary letters, and used in no one's everyday name.
+var phoneticLookalikes = &unicode.RangeTable{R16: []unicode.Range16{
+	{Lo: 0x0250, Hi: 0x02af, Stride: 1}, // IPA Extensions
+	{Lo: 0x1d00, Hi: 0x1dbf, Stride: 1}, // Phonetic Extensions and Supplement
+	{Lo: 0xa720, Hi: 0xa7ff, Stride: 1}, // Latin Extended-D
+}}
 
 // cjkScripts are the mixes UTS #39 "highly restrictive" allows beside a
 // single script.

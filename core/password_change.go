@@ -31,9 +31,8 @@ func (s *Local) ChangePassword(ctx context.Context, accountID, current, next str
 	}); err != nil {
 		return err
 	}
-	// Hashing is slow on purpose: do it outside the write.
-	if !VerifySecret(acct.PasswordHash, current) {
-		return Errorf(EWRONGCODE, "Your current password is not right.")
+	if err := s.checkCurrentPassword(ctx, acct, current); err != nil {
+		return err
 	}
 	if current == next {
 		return Errorf(EINVALID, "Choose a password different from the current one.")
@@ -88,4 +87,33 @@ func endOtherAccess(tx Tx, accountID, keepSession, keepReset string, now time.Ti
 		return err
 	}
 	return tx.EndResets(accountID, keepReset, now)
+}
+
+// checkCurrentPassword checks the current password given to change it.
+// A wrong one counts toward the sign-in lockout as a failed sign-in does,
+// so a session left open is no way to guess the password; the guess that
+// locks the name also ends every session of the account.
+func (s *Local) checkCurrentPassword(ctx context.Context, acct *Account, current string) error {
+	mu := &s.nameLocks[nameStripe(acct.Name)]
+	mu.Lock()
+	defer mu.Unlock()
+	lock, err := s.claimSignIn(ctx, acct.Name)
+	if err != nil {
+		return err
+	}
+	// Hashing is slow on purpose: do it outside the write.
+	right := VerifySecret(acct.PasswordHash, current)
+	err = s.settleSignIn(ctx, acct.Name, acct, lock, right)
+	switch {
+	case right:
+		return err
+	case ErrorCode(err) == ELOCKED:
+		if endErr := s.store.Update(ctx, func(tx Tx) error { return tx.EndSessions(acct.ID, "", s.clock()) }); endErr != nil {
+			return endErr
+		}
+		return err
+	case err == badSignIn:
+		return Errorf(EWRONGCODE, "Your current password is not right.")
+	}
+	return err
 }

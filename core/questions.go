@@ -312,6 +312,12 @@ func (s *Local) askQuestions(ctx context.Context, accountID, lang, flow string) 
 		}
 		var ids []string
 		qc = &QuestionChallenge{VerificationID: id, ExpiresAt: now.Add(time.Duration(p.CodeLifetimeMinutes) * time.Minute)}
+		// Asked in the bank's order, not the order registered (which a
+		// reset's made-up questions could not know).
+		bank := s.questionBank(p, lang)
+		slices.SortStableFunc(chosen, func(i, j int) int {
+			return bankIndex(bank, answers[i].QuestionID) - bankIndex(bank, answers[j].QuestionID)
+		})
 		for _, i := range chosen {
 			a := answers[i]
 			ids = append(ids, a.QuestionID)
@@ -478,4 +484,12 @@ func answersUnusable(used, expires time.Time, tries int, p *Policy, now time.Tim
 // wrongAnswers is the answer to wrong answers with tries left.
 func wrongAnswers(left int) error {
 	return Reason(EWRONGCODE, "answers.wrong", map[string]any{"Left": max(left, 0)})
+}
+
+// bankIndex is the place of a question in the bank, after it when absent.
+func bankIndex(bank []Question, id string) int {
+	if i := slices.IndexFunc(bank, func(q Question) bool { return q.ID == id }); i >= 0 {
+		return i
+	}
+	return len(bank)
 }

@@ -16,14 +16,16 @@ const ResetLifetime = 30 * time.Minute
 
 // Reset is a self-service password reset in progress, kept by name.
 type Reset struct {
-	ID         string
-	Name       string
-	AccountID  string // "" when no account has the name
-	CreatedAt  time.Time
-	ExpiresAt  time.Time
-	Proven     []string // methods proven so far
-	DoneAt     time.Time
-	DecoyTries int // no longer used: decoy tries are kept per code in Decoy
+	ID        string
+	Name      string
+	AccountID string // "" when no account has the name
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	Proven    []string // methods proven so far
+	DoneAt    time.Time
+	// QuestionAsks counts the requests for security questions in this
+	// reset (MaxQuestionAsks); stored in the column once used for decoy tries.
+	QuestionAsks int
 	// Decoy is the state of a reset's made-up options (JSON, kept by the
 	// core): the codes "sent" to them and their tries, so that they behave
 	// as real ones do.
@@ -58,11 +60,26 @@ func resetOptions(methods []*Method) []ResetOption {
 		if !ki.Reset || m.Kind == KindSecurityKey {
 			continue
 		}
+		masked := MaskedDetail(m)
+		if m.Kind == KindAuthenticatorApp {
+			masked = ki.Label // an app's own name is the owner's to see, not a stranger's
+		}
 		for _, ch := range ki.Channels {
-			out = append(out, ResetOption{ID: m.ID + ":" + string(ch), Kind: m.Kind, Channel: ch, Masked: MaskedDetail(m)})
+			out = append(out, ResetOption{ID: m.ID + ":" + string(ch), Kind: m.Kind, Channel: ch, Masked: masked})
 		}
 	}
+	sortOptions(out)
 	return out
+}
+
+// resetKindOrder is the order a reset lists its options in, whatever
+// order the methods were added in (which a decoy could not know).
+var resetKindOrder = []MethodKind{KindAuthenticatorApp, KindPhone, KindAlternatePhone, KindOfficePhone, KindEmail, KindSecurityQuestions}
+
+func sortOptions(opts []ResetOption) {
+	slices.SortStableFunc(opts, func(a, b ResetOption) int {
+		return slices.Index(resetKindOrder, a.Kind) - slices.Index(resetKindOrder, b.Kind)
+	})
 }
 
 // StartReset implements Service: it begins a reset for any well-formed
@@ -241,7 +258,7 @@ func (s *Local) ResetVerify(ctx context.Context, resetID, optionID, verification
 	case c.option.Kind == KindAuthenticatorApp:
 		err = s.VerifyAuthenticator(resetActor(ctx, c.acct), c.acct.ID, methodOf(c.option.ID), code)
 	default:
-		err = s.verifyCodeFor(resetActor(ctx, c.acct), c.acct.ID, methodOf(c.option.ID), verificationID, code, c.flow())
+		err = s.verifyCodeFor(resetActor(ctx, c.acct), c.acct.ID, methodOf(c.option.ID), c.option.Channel, verificationID, code, c.flow())
 	}
 	if err != nil {
 		return nil, s.failedProof(ctx, c.reset, c.acct, err)
@@ -256,10 +273,33 @@ func (s *Local) ResetQuestions(ctx context.Context, resetID, optionID, lang stri
 	if err != nil {
 		return nil, err
 	}
+	if err := s.countQuestionAsks(ctx, c); err != nil {
+		return nil, err
+	}
 	if !c.real {
 		return s.decoyQuestions(ctx, c, lang)
 	}
 	return s.askQuestions(resetActor(ctx, c.acct), c.acct.ID, lang, c.flow())
+}
+
+// MaxQuestionAsks is how often one reset may ask for its security
+// questions, real or made-up alike, so that neither can be told apart by
+// what piles up behind them.
+const MaxQuestionAsks = 3
+
+// countQuestionAsks counts a request for a reset's questions.
+func (s *Local) countQuestionAsks(ctx context.Context, c resetChoice) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		r, err := s.liveReset(tx, c.reset.ID)
+		if err != nil {
+			return err
+		}
+		if r.QuestionAsks >= MaxQuestionAsks {
+			return Reason(ELIMITED, "reset.questionsAsked", map[string]any{"Max": MaxQuestionAsks})
+		}
+		r.QuestionAsks++
+		return tx.UpdateReset(r)
+	})
 }
 
 // ResetAnswer implements Service: it checks the answers to ResetQuestions.

@@ -97,40 +97,56 @@ func signInActor(a *Account) Actor {
 	return Actor{AccountID: a.ID, Name: a.Name, Role: a.Role, Source: "signin"}
 }
 
-// failSignIn counts a failed sign-in of name and locks it at the policy's
-// threshold. It returns the error to give.
-func (s *Local) failSignIn(ctx context.Context, name string, acct *Account) error {
-	var out error = badSignIn
-	err := s.store.Update(ctx, func(tx Tx) error {
-		p, err := tx.Policy()
-		if err != nil {
-			return err
-		}
-		c, err := tx.SignInCounter(name)
-		if err != nil {
-			return err
-		}
-		now := s.clock()
-		if !c.LockedUntil.IsZero() && !now.Before(c.LockedUntil) {
-			c.Failures, c.LockedUntil = 0, time.Time{}
-		}
-		c.Failures++
-		if c.Failures >= p.SignInLockoutThreshold {
-			c.Failures, c.LockedUntil = 0, now.Add(time.Duration(p.SignInLockoutMinutes)*time.Minute)
-			out = signInLocked(c.LockedUntil, now)
-			if acct != nil {
-				if err := s.audit(tx, Actor{Name: "system", Source: "lockout"}, acct, ActionSignInLocked, "", "",
-					"until "+c.LockedUntil.Format(time.RFC3339)); err != nil {
-					return err
-				}
-			}
-		}
-		return tx.SaveSignInCounter(c)
-	})
+// countSignIn adds one to name's failed sign-ins in tx, after a lock that
+// has run out, and locks the name at the policy's threshold. It returns
+// the lock it set (zero when none).
+func (s *Local) countSignIn(tx Tx, name string) (time.Time, error) {
+	p, err := tx.Policy()
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
-	return out
+	c, err := tx.SignInCounter(name)
+	if err != nil {
+		return time.Time{}, err
+	}
+	now := s.clock()
+	if !c.LockedUntil.IsZero() && !now.Before(c.LockedUntil) {
+		c.Failures, c.LockedUntil = 0, time.Time{} // the last lock has run out
+	}
+	var set time.Time
+	c.Failures++
+	if c.Failures >= p.SignInLockoutThreshold {
+		c.Failures, c.LockedUntil = 0, now.Add(time.Duration(p.SignInLockoutMinutes)*time.Minute)
+		set = c.LockedUntil
+	}
+	return set, tx.SaveSignInCounter(c)
+}
+
+// auditSignInLock audits the lock of a real account's sign-in.
+func (s *Local) auditSignInLock(tx Tx, acct *Account, until time.Time) error {
+	if acct == nil {
+		return nil
+	}
+	return s.audit(tx, Actor{Name: "system", Source: "lockout"}, acct, ActionSignInLocked, "", "", "until "+until.Format(time.RFC3339))
+}
+
+// failSignIn counts a failed proof (a second step, a reset's code) toward
+// the sign-in lockout of name. It returns the error to give.
+func (s *Local) failSignIn(ctx context.Context, name string, acct *Account) error {
+	var lock time.Time
+	err := s.store.Update(ctx, func(tx Tx) (err error) {
+		if lock, err = s.countSignIn(tx, name); err != nil || lock.IsZero() {
+			return err
+		}
+		return s.auditSignInLock(tx, acct, lock)
+	})
+	switch {
+	case err != nil:
+		return err
+	case !lock.IsZero():
+		return signInLocked(lock, s.clock())
+	}
+	return badSignIn
 }
 
 // checkSignInLock refuses a locked name.
@@ -156,27 +172,15 @@ func (s *Local) checkSignInLock(ctx context.Context, name string) error {
 func (s *Local) claimSignIn(ctx context.Context, name string) (time.Time, error) {
 	var set time.Time
 	err := s.store.Update(ctx, func(tx Tx) error {
-		p, err := tx.Policy()
-		if err != nil {
-			return err
-		}
 		c, err := tx.SignInCounter(name)
 		if err != nil {
 			return err
 		}
-		now := s.clock()
-		if now.Before(c.LockedUntil) {
+		if now := s.clock(); now.Before(c.LockedUntil) {
 			return signInLocked(c.LockedUntil, now)
 		}
-		if !c.LockedUntil.IsZero() {
-			c.Failures, c.LockedUntil = 0, time.Time{} // the last lock has run out
-		}
-		c.Failures++
-		if c.Failures >= p.SignInLockoutThreshold {
-			c.Failures, c.LockedUntil = 0, now.Add(time.Duration(p.SignInLockoutMinutes)*time.Minute)
-			set = c.LockedUntil
-		}
-		return tx.SaveSignInCounter(c)
+		set, err = s.countSignIn(tx, name)
+		return err
 	})
 	return set, err
 }
@@ -190,13 +194,8 @@ func (s *Local) settleSignIn(ctx context.Context, name string, acct *Account, lo
 		if lock.IsZero() {
 			return badSignIn
 		}
-		if acct != nil {
-			if err := s.store.Update(ctx, func(tx Tx) error {
-				return s.audit(tx, Actor{Name: "system", Source: "lockout"}, acct, ActionSignInLocked, "", "",
-					"until "+lock.Format(time.RFC3339))
-			}); err != nil {
-				return err
-			}
+		if err := s.store.Update(ctx, func(tx Tx) error { return s.auditSignInLock(tx, acct, lock) }); err != nil {
+			return err
 		}
 		return signInLocked(lock, s.clock())
 	}
@@ -283,7 +282,12 @@ func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep,
 	}
 	now := s.clock()
 	v := &Verification{ID: id, AccountID: acct.ID, Purpose: VerifySignIn, Flow: "signin:" + id, Language: acct.Language, CreatedAt: now, ExpiresAt: now.Add(SignInLifetime)}
-	if err := s.store.Update(ctx, func(tx Tx) error { return tx.CreateVerification(v) }); err != nil {
+	if err := s.store.Update(ctx, func(tx Tx) error {
+		if err := samePassword(tx, acct); err != nil {
+			return err
+		}
+		return tx.CreateVerification(v)
+	}); err != nil {
 		return nil, err
 	}
 	return &SignInStep{Pending: &PendingSignIn{ID: id, Options: options, ExpiresAt: v.ExpiresAt}}, nil
@@ -367,7 +371,7 @@ func (s *Local) FinishSignIn(ctx context.Context, signInID, methodID, verificati
 	if verificationID == "" {
 		err = s.VerifyAuthenticator(actx, acct.ID, methodID, code)
 	} else {
-		err = s.verifyCodeFor(actx, acct.ID, methodID, verificationID, code, v.Flow)
+		err = s.verifyCodeFor(actx, acct.ID, methodID, "", verificationID, code, v.Flow)
 	}
 	if err != nil {
 		if c := ErrorCode(err); c == EWRONGCODE || c == EEXPIRED || c == ELOCKED {
@@ -392,16 +396,30 @@ func (s *Local) FinishSignIn(ctx context.Context, signInID, methodID, verificati
 }
 
 // verifyCodeFor checks a code sent in a flow (a sign-in, a reset) to the
-// method it names.
-func (s *Local) verifyCodeFor(ctx context.Context, accountID, methodID, verificationID, code, flow string) error {
+// method it names, through channel ("" for any).
+func (s *Local) verifyCodeFor(ctx context.Context, accountID, methodID string, channel Channel, verificationID, code, flow string) error {
 	var v *Verification
 	if err := s.store.View(ctx, func(tx Tx) (err error) { v, err = ownVerification(tx, accountID, verificationID); return err }); err != nil {
 		return err
 	}
-	if v.MethodID != methodID || v.Flow != flow {
+	if v.MethodID != methodID || v.Flow != flow || channel != ChannelNone && v.Channel != channel {
 		return notFound()
 	}
 	return s.verifyCode(ctx, accountID, verificationID, code, flow)
+}
+
+// samePassword refuses, inside the write that lets a sign-in go on, an
+// account whose password changed since it was checked: a sign-in with the
+// old password racing a change or reset gets nothing.
+func samePassword(tx Tx, checked *Account) error {
+	cur, err := tx.Account(checked.ID)
+	if err != nil {
+		return err
+	}
+	if cur.PasswordHash != checked.PasswordHash {
+		return badSignIn
+	}
+	return nil
 }
 
 // startSession opens a session, clears the name's failed sign-ins and
@@ -417,6 +435,9 @@ func (s *Local) startSession(ctx context.Context, acct *Account, twoStep bool) (
 	stored := *sess
 	stored.ID = sessionKey(id)
 	err = s.store.Update(ctx, func(tx Tx) error {
+		if err := samePassword(tx, acct); err != nil {
+			return err
+		}
 		if err := tx.CreateSession(&stored); err != nil {
 			return err
 		}

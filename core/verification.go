@@ -229,14 +229,8 @@ func checkLock(tx Tx, accountID, subject string, now time.Time) (*FailureCounter
 // fail records a failed proof of a subject and locks it at the policy's
 // threshold; it reports whether this failure locked it.
 func (s *Local) fail(tx Tx, c *FailureCounter, p *Policy, now time.Time) (bool, error) {
-	if !c.LockedUntil.IsZero() && !now.Before(c.LockedUntil) {
-		c.Failures, c.LockedUntil = 0, time.Time{} // the last lock has run out
-	}
-	c.Failures++
-	locked := c.Failures >= p.MethodLockoutThreshold
+	locked := countMethodFailure(c, p, now)
 	if locked {
-		c.LockedUntil = now.Add(time.Duration(p.MethodLockoutMinutes) * time.Minute)
-		c.Failures = 0
 		acct, err := tx.Account(c.AccountID)
 		if err != nil {
 			return false, err
@@ -251,6 +245,21 @@ func (s *Local) fail(tx Tx, c *FailureCounter, p *Policy, now time.Time) (bool, 
 		}
 	}
 	return locked, tx.SaveFailureCounter(c)
+}
+
+// countMethodFailure adds a failure to c, after a lock that has run out,
+// and locks it at the policy's threshold; it reports whether it locked.
+// A reset's decoy methods count through it too.
+func countMethodFailure(c *FailureCounter, p *Policy, now time.Time) bool {
+	if !c.LockedUntil.IsZero() && !now.Before(c.LockedUntil) {
+		c.Failures, c.LockedUntil = 0, time.Time{} // the last lock has run out
+	}
+	c.Failures++
+	if c.Failures < p.MethodLockoutThreshold {
+		return false
+	}
+	c.Failures, c.LockedUntil = 0, now.Add(time.Duration(p.MethodLockoutMinutes)*time.Minute)
+	return true
 }
 
 // succeed clears a subject's failures.

@@ -260,7 +260,7 @@ func (t *tx) EndSessions(accountID, except string, at time.Time) error {
 func (t *tx) CreateReset(r *core.Reset) error {
 	_, err := t.exec(`INSERT INTO resets (id, name, account_id, created_at, expires_at, proven, done_at, decoy_tries, decoy_state) VALUES (?,?,?,?,?,?,?,?,?)`,
 		r.ID, r.Name, r.AccountID, formatTime(r.CreatedAt), formatTime(r.ExpiresAt), strings.Join(r.Proven, ","), formatTime(r.DoneAt),
-		r.DecoyTries, r.Decoy)
+		r.QuestionAsks, r.Decoy)
 	if err != nil {
 		return fmt.Errorf("create reset: %w", err)
 	}
@@ -271,7 +271,7 @@ func (t *tx) Reset(id string) (*core.Reset, error) {
 	r := &core.Reset{}
 	var created, expires, proven, done string
 	err := t.tx.QueryRowContext(t.ctx, `SELECT id, name, account_id, created_at, expires_at, proven, done_at, decoy_tries, decoy_state FROM resets WHERE id = ?`, id).Scan(
-		&r.ID, &r.Name, &r.AccountID, &created, &expires, &proven, &done, &r.DecoyTries, &r.Decoy)
+		&r.ID, &r.Name, &r.AccountID, &created, &expires, &proven, &done, &r.QuestionAsks, &r.Decoy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "This password reset has ended. Start again.")
 	}
@@ -294,7 +294,7 @@ func (t *tx) Reset(id string) (*core.Reset, error) {
 
 func (t *tx) UpdateReset(r *core.Reset) error {
 	res, err := t.exec(`UPDATE resets SET proven = ?, done_at = ?, decoy_tries = ?, decoy_state = ? WHERE id = ?`,
-		strings.Join(r.Proven, ","), formatTime(r.DoneAt), r.DecoyTries, r.Decoy, r.ID)
+		strings.Join(r.Proven, ","), formatTime(r.DoneAt), r.QuestionAsks, r.Decoy, r.ID)
 	return mustAffect(res, err, "Reset")
 }
 

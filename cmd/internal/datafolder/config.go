@@ -148,14 +148,24 @@ func LoadConfig(dir, path string, getenv func(string) string) (*Config, error) {
 // password inside the webhook or Twilio URL.
 func (c *Config) holdsSecret() bool {
 	return c.SMTP.Password != "" || c.Twilio.AuthToken != "" || c.Webhook.Token != "" ||
-		urlHasPassword(c.Webhook.URL) || urlHasPassword(c.Twilio.BaseURL)
+		urlHasSecret(c.Webhook.URL) || urlHasSecret(c.Twilio.BaseURL)
 }
 
-// urlHasPassword reports whether u carries a password, as in
-// https://user:secret@host/.
-func urlHasPassword(u string) bool {
+// urlHasSecret reports whether u may carry a secret: a password, as in
+// https://user:secret@host/, or a query (gateways take tokens as
+// ?token=...). A URL that does not parse is taken to carry one.
+func urlHasSecret(u string) bool {
+	if u == "" {
+		return false
+	}
 	p, err := url.Parse(u)
-	if err != nil || p.User == nil {
+	if err != nil {
+		return true
+	}
+	if p.RawQuery != "" || p.Fragment != "" {
+		return true
+	}
+	if p.User == nil {
 		return false
 	}
 	_, ok := p.User.Password()

@@ -410,7 +410,7 @@ func TestAProofRacingTheEndOfAResetCannotBringItBack(t *testing.T) {
 	}
 	answers := map[string]string{"city-born": "new york", "first-school": "elm street", "first-pet": "rex the dog"}
 	var challenges []*core.QuestionChallenge
-	for i := 0; i < 6; i++ {
+	for i := 0; i < core.MaxQuestionAsks; i++ {
 		qc, err := f.svc.ResetQuestions(ctx, st.ResetID, qs.ID, "en")
 		if err != nil {
 			t.Fatal(err)

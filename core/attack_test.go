@@ -283,7 +283,7 @@ func TestAttackFixedSignInRacingPasswordChangeKeepsASession(t *testing.T) {
 	if err != nil {
 		return // refused: held
 	}
-	if _, _, err := f.svc.ResumeSession(context.Background(), step.Session.ID); err == nil {
+	if _, err := f.svc.ResumeSession(context.Background(), step.Session.ID); err == nil {
 		t.Fatalf("the old password signed in after the change: session %s is live", step.Session.ID[:8])
 	}
 }
@@ -318,7 +318,7 @@ func TestAttackFixedSignInLoopRacingPasswordChange(t *testing.T) {
 	wg.Wait()
 	live := 0
 	for _, id := range sessions {
-		if _, _, err := f.svc.ResumeSession(context.Background(), id); err == nil {
+		if _, err := f.svc.ResumeSession(context.Background(), id); err == nil {
 			live++
 		}
 	}
@@ -389,12 +389,12 @@ func TestAttackFixedAuditRollbackToAnOlderHead(t *testing.T) {
 	if _, err := db.Exec(`UPDATE audit_head SET seq = ?, hash = ?, mac = ? WHERE id = 1`, seq, hash, mac); err != nil {
 		t.Fatal(err)
 	}
-	n, brk, err := f.svc.VerifyAudit(f.ctx)
+	rep, err := f.svc.VerifyAudit(f.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if brk == nil {
-		t.Fatalf("events after %d cut and the old head restored: verify says intact (%d events)", seq, n)
+	if rep.Break == nil {
+		t.Fatalf("events after %d cut and the old head restored: verify says intact (%d events)", seq, rep.Events)
 	}
 }
 
@@ -605,9 +605,9 @@ func TestAttackHeldAuditEdits(t *testing.T) {
 				f.svc.SetPolicy(f.ctx, []string{"codeMaxTries=9"})
 				f.newAccount(t, "bob@contoso.com", core.RoleUser)
 			}
-			_, brk, err := f.svc.VerifyAudit(f.ctx)
-			if err != nil || brk == nil {
-				t.Fatalf("not noticed: %v %v", brk, err)
+			rep, err := f.svc.VerifyAudit(f.ctx)
+			if err != nil || rep.Break == nil {
+				t.Fatalf("not noticed: %+v %v", rep, err)
 			}
 		})
 	}

@@ -118,8 +118,8 @@ func (k *Keys) Chain(head AuditHead, e *AuditEvent) AuditHead {
 
 // AuditBreak describes the first place the chain is broken.
 type AuditBreak struct {
-	Seq    int64  // the event where the break shows
-	Reason string // what is wrong there
+	Seq    int64  `json:"seq"`    // the event where the break shows
+	Reason string `json:"reason"` // what is wrong there
 }
 
 // Error implements error.

@@ -171,11 +171,11 @@ func (a *auditStore) createAccount(t *testing.T, name string) {
 
 func (a *auditStore) verify(t *testing.T) (int, *core.AuditBreak) {
 	t.Helper()
-	n, brk, err := a.svc.VerifyAudit(a.ctx)
+	rep, err := a.svc.VerifyAudit(a.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return n, brk
+	return rep.Events, rep.Break
 }
 
 // TestVerifyAuditStoredLogCut tampers with a stored log through SQL, and

@@ -144,7 +144,7 @@ func TestPasswordChangeEndsEveryOtherSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	ia, _ := core.ActorFrom(intruder)
-	if _, _, err := f.svc.ResumeSession(context.Background(), ia.SessionID); core.ErrorCode(err) != core.EEXPIRED {
+	if _, err := f.svc.ResumeSession(context.Background(), ia.SessionID); core.ErrorCode(err) != core.EEXPIRED {
 		t.Fatalf("intruder's session after the change: %v", err)
 	}
 	if _, err := f.svc.BeginAuthenticator(intruder, f.alice.ID, "Mallory"); core.ErrorCode(err) != core.EEXPIRED {
@@ -195,7 +195,7 @@ func TestEndedSessionCannotAct(t *testing.T) {
 			return err
 		},
 		"AuditLog":       func() error { _, err := f.svc.AuditLog(ctx, core.AuditFilter{}); return err },
-		"VerifyAudit":    func() error { _, _, err := f.svc.VerifyAudit(ctx); return err },
+		"VerifyAudit":    func() error { _, err := f.svc.VerifyAudit(ctx); return err },
 		"Accounts":       func() error { _, err := f.svc.Accounts(ctx); return err },
 		"AccountByName":  func() error { _, err := f.svc.AccountByName(ctx, "alice@contoso.com"); return err },
 		"ChangePassword": func() error { return f.svc.ChangePassword(ctx, f.alice.ID, alicePassword, "a brand new passphrase") },

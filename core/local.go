@@ -769,13 +769,13 @@ func (s *Local) AuditLog(ctx context.Context, f AuditFilter) ([]*AuditEvent, err
 }
 
 // VerifyAudit implements Service.
-func (s *Local) VerifyAudit(ctx context.Context) (int, *AuditBreak, error) {
+func (s *Local) VerifyAudit(ctx context.Context) (*AuditReport, error) {
 	a, sess, err := s.caller(ctx)
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	if err := requireRole(a, sess, RoleAdmin); err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	var events []*AuditEvent
 	var head AuditHead
@@ -791,12 +791,13 @@ func (s *Local) VerifyAudit(ctx context.Context) (int, *AuditBreak, error) {
 		return err
 	})
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
-	if brk := s.keys.VerifyAuditLog(events, head, len(accounts)); brk != nil {
-		return len(events), brk, nil
+	r := &AuditReport{Events: len(events), Break: s.keys.VerifyAuditLog(events, head, len(accounts))}
+	if r.Break == nil {
+		r.Break = unloggedAccount(events, accounts)
 	}
-	return len(events), unloggedAccount(events, accounts), nil
+	return r, nil
 }
 
 // unloggedAccount reports an account whose creation is not in an intact

@@ -238,9 +238,9 @@ func TestDeleteMovesDefaultAndAudits(t *testing.T) {
 	if got := strings.Join(actions, " "); got != want {
 		t.Fatalf("recent activity (newest first) = %s\nwant %s", got, want)
 	}
-	n, brk, err := f.svc.VerifyAudit(f.ctx)
-	if err != nil || brk != nil || n != 5 {
-		t.Fatalf("VerifyAudit = %d, %v, %v", n, brk, err)
+	rep, err := f.svc.VerifyAudit(f.ctx)
+	if err != nil || rep.Break != nil || rep.Events != 5 {
+		t.Fatalf("VerifyAudit = %+v, %v", rep, err)
 	}
 }
 

@@ -5,12 +5,28 @@ import (
 	"time"
 )
 
-// Service is what the desktop window and the command line call. It is
-// served in-process over a Store (NewLocal) and, for an organisation, over
-// HTTP by the remote client, so callers do not know which they have. The
-// acting person comes from the context (WithActor). Errors are *Error values
-// with the codes of error.go.
+// Service is what the desktop window, the command line and the central
+// service's clients call. It is served in-process over a Store (NewLocal)
+// and, for an organisation, over HTTP by the remote client, so callers do
+// not know which they have. It is the sum of small interfaces, one for each
+// kind of caller, so a piece that needs one of them asks for that one. The
+// acting person comes from the context (WithActor). Errors are *Error
+// values with the codes of error.go and the reason keys of reason.go.
 type Service interface {
+	AccountService
+	MethodService
+	RegistrationService
+	ProofService
+	AfterSignInService
+	SignInService
+	ResetService
+	AuditService
+	PolicyService
+}
+
+// AccountService creates and finds accounts: the first-run form, and
+// administrators.
+type AccountService interface {
 	// NeedsFirstAccount reports whether the store has no account yet.
 	NeedsFirstAccount(ctx context.Context) (bool, error)
 	// CreateFirstAccount creates the first account of an empty store, an
@@ -20,9 +36,15 @@ type Service interface {
 	// steps, or the local administrator); ECONFLICT for a name that is
 	// taken or looks like one that is.
 	CreateAccount(ctx context.Context, n NewAccount) (*Account, error)
+	// Accounts lists every account (administrators and the help desk).
 	Accounts(ctx context.Context) ([]*Account, error)
+	// AccountByName finds one's own account, or one the actor may act on.
 	AccountByName(ctx context.Context, name string) (*Account, error)
+}
 
+// MethodService is the Security info page: what an account has, and the
+// changes its owner (or, for deleting, staff) makes to it.
+type MethodService interface {
 	// SecurityInfo returns an account's methods, default and requirements.
 	SecurityInfo(ctx context.Context, accountID string) (*SecurityInfo, error)
 	// AvailableKinds lists the kinds the account may still add.
@@ -41,7 +63,14 @@ type Service interface {
 	DeleteMethod(ctx context.Context, accountID, methodID string) (*DeletePreview, error)
 	// CancelRemoval cancels a scheduled removal of the last security info.
 	CancelRemoval(ctx context.Context, accountID string) error
+	// ChangePassword changes the signed-in account's own password.
+	ChangePassword(ctx context.Context, accountID, current, next string) error
+	// RecentActivity lists the account's audit events, newest first.
+	RecentActivity(ctx context.Context, accountID string, limit int) ([]*AuditEvent, error)
+}
 
+// RegistrationService adds methods: each is saved only once proven.
+type RegistrationService interface {
 	// BeginPhone checks a number and sends it a code (a phone, alternate or
 	// office phone being added). Nothing is added until Confirm.
 	BeginPhone(ctx context.Context, accountID string, r PhoneRequest) (*Challenge, error)
@@ -58,7 +87,10 @@ type Service interface {
 	QuestionBank(ctx context.Context, lang string) ([]Question, error)
 	// AddQuestions registers the policy's number of security questions.
 	AddQuestions(ctx context.Context, accountID string, qas []QuestionAnswer) (*MethodView, error)
+}
 
+// ProofService lets an owner prove a method already registered.
+type ProofService interface {
 	// ProveMethod sends a code to an existing phone or address, shown masked.
 	ProveMethod(ctx context.Context, accountID, methodID string, channel Channel) (*Challenge, error)
 	// VerifyCode checks a code sent by ProveMethod.
@@ -69,10 +101,24 @@ type Service interface {
 	AskQuestions(ctx context.Context, accountID, lang string) (*QuestionChallenge, error)
 	// CheckAnswers checks answers (by question ID) to AskQuestions.
 	CheckAnswers(ctx context.Context, accountID, verificationID string, answers map[string]string) error
+}
 
-	// ChangePassword changes the signed-in account's own password.
-	ChangePassword(ctx context.Context, accountID, current, next string) error
+// AfterSignInService is what the window asks right after sign-in: "Keep
+// your account secure" and "Verify your security info".
+type AfterSignInService interface {
+	// CheckAfterSignIn says whether to ask for registration or for a review
+	// of the security info right after sign-in.
+	CheckAfterSignIn(ctx context.Context, accountID string) (*AfterSignIn, error)
+	// SnoozeRegistration puts off "Keep your account secure" (policy's count).
+	SnoozeRegistration(ctx context.Context, accountID string) error
+	// SkipReconfirm puts off the review 24 hours, for at most 7 days.
+	SkipReconfirm(ctx context.Context, accountID string) error
+	// ConfirmSecurityInfo records that the person reviewed their info.
+	ConfirmSecurityInfo(ctx context.Context, accountID string) error
+}
 
+// SignInService signs people in and out; it needs no actor.
+type SignInService interface {
 	// SignIn checks an account name and password. With a sign-in method
 	// registered the result is a pending two-step sign-in; without, a
 	// session. Wrong names and passwords get the same answer, and count
@@ -83,12 +129,16 @@ type Service interface {
 	// FinishSignIn checks the second factor (verificationID is "" for an
 	// app) and returns the session.
 	FinishSignIn(ctx context.Context, signInID, methodID, verificationID, code string) (*SignInStep, error)
-	// ResumeSession returns a session that has not ended or expired,
-	// without counting as use of it.
-	ResumeSession(ctx context.Context, sessionID string) (*Session, *Account, error)
+	// ResumeSession returns a session that has not ended or expired, and
+	// its account, without counting as use of it.
+	ResumeSession(ctx context.Context, sessionID string) (*SignedIn, error)
 	// SignOut ends a session.
 	SignOut(ctx context.Context, sessionID string) error
+}
 
+// ResetService is self-service password reset, for any name; it needs no
+// actor, and its answers never tell whether an account exists.
+type ResetService interface {
 	// StartReset begins a self-service password reset for any name.
 	StartReset(ctx context.Context, name string) (*ResetState, error)
 	// ResetSendCode sends a code to a phone or address of the reset.
@@ -101,30 +151,37 @@ type Service interface {
 	ResetAnswer(ctx context.Context, resetID, optionID, verificationID string, answers map[string]string) (*ResetState, error)
 	// ResetPassword sets the new password once enough methods are proven.
 	ResetPassword(ctx context.Context, resetID, password string) error
+}
 
-	// CheckAfterSignIn says whether to ask for registration or for a review
-	// of the security info right after sign-in.
-	CheckAfterSignIn(ctx context.Context, accountID string) (*AfterSignIn, error)
-	// SnoozeRegistration puts off "Keep your account secure" (policy's count).
-	SnoozeRegistration(ctx context.Context, accountID string) error
-	// SkipReconfirm puts off the review 24 hours, for at most 7 days.
-	SkipReconfirm(ctx context.Context, accountID string) error
-	// ConfirmSecurityInfo records that the person reviewed their info.
-	ConfirmSecurityInfo(ctx context.Context, accountID string) error
-
-	// RecentActivity lists the account's audit events, newest first.
-	RecentActivity(ctx context.Context, accountID string, limit int) ([]*AuditEvent, error)
-	// AuditLog lists audit events, oldest first (admins and help desk).
+// AuditService reads and checks the audit log (administrators, and the
+// help desk for reading).
+type AuditService interface {
+	// AuditLog lists audit events, oldest first.
 	AuditLog(ctx context.Context, f AuditFilter) ([]*AuditEvent, error)
-	// VerifyAudit checks the whole audit chain and its sealed head (admins
-	// only): the number of events, and the first break or nil. Rows edited,
-	// removed or reordered, rows cut from the end, a head that is missing,
-	// unsealed or edited, and a log emptied while accounts exist are breaks.
-	VerifyAudit(ctx context.Context) (int, *AuditBreak, error)
+	// VerifyAudit checks the whole audit chain: the number of events, and
+	// the first break (nil when intact).
+	VerifyAudit(ctx context.Context) (*AuditReport, error)
+}
 
+// PolicyService reads the organisation's policy (anyone) and changes it
+// (administrators).
+type PolicyService interface {
 	Policy(ctx context.Context) (*Policy, error)
 	// SetPolicy applies KEY=VALUE pairs (admins only); all or nothing.
 	SetPolicy(ctx context.Context, pairs []string) (*Policy, error)
+}
+
+// SignedIn is a live session and its account.
+type SignedIn struct {
+	Session *Session `json:"session"`
+	Account *Account `json:"account"`
+}
+
+// AuditReport is what VerifyAudit found: how many events there are, and
+// the first break, nil when the chain is intact.
+type AuditReport struct {
+	Events int         `json:"events"`
+	Break  *AuditBreak `json:"break"`
 }
 
 // SecurityInfo is what the Security info page shows for one account.

@@ -494,7 +494,7 @@ func (s *Local) liveSession(tx Tx, token string, p *Policy, touch bool) (*Sessio
 
 // ResumeSession implements Service. It does not count as use: a window
 // may ask it now and then to notice that the session ended.
-func (s *Local) ResumeSession(ctx context.Context, sessionID string) (*Session, *Account, error) {
+func (s *Local) ResumeSession(ctx context.Context, sessionID string) (*SignedIn, error) {
 	var sess *Session
 	var acct *Account
 	err := s.store.View(ctx, func(tx Tx) error {
@@ -509,10 +509,10 @@ func (s *Local) ResumeSession(ctx context.Context, sessionID string) (*Session, 
 		return err
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	sess.ID = sessionID
-	return sess, acct, nil
+	return &SignedIn{Session: sess, Account: acct}, nil
 }
 
 // SignOut implements Service.

@@ -158,7 +158,7 @@ func TestSessionExpiry(t *testing.T) {
 		t.Fatalf("at 59 minutes: %v", err)
 	}
 	f.clock.Advance(59 * time.Minute)
-	if _, _, err := f.svc.ResumeSession(context.Background(), step.Session.ID); err != nil {
+	if _, err := f.svc.ResumeSession(context.Background(), step.Session.ID); err != nil {
 		t.Fatalf("resume 59 minutes after last use: %v", err)
 	}
 	if _, err := f.svc.SecurityInfo(ctx, f.alice.ID); err != nil {
@@ -178,13 +178,13 @@ func TestSessionExpiry(t *testing.T) {
 		}
 	}
 	f.clock.Advance(30 * time.Minute)
-	if _, _, err := f.svc.ResumeSession(context.Background(), step.Session.ID); core.ErrorCode(err) != core.EEXPIRED || !strings.Contains(core.ErrorMessage(err), "time limit") {
+	if _, err := f.svc.ResumeSession(context.Background(), step.Session.ID); core.ErrorCode(err) != core.EEXPIRED || !strings.Contains(core.ErrorMessage(err), "time limit") {
 		t.Fatalf("at 24 hours: %v", err)
 	}
 	// Sign-out ends it at once.
 	step, _ = f.signIn(t, "alice@contoso.com", alicePassword)
 	f.svc.SignOut(context.Background(), step.Session.ID)
-	if _, _, err := f.svc.ResumeSession(context.Background(), step.Session.ID); core.ErrorCode(err) != core.EEXPIRED {
+	if _, err := f.svc.ResumeSession(context.Background(), step.Session.ID); core.ErrorCode(err) != core.EEXPIRED {
 		t.Fatalf("after sign-out: %v", err)
 	}
 }

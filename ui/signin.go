@@ -245,10 +245,9 @@ func (u *UI) watchSession() {
 	}
 	id := u.sess.ID
 	u.stopWatch = u.o.Tick(30*time.Second, func() {
-		call(u.o.Runner, func() (*core.Session, error) {
-			s, _, err := u.svc.ResumeSession(u.ctx, id)
-			return s, err
-		}, func(_ *core.Session, err error) {
+		call(u.o.Runner, func() (*core.SignedIn, error) {
+			return u.svc.ResumeSession(u.ctx, id)
+		}, func(_ *core.SignedIn, err error) {
 			if err != nil && u.sess != nil && u.sess.ID == id {
 				u.signOut(u.tr.Error(err))
 			}

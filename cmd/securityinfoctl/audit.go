@@ -57,15 +57,15 @@ func auditCommands() []*command {
 			if err != nil {
 				return err
 			}
-			n, brk, err := svc.VerifyAudit(ctx)
+			rep, err := svc.VerifyAudit(ctx)
 			if err != nil {
 				return err
 			}
-			if brk != nil {
+			if brk := rep.Break; brk != nil {
 				fmt.Fprintf(c.stdout, "audit chain broken at event %d: %s\n", brk.Seq, brk.Reason)
 				return exitError{1}
 			}
-			fmt.Fprintf(c.stdout, "audit chain intact: %d events\n", n)
+			fmt.Fprintf(c.stdout, "audit chain intact: %d events\n", rep.Events)
 			return nil
 		},
 	}}

@@ -40,8 +40,8 @@ func TestOpenWithOSKeyring(t *testing.T) {
 		t.Fatalf("reopen with the keyring: %v", err)
 	}
 	defer f.Close()
-	if n, brk, err := f.Service.VerifyAudit(admin); err != nil || brk != nil || n != 1 {
-		t.Fatalf("audit after reopen: %d %v %v", n, brk, err)
+	if rep, err := f.Service.VerifyAudit(admin); err != nil || rep.Break != nil || rep.Events != 1 {
+		t.Fatalf("audit after reopen: %+v %v", rep, err)
 	}
 	// The key is gone from the keyring: opening says so instead of making a new one.
 	keyring.Keyring{Service: svc}.Delete(instance)

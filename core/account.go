@@ -107,11 +107,11 @@ func NormalizeAccountName(s string) (string, error) {
 
 // NewAccount is what is needed to create an account.
 type NewAccount struct {
-	Name        string
-	DisplayName string
-	Role        Role   // ignored for the first account, which is an admin
-	Language    string // "" means English
-	Password    string
+	Name        string `json:"name"`
+	DisplayName string `json:"displayName,omitempty"`
+	Role        Role   `json:"role,omitempty"`     // ignored for the first account, which is an admin
+	Language    string `json:"language,omitempty"` // "" means English
+	Password    string `json:"password"`
 }
 
 // MaxDisplayNameLength is the longest display name accepted.

@@ -122,9 +122,9 @@ type Method struct {
 	LastUsedAt time.Time // zero when never used
 
 	// Secret is the sealed reversible secret (TOTP seed); never shown.
-	Secret []byte
+	Secret []byte `json:"-"`
 	// LastStep is the last accepted TOTP time step, so a code is used once.
-	LastStep int64
+	LastStep int64 `json:"-"`
 }
 
 // UsableFor returns what the method can be used for.

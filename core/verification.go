@@ -94,12 +94,12 @@ type Challenge struct {
 
 // PhoneRequest asks to add a phone.
 type PhoneRequest struct {
-	Kind      MethodKind // phone, alternatePhone or officePhone
-	Number    string
-	Region    string // ISO country for a national number; "" when Number starts with +
-	Extension string // office phone only
-	Channel   Channel
-	Language  string // "" means the account's language
+	Kind      MethodKind `json:"kind"` // phone, alternatePhone or officePhone
+	Number    string     `json:"number"`
+	Region    string     `json:"region,omitempty"` // ISO country for a national number; "" when Number starts with +
+	Extension string     `json:"extension,omitempty"`
+	Channel   Channel    `json:"channel,omitempty"`
+	Language  string     `json:"language,omitempty"` // "" means the account's language
 }
 
 // newCode returns n random decimal digits.

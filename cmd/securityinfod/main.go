@@ -1,0 +1,22 @@
+// Command securityinfod is the organisation's central service: the
+// HTTP/JSON API of core.Service (core/remote) over a store.
+//
+//	securityinfod --listen 127.0.0.1:8443 --store sqlite:DIR|postgres://... --key-file FILE [--config FILE] [--tls-cert F --tls-key F]
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "securityinfod: %v\n", err)
+		os.Exit(1)
+	}
+}

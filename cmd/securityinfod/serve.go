@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/securityinfo/securityinfo/cmd/internal/datafolder"
+	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/core/remote"
+)
+
+// options are the command's flags.
+type options struct {
+	listen, store, keyFile, config, tlsCert, tlsKey string
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("securityinfod", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:8443", "address to listen on (plain HTTP only on a loopback address)")
+	fs.StringVar(&o.store, "store", "", "sqlite:DIR (a data folder) or postgres://USER@HOST:5432/DB")
+	fs.StringVar(&o.keyFile, "key-file", "", "file holding the 256-bit master key (created 0600 when the store is new)")
+	fs.StringVar(&o.config, "config", "", "delivery configuration (securityinfo.toml)")
+	fs.StringVar(&o.tlsCert, "tls-cert", "", "TLS certificate (PEM)")
+	fs.StringVar(&o.tlsKey, "tls-key", "", "TLS private key (PEM)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	switch {
+	case o.store == "":
+		return o, errors.New("--store is required: sqlite:DIR or postgres://...")
+	case o.keyFile == "":
+		return o, errors.New("--key-file is required")
+	case (o.tlsCert == "") != (o.tlsKey == ""):
+		return o, errors.New("--tls-cert and --tls-key go together")
+	}
+	if o.tlsCert == "" && !loopback(o.listen) {
+		return o, fmt.Errorf("%s is not a loopback address: serve it with --tls-cert and --tls-key, or listen on 127.0.0.1", o.listen)
+	}
+	return o, nil
+}
+
+// loopback reports whether addr listens on a loopback address only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// run serves until ctx ends (SIGTERM), then stops accepting, finishes the
+// requests in flight and closes the store.
+func run(ctx context.Context, args []string, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	svc, closeStore, err := openService(ctx, o, log)
+	if err != nil {
+		return errors.New(core.ErrorMessage(err))
+	}
+	defer closeStore()
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if _, err := svc.Policy(r.Context()); err != nil {
+			http.Error(w, "the store does not answer", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("/", remote.NewServer(svc, log))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	done := make(chan error, 1)
+	go func() {
+		if o.tlsCert != "" {
+			done <- srv.ServeTLS(ln, o.tlsCert, o.tlsKey)
+		} else {
+			done <- srv.Serve(ln)
+		}
+	}()
+	log.Info("serving", "addr", ln.Addr().String(), "store", storeKind(o.store), "tls", o.tlsCert != "")
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutdown)
+	svc.WaitBackground()
+	return err
+}
+
+func storeKind(s string) string { k, _, _ := strings.Cut(s, ":"); return k }
+
+// openService opens the store named by --store and the service over it.
+func openService(ctx context.Context, o options, log *slog.Logger) (*core.Local, func(), error) {
+	if dir, ok := strings.CutPrefix(o.store, "sqlite:"); ok {
+		f, err := datafolder.Open(ctx, datafolder.Options{Dir: dir, KeyFile: o.keyFile, Config: o.config, Log: log})
+		if err != nil {
+			return nil, nil, err
+		}
+		return f.Service, func() { f.Close() }, nil
+	}
+	return nil, nil, core.Errorf(core.EINVALID, "--store %s: use sqlite:DIR (PostgreSQL comes with core/postgres).", storeKind(o.store))
+}

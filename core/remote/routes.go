@@ -1,0 +1,509 @@
+// Package remote is the HTTP/JSON face of core.Service: one route table
+// (this file) that drives the server (server.go), the OpenAPI document
+// (openapi.go) and, later, the client that implements core.Service over
+// the same routes. Resources follow Microsoft Graph's authentication
+// methods API: /v1/me/authentication/... for one's own security info and
+// /v1/users/{id}/authentication/... for an administrator or the help desk.
+// Errors are RFC 9457 problem details whose "code" is the core's error code.
+package remote
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// Route is one operation of the API.
+type Route struct {
+	Method string // GET, POST, PUT, PATCH, DELETE
+	// Path is the path after /v1, with {name} parameters. Routes of one's
+	// own account start with "/me"; each is served under
+	// "/users/{accountId}" too (see Account).
+	Path    string
+	Op      string // the core.Service method it calls
+	Summary string
+	Status  int // the status of a success: 200, 201 or 204
+	// Actor: the call needs a signed-in session (a bearer token).
+	Actor bool
+	// Account: the path is under /me and also /users/{accountId}.
+	Account bool
+	// Body is an example of the request body (nil: none), Out of the
+	// answer (nil: none); the OpenAPI document names their types.
+	Body, Out any
+	call     func(ctx context.Context, svc core.Service, in *input) (any, error)
+}
+
+// input is what a handler gets from a request.
+type input struct {
+	accountID string // the account of a /me or /users/{id} route
+	path      func(string) string
+	query     func(string) string
+	decode    func(v any) error
+	token     string
+}
+
+// Request bodies.
+type (
+	signInBody struct {
+		Name     string `json:"name"`
+		Password string `json:"password"`
+	}
+	signInCodeBody struct {
+		MethodID string       `json:"methodId"`
+		Channel  core.Channel `json:"channel,omitempty"`
+	}
+	finishSignInBody struct {
+		MethodID       string `json:"methodId"`
+		VerificationID string `json:"verificationId,omitempty"`
+		Code           string `json:"code"`
+	}
+	startResetBody struct {
+		Name string `json:"name"`
+	}
+	resetOptionBody struct {
+		OptionID       string            `json:"optionId"`
+		VerificationID string            `json:"verificationId,omitempty"`
+		Code           string            `json:"code,omitempty"`
+		Language       string            `json:"language,omitempty"`
+		Answers        map[string]string `json:"answers,omitempty"`
+	}
+	passwordBody struct {
+		Password string `json:"password"`
+	}
+	changePasswordBody struct {
+		CurrentPassword string `json:"currentPassword"`
+		NewPassword     string `json:"newPassword"`
+	}
+	policyBody struct {
+		Set []string `json:"set"` // KEY=VALUE pairs, all or nothing
+	}
+	defaultBody struct {
+		MethodID string       `json:"methodId"`
+		Channel  core.Channel `json:"channel,omitempty"`
+	}
+	renameBody struct {
+		Name string `json:"name"`
+	}
+	emailBody struct {
+		Address  string `json:"address"`
+		Language string `json:"language,omitempty"`
+	}
+	appBody struct {
+		Name string `json:"name,omitempty"`
+	}
+	questionsBody struct {
+		Questions []core.QuestionAnswer `json:"questions"`
+	}
+	codeBody struct {
+		Code string `json:"code"`
+	}
+	proveBody struct {
+		Channel core.Channel `json:"channel,omitempty"`
+	}
+	askBody struct {
+		Language string `json:"language,omitempty"`
+	}
+	answersBody struct {
+		Answers map[string]string `json:"answers"`
+	}
+	firstAccountAnswer struct {
+		NeedsFirstAccount bool `json:"needsFirstAccount"`
+	}
+)
+
+// body decodes the request body into a new T.
+func body[T any](in *input) (T, error) {
+	var v T
+	err := in.decode(&v)
+	return v, err
+}
+
+// limitOf reads the "limit" query parameter (0: none).
+func limitOf(in *input) (int, error) {
+	s := in.query("limit")
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, core.Errorf(core.EINVALID, "limit must be a whole number of 0 or more, not %q.", s)
+	}
+	return n, nil
+}
+
+// none is the answer of a call that returns only an error.
+func none(err error) (any, error) { return nil, err }
+
+// Routes is the API, in the order of the OpenAPI document.
+var Routes = []Route{
+	// Setup and accounts.
+	{Method: "GET", Path: "/setup", Op: "NeedsFirstAccount", Status: 200, Out: firstAccountAnswer{},
+		Summary: "Whether the store has no account yet.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			need, err := svc.NeedsFirstAccount(ctx)
+			return firstAccountAnswer{need}, err
+		}},
+	{Method: "POST", Path: "/setup/firstAccount", Op: "CreateFirstAccount", Status: 201, Body: core.NewAccount{}, Out: core.Account{},
+		Summary: "Create the first account of an empty store, an administrator.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			n, err := body[core.NewAccount](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.CreateFirstAccount(ctx, n)
+		}},
+	{Method: "GET", Path: "/users", Op: "Accounts", Status: 200, Actor: true, Out: []core.Account{},
+		Summary: "List accounts (administrators and the help desk).",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.Accounts(ctx) }},
+	{Method: "GET", Path: "/users/{name}", Op: "AccountByName", Status: 200, Actor: true, Out: core.Account{},
+		Summary: "One account by its sign-in name (one's own, or one the actor may act on).",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.AccountByName(ctx, in.path("name"))
+		}},
+	{Method: "POST", Path: "/users", Op: "CreateAccount", Status: 201, Actor: true, Body: core.NewAccount{}, Out: core.Account{},
+		Summary: "Create an account (administrators).",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			n, err := body[core.NewAccount](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.CreateAccount(ctx, n)
+		}},
+
+	// Sign-in and sessions.
+	{Method: "POST", Path: "/signIn", Op: "SignIn", Status: 200, Body: signInBody{}, Out: core.SignInStep{},
+		Summary: "Check a name and password: a session, or a pending second step.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[signInBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.SignIn(ctx, b.Name, b.Password)
+		}},
+	{Method: "POST", Path: "/signIn/{signInId}/codes", Op: "SendSignInCode", Status: 201, Body: signInCodeBody{}, Out: core.Challenge{},
+		Summary: "Send a code to a phone of a pending sign-in.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[signInCodeBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.SendSignInCode(ctx, in.path("signInId"), b.MethodID, b.Channel)
+		}},
+	{Method: "POST", Path: "/signIn/{signInId}/finish", Op: "FinishSignIn", Status: 200, Body: finishSignInBody{}, Out: core.SignInStep{},
+		Summary: "Check the second step and open the session.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[finishSignInBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.FinishSignIn(ctx, in.path("signInId"), b.MethodID, b.VerificationID, b.Code)
+		}},
+	{Method: "GET", Path: "/sessions/current", Op: "ResumeSession", Status: 200, Out: core.SignedIn{},
+		Summary: "The session of the bearer token, if it has not ended.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.ResumeSession(ctx, in.token)
+		}},
+	{Method: "DELETE", Path: "/sessions/current", Op: "SignOut", Status: 204,
+		Summary: "Sign out: end the session of the bearer token.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return none(svc.SignOut(ctx, in.token))
+		}},
+
+	// Self-service password reset.
+	{Method: "POST", Path: "/passwordResets", Op: "StartReset", Status: 201, Body: startResetBody{}, Out: core.ResetState{},
+		Summary: "Start a password reset for any name.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[startResetBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.StartReset(ctx, b.Name)
+		}},
+	{Method: "POST", Path: "/passwordResets/{resetId}/codes", Op: "ResetSendCode", Status: 201, Body: resetOptionBody{}, Out: core.Challenge{},
+		Summary: "Send a code to a phone or address of the reset.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[resetOptionBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.ResetSendCode(ctx, in.path("resetId"), b.OptionID)
+		}},
+	{Method: "POST", Path: "/passwordResets/{resetId}/verify", Op: "ResetVerify", Status: 200, Body: resetOptionBody{}, Out: core.ResetState{},
+		Summary: "Check a code (no verificationId for an app).",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[resetOptionBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.ResetVerify(ctx, in.path("resetId"), b.OptionID, b.VerificationID, b.Code)
+		}},
+	{Method: "POST", Path: "/passwordResets/{resetId}/questions", Op: "ResetQuestions", Status: 201, Body: resetOptionBody{}, Out: core.QuestionChallenge{},
+		Summary: "Draw the security questions to answer.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[resetOptionBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.ResetQuestions(ctx, in.path("resetId"), b.OptionID, b.Language)
+		}},
+	{Method: "POST", Path: "/passwordResets/{resetId}/answers", Op: "ResetAnswer", Status: 200, Body: resetOptionBody{}, Out: core.ResetState{},
+		Summary: "Check the answers to the questions.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[resetOptionBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.ResetAnswer(ctx, in.path("resetId"), b.OptionID, b.VerificationID, b.Answers)
+		}},
+	{Method: "POST", Path: "/passwordResets/{resetId}/password", Op: "ResetPassword", Status: 204, Body: passwordBody{},
+		Summary: "Set the new password once enough methods are proven.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[passwordBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return none(svc.ResetPassword(ctx, in.path("resetId"), b.Password))
+		}},
+
+	// Policy, audit and the question bank.
+	{Method: "GET", Path: "/policy", Op: "Policy", Status: 200, Out: core.Policy{},
+		Summary: "The organisation's policy.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.Policy(ctx) }},
+	{Method: "PATCH", Path: "/policy", Op: "SetPolicy", Status: 200, Actor: true, Body: policyBody{}, Out: core.Policy{},
+		Summary: "Change policy keys, all or nothing (administrators).",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[policyBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.SetPolicy(ctx, b.Set)
+		}},
+	{Method: "GET", Path: "/audit/events", Op: "AuditLog", Status: 200, Actor: true, Out: []core.AuditEvent{},
+		Summary: "Audit events, oldest first (accountId and limit optional).",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			limit, err := limitOf(in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.AuditLog(ctx, core.AuditFilter{AccountID: in.query("accountId"), Limit: limit})
+		}},
+	{Method: "GET", Path: "/audit/verification", Op: "VerifyAudit", Status: 200, Actor: true, Out: core.AuditReport{},
+		Summary: "Check the whole audit chain (administrators).",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.VerifyAudit(ctx) }},
+	{Method: "GET", Path: "/securityQuestions", Op: "QuestionBank", Status: 200, Out: []core.Question{},
+		Summary: "The security questions of the bank, in a language (?language=de).",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.QuestionBank(ctx, in.query("language"))
+		}},
+
+	// One's own security info, and another account's (/users/{accountId}).
+	{Method: "GET", Path: "/me/authentication/securityInfo", Op: "SecurityInfo", Status: 200, Actor: true, Account: true, Out: core.SecurityInfo{},
+		Summary: "The methods, the default and the requirements.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.SecurityInfo(ctx, in.accountID) }},
+	{Method: "GET", Path: "/me/authentication/availableKinds", Op: "AvailableKinds", Status: 200, Actor: true, Account: true, Out: []core.MethodKind{},
+		Summary: "The kinds of method that may still be added.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.AvailableKinds(ctx, in.accountID)
+		}},
+	{Method: "GET", Path: "/me/authentication/signInPreferences", Op: "DefaultChoices", Status: 200, Actor: true, Account: true, Out: []core.DefaultChoice{},
+		Summary: "The choices for the default sign-in method.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.DefaultChoices(ctx, in.accountID)
+		}},
+	{Method: "PUT", Path: "/me/authentication/signInPreferences", Op: "SetDefault", Status: 200, Actor: true, Account: true, Body: defaultBody{}, Out: core.DefaultChoice{},
+		Summary: "Make a method the default sign-in method (its owner).",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[defaultBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.SetDefault(ctx, in.accountID, b.MethodID, b.Channel)
+		}},
+	{Method: "PATCH", Path: "/me/authentication/methods/{methodId}", Op: "RenameMethod", Status: 200, Actor: true, Account: true, Body: renameBody{}, Out: core.MethodView{},
+		Summary: "Rename an authenticator app or security key (its owner).",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[renameBody](in)
+			if err != nil {
+				return nil, err
+			}
+			m, err := svc.RenameMethod(ctx, in.accountID, in.path("methodId"), b.Name)
+			if err != nil {
+				return nil, err
+			}
+			return m.View(nil), nil
+		}},
+	{Method: "GET", Path: "/me/authentication/methods/{methodId}/deletePreview", Op: "PreviewDelete", Status: 200, Actor: true, Account: true, Out: core.DeletePreview{},
+		Summary: "What deleting a method would do, changing nothing.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.PreviewDelete(ctx, in.accountID, in.path("methodId"))
+		}},
+	{Method: "DELETE", Path: "/me/authentication/methods/{methodId}", Op: "DeleteMethod", Status: 204, Actor: true, Account: true,
+		Summary: "Delete a method, or schedule the removal of the last one (see deletePreview).",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			_, err := svc.DeleteMethod(ctx, in.accountID, in.path("methodId"))
+			return nil, err
+		}},
+	{Method: "POST", Path: "/me/authentication/cancelRemoval", Op: "CancelRemoval", Status: 204, Actor: true, Account: true,
+		Summary: "Cancel the scheduled removal of the last security info.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return none(svc.CancelRemoval(ctx, in.accountID))
+		}},
+	{Method: "POST", Path: "/me/authentication/phoneMethods", Op: "BeginPhone", Status: 201, Actor: true, Account: true, Body: core.PhoneRequest{}, Out: core.Challenge{},
+		Summary: "Add a phone: sends it a code; confirm with the verification.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[core.PhoneRequest](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.BeginPhone(ctx, in.accountID, b)
+		}},
+	{Method: "POST", Path: "/me/authentication/emailMethods", Op: "BeginEmail", Status: 201, Actor: true, Account: true, Body: emailBody{}, Out: core.Challenge{},
+		Summary: "Add an email address: sends it a code; confirm with the verification.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[emailBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.BeginEmail(ctx, in.accountID, b.Address, b.Language)
+		}},
+	{Method: "POST", Path: "/me/authentication/softwareOathMethods", Op: "BeginAuthenticator", Status: 201, Actor: true, Account: true, Body: appBody{}, Out: core.Enrolment{},
+		Summary: "Add an authenticator app: its secret; confirm with its first code.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[appBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.BeginAuthenticator(ctx, in.accountID, b.Name)
+		}},
+	{Method: "POST", Path: "/me/authentication/securityQuestionMethods", Op: "AddQuestions", Status: 201, Actor: true, Account: true, Body: questionsBody{}, Out: core.MethodView{},
+		Summary: "Register security questions and their answers.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[questionsBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.AddQuestions(ctx, in.accountID, b.Questions)
+		}},
+	{Method: "POST", Path: "/me/authentication/verifications/{verificationId}/confirm", Op: "Confirm", Status: 201, Actor: true, Account: true, Body: codeBody{}, Out: core.MethodView{},
+		Summary: "Confirm a method being added with its code; returns the method.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[codeBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.Confirm(ctx, in.accountID, in.path("verificationId"), b.Code)
+		}},
+	{Method: "POST", Path: "/me/authentication/verifications/{verificationId}/resend", Op: "Resend", Status: 201, Actor: true, Account: true, Out: core.Challenge{},
+		Summary: "Send a new code in place of the old one.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.Resend(ctx, in.accountID, in.path("verificationId"))
+		}},
+	{Method: "POST", Path: "/me/authentication/verifications/{verificationId}/verify", Op: "VerifyCode", Status: 204, Actor: true, Account: true, Body: codeBody{},
+		Summary: "Check a code sent to prove a method.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[codeBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return none(svc.VerifyCode(ctx, in.accountID, in.path("verificationId"), b.Code))
+		}},
+	{Method: "POST", Path: "/me/authentication/methods/{methodId}/codes", Op: "ProveMethod", Status: 201, Actor: true, Account: true, Body: proveBody{}, Out: core.Challenge{},
+		Summary: "Send a code to a registered phone or address to prove it.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[proveBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.ProveMethod(ctx, in.accountID, in.path("methodId"), b.Channel)
+		}},
+	{Method: "POST", Path: "/me/authentication/methods/{methodId}/verify", Op: "VerifyAuthenticator", Status: 204, Actor: true, Account: true, Body: codeBody{},
+		Summary: "Check a code from a registered authenticator app.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[codeBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return none(svc.VerifyAuthenticator(ctx, in.accountID, in.path("methodId"), b.Code))
+		}},
+	{Method: "POST", Path: "/me/authentication/questionChallenges", Op: "AskQuestions", Status: 201, Actor: true, Account: true, Body: askBody{}, Out: core.QuestionChallenge{},
+		Summary: "Draw registered security questions to answer.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[askBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.AskQuestions(ctx, in.accountID, b.Language)
+		}},
+	{Method: "POST", Path: "/me/authentication/questionChallenges/{verificationId}/answers", Op: "CheckAnswers", Status: 204, Actor: true, Account: true, Body: answersBody{},
+		Summary: "Check the answers to drawn questions.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[answersBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return none(svc.CheckAnswers(ctx, in.accountID, in.path("verificationId"), b.Answers))
+		}},
+	{Method: "POST", Path: "/me/changePassword", Op: "ChangePassword", Status: 204, Actor: true, Account: true, Body: changePasswordBody{},
+		Summary: "Change one's own password.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[changePasswordBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return none(svc.ChangePassword(ctx, in.accountID, b.CurrentPassword, b.NewPassword))
+		}},
+	{Method: "GET", Path: "/me/activity", Op: "RecentActivity", Status: 200, Actor: true, Account: true, Out: []core.AuditEvent{},
+		Summary: "The account's audit events, newest first (?limit=N).",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			limit, err := limitOf(in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.RecentActivity(ctx, in.accountID, limit)
+		}},
+	{Method: "GET", Path: "/me/afterSignIn", Op: "CheckAfterSignIn", Status: 200, Actor: true, Account: true, Out: core.AfterSignIn{},
+		Summary: "Whether to ask for registration or a review after sign-in.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.CheckAfterSignIn(ctx, in.accountID)
+		}},
+	{Method: "POST", Path: "/me/afterSignIn/snoozeRegistration", Op: "SnoozeRegistration", Status: 204, Actor: true, Account: true,
+		Summary: "Put off \"Keep your account secure\".",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return none(svc.SnoozeRegistration(ctx, in.accountID))
+		}},
+	{Method: "POST", Path: "/me/afterSignIn/skipReconfirm", Op: "SkipReconfirm", Status: 204, Actor: true, Account: true,
+		Summary: "Put off \"Verify your security info\" for 24 hours.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return none(svc.SkipReconfirm(ctx, in.accountID))
+		}},
+	{Method: "POST", Path: "/me/afterSignIn/confirmSecurityInfo", Op: "ConfirmSecurityInfo", Status: 204, Actor: true, Account: true,
+		Summary: "Record that the security info was reviewed.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return none(svc.ConfirmSecurityInfo(ctx, in.accountID))
+		}},
+}
+
+// statusOf is the HTTP status of a core error code.
+func statusOf(code string) int {
+	switch code {
+	case core.EINVALID, core.EWRONGCODE:
+		return http.StatusBadRequest
+	case core.ENOTFOUND:
+		return http.StatusNotFound
+	case core.ECONFLICT:
+		return http.StatusConflict
+	case core.EFORBIDDEN:
+		return http.StatusForbidden
+	case core.ELIMITED:
+		return http.StatusTooManyRequests
+	case core.ELOCKED:
+		return http.StatusLocked
+	case core.EEXPIRED:
+		return http.StatusGone
+	case core.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}

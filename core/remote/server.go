@@ -1,0 +1,222 @@
+package remote
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// MaxBody is the largest request body accepted.
+const MaxBody = 64 << 10
+
+// ProblemType is the content type of every error answer (RFC 9457).
+const ProblemType = "application/problem+json"
+
+// Problem is an error answer: RFC 9457 problem details with the core's
+// stable error code and reason, and the tries left or the wait where they
+// apply.
+type Problem struct {
+	Type              string         `json:"type"`
+	Title             string         `json:"title"`
+	Status            int            `json:"status"`
+	Detail            string         `json:"detail"`
+	Code              string         `json:"code"`
+	Reason            string         `json:"reason,omitempty"`
+	Args              map[string]any `json:"args,omitempty"`
+	TriesLeft         *int           `json:"triesLeft,omitempty"`
+	RetryAfterSeconds *int           `json:"retryAfterSeconds,omitempty"`
+}
+
+// Server serves core.Service over HTTP with the routes of Routes.
+type Server struct {
+	svc    core.Service
+	log    *slog.Logger
+	routes *http.ServeMux
+}
+
+// NewServer returns the API over svc; log gets failures (never a secret:
+// bodies are not logged).
+func NewServer(svc core.Service, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{svc: svc, log: log, routes: http.NewServeMux()}
+	for i := range Routes {
+		rt := &Routes[i]
+		for _, p := range rt.Patterns() {
+			s.routes.Handle(rt.Method+" "+p, s.handler(rt))
+		}
+	}
+	s.routes.HandleFunc("GET /v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(OpenAPI())
+	})
+	return s
+}
+
+// Patterns are the paths a route is served at: its own, and for a route
+// of one's own account the same under /users/{accountId}.
+func (rt *Route) Patterns() []string {
+	out := []string{"/v1" + rt.Path}
+	if rest, ok := strings.CutPrefix(rt.Path, "/me"); ok && rt.Account {
+		out = append(out, "/v1/users/{accountId}"+rest)
+	}
+	return out
+}
+
+var methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+// ServeHTTP implements http.Handler. A path that is not served, or a
+// method it does not allow, is answered as a problem too.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := s.routes.Handler(r); pattern != "" {
+		s.routes.ServeHTTP(w, r) // which sets the path's values
+		return
+	}
+	var allowed []string
+	for _, m := range methods {
+		r2 := r.Clone(r.Context())
+		r2.Method = m
+		if _, pattern := s.routes.Handler(r2); pattern != "" {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) == 0 {
+		s.problem(w, core.Errorf(core.ENOTFOUND, "There is no %s here. See /v1/openapi.json.", r.URL.Path))
+		return
+	}
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	s.writeProblem(w, Problem{Type: "about:blank", Title: "Method Not Allowed", Status: http.StatusMethodNotAllowed, Code: core.EINVALID,
+		Detail: fmt.Sprintf("%s is not allowed on %s; allowed: %s.", r.Method, r.URL.Path, strings.Join(allowed, ", "))})
+}
+
+// bearer returns the token of an "Authorization: Bearer" header.
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+		return strings.TrimSpace(t)
+	}
+	return ""
+}
+
+func (s *Server) handler(rt *Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		raw, err := readBody(w, r)
+		if err != nil {
+			s.problem(w, err)
+			return
+		}
+		in := &input{path: r.PathValue, query: r.URL.Query().Get, token: bearer(r), accountID: r.PathValue("accountId"),
+			decode: func(v any) error { return decodeBody(raw, v) }}
+		if rt.Actor {
+			if in.token == "" {
+				s.problem(w, core.Reason(core.EFORBIDDEN, "signin.first", nil))
+				return
+			}
+			who, err := s.svc.ResumeSession(ctx, in.token)
+			if err != nil {
+				s.problem(w, err)
+				return
+			}
+			ctx = core.WithActor(ctx, core.SessionActor(who.Session, who.Account, "api"))
+			if in.accountID == "" {
+				in.accountID = who.Account.ID
+			}
+		}
+		out, err := rt.call(ctx, s.svc, in)
+		if err != nil {
+			s.problem(w, err)
+			return
+		}
+		if rt.Status == http.StatusNoContent {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		b, err := json.Marshal(out)
+		if err != nil {
+			s.problem(w, fmt.Errorf("encode %s: %w", rt.Op, err))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(rt.Status)
+		w.Write(append(b, '\n'))
+	})
+}
+
+// readBody reads at most MaxBody bytes of a JSON body.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.ContentLength == 0 {
+		return nil, nil
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, core.Errorf(core.EINVALID, "The request body is larger than %d KiB.", MaxBody>>10)
+	} else if err != nil {
+		return nil, core.Errorf(core.EINVALID, "The request body could not be read.")
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, nil
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return nil, core.Errorf(core.EINVALID, "Send the request body as application/json.")
+	}
+	return raw, nil
+}
+
+// decodeBody decodes raw into v, refusing unknown fields and trailing data;
+// an empty body is an empty object.
+func decodeBody(raw []byte, v any) error {
+	if raw == nil {
+		raw = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return core.Errorf(core.EINVALID, "The request body is not valid: %s.", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if dec.More() {
+		return core.Errorf(core.EINVALID, "The request body has more than one JSON value.")
+	}
+	return nil
+}
+
+// problem answers err as RFC 9457 problem details. Anything that is not a
+// *core.Error is logged and answered "Internal error.".
+func (s *Server) problem(w http.ResponseWriter, err error) {
+	code := core.ErrorCode(err)
+	if code == core.EINTERNAL {
+		s.log.Error("request failed", "err", core.Redact(err.Error()))
+	}
+	p := Problem{Type: "about:blank", Status: statusOf(code), Detail: core.ErrorMessage(err), Code: code}
+	p.Reason, p.Args = core.ErrorReason(err)
+	if p.Reason == "signin.first" || strings.HasPrefix(p.Reason, "session.") && code == core.EEXPIRED {
+		p.Status = http.StatusUnauthorized
+	}
+	if left, ok := p.Args["Left"].(int); ok {
+		p.TriesLeft = &left
+	}
+	if secs, ok := p.Args["Seconds"].(int); ok {
+		p.RetryAfterSeconds = &secs
+		w.Header().Set("Retry-After", fmt.Sprint(secs))
+	}
+	p.Title = http.StatusText(p.Status)
+	s.writeProblem(w, p)
+}
+
+func (s *Server) writeProblem(w http.ResponseWriter, p Problem) {
+	b, _ := json.Marshal(p)
+	w.Header().Set("Content-Type", ProblemType)
+	w.Header().Del("Content-Length")
+	w.WriteHeader(p.Status)
+	w.Write(append(b, '\n'))
+}

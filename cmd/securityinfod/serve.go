@@ -37,7 +37,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	switch {
 	case o.store == "":
-		return o, errors.New("--store is required: sqlite:DIR or postgres://...")
+		return o, errors.New("--store is required: sqlite:DIR or postgres://URL")
 	case o.keyFile == "":
 		return o, errors.New("--key-file is required")
 	case (o.tlsCert == "") != (o.tlsKey == ""):

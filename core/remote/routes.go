@@ -32,7 +32,7 @@ type Route struct {
 	// Body is an example of the request body (nil: none), Out of the
 	// answer (nil: none); the OpenAPI document names their types.
 	Body, Out any
-	call     func(ctx context.Context, svc core.Service, in *input) (any, error)
+	call      func(ctx context.Context, svc core.Service, in *input) (any, error)
 }
 
 // input is what a handler gets from a request.
@@ -156,7 +156,7 @@ var Routes = []Route{
 		}},
 	{Method: "GET", Path: "/users", Op: "Accounts", Status: 200, Actor: true, Out: []core.Account{},
 		Summary: "List accounts (administrators and the help desk).",
-		call: func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.Accounts(ctx) }},
+		call:    func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.Accounts(ctx) }},
 	{Method: "GET", Path: "/users/{name}", Op: "AccountByName", Status: 200, Actor: true, Out: core.Account{},
 		Summary: "One account by its sign-in name (one's own, or one the actor may act on).",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
@@ -270,7 +270,7 @@ var Routes = []Route{
 	// Policy, audit and the question bank.
 	{Method: "GET", Path: "/policy", Op: "Policy", Status: 200, Out: core.Policy{},
 		Summary: "The organisation's policy.",
-		call: func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.Policy(ctx) }},
+		call:    func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.Policy(ctx) }},
 	{Method: "PATCH", Path: "/policy", Op: "SetPolicy", Status: 200, Actor: true, Body: policyBody{}, Out: core.Policy{},
 		Summary: "Change policy keys, all or nothing (administrators).",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
@@ -291,7 +291,7 @@ var Routes = []Route{
 		}},
 	{Method: "GET", Path: "/audit/verification", Op: "VerifyAudit", Status: 200, Actor: true, Out: core.AuditReport{},
 		Summary: "Check the whole audit chain (administrators).",
-		call: func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.VerifyAudit(ctx) }},
+		call:    func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.VerifyAudit(ctx) }},
 	{Method: "GET", Path: "/securityQuestions", Op: "QuestionBank", Status: 200, Out: []core.Question{},
 		Summary: "The security questions of the bank, in a language (?language=de).",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
@@ -301,7 +301,9 @@ var Routes = []Route{
 	// One's own security info, and another account's (/users/{accountId}).
 	{Method: "GET", Path: "/me/authentication/securityInfo", Op: "SecurityInfo", Status: 200, Actor: true, Account: true, Out: core.SecurityInfo{},
 		Summary: "The methods, the default and the requirements.",
-		call: func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.SecurityInfo(ctx, in.accountID) }},
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.SecurityInfo(ctx, in.accountID)
+		}},
 	{Method: "GET", Path: "/me/authentication/availableKinds", Op: "AvailableKinds", Status: 200, Actor: true, Account: true, Out: []core.MethodKind{},
 		Summary: "The kinds of method that may still be added.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {

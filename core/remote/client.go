@@ -1,0 +1,363 @@
+package remote
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// Client is core.Service over the API of a securityinfod, through the
+// same route table as the server. The session token is the SessionID of
+// the actor in each call's context (core.SessionActor), so the window and
+// the command line use it exactly as they use the local service. Problems
+// come back as *core.Error with the server's code, reason and words.
+type Client struct {
+	base string
+	http *http.Client
+}
+
+var _ core.Service = (*Client)(nil)
+
+// NewClient returns a client of the server at base ("https://host:8443").
+// hc nil means a client with a 30-second timeout.
+func NewClient(base string, hc *http.Client) *Client {
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	return &Client{base: strings.TrimRight(base, "/"), http: hc}
+}
+
+// route finds the route of an operation.
+func route(op string) *Route {
+	for i := range Routes {
+		if Routes[i].Op == op {
+			return &Routes[i]
+		}
+	}
+	panic("remote: no route for " + op)
+}
+
+// call is one request: the operation, its path values (name, value
+// pairs), the query, the body and where to decode the answer.
+type call struct {
+	op      string
+	account string // the account of a /me route: sent as /users/{accountId}
+	params  []string
+	query   url.Values
+	token   string // overrides the actor's session
+	body    any
+	out     any
+}
+
+func (c *Client) do(ctx context.Context, k call) error {
+	rt := route(k.op)
+	path := rt.Path
+	if rest, ok := strings.CutPrefix(path, "/me"); ok && rt.Account {
+		path = "/users/" + url.PathEscape(k.account) + rest
+	}
+	for i := 0; i+1 < len(k.params); i += 2 {
+		path = strings.Replace(path, "{"+k.params[i]+"}", url.PathEscape(k.params[i+1]), 1)
+	}
+	u := c.base + "/v1" + path
+	if len(k.query) > 0 {
+		u += "?" + k.query.Encode()
+	}
+	var body io.Reader
+	if k.body != nil {
+		b, err := json.Marshal(k.body)
+		if err != nil {
+			return fmt.Errorf("%s: encode: %w", k.op, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, rt.Method, u, body)
+	if err != nil {
+		return fmt.Errorf("%s: %w", k.op, err)
+	}
+	if k.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	token := k.token
+	if a, ok := core.ActorFrom(ctx); ok && token == "" {
+		token = a.SessionID
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		return &core.Error{Code: core.EUNAVAILABLE, Message: "The Security info service can't be reached. Check the connection and try again."}
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, 8<<20))
+	if err != nil {
+		return &core.Error{Code: core.EUNAVAILABLE, Message: "The Security info service's answer was cut off. Try again."}
+	}
+	if res.StatusCode >= 300 {
+		return problemError(res.StatusCode, raw)
+	}
+	if k.out == nil || res.StatusCode == http.StatusNoContent {
+		return nil
+	}
+	if err := json.Unmarshal(raw, k.out); err != nil {
+		return fmt.Errorf("%s: decode the answer: %w", k.op, err)
+	}
+	return nil
+}
+
+// problemError turns a problem answer back into the core's error.
+func problemError(status int, raw []byte) error {
+	var p Problem
+	if err := json.Unmarshal(raw, &p); err != nil || p.Code == "" {
+		return fmt.Errorf("the service answered %d without a problem: %.200s", status, raw)
+	}
+	for k, v := range p.Args {
+		if f, ok := v.(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+			p.Args[k] = int(f) // JSON numbers, back to the core's ints
+		}
+	}
+	return &core.Error{Code: p.Code, Message: p.Detail, Key: p.Reason, Args: p.Args}
+}
+
+// one makes a call whose answer is a T.
+func one[T any](ctx context.Context, c *Client, k call) (*T, error) {
+	var out T
+	k.out = &out
+	if err := c.do(ctx, k); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// list makes a call whose answer is a list of T.
+func list[T any](ctx context.Context, c *Client, k call) ([]T, error) {
+	out := []T{}
+	k.out = &out
+	if err := c.do(ctx, k); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// NeedsFirstAccount implements core.Service; so do the methods below.
+func (c *Client) NeedsFirstAccount(ctx context.Context) (bool, error) {
+	var out firstAccountAnswer
+	err := c.do(ctx, call{op: "NeedsFirstAccount", out: &out})
+	return out.NeedsFirstAccount, err
+}
+
+func (c *Client) CreateFirstAccount(ctx context.Context, n core.NewAccount) (*core.Account, error) {
+	return one[core.Account](ctx, c, call{op: "CreateFirstAccount", body: n})
+}
+
+func (c *Client) CreateAccount(ctx context.Context, n core.NewAccount) (*core.Account, error) {
+	return one[core.Account](ctx, c, call{op: "CreateAccount", body: n})
+}
+
+func (c *Client) Accounts(ctx context.Context) ([]*core.Account, error) {
+	return list[*core.Account](ctx, c, call{op: "Accounts"})
+}
+
+func (c *Client) AccountByName(ctx context.Context, name string) (*core.Account, error) {
+	return one[core.Account](ctx, c, call{op: "AccountByName", params: []string{"name", name}})
+}
+
+func (c *Client) SecurityInfo(ctx context.Context, accountID string) (*core.SecurityInfo, error) {
+	return one[core.SecurityInfo](ctx, c, call{op: "SecurityInfo", account: accountID})
+}
+
+func (c *Client) AvailableKinds(ctx context.Context, accountID string) ([]core.MethodKind, error) {
+	return list[core.MethodKind](ctx, c, call{op: "AvailableKinds", account: accountID})
+}
+
+func (c *Client) DefaultChoices(ctx context.Context, accountID string) ([]core.DefaultChoice, error) {
+	return list[core.DefaultChoice](ctx, c, call{op: "DefaultChoices", account: accountID})
+}
+
+func (c *Client) SetDefault(ctx context.Context, accountID, methodID string, channel core.Channel) (*core.DefaultChoice, error) {
+	return one[core.DefaultChoice](ctx, c, call{op: "SetDefault", account: accountID, body: defaultBody{MethodID: methodID, Channel: channel}})
+}
+
+func (c *Client) RenameMethod(ctx context.Context, accountID, methodID, name string) (*core.Method, error) {
+	var v core.MethodView
+	if err := c.do(ctx, call{op: "RenameMethod", account: accountID, params: []string{"methodId", methodID}, body: renameBody{Name: name}, out: &v}); err != nil {
+		return nil, err
+	}
+	m := &core.Method{ID: v.ID, AccountID: accountID, Kind: v.Kind, Detail: v.Detail, Extension: v.Extension, Channel: v.Channel,
+		Name: v.Name, Language: v.Language, CreatedAt: v.CreatedAt}
+	if v.LastUsedAt != nil {
+		m.LastUsedAt = *v.LastUsedAt
+	}
+	return m, nil
+}
+
+func (c *Client) PreviewDelete(ctx context.Context, accountID, methodID string) (*core.DeletePreview, error) {
+	return one[core.DeletePreview](ctx, c, call{op: "PreviewDelete", account: accountID, params: []string{"methodId", methodID}})
+}
+
+// DeleteMethod deletes (204) after asking what the deletion does, which
+// it returns.
+func (c *Client) DeleteMethod(ctx context.Context, accountID, methodID string) (*core.DeletePreview, error) {
+	pv, err := c.PreviewDelete(ctx, accountID, methodID)
+	if err != nil {
+		return nil, err
+	}
+	return pv, c.do(ctx, call{op: "DeleteMethod", account: accountID, params: []string{"methodId", methodID}})
+}
+
+func (c *Client) CancelRemoval(ctx context.Context, accountID string) error {
+	return c.do(ctx, call{op: "CancelRemoval", account: accountID})
+}
+
+func (c *Client) ChangePassword(ctx context.Context, accountID, current, next string) error {
+	return c.do(ctx, call{op: "ChangePassword", account: accountID, body: changePasswordBody{CurrentPassword: current, NewPassword: next}})
+}
+
+func (c *Client) RecentActivity(ctx context.Context, accountID string, limit int) ([]*core.AuditEvent, error) {
+	return list[*core.AuditEvent](ctx, c, call{op: "RecentActivity", account: accountID, query: url.Values{"limit": {strconv.Itoa(limit)}}})
+}
+
+func (c *Client) BeginPhone(ctx context.Context, accountID string, r core.PhoneRequest) (*core.Challenge, error) {
+	return one[core.Challenge](ctx, c, call{op: "BeginPhone", account: accountID, body: r})
+}
+
+func (c *Client) BeginEmail(ctx context.Context, accountID, address, language string) (*core.Challenge, error) {
+	return one[core.Challenge](ctx, c, call{op: "BeginEmail", account: accountID, body: emailBody{Address: address, Language: language}})
+}
+
+func (c *Client) BeginAuthenticator(ctx context.Context, accountID, name string) (*core.Enrolment, error) {
+	return one[core.Enrolment](ctx, c, call{op: "BeginAuthenticator", account: accountID, body: appBody{Name: name}})
+}
+
+func (c *Client) Confirm(ctx context.Context, accountID, verificationID, code string) (*core.MethodView, error) {
+	return one[core.MethodView](ctx, c, call{op: "Confirm", account: accountID, params: []string{"verificationId", verificationID}, body: codeBody{Code: code}})
+}
+
+func (c *Client) Resend(ctx context.Context, accountID, verificationID string) (*core.Challenge, error) {
+	return one[core.Challenge](ctx, c, call{op: "Resend", account: accountID, params: []string{"verificationId", verificationID}})
+}
+
+func (c *Client) QuestionBank(ctx context.Context, lang string) ([]core.Question, error) {
+	return list[core.Question](ctx, c, call{op: "QuestionBank", query: url.Values{"language": {lang}}})
+}
+
+func (c *Client) AddQuestions(ctx context.Context, accountID string, qas []core.QuestionAnswer) (*core.MethodView, error) {
+	return one[core.MethodView](ctx, c, call{op: "AddQuestions", account: accountID, body: questionsBody{Questions: qas}})
+}
+
+func (c *Client) ProveMethod(ctx context.Context, accountID, methodID string, channel core.Channel) (*core.Challenge, error) {
+	return one[core.Challenge](ctx, c, call{op: "ProveMethod", account: accountID, params: []string{"methodId", methodID}, body: proveBody{Channel: channel}})
+}
+
+func (c *Client) VerifyCode(ctx context.Context, accountID, verificationID, code string) error {
+	return c.do(ctx, call{op: "VerifyCode", account: accountID, params: []string{"verificationId", verificationID}, body: codeBody{Code: code}})
+}
+
+func (c *Client) VerifyAuthenticator(ctx context.Context, accountID, methodID, code string) error {
+	return c.do(ctx, call{op: "VerifyAuthenticator", account: accountID, params: []string{"methodId", methodID}, body: codeBody{Code: code}})
+}
+
+func (c *Client) AskQuestions(ctx context.Context, accountID, lang string) (*core.QuestionChallenge, error) {
+	return one[core.QuestionChallenge](ctx, c, call{op: "AskQuestions", account: accountID, body: askBody{Language: lang}})
+}
+
+func (c *Client) CheckAnswers(ctx context.Context, accountID, verificationID string, answers map[string]string) error {
+	return c.do(ctx, call{op: "CheckAnswers", account: accountID, params: []string{"verificationId", verificationID}, body: answersBody{Answers: answers}})
+}
+
+func (c *Client) CheckAfterSignIn(ctx context.Context, accountID string) (*core.AfterSignIn, error) {
+	return one[core.AfterSignIn](ctx, c, call{op: "CheckAfterSignIn", account: accountID})
+}
+
+func (c *Client) SnoozeRegistration(ctx context.Context, accountID string) error {
+	return c.do(ctx, call{op: "SnoozeRegistration", account: accountID})
+}
+
+func (c *Client) SkipReconfirm(ctx context.Context, accountID string) error {
+	return c.do(ctx, call{op: "SkipReconfirm", account: accountID})
+}
+
+func (c *Client) ConfirmSecurityInfo(ctx context.Context, accountID string) error {
+	return c.do(ctx, call{op: "ConfirmSecurityInfo", account: accountID})
+}
+
+func (c *Client) SignIn(ctx context.Context, name, password string) (*core.SignInStep, error) {
+	return one[core.SignInStep](ctx, c, call{op: "SignIn", body: signInBody{Name: name, Password: password}})
+}
+
+func (c *Client) SendSignInCode(ctx context.Context, signInID, methodID string, channel core.Channel) (*core.Challenge, error) {
+	return one[core.Challenge](ctx, c, call{op: "SendSignInCode", params: []string{"signInId", signInID}, body: signInCodeBody{MethodID: methodID, Channel: channel}})
+}
+
+func (c *Client) FinishSignIn(ctx context.Context, signInID, methodID, verificationID, code string) (*core.SignInStep, error) {
+	return one[core.SignInStep](ctx, c, call{op: "FinishSignIn", params: []string{"signInId", signInID},
+		body: finishSignInBody{MethodID: methodID, VerificationID: verificationID, Code: code}})
+}
+
+func (c *Client) ResumeSession(ctx context.Context, sessionID string) (*core.SignedIn, error) {
+	return one[core.SignedIn](ctx, c, call{op: "ResumeSession", token: sessionID})
+}
+
+func (c *Client) SignOut(ctx context.Context, sessionID string) error {
+	return c.do(ctx, call{op: "SignOut", token: sessionID})
+}
+
+func (c *Client) StartReset(ctx context.Context, name string) (*core.ResetState, error) {
+	return one[core.ResetState](ctx, c, call{op: "StartReset", body: startResetBody{Name: name}})
+}
+
+func (c *Client) ResetSendCode(ctx context.Context, resetID, optionID string) (*core.Challenge, error) {
+	return one[core.Challenge](ctx, c, call{op: "ResetSendCode", params: []string{"resetId", resetID}, body: resetOptionBody{OptionID: optionID}})
+}
+
+func (c *Client) ResetVerify(ctx context.Context, resetID, optionID, verificationID, code string) (*core.ResetState, error) {
+	return one[core.ResetState](ctx, c, call{op: "ResetVerify", params: []string{"resetId", resetID},
+		body: resetOptionBody{OptionID: optionID, VerificationID: verificationID, Code: code}})
+}
+
+func (c *Client) ResetQuestions(ctx context.Context, resetID, optionID, lang string) (*core.QuestionChallenge, error) {
+	return one[core.QuestionChallenge](ctx, c, call{op: "ResetQuestions", params: []string{"resetId", resetID}, body: resetOptionBody{OptionID: optionID, Language: lang}})
+}
+
+func (c *Client) ResetAnswer(ctx context.Context, resetID, optionID, verificationID string, answers map[string]string) (*core.ResetState, error) {
+	return one[core.ResetState](ctx, c, call{op: "ResetAnswer", params: []string{"resetId", resetID},
+		body: resetOptionBody{OptionID: optionID, VerificationID: verificationID, Answers: answers}})
+}
+
+func (c *Client) ResetPassword(ctx context.Context, resetID, password string) error {
+	return c.do(ctx, call{op: "ResetPassword", params: []string{"resetId", resetID}, body: passwordBody{Password: password}})
+}
+
+func (c *Client) AuditLog(ctx context.Context, f core.AuditFilter) ([]*core.AuditEvent, error) {
+	q := url.Values{}
+	if f.AccountID != "" {
+		q.Set("accountId", f.AccountID)
+	}
+	if f.Limit > 0 {
+		q.Set("limit", strconv.Itoa(f.Limit))
+	}
+	return list[*core.AuditEvent](ctx, c, call{op: "AuditLog", query: q})
+}
+
+func (c *Client) VerifyAudit(ctx context.Context) (*core.AuditReport, error) {
+	return one[core.AuditReport](ctx, c, call{op: "VerifyAudit"})
+}
+
+func (c *Client) Policy(ctx context.Context) (*core.Policy, error) {
+	return one[core.Policy](ctx, c, call{op: "Policy"})
+}
+
+func (c *Client) SetPolicy(ctx context.Context, pairs []string) (*core.Policy, error) {
+	return one[core.Policy](ctx, c, call{op: "SetPolicy", body: policyBody{Set: pairs}})
+}

@@ -45,7 +45,14 @@ func accountCommands() []*command {
 			if err != nil {
 				return err
 			}
-			a, err := svc.CreateAccount(ctx, core.NewAccount{Name: name, DisplayName: display, Role: r, Language: language, Password: pw})
+			n := core.NewAccount{Name: name, DisplayName: display, Role: r, Language: language, Password: pw}
+			create := svc.CreateAccount
+			if first, err := svc.NeedsFirstAccount(ctx); err != nil {
+				return err
+			} else if first {
+				create = svc.CreateFirstAccount // the core makes it the administrator
+			}
+			a, err := create(ctx, n)
 			if err != nil {
 				return err
 			}

@@ -205,6 +205,9 @@ func (c *cli) openTarget(ctx context.Context) (context.Context, core.Service, *c
 	if err != nil {
 		return ctx, svc, nil, err
 	}
+	if c.server != "" {
+		return ctx, svc, a, nil // the signed-in session acts
+	}
 	// --as acts as the account itself: only an account's owner adds to,
 	// renames or proves its security info, and whoever holds the data
 	// folder and its key may act as any of its accounts.

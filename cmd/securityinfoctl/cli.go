@@ -18,10 +18,14 @@ import (
 // cli holds what every command needs: the global flags, the streams and,
 // once opened, the data folder.
 type cli struct {
-	dataDir string
-	keyFile string
-	config  string
-	as      string
+	dataDir   string
+	keyFile   string
+	config    string
+	as        string
+	server    string // --server: the central service instead of a data folder
+	tokenFile string // --token-file: where login keeps the session token
+	caFile    string // --ca-file: a private CA for the server's certificate
+	me        *core.Account // with --server: the signed-in account
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -60,12 +64,17 @@ func commands() []*command {
 	cs = append(cs, outboxCommands()...)
 	cs = append(cs, signinCommands()...)
 	cs = append(cs, resetCommands()...)
+	cs = append(cs, serverCommands()...)
 	return cs
 }
 
 const globalUsage = `Usage: securityinfoctl [global flags] COMMAND [flags] [args]
 
 Global flags (before the command, in any order):
+  --server URL     work with the central service (securityinfod) instead of a data folder;
+                   log in first (login), then commands act as the signed-in account
+  --token-file F   with --server: keep the session token in F (0600) instead of the keyring
+  --ca-file F      with --server: trust the server certificate's private CA
   --data DIR       data folder (default: the user configuration folder/securityinfo)
   --key-file FILE  keep the master key in FILE (created 0600) instead of the OS keyring
   --config FILE    configuration file (default: DIR/securityinfo.toml)
@@ -114,6 +123,9 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 	global.StringVar(&c.keyFile, "key-file", "", "master key file")
 	global.StringVar(&c.config, "config", "", "configuration file")
 	global.StringVar(&c.as, "as", "", "account to act for")
+	global.StringVar(&c.server, "server", "", "URL of the central service (securityinfod)")
+	global.StringVar(&c.tokenFile, "token-file", "", "file keeping the session token (default: the keyring)")
+	global.StringVar(&c.caFile, "ca-file", "", "CA certificate(s) of the server (PEM)")
 	global.Usage = func() {}
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -233,7 +245,12 @@ func firstLine(s string) string {
 
 // open opens the data folder once. The command line on a local data
 // folder is the administrator's tool, so it acts as the local administrator.
+// With --server it is the central service's client instead, acting as the
+// account signed in with login (when there is one).
 func (c *cli) open(ctx context.Context) (context.Context, core.Service, error) {
+	if c.server != "" {
+		return c.openServer(ctx)
+	}
 	if c.folder == nil {
 		f, err := datafolder.Open(ctx, datafolder.Options{Dir: c.dataDir, KeyFile: c.keyFile, Config: c.config, Log: c.log})
 		if err != nil {
@@ -246,6 +263,14 @@ func (c *cli) open(ctx context.Context) (context.Context, core.Service, error) {
 
 // target resolves --as to an account, or says it is needed.
 func (c *cli) target(ctx context.Context, svc core.Service) (*core.Account, error) {
+	if c.server != "" {
+		if c.me == nil {
+			return nil, core.Errorf(core.EFORBIDDEN, "Log in first: securityinfoctl --server %s login --account NAME --password-stdin", c.server)
+		}
+		if c.as == "" || c.as == c.me.Name {
+			return c.me, nil
+		}
+	}
 	if c.as == "" {
 		return nil, usageError{"this command needs --as ACCOUNT before the command, e.g. securityinfoctl --as alice@contoso.com methods list"}
 	}

@@ -166,6 +166,38 @@ func (k Keyring) SetSecret(name, value string) error {
 	return nil
 }
 
+// tokenUser names a session token kept for a server in the keyring.
+func tokenUser(name string) string { return "token-" + name }
+
+// Token returns a session token kept in the keyring, and false when there
+// is none. Returns EUNAVAILABLE when no keyring answers.
+func (k Keyring) Token(name string) (string, bool, error) {
+	v, err := gokeyring.Get(k.service(), tokenUser(name))
+	if errors.Is(err, gokeyring.ErrNotFound) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, unavailable(err)
+	}
+	return v, true, nil
+}
+
+// SetToken keeps a session token in the keyring.
+func (k Keyring) SetToken(name, token string) error {
+	if err := gokeyring.Set(k.service(), tokenUser(name), token); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// DeleteToken forgets a session token; none kept is not an error.
+func (k Keyring) DeleteToken(name string) error {
+	if err := gokeyring.Delete(k.service(), tokenUser(name)); err != nil && !errors.Is(err, gokeyring.ErrNotFound) {
+		return unavailable(err)
+	}
+	return nil
+}
+
 func (k Keyring) service() string {
 	if k.Service == "" {
 		return Service

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/core/keyring"
+	"github.com/securityinfo/securityinfo/core/remote"
+)
+
+// openServer returns the central service's client and, when a token is
+// kept from login and its session is still live, acts as its account.
+func (c *cli) openServer(ctx context.Context) (context.Context, core.Service, error) {
+	hc := &http.Client{Timeout: 30 * time.Second}
+	if c.caFile != "" {
+		pem, err := os.ReadFile(c.caFile)
+		if err != nil {
+			return ctx, nil, core.Errorf(core.EINVALID, "Cannot read the CA file %s.", c.caFile)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return ctx, nil, core.Errorf(core.EINVALID, "The CA file %s holds no PEM certificate.", c.caFile)
+		}
+		hc.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+	}
+	svc := remote.NewClient(c.server, hc)
+	token, err := c.loadToken()
+	if err != nil || token == "" {
+		return ctx, svc, err
+	}
+	who, err := svc.ResumeSession(ctx, token)
+	if err != nil {
+		if core.ErrorCode(err) == core.EEXPIRED {
+			return ctx, svc, nil // ended: commands say to log in again
+		}
+		return ctx, nil, err
+	}
+	c.me = who.Account
+	return core.WithActor(ctx, core.SessionActor(who.Session, who.Account, "cli")), svc, nil
+}
+
+// tokenName is the keyring entry of the session token of a server.
+func (c *cli) tokenName() string { return "session " + strings.TrimRight(c.server, "/") }
+
+func (c *cli) loadToken() (string, error) {
+	if c.tokenFile != "" {
+		b, err := os.ReadFile(c.tokenFile)
+		if errors.Is(err, os.ErrNotExist) {
+			return "", nil
+		}
+		if err != nil {
+			return "", core.Errorf(core.EUNAVAILABLE, "Cannot read the token file %s.", c.tokenFile)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	t, _, err := keyring.Keyring{}.Token(c.tokenName())
+	return t, err
+}
+
+func (c *cli) saveToken(token string) error {
+	if c.tokenFile != "" {
+		if err := os.WriteFile(c.tokenFile, []byte(token+"\n"), 0o600); err != nil {
+			return core.Errorf(core.EUNAVAILABLE, "Cannot write the token file %s.", c.tokenFile)
+		}
+		return os.Chmod(c.tokenFile, 0o600) // an existing file keeps its mode otherwise
+	}
+	return keyring.Keyring{}.SetToken(c.tokenName(), token)
+}
+
+func (c *cli) forgetToken() error {
+	if c.tokenFile != "" {
+		if err := os.Remove(c.tokenFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return core.Errorf(core.EUNAVAILABLE, "Cannot remove the token file %s.", c.tokenFile)
+		}
+		return nil
+	}
+	return keyring.Keyring{}.DeleteToken(c.tokenName())
+}
+
+func serverCommands() []*command {
+	var account, code, method, signInID, verification string
+	var passwordStdin, send bool
+	return []*command{{
+		path: "login",
+		help: "Sign in to the central service (--server URL) and keep the session token in --token-file or the keyring.\n" +
+			"The password is read from standard input. With an authenticator app give --code; for a phone run with\n" +
+			"--send, then again with --sign-in ID --verification ID --code C, as signin check does.",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&account, "account", "", "account name (required)")
+			fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input")
+			fs.StringVar(&code, "code", "", "the second factor's code")
+			fs.StringVar(&method, "method", "", "the method to use (default: the default sign-in method)")
+			fs.BoolVar(&send, "send", false, "send a code to the phone and print what the second run needs")
+			fs.StringVar(&signInID, "sign-in", "", "a pending sign-in from --send")
+			fs.StringVar(&verification, "verification", "", "the verification from --send")
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			if c.server == "" {
+				return usageError{"login needs --server URL before the command"}
+			}
+			if account == "" {
+				return usageError{"login needs --account"}
+			}
+			ctx, svc, err := c.open(ctx)
+			if err != nil {
+				return err
+			}
+			var step *core.SignInStep
+			if signInID == "" {
+				if !passwordStdin {
+					return usageError{"login needs --password-stdin (or --sign-in from an earlier --send)"}
+				}
+				pw, err := readLine(c.stdin)
+				if err != nil {
+					return err
+				}
+				if step, err = svc.SignIn(ctx, account, pw); err != nil {
+					return err
+				}
+				if step.Pending != nil {
+					signInID = step.Pending.ID
+					opt := step.Pending.Options[0]
+					for _, o := range step.Pending.Options {
+						if o.MethodID == method {
+							opt = o
+						}
+					}
+					method = opt.MethodID
+					if opt.Kind != core.KindAuthenticatorApp && send {
+						ch, err := svc.SendSignInCode(ctx, signInID, method, opt.Channel)
+						if err != nil {
+							return err
+						}
+						fmt.Fprintf(c.stdout, "A code was sent to %s. Then: login --account %s --method %s --sign-in %s --verification %s --code CODE\n",
+							ch.Destination, account, method, signInID, ch.VerificationID)
+						return nil
+					}
+					if code == "" {
+						return core.Errorf(core.EINVALID, "The account signs in with %s %s: give --code (or --send for a phone).", opt.Kind, opt.Masked)
+					}
+					step = nil
+				}
+			}
+			if step == nil {
+				if step, err = svc.FinishSignIn(ctx, signInID, method, verification, code); err != nil {
+					return err
+				}
+			}
+			if err := c.saveToken(step.Session.ID); err != nil {
+				return err
+			}
+			return c.signedIn(step, false)
+		},
+	}, {
+		path: "logout",
+		help: "End the session kept by login and forget its token.",
+		run: func(ctx context.Context, c *cli, args []string) error {
+			if c.server == "" {
+				return usageError{"logout needs --server URL before the command"}
+			}
+			token, err := c.loadToken()
+			if err != nil {
+				return err
+			}
+			if token != "" {
+				_, svc, err := c.open(ctx)
+				if err != nil {
+					return err
+				}
+				if err := svc.SignOut(ctx, token); err != nil {
+					return err
+				}
+			}
+			if err := c.forgetToken(); err != nil {
+				return err
+			}
+			fmt.Fprintln(c.stdout, "Signed out.")
+			return nil
+		},
+	}}
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+	"github.com/securityinfo/securityinfo/cmd/internal/datafolder"
+	"github.com/securityinfo/securityinfo/core/remote"
+)
+
+// TestServerCommands runs the command line against the central service:
+// the first account, login with a token file, the methods commands acting
+// as the signed-in account with the same output as on the data folder,
+// admin commands, and logout.
+func TestServerCommands(t *testing.T) {
+	e := newEnv(t)
+	folder, err := datafolder.Open(context.Background(), datafolder.Options{Dir: e.data, KeyFile: e.key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { folder.Close() })
+	srv := httptest.NewServer(remote.NewServer(folder.Service, nil))
+	t.Cleanup(srv.Close)
+	token := filepath.Join(t.TempDir(), "token")
+	remoteCtl := func(stdin string, args ...string) (int, string, string) {
+		t.Helper()
+		var out, errb bytes.Buffer
+		all := append([]string{"--server", srv.URL, "--token-file", token}, args...)
+		code := run(context.Background(), all, strings.NewReader(stdin), &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	must := func(stdin string, args ...string) string {
+		t.Helper()
+		code, out, errs := remoteCtl(stdin, args...)
+		if code != 0 {
+			t.Fatalf("securityinfoctl --server %v: exit %d\n%s%s", args, code, out, errs)
+		}
+		return out
+	}
+	if out := must("a long enough passphrase\n", "account", "create", "--name", "alice@contoso.com", "--password-stdin"); out != "Created account alice@contoso.com (admin)\n" {
+		t.Fatalf("first account: %q", out)
+	}
+	if code, _, errs := remoteCtl("", "methods", "list"); code != 1 || !strings.Contains(errs, "Log in first") {
+		t.Fatalf("before login: %d %s", code, errs)
+	}
+	if out := must("a long enough passphrase\n", "login", "--account", "alice@contoso.com", "--password-stdin"); !strings.Contains(out, "Signed in as alice@contoso.com") {
+		t.Fatalf("login: %q", out)
+	}
+	if fi, err := os.Stat(token); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("token file: %v %v", fi, err)
+	}
+	var ch struct {
+		VerificationID string `json:"verificationId"`
+	}
+	if err := json.Unmarshal([]byte(must("", "methods", "add", "email", "--address", "alain@gmail.com", "--json")), &ch); err != nil || ch.VerificationID == "" {
+		t.Fatalf("add email: %+v %v", ch, err)
+	}
+	code, _ := e.lastOutboxCode()
+	if out := must("", "methods", "confirm", ch.VerificationID, code); !strings.HasPrefix(out, "Added Email") {
+		t.Fatalf("confirm: %q", out)
+	}
+	remoteList := must("", "methods", "list", "--json")
+	localList := e.mustCtl("", "--as", "alice@contoso.com", "methods", "list", "--json")
+	if remoteList != localList || !strings.Contains(remoteList, "alain@gmail.com") {
+		t.Fatalf("methods list through the server:\n%s\nlocally:\n%s", remoteList, localList)
+	}
+	// Administration needs a session that passed two steps: adding and
+	// proving an app in this session gives it.
+	if code, _, errs := remoteCtl("", "audit", "verify"); code != 1 || !strings.Contains(errs, "second method") {
+		t.Fatalf("audit verify on a password-only session: %d %s", code, errs)
+	}
+	var app struct {
+		VerificationID string `json:"verificationId"`
+		Secret         string `json:"secret"`
+	}
+	if err := json.Unmarshal([]byte(must("", "methods", "add", "authenticator", "--json")), &app); err != nil || app.Secret == "" {
+		t.Fatalf("add app: %+v %v", app, err)
+	}
+	totpCode, err := totp.GenerateCode(app.Secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	must("", "methods", "confirm", app.VerificationID, totpCode)
+	if out := must("", "audit", "verify"); !strings.HasPrefix(out, "audit chain intact") {
+		t.Fatalf("audit verify: %q", out)
+	}
+	must("", "policy", "set", "issuer=Contoso")
+	if out := e.mustCtl("", "policy", "show"); !strings.Contains(out, "Contoso") {
+		t.Fatalf("policy set through the server not kept: %s", out)
+	}
+	if out := must("", "account", "list"); !strings.Contains(out, "alice@contoso.com") {
+		t.Fatalf("account list: %q", out)
+	}
+	if out := must("", "logout"); out != "Signed out.\n" {
+		t.Fatalf("logout: %q", out)
+	}
+	if _, err := os.Stat(token); !os.IsNotExist(err) {
+		t.Fatalf("the token file is still there: %v", err)
+	}
+	if code, _, errs := remoteCtl("", "methods", "list"); code != 1 || !strings.Contains(errs, "Log in first") {
+		t.Fatalf("after logout: %d %s", code, errs)
+	}
+}

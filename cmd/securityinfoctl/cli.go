@@ -22,9 +22,9 @@ type cli struct {
 	keyFile   string
 	config    string
 	as        string
-	server    string // --server: the central service instead of a data folder
-	tokenFile string // --token-file: where login keeps the session token
-	caFile    string // --ca-file: a private CA for the server's certificate
+	server    string        // --server: the central service instead of a data folder
+	tokenFile string        // --token-file: where login keeps the session token
+	caFile    string        // --ca-file: a private CA for the server's certificate
 	me        *core.Account // with --server: the signed-in account
 
 	stdin          io.Reader

@@ -33,6 +33,9 @@ type harness struct {
 	now    time.Time
 	ticks  []func()
 	admin  context.Context
+	// sessions, when set, keeps session tokens as the central service's
+	// window does.
+	sessions SessionKeeper
 }
 
 func newHarness(t *testing.T, lang string) *harness {
@@ -64,7 +67,7 @@ func newHarnessOn(t *testing.T, lang string, a fyne.App, w fyne.Window, r Runner
 	h.w = w
 	h.u = New(a, h.w, Options{Lang: lang, Runner: r, Now: h.Now, Tick: h.tick,
 		Open: func(context.Context) (*Backend, error) {
-			return &Backend{Service: h.svc, Outbox: h.readOutbox, Close: store.Close}, nil
+			return &Backend{Service: h.svc, Outbox: h.readOutbox, Close: store.Close, Sessions: h.sessions}, nil
 		}})
 	return h
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -263,7 +264,14 @@ func (u *UI) signOut(notice string) {
 	}
 	if sess := u.sess; sess != nil {
 		u.sess = nil
-		call(u.o.Runner, func() (struct{}, error) { return struct{}{}, u.svc.SignOut(u.ctx, sess.ID) }, func(struct{}, error) {})
+		keeper, name := u.back.Sessions, u.acct.Name
+		call(u.o.Runner, func() (struct{}, error) {
+			err := u.svc.SignOut(u.ctx, sess.ID)
+			if keeper != nil {
+				err = errors.Join(err, keeper.Forget(name))
+			}
+			return struct{}{}, err
+		}, func(struct{}, error) {})
 	}
 	for _, o := range u.win.Canvas().Overlays().List() {
 		u.win.Canvas().Overlays().Remove(o)

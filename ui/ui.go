@@ -33,6 +33,19 @@ type Backend struct {
 	Outbox func() ([]OutboxEntry, error)
 	// Close releases the store.
 	Close func() error
+	// Sessions keeps the session token between runs (the central service:
+	// in the OS keyring); nil for a local data folder.
+	Sessions SessionKeeper
+}
+
+// SessionKeeper keeps an account's session token between runs of the
+// window. Its calls may block (a keyring): the window makes them off the
+// UI goroutine.
+type SessionKeeper interface {
+	// Load returns the token kept for account, "" when none.
+	Load(account string) (string, error)
+	Save(account, token string) error
+	Forget(account string) error
 }
 
 // Options are the window's dependencies.
@@ -149,17 +162,41 @@ func (u *UI) showFatal(err error) {
 	u.win.SetContent(container.NewPadded(container.NewVScroll(container.NewVBox(heading(u.tr.T("app.cannotOpen")), msg, container.NewHBox(quit)))))
 }
 
-// chooseAccount shows the first-account form on an empty store, and
-// the sign-in screen otherwise.
+// chooseAccount shows the first-account form on an empty store, resumes
+// a kept session that is still live, and shows the sign-in screen
+// otherwise.
 func (u *UI) chooseAccount() {
-	call(u.o.Runner, func() (bool, error) {
-		return u.svc.NeedsFirstAccount(u.ctx)
-	}, func(first bool, err error) {
+	type start struct {
+		first   bool
+		resumed *core.SignedIn
+	}
+	account := u.app.Preferences().String("account")
+	call(u.o.Runner, func() (start, error) {
+		first, err := u.svc.NeedsFirstAccount(u.ctx)
+		if err != nil || first || u.back.Sessions == nil || account == "" {
+			return start{first: first}, err
+		}
+		token, err := u.back.Sessions.Load(account)
+		if err != nil || token == "" {
+			return start{}, nil // no token kept, or no keyring: sign in
+		}
+		who, err := u.svc.ResumeSession(u.ctx, token)
+		if err != nil {
+			return start{}, u.back.Sessions.Forget(account) // ended meanwhile
+		}
+		who.Session.ID = token
+		return start{resumed: who}, nil
+	}, func(s start, err error) {
 		switch {
+		case err != nil && !s.first && s.resumed == nil && u.back.Sessions != nil:
+			u.o.Log.Warn("session keeper", "err", core.Redact(err.Error()))
+			newSignInScreen(u, "").show()
 		case err != nil:
 			u.showFatal(err)
-		case first:
+		case s.first:
 			newFirstAccountForm(u).show()
+		case s.resumed != nil:
+			u.signedIn(&core.SignInStep{Session: s.resumed.Session, Account: s.resumed.Account})
 		default:
 			newSignInScreen(u, "").show()
 		}
@@ -171,6 +208,14 @@ func (u *UI) chooseAccount() {
 func (u *UI) signedIn(step *core.SignInStep) {
 	u.acct, u.sess = step.Account, step.Session
 	u.ctx = core.WithActor(context.Background(), core.SessionActor(step.Session, step.Account, "desktop"))
+	if keeper := u.back.Sessions; keeper != nil {
+		name, token := step.Account.Name, step.Session.ID
+		call(u.o.Runner, func() (struct{}, error) { return struct{}{}, keeper.Save(name, token) }, func(_ struct{}, err error) {
+			if err != nil {
+				u.o.Log.Warn("keep the session", "err", core.Redact(err.Error()))
+			}
+		})
+	}
 	u.watchSession()
 	u.afterSignIn()
 }

@@ -8,23 +8,28 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"github.com/securityinfo/securityinfo/assets"
 	"github.com/securityinfo/securityinfo/cmd/internal/datafolder"
+	"github.com/securityinfo/securityinfo/core/keyring"
 	"github.com/securityinfo/securityinfo/core/outbox"
+	"github.com/securityinfo/securityinfo/core/remote"
 	_ "github.com/securityinfo/securityinfo/internal/quietlocale" // before Fyne reads the locale
 	"github.com/securityinfo/securityinfo/ui"
 )
 
 func main() {
-	var dir, keyFile, config string
+	var dir, keyFile, config, server, caFile string
 	flag.StringVar(&dir, "data", "", "data folder (default: the user configuration folder/securityinfo)")
 	flag.StringVar(&keyFile, "key-file", "", "keep the master key in this file (created 0600) instead of the OS keyring")
 	flag.StringVar(&config, "config", "", "configuration file (default: DATA/securityinfo.toml)")
+	flag.StringVar(&server, "server", "", "URL of the organisation's central service (no local data folder is opened)")
+	flag.StringVar(&caFile, "ca-file", "", "with --server: CA certificate(s) of the server (PEM)")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "Usage: securityinfo [--data DIR] [--key-file FILE] [--config FILE]\n\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "Usage: securityinfo [--data DIR] [--key-file FILE] [--config FILE] | --server URL [--ca-file FILE]\n\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -36,6 +41,9 @@ func main() {
 	ui.RememberSize(a, w, fyne.NewSize(1000, 680))
 	var folder *datafolder.Folder
 	u := ui.New(a, w, ui.Options{Log: log, Open: func(ctx context.Context) (*ui.Backend, error) {
+		if server != "" {
+			return openServer(server, caFile)
+		}
 		f, err := datafolder.Open(ctx, datafolder.Options{Dir: dir, KeyFile: keyFile, Config: config, Log: log})
 		if err != nil {
 			return nil, err
@@ -63,4 +71,34 @@ func readOutbox(path string) ([]ui.OutboxEntry, error) {
 		out[i] = ui.OutboxEntry{Time: e.Time, Channel: e.Channel, To: e.To, Language: e.Language, Subject: e.Subject, Text: e.Text}
 	}
 	return out, err
+}
+
+// openServer is the window's backend on the central service: the remote
+// client, and session tokens kept in the OS keyring by server and account.
+func openServer(server, caFile string) (*ui.Backend, error) {
+	hc, err := remote.HTTPClient(caFile)
+	if err != nil {
+		return nil, err
+	}
+	return &ui.Backend{Service: remote.NewClient(server, hc), Close: func() error { return nil },
+		Sessions: keyringSessions{server: strings.TrimRight(server, "/")}}, nil
+}
+
+// keyringSessions keeps session tokens in the OS keyring (service
+// securityinfo), one per server and account.
+type keyringSessions struct{ server string }
+
+func (k keyringSessions) name(account string) string { return "session " + k.server + " " + account }
+
+func (k keyringSessions) Load(account string) (string, error) {
+	t, _, err := keyring.Keyring{}.Token(k.name(account))
+	return t, err
+}
+
+func (k keyringSessions) Save(account, token string) error {
+	return keyring.Keyring{}.SetToken(k.name(account), token)
+}
+
+func (k keyringSessions) Forget(account string) error {
+	return keyring.Keyring{}.DeleteToken(k.name(account))
 }

@@ -2,15 +2,11 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/securityinfo/securityinfo/core"
 	"github.com/securityinfo/securityinfo/core/keyring"
@@ -20,17 +16,9 @@ import (
 // openServer returns the central service's client and, when a token is
 // kept from login and its session is still live, acts as its account.
 func (c *cli) openServer(ctx context.Context) (context.Context, core.Service, error) {
-	hc := &http.Client{Timeout: 30 * time.Second}
-	if c.caFile != "" {
-		pem, err := os.ReadFile(c.caFile)
-		if err != nil {
-			return ctx, nil, core.Errorf(core.EINVALID, "Cannot read the CA file %s.", c.caFile)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return ctx, nil, core.Errorf(core.EINVALID, "The CA file %s holds no PEM certificate.", c.caFile)
-		}
-		hc.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+	hc, err := remote.HTTPClient(c.caFile)
+	if err != nil {
+		return ctx, nil, err
 	}
 	svc := remote.NewClient(c.server, hc)
 	token, err := c.loadToken()

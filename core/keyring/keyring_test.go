@@ -132,3 +132,31 @@ func TestDeliverySecretInKeyring(t *testing.T) {
 		t.Fatalf("secret = %q %v %v", v, ok, err)
 	}
 }
+
+// TestSessionTokenInKeyring: a session token kept for a server and account
+// comes back, and is gone once forgotten.
+func TestSessionTokenInKeyring(t *testing.T) {
+	if os.Getenv("SECURITYINFO_KEYRING_TEST") != "1" {
+		t.Skip("run under `make test` to use the real keyring")
+	}
+	k := keyring.Keyring{Service: "securityinfo-test-tokens"}
+	name := "session https://si.contoso.com alice@contoso.com"
+	if _, ok, err := k.Token(name); err != nil || ok {
+		t.Fatalf("no token yet: %v %v", ok, err)
+	}
+	if err := k.SetToken(name, "t0ken"); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok, err := k.Token(name); err != nil || !ok || v != "t0ken" {
+		t.Fatalf("token = %q %v %v", v, ok, err)
+	}
+	if err := k.DeleteToken(name); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := k.Token(name); err != nil || ok {
+		t.Fatalf("forgotten token: %v %v", ok, err)
+	}
+	if err := k.DeleteToken(name); err != nil {
+		t.Fatalf("forgetting twice: %v", err)
+	}
+}

@@ -3,12 +3,15 @@ package remote
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +38,26 @@ func NewClient(base string, hc *http.Client) *Client {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
 	return &Client{base: strings.TrimRight(base, "/"), http: hc}
+}
+
+// HTTPClient is the HTTP client of the window and the command line: a
+// 30-second timeout and, when caFile is not "", only the certificates it
+// holds (PEM) as roots, for a server behind a private CA.
+func HTTPClient(caFile string) (*http.Client, error) {
+	hc := &http.Client{Timeout: 30 * time.Second}
+	if caFile == "" {
+		return hc, nil
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, core.Errorf(core.EINVALID, "Cannot read the CA file %s.", caFile)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, core.Errorf(core.EINVALID, "The CA file %s holds no PEM certificate.", caFile)
+	}
+	hc.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+	return hc, nil
 }
 
 // route finds the route of an operation.

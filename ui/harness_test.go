@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,6 +20,7 @@ import (
 	"github.com/securityinfo/securityinfo/assets"
 	"github.com/securityinfo/securityinfo/core"
 	"github.com/securityinfo/securityinfo/core/outbox"
+	"github.com/securityinfo/securityinfo/core/remote"
 	"github.com/securityinfo/securityinfo/core/sqlite"
 	_ "github.com/securityinfo/securityinfo/internal/quietlocale" // before Fyne reads the locale
 )
@@ -65,9 +69,26 @@ func newHarnessOn(t *testing.T, lang string, a fyne.App, w fyne.Window, r Runner
 	h.svc = core.NewLocal(store, keys, core.Options{Sender: h.outbox, Texts: assets.Default, Now: h.Now,
 		Rand: rand.NewChaCha8([32]byte{2}), Background: func(f func()) { f() }})
 	h.w = w
+	// Through the server: the window talks to the same service over HTTP,
+	// through the remote client, as it does with --server.
+	var windowSvc core.Service = h.svc
+	if viaServer {
+		api, calls := remote.NewServer(h.svc, nil), new(atomic.Int64)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
+			api.ServeHTTP(w, r)
+		}))
+		t.Cleanup(func() {
+			srv.Close()
+			if calls.Load() == 0 {
+				t.Error("the window never called the server")
+			}
+		})
+		windowSvc = remote.NewClient(srv.URL, nil)
+	}
 	h.u = New(a, h.w, Options{Lang: lang, Runner: r, Now: h.Now, Tick: h.tick,
 		Open: func(context.Context) (*Backend, error) {
-			return &Backend{Service: h.svc, Outbox: h.readOutbox, Close: store.Close, Sessions: h.sessions}, nil
+			return &Backend{Service: windowSvc, Outbox: h.readOutbox, Close: store.Close, Sessions: h.sessions}, nil
 		}})
 	return h
 }

@@ -4,16 +4,18 @@
 #   make lint         the above checks plus staticcheck
 #   make screenshots  PNGs of the main states, real driver under Xvfb, in docs/screenshots
 #   make startup      start-up time of the window against an empty Fyne window
+#   make serve        the central service on a local SQLite folder (127.0.0.1:8443)
 #   make deps         install the system packages the build and tests need
 GO ?= go
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System packages: Fyne's OpenGL/X11 headers, a Secret Service and D-Bus for
-# the keyring tests, the sqlite3 tool for the tamper tests.
-DEB_PACKAGES := libgl1-mesa-dev xorg-dev gnome-keyring dbus dbus-x11 sqlite3
+# the keyring tests, the sqlite3 tool for the tamper tests, PostgreSQL for
+# the PostgreSQL store's tests (scripts/with-postgres runs a throw-away server).
+DEB_PACKAGES := libgl1-mesa-dev xorg-dev gnome-keyring dbus dbus-x11 sqlite3 postgresql
 # To look at the window without a display: Xvfb, xdotool, ImageMagick's import.
 DEB_DESKTOP := xvfb xauth xdotool imagemagick
 
-.PHONY: all build run test lint vet importcheck staticcheck deps deps-desktop install-packages fuzz bench cli screenshots goldens startup
+.PHONY: serve all build run test lint vet importcheck staticcheck deps deps-desktop install-packages fuzz bench cli screenshots goldens startup
 
 all: build
 
@@ -38,12 +40,19 @@ install-packages:
 
 build: deps
 	$(GO) build -o bin/securityinfo ./cmd/securityinfo
+	$(GO) build -o bin/securityinfod ./cmd/securityinfod
 	CGO_ENABLED=0 $(GO) build -o bin/securityinfoctl ./cmd/securityinfoctl
 
 # run opens the window on the default data folder (embedded SQLite,
 # outbox delivery). Pass ARGS="--data DIR --key-file FILE" to choose others.
 run: deps
 	$(GO) run ./cmd/securityinfo $(ARGS)
+
+# serve starts the central service on an embedded SQLite folder in .serve/
+# (plain HTTP on loopback); then: make run ARGS="--server http://127.0.0.1:8443"
+serve:
+	mkdir -p .serve
+	$(GO) run ./cmd/securityinfod --listen 127.0.0.1:8443 --store sqlite:.serve/data --key-file .serve/key
 
 cli:
 	CGO_ENABLED=0 $(GO) build -o bin/securityinfoctl ./cmd/securityinfoctl
@@ -65,9 +74,10 @@ staticcheck:
 
 # test runs every test under the race detector, inside a private D-Bus
 # session with an unlocked gnome-keyring, so the keyring test uses a real
-# Secret Service.
+# Secret Service, and beside a throw-away PostgreSQL server for the
+# PostgreSQL store.
 test: deps vet importcheck
-	dbus-run-session -- scripts/with-keyring $(GO) test -race -count=1 ./...
+	dbus-run-session -- scripts/with-keyring scripts/with-postgres $(GO) test -race -count=1 ./...
 
 lint: deps vet importcheck staticcheck
 

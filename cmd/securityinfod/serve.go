@@ -14,12 +14,13 @@ import (
 
 	"github.com/securityinfo/securityinfo/cmd/internal/datafolder"
 	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/core/postgres"
 	"github.com/securityinfo/securityinfo/core/remote"
 )
 
 // options are the command's flags.
 type options struct {
-	listen, store, keyFile, config, tlsCert, tlsKey string
+	listen, store, keyFile, config, tlsCert, tlsKey, data string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -32,6 +33,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.config, "config", "", "delivery configuration (securityinfo.toml)")
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "TLS certificate (PEM)")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "TLS private key (PEM)")
+	fs.StringVar(&o.data, "data", "", "with a postgres store: the folder of the configuration and the outbox (default: the user configuration folder/securityinfo)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -123,5 +125,13 @@ func openService(ctx context.Context, o options, log *slog.Logger) (*core.Local,
 		}
 		return f.Service, func() { f.Close() }, nil
 	}
-	return nil, nil, core.Errorf(core.EINVALID, "--store %s: use sqlite:DIR (PostgreSQL comes with core/postgres).", storeKind(o.store))
+	if strings.HasPrefix(o.store, "postgres://") || strings.HasPrefix(o.store, "postgresql://") {
+		f, err := datafolder.Open(ctx, datafolder.Options{Dir: o.data, KeyFile: o.keyFile, Config: o.config, Log: log,
+			Store: func(ctx context.Context) (core.Store, error) { return postgres.Open(ctx, o.store) }})
+		if err != nil {
+			return nil, nil, err
+		}
+		return f.Service, func() { f.Close() }, nil
+	}
+	return nil, nil, core.Errorf(core.EINVALID, "--store %q: use sqlite:DIR or postgres://USER@HOST:5432/DB.", storeKind(o.store))
 }

@@ -1,11 +1,12 @@
 // Package storetest is the conformance suite every core.Store must pass:
-// the SQLite store now, the PostgreSQL store and the remote client later.
+// the SQLite and PostgreSQL stores now, the remote client later.
 package storetest
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,6 +37,17 @@ func Run(t *testing.T, open Open) {
 		{"ResetsAndQuestionDraws", testResetsAndDraws},
 		{"Rollback", testRollback},
 		{"ConcurrentUpdates", testConcurrentUpdates},
+		{"ViewIsReadOnly", testViewReadOnly},
+		{"ExactTimes", testExactTimes},
+		{"RaceUseVerification", testRaceUseVerification},
+		{"RaceAdvanceTOTPStep", testRaceAdvanceTOTPStep},
+		{"RaceVerificationTries", testRaceVerificationTries},
+		{"RaceFailureCounter", testRaceFailureCounter},
+		{"RaceSignInCounter", testRaceSignInCounter},
+		{"RaceRecordSend", testRaceRecordSend},
+		{"RaceResetProven", testRaceResetProven},
+		{"RaceUpdateSession", testRaceUpdateSession},
+		{"RaceAppendAudit", testRaceAppendAudit},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,7 +58,10 @@ func Run(t *testing.T, open Open) {
 	}
 }
 
-var t0 = time.Date(2026, 11, 22, 9, 30, 0, 123456789, time.UTC)
+// t0 is to the microsecond, the precision of PostgreSQL's timestamptz: the
+// stores keep times to the microsecond at least. (testExactTimes checks the
+// two times the core needs to the nanosecond.)
+var t0 = time.Date(2026, 11, 22, 9, 30, 0, 123456000, time.UTC)
 
 func update(t *testing.T, s core.Store, fn func(tx core.Tx) error) {
 	t.Helper()
@@ -589,6 +604,319 @@ func testResetsAndDraws(t *testing.T, s core.Store) {
 		d, err := tx.QuestionDraw("q1")
 		if err != nil || strings.Join(d.QuestionIDs, ",") != "city-born,first-pet" || !d.DrawnAt.Equal(t0) || d.Draws != 2 {
 			return fmt.Errorf("draw = %+v, %v", d, err)
+		}
+		return nil
+	})
+}
+
+// testViewReadOnly: View refuses writes.
+func testViewReadOnly(t *testing.T, s core.Store) {
+	if err := s.View(context.Background(), func(tx core.Tx) error { return tx.SetSetting("x", "1") }); err == nil {
+		t.Fatal("a write inside View succeeded")
+	}
+	view(t, s, func(tx core.Tx) error {
+		if v, err := tx.Setting("x"); err != nil || v != "" {
+			return fmt.Errorf("setting written in View = %q, %v", v, err)
+		}
+		return nil
+	})
+}
+
+// testExactTimes: the times the core needs to the nanosecond read back
+// exactly: an audit event's, which its hash covers, and a sign-in lock's,
+// which the core compares with the lock an attempt set.
+func testExactTimes(t *testing.T, s core.Store) {
+	at := time.Date(2026, 11, 22, 9, 30, 0, 123456789, time.UTC)
+	update(t, s, func(tx core.Tx) error {
+		if err := tx.AppendAudit(&core.AuditEvent{Seq: 1, Time: at, Action: core.ActionPolicyChanged, Hash: []byte("h")}); err != nil {
+			return err
+		}
+		return tx.SaveSignInCounter(&core.FailureCounter{Subject: "alice@contoso.com", Failures: 5, LockedUntil: at.Add(time.Hour)})
+	})
+	view(t, s, func(tx core.Tx) error {
+		es, err := tx.AuditEvents(core.AuditFilter{})
+		if err != nil || len(es) != 1 || !es[0].Time.Equal(at) {
+			return fmt.Errorf("audit events = %v, %v; want one at %v", es, err, at)
+		}
+		c, err := tx.SignInCounter("alice@contoso.com")
+		if err != nil || !c.LockedUntil.Equal(at.Add(time.Hour)) {
+			return fmt.Errorf("sign-in counter = %+v, %v; want locked until %v", c, err, at.Add(time.Hour))
+		}
+		return nil
+	})
+}
+
+// racers is how many goroutines race for one row in the tests below, each
+// in an Update of its own.
+const racers = 32
+
+// race runs fn(i) for i in [0, racers) at once, each in its own Update,
+// and fails the test on any error. fn may be run more than once for one i
+// (a store may re-run a transaction that lost a race), so it reports what
+// it saw through its result only, and the result of the run that
+// committed is what race returns.
+func race[T any](t *testing.T, s core.Store, fn func(tx core.Tx, i int) (T, error)) []T {
+	t.Helper()
+	out := make([]T, racers)
+	errs := make([]error, racers)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range racers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = s.Update(context.Background(), func(tx core.Tx) (err error) {
+				out[i], err = fn(tx, i)
+				return err
+			})
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// count is how many of bs are true.
+func count(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// testRaceUseVerification: of many uses of one code at once, exactly one
+// succeeds.
+func testRaceUseVerification(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error {
+		if err := tx.CreateAccount(account("a1", "alice@contoso.com")); err != nil {
+			return err
+		}
+		return tx.CreateVerification(&core.Verification{ID: "v1", AccountID: "a1", Purpose: core.VerifySignIn, Kind: core.KindPhone,
+			CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)})
+	})
+	used := race(t, s, func(tx core.Tx, i int) (bool, error) {
+		return tx.UseVerification("v1", t0.Add(time.Duration(i+1)*time.Second))
+	})
+	if n := count(used); n != 1 {
+		t.Fatalf("%d of %d uses of one verification succeeded, want 1", n, racers)
+	}
+	winner := t0.Add(time.Duration(slices.Index(used, true)+1) * time.Second)
+	view(t, s, func(tx core.Tx) error {
+		if v, err := tx.Verification("v1"); err != nil || !v.UsedAt.Equal(winner) {
+			return fmt.Errorf("verification = %+v, %v; want used at %v, by the use that succeeded", v, err, winner)
+		}
+		return nil
+	})
+}
+
+// testRaceAdvanceTOTPStep: a time step is accepted once, however many
+// sign-ins present it at once; an older step is never accepted.
+func testRaceAdvanceTOTPStep(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error {
+		if err := tx.CreateAccount(account("a1", "alice@contoso.com")); err != nil {
+			return err
+		}
+		return tx.CreateMethod(&core.Method{ID: "m1", AccountID: "a1", Kind: core.KindAuthenticatorApp, Language: "en",
+			CreatedAt: t0, LastStep: 100})
+	})
+	advanced := race(t, s, func(tx core.Tx, i int) (bool, error) { return tx.AdvanceTOTPStep("m1", 101) })
+	if n := count(advanced); n != 1 {
+		t.Fatalf("step 101 accepted %d times out of %d, want once", n, racers)
+	}
+	update(t, s, func(tx core.Tx) error {
+		if ok, err := tx.AdvanceTOTPStep("m1", 99); ok || err != nil {
+			return fmt.Errorf("older step 99 accepted after 101: %v, %v", ok, err)
+		}
+		if m, err := tx.Method("m1"); err != nil || m.LastStep != 101 {
+			return fmt.Errorf("method = %+v, %v; want last step 101", m, err)
+		}
+		return nil
+	})
+}
+
+// testRaceVerificationTries: wrong codes typed at once are all counted
+// (read, +1, write in one Update).
+func testRaceVerificationTries(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error {
+		if err := tx.CreateAccount(account("a1", "alice@contoso.com")); err != nil {
+			return err
+		}
+		return tx.CreateVerification(&core.Verification{ID: "v1", AccountID: "a1", Purpose: core.VerifyAdd, Kind: core.KindEmail,
+			CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)})
+	})
+	race(t, s, func(tx core.Tx, i int) (struct{}, error) {
+		v, err := tx.Verification("v1")
+		if err != nil {
+			return struct{}{}, err
+		}
+		v.Tries++
+		return struct{}{}, tx.UpdateVerification(v)
+	})
+	view(t, s, func(tx core.Tx) error {
+		if v, err := tx.Verification("v1"); err != nil || v.Tries != racers {
+			return fmt.Errorf("verification = %+v, %v; want %d tries", v, err, racers)
+		}
+		return nil
+	})
+}
+
+// testRaceFailureCounter: failures counted at once are all counted, from
+// a counter that does not exist yet.
+func testRaceFailureCounter(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error { return tx.CreateAccount(account("a1", "alice@contoso.com")) })
+	race(t, s, func(tx core.Tx, i int) (struct{}, error) {
+		c, err := tx.FailureCounter("a1", "m1")
+		if err != nil {
+			return struct{}{}, err
+		}
+		c.Failures++
+		if c.Failures == racers {
+			c.LockedUntil = t0.Add(time.Hour)
+		}
+		return struct{}{}, tx.SaveFailureCounter(c)
+	})
+	view(t, s, func(tx core.Tx) error {
+		if c, err := tx.FailureCounter("a1", "m1"); err != nil || c.Failures != racers || !c.LockedUntil.Equal(t0.Add(time.Hour)) {
+			return fmt.Errorf("failure counter = %+v, %v; want %d failures and locked", c, err, racers)
+		}
+		return nil
+	})
+}
+
+// testRaceSignInCounter: failed sign-ins of one name at once are all
+// counted, from a counter that does not exist yet.
+func testRaceSignInCounter(t *testing.T, s core.Store) {
+	race(t, s, func(tx core.Tx, i int) (struct{}, error) {
+		c, err := tx.SignInCounter("nobody@contoso.com")
+		if err != nil {
+			return struct{}{}, err
+		}
+		c.Failures++
+		return struct{}{}, tx.SaveSignInCounter(c)
+	})
+	view(t, s, func(tx core.Tx) error {
+		if c, err := tx.SignInCounter("nobody@contoso.com"); err != nil || c.Failures != racers {
+			return fmt.Errorf("sign-in counter = %+v, %v; want %d failures", c, err, racers)
+		}
+		return nil
+	})
+}
+
+// testRaceRecordSend: sends recorded at once are all counted, oldest first.
+func testRaceRecordSend(t *testing.T, s core.Store) {
+	race(t, s, func(tx core.Tx, i int) (struct{}, error) {
+		return struct{}{}, tx.RecordSend(core.Send{AccountID: "a1", Destination: "+442079460958", Channel: core.ChannelSMS,
+			Purpose: core.SendSignIn, At: t0.Add(time.Duration(i) * time.Millisecond)})
+	})
+	view(t, s, func(tx core.Tx) error {
+		times, err := tx.SendTimes(core.SendFilter{AccountID: "a1", Destination: "+442079460958", Purpose: core.SendSignIn,
+			Since: t0.Add(-time.Hour)})
+		if err != nil || len(times) != racers {
+			return fmt.Errorf("sends = %d, %v; want %d", len(times), err, racers)
+		}
+		for i, at := range times {
+			if !at.Equal(t0.Add(time.Duration(i) * time.Millisecond)) {
+				return fmt.Errorf("send %d at %v, want oldest first", i, at)
+			}
+		}
+		return nil
+	})
+}
+
+// testRaceResetProven: methods proven at once in one reset are all kept
+// (read the reset, append, write in one Update).
+func testRaceResetProven(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error {
+		return tx.CreateReset(&core.Reset{ID: "r1", Name: "alice@contoso.com", AccountID: "a1", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)})
+	})
+	race(t, s, func(tx core.Tx, i int) (struct{}, error) {
+		r, err := tx.Reset("r1")
+		if err != nil {
+			return struct{}{}, err
+		}
+		r.Proven = append(r.Proven, "m"+strconv.Itoa(i))
+		return struct{}{}, tx.UpdateReset(r)
+	})
+	view(t, s, func(tx core.Tx) error {
+		r, err := tx.Reset("r1")
+		if err != nil {
+			return err
+		}
+		got := slices.Sorted(slices.Values(r.Proven))
+		var want []string
+		for i := range racers {
+			want = append(want, "m"+strconv.Itoa(i))
+		}
+		if slices.Sort(want); !slices.Equal(got, want) {
+			return fmt.Errorf("proven = %v (%d), want all %d methods once", r.Proven, len(r.Proven), racers)
+		}
+		return nil
+	})
+}
+
+// testRaceUpdateSession: of many requests that find a session one-step
+// and complete its second step at once, exactly one does it.
+func testRaceUpdateSession(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error {
+		if err := tx.CreateAccount(account("a1", "alice@contoso.com")); err != nil {
+			return err
+		}
+		return tx.CreateSession(&core.Session{ID: "s1", AccountID: "a1", CreatedAt: t0, LastSeenAt: t0})
+	})
+	upgraded := race(t, s, func(tx core.Tx, i int) (bool, error) {
+		sess, err := tx.Session("s1")
+		if err != nil || sess.TwoStep {
+			return false, err
+		}
+		sess.TwoStep, sess.LastSeenAt = true, t0.Add(time.Duration(i+1)*time.Second)
+		return true, tx.UpdateSession(sess)
+	})
+	if n := count(upgraded); n != 1 {
+		t.Fatalf("%d of %d requests completed the second step, want 1", n, racers)
+	}
+	winner := t0.Add(time.Duration(slices.Index(upgraded, true)+1) * time.Second)
+	view(t, s, func(tx core.Tx) error {
+		if sess, err := tx.Session("s1"); err != nil || !sess.TwoStep || !sess.LastSeenAt.Equal(winner) {
+			return fmt.Errorf("session = %+v, %v; want two-step, last seen %v", sess, err, winner)
+		}
+		return nil
+	})
+}
+
+// testRaceAppendAudit: events appended at once (read the head, chain after
+// it, append) make one unbroken chain: none is lost, none forks it.
+func testRaceAppendAudit(t *testing.T, s core.Store) {
+	race(t, s, func(tx core.Tx, i int) (struct{}, error) {
+		h, err := tx.AuditHead()
+		if err != nil {
+			return struct{}{}, err
+		}
+		hash := []byte(fmt.Sprintf("hash-%d-by-%d", h.Seq+1, i))
+		return struct{}{}, tx.AppendAudit(&core.AuditEvent{Seq: h.Seq + 1, Time: t0, Action: core.ActionPolicyChanged,
+			PrevHash: h.Hash, Hash: hash, HeadMAC: append([]byte("mac-"), hash...)})
+	})
+	view(t, s, func(tx core.Tx) error {
+		es, err := tx.AuditEvents(core.AuditFilter{})
+		if err != nil || len(es) != racers {
+			return fmt.Errorf("events = %d, %v; want %d", len(es), err, racers)
+		}
+		var prev []byte
+		for i, e := range es {
+			if e.Seq != int64(i+1) || string(e.PrevHash) != string(prev) {
+				return fmt.Errorf("event %d = seq %d after %q; want seq %d after %q", i, e.Seq, e.PrevHash, i+1, prev)
+			}
+			prev = e.Hash
+		}
+		h, err := tx.AuditHead()
+		if err != nil || h.Seq != racers || string(h.Hash) != string(prev) || string(h.MAC) != "mac-"+string(prev) {
+			return fmt.Errorf("head = %+v, %v; want the newest event", h, err)
 		}
 		return nil
 	})

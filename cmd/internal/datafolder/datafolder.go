@@ -38,12 +38,16 @@ type Options struct {
 	Getenv func(string) string
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
+	// Store, when set, opens the store (the central service's PostgreSQL)
+	// in place of the folder's SQLite file; the folder keeps the
+	// configuration and the outbox.
+	Store func(ctx context.Context) (core.Store, error)
 }
 
 // Folder is an open data folder.
 type Folder struct {
 	Dir      string
-	Store    *sqlite.Store
+	Store    core.Store
 	Keys     *core.Keys
 	Outbox   *outbox.Outbox
 	Delivery *Delivery
@@ -85,7 +89,12 @@ func Open(ctx context.Context, o Options) (*Folder, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := sqlite.Open(filepath.Join(dir, DatabaseName))
+	var store core.Store
+	if o.Store != nil {
+		store, err = o.Store(ctx)
+	} else {
+		store, err = sqlite.Open(filepath.Join(dir, DatabaseName))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +109,7 @@ func Open(ctx context.Context, o Options) (*Folder, error) {
 
 // openKeys fetches the master key for the store and checks that it is the
 // key the store's data was sealed with.
-func openKeys(ctx context.Context, store *sqlite.Store, o Options) (*core.Keys, error) {
+func openKeys(ctx context.Context, store core.Store, o Options) (*core.Keys, error) {
 	var instance, check string
 	err := store.Update(ctx, func(tx core.Tx) error {
 		var err error

@@ -359,7 +359,7 @@ func TestAttackFixedLookalikeSmallCapitals(t *testing.T) {
 
 func rawDB(t *testing.T, f *fixture) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+f.store.Path()+"?_pragma=busy_timeout(10000)")
+	db, err := sql.Open("sqlite", "file:"+f.sqlite.Path()+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}

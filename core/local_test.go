@@ -14,6 +14,8 @@ import (
 	"github.com/securityinfo/securityinfo/assets"
 	"github.com/securityinfo/securityinfo/core"
 	"github.com/securityinfo/securityinfo/core/outbox"
+	"github.com/securityinfo/securityinfo/core/postgres"
+	"github.com/securityinfo/securityinfo/core/postgres/pgtest"
 	"github.com/securityinfo/securityinfo/core/sqlite"
 )
 
@@ -25,7 +27,10 @@ func (c *clock) Advance(d time.Duration) { c.t = c.t.Add(d) }
 
 type fixture struct {
 	svc    *core.Local
-	store  *sqlite.Store
+	store  core.Store
+	// sqlite is the SQLite store (nil on PostgreSQL), for the tests that
+	// edit or reopen its file.
+	sqlite *sqlite.Store
 	keys   *core.Keys
 	clock  *clock
 	ctx    context.Context // acting as the local administrator
@@ -39,15 +44,12 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	store, err := sqlite.Open(filepath.Join(t.TempDir(), "securityinfo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store, lite := openFixtureStore(t)
 	c := &clock{time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
-	f := &fixture{store: store, clock: c, keys: testKeys(t, 7), ctx: core.WithActor(context.Background(), core.LocalAdministrator),
+	f := &fixture{store: store, sqlite: lite, clock: c, keys: testKeys(t, 7), ctx: core.WithActor(context.Background(), core.LocalAdministrator),
 		outbox: outbox.New(filepath.Join(t.TempDir(), outbox.FileName), c.Now), log: &bytes.Buffer{}}
 	f.svc = f.service(store)
+	var err error
 	f.alice, err = f.svc.CreateAccount(f.ctx, core.NewAccount{Name: "alice@contoso.com", DisplayName: "Alice", Password: "a long enough passphrase"})
 	if err != nil {
 		t.Fatal(err)
@@ -59,6 +61,31 @@ func newFixture(t testing.TB) *fixture {
 // as acts as the account itself, without a session.
 func (f *fixture) as(a *core.Account) context.Context {
 	return core.WithActor(context.Background(), core.OwnerActor(a, "test"))
+}
+
+// onPostgres makes newFixture use a fresh PostgreSQL database instead of
+// a SQLite file (set only by TestServiceOnPostgres, which runs its tests
+// one after another).
+var onPostgres bool
+
+// openFixtureStore opens the fixture's store: SQLite, or PostgreSQL under
+// TestServiceOnPostgres.
+func openFixtureStore(t testing.TB) (core.Store, *sqlite.Store) {
+	t.Helper()
+	if onPostgres {
+		s, err := postgres.Open(context.Background(), pgtest.FreshDatabase(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s, nil
+	}
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "securityinfo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, s
 }
 
 // service returns a Local over store with the fixture's keys, clock,

@@ -404,8 +404,8 @@ func TestAuthenticatorEnrolmentAndReplay(t *testing.T) {
 		t.Fatalf("replay: %v", err)
 	}
 	// Replay is refused after a restart too: the last step is stored.
-	path := f.store.Path()
-	f.store.Close()
+	path := f.sqlite.Path()
+	f.sqlite.Close()
 	store, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/securityinfo/securityinfo/core/postgres/pgtest"
 )
 
 func freeAddr(t *testing.T) string {
@@ -26,12 +28,23 @@ func freeAddr(t *testing.T) string {
 // waits until /readyz answers, uses the API, and stops as on SIGTERM.
 func TestServesAndStopsOnSIGTERM(t *testing.T) {
 	dir := t.TempDir()
+	serveAndStop(t, "sqlite:"+filepath.Join(dir, "data"), "--key-file", filepath.Join(dir, "key"))
+}
+
+// TestServesOnPostgres is the same on a fresh PostgreSQL database.
+func TestServesOnPostgres(t *testing.T) {
+	dir := t.TempDir()
+	serveAndStop(t, pgtest.FreshDatabase(t), "--key-file", filepath.Join(dir, "key"), "--data", filepath.Join(dir, "data"))
+}
+
+func serveAndStop(t *testing.T, store string, more ...string) {
+	t.Helper()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	var logs bytes.Buffer
 	go func() {
-		done <- run(ctx, []string{"--listen", addr, "--store", "sqlite:" + filepath.Join(dir, "data"), "--key-file", filepath.Join(dir, "key")}, &logs)
+		done <- run(ctx, append([]string{"--listen", addr, "--store", store}, more...), &logs)
 	}()
 	url := "http://" + addr
 	ready := false

@@ -473,3 +473,30 @@ func TestNamesCannotHideOrImitate(t *testing.T) {
 		t.Fatalf("custom question with a bidi override: %v", err)
 	}
 }
+
+// TestSessionsCannotBeEndedAcrossAccounts: one's Devices page names
+// sessions by their store key, which signs nothing in, and another
+// account's session cannot be ended through one's own account.
+func TestSessionsCannotBeEndedAcrossAccounts(t *testing.T) {
+	f := newFixture(t)
+	bob := f.newAccount(t, "bob@contoso.com", core.RoleUser)
+	alice := f.session(t, f.alice)
+	bobs := f.session(t, bob)
+	list, err := f.svc.Sessions(alice, f.alice.ID)
+	if err != nil || len(list) != 1 || !list[0].Current {
+		t.Fatalf("alice's sessions = %+v, %v", list, err)
+	}
+	if _, err := f.svc.ResumeSession(context.Background(), list[0].ID); core.ErrorCode(err) != core.EEXPIRED {
+		t.Fatalf("a listed ID used as a token: %v", err)
+	}
+	bobList, _ := f.svc.Sessions(bobs, bob.ID)
+	if err := f.svc.EndSession(alice, f.alice.ID, bobList[0].ID); core.ErrorCode(err) != core.ENOTFOUND {
+		t.Fatalf("alice ends bob's session through her account: %v", err)
+	}
+	if err := f.svc.EndSession(alice, bob.ID, bobList[0].ID); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Fatalf("alice ends bob's session through his account: %v", err)
+	}
+	if _, err := f.svc.SecurityInfo(bobs, bob.ID); err != nil {
+		t.Fatalf("bob's session after both attempts: %v", err)
+	}
+}

@@ -20,6 +20,7 @@ func TestServiceOnPostgres(t *testing.T) {
 		"TheFirstAccountIsTheCoresChoice":                      TestTheFirstAccountIsTheCoresChoice,
 		"AProofRacingTheEndOfAResetCannotBringItBack":          TestAProofRacingTheEndOfAResetCannotBringItBack,
 		"NamesCannotHideOrImitate":                             TestNamesCannotHideOrImitate,
+		"SessionsCannotBeEndedAcrossAccounts":                  TestSessionsCannotBeEndedAcrossAccounts,
 		"ResetWithOneMethod":                                   TestResetWithOneMethod,
 		"ResetWithTwoMethods":                                  TestResetWithTwoMethods,
 		"ResetUnknownAccountLooksTheSame":                      TestResetUnknownAccountLooksTheSame,

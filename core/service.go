@@ -22,6 +22,17 @@ type Service interface {
 	ResetService
 	AuditService
 	PolicyService
+	SessionService
+}
+
+// SessionService is the Devices page: where one is signed in.
+type SessionService interface {
+	// Sessions lists the account's live sessions, most recently used first.
+	Sessions(ctx context.Context, accountID string) ([]SessionView, error)
+	// EndSession signs out one session (by SessionView.ID).
+	EndSession(ctx context.Context, accountID, sessionID string) error
+	// SignOutEverywhere ends every session of the account, this one too.
+	SignOutEverywhere(ctx context.Context, accountID string) error
 }
 
 // AccountService creates and finds accounts: the first-run form, and

@@ -35,6 +35,9 @@ type Session struct {
 	// sign-in method it added itself.
 	TwoStep bool      `json:"twoStep"`
 	EndedAt time.Time `json:"-"`
+	// Device names where the session was opened ("Security info desktop
+	// on linux", a browser's or tool's User-Agent), for the Devices page.
+	Device string `json:"device"`
 }
 
 // SignInOption is one way to finish a two-step sign-in, shown masked.
@@ -431,7 +434,7 @@ func (s *Local) startSession(ctx context.Context, acct *Account, twoStep bool) (
 		return nil, err
 	}
 	now := s.clock()
-	sess := &Session{ID: id, AccountID: acct.ID, CreatedAt: now, LastSeenAt: now, TwoStep: twoStep}
+	sess := &Session{ID: id, AccountID: acct.ID, CreatedAt: now, LastSeenAt: now, TwoStep: twoStep, Device: deviceFrom(ctx)}
 	stored := *sess
 	stored.ID = sessionKey(id)
 	err = s.store.Update(ctx, func(tx Tx) error {

@@ -78,6 +78,9 @@ type Tx interface {
 	CreateSession(s *Session) error
 	Session(id string) (*Session, error)
 	UpdateSession(s *Session) error
+	// Sessions lists an account's sessions that have not ended, the most
+	// recently used first.
+	Sessions(accountID string) ([]*Session, error)
 	// EndSessions ends every session of an account that has not ended,
 	// but the one named except (which may be "").
 	EndSessions(accountID, except string, at time.Time) error

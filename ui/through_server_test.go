@@ -35,6 +35,7 @@ func TestWindowThroughTheServer(t *testing.T) {
 		"KeepYourAccountSecure":               TestKeepYourAccountSecure,
 		"VerifyYourSecurityInfo":              TestVerifyYourSecurityInfo,
 		"KeptSessionResumes":                  TestKeptSessionResumes,
+		"DevicesPage":                         TestDevicesPage,
 	} {
 		t.Run(name, test)
 	}

@@ -7,6 +7,7 @@ package ui
 import (
 	"context"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -89,6 +90,7 @@ type UI struct {
 	info     *securityInfoPage
 	password *passwordPage
 	activity *activityPage
+	devices  *devicesPage
 }
 
 // page is one entry of the navigation column.
@@ -116,7 +118,7 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	return &UI{app: a, win: w, o: o, tr: text{o.Lang}, ctx: context.Background()}
+	return &UI{app: a, win: w, o: o, tr: text{o.Lang}, ctx: deviceContext()}
 }
 
 func realTick(interval time.Duration, fn func()) func() {
@@ -207,7 +209,7 @@ func (u *UI) chooseAccount() {
 // sign-in, then the pages.
 func (u *UI) signedIn(step *core.SignInStep) {
 	u.acct, u.sess = step.Account, step.Session
-	u.ctx = core.WithActor(context.Background(), core.SessionActor(step.Session, step.Account, "desktop"))
+	u.ctx = core.WithActor(deviceContext(), core.SessionActor(step.Session, step.Account, "desktop"))
 	if keeper := u.back.Sessions; keeper != nil {
 		name, token := step.Account.Name, step.Session.ID
 		call(u.o.Runner, func() (struct{}, error) { return struct{}{}, keeper.Save(name, token) }, func(_ struct{}, err error) {
@@ -227,7 +229,8 @@ func (u *UI) showPages() {
 	u.info = newSecurityInfoPage(u)
 	u.password = newPasswordPage(u)
 	u.activity = newActivityPage(u)
-	u.pages = []page{u.overview, u.info, u.password, u.activity}
+	u.devices = newDevicesPage(u)
+	u.pages = []page{u.overview, u.info, u.password, u.devices, u.activity}
 	u.content = container.NewStack()
 	u.top = container.NewVBox()
 	if u.back.Outbox != nil {
@@ -291,4 +294,9 @@ func RememberSize(a fyne.App, w fyne.Window, def fyne.Size) {
 		}
 		w.Close()
 	})
+}
+
+// deviceContext names this window as the device of its sessions.
+func deviceContext() context.Context {
+	return core.WithDevice(context.Background(), "Security info desktop on "+runtime.GOOS)
 }

@@ -417,7 +417,7 @@ func TestRecentActivityAndOverview(t *testing.T) {
 	h := newHarness(t, "en")
 	alice := h.withAccount()
 	addPhoneAndApp(t, h, alice)
-	h.u.nav.Select(3)
+	h.u.nav.Select(4)
 	h.shows("Method added: Authenticator app · Pixel")
 	h.shows("Method added: Phone · +XX XXXXXXXX58")
 	h.shows("Account created")

@@ -199,8 +199,8 @@ func (t *tx) SaveSignInCounter(c *core.FailureCounter) error {
 }
 
 func (t *tx) CreateSession(s *core.Session) error {
-	_, err := t.exec(`INSERT INTO sessions (id, account_id, created_at, last_seen_at, two_step, ended_at) VALUES ($1,$2,$3,$4,$5,$6)`,
-		s.ID, s.AccountID, tsArg(s.CreatedAt), tsArg(s.LastSeenAt), s.TwoStep, tsArg(s.EndedAt))
+	_, err := t.exec(`INSERT INTO sessions (id, account_id, created_at, last_seen_at, two_step, ended_at, device) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+		s.ID, s.AccountID, tsArg(s.CreatedAt), tsArg(s.LastSeenAt), s.TwoStep, tsArg(s.EndedAt), s.Device)
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
@@ -209,8 +209,8 @@ func (t *tx) CreateSession(s *core.Session) error {
 
 func (t *tx) Session(id string) (*core.Session, error) {
 	s := &core.Session{}
-	err := t.queryRow(`SELECT id, account_id, created_at, last_seen_at, two_step, ended_at FROM sessions WHERE id = $1`, id).Scan(
-		&s.ID, &s.AccountID, ts(&s.CreatedAt), ts(&s.LastSeenAt), &s.TwoStep, ts(&s.EndedAt))
+	err := t.queryRow(`SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, id).Scan(
+		&s.ID, &s.AccountID, ts(&s.CreatedAt), ts(&s.LastSeenAt), &s.TwoStep, ts(&s.EndedAt), &s.Device)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "Your session has ended. Sign in again.")
 	}
@@ -218,6 +218,21 @@ func (t *tx) Session(id string) (*core.Session, error) {
 		return nil, fmt.Errorf("read session: %w", err)
 	}
 	return s, nil
+}
+
+const sessionColumns = `id, account_id, created_at, last_seen_at, two_step, ended_at, device`
+
+func (t *tx) Sessions(accountID string) ([]*core.Session, error) {
+	out, err := collect(t, []*core.Session{}, func(r pgx.Row) (*core.Session, error) {
+		s := &core.Session{}
+		err := r.Scan(&s.ID, &s.AccountID, ts(&s.CreatedAt), ts(&s.LastSeenAt), &s.TwoStep, ts(&s.EndedAt), &s.Device)
+		return s, err
+	}, `SELECT `+sessionColumns+` FROM sessions WHERE account_id = $1 AND ended_at IS NULL
+		ORDER BY last_seen_at DESC, id COLLATE "C"`, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	return out, nil
 }
 
 func (t *tx) UpdateSession(s *core.Session) error {

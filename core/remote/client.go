@@ -111,6 +111,9 @@ func (c *Client) do(ctx context.Context, k call) error {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")
+	if d := core.DeviceFrom(ctx); d != "" {
+		req.Header.Set("User-Agent", d) // the server names the session after it
+	}
 	token := k.token
 	if a, ok := core.ActorFrom(ctx); ok && token == "" {
 		token = a.SessionID
@@ -301,6 +304,18 @@ func (c *Client) CheckAnswers(ctx context.Context, accountID, verificationID str
 
 func (c *Client) CheckAfterSignIn(ctx context.Context, accountID string) (*core.AfterSignIn, error) {
 	return one[core.AfterSignIn](ctx, c, call{op: "CheckAfterSignIn", account: accountID})
+}
+
+func (c *Client) Sessions(ctx context.Context, accountID string) ([]core.SessionView, error) {
+	return list[core.SessionView](ctx, c, call{op: "Sessions", account: accountID})
+}
+
+func (c *Client) EndSession(ctx context.Context, accountID, sessionID string) error {
+	return c.do(ctx, call{op: "EndSession", account: accountID, params: []string{"sessionId", sessionID}})
+}
+
+func (c *Client) SignOutEverywhere(ctx context.Context, accountID string) error {
+	return c.do(ctx, call{op: "SignOutEverywhere", account: accountID})
 }
 
 func (c *Client) SnoozeRegistration(ctx context.Context, accountID string) error {

@@ -465,6 +465,19 @@ var Routes = []Route{
 			}
 			return svc.RecentActivity(ctx, in.accountID, limit)
 		}},
+	{Method: "GET", Path: "/me/sessions", Op: "Sessions", Status: 200, Actor: true, Account: true, Out: []core.SessionView{},
+		Summary: "Where the account is signed in, most recently used first.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.Sessions(ctx, in.accountID) }},
+	{Method: "DELETE", Path: "/me/sessions/{sessionId}", Op: "EndSession", Status: 204, Actor: true, Account: true,
+		Summary: "Sign out one session.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return none(svc.EndSession(ctx, in.accountID, in.path("sessionId")))
+		}},
+	{Method: "POST", Path: "/me/sessions/signOutEverywhere", Op: "SignOutEverywhere", Status: 204, Actor: true, Account: true,
+		Summary: "Sign out every session of the account, this one too.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return none(svc.SignOutEverywhere(ctx, in.accountID))
+		}},
 	{Method: "GET", Path: "/me/afterSignIn", Op: "CheckAfterSignIn", Status: 200, Actor: true, Account: true, Out: core.AfterSignIn{},
 		Summary: "Whether to ask for registration or a review after sign-in.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {

@@ -115,6 +115,9 @@ func (s *Server) handler(rt *Route) http.Handler {
 			s.problem(w, err)
 			return
 		}
+		if ua := r.Header.Get("User-Agent"); ua != "" {
+			ctx = core.WithDevice(ctx, ua)
+		}
 		in := &input{path: r.PathValue, query: r.URL.Query().Get, token: bearer(r), accountID: r.PathValue("accountId"),
 			decode: func(v any) error { return decodeBody(raw, v) }}
 		if rt.Actor {

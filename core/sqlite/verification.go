@@ -213,34 +213,61 @@ func (t *tx) SaveSignInCounter(c *core.FailureCounter) error {
 }
 
 func (t *tx) CreateSession(s *core.Session) error {
-	_, err := t.exec(`INSERT INTO sessions (id, account_id, created_at, last_seen_at, two_step, ended_at) VALUES (?,?,?,?,?,?)`,
-		s.ID, s.AccountID, formatTime(s.CreatedAt), formatTime(s.LastSeenAt), s.TwoStep, formatTime(s.EndedAt))
+	_, err := t.exec(`INSERT INTO sessions (id, account_id, created_at, last_seen_at, two_step, ended_at, device) VALUES (?,?,?,?,?,?,?)`,
+		s.ID, s.AccountID, formatTime(s.CreatedAt), formatTime(s.LastSeenAt), s.TwoStep, formatTime(s.EndedAt), s.Device)
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
 	return nil
 }
 
-func (t *tx) Session(id string) (*core.Session, error) {
+const sessionColumns = `id, account_id, created_at, last_seen_at, two_step, ended_at, device`
+
+func scanSession(row interface{ Scan(...any) error }) (*core.Session, error) {
 	s := &core.Session{}
 	var created, seen, ended string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT id, account_id, created_at, last_seen_at, two_step, ended_at FROM sessions WHERE id = ?`, id).Scan(
-		&s.ID, &s.AccountID, &created, &seen, &s.TwoStep, &ended)
+	if err := row.Scan(&s.ID, &s.AccountID, &created, &seen, &s.TwoStep, &ended, &s.Device); err != nil {
+		return nil, err
+	}
+	for _, f := range []struct {
+		s string
+		t *time.Time
+	}{{created, &s.CreatedAt}, {seen, &s.LastSeenAt}, {ended, &s.EndedAt}} {
+		var err error
+		if *f.t, err = parseTime(f.s); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func (t *tx) Session(id string) (*core.Session, error) {
+	s, err := scanSession(t.tx.QueryRowContext(t.ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "Your session has ended. Sign in again.")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read session: %w", err)
 	}
-	for _, f := range []struct {
-		s string
-		t *time.Time
-	}{{created, &s.CreatedAt}, {seen, &s.LastSeenAt}, {ended, &s.EndedAt}} {
-		if *f.t, err = parseTime(f.s); err != nil {
-			return nil, err
-		}
-	}
 	return s, nil
+}
+
+func (t *tx) Sessions(accountID string) ([]*core.Session, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+sessionColumns+` FROM sessions WHERE account_id = ? AND ended_at = ''
+		ORDER BY last_seen_at DESC, id`, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	defer rows.Close()
+	out := []*core.Session{}
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list sessions: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }
 
 func (t *tx) UpdateSession(s *core.Session) error {

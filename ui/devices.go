@@ -1,0 +1,100 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// devicesPage lists where the account is signed in: one session can be
+// signed out, or every one at once.
+type devicesPage struct {
+	u        *UI
+	root     fyne.CanvasObject
+	sessions []core.SessionView
+	list     *widget.List
+	err      *widget.Label
+	all      *widget.Button
+}
+
+func newDevicesPage(u *UI) *devicesPage {
+	p := &devicesPage{u: u, err: errorLabel()}
+	p.list = widget.NewList(func() int { return len(p.sessions) },
+		func() fyne.CanvasObject {
+			out := &widget.Button{Text: u.tr.T("devices.signOut"), Importance: widget.LowImportance}
+			this := widget.NewLabel(u.tr.T("devices.this"))
+			return container.NewBorder(nil, nil, nil, container.NewStack(out, this),
+				container.NewVBox(&widget.Label{Text: "Security info desktop on linux", TextStyle: fyne.TextStyle{Bold: true}}, widget.NewLabel("Signed in")))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			s := p.sessions[id]
+			c := o.(*fyne.Container)
+			text := c.Objects[0].(*fyne.Container)
+			device := s.Device
+			if device == "" {
+				device = u.tr.T("devices.unknown")
+			}
+			text.Objects[0].(*widget.Label).SetText(device)
+			text.Objects[1].(*widget.Label).SetText(u.tr.F("devices.when", "Created", u.tr.dateTime(s.CreatedAt), "Used", u.tr.dateTime(s.LastSeenAt)))
+			right := c.Objects[1].(*fyne.Container)
+			out, this := right.Objects[0].(*widget.Button), right.Objects[1].(*widget.Label)
+			out.OnTapped = func() { p.onEnd(s) }
+			if s.Current {
+				out.Hide()
+				this.Show()
+			} else {
+				this.Hide()
+				out.Show()
+			}
+		})
+	p.all = &widget.Button{Text: u.tr.T("devices.everywhere"), Importance: widget.DangerImportance, OnTapped: p.onEverywhere}
+	p.root = container.NewBorder(container.NewVBox(heading(u.tr.T("nav.devices")), flowing(wrapped(u.tr.T("devices.lead"))),
+		flowing(p.err)), container.NewHBox(p.all), nil, nil, p.list)
+	return p
+}
+
+func (p *devicesPage) title() string           { return p.u.tr.T("nav.devices") }
+func (p *devicesPage) icon() fyne.Resource     { return icon("devices") }
+func (p *devicesPage) view() fyne.CanvasObject { return p.root }
+
+func (p *devicesPage) reload() {
+	call(p.u.o.Runner, func() ([]core.SessionView, error) {
+		return p.u.svc.Sessions(p.u.ctx, p.u.acct.ID)
+	}, func(sessions []core.SessionView, err error) {
+		p.u.tr.setError(p.err, err)
+		if err == nil {
+			p.sessions = sessions
+			p.list.Refresh()
+		}
+	})
+}
+
+// onEnd signs out another session.
+func (p *devicesPage) onEnd(s core.SessionView) {
+	call(p.u.o.Runner, func() (struct{}, error) {
+		return struct{}{}, p.u.svc.EndSession(p.u.ctx, p.u.acct.ID, s.ID)
+	}, func(_ struct{}, err error) {
+		p.u.tr.setError(p.err, err)
+		p.reload()
+	})
+}
+
+// onEverywhere asks, then ends every session, this one too.
+func (p *devicesPage) onEverywhere() {
+	dialog.ShowConfirm(p.u.tr.T("devices.everywhere"), p.u.tr.T("devices.everywhereAsk"), func(ok bool) {
+		if !ok {
+			return
+		}
+		call(p.u.o.Runner, func() (struct{}, error) {
+			return struct{}{}, p.u.svc.SignOutEverywhere(p.u.ctx, p.u.acct.ID)
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				p.u.tr.setError(p.err, err)
+				return
+			}
+			p.u.signOut(p.u.tr.T("devices.signedOutEverywhere"))
+		})
+	}, p.u.win)
+}

@@ -20,6 +20,8 @@ import (
 	"github.com/securityinfo/securityinfo/assets"
 	"github.com/securityinfo/securityinfo/core"
 	"github.com/securityinfo/securityinfo/core/outbox"
+	"github.com/securityinfo/securityinfo/core/postgres"
+	"github.com/securityinfo/securityinfo/core/postgres/pgtest"
 	"github.com/securityinfo/securityinfo/core/remote"
 	"github.com/securityinfo/securityinfo/core/sqlite"
 	_ "github.com/securityinfo/securityinfo/internal/quietlocale" // before Fyne reads the locale
@@ -56,7 +58,14 @@ func newHarness(t *testing.T, lang string) *harness {
 func newHarnessOn(t *testing.T, lang string, a fyne.App, w fyne.Window, r Runner) *harness {
 	h := &harness{t: t, now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), admin: core.WithActor(context.Background(), core.LocalAdministrator)}
 	dir := t.TempDir()
-	store, err := sqlite.Open(filepath.Join(dir, "securityinfo.db"))
+	// Through the server, the store is PostgreSQL, as an organisation's is.
+	var store core.Store
+	var err error
+	if viaServer {
+		store, err = postgres.Open(context.Background(), pgtest.FreshDatabase(t))
+	} else {
+		store, err = sqlite.Open(filepath.Join(dir, "securityinfo.db"))
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

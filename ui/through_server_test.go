@@ -9,7 +9,8 @@ var viaServer bool
 
 // TestWindowThroughTheServer runs the window's flows again with the window
 // talking to the service over HTTP through core/remote, as it does with
-// --server: the same screens and answers both ways.
+// --server, and the service on PostgreSQL: the same screens and answers
+// both ways.
 func TestWindowThroughTheServer(t *testing.T) {
 	viaServer = true
 	t.Cleanup(func() { viaServer = false })

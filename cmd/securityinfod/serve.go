@@ -90,7 +90,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		fmt.Fprintln(w, "ready")
 	})
-	mux.Handle("/", remote.NewServer(svc, log))
+	api := remote.NewServer(svc, log)
+	mux.Handle("GET /metrics", api.Metrics())
+	mux.Handle("/", api)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	done := make(chan error, 1)

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/securityinfo/securityinfo/core"
 )
@@ -37,9 +38,10 @@ type Problem struct {
 
 // Server serves core.Service over HTTP with the routes of Routes.
 type Server struct {
-	svc    core.Service
-	log    *slog.Logger
-	routes *http.ServeMux
+	svc     core.Service
+	log     *slog.Logger
+	routes  *http.ServeMux
+	metrics *metrics
 }
 
 // NewServer returns the API over svc; log gets failures (never a secret:
@@ -48,7 +50,7 @@ func NewServer(svc core.Service, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{svc: svc, log: log, routes: http.NewServeMux()}
+	s := &Server{svc: svc, log: log, routes: http.NewServeMux(), metrics: newMetrics()}
 	for i := range Routes {
 		rt := &Routes[i]
 		for _, p := range rt.Patterns() {
@@ -135,9 +137,14 @@ func (s *Server) handler(rt *Route) http.Handler {
 				in.accountID = who.Account.ID
 			}
 		}
+		started := time.Now()
 		out, err := rt.call(ctx, s.svc, in)
+		status := rt.Status
 		if err != nil {
-			s.problem(w, err)
+			status = s.problem(w, err)
+		}
+		s.metrics.observe(rt, out, err, status, time.Since(started))
+		if err != nil {
 			return
 		}
 		if rt.Status == http.StatusNoContent {
@@ -195,7 +202,7 @@ func decodeBody(raw []byte, v any) error {
 
 // problem answers err as RFC 9457 problem details. Anything that is not a
 // *core.Error is logged and answered "Internal error.".
-func (s *Server) problem(w http.ResponseWriter, err error) {
+func (s *Server) problem(w http.ResponseWriter, err error) int {
 	code := core.ErrorCode(err)
 	if code == core.EINTERNAL {
 		s.log.Error("request failed", "err", core.Redact(err.Error()))
@@ -214,6 +221,7 @@ func (s *Server) problem(w http.ResponseWriter, err error) {
 	}
 	p.Title = http.StatusText(p.Status)
 	s.writeProblem(w, p)
+	return p.Status
 }
 
 func (s *Server) writeProblem(w http.ResponseWriter, p Problem) {

@@ -42,7 +42,11 @@ func newEnv(t *testing.T) *env {
 	}
 	ob := outbox.New(filepath.Join(dir, outbox.FileName), time.Now)
 	svc := core.NewLocal(store, keys, core.Options{Sender: ob, Texts: assets.Default, Background: func(f func()) { f() }})
-	srv := httptest.NewServer(remote.NewServer(svc, nil))
+	api := remote.NewServer(svc, nil)
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", api.Metrics())
+	mux.Handle("/", api)
+	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return &env{t: t, srv: srv, outbox: ob}
 }
@@ -239,5 +243,39 @@ func TestSecurityInfoOverHTTP(t *testing.T) {
 	}
 	if status, raw := e.call("GET", "/v1/me/authentication/securityInfo", token, nil, nil); status != 401 || problemOf(t, raw).Reason != "session.signedOut" {
 		t.Fatalf("after sign-out: %d %s", status, raw)
+	}
+}
+
+// TestMetrics: requests, verifications by result, sends by channel and
+// lockouts show in the Prometheus text.
+func TestMetrics(t *testing.T) {
+	e := newEnv(t)
+	var acct core.Account
+	e.call("POST", "/v1/setup/firstAccount", "", core.NewAccount{Name: "alice@contoso.com", Password: "a long enough passphrase"}, &acct)
+	var step core.SignInStep
+	e.call("POST", "/v1/signIn", "", map[string]string{"name": "alice@contoso.com", "password": "a long enough passphrase"}, &step)
+	var ch core.Challenge
+	e.call("POST", "/v1/me/authentication/phoneMethods", step.Session.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"}, &ch)
+	e.call("POST", "/v1/me/authentication/verifications/"+ch.VerificationID+"/confirm", step.Session.ID, map[string]string{"code": "000000x"}, nil)
+	for i := 0; i < 10; i++ {
+		e.call("POST", "/v1/signIn", "", map[string]string{"name": "nobody@contoso.com", "password": "wrong"}, nil)
+	}
+	res, err := http.Get(e.srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	text := string(raw)
+	for _, want := range []string{
+		`securityinfo_http_requests_total{op="BeginPhone",status="201"} 1`,
+		`securityinfo_verifications_total{result="wrong_code"} 1`,
+		`securityinfo_sends_total{channel="sms"} 1`,
+		`securityinfo_lockouts_total 1`,
+		`securityinfo_http_request_duration_seconds_count{op="SignIn"} 11`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("metrics lack %s", want)
+		}
 	}
 }

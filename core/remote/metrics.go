@@ -1,0 +1,71 @@
+package remote
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// metrics are the server's Prometheus series. Each server counts its own
+// requests; Prometheus adds up the servers of one database.
+type metrics struct {
+	reg           *prometheus.Registry
+	requests      *prometheus.CounterVec
+	latency       *prometheus.HistogramVec
+	verifications *prometheus.CounterVec
+	sends         *prometheus.CounterVec
+	lockouts      prometheus.Counter
+}
+
+// verifyOps are the operations that check a code, an app's code or answers.
+var verifyOps = map[string]bool{"Confirm": true, "VerifyCode": true, "VerifyAuthenticator": true, "CheckAnswers": true,
+	"FinishSignIn": true, "ResetVerify": true, "ResetAnswer": true}
+
+func newMetrics() *metrics {
+	m := &metrics{reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "securityinfo_http_requests_total",
+			Help: "API requests by operation and HTTP status."}, []string{"op", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "securityinfo_http_request_duration_seconds",
+			Help: "API request latency by operation.", Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}},
+			[]string{"op"}),
+		verifications: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "securityinfo_verifications_total",
+			Help: "Codes, app codes and answers checked, by result (ok or the core's error code)."}, []string{"result"}),
+		sends: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "securityinfo_sends_total",
+			Help: "Codes sent (or, for a made-up reset, answered as sent), by channel."}, []string{"channel"}),
+		lockouts: prometheus.NewCounter(prometheus.CounterOpts{Name: "securityinfo_lockouts_total",
+			Help: "Answers that a name or method is locked."}),
+	}
+	m.reg.MustRegister(m.requests, m.latency, m.verifications, m.sends, m.lockouts,
+		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return m
+}
+
+// observe records one call of rt.
+func (m *metrics) observe(rt *Route, out any, err error, status int, took time.Duration) {
+	m.requests.WithLabelValues(rt.Op, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(rt.Op).Observe(took.Seconds())
+	code := core.ErrorCode(err)
+	if verifyOps[rt.Op] {
+		result := code
+		if err == nil {
+			result = "ok"
+		}
+		m.verifications.WithLabelValues(result).Inc()
+	}
+	if ch, ok := out.(*core.Challenge); ok && err == nil {
+		m.sends.WithLabelValues(string(ch.Channel)).Inc()
+	}
+	if code == core.ELOCKED {
+		m.lockouts.Inc()
+	}
+}
+
+// Metrics is the Prometheus text of the server's series, for GET /metrics.
+func (s *Server) Metrics() http.Handler {
+	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
+}

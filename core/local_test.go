@@ -26,8 +26,8 @@ func (c *clock) Now() time.Time          { return c.t }
 func (c *clock) Advance(d time.Duration) { c.t = c.t.Add(d) }
 
 type fixture struct {
-	svc    *core.Local
-	store  core.Store
+	svc   *core.Local
+	store core.Store
 	// sqlite is the SQLite store (nil on PostgreSQL), for the tests that
 	// edit or reopen its file.
 	sqlite *sqlite.Store

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/securityinfo/securityinfo/core"
@@ -41,7 +42,7 @@ func newMetrics() *metrics {
 			Help: "Answers that a name or method is locked."}),
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.verifications, m.sends, m.lockouts,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 

@@ -467,7 +467,9 @@ var Routes = []Route{
 		}},
 	{Method: "GET", Path: "/me/sessions", Op: "Sessions", Status: 200, Actor: true, Account: true, Out: []core.SessionView{},
 		Summary: "Where the account is signed in, most recently used first.",
-		call: func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.Sessions(ctx, in.accountID) }},
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.Sessions(ctx, in.accountID)
+		}},
 	{Method: "DELETE", Path: "/me/sessions/{sessionId}", Op: "EndSession", Status: 204, Actor: true, Account: true,
 		Summary: "Sign out one session.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {

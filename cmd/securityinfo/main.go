@@ -41,6 +41,21 @@ func main() {
 	ui.RememberSize(a, w, fyne.NewSize(1000, 680))
 	var folder *datafolder.Folder
 	u := ui.New(a, w, ui.Options{Log: log, Open: func(ctx context.Context) (*ui.Backend, error) {
+		if server == "" {
+			// server = "https://..." in the configuration works as --server.
+			d := dir
+			if d == "" {
+				d, _ = datafolder.DefaultDir()
+			}
+			if cfg, err := datafolder.LoadConfig(d, config, os.Getenv); err != nil {
+				return nil, err
+			} else if cfg.Server != "" {
+				server = cfg.Server
+				if caFile == "" {
+					caFile = cfg.CAFile
+				}
+			}
+		}
 		if server != "" {
 			return openServer(server, caFile)
 		}

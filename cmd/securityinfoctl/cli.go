@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"sort"
 	"strings"
 
@@ -248,6 +249,19 @@ func firstLine(s string) string {
 // With --server it is the central service's client instead, acting as the
 // account signed in with login (when there is one).
 func (c *cli) open(ctx context.Context) (context.Context, core.Service, error) {
+	if c.server == "" && c.folder == nil {
+		// server = "https://..." in the configuration works as --server.
+		dir := c.dataDir
+		if dir == "" {
+			dir, _ = datafolder.DefaultDir()
+		}
+		if cfg, err := datafolder.LoadConfig(dir, c.config, os.Getenv); err == nil && cfg.Server != "" {
+			c.server = cfg.Server
+			if c.caFile == "" {
+				c.caFile = cfg.CAFile
+			}
+		}
+	}
 	if c.server != "" {
 		return c.openServer(ctx)
 	}

@@ -109,3 +109,32 @@ func TestServerCommands(t *testing.T) {
 		t.Fatalf("after logout: %d %s", code, errs)
 	}
 }
+
+// TestServerFromConfiguration: server = "..." in securityinfo.toml makes
+// the command line use the central service, with no local database.
+func TestServerFromConfiguration(t *testing.T) {
+	e := newEnv(t)
+	folder, err := datafolder.Open(context.Background(), datafolder.Options{Dir: e.data, KeyFile: e.key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { folder.Close() })
+	srv := httptest.NewServer(remote.NewServer(folder.Service, nil))
+	t.Cleanup(srv.Close)
+	desk := t.TempDir()
+	if err := os.WriteFile(filepath.Join(desk, "securityinfo.toml"), []byte("server = \""+srv.URL+"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"--data", desk, "--token-file", filepath.Join(desk, "token"), "account", "create",
+		"--name", "alice@contoso.com", "--password-stdin"}, strings.NewReader("a long enough passphrase\n"), &out, &errb)
+	if code != 0 || out.String() != "Created account alice@contoso.com (admin)\n" {
+		t.Fatalf("account create: %d %s%s", code, out.String(), errb.String())
+	}
+	if need, err := folder.Service.NeedsFirstAccount(context.Background()); err != nil || need {
+		t.Fatalf("the server's store has no account: %v %v", need, err)
+	}
+	if _, err := os.Stat(filepath.Join(desk, datafolder.DatabaseName)); !os.IsNotExist(err) {
+		t.Fatalf("a local database was made: %v", err)
+	}
+}

@@ -45,6 +45,12 @@ type Config struct {
 		Token string `toml:"token"`
 	} `toml:"webhook"`
 
+	// Server is the organisation's central service: with it the window
+	// and the command line use it, and open no local store.
+	Server string `toml:"server"`
+	// CAFile is the private CA of the server's certificate.
+	CAFile string `toml:"ca_file"`
+
 	// Path is the file read ("" when there was none).
 	Path string `toml:"-"`
 }

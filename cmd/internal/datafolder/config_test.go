@@ -253,3 +253,15 @@ func TestConfigMessageMatchesKeyFile(t *testing.T) {
 		t.Fatalf("key file: %v\nconfig:   %v", kerr, cerr)
 	}
 }
+
+// TestConfigNamesTheServer: server and ca_file are read from the file.
+func TestConfigNamesTheServer(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "securityinfo.toml"), []byte("server = \"https://si.contoso.com:8443\"\nca_file = \"/etc/ssl/contoso-ca.pem\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(dir, "", func(string) string { return "" })
+	if err != nil || cfg.Server != "https://si.contoso.com:8443" || cfg.CAFile != "/etc/ssl/contoso-ca.pem" {
+		t.Fatalf("config = %+v, %v", cfg, err)
+	}
+}

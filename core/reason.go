@@ -52,6 +52,7 @@ var reasons = map[string]string{
 	"email.workAddress":    "This email address can't be your work or school email ({{.Domain}}). Use a personal address that works without your work password.",
 	"removal.pending":      "Removal of your security info is scheduled for {{.Date}}. No other change can be made until then, unless you cancel the removal.",
 	"account.lookalike":    "The name {{.Name}} looks too much like an existing account's name. Choose a clearly different name.",
+	"client.limited":       "Too many requests from this address. Try again in {{.Wait}}.",
 	"account.firstTaken":   "This data already has accounts. Sign in, or ask an administrator to create your account.",
 }
 

@@ -89,6 +89,9 @@ func (s *Local) StartReset(ctx context.Context, name string) (*ResetState, error
 	if err != nil {
 		return nil, err
 	}
+	if err := s.limitClient(ctx, "reset"); err != nil {
+		return nil, err
+	}
 	if err := s.checkSignInLock(ctx, norm); err != nil {
 		return nil, err
 	}
@@ -236,6 +239,9 @@ var codeKinds = []MethodKind{KindPhone, KindAlternatePhone, KindOfficePhone, Kin
 func (s *Local) ResetSendCode(ctx context.Context, resetID, optionID string) (*Challenge, error) {
 	c, err := s.resetOption(ctx, resetID, optionID, codeKinds...)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.limitClient(ctx, "send"); err != nil {
 		return nil, err
 	}
 	if c.real {

@@ -237,6 +237,9 @@ func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep,
 	if err != nil {
 		return nil, err
 	}
+	if err := s.limitClient(ctx, "signin"); err != nil {
+		return nil, err
+	}
 	var acct *Account
 	var methods []*Method
 	err = s.store.View(ctx, func(tx Tx) error {
@@ -349,6 +352,9 @@ func (s *Local) SendSignInCode(ctx context.Context, signInID, methodID string, c
 		return nil, err
 	}
 	if err := s.checkSignInLock(ctx, acct.Name); err != nil {
+		return nil, err
+	}
+	if err := s.limitClient(ctx, "send"); err != nil {
 		return nil, err
 	}
 	return s.proveMethod(WithActor(ctx, signInActor(acct)), acct.ID, methodID, channel, v.Flow)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -119,6 +120,9 @@ func (s *Server) handler(rt *Route) http.Handler {
 		}
 		if ua := r.Header.Get("User-Agent"); ua != "" {
 			ctx = core.WithDevice(ctx, ua)
+		}
+		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+			ctx = core.WithClient(ctx, host) // limits per address (behind no proxy)
 		}
 		in := &input{path: r.PathValue, query: r.URL.Query().Get, token: bearer(r), accountID: r.PathValue("accountId"),
 			decode: func(v any) error { return decodeBody(raw, v) }}

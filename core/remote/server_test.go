@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -277,5 +278,30 @@ func TestMetrics(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("metrics lack %s", want)
 		}
+	}
+}
+
+// TestLimitsPerClientAddress: past 30 sign-ins a minute from one address
+// (each for another name, so no name's lockout is reached), the next is
+// 429 with Retry-After.
+func TestLimitsPerClientAddress(t *testing.T) {
+	e := newEnv(t)
+	for i := 0; i < 30; i++ {
+		status, raw := e.call("POST", "/v1/signIn", "", map[string]string{"name": fmt.Sprintf("guess%d@contoso.com", i), "password": "x"}, nil)
+		if status != 400 || problemOf(t, raw).Code != core.EWRONGCODE {
+			t.Fatalf("sign-in %d: %d %s", i, status, raw)
+		}
+	}
+	req, _ := http.NewRequest("POST", e.srv.URL+"/v1/signIn", strings.NewReader(`{"name":"alice@contoso.com","password":"x"}`))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	p := problemOf(t, raw)
+	if res.StatusCode != 429 || p.Reason != "client.limited" || res.Header.Get("Retry-After") == "" || p.RetryAfterSeconds == nil {
+		t.Fatalf("31st sign-in: %d %s (Retry-After %q)", res.StatusCode, raw, res.Header.Get("Retry-After"))
 	}
 }

@@ -18,7 +18,7 @@ type Local struct {
 	background func(func())
 	pending    sync.WaitGroup // background work under way
 	// nameLocks serialise the sign-ins of a name (nameStripe).
-	nameLocks [64]sync.Mutex
+	nameLocks [nameStripes]sync.Mutex
 
 	store  Store
 	keys   *Keys

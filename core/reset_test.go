@@ -252,20 +252,7 @@ func TestResetUnknownAccountLooksTheSame(t *testing.T) {
 			if len(f.sent(t))-sent != realSent {
 				t.Fatal("a message was sent for a decoy")
 			}
-			if strings.Join(real, "\n") != strings.Join(made, "\n") {
-				for i := range max(len(real), len(made)) {
-					var r, m string
-					if i < len(real) {
-						r = real[i]
-					}
-					if i < len(made) {
-						m = made[i]
-					}
-					if r != m {
-						t.Errorf("real:  %s\ndecoy: %s", r, m)
-					}
-				}
-			}
+			diffTranscripts(t, real, made)
 		})
 	}
 }

@@ -223,11 +223,14 @@ func (s *Local) settleSignIn(ctx context.Context, name string, acct *Account, lo
 	})
 }
 
+// nameStripes is how many locks the sign-ins of all names share.
+const nameStripes = 64
+
 // nameStripe picks the lock of a name among Local.nameLocks.
 func nameStripe(name string) int {
 	h := fnv.New32a()
 	h.Write([]byte(name))
-	return int(h.Sum32() % uint32(len(Local{}.nameLocks)))
+	return int(h.Sum32() % nameStripes)
 }
 
 // SignIn implements Service. The attempt is counted before the password

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -75,73 +74,27 @@ func (c *cli) forgetToken() error {
 }
 
 func serverCommands() []*command {
-	var account, code, method, signInID, verification string
-	var passwordStdin, send bool
+	var a signInArgs
 	return []*command{{
 		path: "login",
 		help: "Sign in to the central service (--server URL) and keep the session token in --token-file or the keyring.\n" +
 			"The password is read from standard input. With an authenticator app give --code; for a phone run with\n" +
 			"--send, then again with --sign-in ID --verification ID --code C, as signin check does.",
-		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&account, "account", "", "account name (required)")
-			fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input")
-			fs.StringVar(&code, "code", "", "the second factor's code")
-			fs.StringVar(&method, "method", "", "the method to use (default: the default sign-in method)")
-			fs.BoolVar(&send, "send", false, "send a code to the phone and print what the second run needs")
-			fs.StringVar(&signInID, "sign-in", "", "a pending sign-in from --send")
-			fs.StringVar(&verification, "verification", "", "the verification from --send")
-		},
+		flags: a.flags,
 		run: func(ctx context.Context, c *cli, args []string) error {
 			if c.server == "" {
 				return usageError{"login needs --server URL before the command"}
 			}
-			if account == "" {
+			if a.account == "" {
 				return usageError{"login needs --account"}
 			}
 			ctx, svc, err := c.open(ctx)
 			if err != nil {
 				return err
 			}
-			var step *core.SignInStep
-			if signInID == "" {
-				if !passwordStdin {
-					return usageError{"login needs --password-stdin (or --sign-in from an earlier --send)"}
-				}
-				pw, err := readLine(c.stdin)
-				if err != nil {
-					return err
-				}
-				if step, err = svc.SignIn(ctx, account, pw); err != nil {
-					return err
-				}
-				if step.Pending != nil {
-					signInID = step.Pending.ID
-					opt := step.Pending.Options[0]
-					for _, o := range step.Pending.Options {
-						if o.MethodID == method {
-							opt = o
-						}
-					}
-					method = opt.MethodID
-					if opt.Kind != core.KindAuthenticatorApp && send {
-						ch, err := svc.SendSignInCode(ctx, signInID, method, opt.Channel)
-						if err != nil {
-							return err
-						}
-						fmt.Fprintf(c.stdout, "A code was sent to %s. Then: login --account %s --method %s --sign-in %s --verification %s --code CODE\n",
-							ch.Destination, account, method, signInID, ch.VerificationID)
-						return nil
-					}
-					if code == "" {
-						return core.Errorf(core.EINVALID, "The account signs in with %s %s: give --code (or --send for a phone).", opt.Kind, opt.Masked)
-					}
-					step = nil
-				}
-			}
-			if step == nil {
-				if step, err = svc.FinishSignIn(ctx, signInID, method, verification, code); err != nil {
-					return err
-				}
+			step, err := c.signIn(ctx, svc, &a, "login")
+			if err != nil || step == nil {
+				return err
 			}
 			if err := c.saveToken(step.Session.ID); err != nil {
 				return err

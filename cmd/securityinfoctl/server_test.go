@@ -16,19 +16,26 @@ import (
 	"github.com/securityinfo/securityinfo/core/remote"
 )
 
+// serve serves the env's data folder as the central service does.
+func (e *env) serve() (*datafolder.Folder, *httptest.Server) {
+	e.t.Helper()
+	folder, err := datafolder.Open(context.Background(), datafolder.Options{Dir: e.data, KeyFile: e.key})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { folder.Close() })
+	srv := httptest.NewServer(remote.NewServer(folder.Service, nil))
+	e.t.Cleanup(srv.Close)
+	return folder, srv
+}
+
 // TestServerCommands runs the command line against the central service:
 // the first account, login with a token file, the methods commands acting
 // as the signed-in account with the same output as on the data folder,
 // admin commands, and logout.
 func TestServerCommands(t *testing.T) {
 	e := newEnv(t)
-	folder, err := datafolder.Open(context.Background(), datafolder.Options{Dir: e.data, KeyFile: e.key})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { folder.Close() })
-	srv := httptest.NewServer(remote.NewServer(folder.Service, nil))
-	t.Cleanup(srv.Close)
+	_, srv := e.serve()
 	token := filepath.Join(t.TempDir(), "token")
 	remoteCtl := func(stdin string, args ...string) (int, string, string) {
 		t.Helper()
@@ -114,13 +121,7 @@ func TestServerCommands(t *testing.T) {
 // the command line use the central service, with no local database.
 func TestServerFromConfiguration(t *testing.T) {
 	e := newEnv(t)
-	folder, err := datafolder.Open(context.Background(), datafolder.Options{Dir: e.data, KeyFile: e.key})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { folder.Close() })
-	srv := httptest.NewServer(remote.NewServer(folder.Service, nil))
-	t.Cleanup(srv.Close)
+	folder, srv := e.serve()
 	desk := t.TempDir()
 	if err := os.WriteFile(filepath.Join(desk, "securityinfo.toml"), []byte("server = \""+srv.URL+"\"\n"), 0o600); err != nil {
 		t.Fatal(err)

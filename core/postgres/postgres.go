@@ -14,9 +14,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -26,44 +24,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/core/internal/migrate"
 )
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migration is one numbered schema step.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var out []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name must start with its number", e.Name())
-		}
-		body, err := migrationFiles.ReadFile("migrations/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{v, e.Name(), string(body)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	for i, m := range out {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %d", m.name, i+1)
-		}
-	}
-	return out, nil
-}
+func migrations() ([]migrate.Step, error) { return migrate.Load(migrationFiles, "migrations") }
 
 // SchemaVersion is the newest schema this build knows.
 func SchemaVersion() int {
@@ -148,11 +115,11 @@ func (s *Store) migrate(ctx context.Context) error {
 			s.where, have, len(ms))
 	}
 	for _, m := range ms[have:] {
-		if _, err := tx.Exec(ctx, m.sql); err != nil {
-			return fail(fmt.Errorf("migration %s: %w", m.name, err))
+		if _, err := tx.Exec(ctx, m.SQL); err != nil {
+			return fail(fmt.Errorf("migration %s: %w", m.Name, err))
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO schema_version (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
-			return fail(fmt.Errorf("migration %s: %w", m.name, err))
+		if _, err := tx.Exec(ctx, `INSERT INTO schema_version (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
+			return fail(fmt.Errorf("migration %s: %w", m.Name, err))
 		}
 	}
 	if err := tx.Commit(ctx); err != nil {

@@ -11,9 +11,8 @@ import (
 // code says how many tries are left.
 func (s *Local) Confirm(ctx context.Context, accountID, verificationID, code string) (*MethodView, error) {
 	var userErr error
-	var added *Method
+	var notices []queued
 	var view MethodView
-	var acctCopy Account
 	err := s.change(ctx, accountID, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		v, err := ownVerification(tx, accountID, verificationID)
 		if err != nil {
@@ -66,9 +65,9 @@ func (s *Local) Confirm(ctx context.Context, accountID, verificationID, code str
 		if err := s.afterAdd(tx, a, acct, methods, m); err != nil {
 			return err
 		}
-		added, acctCopy = m, *acct
 		view = m.View(currentDefault(acct, append(methods, m)))
-		return nil
+		notices, err = s.queueNotice(tx, acct, notice{key: "notice.added", subject: m, skip: m.ID})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -76,7 +75,7 @@ func (s *Local) Confirm(ctx context.Context, accountID, verificationID, code str
 	if userErr != nil {
 		return nil, userErr
 	}
-	s.notify(ctx, &acctCopy, notice{key: "notice.added", subject: added, skip: added.ID})
+	s.sendNotices(ctx, notices)
 	return &view, nil
 }
 

@@ -27,6 +27,8 @@ type Local struct {
 	log    *slog.Logger
 	now    func() time.Time
 	rand   io.Reader
+	queue  bool          // Options.Queue
+	wake   chan struct{} // kicks RunDeliveries
 }
 
 var _ Service = (*Local)(nil)
@@ -43,6 +45,13 @@ type Options struct {
 	// Background runs work that no answer waits for, such as delivering
 	// a reset's codes (nil: in a new goroutine); tests may run it at once.
 	Background func(func())
+	// Queue leaves every delivery to the outbox worker (RunDeliveries),
+	// as the central service does: no request waits for a provider, and a
+	// failed delivery is retried with backoff. Without it, the request
+	// that queued a message delivers it at once and reports a failed
+	// code delivery, as a desktop expects; the queued row then only
+	// matters if the process dies first.
+	Queue bool
 }
 
 // NewLocal returns the in-process service over store, sealing and hashing
@@ -60,7 +69,8 @@ func NewLocal(store Store, keys *Keys, o Options) *Local {
 	if o.Sender == nil {
 		o.Sender = Router{}
 	}
-	s := &Local{store: store, keys: keys, sender: o.Sender, texts: o.Texts, log: o.Log, now: o.Now, rand: o.Rand, background: o.Background}
+	s := &Local{store: store, keys: keys, sender: o.Sender, texts: o.Texts, log: o.Log, now: o.Now, rand: o.Rand, background: o.Background,
+		queue: o.Queue, wake: make(chan struct{}, 1)}
 	if s.background == nil {
 		s.background = func(f func()) {
 			s.pending.Add(1)
@@ -568,8 +578,7 @@ func (s *Local) DefaultChoices(ctx context.Context, accountID string) ([]Default
 // SetDefault implements Service.
 func (s *Local) SetDefault(ctx context.Context, accountID, methodID string, channel Channel) (*DefaultChoice, error) {
 	var out DefaultChoice
-	var changed *Method
-	var acctCopy Account
+	var notices []queued
 	err := s.change(ctx, accountID, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		methods, err := tx.Methods(accountID)
 		if err != nil {
@@ -588,15 +597,16 @@ func (s *Local) SetDefault(ctx context.Context, accountID, methodID string, chan
 			return err
 		}
 		m, _ := tx.Method(methodID)
-		changed, acctCopy = m, *acct
-		return s.audit(tx, a, acct, ActionDefaultChanged, c.Kind, maskedChoice(m, c), "")
+		if err := s.audit(tx, a, acct, ActionDefaultChanged, c.Kind, maskedChoice(m, c), ""); err != nil {
+			return err
+		}
+		notices, err = s.queueNotice(tx, acct, notice{key: "notice.defaultChanged", subject: m})
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if changed != nil {
-		s.notify(ctx, &acctCopy, notice{key: "notice.defaultChanged", subject: changed})
-	}
+	s.sendNotices(ctx, notices)
 	return &out, nil
 }
 
@@ -664,7 +674,7 @@ func (s *Local) PreviewDelete(ctx context.Context, accountID, methodID string) (
 // DeleteMethod implements Service.
 func (s *Local) DeleteMethod(ctx context.Context, accountID, methodID string) (*DeletePreview, error) {
 	var pv *DeletePreview
-	var acctCopy Account
+	var notices []queued
 	err := s.onAccount(ctx, accountID, staffWrite, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		m, err := ownMethod(tx, accountID, methodID)
 		if err != nil {
@@ -674,7 +684,6 @@ func (s *Local) DeleteMethod(ctx context.Context, accountID, methodID string) (*
 		if err != nil {
 			return err
 		}
-		acctCopy = *acct
 		pv, err = PreviewDelete(methods, currentDefault(acct, methods), methodID, p, s.clock())
 		if err != nil {
 			return err
@@ -684,7 +693,11 @@ func (s *Local) DeleteMethod(ctx context.Context, accountID, methodID string) (*
 			if err := tx.UpdateAccount(acct); err != nil {
 				return err
 			}
-			return s.audit(tx, a, acct, ActionRemovalScheduled, m.Kind, MaskedDetail(m), "effective "+pv.EffectiveAt.Format(time.RFC3339))
+			if err := s.audit(tx, a, acct, ActionRemovalScheduled, m.Kind, MaskedDetail(m), "effective "+pv.EffectiveAt.Format(time.RFC3339)); err != nil {
+				return err
+			}
+			notices, err = s.queueNotice(tx, acct, notice{key: "notice.removalScheduled", subject: pv.Method, when: pv.EffectiveAt})
+			return err
 		}
 		if err := tx.DeleteMethod(m.ID); err != nil {
 			return err
@@ -701,6 +714,11 @@ func (s *Local) DeleteMethod(ctx context.Context, accountID, methodID string) (*
 		if err := s.audit(tx, a, acct, ActionMethodDeleted, m.Kind, MaskedDetail(m), ""); err != nil {
 			return err
 		}
+		// The deleted address or phone is told too: if someone else
+		// deleted it, its owner still reads it.
+		if notices, err = s.queueNotice(tx, acct, notice{key: "notice.deleted", subject: pv.Method, also: pv.Method}); err != nil {
+			return err
+		}
 		if pv.WasDefault && pv.NewDefault != nil {
 			nm, _ := tx.Method(pv.NewDefault.MethodID)
 			return s.audit(tx, a, acct, ActionDefaultChanged, pv.NewDefault.Kind, maskedChoice(nm, *pv.NewDefault), "default deleted")
@@ -710,13 +728,7 @@ func (s *Local) DeleteMethod(ctx context.Context, accountID, methodID string) (*
 	if err != nil {
 		return nil, err
 	}
-	// The deleted address or phone is told too: if someone else deleted
-	// it, its owner still reads it.
-	if pv.Scheduled {
-		s.notify(ctx, &acctCopy, notice{key: "notice.removalScheduled", subject: pv.Method, when: pv.EffectiveAt})
-	} else {
-		s.notify(ctx, &acctCopy, notice{key: "notice.deleted", subject: pv.Method, also: pv.Method})
-	}
+	s.sendNotices(ctx, notices)
 	return pv, nil
 }
 

@@ -91,18 +91,23 @@ func openFixtureStore(t testing.TB) (core.Store, *sqlite.Store) {
 // service returns a Local over store with the fixture's keys, clock,
 // outbox and log, as a restarted program would make it.
 func (f *fixture) service(store core.Store) *core.Local {
-	sender := core.SenderFunc(func(ctx context.Context, m core.Message) error {
+	return f.serviceWith(store, core.SenderFunc(func(ctx context.Context, m core.Message) error {
 		if f.fail != nil {
 			return f.fail
 		}
 		return f.outbox.Send(ctx, m)
-	})
+	}), false)
+}
+
+// serviceWith is service with another sender, and with the outbox worker
+// delivering (core.Options.Queue) when queue is set.
+func (f *fixture) serviceWith(store core.Store, sender core.Sender, queue bool) *core.Local {
 	log := slog.New(slog.NewTextHandler(f.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	// Background work (a reset's delivery) runs at once, so tests read the
 	// outbox right after the call; TestResetAnswersBeforeDelivery checks it
 	// runs apart for real.
 	return core.NewLocal(store, f.keys, core.Options{Sender: sender, Texts: assets.Default, Log: log, Now: f.clock.Now, Rand: rand.Reader,
-		Background: func(fn func()) { fn() }})
+		Background: func(fn func()) { fn() }, Queue: queue})
 }
 
 // sent returns the messages in the outbox, oldest first.

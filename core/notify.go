@@ -14,28 +14,31 @@ type notice struct {
 	when    time.Time // the date a scheduled removal takes effect
 }
 
-// notify tells the account's contact methods (emails, and phones that can
-// take a text) of a change, each in its own language with "if this wasn't
-// you" guidance. It runs after the change was committed; a failed notice is
-// logged, never undoes the change.
-func (s *Local) notify(ctx context.Context, acct *Account, n notice) {
-	var methods []*Method
-	var p *Policy
-	err := s.store.View(ctx, func(tx Tx) (err error) {
-		if methods, err = tx.Methods(acct.ID); err != nil {
-			return err
-		}
-		p, err = tx.Policy()
-		return err
-	})
+// queued is a message queued for delivery in a change's transaction.
+type queued struct {
+	d *Delivery
+	p deliveryPayload
+}
+
+// queueNotice queues, in the transaction of a change, the notice of it to
+// the account's contact methods (emails, and phones that can take a
+// text), each in its own language with "if this wasn't you" guidance. The
+// notice commits with the change, so a crash right after loses neither;
+// sendNotices delivers it once committed.
+func (s *Local) queueNotice(tx Tx, acct *Account, n notice) ([]queued, error) {
+	methods, err := tx.Methods(acct.ID)
 	if err != nil {
-		s.log.Error("notify: read methods", "account", acct.ID, "err", Redact(err.Error()))
-		return
+		return nil, err
+	}
+	p, err := tx.Policy()
+	if err != nil {
+		return nil, err
 	}
 	if n.also != nil {
 		methods = append(methods, n.also)
 	}
 	now := s.clock()
+	var out []queued
 	for _, m := range methods {
 		var ch Channel
 		switch {
@@ -54,12 +57,34 @@ func (s *Local) notify(ctx context.Context, acct *Account, n notice) {
 		if n.subject != nil {
 			data["Method"] = s.methodLabel(n.subject, lang)
 		}
-		msg := Message{Channel: ch, To: m.Detail, Language: lang, Purpose: PurposeNotice,
+		pl := deliveryPayload{Message: Message{Channel: ch, To: m.Detail, Language: lang, Purpose: PurposeNotice,
 			Subject: s.texts.Text(lang, "notice.subject", data),
-			Text:    s.texts.Text(lang, n.key, data) + "\n\n" + s.texts.Text(lang, "notice.ifNotYou", data)}
-		if err := s.sender.Send(context.WithoutCancel(ctx), msg); err != nil {
-			s.log.Warn("notice not delivered", "channel", ch, "to", maskDest(ch, m.Detail), "err", Redact(err.Error()))
+			Text:    s.texts.Text(lang, n.key, data) + "\n\n" + s.texts.Text(lang, "notice.ifNotYou", data)}}
+		d, err := s.queueDelivery(tx, now, pl, !s.queue)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, queued{d, pl})
+	}
+	return out, nil
+}
+
+// sendNotices delivers notices queued by a change that committed: at once,
+// or through the worker with Options.Queue. A failed notice never undoes
+// the change; it is tried again by the next worker that runs.
+func (s *Local) sendNotices(ctx context.Context, qs []queued) {
+	if s.queue {
+		if len(qs) > 0 {
+			s.kick()
+		}
+		return
+	}
+	for _, q := range qs {
+		if err := s.sender.Send(context.WithoutCancel(ctx), q.p.Message); err != nil {
+			s.failed(ctx, q.d, q.p, err)
+			continue
+		}
+		s.delivered(ctx, q.d)
 	}
 }
 

@@ -48,7 +48,7 @@ func (s *Local) ChangePassword(ctx context.Context, accountID, current, next str
 	if err != nil {
 		return err
 	}
-	var acctCopy Account
+	var notices []queued
 	err = s.store.Update(ctx, func(tx Tx) error {
 		cur, err := tx.Account(accountID)
 		if err != nil {
@@ -65,13 +65,16 @@ func (s *Local) ChangePassword(ctx context.Context, accountID, current, next str
 		if err := endOtherAccess(tx, cur.ID, sessionKey(a.SessionID), "", now); err != nil {
 			return err
 		}
-		acctCopy = *cur
-		return s.audit(tx, a, cur, ActionPasswordChanged, "", "", "")
+		if err := s.audit(tx, a, cur, ActionPasswordChanged, "", "", ""); err != nil {
+			return err
+		}
+		notices, err = s.queueNotice(tx, cur, notice{key: "notice.passwordChanged"})
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	s.notify(ctx, &acctCopy, notice{key: "notice.passwordChanged"})
+	s.sendNotices(ctx, notices)
 	return nil
 }
 

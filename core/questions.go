@@ -232,8 +232,7 @@ func (s *Local) AddQuestions(ctx context.Context, accountID string, qas []Questi
 		stored[i] = StoredAnswer{QuestionID: q.ID, QuestionText: q.Text, AnswerHash: h}
 	}
 	var view MethodView
-	var added *Method
-	var acctCopy Account
+	var notices []queued
 	err = s.change(ctx, accountID, func(tx Tx, a Actor, acct *Account, p2 *Policy) error {
 		if p2.SecurityQuestionsToRegister != len(qs) {
 			return Errorf(ECONFLICT, "The policy changed meanwhile. Start again.")
@@ -260,14 +259,14 @@ func (s *Local) AddQuestions(ctx context.Context, accountID string, qas []Questi
 		if err := s.afterAdd(tx, a, acct, methods, m); err != nil {
 			return err
 		}
-		added, acctCopy = m, *acct
 		view = m.View(currentDefault(acct, methods))
-		return nil
+		notices, err = s.queueNotice(tx, acct, notice{key: "notice.added", subject: m, skip: m.ID})
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.notify(ctx, &acctCopy, notice{key: "notice.added", subject: added, skip: added.ID})
+	s.sendNotices(ctx, notices)
 	return &view, nil
 }
 

@@ -381,7 +381,7 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 	if err != nil {
 		return err
 	}
-	var acctCopy Account
+	var notices []queued
 	err = s.store.Update(ctx, func(tx Tx) error {
 		cur, err := s.liveReset(tx, r.ID)
 		if err != nil {
@@ -413,13 +413,16 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 		if err := tx.SaveSignInCounter(&FailureCounter{Subject: a.Name}); err != nil {
 			return err
 		}
-		acctCopy = *a
-		return s.audit(tx, Actor{AccountID: a.ID, Name: a.Name, Role: a.Role, Source: "reset"}, a, ActionPasswordReset, "",
-			fmt.Sprintf("%d methods proven", len(cur.Proven)), "")
+		if err := s.audit(tx, Actor{AccountID: a.ID, Name: a.Name, Role: a.Role, Source: "reset"}, a, ActionPasswordReset, "",
+			fmt.Sprintf("%d methods proven", len(cur.Proven)), ""); err != nil {
+			return err
+		}
+		notices, err = s.queueNotice(tx, a, notice{key: "notice.passwordReset"})
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	s.notify(ctx, &acctCopy, notice{key: "notice.passwordReset"})
+	s.sendNotices(ctx, notices)
 	return nil
 }

@@ -53,6 +53,21 @@ type Tx interface {
 
 	RecordSend(s Send) error
 	DeleteSend(s Send) error
+
+	// QueueDelivery stores a message to deliver in the outbox table.
+	QueueDelivery(d *Delivery) error
+	// ClaimDeliveries takes up to limit deliveries due at now (NextAt at
+	// or before now), the longest due first: it moves their NextAt to
+	// until and counts an attempt, and returns them so changed. Deliveries
+	// another transaction is claiming at the same moment are skipped
+	// (PostgreSQL: FOR UPDATE SKIP LOCKED), so each is claimed once.
+	ClaimDeliveries(now, until time.Time, limit int) ([]*Delivery, error)
+	// RetryDelivery sets when a delivery is tried again and why it failed.
+	RetryDelivery(id string, next time.Time, lastError string) error
+	// DeleteDelivery removes a delivery that was delivered or given up.
+	DeleteDelivery(id string) error
+	// CountDeliveries is how many deliveries wait in the outbox table.
+	CountDeliveries() (int, error)
 	// SendTimes lists the times of the sends matching f, oldest first.
 	SendTimes(f SendFilter) ([]time.Time, error)
 

@@ -303,6 +303,7 @@ func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, 
 	var msg Message
 	var prev *Verification
 	var send Send
+	var d *Delivery
 	var ch *Challenge
 	how := changeInfo
 	if proving {
@@ -365,6 +366,9 @@ func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, 
 			return err
 		}
 		msg = s.codeMessage(p, v.Channel, v.Detail, v.Language, code)
+		if d, err = s.queueDelivery(tx, now, deliveryPayload{Message: msg, Send: &send, Until: v.ExpiresAt}, !s.queue); err != nil {
+			return err
+		}
 		ch = &Challenge{VerificationID: v.ID, Destination: v.Detail, Channel: v.Channel, CodeLength: p.CodeLength,
 			ExpiresAt: v.ExpiresAt, ResendAfter: now.Add(time.Duration(p.ResendSeconds) * time.Second)}
 		return nil
@@ -372,28 +376,41 @@ func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, 
 	if err != nil {
 		return nil, err
 	}
+	if s.queue {
+		// The worker delivers it; a failure is retried, and a code given
+		// up frees its send, so the person asks for a new one.
+		s.kick()
+		return ch, nil
+	}
 	if strings.HasPrefix(v.Flow, "reset:") {
 		// A reset answers before delivery, as its decoys do: neither the
 		// time a provider takes nor its failure tells a real account
 		// from a made-up one. A failed delivery is undone and logged.
 		bg := context.WithoutCancel(ctx)
-		s.background(func() { _ = s.deliver(bg, v, msg, send, prev) })
+		s.background(func() { _ = s.deliver(bg, v, msg, d, send, prev) })
 		return ch, nil
 	}
-	if err := s.deliver(ctx, v, msg, send, prev); err != nil {
+	if err := s.deliver(ctx, v, msg, d, send, prev); err != nil {
 		return nil, err
 	}
 	return ch, nil
 }
 
-// deliver sends msg carrying v's code; a failed delivery undoes the code
-// and the send record, so nothing is half-added.
-func (s *Local) deliver(ctx context.Context, v *Verification, msg Message, send Send, prev *Verification) error {
+// deliver sends msg, carrying v's code and queued as d, at once; a failed
+// delivery undoes the code, the send record and the queued row, so
+// nothing is half-added.
+func (s *Local) deliver(ctx context.Context, v *Verification, msg Message, d *Delivery, send Send, prev *Verification) error {
 	err := s.sender.Send(ctx, msg)
+	if err == nil {
+		s.delivered(ctx, d)
+	}
 	if err != nil {
 		s.log.Warn("code delivery failed", "channel", v.Channel, "to", maskDest(v.Channel, v.Detail), "err", Redact(err.Error()))
 		undo := s.store.Update(context.WithoutCancel(ctx), func(tx Tx) error {
 			if err := tx.DeleteSend(send); err != nil {
+				return err
+			}
+			if err := tx.DeleteDelivery(d.ID); err != nil {
 				return err
 			}
 			if prev != nil {

@@ -59,7 +59,8 @@ func main() {
 		if server != "" {
 			return openServer(server, caFile)
 		}
-		f, err := datafolder.Open(ctx, datafolder.Options{Dir: dir, KeyFile: keyFile, Config: config, Log: log})
+		f, err := datafolder.Open(ctx, datafolder.Options{Dir: dir, KeyFile: keyFile, Config: config, Log: log,
+			Worker: true})
 		if err != nil {
 			return nil, err
 		}

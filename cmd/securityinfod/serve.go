@@ -121,7 +121,8 @@ func storeKind(s string) string { k, _, _ := strings.Cut(s, ":"); return k }
 // openService opens the store named by --store and the service over it.
 func openService(ctx context.Context, o options, log *slog.Logger) (*core.Local, func(), error) {
 	if dir, ok := strings.CutPrefix(o.store, "sqlite:"); ok {
-		f, err := datafolder.Open(ctx, datafolder.Options{Dir: dir, KeyFile: o.keyFile, Config: o.config, Log: log})
+		f, err := datafolder.Open(ctx, datafolder.Options{Dir: dir, KeyFile: o.keyFile, Config: o.config, Log: log,
+			Worker: true, Queue: true})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -129,7 +130,7 @@ func openService(ctx context.Context, o options, log *slog.Logger) (*core.Local,
 	}
 	if strings.HasPrefix(o.store, "postgres://") || strings.HasPrefix(o.store, "postgresql://") {
 		f, err := datafolder.Open(ctx, datafolder.Options{Dir: o.data, KeyFile: o.keyFile, Config: o.config, Log: log,
-			Store: func(ctx context.Context) (core.Store, error) { return postgres.Open(ctx, o.store) }})
+			Worker: true, Queue: true, Store: func(ctx context.Context) (core.Store, error) { return postgres.Open(ctx, o.store) }})
 		if err != nil {
 			return nil, nil, err
 		}

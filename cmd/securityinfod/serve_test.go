@@ -3,15 +3,22 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/securityinfo/securityinfo/core"
 	"github.com/securityinfo/securityinfo/core/postgres/pgtest"
+	"github.com/securityinfo/securityinfo/core/remote"
+	"github.com/securityinfo/securityinfo/core/smtp/smtptest"
 )
 
 func freeAddr(t *testing.T) string {
@@ -103,4 +110,117 @@ func TestFlags(t *testing.T) {
 	if _, err := parseFlags([]string{"--store", "sqlite:d", "--key-file", "k", "--listen", "[::1]:8443"}, io.Discard); err != nil {
 		t.Errorf("loopback IPv6: %v", err)
 	}
+}
+
+// start runs the service with args until the test ends, and returns its
+// URL once /readyz answers.
+func start(t *testing.T, args ...string) string {
+	t.Helper()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var logs syncBuffer
+	go func() { done <- run(ctx, append([]string{"--listen", addr}, args...), &logs) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
+	url := "http://" + addr
+	for range 400 {
+		if res, err := http.Get(url + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return url
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("stopped: %v\n%s", err, logs.String())
+		case <-time.After(25 * time.Millisecond):
+		}
+	}
+	t.Fatal("/readyz never answered 200")
+	return ""
+}
+
+// syncBuffer is a bytes.Buffer the server's goroutines may log to.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) { b.mu.Lock(); defer b.mu.Unlock(); return b.b.Write(p) }
+func (b *syncBuffer) String() string               { b.mu.Lock(); defer b.mu.Unlock(); return b.b.String() }
+
+// TestSlowMailNeverHoldsARequest: with a real SMTP server that hangs, an
+// email code request still answers at once; the outbox worker delivers
+// the code once the mail server recovers, and it adds the address. A
+// mail server that refuses for a while (451) gets the notice later.
+func TestSlowMailNeverHoldsARequest(t *testing.T) {
+	mail := smtptest.Start(t, "none", "", "")
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "securityinfo.toml")
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("[smtp]\nhost = \"127.0.0.1\"\nport = %d\nsecurity = \"none\"\nfrom = \"security@contoso.com\"\n", mail.Port)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	url := start(t, "--store", "sqlite:"+filepath.Join(dir, "data"), "--key-file", filepath.Join(dir, "key"), "--config", cfg)
+	c := remote.NewClient(url, &http.Client{Timeout: 5 * time.Second})
+	ctx := context.Background()
+	alice, err := c.CreateFirstAccount(ctx, core.NewAccount{Name: "alice@contoso.com", Password: "a long enough passphrase"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step, err := c.SignIn(ctx, "alice@contoso.com", "a long enough passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := core.WithActor(ctx, core.SessionActor(step.Session, step.Account, "test"))
+	release := mail.Hold()
+	defer release()
+	ch, err := c.BeginEmail(me, alice.ID, "alain@gmail.com", "en")
+	if err != nil {
+		t.Fatalf("the request waited for the hanging mail server: %v", err)
+	}
+	if len(mail.Messages()) != 0 {
+		t.Fatal("delivered while the mail server hangs")
+	}
+	release()
+	code := codeIn(t, waitForMail(t, mail, 1)[0].Data)
+	if _, err := c.Confirm(me, alice.ID, ch.VerificationID, code); err != nil {
+		t.Fatal(err)
+	}
+	mail.FailNext(1) // the notice of the change is refused once (451), then retried
+	if err := c.ChangePassword(me, alice.ID, "a long enough passphrase", "another long enough passphrase"); err != nil {
+		t.Fatal(err)
+	}
+	ms := waitForMail(t, mail, 2)
+	if ms[1].To != "alain@gmail.com" || !strings.Contains(ms[1].Data, "password") {
+		t.Fatalf("second message: %+v", ms[1])
+	}
+}
+
+var codeRE = regexp.MustCompile(`(?m)^\s+(\d{6,8})\s*$`)
+
+func codeIn(t *testing.T, text string) string {
+	t.Helper()
+	c := codeRE.FindStringSubmatch(strings.ReplaceAll(text, "\r", ""))
+	if c == nil {
+		t.Fatalf("no code in %q", text)
+	}
+	return c[1]
+}
+
+// waitForMail waits until the mail server accepted n messages.
+func waitForMail(t *testing.T, mail *smtptest.Server, n int) []smtptest.Delivered {
+	t.Helper()
+	for range 400 {
+		if ms := mail.Messages(); len(ms) >= n {
+			return ms
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatalf("the mail server got %d messages, want %d", len(mail.Messages()), n)
+	return nil
 }

@@ -42,6 +42,12 @@ type Options struct {
 	// in place of the folder's SQLite file; the folder keeps the
 	// configuration and the outbox.
 	Store func(ctx context.Context) (core.Store, error)
+	// Worker runs the outbox worker until Close: it delivers what a
+	// process that died left queued and retries failed deliveries.
+	Worker bool
+	// Queue leaves every delivery to the worker (core.Options.Queue), so
+	// no request waits for a provider: the central service.
+	Queue bool
 }
 
 // Folder is an open data folder.
@@ -52,6 +58,8 @@ type Folder struct {
 	Outbox   *outbox.Outbox
 	Delivery *Delivery
 	Service  *core.Local
+
+	stopWorker func() // ends the outbox worker, if any, and waits for it
 }
 
 // DefaultDir is os.UserConfigDir()/securityinfo.
@@ -103,8 +111,19 @@ func Open(ctx context.Context, o Options) (*Folder, error) {
 		store.Close()
 		return nil, err
 	}
-	svc := core.NewLocal(store, keys, core.Options{Sender: delivery.Router, Texts: assets.Default, Log: o.Log, Now: o.Now})
-	return &Folder{Dir: dir, Store: store, Keys: keys, Outbox: ob, Delivery: delivery, Service: svc}, nil
+	svc := core.NewLocal(store, keys, core.Options{Sender: delivery.Router, Texts: assets.Default, Log: o.Log, Now: o.Now,
+		Queue: o.Queue && o.Worker})
+	f := &Folder{Dir: dir, Store: store, Keys: keys, Outbox: ob, Delivery: delivery, Service: svc, stopWorker: func() {}}
+	if o.Worker {
+		ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			svc.RunDeliveries(ctx)
+		}()
+		f.stopWorker = func() { cancel(); <-done }
+	}
+	return f, nil
 }
 
 // openKeys fetches the master key for the store and checks that it is the
@@ -161,6 +180,7 @@ func openKeys(ctx context.Context, store core.Store, o Options) (*core.Keys, err
 
 // Close closes the store.
 func (f *Folder) Close() error {
+	f.stopWorker()
 	f.Service.WaitBackground() // deliveries still under way may need the store
 	return f.Store.Close()
 }

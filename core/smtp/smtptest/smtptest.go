@@ -43,6 +43,32 @@ type Server struct {
 	// trusts its certificate.
 	Port   int
 	CAFile string
+
+	hold     chan struct{} // while set, DATA waits until it is closed
+	failNext int           // DATA refuses this many more messages with 451
+}
+
+// Hold makes the server hang in DATA, as a slow or stuck mail server does,
+// until the returned function is called.
+func (s *Server) Hold() (release func()) {
+	ch := make(chan struct{})
+	s.mu.Lock()
+	s.hold = ch
+	s.mu.Unlock()
+	return sync.OnceFunc(func() {
+		s.mu.Lock()
+		s.hold = nil
+		s.mu.Unlock()
+		close(ch)
+	})
+}
+
+// FailNext makes the server refuse the next n messages with a temporary
+// failure (451), as a busy mail server does.
+func (s *Server) FailNext(n int) {
+	s.mu.Lock()
+	s.failNext = n
+	s.mu.Unlock()
 }
 
 // Messages returns what the server has accepted so far.
@@ -94,6 +120,17 @@ func (s *session) Data(r io.Reader) error {
 	}
 	s.d.Data = string(b)
 	_, s.d.TLS = s.conn.TLSConnectionState()
+	s.srv.mu.Lock()
+	hold := s.srv.hold
+	if s.srv.failNext > 0 {
+		s.srv.failNext--
+		s.srv.mu.Unlock()
+		return &gosmtp.SMTPError{Code: 451, EnhancedCode: gosmtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
+	}
+	s.srv.mu.Unlock()
+	if hold != nil {
+		<-hold
+	}
 	s.srv.mu.Lock()
 	s.srv.got = append(s.srv.got, s.d)
 	s.srv.mu.Unlock()

@@ -106,6 +106,12 @@ func totpOpts(p *Policy) totp.ValidateOpts {
 	return totp.ValidateOpts{Period: uint(p.TOTPPeriodSeconds), Digits: d, Algorithm: otp.AlgorithmSHA1}
 }
 
+// TOTPCode is the code an authenticator app with secret shows at t under
+// the policy p: for tools that act as the app (the load generator).
+func TOTPCode(secret []byte, t time.Time, p *Policy) (string, error) {
+	return totp.GenerateCodeCustom(b32.EncodeToString(secret), t, totpOpts(p))
+}
+
 // MatchTOTP returns the time step whose code is code, among the steps
 // now-skew..now+skew that are above last (a step is accepted once only),
 // and false when none matches.

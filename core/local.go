@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -129,12 +130,12 @@ func (s *Local) caller(ctx context.Context) (Actor, *Session, error) {
 		return a, nil, nil
 	}
 	var sess *Session
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		p, err := tx.Policy()
 		if err != nil {
 			return err
 		}
-		if sess, err = s.liveSession(tx, a.SessionID, p, true); err != nil {
+		if sess, err = s.liveSession(tx, a.SessionID, p, false); err != nil {
 			return err
 		}
 		if sess.AccountID != a.AccountID {
@@ -150,8 +151,28 @@ func (s *Local) caller(ctx context.Context) (Actor, *Session, error) {
 	if err != nil {
 		return Actor{}, nil, err
 	}
+	if now := s.clock(); now.Sub(sess.LastSeenAt) >= sessionTouch {
+		// Use keeps the session from going idle. It is written at most
+		// once per sessionTouch, so that a busy session's requests do
+		// not each commit a write; idle expiry is counted in minutes.
+		err := s.store.Update(ctx, func(tx Tx) error {
+			p, err := tx.Policy()
+			if err != nil {
+				return err
+			}
+			_, err = s.liveSession(tx, a.SessionID, p, true)
+			return err
+		})
+		if err != nil {
+			return Actor{}, nil, err
+		}
+	}
 	return a, sess, nil
 }
+
+// sessionTouch is how stale a session's last use may be before a request
+// records it again.
+const sessionTouch = 30 * time.Second
 
 // rank orders the roles: an account acts only on accounts ranked below it.
 func rank(r Role) int {
@@ -457,49 +478,92 @@ const (
 )
 
 // onAccount runs fn in a transaction on an account the actor may act on
-// (authorize), after settling a removal whose time has come.
+// (authorize), after settling a removal whose time has come. An owner's
+// session is checked, and their role re-read, inside that transaction, so
+// that a request on one's own account is one transaction; staff acting on
+// another account are checked first (caller).
 func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn func(tx Tx, a Actor, acct *Account, p *Policy) error) error {
-	a, _, err := s.caller(ctx)
-	if err != nil {
-		return err
+	a, ok := ActorFrom(ctx)
+	if !ok {
+		return Reason(EFORBIDDEN, "signin.first", nil)
 	}
-	if a.AccountID != accountID {
-		switch {
-		case how&ownerOnly != 0:
-			return Reason(EFORBIDDEN, "forbidden.owner", nil)
-		case a.Role != RoleAdmin && a.Role != RoleHelpdesk:
-			return Reason(EFORBIDDEN, "forbidden.own", nil)
+	own := a.SessionID != "" && a.AccountID == accountID
+	if !own {
+		var err error
+		if a, _, err = s.caller(ctx); err != nil {
+			return err
 		}
-	}
-	if err := s.settle(ctx, accountID); err != nil {
-		return err
+		if a.AccountID != accountID {
+			switch {
+			case how&ownerOnly != 0:
+				return Reason(EFORBIDDEN, "forbidden.owner", nil)
+			case a.Role != RoleAdmin && a.Role != RoleHelpdesk:
+				return Reason(EFORBIDDEN, "forbidden.own", nil)
+			}
+		}
 	}
 	run := s.store.Update
 	if how&writes == 0 {
 		run = s.store.View
 	}
-	return run(ctx, func(tx Tx) error {
-		acct, err := tx.Account(accountID)
-		if err != nil {
-			return err
+	touch := false
+	for settled := false; ; settled = true {
+		err := run(ctx, func(tx Tx) error {
+			acct, err := tx.Account(accountID)
+			if err != nil {
+				if own {
+					return Reason(EEXPIRED, "session.ended", nil)
+				}
+				return err
+			}
+			if !acct.RemovalAt.IsZero() && !s.clock().Before(acct.RemovalAt) && !settled {
+				return errSettle
+			}
+			p, err := tx.Policy()
+			if err != nil {
+				return err
+			}
+			sess, err := s.checkSession(tx, a, acct, p, how)
+			if err != nil {
+				return err
+			}
+			if own {
+				if sess.AccountID != a.AccountID {
+					return Errorf(EFORBIDDEN, "This session belongs to another account. Sign in again.")
+				}
+				a.Name, a.Role = acct.Name, acct.Role
+				// Use keeps the session from going idle, written at most
+				// once per sessionTouch.
+				if touch = s.clock().Sub(sess.LastSeenAt) >= sessionTouch; touch && how&writes != 0 {
+					touch = false
+					if _, err := s.liveSession(tx, a.SessionID, p, true); err != nil {
+						return err
+					}
+				}
+			}
+			if err := authorize(a, sess, acct, how); err != nil {
+				return err
+			}
+			if how&changesInfo != 0 && !acct.RemovalAt.IsZero() {
+				return Reason(ECONFLICT, "removal.pending", map[string]any{"Date": acct.RemovalAt.Format("2 January 2006")})
+			}
+			return fn(tx, a, acct, p)
+		})
+		if err == errSettle {
+			if err := s.settle(ctx, accountID); err != nil {
+				return err
+			}
+			continue
 		}
-		p, err := tx.Policy()
-		if err != nil {
-			return err
+		if err == nil && touch {
+			_, _, err = s.caller(ctx) // a read: touch the session in a write of its own
 		}
-		sess, err := s.checkSession(tx, a, acct, p, how)
-		if err != nil {
-			return err
-		}
-		if err := authorize(a, sess, acct, how); err != nil {
-			return err
-		}
-		if how&changesInfo != 0 && !acct.RemovalAt.IsZero() {
-			return Reason(ECONFLICT, "removal.pending", map[string]any{"Date": acct.RemovalAt.Format("2 January 2006")})
-		}
-		return fn(tx, a, acct, p)
-	})
+		return err
+	}
 }
+
+// errSettle asks onAccount to settle a due removal first.
+var errSettle = errors.New("settle the due removal first")
 
 // change runs fn in a write by the owner that changes security info.
 func (s *Local) change(ctx context.Context, accountID string, fn func(tx Tx, a Actor, acct *Account, p *Policy) error) error {

@@ -470,6 +470,11 @@ func (s *Local) startSession(ctx context.Context, acct *Account, twoStep bool) (
 
 // sessionKey is what the store keeps of a session token: its SHA-256, so
 // a copy of the database holds no token that signs anyone in.
+// SessionKey is what the store keeps of a session's bearer token (its
+// SHA-256): a tool that seeds sessions straight into a store (the load
+// generator) stores it as the Session's ID.
+func SessionKey(token string) string { return sessionKey(token) }
+
 func sessionKey(token string) string {
 	if token == "" {
 		return ""

@@ -2,6 +2,7 @@
 // HTTP/JSON API of core.Service (core/remote) over a store.
 //
 //	securityinfod --listen 127.0.0.1:8443 --store sqlite:DIR|postgres://... --key-file FILE [--config FILE] [--tls-cert F --tls-key F]
+//	securityinfod bench --store ... --key-file FILE [--accounts N] [--clients N] [--duration D] [--server URL] [--cpuprofile F]
 package main
 
 import (
@@ -15,7 +16,13 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stderr); err != nil {
+	var err error
+	if len(os.Args) > 1 && os.Args[1] == "bench" {
+		err = bench(ctx, os.Args[2:], os.Stdout, os.Stderr)
+	} else {
+		err = run(ctx, os.Args[1:], os.Stderr)
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "securityinfod: %v\n", err)
 		os.Exit(1)
 	}

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -64,6 +65,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// pgxpool's default (4 connections on 2 cores) queues requests
+		// behind a few commits; PostgreSQL's group commit gains up to
+		// about 16 committing at once.
+		cfg.MaxConns = int32(max(16, 4*runtime.GOMAXPROCS(0)))
 	}
 	where := fmt.Sprintf("%q on %s", cfg.ConnConfig.Database, cfg.ConnConfig.Host)
 	if !strings.HasPrefix(cfg.ConnConfig.Host, "/") {

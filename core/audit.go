@@ -19,7 +19,10 @@ const (
 	ActionRemovalCancelled = "removal.cancelled"
 	ActionRemovalCompleted = "removal.completed"
 	ActionPolicyChanged    = "policy.changed"
-	ActionMethodLocked     = "method.locked"
+	// ActionAuditTampered stands in the chain for a queued event that was
+	// edited in the database before it was chained.
+	ActionAuditTampered = "audit.tampered"
+	ActionMethodLocked  = "method.locked"
 )
 
 // AuditEvent is one row of the append-only audit log. Detail is masked: it

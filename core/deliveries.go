@@ -165,7 +165,7 @@ func (s *Local) attempt(ctx context.Context, d *Delivery) {
 }
 
 // DeliverDue claims the deliveries that are due and tries each once, side
-// by side; it returns how many it tried. RunDeliveries calls it; a tool or
+// by side; it returns how many it tried. RunWorker calls it; a tool or
 // a test may call it to deliver what is waiting.
 func (s *Local) DeliverDue(ctx context.Context) (int, error) {
 	now := s.clock()
@@ -185,11 +185,12 @@ func (s *Local) DeliverDue(ctx context.Context) (int, error) {
 	return len(due), nil
 }
 
-// RunDeliveries is the outbox worker: it delivers queued messages until
-// ctx ends, woken when this process queues one and every deliveryPoll
-// for those other servers queued or that are due again. Several workers,
-// in one process or on several servers, may run over one store.
-func (s *Local) RunDeliveries(ctx context.Context) {
+// RunWorker is the background worker, until ctx ends: it delivers the
+// outbox's messages, woken when this process queues one and every
+// deliveryPoll for those other servers queued or that are due again, and
+// chains the queued audit events (SequenceAudit). Several workers, in one
+// process or on several servers, may run over one store.
+func (s *Local) RunWorker(ctx context.Context) {
 	tick := time.NewTicker(deliveryPoll)
 	defer tick.Stop()
 	for {
@@ -204,6 +205,9 @@ func (s *Local) RunDeliveries(ctx context.Context) {
 			if n < deliveryBatch {
 				break
 			}
+		}
+		if _, err := s.SequenceAudit(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("audit queue not chained", "err", Redact(err.Error()))
 		}
 		select {
 		case <-ctx.Done():

@@ -29,7 +29,7 @@ type Local struct {
 	now    func() time.Time
 	rand   io.Reader
 	queue  bool          // Options.Queue
-	wake   chan struct{} // kicks RunDeliveries
+	wake   chan struct{} // kicks RunWorker
 }
 
 var _ Service = (*Local)(nil)
@@ -46,7 +46,7 @@ type Options struct {
 	// Background runs work that no answer waits for, such as delivering
 	// a reset's codes (nil: in a new goroutine); tests may run it at once.
 	Background func(func())
-	// Queue leaves every delivery to the outbox worker (RunDeliveries),
+	// Queue leaves every delivery to the outbox worker (RunWorker),
 	// as the central service does: no request waits for a provider, and a
 	// failed delivery is retried with backoff. Without it, the request
 	// that queued a message delivers it at once and reports a failed
@@ -232,34 +232,49 @@ func authorize(a Actor, sess *Session, acct *Account, how access) error {
 	return nil
 }
 
-// audit chains and appends an event within tx.
+// audit records an event within tx: chained at once, or, with
+// Options.Queue, queued sealed for SequenceAudit to chain, so that changes
+// do not line up behind the chain's head row.
 func (s *Local) audit(tx Tx, a Actor, acct *Account, action string, kind MethodKind, detail, reason string) error {
-	head, err := tx.AuditHead()
-	if err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
 	e := &AuditEvent{Time: s.clock(), ActorID: a.AccountID, ActorName: a.Name, Action: action, Kind: kind,
 		Detail: detail, Source: a.Source, Reason: reason}
 	if acct != nil {
 		e.AccountID, e.AccountName = acct.ID, acct.Name
 	}
+	if s.queue {
+		return s.queueAudit(tx, e)
+	}
+	created := 0
+	if action == ActionAccountCreated {
+		created = 1
+	}
+	return s.chainAudit(tx, e, created)
+}
+
+// chainAudit chains e to the head and appends it within tx. created is
+// how many account creations are being chained from e on, e included:
+// a log starts with the first accounts' creation, or with a change made
+// before any account exists. Starting one anywhere else means it was
+// emptied by hand: the new head is left unsealed, so that VerifyAudit
+// keeps reporting it after this event.
+func (s *Local) chainAudit(tx Tx, e *AuditEvent, created int) error {
+	head, err := tx.AuditHead()
+	if err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
 	s.keys.Chain(head, e)
 	if head.empty() {
-		// A log starts with the first account's creation, or with a change
-		// made before any account exists. Starting one anywhere else means
-		// it was emptied by hand: leave the new head unsealed, so that
-		// VerifyAudit keeps reporting it after this event.
 		n, err := tx.CountAccounts()
 		if err != nil {
 			return fmt.Errorf("audit head: %w", err)
 		}
-		if n > 1 || n == 1 && action != ActionAccountCreated {
+		if n > created {
 			e.HeadMAC = nil
 		}
 	}
 	if e.HeadMAC == nil {
 		s.log.Warn("audit log: the chain head was unsealed, edited or deleted; the new event leaves it unsealed (see securityinfoctl audit verify)",
-			"seq", e.Seq, "action", action)
+			"seq", e.Seq, "action", e.Action)
 	}
 	if err := tx.AppendAudit(e); err != nil {
 		return fmt.Errorf("append audit: %w", err)
@@ -816,6 +831,9 @@ func (s *Local) CancelRemoval(ctx context.Context, accountID string) error {
 
 // RecentActivity implements Service.
 func (s *Local) RecentActivity(ctx context.Context, accountID string, limit int) ([]*AuditEvent, error) {
+	if err := s.sequenced(ctx); err != nil {
+		return nil, err
+	}
 	var out []*AuditEvent
 	err := s.read(ctx, accountID, func(tx Tx, acct *Account, p *Policy) error {
 		events, err := tx.AuditEvents(AuditFilter{AccountID: accountID, Limit: limit})
@@ -836,6 +854,9 @@ func (s *Local) AuditLog(ctx context.Context, f AuditFilter) ([]*AuditEvent, err
 	if err := requireRole(a, sess, RoleAdmin, RoleHelpdesk); err != nil {
 		return nil, err
 	}
+	if err := s.sequenced(ctx); err != nil {
+		return nil, err
+	}
 	var out []*AuditEvent
 	err = s.store.View(ctx, func(tx Tx) (err error) {
 		out, err = tx.AuditEvents(f)
@@ -851,6 +872,9 @@ func (s *Local) VerifyAudit(ctx context.Context) (*AuditReport, error) {
 		return nil, err
 	}
 	if err := requireRole(a, sess, RoleAdmin); err != nil {
+		return nil, err
+	}
+	if err := s.sequenced(ctx); err != nil {
 		return nil, err
 	}
 	var events []*AuditEvent

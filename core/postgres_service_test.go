@@ -47,6 +47,8 @@ func TestServiceOnPostgres(t *testing.T) {
 		"ACrashLosesNoMessage":                                 TestACrashLosesNoMessage,
 		"NoticesAreQueuedWithTheirChange":                      TestNoticesAreQueuedWithTheirChange,
 		"TwoWorkersDeliverEachMessageOnce":                     TestTwoWorkersDeliverEachMessageOnce,
+		"QueuedAuditIsChainedInBatches":                        TestQueuedAuditIsChainedInBatches,
+		"EditedQueuedAuditEventIsRecorded":                     TestEditedQueuedAuditEventIsRecorded,
 		"AuthenticatorLockout":                                 TestAuthenticatorLockout,
 		"ProveExistingMethod":                                  TestProveExistingMethod,
 		"NoticesToOtherMethods":                                TestNoticesToOtherMethods,

@@ -128,6 +128,14 @@ type Tx interface {
 	AppendAudit(e *AuditEvent) error
 	// AuditEvents lists events matching f, oldest first.
 	AuditEvents(f AuditFilter) ([]*AuditEvent, error)
+	// QueueAudit stores an audit event waiting to be chained.
+	QueueAudit(q QueuedAudit) error
+	// QueuedAudit lists up to limit queued events, oldest first, and
+	// holds them, so that two sequencers never chain one event twice
+	// (PostgreSQL: FOR UPDATE).
+	QueuedAudit(limit int) ([]QueuedAudit, error)
+	// DeleteQueuedAudit removes queued events once chained.
+	DeleteQueuedAudit(ids []string) error
 }
 
 // AuditFilter selects audit events. Zero fields select everything.

@@ -51,6 +51,7 @@ func Run(t *testing.T, open Open) {
 		{"RaceAppendAudit", testRaceAppendAudit},
 		{"Deliveries", testDeliveries},
 		{"RaceClaimDeliveries", testRaceClaimDeliveries},
+		{"AuditQueue", testAuditQueue},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1020,5 +1021,28 @@ func testRaceClaimDeliveries(t *testing.T, s core.Store) {
 	}
 	if len(seen) != rows || len(rest) == rows {
 		t.Fatalf("%d rows claimed, %d of them after the race; want all %d, most in the race", len(seen), len(rest), rows)
+	}
+}
+
+// testAuditQueue: queued audit events come back oldest first, as many as
+// asked, and are gone once deleted.
+func testAuditQueue(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error {
+		for _, id := range []string{"q3", "q1", "q2"} {
+			if err := tx.QueueAudit(core.QueuedAudit{ID: id, Sealed: []byte("sealed " + id)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var got []core.QueuedAudit
+	update(t, s, func(tx core.Tx) (err error) { got, err = tx.QueuedAudit(2); return err })
+	if len(got) != 2 || got[0].ID != "q3" || got[1].ID != "q1" || string(got[1].Sealed) != "sealed q1" {
+		t.Fatalf("queued: %+v, want q3 then q1 (the order queued)", got)
+	}
+	update(t, s, func(tx core.Tx) error { return tx.DeleteQueuedAudit([]string{"q3", "q1"}) })
+	update(t, s, func(tx core.Tx) (err error) { got, err = tx.QueuedAudit(10); return err })
+	if len(got) != 1 || got[0].ID != "q2" {
+		t.Fatalf("after deleting two: %+v", got)
 	}
 }

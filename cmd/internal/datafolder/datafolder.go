@@ -119,7 +119,7 @@ func Open(ctx context.Context, o Options) (*Folder, error) {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			svc.RunDeliveries(ctx)
+			svc.RunWorker(ctx)
 		}()
 		f.stopWorker = func() { cancel(); <-done }
 	}

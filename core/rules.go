@@ -156,7 +156,7 @@ const RemovalDelay = 30 * 24 * time.Hour
 
 // DeletePreview says what deleting a method will do, before it is done.
 type DeletePreview struct {
-	Method       *Method        `json:"-"`
+	Method       *Method        `json:"method"` // the method deleted (without its secret)
 	WasDefault   bool           `json:"wasDefault"`
 	NewDefault   *DefaultChoice `json:"newDefault"` // nil: no default left
 	Requirements Requirements   `json:"requirements"`

@@ -106,6 +106,69 @@ func TestServerCommands(t *testing.T) {
 	if out := must("", "account", "list"); !strings.Contains(out, "alice@contoso.com") {
 		t.Fatalf("account list: %q", out)
 	}
+	// The other data-folder commands: through the server as the signed-in
+	// account, and on the folder itself, with the same output.
+	same := func(args ...string) string {
+		t.Helper()
+		remoteOut := must("", args...)
+		localOut := e.mustCtl("", append([]string{"--as", "alice@contoso.com"}, args...)...)
+		if remoteOut != localOut {
+			t.Fatalf("%v through the server:\n%s\non the folder:\n%s", args, remoteOut, localOut)
+		}
+		return remoteOut
+	}
+	var methods []struct {
+		ID   string `json:"id"`
+		Kind string `json:"kind"`
+	}
+	if err := json.Unmarshal([]byte(same("methods", "list", "--json")), &methods); err != nil || len(methods) != 2 {
+		t.Fatalf("methods: %+v %v", methods, err)
+	}
+	ids := map[string]string{}
+	for _, m := range methods {
+		ids[m.Kind] = m.ID
+	}
+	if out := must("", "methods", "rename", ids["authenticatorApp"], "Work phone app"); !strings.Contains(out, "Work phone app") {
+		t.Fatalf("rename: %q", out)
+	}
+	if out := must("", "methods", "default", ids["authenticatorApp"]); !strings.Contains(out, "Authenticator app") {
+		t.Fatalf("default: %q", out)
+	}
+	same("methods", "list")
+	rc, rout, rerr := remoteCtl("", "methods", "delete", ids["email"])
+	lc, lout, lerr := e.ctl("", "--as", "alice@contoso.com", "methods", "delete", ids["email"])
+	if rc != 1 || rout != lout || rerr != lerr || !strings.Contains(rerr, "--yes") || !strings.HasPrefix(rout, "Deleting Email") {
+		t.Fatalf("delete without --yes: through the server %d %q %q, on the folder %d %q %q", rc, rout, rerr, lc, lout, lerr)
+	}
+	if out := must("", "methods", "delete", ids["email"], "--yes"); !strings.Contains(out, "Deleted") {
+		t.Fatalf("delete: %q", out)
+	}
+	var phone struct {
+		VerificationID string `json:"verificationId"`
+	}
+	if err := json.Unmarshal([]byte(must("", "methods", "add", "phone", "--number", "+44 20 7946 0958", "--json")), &phone); err != nil {
+		t.Fatal(err)
+	}
+	// A resend comes no sooner than the policy's wait, through the server
+	// as locally: the same refusal.
+	rc, _, rerr = remoteCtl("", "methods", "resend", phone.VerificationID)
+	lc, _, lerr = e.ctl("", "--as", "alice@contoso.com", "methods", "resend", phone.VerificationID)
+	if rc != 1 || lc != 1 || !strings.Contains(rerr, "ask for a new one in") || !strings.Contains(lerr, "ask for a new one in") {
+		t.Fatalf("early resend: through the server %d %q, on the folder %d %q", rc, rerr, lc, lerr)
+	}
+	same("methods", "list", "--json")
+	same("questions", "list")
+	same("questions", "list", "--language", "de", "--json")
+	same("policy", "show")
+	same("policy", "show", "--json")
+	same("audit", "list")
+	same("audit", "list", "--json", "--account", "alice@contoso.com")
+	same("audit", "verify")
+	if out := must("another long passphrase\n", "account", "create", "--name", "bob@contoso.com", "--password-stdin"); out != "Created account bob@contoso.com (user)\n" {
+		t.Fatalf("account create: %q", out)
+	}
+	same("account", "list")
+	same("account", "list", "--json")
 	if out := must("", "logout"); out != "Signed out.\n" {
 		t.Fatalf("logout: %q", out)
 	}

@@ -3,15 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base32"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -227,4 +230,104 @@ func waitForMail(t *testing.T, mail *smtptest.Server, n int) []smtptest.Delivere
 	}
 	t.Fatalf("the mail server got %d messages, want %d", len(mail.Messages()), n)
 	return nil
+}
+
+// TestDatabaseOutageUnderLoad: PostgreSQL drops every connection of the
+// service and refuses new ones for a while, under a steady stream of
+// changes. Requests fail cleanly meanwhile (503 problem, no hang), the
+// service recovers by itself, and no acknowledged change is lost.
+func TestDatabaseOutageUnderLoad(t *testing.T) {
+	db := pgtest.FreshDatabase(t)
+	u, err := neturl.Parse(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	dir := t.TempDir()
+	url := start(t, "--store", db, "--key-file", filepath.Join(dir, "key"), "--data", filepath.Join(dir, "data"))
+	c := remote.NewClient(url, &http.Client{Timeout: 10 * time.Second})
+	ctx := context.Background()
+	alice, err := c.CreateFirstAccount(ctx, core.NewAccount{Name: "alice@contoso.com", Password: "a long enough passphrase"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step, err := c.SignIn(ctx, "alice@contoso.com", "a long enough passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := core.WithActor(ctx, core.SessionActor(step.Session, step.Account, "test"))
+	e, err := c.BeginAuthenticator(me, alice.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _ := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(e.Secret)
+	p := core.DefaultPolicy()
+	code, _ := core.TOTPCode(secret, time.Now(), p)
+	app, err := c.Confirm(me, alice.ID, e.VerificationID, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// One client renames the app again and again; the last name it was
+	// told was saved must survive.
+	stop := make(chan struct{})
+	var acked, failed atomic.Int64
+	var other atomic.Value
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := int64(1); ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			_, err := c.RenameMethod(me, alice.ID, app.ID, fmt.Sprintf("app %d", i))
+			switch {
+			case err == nil:
+				acked.Store(i)
+			case core.ErrorCode(err) == core.EUNAVAILABLE:
+				failed.Add(1)
+				time.Sleep(20 * time.Millisecond)
+			default:
+				other.CompareAndSwap(nil, err.Error())
+				failed.Add(1)
+			}
+		}
+	}()
+	time.Sleep(300 * time.Millisecond)
+	pgtest.Admin(t, `ALTER DATABASE `+name+` ALLOW_CONNECTIONS false`)
+	pgtest.Admin(t, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '`+name+`' AND pid <> pg_backend_pid()`)
+	before := acked.Load()
+	time.Sleep(time.Second)
+	if res, err := http.Get(url + "/readyz"); err != nil || res.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("/readyz while the database is away: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
+	stuck := acked.Load()
+	pgtest.Admin(t, `ALTER DATABASE `+name+` ALLOW_CONNECTIONS true`)
+	deadline := time.Now().Add(15 * time.Second)
+	for acked.Load() <= stuck+5 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	close(stop)
+	<-done
+	if acked.Load() <= stuck+5 {
+		t.Fatalf("no recovery: %d acknowledged before the outage, %d during, %d in all", before, stuck, acked.Load())
+	}
+	if failed.Load() == 0 {
+		t.Fatal("no request failed while the database refused connections")
+	}
+	if o := other.Load(); o != nil {
+		t.Errorf("a request failed otherwise than as unavailable: %v", o)
+	}
+	info, err := c.SecurityInfo(me, alice.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	if _, err := fmt.Sscanf(info.Methods[0].Name, "app %d", &n); err != nil || n < acked.Load() {
+		t.Fatalf("stored name %q, but app %d was acknowledged", info.Methods[0].Name, acked.Load())
+	}
 }

@@ -14,7 +14,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net"
 	"runtime"
 	"strconv"
 	"strings"
@@ -160,6 +162,12 @@ func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(core.Tx) er
 	for attempt := 1; ; attempt++ {
 		retry, err := s.attempt(ctx, opts, fn)
 		if !retry {
+			if unreachable(ctx, err) {
+				// PostgreSQL is down, restarting or refusing connections:
+				// the request fails cleanly and the pool reconnects by
+				// itself once the server is back.
+				return core.Errorf(core.EUNAVAILABLE, "The database can't be reached just now. Try again in a moment.")
+			}
 			return err
 		}
 		if attempt == maxAttempts {
@@ -205,6 +213,27 @@ func (s *Store) attempt(ctx context.Context, opts pgx.TxOptions, fn func(core.Tx
 		return retryable(err), fmt.Errorf("commit: %w", err)
 	}
 	return false, nil
+}
+
+// unreachable reports an error of the connection rather than of the
+// transaction: a server that is down, shutting down, starting up, full, or
+// that refuses this database's connections.
+func unreachable(ctx context.Context, err error) bool {
+	if err == nil || ctx.Err() != nil || core.ErrorCode(err) != core.EINTERNAL {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "57P01", "57P02", "57P03", "53300", "55000": // shutdown, crash, starting, too many, no connections allowed
+			return true
+		}
+		return strings.HasPrefix(pe.Code, "08") // connection exception
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "conn closed")
 }
 
 // retryable reports a serialization failure (40001) or a deadlock (40P01):

@@ -147,8 +147,9 @@ func (s *Local) failed(ctx context.Context, d *Delivery, p deliveryPayload, caus
 func (s *Local) attempt(ctx context.Context, d *Delivery) {
 	p, err := s.open(d)
 	if err != nil {
-		// Sealed with another key: no worker here can deliver it.
+		// Sealed with another key or edited: tried again, then given up.
 		s.log.Error("undeliverable outbox row", "delivery", d.ID, "err", err)
+		s.failed(ctx, d, p, err)
 		return
 	}
 	if !p.Until.IsZero() && !s.clock().Before(p.Until) {

@@ -80,7 +80,10 @@ func (s *Local) sendNotices(ctx context.Context, qs []queued) {
 		return
 	}
 	for _, q := range qs {
-		if err := s.sender.Send(context.WithoutCancel(ctx), q.p.Message); err != nil {
+		sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), deliveryTimeout)
+		err := s.sender.Send(sendCtx, q.p.Message)
+		cancel()
+		if err != nil {
 			s.failed(ctx, q.d, q.p, err)
 			continue
 		}

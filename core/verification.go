@@ -400,7 +400,10 @@ func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, 
 // delivery undoes the code, the send record and the queued row, so
 // nothing is half-added.
 func (s *Local) deliver(ctx context.Context, v *Verification, msg Message, d *Delivery, send Send, prev *Verification) error {
-	err := s.sender.Send(ctx, msg)
+	// Within the row's lease, so that no worker sends it a second time.
+	sendCtx, cancel := context.WithTimeout(ctx, deliveryTimeout)
+	err := s.sender.Send(sendCtx, msg)
+	cancel()
 	if err == nil {
 		s.delivered(ctx, d)
 	}

@@ -43,6 +43,17 @@ type Policy struct {
 
 	SessionIdleMinutes int `json:"sessionIdleMinutes"`
 	SessionMaxHours    int `json:"sessionMaxHours"`
+
+	// Temporary Access Pass: its length, default and longest lifetime,
+	// and whether it is one-time by default.
+	TAPLength             int  `json:"tapLength"`
+	TAPLifetimeMinutes    int  `json:"tapLifetimeMinutes"`
+	TAPMaxLifetimeMinutes int  `json:"tapMaxLifetimeMinutes"`
+	TAPOneTime            bool `json:"tapOneTime"`
+	// What one help-desk agent may do in an hour, against social
+	// engineering: identity verifications started, passes created.
+	HelpdeskVerificationsPerHour int `json:"helpdeskVerificationsPerHour"`
+	HelpdeskPassesPerHour        int `json:"helpdeskPassesPerHour"`
 }
 
 // DefaultPolicy returns the policy of a new store: the numbers of DESIGN
@@ -78,6 +89,13 @@ func DefaultPolicy() *Policy {
 		SignInLockoutMinutes:        15,
 		SessionIdleMinutes:          60,
 		SessionMaxHours:             24,
+
+		TAPLength:                    8,
+		TAPLifetimeMinutes:           60,
+		TAPMaxLifetimeMinutes:        480,
+		TAPOneTime:                   true,
+		HelpdeskVerificationsPerHour: 20,
+		HelpdeskPassesPerHour:        10,
 	}
 }
 
@@ -109,34 +127,39 @@ func (p *Policy) policyInts() map[string]struct {
 		r intRange
 	}
 	return map[string]f{
-		"methodsRequiredForReset":     {&p.MethodsRequiredForReset, intRange{1, 2}},
-		"securityQuestionsToRegister": {&p.SecurityQuestionsToRegister, intRange{3, 5}},
-		"securityQuestionsToReset":    {&p.SecurityQuestionsToReset, intRange{1, 5}},
-		"reconfirmationDays":          {&p.ReconfirmationDays, intRange{0, 730}},
-		"registrationSnoozes":         {&p.RegistrationSnoozes, intRange{0, 3}},
-		"codeLength":                  {&p.CodeLength, intRange{6, 8}},
-		"codeLifetimeMinutes":         {&p.CodeLifetimeMinutes, intRange{1, 60}},
-		"codeMaxTries":                {&p.CodeMaxTries, intRange{1, 10}},
-		"resendSeconds":               {&p.ResendSeconds, intRange{10, 600}},
-		"sendsPerDestinationHour":     {&p.SendsPerDestinationHour, intRange{1, 20}},
-		"sendsPerDestinationDay":      {&p.SendsPerDestinationDay, intRange{1, 50}},
-		"sendsPerAccountDay":          {&p.SendsPerAccountDay, intRange{1, 100}},
-		"totpDigits":                  {&p.TOTPDigits, intRange{6, 8}},
-		"totpPeriodSeconds":           {&p.TOTPPeriodSeconds, intRange{30, 60}},
-		"totpSkewSteps":               {&p.TOTPSkewSteps, intRange{0, 2}},
-		"methodLockoutThreshold":      {&p.MethodLockoutThreshold, intRange{3, 50}},
-		"methodLockoutMinutes":        {&p.MethodLockoutMinutes, intRange{1, 1440}},
-		"signInLockoutThreshold":      {&p.SignInLockoutThreshold, intRange{3, 50}},
-		"signInLockoutMinutes":        {&p.SignInLockoutMinutes, intRange{1, 1440}},
-		"sessionIdleMinutes":          {&p.SessionIdleMinutes, intRange{5, 1440}},
-		"sessionMaxHours":             {&p.SessionMaxHours, intRange{1, 168}},
+		"methodsRequiredForReset":      {&p.MethodsRequiredForReset, intRange{1, 2}},
+		"securityQuestionsToRegister":  {&p.SecurityQuestionsToRegister, intRange{3, 5}},
+		"securityQuestionsToReset":     {&p.SecurityQuestionsToReset, intRange{1, 5}},
+		"reconfirmationDays":           {&p.ReconfirmationDays, intRange{0, 730}},
+		"registrationSnoozes":          {&p.RegistrationSnoozes, intRange{0, 3}},
+		"codeLength":                   {&p.CodeLength, intRange{6, 8}},
+		"codeLifetimeMinutes":          {&p.CodeLifetimeMinutes, intRange{1, 60}},
+		"codeMaxTries":                 {&p.CodeMaxTries, intRange{1, 10}},
+		"resendSeconds":                {&p.ResendSeconds, intRange{10, 600}},
+		"sendsPerDestinationHour":      {&p.SendsPerDestinationHour, intRange{1, 20}},
+		"sendsPerDestinationDay":       {&p.SendsPerDestinationDay, intRange{1, 50}},
+		"sendsPerAccountDay":           {&p.SendsPerAccountDay, intRange{1, 100}},
+		"totpDigits":                   {&p.TOTPDigits, intRange{6, 8}},
+		"totpPeriodSeconds":            {&p.TOTPPeriodSeconds, intRange{30, 60}},
+		"totpSkewSteps":                {&p.TOTPSkewSteps, intRange{0, 2}},
+		"methodLockoutThreshold":       {&p.MethodLockoutThreshold, intRange{3, 50}},
+		"methodLockoutMinutes":         {&p.MethodLockoutMinutes, intRange{1, 1440}},
+		"signInLockoutThreshold":       {&p.SignInLockoutThreshold, intRange{3, 50}},
+		"signInLockoutMinutes":         {&p.SignInLockoutMinutes, intRange{1, 1440}},
+		"sessionIdleMinutes":           {&p.SessionIdleMinutes, intRange{5, 1440}},
+		"sessionMaxHours":              {&p.SessionMaxHours, intRange{1, 168}},
+		"tapLength":                    {&p.TAPLength, intRange{8, 48}},
+		"tapLifetimeMinutes":           {&p.TAPLifetimeMinutes, intRange{10, 43200}},
+		"tapMaxLifetimeMinutes":        {&p.TAPMaxLifetimeMinutes, intRange{10, 43200}},
+		"helpdeskVerificationsPerHour": {&p.HelpdeskVerificationsPerHour, intRange{1, 200}},
+		"helpdeskPassesPerHour":        {&p.HelpdeskPassesPerHour, intRange{1, 100}},
 	}
 }
 
 // PolicyKeys returns every key Set accepts, sorted.
 func PolicyKeys() []string {
 	keys := []string{"enabledMethods", "organizationDomains", "allowedCountryCodes", "customQuestions",
-		"requireRegistration", "issuer"}
+		"requireRegistration", "issuer", "tapOneTime"}
 	for k := range DefaultPolicy().policyInts() {
 		keys = append(keys, k)
 	}
@@ -211,6 +234,12 @@ func (p *Policy) Set(key, value string) error {
 			return Errorf(EINVALID, "requireRegistration must be true or false; %q is not allowed.", value)
 		}
 		p.RequireRegistration = b
+	case "tapOneTime":
+		b, err := strconv.ParseBool(value)
+		if err != nil {
+			return Errorf(EINVALID, "tapOneTime must be true or false; %q is not allowed.", value)
+		}
+		p.TAPOneTime = b
 	case "issuer":
 		v, err := NormalizeText("issuer", value)
 		if err != nil {
@@ -258,6 +287,10 @@ func (p *Policy) Validate() error {
 	}
 	if p.Issuer == "" {
 		return Errorf(EINVALID, "issuer must not be empty.")
+	}
+	if p.TAPLifetimeMinutes > p.TAPMaxLifetimeMinutes {
+		return Errorf(EINVALID, "tapLifetimeMinutes (%d) cannot be more than tapMaxLifetimeMinutes (%d).",
+			p.TAPLifetimeMinutes, p.TAPMaxLifetimeMinutes)
 	}
 	if p.SendsPerDestinationHour > p.SendsPerDestinationDay {
 		return Errorf(EINVALID, "sendsPerDestinationHour (%d) cannot be more than sendsPerDestinationDay (%d).",

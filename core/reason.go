@@ -52,6 +52,13 @@ var reasons = map[string]string{
 	"email.workAddress":    "This email address can't be your work or school email ({{.Domain}}). Use a personal address that works without your work password.",
 	"removal.pending":      "Removal of your security info is scheduled for {{.Date}}. No other change can be made until then, unless you cancel the removal.",
 	"account.lookalike":    "The name {{.Name}} looks too much like an existing account's name. Choose a clearly different name.",
+	"helpdesk.self":        "You can't do this to your own account. Ask another member of the help desk.",
+	"helpdesk.unverified":  "Verify who is asking first: their identity check has not been done, or it ended more than 10 minutes ago.",
+	"helpdesk.limitVerify": "You started {{.Max}} identity checks in the last hour, the most allowed. Try again after {{.At}}.",
+	"helpdesk.limitPass":   "You created {{.Max}} Temporary Access Passes in the last hour, the most allowed. Try again after {{.At}}.",
+	"helpdesk.checkEnded":  "This identity check has ended. Start a new one.",
+	"helpdesk.checkFailed": "That code is wrong too. The identity check has ended after three wrong codes, and the account's owner was told.",
+	"helpdesk.reason":      "Enter a ticket reference or a reason: every help-desk action records one.",
 	"client.limited":       "Too many requests from this address. Try again in {{.Wait}}.",
 	"account.firstTaken":   "This data already has accounts. Sign in, or ask an administrator to create your account.",
 }

@@ -437,6 +437,16 @@ func samePassword(tx Tx, checked *Account) error {
 // startSession opens a session, clears the name's failed sign-ins and
 // audits the sign-in.
 func (s *Local) startSession(ctx context.Context, acct *Account, twoStep bool) (*Session, error) {
+	how := "password"
+	if twoStep {
+		how = "password and second factor"
+	}
+	return s.startSessionHow(ctx, acct, twoStep, how)
+}
+
+// startSessionHow is startSession, with how the person signed in for the
+// audit log.
+func (s *Local) startSessionHow(ctx context.Context, acct *Account, twoStep bool, how string) (*Session, error) {
 	// A session ID is a long-lived bearer secret: 256 bits.
 	id, err := s.randomHex(32)
 	if err != nil {
@@ -455,10 +465,6 @@ func (s *Local) startSession(ctx context.Context, acct *Account, twoStep bool) (
 		}
 		if err := tx.SaveSignInCounter(&FailureCounter{Subject: acct.Name}); err != nil {
 			return err
-		}
-		how := "password"
-		if twoStep {
-			how = "password and second factor"
 		}
 		return s.audit(tx, Actor{AccountID: acct.ID, Name: acct.Name, Role: acct.Role, Source: "signin"}, acct, ActionSignedIn, "", how, "")
 	})

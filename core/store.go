@@ -75,6 +75,24 @@ type Tx interface {
 	FailureCounter(accountID, subject string) (*FailureCounter, error)
 	SaveFailureCounter(c *FailureCounter) error
 
+	// ClearFailureCounters removes every failure counter and method lock of
+	// an account (the help desk's unlock).
+	ClearFailureCounters(accountID string) error
+
+	// IdentityProof returns what an agent proved of who is asking for an
+	// account: a zero proof (no VerifiedUntil, no failures) when none.
+	IdentityProof(agentID, accountID string) (*IdentityProof, error)
+	SaveIdentityProof(p *IdentityProof) error
+
+	// AccessPass returns an account's Temporary Access Pass, ENOTFOUND
+	// when it has none. SaveAccessPass replaces it (one per account).
+	AccessPass(accountID string) (*AccessPass, error)
+	SaveAccessPass(p *AccessPass) error
+	DeleteAccessPass(accountID string) error
+	// UseAccessPass marks a one-time pass used at the time given, in one
+	// conditional write: of many uses at once, exactly one reports true.
+	UseAccessPass(accountID string, at time.Time) (bool, error)
+
 	// AdvanceTOTPStep sets a method's last accepted TOTP step to step if it
 	// is below it, in one conditional write, and reports whether it did:
 	// a time step is accepted once only.

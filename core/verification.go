@@ -306,7 +306,10 @@ func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, 
 	var d *Delivery
 	var ch *Challenge
 	how := changeInfo
-	if proving {
+	switch {
+	case strings.HasPrefix(v.Flow, "helpdesk:"):
+		how = writes // the help desk's check: onDesk's rules, in prepare
+	case proving:
 		how = prove
 	}
 	err := s.onAccount(ctx, v.AccountID, how, func(tx Tx, a Actor, acct *Account, p *Policy) error {

@@ -52,6 +52,8 @@ func Run(t *testing.T, open Open) {
 		{"Deliveries", testDeliveries},
 		{"RaceClaimDeliveries", testRaceClaimDeliveries},
 		{"AuditQueue", testAuditQueue},
+		{"HelpdeskProofsAndPasses", testHelpdeskRows},
+		{"RaceUseAccessPass", testRaceUseAccessPass},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1044,5 +1046,76 @@ func testAuditQueue(t *testing.T, s core.Store) {
 	update(t, s, func(tx core.Tx) (err error) { got, err = tx.QueuedAudit(10); return err })
 	if len(got) != 1 || got[0].ID != "q2" {
 		t.Fatalf("after deleting two: %+v", got)
+	}
+}
+
+// testHelpdeskRows: identity proofs read back as saved (zero when none),
+// one pass per account replaced by the next, unlock clears every counter.
+func testHelpdeskRows(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error {
+		if err := tx.CreateAccount(account("a1", "alice@contoso.com")); err != nil {
+			return err
+		}
+		p, err := tx.IdentityProof("agent", "a1")
+		if err != nil || !p.VerifiedUntil.IsZero() || p.Failures != 0 || p.AgentID != "agent" {
+			return fmt.Errorf("no proof yet: %+v %v", p, err)
+		}
+		p.VerifiedUntil, p.How, p.Failures = t0, "phone", 2
+		if err := tx.SaveIdentityProof(p); err != nil {
+			return err
+		}
+		if _, err := tx.AccessPass("a1"); core.ErrorCode(err) != core.ENOTFOUND {
+			return fmt.Errorf("no pass yet: %v", err)
+		}
+		for _, h := range []string{"hash1", "hash2"} {
+			if err := tx.SaveAccessPass(&core.AccessPass{AccountID: "a1", Hash: h, CreatedBy: "agent", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour), OneTime: true}); err != nil {
+				return err
+			}
+		}
+		return tx.SaveFailureCounter(&core.FailureCounter{AccountID: "a1", Subject: "method:m1", Failures: 3, LockedUntil: t0})
+	})
+	view(t, s, func(tx core.Tx) error {
+		p, err := tx.IdentityProof("agent", "a1")
+		if err != nil || !p.VerifiedUntil.Equal(t0) || p.How != "phone" || p.Failures != 2 {
+			return fmt.Errorf("proof: %+v %v", p, err)
+		}
+		if p, _ := tx.IdentityProof("other", "a1"); !p.VerifiedUntil.IsZero() {
+			return fmt.Errorf("another agent's proof: %+v", p)
+		}
+		ap, err := tx.AccessPass("a1")
+		if err != nil || ap.Hash != "hash2" || !ap.OneTime || !ap.ExpiresAt.Equal(t0.Add(time.Hour)) || !ap.UsedAt.IsZero() {
+			return fmt.Errorf("pass: %+v %v", ap, err)
+		}
+		return nil
+	})
+	update(t, s, func(tx core.Tx) error {
+		if err := tx.ClearFailureCounters("a1"); err != nil {
+			return err
+		}
+		if c, err := tx.FailureCounter("a1", "method:m1"); err != nil || c.Failures != 0 || !c.LockedUntil.IsZero() {
+			return fmt.Errorf("after unlock: %+v %v", c, err)
+		}
+		if err := tx.DeleteAccessPass("a1"); err != nil {
+			return err
+		}
+		if _, err := tx.AccessPass("a1"); core.ErrorCode(err) != core.ENOTFOUND {
+			return fmt.Errorf("deleted pass: %v", err)
+		}
+		return nil
+	})
+}
+
+// testRaceUseAccessPass: of 32 uses of one one-time pass at once, exactly
+// one succeeds.
+func testRaceUseAccessPass(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error {
+		if err := tx.CreateAccount(account("a1", "alice@contoso.com")); err != nil {
+			return err
+		}
+		return tx.SaveAccessPass(&core.AccessPass{AccountID: "a1", Hash: "h", CreatedBy: "agent", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour), OneTime: true})
+	})
+	used := race(t, s, func(tx core.Tx, i int) (bool, error) { return tx.UseAccessPass("a1", t0.Add(time.Duration(i))) })
+	if n := count(used); n != 1 {
+		t.Fatalf("%d uses of a one-time pass succeeded", n)
 	}
 }

@@ -1,0 +1,524 @@
+package core
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// HelpdeskService is what the help desk does for a person who asks for
+// help: prove who is asking, then act, each action with a reason, audited
+// and told to the account's owner. An agent acts only on accounts ranked
+// below them (an administrator on the help desk too), never on their own,
+// and only from a session that passed two steps.
+type HelpdeskService interface {
+	// BeginIdentityCheck starts proving that the person asking owns the
+	// account through one of its methods: a code is sent to a phone or an
+	// address, or, for an authenticator app, the person reads its current
+	// code out. Counted against the agent's hourly limit.
+	BeginIdentityCheck(ctx context.Context, accountID, methodID string) (*Challenge, error)
+	// FinishIdentityCheck checks the code the person read out. Right, the
+	// person counts as verified for IdentityProofLifetime, for this agent
+	// only; three wrong codes end the check and tell the owner.
+	FinishIdentityCheck(ctx context.Context, accountID, verificationID, code string) (*IdentityProof, error)
+	// CreateAccessPass makes the account's Temporary Access Pass (one per
+	// account, replacing any other) and returns it, the only time it is
+	// shown.
+	CreateAccessPass(ctx context.Context, accountID string, r AccessPassRequest) (*NewAccessPass, error)
+	// DeleteAccessPass removes the account's pass.
+	DeleteAccessPass(ctx context.Context, accountID, reason string) error
+	// UnlockAccount clears the account's sign-in and method lockouts.
+	UnlockAccount(ctx context.Context, accountID, reason string) error
+	// RevokeSessions signs the account out everywhere.
+	RevokeSessions(ctx context.Context, accountID, reason string) error
+}
+
+// IdentityProofLifetime is how long a person the help desk verified stays
+// verified, for the agent who verified them.
+const IdentityProofLifetime = 10 * time.Minute
+
+// identityCheckTries is how many wrong codes end an identity check.
+const identityCheckTries = 3
+
+// IdentityProof is what an agent proved of who is asking for an account.
+type IdentityProof struct {
+	AgentID       string    `json:"agentId"`
+	AccountID     string    `json:"accountId"`
+	VerifiedUntil time.Time `json:"verifiedUntil"` // zero: not verified
+	How           string    `json:"how"`           // the kind of method proven
+	Failures      int       `json:"-"`             // wrong codes of the check under way
+}
+
+// AccessPass is an account's Temporary Access Pass as stored: its hash.
+type AccessPass struct {
+	AccountID string
+	Hash      string
+	CreatedBy string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	OneTime   bool
+	UsedAt    time.Time
+}
+
+// AccessPassRequest asks for a pass. Zero Lifetime and Length take the
+// policy's; OneTime nil takes the policy's.
+type AccessPassRequest struct {
+	Lifetime time.Duration `json:"lifetime"`
+	Length   int           `json:"length"`
+	OneTime  *bool         `json:"oneTime"`
+	Reason   string        `json:"reason"`
+}
+
+// NewAccessPass is a pass just made: shown once, never again.
+type NewAccessPass struct {
+	Pass      string    `json:"pass"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	OneTime   bool      `json:"oneTime"`
+}
+
+// Help-desk audit actions.
+const (
+	ActionIdentityVerified = "helpdesk.verified"
+	ActionIdentityFailed   = "helpdesk.verifyFailed"
+	ActionHelpdeskLimited  = "helpdesk.limited"
+	ActionPassCreated      = "tap.created"
+	ActionPassDeleted      = "tap.deleted"
+	ActionAccountUnlocked  = "account.unlocked"
+	ActionSessionsRevoked  = "sessions.revoked"
+)
+
+// Send purposes counting what one agent does in an hour.
+const (
+	sendAgentVerify = "agent-verify"
+	sendAgentPass   = "agent-pass"
+)
+
+// flowDesk is the flow of an agent's identity check: its codes are
+// accepted by that agent's check only.
+func flowDesk(agentID string) string { return "helpdesk:" + agentID }
+
+// passAlphabet has no look-alike characters (0/O, 1/l/I), so a pass read
+// out over the phone is typed right.
+const passAlphabet = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+
+// onDesk runs fn in a write on an account the actor may help: a staff
+// session that passed two steps (authorize), never the actor's own
+// account, and, when verified is set, a person this agent verified in the
+// last IdentityProofLifetime.
+func (s *Local) onDesk(ctx context.Context, accountID string, verified bool, fn func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error) error {
+	return s.onAccount(ctx, accountID, writes, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+		if a.AccountID == acct.ID {
+			return Reason(EFORBIDDEN, "helpdesk.self", nil)
+		}
+		if !IsLocalAdministrator(a) && a.Role != RoleAdmin && a.Role != RoleHelpdesk {
+			return Reason(EFORBIDDEN, "forbidden.staff", nil)
+		}
+		now := s.clock()
+		if verified {
+			proof, err := tx.IdentityProof(a.AccountID, acct.ID)
+			if err != nil {
+				return err
+			}
+			if !now.Before(proof.VerifiedUntil) {
+				return Reason(EFORBIDDEN, "helpdesk.unverified", nil)
+			}
+		}
+		return fn(tx, a, acct, p, now)
+	})
+}
+
+// limitAgent refuses an agent's action past the policy's hourly limit,
+// auditing the refusal, and otherwise counts it.
+func (s *Local) limitAgent(tx Tx, a Actor, acct *Account, purpose string, max int, now time.Time) (error, error) {
+	times, err := tx.SendTimes(SendFilter{AccountID: a.AccountID, Purpose: purpose, Since: now.Add(-time.Hour)})
+	if err != nil {
+		return nil, err
+	}
+	if len(times) >= max {
+		key := "helpdesk.limitVerify"
+		if purpose == sendAgentPass {
+			key = "helpdesk.limitPass"
+		}
+		if err := s.audit(tx, a, acct, ActionHelpdeskLimited, "", purpose, fmt.Sprintf("%d in the last hour", len(times))); err != nil {
+			return nil, err
+		}
+		return Reason(ELIMITED, key, map[string]any{"Max": max, "At": clockTime(times[0].Add(time.Hour), now)}), nil
+	}
+	return nil, tx.RecordSend(Send{AccountID: a.AccountID, Destination: "agent", Purpose: purpose, At: now})
+}
+
+// BeginIdentityCheck implements HelpdeskService.
+func (s *Local) BeginIdentityCheck(ctx context.Context, accountID, methodID string) (*Challenge, error) {
+	var v *Verification
+	var app *Challenge
+	var limited error
+	err := s.onDesk(ctx, accountID, false, func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
+		m, err := ownMethod(tx, accountID, methodID)
+		if err != nil {
+			return err
+		}
+		if !m.Kind.IsPhone() && m.Kind != KindEmail && m.Kind != KindAuthenticatorApp {
+			return Errorf(EINVALID, "A person proves who they are with a phone, an email address or an authenticator app.")
+		}
+		if limited, err = s.limitAgent(tx, a, acct, sendAgentVerify, p.HelpdeskVerificationsPerHour, now); err != nil || limited != nil {
+			return err
+		}
+		proof, err := tx.IdentityProof(a.AccountID, acct.ID)
+		if err != nil {
+			return err
+		}
+		proof.Failures, proof.VerifiedUntil, proof.How = 0, time.Time{}, ""
+		if err := tx.SaveIdentityProof(proof); err != nil {
+			return err
+		}
+		v = &Verification{AccountID: accountID, Purpose: VerifyProve, Kind: m.Kind, MethodID: m.ID, Detail: m.Detail,
+			Extension: m.Extension, Channel: m.Channel, Language: m.Language, Flow: flowDesk(a.AccountID)}
+		if m.Kind != KindAuthenticatorApp {
+			return nil
+		}
+		// The app shows its code to its owner: nothing is sent.
+		if v.ID, err = s.newID(); err != nil {
+			return err
+		}
+		v.CreatedAt, v.SentAt, v.ExpiresAt = now, now, now.Add(time.Duration(p.CodeLifetimeMinutes)*time.Minute)
+		app = &Challenge{VerificationID: v.ID, Channel: ChannelApp, CodeLength: p.TOTPDigits, ExpiresAt: v.ExpiresAt}
+		return tx.CreateVerification(v)
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case limited != nil:
+		return nil, limited
+	case app != nil:
+		return app, nil
+	}
+	ch, err := s.sendCodeWith(ctx, v, false, func(tx Tx, actor Actor, acct *Account, p *Policy) error {
+		if v.Flow != flowDesk(actor.AccountID) || actor.AccountID == acct.ID {
+			return Reason(EFORBIDDEN, "helpdesk.self", nil)
+		}
+		return nil
+	}, true)
+	if err != nil {
+		return nil, err
+	}
+	ch.Destination = maskDest(v.Channel, v.Detail)
+	return ch, nil
+}
+
+// FinishIdentityCheck implements HelpdeskService.
+func (s *Local) FinishIdentityCheck(ctx context.Context, accountID, verificationID, code string) (*IdentityProof, error) {
+	var userErr error
+	var out *IdentityProof
+	var notices []queued
+	err := s.onDesk(ctx, accountID, false, func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
+		v, err := ownVerification(tx, accountID, verificationID)
+		if err != nil {
+			return err
+		}
+		if v.Purpose != VerifyProve || v.Flow != flowDesk(a.AccountID) {
+			return notFound()
+		}
+		proof, err := tx.IdentityProof(a.AccountID, acct.ID)
+		if err != nil {
+			return err
+		}
+		if proof.Failures >= identityCheckTries || !v.UsedAt.IsZero() {
+			return Reason(ECONFLICT, "helpdesk.checkEnded", nil)
+		}
+		m, err := ownMethod(tx, accountID, v.MethodID)
+		if err != nil {
+			return err
+		}
+		right := false
+		if m.Kind == KindAuthenticatorApp {
+			if !now.Before(v.ExpiresAt) {
+				userErr = Reason(EEXPIRED, "code.expired", nil)
+				return nil
+			}
+			secret, err := s.keys.Open(m.Secret, "method:"+m.ID)
+			if err != nil {
+				return fmt.Errorf("open app secret: %w", err)
+			}
+			if step, ok := MatchTOTP(secret, code, now, p, m.LastStep); ok {
+				if right, err = tx.AdvanceTOTPStep(m.ID, step); err != nil {
+					return err
+				}
+			}
+		} else {
+			code = strings.Join(strings.Fields(code), "")
+			if err := codeUnusable(v.UsedAt, v.ExpiresAt, v.Tries, p, now); err != nil {
+				userErr = err
+				return nil
+			}
+			right = subtle.ConstantTimeEq(int32(len(code)), int32(p.CodeLength)) == 1 && s.keys.CodeMatches(v.CodeHash, v.ID, code)
+		}
+		if !right {
+			proof.Failures++
+			left := identityCheckTries - proof.Failures
+			if left > 0 {
+				userErr = wrongCode(left)
+				return tx.SaveIdentityProof(proof)
+			}
+			// The third wrong code ends the check and tells the owner.
+			if _, err := tx.UseVerification(v.ID, now); err != nil {
+				return err
+			}
+			if err := tx.SaveIdentityProof(proof); err != nil {
+				return err
+			}
+			if err := s.audit(tx, a, acct, ActionIdentityFailed, m.Kind, MaskedDetail(m), "three wrong codes"); err != nil {
+				return err
+			}
+			userErr = Reason(EFORBIDDEN, "helpdesk.checkFailed", nil)
+			notices, err = s.queueNotice(tx, acct, notice{key: "notice.helpdeskCheckFailed", subject: m})
+			return err
+		}
+		if ok, err := tx.UseVerification(v.ID, now); err != nil {
+			return err
+		} else if !ok {
+			userErr = Reason(ECONFLICT, "code.used", nil)
+			return nil
+		}
+		proof.Failures, proof.VerifiedUntil, proof.How = 0, now.Add(IdentityProofLifetime), string(m.Kind)
+		if err := tx.SaveIdentityProof(proof); err != nil {
+			return err
+		}
+		out = proof
+		return s.audit(tx, a, acct, ActionIdentityVerified, m.Kind, MaskedDetail(m), "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.sendNotices(ctx, notices)
+	if userErr != nil {
+		return nil, userErr
+	}
+	return out, nil
+}
+
+// needReason refuses a help-desk action without a ticket or reason.
+func needReason(reason string) (string, error) {
+	r, err := NormalizeText("reason", reason)
+	if err != nil {
+		return "", err
+	}
+	if r == "" {
+		return "", Reason(EINVALID, "helpdesk.reason", nil)
+	}
+	return r, nil
+}
+
+// proofHow names how the person was verified, for the audit log.
+func proofHow(tx Tx, a Actor, acct *Account) string {
+	if IsLocalAdministrator(a) {
+		return "verified by: local administrator"
+	}
+	if proof, err := tx.IdentityProof(a.AccountID, acct.ID); err == nil && proof.How != "" {
+		return "verified by: " + proof.How
+	}
+	return "verified by: unknown"
+}
+
+// newPass returns a random pass of n characters of passAlphabet.
+func (s *Local) newPass(n int) (string, error) {
+	b := make([]byte, n)
+	out := make([]byte, n)
+	limit := byte(256 - 256%len(passAlphabet))
+	for i := 0; i < n; {
+		if _, err := s.rand.Read(b); err != nil {
+			return "", err
+		}
+		for _, c := range b {
+			if c < limit && i < n {
+				out[i] = passAlphabet[int(c)%len(passAlphabet)]
+				i++
+			}
+		}
+	}
+	return string(out), nil
+}
+
+// CreateAccessPass implements HelpdeskService.
+func (s *Local) CreateAccessPass(ctx context.Context, accountID string, r AccessPassRequest) (*NewAccessPass, error) {
+	reason, err := needReason(r.Reason)
+	if err != nil {
+		return nil, err
+	}
+	var out *NewAccessPass
+	var limited error
+	var notices []queued
+	err = s.onDesk(ctx, accountID, true, func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
+		length, life, oneTime := p.TAPLength, time.Duration(p.TAPLifetimeMinutes)*time.Minute, p.TAPOneTime
+		if r.Length != 0 {
+			length = r.Length
+		}
+		if r.Lifetime != 0 {
+			life = r.Lifetime
+		}
+		if r.OneTime != nil {
+			oneTime = *r.OneTime
+		}
+		if length < 8 || length > 48 {
+			return Errorf(EINVALID, "A Temporary Access Pass is 8 to 48 characters long, not %d.", length)
+		}
+		if max := time.Duration(p.TAPMaxLifetimeMinutes) * time.Minute; life < 10*time.Minute || life > max {
+			return Errorf(EINVALID, "A Temporary Access Pass lasts from 10 minutes to %s (the policy's tapMaxLifetimeMinutes), not %s.", max, life)
+		}
+		var err error
+		if limited, err = s.limitAgent(tx, a, acct, sendAgentPass, p.HelpdeskPassesPerHour, now); err != nil || limited != nil {
+			return err
+		}
+		pass, err := s.newPass(length)
+		if err != nil {
+			return err
+		}
+		hash, err := HashSecret(pass, s.rand)
+		if err != nil {
+			return err
+		}
+		ap := &AccessPass{AccountID: acct.ID, Hash: hash, CreatedBy: a.AccountID, CreatedAt: now, ExpiresAt: now.Add(life), OneTime: oneTime}
+		if err := tx.SaveAccessPass(ap); err != nil {
+			return err
+		}
+		kind := "reusable"
+		if oneTime {
+			kind = "one-time"
+		}
+		detail := fmt.Sprintf("%s, until %s; %s", kind, ap.ExpiresAt.Format(time.RFC3339), proofHow(tx, a, acct))
+		if err := s.audit(tx, a, acct, ActionPassCreated, KindTemporaryAccessPass, detail, reason); err != nil {
+			return err
+		}
+		out = &NewAccessPass{Pass: pass, ExpiresAt: ap.ExpiresAt, OneTime: oneTime}
+		notices, err = s.queueNotice(tx, acct, notice{key: "notice.passCreated"})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if limited != nil {
+		return nil, limited
+	}
+	s.sendNotices(ctx, notices)
+	return out, nil
+}
+
+// deskAction runs a help-desk action that needs a verified person and a
+// reason, audits it with how the person was verified, and tells the owner.
+func (s *Local) deskAction(ctx context.Context, accountID, reason, action, noticeKey string, fn func(tx Tx, acct *Account, now time.Time) error) error {
+	reason, err := needReason(reason)
+	if err != nil {
+		return err
+	}
+	var notices []queued
+	err = s.onDesk(ctx, accountID, true, func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
+		if err := fn(tx, acct, now); err != nil {
+			return err
+		}
+		if err := s.audit(tx, a, acct, action, "", proofHow(tx, a, acct), reason); err != nil {
+			return err
+		}
+		notices, err = s.queueNotice(tx, acct, notice{key: noticeKey})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.sendNotices(ctx, notices)
+	return nil
+}
+
+// DeleteAccessPass implements HelpdeskService.
+func (s *Local) DeleteAccessPass(ctx context.Context, accountID, reason string) error {
+	return s.deskAction(ctx, accountID, reason, ActionPassDeleted, "notice.passDeleted", func(tx Tx, acct *Account, now time.Time) error {
+		if _, err := tx.AccessPass(acct.ID); err != nil {
+			return err
+		}
+		return tx.DeleteAccessPass(acct.ID)
+	})
+}
+
+// UnlockAccount implements HelpdeskService.
+func (s *Local) UnlockAccount(ctx context.Context, accountID, reason string) error {
+	return s.deskAction(ctx, accountID, reason, ActionAccountUnlocked, "notice.unlocked", func(tx Tx, acct *Account, now time.Time) error {
+		if err := tx.ClearFailureCounters(acct.ID); err != nil {
+			return err
+		}
+		return tx.SaveSignInCounter(&FailureCounter{Subject: acct.Name})
+	})
+}
+
+// RevokeSessions implements HelpdeskService.
+func (s *Local) RevokeSessions(ctx context.Context, accountID, reason string) error {
+	return s.deskAction(ctx, accountID, reason, ActionSessionsRevoked, "notice.sessionsRevoked", func(tx Tx, acct *Account, now time.Time) error {
+		return endOtherAccess(tx, acct.ID, "", "", now)
+	})
+}
+
+// SignInWithPass signs in with a Temporary Access Pass in place of the
+// password and the second step. A wrong pass counts as a wrong password
+// (the same lockout, the same answer and time for a made-up name); a
+// one-time pass works once, even when tried many times at once.
+func (s *Local) SignInWithPass(ctx context.Context, name, pass string) (*SignInStep, error) {
+	norm, err := NormalizeAccountName(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.limitClient(ctx, "signin"); err != nil {
+		return nil, err
+	}
+	var acct *Account
+	var ap *AccessPass
+	err = s.store.View(ctx, func(tx Tx) error {
+		a, err := tx.AccountByName(norm)
+		if ErrorCode(err) == ENOTFOUND {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		acct = a
+		if ap, err = tx.AccessPass(a.ID); ErrorCode(err) == ENOTFOUND {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	mu := &s.nameLocks[nameStripe(norm)]
+	mu.Lock()
+	defer mu.Unlock()
+	lock, err := s.claimSignIn(ctx, norm)
+	if err != nil {
+		return nil, err
+	}
+	hash := dummy()
+	if ap != nil {
+		hash = ap.Hash
+	}
+	now := s.clock()
+	right := VerifySecret(hash, strings.TrimSpace(pass)) && ap != nil && now.Before(ap.ExpiresAt) && (ap.UsedAt.IsZero() || !ap.OneTime)
+	if right && ap.OneTime {
+		err := s.store.Update(ctx, func(tx Tx) (err error) {
+			cur, err := tx.AccessPass(acct.ID)
+			if err != nil || cur.Hash != ap.Hash {
+				right = false // replaced or deleted meanwhile
+				return nil
+			}
+			right, err = tx.UseAccessPass(acct.ID, now)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := s.settleSignIn(ctx, norm, acct, lock, right); err != nil || !right {
+		return nil, err
+	}
+	sess, err := s.startSessionHow(ctx, acct, true, "temporary access pass")
+	if err != nil {
+		return nil, err
+	}
+	return &SignInStep{Session: sess, Account: acct}, nil
+}

@@ -1,0 +1,79 @@
+package postgres
+
+import (
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/securityinfo/securityinfo/core"
+)
+
+func (t *tx) ClearFailureCounters(accountID string) error {
+	_, err := t.exec(`DELETE FROM failure_counters WHERE account_id = $1`, accountID)
+	return err
+}
+
+func (t *tx) IdentityProof(agentID, accountID string) (*core.IdentityProof, error) {
+	p := &core.IdentityProof{AgentID: agentID, AccountID: accountID}
+	var until pgtype.Timestamptz
+	err := t.queryRow(`SELECT verified_until, how, failures FROM identity_proofs WHERE agent_id = $1 AND account_id = $2`,
+		agentID, accountID).Scan(&until, &p.How, &p.Failures)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if until.Valid {
+		p.VerifiedUntil = until.Time.UTC()
+	}
+	return p, nil
+}
+
+func (t *tx) SaveIdentityProof(p *core.IdentityProof) error {
+	_, err := t.exec(`INSERT INTO identity_proofs (agent_id, account_id, verified_until, how, failures) VALUES ($1,$2,$3,$4,$5)
+		ON CONFLICT (agent_id, account_id) DO UPDATE SET verified_until = excluded.verified_until, how = excluded.how, failures = excluded.failures`,
+		p.AgentID, p.AccountID, tsArg(p.VerifiedUntil), p.How, p.Failures)
+	return err
+}
+
+func (t *tx) AccessPass(accountID string) (*core.AccessPass, error) {
+	p := &core.AccessPass{AccountID: accountID}
+	var used pgtype.Timestamptz
+	err := t.queryRow(`SELECT hash, created_by, created_at, expires_at, one_time, used_at FROM access_passes WHERE account_id = $1`,
+		accountID).Scan(&p.Hash, &p.CreatedBy, &p.CreatedAt, &p.ExpiresAt, &p.OneTime, &used)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, core.Errorf(core.ENOTFOUND, "This account has no Temporary Access Pass.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.CreatedAt, p.ExpiresAt = p.CreatedAt.UTC(), p.ExpiresAt.UTC()
+	if used.Valid {
+		p.UsedAt = used.Time.UTC()
+	}
+	return p, nil
+}
+
+func (t *tx) SaveAccessPass(p *core.AccessPass) error {
+	_, err := t.exec(`INSERT INTO access_passes (account_id, hash, created_by, created_at, expires_at, one_time, used_at) VALUES ($1,$2,$3,$4,$5,$6,$7)
+		ON CONFLICT (account_id) DO UPDATE SET hash = excluded.hash, created_by = excluded.created_by, created_at = excluded.created_at,
+		expires_at = excluded.expires_at, one_time = excluded.one_time, used_at = excluded.used_at`,
+		p.AccountID, p.Hash, p.CreatedBy, p.CreatedAt, p.ExpiresAt, p.OneTime, tsArg(p.UsedAt))
+	return err
+}
+
+func (t *tx) DeleteAccessPass(accountID string) error {
+	_, err := t.exec(`DELETE FROM access_passes WHERE account_id = $1`, accountID)
+	return err
+}
+
+func (t *tx) UseAccessPass(accountID string, at time.Time) (bool, error) {
+	tag, err := t.exec(`UPDATE access_passes SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL`, accountID, at)
+	if err != nil {
+		return false, err
+	}
+	return tag.RowsAffected() == 1, nil
+}

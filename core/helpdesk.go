@@ -62,13 +62,13 @@ type AccessPass struct {
 	UsedAt    time.Time
 }
 
-// AccessPassRequest asks for a pass. Zero Lifetime and Length take the
-// policy's; OneTime nil takes the policy's.
+// AccessPassRequest asks for a pass. Zero LifetimeMinutes and Length take
+// the policy's; OneTime nil takes the policy's.
 type AccessPassRequest struct {
-	Lifetime time.Duration `json:"lifetime"`
-	Length   int           `json:"length"`
-	OneTime  *bool         `json:"oneTime"`
-	Reason   string        `json:"reason"`
+	LifetimeMinutes int    `json:"lifetimeMinutes,omitempty"`
+	Length          int    `json:"length,omitempty"`
+	OneTime         *bool  `json:"oneTime,omitempty"`
+	Reason          string `json:"reason"`
 }
 
 // NewAccessPass is a pass just made: shown once, never again.
@@ -354,8 +354,8 @@ func (s *Local) CreateAccessPass(ctx context.Context, accountID string, r Access
 		if r.Length != 0 {
 			length = r.Length
 		}
-		if r.Lifetime != 0 {
-			life = r.Lifetime
+		if r.LifetimeMinutes != 0 {
+			life = time.Duration(r.LifetimeMinutes) * time.Minute
 		}
 		if r.OneTime != nil {
 			oneTime = *r.OneTime

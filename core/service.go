@@ -19,6 +19,7 @@ type Service interface {
 	ProofService
 	AfterSignInService
 	SignInService
+	HelpdeskService
 	ResetService
 	AuditService
 	PolicyService
@@ -140,6 +141,9 @@ type SignInService interface {
 	// FinishSignIn checks the second factor (verificationID is "" for an
 	// app) and returns the session.
 	FinishSignIn(ctx context.Context, signInID, methodID, verificationID, code string) (*SignInStep, error)
+	// SignInWithPass signs in with a Temporary Access Pass in place of the
+	// password and the second step.
+	SignInWithPass(ctx context.Context, name, pass string) (*SignInStep, error)
 	// ResumeSession returns a session that has not ended or expired, and
 	// its account, without counting as use of it.
 	ResumeSession(ctx context.Context, sessionID string) (*SignedIn, error)

@@ -399,3 +399,39 @@ func (c *Client) Policy(ctx context.Context) (*core.Policy, error) {
 func (c *Client) SetPolicy(ctx context.Context, pairs []string) (*core.Policy, error) {
 	return one[core.Policy](ctx, c, call{op: "SetPolicy", body: policyBody{Set: pairs}})
 }
+
+// SignInWithPass signs in with a Temporary Access Pass.
+func (c *Client) SignInWithPass(ctx context.Context, name, pass string) (*core.SignInStep, error) {
+	return one[core.SignInStep](ctx, c, call{op: "SignInWithPass", body: passSignInBody{Name: name, Pass: pass}})
+}
+
+// BeginIdentityCheck starts the help desk's check of who is asking.
+func (c *Client) BeginIdentityCheck(ctx context.Context, accountID, methodID string) (*core.Challenge, error) {
+	return one[core.Challenge](ctx, c, call{op: "BeginIdentityCheck", params: []string{"accountId", accountID}, body: identityCheckBody{MethodID: methodID}})
+}
+
+// FinishIdentityCheck checks the code the person read out.
+func (c *Client) FinishIdentityCheck(ctx context.Context, accountID, verificationID, code string) (*core.IdentityProof, error) {
+	return one[core.IdentityProof](ctx, c, call{op: "FinishIdentityCheck", params: []string{"accountId", accountID, "verificationId", verificationID},
+		body: codeBody{Code: code}})
+}
+
+// CreateAccessPass creates the account's Temporary Access Pass.
+func (c *Client) CreateAccessPass(ctx context.Context, accountID string, r core.AccessPassRequest) (*core.NewAccessPass, error) {
+	return one[core.NewAccessPass](ctx, c, call{op: "CreateAccessPass", params: []string{"accountId", accountID}, body: r})
+}
+
+// DeleteAccessPass deletes the account's pass.
+func (c *Client) DeleteAccessPass(ctx context.Context, accountID, reason string) error {
+	return c.do(ctx, call{op: "DeleteAccessPass", params: []string{"accountId", accountID}, body: reasonBody{Reason: reason}})
+}
+
+// UnlockAccount clears the account's lockouts.
+func (c *Client) UnlockAccount(ctx context.Context, accountID, reason string) error {
+	return c.do(ctx, call{op: "UnlockAccount", params: []string{"accountId", accountID}, body: reasonBody{Reason: reason}})
+}
+
+// RevokeSessions signs the account out everywhere.
+func (c *Client) RevokeSessions(ctx context.Context, accountID, reason string) error {
+	return c.do(ctx, call{op: "RevokeSessions", params: []string{"accountId", accountID}, body: reasonBody{Reason: reason}})
+}

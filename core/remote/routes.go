@@ -108,6 +108,16 @@ type (
 	answersBody struct {
 		Answers map[string]string `json:"answers"`
 	}
+	passSignInBody struct {
+		Name string `json:"name"`
+		Pass string `json:"pass"`
+	}
+	identityCheckBody struct {
+		MethodID string `json:"methodId"`
+	}
+	reasonBody struct {
+		Reason string `json:"reason"`
+	}
 	firstAccountAnswer struct {
 		NeedsFirstAccount bool `json:"needsFirstAccount"`
 	}
@@ -137,7 +147,68 @@ func limitOf(in *input) (int, error) {
 func none(err error) (any, error) { return nil, err }
 
 // Routes is the API, in the order of the OpenAPI document.
-var Routes = []Route{
+var Routes = append(selfRoutes, helpdeskRoutes...)
+
+// helpdeskRoutes are the help desk's operations on another account.
+var helpdeskRoutes = []Route{
+	{Method: "POST", Path: "/users/{accountId}/helpdesk/identityChecks", Op: "BeginIdentityCheck", Status: 201, Actor: true, Body: identityCheckBody{}, Out: core.Challenge{},
+		Summary: "Start proving who is asking: a code to one of the account's phones or addresses, or the app's current code read out.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[identityCheckBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.BeginIdentityCheck(ctx, in.accountID, b.MethodID)
+		}},
+	{Method: "POST", Path: "/users/{accountId}/helpdesk/identityChecks/{verificationId}/finish", Op: "FinishIdentityCheck", Status: 200, Actor: true, Body: codeBody{}, Out: core.IdentityProof{},
+		Summary: "Check the code the person read out: verified for 10 minutes, for this agent.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[codeBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.FinishIdentityCheck(ctx, in.accountID, in.path("verificationId"), b.Code)
+		}},
+	{Method: "POST", Path: "/users/{accountId}/authentication/temporaryAccessPassMethods", Op: "CreateAccessPass", Status: 201, Actor: true, Body: core.AccessPassRequest{}, Out: core.NewAccessPass{},
+		Summary: "Create the account's Temporary Access Pass, shown this once.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[core.AccessPassRequest](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.CreateAccessPass(ctx, in.accountID, b)
+		}},
+	{Method: "POST", Path: "/users/{accountId}/authentication/temporaryAccessPassMethods/delete", Op: "DeleteAccessPass", Status: 204, Actor: true, Body: reasonBody{},
+		Summary: "Delete the account's Temporary Access Pass.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[reasonBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return none(svc.DeleteAccessPass(ctx, in.accountID, b.Reason))
+		}},
+	{Method: "POST", Path: "/users/{accountId}/helpdesk/unlock", Op: "UnlockAccount", Status: 204, Actor: true, Body: reasonBody{},
+		Summary: "Clear the account's sign-in and method lockouts.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[reasonBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return none(svc.UnlockAccount(ctx, in.accountID, b.Reason))
+		}},
+	{Method: "POST", Path: "/users/{accountId}/revokeSignInSessions", Op: "RevokeSessions", Status: 204, Actor: true, Body: reasonBody{},
+		Summary: "Sign the account out everywhere.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[reasonBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return none(svc.RevokeSessions(ctx, in.accountID, b.Reason))
+		}},
+}
+
+// selfRoutes are the rest of the API.
+var selfRoutes = []Route{
 	// Setup and accounts.
 	{Method: "GET", Path: "/setup", Op: "NeedsFirstAccount", Status: 200, Out: firstAccountAnswer{},
 		Summary: "Whether the store has no account yet.",
@@ -181,6 +252,15 @@ var Routes = []Route{
 				return nil, err
 			}
 			return svc.SignIn(ctx, b.Name, b.Password)
+		}},
+	{Method: "POST", Path: "/signIn/temporaryAccessPass", Op: "SignInWithPass", Status: 200, Body: passSignInBody{}, Out: core.SignInStep{},
+		Summary: "Sign in with a Temporary Access Pass in place of the password and the second step.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[passSignInBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.SignInWithPass(ctx, b.Name, b.Pass)
 		}},
 	{Method: "POST", Path: "/signIn/{signInId}/codes", Op: "SendSignInCode", Status: 201, Body: signInCodeBody{}, Out: core.Challenge{},
 		Summary: "Send a code to a phone of a pending sign-in.",

@@ -27,6 +27,7 @@ type env struct {
 	t      *testing.T
 	srv    *httptest.Server
 	outbox *outbox.Outbox
+	svc    *core.Local // the service behind the server
 }
 
 func newEnv(t *testing.T) *env {
@@ -49,7 +50,7 @@ func newEnv(t *testing.T) *env {
 	mux.Handle("/", api)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, outbox: ob}
+	return &env{t: t, srv: srv, outbox: ob, svc: svc}
 }
 
 // call sends a request and decodes the answer into out (when not nil); it

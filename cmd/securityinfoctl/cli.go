@@ -23,6 +23,7 @@ type cli struct {
 	keyFile   string
 	config    string
 	as        string
+	usedPass  bool          // the sign-in used a Temporary Access Pass
 	server    string        // --server: the central service instead of a data folder
 	tokenFile string        // --token-file: where login keeps the session token
 	caFile    string        // --ca-file: a private CA for the server's certificate
@@ -66,6 +67,7 @@ func commands() []*command {
 	cs = append(cs, signinCommands()...)
 	cs = append(cs, resetCommands()...)
 	cs = append(cs, serverCommands()...)
+	cs = append(cs, helpdeskCommands()...)
 	return cs
 }
 

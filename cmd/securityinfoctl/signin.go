@@ -12,12 +12,13 @@ import (
 // check, login).
 type signInArgs struct {
 	account, code, method, signInID, verification string
-	passwordStdin, send, asJSON                   bool
+	passwordStdin, tapStdin, send, asJSON         bool
 }
 
 func (a *signInArgs) flags(fs *flag.FlagSet) {
 	fs.StringVar(&a.account, "account", "", "account name (required)")
 	fs.BoolVar(&a.passwordStdin, "password-stdin", false, "read the password from standard input")
+	fs.BoolVar(&a.tapStdin, "tap-stdin", false, "read a Temporary Access Pass from standard input, in place of the password and the second step")
 	fs.StringVar(&a.code, "code", "", "the second factor's code")
 	fs.StringVar(&a.method, "method", "", "the method to use (default: the default sign-in method)")
 	fs.BoolVar(&a.send, "send", false, "send a code to the phone and print what the second run needs")
@@ -30,6 +31,17 @@ func (a *signInArgs) flags(fs *flag.FlagSet) {
 // what the second run (of the command cmd) needs printed, and no session.
 // The caller checks --account before opening the store.
 func (c *cli) signIn(ctx context.Context, svc core.Service, a *signInArgs, cmd string) (*core.SignInStep, error) {
+	if a.tapStdin {
+		if a.passwordStdin || a.signInID != "" || a.code != "" {
+			return nil, usageError{cmd + " --tap-stdin replaces the password and the second step: leave out --password-stdin, --sign-in and --code"}
+		}
+		pass, err := readLine(c.stdin)
+		if err != nil {
+			return nil, err
+		}
+		c.usedPass = true
+		return svc.SignInWithPass(ctx, a.account, pass)
+	}
 	if a.signInID == "" {
 		if !a.passwordStdin {
 			return nil, usageError{cmd + " needs --password-stdin (or --sign-in from an earlier --send)"}
@@ -107,7 +119,10 @@ func (c *cli) signedIn(step *core.SignInStep, asJSON bool) error {
 		return c.printJSON(map[string]any{"account": step.Account.Name, "twoStep": step.Session.TwoStep, "signedIn": true})
 	}
 	how := "password only (no sign-in method registered)"
-	if step.Session.TwoStep {
+	switch {
+	case c.usedPass:
+		how = "Temporary Access Pass"
+	case step.Session.TwoStep:
 		how = "password and second factor"
 	}
 	fmt.Fprintf(c.stdout, "Signed in as %s: %s.\n", step.Account.Name, how)

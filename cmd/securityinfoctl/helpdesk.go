@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// helpdeskCommands are the help desk's: prove who is asking, then act,
+// each action with a reason. With --server they act as the signed-in
+// agent; on a data folder as the local administrator, through the same
+// rules (verification first, audited, the owner told).
+func helpdeskCommands() []*command {
+	var account, method, code, verification, reason string
+	var asJSON, reusable bool
+	var lifetime time.Duration
+	var length int
+	accountFlag := func(fs *flag.FlagSet) {
+		fs.StringVar(&account, "account", "", "the account of the person asking (required)")
+	}
+	reasonFlag := func(fs *flag.FlagSet) {
+		fs.StringVar(&reason, "reason", "", "ticket reference or reason, recorded in the audit log (required)")
+	}
+	// person opens the service and finds the --account.
+	person := func(ctx context.Context, c *cli, cmd string) (context.Context, core.Service, *core.Account, error) {
+		if account == "" {
+			return ctx, nil, nil, usageError{cmd + " needs --account"}
+		}
+		ctx, svc, err := c.open(ctx)
+		if err != nil {
+			return ctx, nil, nil, err
+		}
+		if c.server != "" && c.me == nil {
+			return ctx, nil, nil, core.Errorf(core.EFORBIDDEN, "Log in first: securityinfoctl --server %s login --account NAME --password-stdin", c.server)
+		}
+		acct, err := svc.AccountByName(ctx, account)
+		return ctx, svc, acct, err
+	}
+	finish := func(ctx context.Context, c *cli, svc core.Service, acct *core.Account, verificationID string) error {
+		proof, err := svc.FinishIdentityCheck(ctx, acct.ID, verificationID, code)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			return c.printJSON(proof)
+		}
+		fmt.Fprintf(c.stdout, "Verified: the person asking owns %s (by %s), until %s.\n", acct.Name, proof.How,
+			proof.VerifiedUntil.Local().Format(time.TimeOnly))
+		return nil
+	}
+	return []*command{{
+		path: "helpdesk verify",
+		help: "Prove that the person asking owns the account, through one of its methods (--method, from methods list):\n" +
+			"a code is sent to a phone or an address, or the person reads out their authenticator app's code.\n" +
+			"Then run again with --verification ID --code CODE. Verified means 10 minutes, for you only.",
+		flags: func(fs *flag.FlagSet) {
+			accountFlag(fs)
+			fs.StringVar(&method, "method", "", "the method to verify with")
+			fs.StringVar(&code, "code", "", "the code the person read out")
+			fs.StringVar(&verification, "verification", "", "the verification an earlier run started")
+			fs.BoolVar(&asJSON, "json", false, "print JSON")
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			if verification == "" && method == "" {
+				return usageError{"helpdesk verify needs --method (to start) or --verification and --code (to finish)"}
+			}
+			if verification != "" && code == "" {
+				return usageError{"helpdesk verify --verification needs --code"}
+			}
+			ctx, svc, acct, err := person(ctx, c, "helpdesk verify")
+			if err != nil {
+				return err
+			}
+			if verification != "" {
+				return finish(ctx, c, svc, acct, verification)
+			}
+			ch, err := svc.BeginIdentityCheck(ctx, acct.ID, method)
+			if err != nil {
+				return err
+			}
+			if ch.Channel == core.ChannelApp && code == "" && !asJSON {
+				fmt.Fprint(c.stderr, "The code the person's authenticator app shows now: ")
+				if code, err = readLine(c.stdin); err != nil || code == "" {
+					return usageError{"helpdesk verify needs the app's code: type it, or pass --code"}
+				}
+			}
+			if ch.Channel == core.ChannelApp && code != "" {
+				return finish(ctx, c, svc, acct, ch.VerificationID)
+			}
+			if asJSON {
+				return c.printJSON(map[string]any{"verificationId": ch.VerificationID, "destination": ch.Destination, "expiresAt": ch.ExpiresAt})
+			}
+			if ch.Channel == core.ChannelApp {
+				fmt.Fprintf(c.stdout, "Ask for the code the authenticator app shows, then: helpdesk verify --account %s --verification %s --code CODE\n",
+					acct.Name, ch.VerificationID)
+				return nil
+			}
+			fmt.Fprintf(c.stdout, "A code was sent to %s. Ask the person to read it out, then: helpdesk verify --account %s --verification %s --code CODE\n",
+				ch.Destination, acct.Name, ch.VerificationID)
+			return nil
+		},
+	}, {
+		path: "tap create",
+		help: "Create the account's Temporary Access Pass (it replaces any other) and print it, the only time it is shown.\n" +
+			"The person must have been verified (helpdesk verify) in the last 10 minutes.",
+		flags: func(fs *flag.FlagSet) {
+			accountFlag(fs)
+			reasonFlag(fs)
+			fs.DurationVar(&lifetime, "lifetime", 0, "how long it works, 10m to the policy's tapMaxLifetimeMinutes (default: the policy's)")
+			fs.IntVar(&length, "length", 0, "characters, 8 to 48 (default: the policy's)")
+			fs.BoolVar(&reusable, "reusable", false, "usable more than once while it lasts (default: the policy's, one-time)")
+			fs.BoolVar(&asJSON, "json", false, "print JSON")
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			if lifetime%time.Minute != 0 {
+				return usageError{"tap create --lifetime is whole minutes, such as 90m or 1h"}
+			}
+			ctx, svc, acct, err := person(ctx, c, "tap create")
+			if err != nil {
+				return err
+			}
+			r := core.AccessPassRequest{LifetimeMinutes: int(lifetime / time.Minute), Length: length, Reason: reason}
+			if reusable {
+				r.OneTime = new(bool)
+			}
+			pass, err := svc.CreateAccessPass(ctx, acct.ID, r)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return c.printJSON(pass)
+			}
+			kind := "reusable"
+			if pass.OneTime {
+				kind = "one-time"
+			}
+			fmt.Fprintf(c.stdout, "Temporary Access Pass for %s:\n\n    %s\n\n%s, valid until %s. It is not shown again.\n",
+				acct.Name, pass.Pass, kind, pass.ExpiresAt.Local().Format(time.DateTime))
+			return nil
+		},
+	}, {
+		path: "tap delete",
+		help: "Delete the account's Temporary Access Pass.",
+		flags: func(fs *flag.FlagSet) {
+			accountFlag(fs)
+			fs.StringVar(&reason, "reason", "Temporary Access Pass deleted", "ticket reference or reason")
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			ctx, svc, acct, err := person(ctx, c, "tap delete")
+			if err != nil {
+				return err
+			}
+			if err := svc.DeleteAccessPass(ctx, acct.ID, reason); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "Deleted the Temporary Access Pass of %s.\n", acct.Name)
+			return nil
+		},
+	}, {
+		path: "account unlock",
+		help: "Clear the account's sign-in and method lockouts (the person verified first).",
+		flags: func(fs *flag.FlagSet) {
+			accountFlag(fs)
+			reasonFlag(fs)
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			ctx, svc, acct, err := person(ctx, c, "account unlock")
+			if err != nil {
+				return err
+			}
+			if err := svc.UnlockAccount(ctx, acct.ID, reason); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "Unlocked %s.\n", acct.Name)
+			return nil
+		},
+	}, {
+		path: "sessions revoke",
+		help: "Sign the account out everywhere (the person verified first).",
+		flags: func(fs *flag.FlagSet) {
+			accountFlag(fs)
+			reasonFlag(fs)
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			ctx, svc, acct, err := person(ctx, c, "sessions revoke")
+			if err != nil {
+				return err
+			}
+			if err := svc.RevokeSessions(ctx, acct.ID, reason); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "Signed %s out everywhere.\n", acct.Name)
+			return nil
+		},
+	}}
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestHelpdeskCommands: the desk's commands on a data folder, as the local
+// administrator through the same rules: nothing before the person is
+// verified, the code read out verifies them, the pass is printed once and
+// signs in once, unlock and sign-out everywhere are audited with their
+// reasons.
+func TestHelpdeskCommands(t *testing.T) {
+	e := newEnv(t)
+	e.mustCtl("a long enough passphrase\n", "account", "create", "--name", "admin@contoso.com", "--password-stdin")
+	e.mustCtl("a long enough passphrase\n", "account", "create", "--name", "uma@contoso.com", "--password-stdin")
+	var ch struct {
+		VerificationID string `json:"verificationId"`
+	}
+	json.Unmarshal([]byte(e.mustCtl("", "--as", "uma@contoso.com", "methods", "add", "email", "--address", "uma@gmail.com", "--json")), &ch)
+	code, _ := e.lastOutboxCode()
+	e.mustCtl("", "--as", "uma@contoso.com", "methods", "confirm", ch.VerificationID, code)
+	var methods []struct {
+		ID string `json:"id"`
+	}
+	json.Unmarshal([]byte(e.mustCtl("", "--as", "uma@contoso.com", "methods", "list", "--json")), &methods)
+
+	if c, _, errs := e.ctl("", "tap", "create", "--account", "uma@contoso.com", "--reason", "INC-1"); c != 1 || !strings.Contains(errs, "Verify who is asking first") {
+		t.Fatalf("a pass before verification: %d %s", c, errs)
+	}
+	var begun struct {
+		VerificationID string `json:"verificationId"`
+		Destination    string `json:"destination"`
+		ExpiresAt      string `json:"expiresAt"`
+	}
+	if err := json.Unmarshal([]byte(e.mustCtl("", "helpdesk", "verify", "--account", "uma@contoso.com", "--method", methods[0].ID, "--json")), &begun); err != nil ||
+		begun.Destination != "um*****@gmail.com" || begun.ExpiresAt == "" {
+		t.Fatalf("verify: %+v %v", begun, err)
+	}
+	code, _ = e.lastOutboxCode()
+	if out := e.mustCtl("", "helpdesk", "verify", "--account", "uma@contoso.com", "--verification", begun.VerificationID, "--code", code); !strings.HasPrefix(out, "Verified: the person asking owns uma@contoso.com (by email)") {
+		t.Fatalf("finish: %q", out)
+	}
+	if c, _, errs := e.ctl("", "tap", "create", "--account", "uma@contoso.com"); c != 1 || !strings.Contains(errs, "ticket reference or a reason") {
+		t.Fatalf("a pass without a reason: %d %s", c, errs)
+	}
+	var pass struct {
+		Pass      string `json:"pass"`
+		ExpiresAt string `json:"expiresAt"`
+		OneTime   bool   `json:"oneTime"`
+	}
+	raw := e.mustCtl("", "tap", "create", "--account", "uma@contoso.com", "--lifetime", "2h", "--length", "12", "--reason", "INC-1 lost phone", "--json")
+	if err := json.Unmarshal([]byte(raw), &pass); err != nil || len(pass.Pass) != 12 || !pass.OneTime || pass.ExpiresAt == "" {
+		t.Fatalf("tap create: %s %v", raw, err)
+	}
+	if out := e.mustCtl(pass.Pass+"\n", "signin", "check", "--account", "uma@contoso.com", "--tap-stdin"); out != "Signed in as uma@contoso.com: Temporary Access Pass.\n" {
+		t.Fatalf("sign in with the pass: %q", out)
+	}
+	if c, _, errs := e.ctl(pass.Pass+"\n", "signin", "check", "--account", "uma@contoso.com", "--tap-stdin"); c != 1 || !strings.Contains(errs, "incorrect") {
+		t.Fatalf("the one-time pass again: %d %s", c, errs)
+	}
+	if out := e.mustCtl("", "account", "unlock", "--account", "uma@contoso.com", "--reason", "INC-2"); out != "Unlocked uma@contoso.com.\n" {
+		t.Fatalf("unlock: %q", out)
+	}
+	if out := e.mustCtl("", "sessions", "revoke", "--account", "uma@contoso.com", "--reason", "INC-3"); out != "Signed uma@contoso.com out everywhere.\n" {
+		t.Fatalf("revoke: %q", out)
+	}
+	e.mustCtl("", "tap", "delete", "--account", "uma@contoso.com")
+	var events []struct {
+		Action string `json:"action"`
+		Reason string `json:"reason"`
+	}
+	json.Unmarshal([]byte(e.mustCtl("", "audit", "list", "--account", "uma@contoso.com", "--json")), &events)
+	var got []string
+	for _, ev := range events {
+		if ev.Reason != "" {
+			got = append(got, ev.Action+"="+ev.Reason)
+		}
+	}
+	if want := "tap.created=INC-1 lost phone account.unlocked=INC-2 sessions.revoked=INC-3 tap.deleted=Temporary Access Pass deleted"; strings.Join(got, " ") != want {
+		t.Fatalf("audited reasons: %v\nwant %s", got, want)
+	}
+}

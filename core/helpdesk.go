@@ -14,6 +14,10 @@ import (
 // below them (an administrator on the help desk too), never on their own,
 // and only from a session that passed two steps.
 type HelpdeskService interface {
+	// SearchAccounts finds people by the start of a sign-in or display
+	// name, or the last digits of a phone, a page at a time, with their
+	// methods masked.
+	SearchAccounts(ctx context.Context, q AccountSearch) ([]AccountSummary, error)
 	// BeginIdentityCheck starts proving that the person asking owns the
 	// account through one of its methods: a code is sent to a phone or an
 	// address, or, for an authenticator app, the person reads its current

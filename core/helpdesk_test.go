@@ -268,3 +268,54 @@ func TestUnlockAndSignOutEverywhere(t *testing.T) {
 		t.Fatalf("audited: %v", got)
 	}
 }
+
+// TestHelpdeskSearch: the desk finds people by the start of a sign-in or
+// display name (any case) or the last digits of a phone, a page at a time,
+// with methods masked, last sign-in and lockout shown; a user may not
+// search.
+func TestHelpdeskSearch(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	for _, n := range []string{"umar@contoso.com", "ulla@contoso.com", "bob@contoso.com"} {
+		f.newAccount(t, n, core.RoleUser)
+	}
+	f.session(t, d.user) // uma signs in once
+	for range 10 {
+		f.svc.SignIn(context.Background(), "ulla@contoso.com", "wrong password, wrong")
+	}
+	names := func(sums []core.AccountSummary) string {
+		var out []string
+		for _, s := range sums {
+			out = append(out, s.Name)
+		}
+		return strings.Join(out, " ")
+	}
+	got, err := f.svc.SearchAccounts(d.as, core.AccountSearch{Text: "U"})
+	if err != nil || names(got) != "ulla@contoso.com uma@contoso.com umar@contoso.com" {
+		t.Fatalf("by name: %s %v", names(got), err)
+	}
+	if !got[0].Locked || got[1].Locked || got[1].LastSignInAt == nil || got[2].LastSignInAt != nil {
+		t.Fatalf("locked and last sign-in: %+v", got)
+	}
+	if m := got[1].Methods; len(m) != 2 || m[0].Detail != "+XX XXXXXXXX58" || m[0].Kind != core.KindPhone {
+		t.Fatalf("uma's methods, masked: %+v", m)
+	}
+	page, err := f.svc.SearchAccounts(d.as, core.AccountSearch{Text: "u", Limit: 2, After: "ulla@contoso.com"})
+	if err != nil || names(page) != "uma@contoso.com umar@contoso.com" {
+		t.Fatalf("the next page: %s %v", names(page), err)
+	}
+	if got, _ := f.svc.SearchAccounts(d.as, core.AccountSearch{Text: "0958"}); names(got) != "uma@contoso.com" {
+		t.Fatalf("by the phone's last digits: %s", names(got))
+	}
+	f.store.Update(context.Background(), func(tx core.Tx) error {
+		a, _ := tx.Account(d.user.ID)
+		a.DisplayName = "Uma Thurman-Smith"
+		return tx.UpdateAccount(a)
+	})
+	if got, _ := f.svc.SearchAccounts(d.as, core.AccountSearch{Text: "uma thu"}); names(got) != "uma@contoso.com" {
+		t.Fatalf("by display name: %s", names(got))
+	}
+	if _, err := f.svc.SearchAccounts(f.session(t, d.user), core.AccountSearch{Text: "u"}); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Fatalf("a user searching: %v", err)
+	}
+}

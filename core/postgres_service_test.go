@@ -53,6 +53,7 @@ func TestServiceOnPostgres(t *testing.T) {
 		"IdentityCheckByAppAndThreeFailures":                   TestIdentityCheckByAppAndThreeFailures,
 		"PassRacesAndGuesses":                                  TestPassRacesAndGuesses,
 		"UnlockAndSignOutEverywhere":                           TestUnlockAndSignOutEverywhere,
+		"HelpdeskSearch":                                       TestHelpdeskSearch,
 		"EditedQueuedAuditEventIsRecorded":                     TestEditedQueuedAuditEventIsRecorded,
 		"AuthenticatorLockout":                                 TestAuthenticatorLockout,
 		"ProveExistingMethod":                                  TestProveExistingMethod,

@@ -75,6 +75,13 @@ type Tx interface {
 	FailureCounter(accountID, subject string) (*FailureCounter, error)
 	SaveFailureCounter(c *FailureCounter) error
 
+	// SearchAccounts lists, by name after the name after, up to limit
+	// accounts whose sign-in name or lower-cased display name starts with
+	// text, or, when digits is set, that have a phone ending with digits.
+	SearchAccounts(text, digits, after string, limit int) ([]*Account, error)
+	// LastSignIn is when the account's newest session began (zero: never).
+	LastSignIn(accountID string) (time.Time, error)
+
 	// ClearFailureCounters removes every failure counter and method lock of
 	// an account (the help desk's unlock).
 	ClearFailureCounters(accountID string) error

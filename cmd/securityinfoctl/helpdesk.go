@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/securityinfo/securityinfo/core"
@@ -51,7 +53,67 @@ func helpdeskCommands() []*command {
 			proof.VerifiedUntil.Local().Format(time.TimeOnly))
 		return nil
 	}
+	var limit int
+	var after string
 	return []*command{{
+		path: "helpdesk search",
+		args: "QUERY",
+		help: "Find people by the start of a sign-in or display name, or the last digits of a phone; methods masked.",
+		flags: func(fs *flag.FlagSet) {
+			fs.IntVar(&limit, "limit", 20, "results per page (at most 50)")
+			fs.StringVar(&after, "after", "", "the next page: the last name of the page before")
+			fs.BoolVar(&asJSON, "json", false, "print JSON")
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			if len(args) != 1 {
+				return usageError{"helpdesk search needs one QUERY"}
+			}
+			ctx, svc, err := c.open(ctx)
+			if err != nil {
+				return err
+			}
+			if c.server != "" && c.me == nil {
+				return core.Errorf(core.EFORBIDDEN, "Log in first: securityinfoctl --server %s login --account NAME --password-stdin", c.server)
+			}
+			found, err := svc.SearchAccounts(ctx, core.AccountSearch{Text: args[0], Limit: limit, After: after})
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if found == nil {
+					found = []core.AccountSummary{}
+				}
+				return c.printJSON(found)
+			}
+			w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "NAME\tDISPLAY NAME\tROLE\tMETHODS\tLAST SIGN-IN\tSTATE")
+			for _, a := range found {
+				var ms []string
+				for _, m := range a.Methods {
+					ms = append(ms, string(m.Kind)+" "+m.Detail)
+				}
+				last := "never"
+				if a.LastSignInAt != nil {
+					last = a.LastSignInAt.Local().Format(time.DateTime)
+				}
+				state := ""
+				if a.Locked {
+					state = "locked"
+				}
+				if a.PendingRemoval {
+					state = strings.TrimSpace(state + " removal pending")
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Name, a.DisplayName, a.Role, strings.Join(ms, ", "), last, state)
+			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			if len(found) == 0 {
+				fmt.Fprintln(c.stdout, "No one found.")
+			}
+			return nil
+		},
+	}, {
 		path: "helpdesk verify",
 		help: "Prove that the person asking owns the account, through one of its methods (--method, from methods list):\n" +
 			"a code is sent to a phone or an address, or the person reads out their authenticator app's code.\n" +

@@ -21,10 +21,25 @@ func TestHelpdeskCommands(t *testing.T) {
 	json.Unmarshal([]byte(e.mustCtl("", "--as", "uma@contoso.com", "methods", "add", "email", "--address", "uma@gmail.com", "--json")), &ch)
 	code, _ := e.lastOutboxCode()
 	e.mustCtl("", "--as", "uma@contoso.com", "methods", "confirm", ch.VerificationID, code)
-	var methods []struct {
-		ID string `json:"id"`
+	var found []struct {
+		ID          string `json:"id"`
+		Name        string `json:"name"`
+		DisplayName string `json:"displayName"`
+		Role        string `json:"role"`
+		Methods     []struct {
+			ID     string `json:"id"`
+			Kind   string `json:"kind"`
+			Detail string `json:"detail"`
+		} `json:"methods"`
+		LastSignInAt *string `json:"lastSignInAt"`
+		Locked       bool    `json:"locked"`
 	}
-	json.Unmarshal([]byte(e.mustCtl("", "--as", "uma@contoso.com", "methods", "list", "--json")), &methods)
+	if err := json.Unmarshal([]byte(e.mustCtl("", "helpdesk", "search", "um", "--json")), &found); err != nil || len(found) != 1 ||
+		found[0].Name != "uma@contoso.com" || found[0].Role != "user" || len(found[0].Methods) != 1 ||
+		found[0].Methods[0].Kind != "email" || found[0].Methods[0].Detail != "um*****@gmail.com" || found[0].LastSignInAt != nil || found[0].Locked {
+		t.Fatalf("search: %+v %v", found, err)
+	}
+	methods := found[0].Methods
 
 	if c, _, errs := e.ctl("", "tap", "create", "--account", "uma@contoso.com", "--reason", "INC-1"); c != 1 || !strings.Contains(errs, "Verify who is asking first") {
 		t.Fatalf("a pass before verification: %d %s", c, errs)

@@ -435,3 +435,15 @@ func (c *Client) UnlockAccount(ctx context.Context, accountID, reason string) er
 func (c *Client) RevokeSessions(ctx context.Context, accountID, reason string) error {
 	return c.do(ctx, call{op: "RevokeSessions", params: []string{"accountId", accountID}, body: reasonBody{Reason: reason}})
 }
+
+// SearchAccounts finds people for the help desk.
+func (c *Client) SearchAccounts(ctx context.Context, q core.AccountSearch) ([]core.AccountSummary, error) {
+	v := url.Values{"search": {q.Text}}
+	if q.Limit > 0 {
+		v.Set("limit", strconv.Itoa(q.Limit))
+	}
+	if q.After != "" {
+		v.Set("after", q.After)
+	}
+	return list[core.AccountSummary](ctx, c, call{op: "SearchAccounts", query: v})
+}

@@ -151,6 +151,15 @@ var Routes = append(selfRoutes, helpdeskRoutes...)
 
 // helpdeskRoutes are the help desk's operations on another account.
 var helpdeskRoutes = []Route{
+	{Method: "GET", Path: "/helpdesk/accounts", Op: "SearchAccounts", Status: 200, Actor: true, Out: []core.AccountSummary{},
+		Summary: "Find people by the start of a name or the last digits of a phone (?search=, &limit=, &after=); methods masked.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			limit, err := limitOf(in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.SearchAccounts(ctx, core.AccountSearch{Text: in.query("search"), Limit: limit, After: in.query("after")})
+		}},
 	{Method: "POST", Path: "/users/{accountId}/helpdesk/identityChecks", Op: "BeginIdentityCheck", Status: 201, Actor: true, Body: identityCheckBody{}, Out: core.Challenge{},
 		Summary: "Start proving who is asking: a code to one of the account's phones or addresses, or the app's current code read out.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {

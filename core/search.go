@@ -1,0 +1,105 @@
+package core
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// AccountSearch is what the help desk looks a person up by: the start of
+// a sign-in name or display name, or the last digits of a phone. Results
+// come by name, Limit at a time, after the name After.
+type AccountSearch struct {
+	Text  string `json:"text"`
+	Limit int    `json:"limit"`
+	After string `json:"after"`
+}
+
+// MaskedMethod is a method as the help desk sees it before the person is
+// verified: its kind and masked detail.
+type MaskedMethod struct {
+	ID     string     `json:"id"`
+	Kind   MethodKind `json:"kind"`
+	Detail string     `json:"detail"`
+}
+
+// AccountSummary is one search result.
+type AccountSummary struct {
+	ID             string         `json:"id"`
+	Name           string         `json:"name"`
+	DisplayName    string         `json:"displayName"`
+	Role           Role           `json:"role"`
+	Methods        []MaskedMethod `json:"methods"`
+	LastSignInAt   *time.Time     `json:"lastSignInAt"`
+	Locked         bool           `json:"locked"`
+	PendingRemoval bool           `json:"pendingRemoval"`
+}
+
+// searchLimit bounds one page of results.
+const searchLimit = 50
+
+// SearchAccounts implements HelpdeskService: the help desk and
+// administrators (two steps) find people; methods are shown masked.
+func (s *Local) SearchAccounts(ctx context.Context, q AccountSearch) ([]AccountSummary, error) {
+	a, sess, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireRole(a, sess, RoleAdmin, RoleHelpdesk); err != nil {
+		return nil, err
+	}
+	text := strings.ToLower(strings.TrimSpace(q.Text))
+	if text == "" {
+		return nil, Errorf(EINVALID, "Type the start of a name, or the last digits of a phone number.")
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > searchLimit {
+		limit = searchLimit
+	}
+	digits := ""
+	if strings.Trim(text, "0123456789 +-()") == "" {
+		digits = strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, text)
+		if len(digits) < 2 {
+			return nil, Errorf(EINVALID, "Type at least the last 2 digits of the phone number.")
+		}
+	}
+	var out []AccountSummary
+	err = s.store.View(ctx, func(tx Tx) error {
+		accts, err := tx.SearchAccounts(text, digits, q.After, limit)
+		if err != nil {
+			return err
+		}
+		now := s.clock()
+		for _, acct := range accts {
+			sum := AccountSummary{ID: acct.ID, Name: acct.Name, DisplayName: acct.DisplayName, Role: acct.Role,
+				PendingRemoval: !acct.RemovalAt.IsZero(), Methods: []MaskedMethod{}}
+			methods, err := tx.Methods(acct.ID)
+			if err != nil {
+				return err
+			}
+			for _, m := range methods {
+				sum.Methods = append(sum.Methods, MaskedMethod{ID: m.ID, Kind: m.Kind, Detail: MaskedDetail(m)})
+			}
+			last, err := tx.LastSignIn(acct.ID)
+			if err != nil {
+				return err
+			}
+			if !last.IsZero() {
+				sum.LastSignInAt = &last
+			}
+			c, err := tx.SignInCounter(acct.Name)
+			if err != nil {
+				return err
+			}
+			sum.Locked = now.Before(c.LockedUntil)
+			out = append(out, sum)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -246,6 +246,29 @@ func TestScreenshots(t *testing.T) {
 	s.shot("verify_info")
 }
 
+func TestScreenshotsHelpdesk(t *testing.T) {
+	s := newShooter(t, "en")
+	h := s.h
+	s.do(func() {
+		h.withAccount()
+		deskOn(h)
+		h.u.nav.Select(len(h.u.pages) - 1)
+		test.Type(h.entry(h.u.tr.T("helpdesk.searchPlaceholder")), "um")
+		h.u.helpdesk.list.Select(0)
+	})
+	s.shot("helpdesk_search")
+	s.do(func() {
+		h.selects()[0].SetSelected("Email um*****@gmail.com")
+		h.tap("Send code")
+		test.Type(h.entry(h.u.tr.T("code.placeholder")), h.lastCode())
+		h.tap("Check")
+		test.Type(h.entry(h.u.tr.T("helpdesk.reasonPlaceholder")), "INC-42 lost phone")
+	})
+	s.shot("helpdesk_verified")
+	s.do(func() { h.tap("Create Temporary Access Pass") })
+	s.shot("helpdesk_pass")
+}
+
 func TestScreenshotsKeepSecure(t *testing.T) {
 	s := newShooter(t, "en")
 	h := s.h

@@ -91,6 +91,7 @@ type UI struct {
 	password *passwordPage
 	activity *activityPage
 	devices  *devicesPage
+	helpdesk *helpdeskPage // staff only
 }
 
 // page is one entry of the navigation column.
@@ -231,6 +232,10 @@ func (u *UI) showPages() {
 	u.activity = newActivityPage(u)
 	u.devices = newDevicesPage(u)
 	u.pages = []page{u.overview, u.info, u.password, u.devices, u.activity}
+	if acct.Role == core.RoleHelpdesk || acct.Role == core.RoleAdmin {
+		u.helpdesk = newHelpdeskPage(u)
+		u.pages = append(u.pages, u.helpdesk)
+	}
 	u.content = container.NewStack()
 	u.top = container.NewVBox()
 	if u.back.Outbox != nil {

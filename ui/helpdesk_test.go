@@ -35,7 +35,9 @@ func deskOn(h *harness) *core.Account {
 		{agent, func(ctx context.Context) (*core.Challenge, error) {
 			return h.svc.BeginPhone(ctx, agent.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+44 20 7946 0001"})
 		}},
-		{uma, func(ctx context.Context) (*core.Challenge, error) { return h.svc.BeginEmail(ctx, uma.ID, "uma@gmail.com", "en") }},
+		{uma, func(ctx context.Context) (*core.Challenge, error) {
+			return h.svc.BeginEmail(ctx, uma.ID, "uma@gmail.com", "en")
+		}},
 	} {
 		ch, err := add.begin(h.as(add.a))
 		if err != nil {

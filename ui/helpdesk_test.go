@@ -135,3 +135,44 @@ func TestHelpdeskPageOnlyForStaff(t *testing.T) {
 		}
 	}
 }
+
+// TestSignInWithAPass: "Use a Temporary Access Pass" at sign-in replaces
+// the password and the second step; a used one-time pass is refused like a
+// wrong password, and "Use your password" goes back.
+func TestSignInWithAPass(t *testing.T) {
+	h := newHarness(t, "en")
+	uma, err := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "uma@contoso.com", DisplayName: "Uma Thurman", Password: alicePassword})
+	if err != nil {
+		h.fatal(err)
+	}
+	ch, _ := h.svc.BeginEmail(h.as(uma), uma.ID, "uma@gmail.com", "en")
+	h.svc.Confirm(h.as(uma), uma.ID, ch.VerificationID, h.lastCode())
+	info, _ := h.svc.SecurityInfo(h.as(uma), uma.ID)
+	ch, err = h.svc.BeginIdentityCheck(h.admin, uma.ID, info.Methods[0].ID)
+	if err != nil {
+		h.fatal(err)
+	}
+	if _, err := h.svc.FinishIdentityCheck(h.admin, uma.ID, ch.VerificationID, h.lastCode()); err != nil {
+		h.fatal(err)
+	}
+	pass, err := h.svc.CreateAccessPass(h.admin, uma.ID, core.AccessPassRequest{Reason: "INC-5"})
+	if err != nil {
+		h.fatal(err)
+	}
+	tr := h.u.tr
+	h.u.Start()
+	h.entry(tr.T("signin.namePlaceholder")).SetText("uma@contoso.com")
+	h.tap("Use a Temporary Access Pass")
+	test.Type(h.entry(tr.T("signin.passPlaceholder")), pass.Pass)
+	h.tap(tr.T("signin.submit"))
+	if h.u.acct == nil || h.u.acct.ID != uma.ID {
+		h.fatalf("not signed in with the pass; shown:\n%s", h.text())
+	}
+	h.u.signOut("")
+	h.tap("Use a Temporary Access Pass")
+	test.Type(h.entry(tr.T("signin.passPlaceholder")), pass.Pass)
+	h.tap(tr.T("signin.submit"))
+	h.shows("Your account name or password is incorrect.")
+	h.tap("Use your password")
+	h.entry(tr.T("signin.passwordPlaceholder"))
+}

@@ -267,6 +267,18 @@ func TestScreenshotsHelpdesk(t *testing.T) {
 	s.shot("helpdesk_verified")
 	s.do(func() { h.tap("Create Temporary Access Pass") })
 	s.shot("helpdesk_pass")
+	var pass string
+	s.do(func() {
+		pass = h.shownPass()
+		h.tap("Done")
+		h.u.signOut("")
+		h.entry(h.u.tr.T("signin.namePlaceholder")).SetText("uma@contoso.com")
+		h.tap("Use a Temporary Access Pass")
+		test.Type(h.entry(h.u.tr.T("signin.passPlaceholder")), pass)
+	})
+	s.shot("signin_pass")
+	s.do(func() { h.tap(h.u.tr.T("signin.submit")) })
+	s.shot("signin_pass_done")
 }
 
 func TestScreenshotsKeepSecure(t *testing.T) {

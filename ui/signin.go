@@ -19,6 +19,10 @@ type signInScreen struct {
 	err      *widget.Label
 	busy     *widget.ProgressBarInfinite
 	notice   string
+	// usePass: the password field takes a Temporary Access Pass, which
+	// replaces the password and the second step.
+	usePass bool
+	toggle  *widget.Hyperlink
 }
 
 func newSignInScreen(u *UI, notice string) *signInScreen {
@@ -56,7 +60,9 @@ func (s *signInScreen) show() {
 	box.Add(s.err)
 	box.Add(s.busy)
 	box.Add(container.NewHBox(s.submit))
+	s.toggle = link(tr.T("signin.usePass"), s.switchPass)
 	box.Add(container.NewHBox(link(tr.T("signin.forgot"), func() { newResetFlow(s.u).start() })))
+	box.Add(container.NewHBox(s.toggle))
 	s.u.showColumn(box)
 	s.validate()
 	if s.name.Text == "" {
@@ -64,6 +70,22 @@ func (s *signInScreen) show() {
 	} else {
 		s.u.win.Canvas().Focus(s.password)
 	}
+}
+
+// switchPass swaps the password for a Temporary Access Pass, or back.
+func (s *signInScreen) switchPass() {
+	tr := s.u.tr
+	s.usePass = !s.usePass
+	s.password.SetText("")
+	if s.usePass {
+		s.password.SetPlaceHolder(tr.T("signin.passPlaceholder"))
+		s.toggle.SetText(tr.T("signin.usePassword"))
+	} else {
+		s.password.SetPlaceHolder(tr.T("signin.passwordPlaceholder"))
+		s.toggle.SetText(tr.T("signin.usePass"))
+	}
+	s.u.tr.setError(s.err, nil)
+	s.u.win.Canvas().Focus(s.password)
 }
 
 func (s *signInScreen) setBusy(b bool) {
@@ -82,9 +104,12 @@ func (s *signInScreen) onSubmit() {
 	if s.submit.Disabled() {
 		return
 	}
-	name, pw := s.name.Text, s.password.Text
+	name, pw, usePass := s.name.Text, s.password.Text, s.usePass
 	s.setBusy(true)
 	call(s.u.o.Runner, func() (*core.SignInStep, error) {
+		if usePass {
+			return s.u.svc.SignInWithPass(s.u.ctx, name, pw)
+		}
 		return s.u.svc.SignIn(s.u.ctx, name, pw)
 	}, func(step *core.SignInStep, err error) {
 		s.setBusy(false)

@@ -37,6 +37,13 @@ type HelpdeskService interface {
 	UnlockAccount(ctx context.Context, accountID, reason string) error
 	// RevokeSessions signs the account out everywhere.
 	RevokeSessions(ctx context.Context, accountID, reason string) error
+	// RequireReregistration removes the account's phones, apps and keys
+	// (email and questions stay), ends its sessions, and makes the next
+	// sign-in ask for registration, which cannot be put off.
+	RequireReregistration(ctx context.Context, accountID, reason string) error
+	// DeleteMethodForPerson deletes one method (a lost phone) with the
+	// owner's delete rules (the delete preview).
+	DeleteMethodForPerson(ctx context.Context, accountID, methodID, reason string) (*DeletePreview, error)
 }
 
 // IdentityProofLifetime is how long a person the help desk verified stays
@@ -91,6 +98,7 @@ const (
 	ActionPassDeleted      = "tap.deleted"
 	ActionAccountUnlocked  = "account.unlocked"
 	ActionSessionsRevoked  = "sessions.revoked"
+	ActionReregistration   = "account.reregistrationRequired"
 )
 
 // Send purposes counting what one agent does in an hour.
@@ -410,14 +418,14 @@ func (s *Local) CreateAccessPass(ctx context.Context, accountID string, r Access
 
 // deskAction runs a help-desk action that needs a verified person and a
 // reason, audits it with how the person was verified, and tells the owner.
-func (s *Local) deskAction(ctx context.Context, accountID, reason, action, noticeKey string, fn func(tx Tx, acct *Account, now time.Time) error) error {
+func (s *Local) deskAction(ctx context.Context, accountID, reason, action, noticeKey string, fn func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error) error {
 	reason, err := needReason(reason)
 	if err != nil {
 		return err
 	}
 	var notices []queued
 	err = s.onDesk(ctx, accountID, true, func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
-		if err := fn(tx, acct, now); err != nil {
+		if err := fn(tx, a, acct, p, now); err != nil {
 			return err
 		}
 		if err := s.audit(tx, a, acct, action, "", proofHow(tx, a, acct), reason); err != nil {
@@ -435,7 +443,7 @@ func (s *Local) deskAction(ctx context.Context, accountID, reason, action, notic
 
 // DeleteAccessPass implements HelpdeskService.
 func (s *Local) DeleteAccessPass(ctx context.Context, accountID, reason string) error {
-	return s.deskAction(ctx, accountID, reason, ActionPassDeleted, "notice.passDeleted", func(tx Tx, acct *Account, now time.Time) error {
+	return s.deskAction(ctx, accountID, reason, ActionPassDeleted, "notice.passDeleted", func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
 		if _, err := tx.AccessPass(acct.ID); err != nil {
 			return err
 		}
@@ -445,7 +453,7 @@ func (s *Local) DeleteAccessPass(ctx context.Context, accountID, reason string) 
 
 // UnlockAccount implements HelpdeskService.
 func (s *Local) UnlockAccount(ctx context.Context, accountID, reason string) error {
-	return s.deskAction(ctx, accountID, reason, ActionAccountUnlocked, "notice.unlocked", func(tx Tx, acct *Account, now time.Time) error {
+	return s.deskAction(ctx, accountID, reason, ActionAccountUnlocked, "notice.unlocked", func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
 		if err := tx.ClearFailureCounters(acct.ID); err != nil {
 			return err
 		}
@@ -455,9 +463,57 @@ func (s *Local) UnlockAccount(ctx context.Context, accountID, reason string) err
 
 // RevokeSessions implements HelpdeskService.
 func (s *Local) RevokeSessions(ctx context.Context, accountID, reason string) error {
-	return s.deskAction(ctx, accountID, reason, ActionSessionsRevoked, "notice.sessionsRevoked", func(tx Tx, acct *Account, now time.Time) error {
+	return s.deskAction(ctx, accountID, reason, ActionSessionsRevoked, "notice.sessionsRevoked", func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
 		return endOtherAccess(tx, acct.ID, "", "", now)
 	})
+}
+
+// RequireReregistration implements HelpdeskService.
+func (s *Local) RequireReregistration(ctx context.Context, accountID, reason string) error {
+	return s.deskAction(ctx, accountID, reason, ActionReregistration, "notice.reregistration", func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
+		methods, err := tx.Methods(acct.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range methods {
+			if m.Kind.IsPhone() || m.Kind == KindAuthenticatorApp || m.Kind == KindSecurityKey {
+				if err := tx.DeleteMethod(m.ID); err != nil {
+					return err
+				}
+				if err := s.audit(tx, a, acct, ActionMethodDeleted, m.Kind, MaskedDetail(m), "re-registration required"); err != nil {
+					return err
+				}
+				if acct.DefaultMethodID == m.ID {
+					acct.DefaultMethodID, acct.DefaultChannel = "", ChannelNone
+				}
+			}
+		}
+		// The next sign-in asks for registration, and it can't be put off.
+		acct.RegistrationSnoozes = p.RegistrationSnoozes
+		if err := tx.UpdateAccount(acct); err != nil {
+			return err
+		}
+		return endOtherAccess(tx, acct.ID, "", "", now)
+	})
+}
+
+// DeleteMethodForPerson implements HelpdeskService.
+func (s *Local) DeleteMethodForPerson(ctx context.Context, accountID, methodID, reason string) (*DeletePreview, error) {
+	reason, err := needReason(reason)
+	if err != nil {
+		return nil, err
+	}
+	var pv *DeletePreview
+	var notices []queued
+	err = s.onDesk(ctx, accountID, true, func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) (err error) {
+		pv, notices, err = s.deleteIn(tx, a, acct, p, methodID, reason+"; "+proofHow(tx, a, acct))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.sendNotices(ctx, notices)
+	return pv, nil
 }
 
 // SignInWithPass signs in with a Temporary Access Pass in place of the

@@ -319,3 +319,47 @@ func TestHelpdeskSearch(t *testing.T) {
 		t.Fatalf("a user searching: %v", err)
 	}
 }
+
+// TestReregistrationAndDeleteForAPerson: re-registration removes phones
+// and apps (email stays), ends sessions and makes registration due and
+// not skippable; the desk's delete of one method follows the owner's
+// rules and records the reason. Neither works before verification.
+func TestReregistrationAndDeleteForAPerson(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	email := &core.Method{ID: "umaemail", Kind: core.KindEmail, Detail: "uma@gmail.com", Channel: core.ChannelEmail}
+	f.add(t, d.user, email)
+	if _, err := f.svc.DeleteMethodForPerson(d.as, d.user.ID, d.phone.ID, "INC-8"); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Fatalf("delete before verification: %v", err)
+	}
+	d.verify(t, f)
+	userAs := f.session(t, d.user)
+	pv, err := f.svc.DeleteMethodForPerson(d.as, d.user.ID, d.phone.ID, "INC-8 lost phone")
+	if err != nil || pv.Scheduled || pv.Method.ID != d.phone.ID {
+		t.Fatalf("delete the phone: %+v %v", pv, err)
+	}
+	if err := f.svc.RequireReregistration(d.as, d.user.ID, "INC-9 new phone"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.SecurityInfo(userAs, d.user.ID); core.ErrorCode(err) != core.EEXPIRED {
+		t.Fatalf("a session after re-registration: %v", err)
+	}
+	info, _ := f.svc.SecurityInfo(f.as(d.user), d.user.ID)
+	if len(info.Methods) != 1 || info.Methods[0].Kind != core.KindEmail {
+		t.Fatalf("left after re-registration: %+v", info.Methods)
+	}
+	after, err := f.svc.CheckAfterSignIn(f.as(d.user), d.user.ID)
+	if err != nil || !after.Register || after.SnoozesLeft != 0 {
+		t.Fatalf("after sign-in: %+v %v", after, err)
+	}
+	events, _ := f.svc.AuditLog(f.ctx, core.AuditFilter{AccountID: d.user.ID})
+	var got []string
+	for _, e := range events {
+		if e.ActorID == d.agent.ID && e.Action != core.ActionIdentityVerified {
+			got = append(got, e.Action+"/"+string(e.Kind))
+		}
+	}
+	if want := "method.deleted/phone default.changed/authenticatorApp method.deleted/authenticatorApp account.reregistrationRequired/"; strings.Join(got, " ") != want {
+		t.Fatalf("audit: %v, want %s", got, want)
+	}
+}

@@ -754,61 +754,75 @@ func (s *Local) PreviewDelete(ctx context.Context, accountID, methodID string) (
 func (s *Local) DeleteMethod(ctx context.Context, accountID, methodID string) (*DeletePreview, error) {
 	var pv *DeletePreview
 	var notices []queued
-	err := s.onAccount(ctx, accountID, staffWrite, func(tx Tx, a Actor, acct *Account, p *Policy) error {
-		m, err := ownMethod(tx, accountID, methodID)
-		if err != nil {
-			return err
-		}
-		methods, err := tx.Methods(accountID)
-		if err != nil {
-			return err
-		}
-		pv, err = PreviewDelete(methods, currentDefault(acct, methods), methodID, p, s.clock())
-		if err != nil {
-			return err
-		}
-		if pv.Scheduled {
-			acct.RemovalAt, acct.RemovalMethodID = pv.EffectiveAt, m.ID
-			if err := tx.UpdateAccount(acct); err != nil {
-				return err
-			}
-			if err := s.audit(tx, a, acct, ActionRemovalScheduled, m.Kind, MaskedDetail(m), "effective "+pv.EffectiveAt.Format(time.RFC3339)); err != nil {
-				return err
-			}
-			notices, err = s.queueNotice(tx, acct, notice{key: "notice.removalScheduled", subject: pv.Method, when: pv.EffectiveAt})
-			return err
-		}
-		if err := tx.DeleteMethod(m.ID); err != nil {
-			return err
-		}
-		if pv.WasDefault || pv.NewDefault == nil {
-			acct.DefaultMethodID, acct.DefaultChannel = "", ChannelNone
-			if pv.NewDefault != nil {
-				acct.DefaultMethodID, acct.DefaultChannel = pv.NewDefault.MethodID, pv.NewDefault.Channel
-			}
-			if err := tx.UpdateAccount(acct); err != nil {
-				return err
-			}
-		}
-		if err := s.audit(tx, a, acct, ActionMethodDeleted, m.Kind, MaskedDetail(m), ""); err != nil {
-			return err
-		}
-		// The deleted address or phone is told too: if someone else
-		// deleted it, its owner still reads it.
-		if notices, err = s.queueNotice(tx, acct, notice{key: "notice.deleted", subject: pv.Method, also: pv.Method}); err != nil {
-			return err
-		}
-		if pv.WasDefault && pv.NewDefault != nil {
-			nm, _ := tx.Method(pv.NewDefault.MethodID)
-			return s.audit(tx, a, acct, ActionDefaultChanged, pv.NewDefault.Kind, maskedChoice(nm, *pv.NewDefault), "default deleted")
-		}
-		return nil
+	err := s.onAccount(ctx, accountID, staffWrite, func(tx Tx, a Actor, acct *Account, p *Policy) (err error) {
+		pv, notices, err = s.deleteIn(tx, a, acct, p, methodID, "")
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.sendNotices(ctx, notices)
 	return pv, nil
+}
+
+// deleteIn deletes a method within tx (or schedules the removal of the
+// last security info), audited with reason, and queues the notices.
+func (s *Local) deleteIn(tx Tx, a Actor, acct *Account, p *Policy, methodID, reason string) (*DeletePreview, []queued, error) {
+	m, err := ownMethod(tx, acct.ID, methodID)
+	if err != nil {
+		return nil, nil, err
+	}
+	methods, err := tx.Methods(acct.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	pv, err := PreviewDelete(methods, currentDefault(acct, methods), methodID, p, s.clock())
+	if err != nil {
+		return nil, nil, err
+	}
+	if pv.Scheduled {
+		acct.RemovalAt, acct.RemovalMethodID = pv.EffectiveAt, m.ID
+		if err := tx.UpdateAccount(acct); err != nil {
+			return nil, nil, err
+		}
+		why := "effective " + pv.EffectiveAt.Format(time.RFC3339)
+		if reason != "" {
+			why = reason + "; " + why
+		}
+		if err := s.audit(tx, a, acct, ActionRemovalScheduled, m.Kind, MaskedDetail(m), why); err != nil {
+			return nil, nil, err
+		}
+		notices, err := s.queueNotice(tx, acct, notice{key: "notice.removalScheduled", subject: pv.Method, when: pv.EffectiveAt})
+		return pv, notices, err
+	}
+	if err := tx.DeleteMethod(m.ID); err != nil {
+		return nil, nil, err
+	}
+	if pv.WasDefault || pv.NewDefault == nil {
+		acct.DefaultMethodID, acct.DefaultChannel = "", ChannelNone
+		if pv.NewDefault != nil {
+			acct.DefaultMethodID, acct.DefaultChannel = pv.NewDefault.MethodID, pv.NewDefault.Channel
+		}
+		if err := tx.UpdateAccount(acct); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := s.audit(tx, a, acct, ActionMethodDeleted, m.Kind, MaskedDetail(m), reason); err != nil {
+		return nil, nil, err
+	}
+	// The deleted address or phone is told too: if someone else deleted
+	// it, its owner still reads it.
+	notices, err := s.queueNotice(tx, acct, notice{key: "notice.deleted", subject: pv.Method, also: pv.Method})
+	if err != nil {
+		return nil, nil, err
+	}
+	if pv.WasDefault && pv.NewDefault != nil {
+		nm, _ := tx.Method(pv.NewDefault.MethodID)
+		if err := s.audit(tx, a, acct, ActionDefaultChanged, pv.NewDefault.Kind, maskedChoice(nm, *pv.NewDefault), "default deleted"); err != nil {
+			return nil, nil, err
+		}
+	}
+	return pv, notices, nil
 }
 
 // CancelRemoval implements Service.

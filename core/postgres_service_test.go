@@ -54,6 +54,7 @@ func TestServiceOnPostgres(t *testing.T) {
 		"PassRacesAndGuesses":                                  TestPassRacesAndGuesses,
 		"UnlockAndSignOutEverywhere":                           TestUnlockAndSignOutEverywhere,
 		"HelpdeskSearch":                                       TestHelpdeskSearch,
+		"ReregistrationAndDeleteForAPerson":                    TestReregistrationAndDeleteForAPerson,
 		"EditedQueuedAuditEventIsRecorded":                     TestEditedQueuedAuditEventIsRecorded,
 		"AuthenticatorLockout":                                 TestAuthenticatorLockout,
 		"ProveExistingMethod":                                  TestProveExistingMethod,

@@ -240,6 +240,48 @@ func helpdeskCommands() []*command {
 			return nil
 		},
 	}, {
+		path: "account require-reregister",
+		help: "Remove the account's phones, authenticator apps and keys (email and questions stay), sign it out\n" +
+			"everywhere, and ask for registration at the next sign-in (the person verified first).",
+		flags: func(fs *flag.FlagSet) {
+			accountFlag(fs)
+			reasonFlag(fs)
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			ctx, svc, acct, err := person(ctx, c, "account require-reregister")
+			if err != nil {
+				return err
+			}
+			if err := svc.RequireReregistration(ctx, acct.ID, reason); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "%s must register again at the next sign-in; phones and apps were removed.\n", acct.Name)
+			return nil
+		},
+	}, {
+		path: "helpdesk delete-method",
+		args: "METHOD_ID",
+		help: "Delete one method of the person (a lost phone), with the owner's delete rules (the person verified first).",
+		flags: func(fs *flag.FlagSet) {
+			accountFlag(fs)
+			reasonFlag(fs)
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			if len(args) != 1 {
+				return usageError{"helpdesk delete-method needs one METHOD_ID"}
+			}
+			ctx, svc, acct, err := person(ctx, c, "helpdesk delete-method")
+			if err != nil {
+				return err
+			}
+			pv, err := svc.DeleteMethodForPerson(ctx, acct.ID, args[0], reason)
+			if err != nil {
+				return err
+			}
+			printPreview(c, pv, true)
+			return nil
+		},
+	}, {
 		path: "sessions revoke",
 		help: "Sign the account out everywhere (the person verified first).",
 		flags: func(fs *flag.FlagSet) {

@@ -82,6 +82,15 @@ func TestHelpdeskCommands(t *testing.T) {
 		t.Fatalf("revoke: %q", out)
 	}
 	e.mustCtl("", "tap", "delete", "--account", "uma@contoso.com")
+	if out := e.mustCtl("", "account", "require-reregister", "--account", "uma@contoso.com", "--reason", "INC-4"); !strings.Contains(out, "must register again") {
+		t.Fatalf("require-reregister: %q", out)
+	}
+	if c, _, errs := e.ctl("", "helpdesk", "delete-method", methods[0].ID, "--account", "uma@contoso.com"); c != 1 || !strings.Contains(errs, "ticket reference") {
+		t.Fatalf("delete-method without a reason: %d %s", c, errs)
+	}
+	if out := e.mustCtl("", "helpdesk", "delete-method", methods[0].ID, "--account", "uma@contoso.com", "--reason", "INC-5"); !strings.Contains(out, "last security info") {
+		t.Fatalf("delete-method of the last info: %q", out)
+	}
 	var events []struct {
 		Action string `json:"action"`
 		Reason string `json:"reason"`
@@ -93,7 +102,7 @@ func TestHelpdeskCommands(t *testing.T) {
 			got = append(got, ev.Action+"="+ev.Reason)
 		}
 	}
-	if want := "tap.created=INC-1 lost phone account.unlocked=INC-2 sessions.revoked=INC-3 tap.deleted=Temporary Access Pass deleted"; strings.Join(got, " ") != want {
+	if want := "tap.created=INC-1 lost phone account.unlocked=INC-2 sessions.revoked=INC-3 tap.deleted=Temporary Access Pass deleted account.reregistrationRequired=INC-4 removal.scheduled=INC-5; verified by: local administrator; effective "; !strings.HasPrefix(strings.Join(got, " "), want) {
 		t.Fatalf("audited reasons: %v\nwant %s", got, want)
 	}
 }

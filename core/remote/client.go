@@ -447,3 +447,15 @@ func (c *Client) SearchAccounts(ctx context.Context, q core.AccountSearch) ([]co
 	}
 	return list[core.AccountSummary](ctx, c, call{op: "SearchAccounts", query: v})
 }
+
+// RequireReregistration removes the account's phones and apps and asks
+// for registration at the next sign-in.
+func (c *Client) RequireReregistration(ctx context.Context, accountID, reason string) error {
+	return c.do(ctx, call{op: "RequireReregistration", params: []string{"accountId", accountID}, body: reasonBody{Reason: reason}})
+}
+
+// DeleteMethodForPerson deletes one method of a verified person.
+func (c *Client) DeleteMethodForPerson(ctx context.Context, accountID, methodID, reason string) (*core.DeletePreview, error) {
+	return one[core.DeletePreview](ctx, c, call{op: "DeleteMethodForPerson", params: []string{"accountId", accountID, "methodId", methodID},
+		body: reasonBody{Reason: reason}})
+}

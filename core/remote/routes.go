@@ -205,6 +205,24 @@ var helpdeskRoutes = []Route{
 			}
 			return none(svc.UnlockAccount(ctx, in.accountID, b.Reason))
 		}},
+	{Method: "POST", Path: "/users/{accountId}/helpdesk/requireReregistration", Op: "RequireReregistration", Status: 204, Actor: true, Body: reasonBody{},
+		Summary: "Remove the account's phones, apps and keys and ask for registration at the next sign-in.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[reasonBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return none(svc.RequireReregistration(ctx, in.accountID, b.Reason))
+		}},
+	{Method: "POST", Path: "/users/{accountId}/helpdesk/methods/{methodId}/delete", Op: "DeleteMethodForPerson", Status: 200, Actor: true, Body: reasonBody{}, Out: core.DeletePreview{},
+		Summary: "Delete one method of a verified person (a lost phone), with the owner's delete rules.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[reasonBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.DeleteMethodForPerson(ctx, in.accountID, in.path("methodId"), b.Reason)
+		}},
 	{Method: "POST", Path: "/users/{accountId}/revokeSignInSessions", Op: "RevokeSessions", Status: 204, Actor: true, Body: reasonBody{},
 		Summary: "Sign the account out everywhere.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {

@@ -267,3 +267,13 @@ func NameSkeleton(name string) string {
 	}
 	return norm.NFD.String(lookalikeSequences.Replace(b.String()))
 }
+
+// Reverse returns s with its characters in reverse order (a phone number
+// reversed makes its last digits a prefix, for the help desk's search).
+func Reverse(s string) string {
+	r := []rune(s)
+	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+		r[i], r[j] = r[j], r[i]
+	}
+	return string(r)
+}

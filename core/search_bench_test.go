@@ -40,7 +40,7 @@ func BenchmarkHelpdeskSearch(b *testing.B) {
 			for i := lo; i < min(lo+batch, n); i++ {
 				a := &core.Account{ID: fmt.Sprintf("%032x", i+1), Name: fmt.Sprintf("p%07d@contoso.com", i),
 					DisplayName: firsts[i%len(firsts)] + " " + lasts[(i/len(firsts))%len(lasts)] + " " + strconv.Itoa(i),
-					Role: core.RoleUser, Language: "en", CreatedAt: f.clock.Now(), PasswordChangedAt: f.clock.Now()}
+					Role:        core.RoleUser, Language: "en", CreatedAt: f.clock.Now(), PasswordChangedAt: f.clock.Now()}
 				if err := tx.CreateAccount(a); err != nil {
 					return err
 				}
@@ -63,7 +63,7 @@ func BenchmarkHelpdeskSearch(b *testing.B) {
 	}{
 		{"name", func(i int) string { return fmt.Sprintf("p%05d", (i*7919)%(n/100+1)) }}, // ~100 matches, a page
 		{"displayName", func(i int) string { return firsts[i%len(firsts)] + " " + lasts[i%len(lasts)][:2] }},
-		{"phoneDigits", func(i int) string { return fmt.Sprintf("%06d", (i*104729)%n) }},
+		{"phoneDigits", func(i int) string { return fmt.Sprintf("%04d", (i*7919)%10000) }}, // ~100 phones each
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			times := make([]time.Duration, 0, b.N)

@@ -75,9 +75,10 @@ type Tx interface {
 	FailureCounter(accountID, subject string) (*FailureCounter, error)
 	SaveFailureCounter(c *FailureCounter) error
 
-	// SearchAccounts lists, by name after the name after, up to limit
-	// accounts whose sign-in name or lower-cased display name starts with
-	// text, or, when digits is set, that have a phone ending with digits.
+	// SearchAccounts lists up to limit accounts whose sign-in name starts
+	// with text (by name, after the name after), then, on the first page,
+	// those whose lower-cased display name does (by display name); or,
+	// when digits is set, those with a phone ending with digits (by name).
 	SearchAccounts(text, digits, after string, limit int) ([]*Account, error)
 	// LastSignIn is when the account's newest session began (zero: never).
 	LastSignIn(accountID string) (time.Time, error)

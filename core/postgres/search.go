@@ -16,15 +16,25 @@ func (t *tx) SearchAccounts(text, digits, after string, limit int) ([]*core.Acco
 	var out []*core.Account
 	var err error
 	if digits != "" {
+		// The phones' reversed numbers start with the reversed digits.
+		rev := core.Reverse(digits)
 		out, err = collect(t, []*core.Account{}, scanAccount, `SELECT `+prefixed("a.", accountColumns)+` FROM accounts a
-			WHERE a.name > $1 AND EXISTS (SELECT 1 FROM methods m WHERE m.account_id = a.id
-			AND m.kind IN ('phone', 'alternatePhone', 'officePhone') AND m.detail LIKE $2)
-			ORDER BY a.name LIMIT $3`, after, "%"+digits, limit)
+			WHERE a.name > $3 AND a.id IN (SELECT account_id FROM phone_suffixes WHERE rev >= $1 AND rev < $2)
+			ORDER BY a.name LIMIT $4`, rev, rev+"\U0010FFFF", after, limit)
 	} else {
+		// Names and display names are two ranges on two indexes, each
+		// read in its own order; display names only on the first page.
 		end := text + "\U0010FFFF"
 		out, err = collect(t, []*core.Account{}, scanAccount, `SELECT `+accountColumns+` FROM accounts
-			WHERE name > $1 AND ((name >= $2 AND name < $3) OR (lower(display_name) COLLATE "C" >= $2 AND lower(display_name) COLLATE "C" < $3))
-			ORDER BY name LIMIT $4`, after, text, end, limit)
+			WHERE name > $1 AND name >= $2 AND name < $3 ORDER BY name LIMIT $4`, after, text, end, limit)
+		if err != nil || after != "" || len(out) >= limit {
+			return out, err
+		}
+		var byDisplay []*core.Account
+		byDisplay, err = collect(t, []*core.Account{}, scanAccount, `SELECT `+accountColumns+` FROM accounts
+			WHERE lower(display_name) COLLATE "C" >= $1 AND lower(display_name) COLLATE "C" < $2
+			ORDER BY lower(display_name) COLLATE "C", name LIMIT $3`, text, end, limit)
+		out = mergeAccounts(out, byDisplay, limit)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search accounts: %w", err)
@@ -48,4 +58,21 @@ func prefixed(p, cols string) string {
 		parts[i] = p + strings.TrimSpace(c)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// mergeAccounts appends to a the accounts of b it lacks, up to limit.
+func mergeAccounts(a, b []*core.Account, limit int) []*core.Account {
+	seen := map[string]bool{}
+	for _, x := range a {
+		seen[x.ID] = true
+	}
+	for _, x := range b {
+		if len(a) >= limit {
+			break
+		}
+		if !seen[x.ID] {
+			a = append(a, x)
+		}
+	}
+	return a
 }

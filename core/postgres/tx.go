@@ -274,14 +274,28 @@ func (t *tx) CreateMethod(m *core.Method) error {
 	if err != nil {
 		return fmt.Errorf("create method: %w", err)
 	}
-	return nil
+	return t.indexPhone(m)
 }
 
 func (t *tx) UpdateMethod(m *core.Method) error {
 	tag, err := t.exec(`UPDATE methods SET detail=$1, extension=$2, channel=$3, name=$4, language=$5, last_used_at=$6,
 		secret=$7, last_step=$8 WHERE id=$9`,
 		m.Detail, m.Extension, m.Channel, m.Name, m.Language, tsArg(m.LastUsedAt), m.Secret, m.LastStep, m.ID)
-	return mustAffect(tag, err, "Method")
+	if err := mustAffect(tag, err, "Method"); err != nil {
+		return err
+	}
+	return t.indexPhone(m)
+}
+
+// indexPhone keeps a phone's reversed number for the search by its last
+// digits.
+func (t *tx) indexPhone(m *core.Method) error {
+	if !m.Kind.IsPhone() {
+		return nil
+	}
+	_, err := t.exec(`INSERT INTO phone_suffixes (method_id, account_id, rev) VALUES ($1,$2,$3)
+		ON CONFLICT (method_id) DO UPDATE SET rev = excluded.rev WHERE phone_suffixes.rev <> excluded.rev`, m.ID, m.AccountID, core.Reverse(m.Detail))
+	return err
 }
 
 func (t *tx) DeleteMethod(id string) error {

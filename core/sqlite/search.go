@@ -14,15 +14,25 @@ func (t *tx) SearchAccounts(text, digits, after string, limit int) ([]*core.Acco
 	var q string
 	var args []any
 	if digits != "" {
-		q = `SELECT ` + prefixed("a.", accountColumns) + ` FROM accounts a WHERE a.name > ? AND EXISTS (SELECT 1 FROM methods m
-			WHERE m.account_id = a.id AND m.kind IN ('phone', 'alternatePhone', 'officePhone') AND m.detail LIKE ?)
-			ORDER BY a.name LIMIT ?`
-		args = []any{after, "%" + digits, limit}
+		// The phones' reversed numbers start with the reversed digits.
+		rev := core.Reverse(digits)
+		q = `SELECT ` + prefixed("a.", accountColumns) + ` FROM phone_suffixes p JOIN accounts a ON a.id = p.account_id
+			WHERE p.rev >= ? AND p.rev < ? AND a.name > ? GROUP BY a.id ORDER BY a.name LIMIT ?`
+		args = []any{rev, rev + "\U0010FFFF", after, limit}
 	} else {
+		// Names and display names are two ranges on two indexes, each
+		// read in its own order; display names only on the first page.
 		end := text + "\U0010FFFF"
-		q = `SELECT ` + accountColumns + ` FROM accounts WHERE name > ? AND ((name >= ? AND name < ?)
-			OR (lower(display_name) >= ? AND lower(display_name) < ?)) ORDER BY name LIMIT ?`
-		args = []any{after, text, end, text, end, limit}
+		byName, err := t.accountsWhere(`name > ? AND name >= ? AND name < ? ORDER BY name LIMIT ?`, after, text, end, limit)
+		if err != nil || after != "" || len(byName) >= limit {
+			return byName, err
+		}
+		byDisplay, err := t.accountsWhere(`lower(display_name) >= ? AND lower(display_name) < ? ORDER BY lower(display_name), name LIMIT ?`,
+			text, end, limit)
+		if err != nil {
+			return nil, err
+		}
+		return mergeAccounts(byName, byDisplay, limit), nil
 	}
 	rows, err := t.tx.QueryContext(t.ctx, q, args...)
 	if err != nil {
@@ -56,4 +66,39 @@ func prefixed(p, cols string) string {
 		parts[i] = p + strings.TrimSpace(c)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// accountsWhere lists the accounts matching a WHERE clause.
+func (t *tx) accountsWhere(where string, args ...any) ([]*core.Account, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+accountColumns+` FROM accounts WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search accounts: %w", err)
+	}
+	defer rows.Close()
+	out := []*core.Account{}
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, fmt.Errorf("search accounts: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// mergeAccounts appends to a the accounts of b it lacks, up to limit.
+func mergeAccounts(a, b []*core.Account, limit int) []*core.Account {
+	seen := map[string]bool{}
+	for _, x := range a {
+		seen[x.ID] = true
+	}
+	for _, x := range b {
+		if len(a) >= limit {
+			break
+		}
+		if !seen[x.ID] {
+			a = append(a, x)
+		}
+	}
+	return a
 }

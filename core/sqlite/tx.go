@@ -218,6 +218,9 @@ func (t *tx) CreateMethod(m *core.Method) error {
 	if err != nil {
 		return fmt.Errorf("create method: %w", err)
 	}
+	if err := t.indexPhone(m); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -225,7 +228,21 @@ func (t *tx) UpdateMethod(m *core.Method) error {
 	res, err := t.exec(`UPDATE methods SET detail=?, extension=?, channel=?, name=?, language=?, last_used_at=?, secret=?,
 		last_step=? WHERE id=?`,
 		m.Detail, m.Extension, m.Channel, m.Name, m.Language, formatTime(m.LastUsedAt), m.Secret, m.LastStep, m.ID)
-	return mustAffect(res, err, "Method")
+	if err := mustAffect(res, err, "Method"); err != nil {
+		return err
+	}
+	return t.indexPhone(m)
+}
+
+// indexPhone keeps a phone's reversed number for the search by its last
+// digits.
+func (t *tx) indexPhone(m *core.Method) error {
+	if !m.Kind.IsPhone() {
+		return nil
+	}
+	_, err := t.exec(`INSERT INTO phone_suffixes (method_id, account_id, rev) VALUES (?,?,?)
+		ON CONFLICT (method_id) DO UPDATE SET rev = excluded.rev WHERE rev <> excluded.rev`, m.ID, m.AccountID, core.Reverse(m.Detail))
+	return err
 }
 
 func (t *tx) DeleteMethod(id string) error {

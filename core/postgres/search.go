@@ -25,8 +25,13 @@ func (t *tx) SearchAccounts(text, digits, after string, limit int) ([]*core.Acco
 		// Names and display names are two ranges on two indexes, each
 		// read in its own order; display names only on the first page.
 		end := text + "\U0010FFFF"
+		// One lower bound, so that the planner starts the range there.
+		lower, from := "name >= $1", text
+		if after >= text {
+			lower, from = "name > $1", after
+		}
 		out, err = collect(t, []*core.Account{}, scanAccount, `SELECT `+accountColumns+` FROM accounts
-			WHERE name > $1 AND name >= $2 AND name < $3 ORDER BY name LIMIT $4`, after, text, end, limit)
+			WHERE `+lower+` AND name < $2 ORDER BY name LIMIT $3`, from, end, limit)
 		if err != nil || after != "" || len(out) >= limit {
 			return out, err
 		}

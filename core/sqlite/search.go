@@ -23,7 +23,12 @@ func (t *tx) SearchAccounts(text, digits, after string, limit int) ([]*core.Acco
 		// Names and display names are two ranges on two indexes, each
 		// read in its own order; display names only on the first page.
 		end := text + "\U0010FFFF"
-		byName, err := t.accountsWhere(`name > ? AND name >= ? AND name < ? ORDER BY name LIMIT ?`, after, text, end, limit)
+		// One lower bound, so that the planner starts the range there.
+		lower, from := "name >= ?", text
+		if after >= text {
+			lower, from = "name > ?", after
+		}
+		byName, err := t.accountsWhere(lower+` AND name < ? ORDER BY name LIMIT ?`, from, end, limit)
 		if err != nil || after != "" || len(byName) >= limit {
 			return byName, err
 		}

@@ -23,7 +23,8 @@ func (t *tx) SearchAccounts(text, digits, after string, limit int) ([]*core.Acco
 			ORDER BY a.name LIMIT $4`, rev, rev+"\U0010FFFF", after, limit)
 	} else {
 		// Names and display names are two ranges on two indexes, each
-		// read in its own order; display names only on the first page.
+		// read in the index's order (so a page stops early); display
+		// names only on the first page.
 		end := text + "\U0010FFFF"
 		// One lower bound, so that the planner starts the range there.
 		lower, from := "name >= $1", text
@@ -38,7 +39,7 @@ func (t *tx) SearchAccounts(text, digits, after string, limit int) ([]*core.Acco
 		var byDisplay []*core.Account
 		byDisplay, err = collect(t, []*core.Account{}, scanAccount, `SELECT `+accountColumns+` FROM accounts
 			WHERE lower(display_name) COLLATE "C" >= $1 AND lower(display_name) COLLATE "C" < $2
-			ORDER BY lower(display_name) COLLATE "C", name LIMIT $3`, text, end, limit)
+			ORDER BY lower(display_name) COLLATE "C" LIMIT $3`, text, end, limit)
 		out = mergeAccounts(out, byDisplay, limit)
 	}
 	if err != nil {

@@ -21,7 +21,8 @@ func (t *tx) SearchAccounts(text, digits, after string, limit int) ([]*core.Acco
 		args = []any{rev, rev + "\U0010FFFF", after, limit}
 	} else {
 		// Names and display names are two ranges on two indexes, each
-		// read in its own order; display names only on the first page.
+		// read in the index's order (so a page stops early); display
+		// names only on the first page.
 		end := text + "\U0010FFFF"
 		// One lower bound, so that the planner starts the range there.
 		lower, from := "name >= ?", text
@@ -32,7 +33,7 @@ func (t *tx) SearchAccounts(text, digits, after string, limit int) ([]*core.Acco
 		if err != nil || after != "" || len(byName) >= limit {
 			return byName, err
 		}
-		byDisplay, err := t.accountsWhere(`lower(display_name) >= ? AND lower(display_name) < ? ORDER BY lower(display_name), name LIMIT ?`,
+		byDisplay, err := t.accountsWhere(`lower(display_name) >= ? AND lower(display_name) < ? ORDER BY lower(display_name) LIMIT ?`,
 			text, end, limit)
 		if err != nil {
 			return nil, err

@@ -103,3 +103,21 @@ func (s *Local) SearchAccounts(ctx context.Context, q AccountSearch) ([]AccountS
 	})
 	return out, err
 }
+
+// MergeAccounts appends to a the accounts of b it lacks, up to limit: the
+// stores' search merges its name and display-name ranges with it.
+func MergeAccounts(a, b []*Account, limit int) []*Account {
+	seen := map[string]bool{}
+	for _, x := range a {
+		seen[x.ID] = true
+	}
+	for _, x := range b {
+		if len(a) >= limit {
+			break
+		}
+		if !seen[x.ID] {
+			a = append(a, x)
+		}
+	}
+	return a
+}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -18,9 +17,9 @@ func (t *tx) SearchAccounts(text, digits, after string, limit int) ([]*core.Acco
 	if digits != "" {
 		// The phones' reversed numbers start with the reversed digits.
 		rev := core.Reverse(digits)
-		out, err = collect(t, []*core.Account{}, scanAccount, `SELECT `+prefixed("a.", accountColumns)+` FROM accounts a
-			WHERE a.name > $3 AND a.id IN (SELECT account_id FROM phone_suffixes WHERE rev >= $1 AND rev < $2)
-			ORDER BY a.name LIMIT $4`, rev, rev+"\U0010FFFF", after, limit)
+		out, err = collect(t, []*core.Account{}, scanAccount, `SELECT `+accountColumns+` FROM accounts
+			WHERE name > $3 AND id IN (SELECT account_id FROM phone_suffixes WHERE rev >= $1 AND rev < $2)
+			ORDER BY name LIMIT $4`, rev, rev+"\U0010FFFF", after, limit)
 	} else {
 		// Names and display names are two ranges on two indexes, each
 		// read in the index's order (so a page stops early); display
@@ -40,7 +39,7 @@ func (t *tx) SearchAccounts(text, digits, after string, limit int) ([]*core.Acco
 		byDisplay, err = collect(t, []*core.Account{}, scanAccount, `SELECT `+accountColumns+` FROM accounts
 			WHERE lower(display_name) COLLATE "C" >= $1 AND lower(display_name) COLLATE "C" < $2
 			ORDER BY lower(display_name) COLLATE "C" LIMIT $3`, text, end, limit)
-		out = mergeAccounts(out, byDisplay, limit)
+		out = core.MergeAccounts(out, byDisplay, limit)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search accounts: %w", err)
@@ -55,30 +54,4 @@ func (t *tx) LastSignIn(accountID string) (time.Time, error) {
 		return time.Time{}, err
 	}
 	return at.Time.UTC(), nil
-}
-
-// prefixed qualifies each column of a column list with p ("a.").
-func prefixed(p, cols string) string {
-	parts := strings.Split(cols, ",")
-	for i, c := range parts {
-		parts[i] = p + strings.TrimSpace(c)
-	}
-	return strings.Join(parts, ", ")
-}
-
-// mergeAccounts appends to a the accounts of b it lacks, up to limit.
-func mergeAccounts(a, b []*core.Account, limit int) []*core.Account {
-	seen := map[string]bool{}
-	for _, x := range a {
-		seen[x.ID] = true
-	}
-	for _, x := range b {
-		if len(a) >= limit {
-			break
-		}
-		if !seen[x.ID] {
-			a = append(a, x)
-		}
-	}
-	return a
 }

@@ -521,45 +521,22 @@ func (s *Local) DeleteMethodForPerson(ctx context.Context, accountID, methodID, 
 // (the same lockout, the same answer and time for a made-up name); a
 // one-time pass works once, even when tried many times at once.
 func (s *Local) SignInWithPass(ctx context.Context, name, pass string) (*SignInStep, error) {
-	norm, err := NormalizeAccountName(name)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.limitClient(ctx, "signin"); err != nil {
-		return nil, err
-	}
-	var acct *Account
 	var ap *AccessPass
-	err = s.store.View(ctx, func(tx Tx) error {
-		a, err := tx.AccountByName(norm)
-		if ErrorCode(err) == ENOTFOUND {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		acct = a
+	acct, err := s.signInAttempt(ctx, name, func(tx Tx, a *Account) (err error) {
 		if ap, err = tx.AccessPass(a.ID); ErrorCode(err) == ENOTFOUND {
 			return nil
 		}
 		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	mu := &s.nameLocks[nameStripe(norm)]
-	mu.Lock()
-	defer mu.Unlock()
-	lock, err := s.claimSignIn(ctx, norm)
-	if err != nil {
-		return nil, err
-	}
-	hash := dummy()
-	if ap != nil {
-		hash = ap.Hash
-	}
-	now := s.clock()
-	right := VerifySecret(hash, strings.TrimSpace(pass)) && ap != nil && now.Before(ap.ExpiresAt) && (ap.UsedAt.IsZero() || !ap.OneTime)
-	if right && ap.OneTime {
+	}, func(acct *Account) (bool, error) {
+		hash := dummy()
+		if ap != nil {
+			hash = ap.Hash
+		}
+		now := s.clock()
+		right := VerifySecret(hash, strings.TrimSpace(pass)) && ap != nil && now.Before(ap.ExpiresAt) && (ap.UsedAt.IsZero() || !ap.OneTime)
+		if !right || !ap.OneTime {
+			return right, nil
+		}
 		err := s.store.Update(ctx, func(tx Tx) (err error) {
 			cur, err := tx.AccessPass(acct.ID)
 			if err != nil || cur.Hash != ap.Hash {
@@ -569,11 +546,9 @@ func (s *Local) SignInWithPass(ctx context.Context, name, pass string) (*SignInS
 			right, err = tx.UseAccessPass(acct.ID, now)
 			return err
 		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	if err := s.settleSignIn(ctx, norm, acct, lock, right); err != nil || !right {
+		return right, err
+	})
+	if err != nil || acct == nil {
 		return nil, err
 	}
 	sess, err := s.startSessionHow(ctx, acct, true, "temporary access pass")

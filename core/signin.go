@@ -223,19 +223,13 @@ func (s *Local) settleSignIn(ctx context.Context, name string, acct *Account, lo
 	})
 }
 
-// nameStripes is how many locks the sign-ins of all names share.
-const nameStripes = 64
-
-// nameStripe picks the lock of a name among Local.nameLocks.
-func nameStripe(name string) int {
-	h := fnv.New32a()
-	h.Write([]byte(name))
-	return int(h.Sum32() % nameStripes)
-}
-
-// SignIn implements Service. The attempt is counted before the password
-// is checked (claimSignIn), the same way for names without an account.
-func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep, error) {
+// signInAttempt is one attempt to sign in by name, whatever the
+// credential: it finds the account (and, with lookup, what the check
+// needs), counts the attempt before check runs (claimSignIn), and settles
+// it. check gets a nil account for a made-up name and must take the same
+// time for it. It returns the account when check was right, nil and the
+// same error for a wrong credential and a made-up name.
+func (s *Local) signInAttempt(ctx context.Context, name string, lookup func(tx Tx, a *Account) error, check func(acct *Account) (bool, error)) (*Account, error) {
 	norm, err := NormalizeAccountName(name)
 	if err != nil {
 		return nil, err
@@ -244,7 +238,6 @@ func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep,
 		return nil, err
 	}
 	var acct *Account
-	var methods []*Method
 	err = s.store.View(ctx, func(tx Tx) error {
 		a, err := tx.AccountByName(norm)
 		if ErrorCode(err) == ENOTFOUND {
@@ -253,8 +246,7 @@ func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep,
 			return err
 		}
 		acct = a
-		methods, err = tx.Methods(a.ID)
-		return err
+		return lookup(tx, a)
 	})
 	if err != nil {
 		return nil, err
@@ -269,12 +261,41 @@ func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep,
 	if err != nil {
 		return nil, err
 	}
-	hash := dummy()
-	if acct != nil {
-		hash = acct.PasswordHash
+	right, err := check(acct)
+	if err != nil {
+		return nil, err
 	}
-	right := VerifySecret(hash, password) && acct != nil
 	if err := s.settleSignIn(ctx, norm, acct, lock, right); err != nil || !right {
+		return nil, err
+	}
+	return acct, nil
+}
+
+// nameStripes is how many locks the sign-ins of all names share.
+const nameStripes = 64
+
+// nameStripe picks the lock of a name among Local.nameLocks.
+func nameStripe(name string) int {
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return int(h.Sum32() % nameStripes)
+}
+
+// SignIn implements Service. The attempt is counted before the password
+// is checked (claimSignIn), the same way for names without an account.
+func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep, error) {
+	var methods []*Method
+	acct, err := s.signInAttempt(ctx, name, func(tx Tx, a *Account) (err error) {
+		methods, err = tx.Methods(a.ID)
+		return err
+	}, func(acct *Account) (bool, error) {
+		hash := dummy()
+		if acct != nil {
+			hash = acct.PasswordHash
+		}
+		return VerifySecret(hash, password) && acct != nil, nil
+	})
+	if err != nil || acct == nil {
 		return nil, err
 	}
 	options := signInOptions(acct, methods)

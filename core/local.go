@@ -142,8 +142,10 @@ func (s *Local) caller(ctx context.Context) (Actor, *Session, error) {
 			return Errorf(EFORBIDDEN, "This session belongs to another account. Sign in again.")
 		}
 		acct, err := tx.Account(sess.AccountID)
-		if err != nil {
+		if ErrorCode(err) == ENOTFOUND {
 			return Reason(EEXPIRED, "session.ended", nil)
+		} else if err != nil {
+			return err
 		}
 		a.Name, a.Role = acct.Name, acct.Role
 		return nil
@@ -526,7 +528,7 @@ func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn 
 		err := run(ctx, func(tx Tx) error {
 			acct, err := tx.Account(accountID)
 			if err != nil {
-				if own {
+				if own && ErrorCode(err) == ENOTFOUND {
 					return Reason(EEXPIRED, "session.ended", nil)
 				}
 				return err

@@ -349,6 +349,9 @@ func (s *Local) proven(ctx context.Context, r *Reset, methodID string) (*ResetSt
 // liveReset reads a reset that has not ended, inside a transaction.
 func (s *Local) liveReset(tx Tx, id string) (*Reset, error) {
 	r, err := tx.Reset(id)
+	if err != nil && ErrorCode(err) != ENOTFOUND {
+		return nil, err
+	}
 	if err != nil || !r.DoneAt.IsZero() || !s.clock().Before(r.ExpiresAt) {
 		return nil, Reason(EEXPIRED, "reset.ended", nil)
 	}

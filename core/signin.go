@@ -360,6 +360,9 @@ func (s *Local) pendingSignIn(ctx context.Context, id string) (*Verification, *A
 		acct, err = tx.Account(v.AccountID)
 		return err
 	})
+	if err != nil && ErrorCode(err) != ENOTFOUND {
+		return nil, nil, err
+	}
 	if err != nil || v.Purpose != VerifySignIn {
 		return nil, nil, Errorf(ENOTFOUND, "This sign-in has ended. Start again.")
 	}
@@ -515,8 +518,10 @@ func sessionKey(token string) string {
 // returned carries the stored key as its ID.
 func (s *Local) liveSession(tx Tx, token string, p *Policy, touch bool) (*Session, error) {
 	sess, err := tx.Session(sessionKey(token))
-	if err != nil {
+	if ErrorCode(err) == ENOTFOUND {
 		return nil, Reason(EEXPIRED, "session.ended", nil)
+	} else if err != nil {
+		return nil, err // the store is away: not a reason to sign out
 	}
 	now := s.clock()
 	switch {

@@ -38,6 +38,9 @@ type Account struct {
 	// PasswordHash is the argon2id hash of the password (PHC string).
 	PasswordHash      string    `json:"-"`
 	PasswordChangedAt time.Time `json:"-"`
+	// PasswordMustChange is set when the help desk reset the password: the
+	// person must choose their own before doing anything else.
+	PasswordMustChange bool `json:"passwordMustChange,omitempty"`
 
 	// DefaultMethodID and DefaultChannel name the default sign-in method.
 	DefaultMethodID string  `json:"-"`

@@ -53,6 +53,16 @@ func ErrorCode(err error) string {
 	return EINTERNAL
 }
 
+// ReasonOf returns the reason key of the first *Error in err's chain, ""
+// when it has none.
+func ReasonOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Key
+	}
+	return ""
+}
+
 // ErrorMessage returns the message of the first *Error in err's chain, or
 // "Internal error." for any other error, so that nothing unexpected (SQL, paths,
 // secrets) ever reaches a person.

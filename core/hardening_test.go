@@ -98,25 +98,32 @@ func TestHelpdeskCannotTakeOverAnAdministrator(t *testing.T) {
 		forbidden("agent renames a method of "+target.Name, err)
 		_, err = f.svc.ProveMethod(strong, target.ID, "carolphone", core.ChannelSMS)
 		forbidden("agent proves a method of "+target.Name, err)
+		// Deleting is the owner's too: the help desk deletes through its
+		// own operation, for a person it verified (DeleteMethodForPerson).
+		_, err = f.svc.DeleteMethod(strong, target.ID, "carolmail")
+		forbidden("agent deletes through the owner's call on "+target.Name, err)
 	}
-	_, err = f.svc.DeleteMethod(strong, f.alice.ID, "alicephone")
+	_, err = f.svc.DeleteMethodForPerson(strong, f.alice.ID, "alicephone", "ticket 1")
 	forbidden("agent deletes an admin's method", err)
-	_, err = f.svc.DeleteMethod(strong, hd2.ID, "hd2phone")
+	_, err = f.svc.DeleteMethodForPerson(strong, hd2.ID, "hd2phone", "ticket 1")
 	forbidden("agent deletes another agent's method", err)
 	_, err = f.svc.SecurityInfo(strong, f.alice.ID)
 	forbidden("agent reads an admin", err)
-	if _, err := f.svc.DeleteMethod(strong, carol.ID, "carolmail"); err != nil {
-		t.Fatalf("agent with two steps deletes a user's method: %v", err)
+	_, err = f.svc.DeleteMethodForPerson(strong, carol.ID, "carolmail", "ticket 1")
+	if core.ErrorCode(err) != core.EFORBIDDEN || core.ReasonOf(err) != "helpdesk.unverified" {
+		t.Fatalf("agent deletes a user's method without verifying them: %v", err)
 	}
-	// The admin acts on the help desk, never on another admin.
+	// The admin acts on the help desk; on another admin only with a
+	// second administrator's approval.
 	admin2 := f.newAccount(t, "admin2@contoso.com", core.RoleAdmin)
 	f.add(t, admin2, phoneOf("admin2phone", "+442079460004"))
 	alice := f.session(t, f.alice)
-	if _, err := f.svc.DeleteMethod(alice, hd2.ID, "hd2phone"); err != nil {
-		t.Fatalf("admin deletes an agent's method: %v", err)
+	_, err = f.svc.DeleteMethod(alice, hd2.ID, "hd2phone")
+	forbidden("admin deletes through the owner's call on an agent", err)
+	_, err = f.svc.DeleteMethodForPerson(alice, admin2.ID, "admin2phone", "ticket 1")
+	if core.ErrorCode(err) != core.EFORBIDDEN || core.ReasonOf(err) != "approval.needed" {
+		t.Errorf("admin deletes another admin's method without approval: %v", err)
 	}
-	_, err = f.svc.DeleteMethod(alice, admin2.ID, "admin2phone")
-	forbidden("admin deletes another admin's method", err)
 	// A user session naming itself admin in its actor gets its real role.
 	cs := f.session(t, carol)
 	forged, _ := core.ActorFrom(cs)

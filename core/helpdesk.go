@@ -44,7 +44,32 @@ type HelpdeskService interface {
 	// DeleteMethodForPerson deletes one method (a lost phone) with the
 	// owner's delete rules (the delete preview).
 	DeleteMethodForPerson(ctx context.Context, accountID, methodID, reason string) (*DeletePreview, error)
+	// ResetPasswordForPerson sets a temporary password, returned the only
+	// time it is shown, which must be changed at the next sign-in; it
+	// ends the account's sessions and clears its sign-in lockout.
+	ResetPasswordForPerson(ctx context.Context, accountID, reason string) (*TemporaryPassword, error)
+
+	// RequestApproval asks a second agent to approve what one agent may
+	// not do alone: acting on another administrator, or verifying a
+	// person by photo ID.
+	RequestApproval(ctx context.Context, accountID string, r ApprovalRequest) (*Approval, error)
+	// PendingApprovals lists the other agents' requests the caller may
+	// approve.
+	PendingApprovals(ctx context.Context) ([]Approval, error)
+	// Approve approves another agent's request, once.
+	Approve(ctx context.Context, approvalID string) (*Approval, error)
 }
+
+// TemporaryPassword is a password the help desk set: shown once, to be
+// changed at the next sign-in.
+type TemporaryPassword struct {
+	Password   string `json:"password"`
+	MustChange bool   `json:"mustChange"`
+}
+
+// temporaryPasswordLength is long enough for the rule on a password
+// without a second method (15), from passAlphabet.
+const temporaryPasswordLength = 16
 
 // IdentityProofLifetime is how long a person the help desk verified stays
 // verified, for the agent who verified them.
@@ -91,14 +116,15 @@ type NewAccessPass struct {
 
 // Help-desk audit actions.
 const (
-	ActionIdentityVerified = "helpdesk.verified"
-	ActionIdentityFailed   = "helpdesk.verifyFailed"
-	ActionHelpdeskLimited  = "helpdesk.limited"
-	ActionPassCreated      = "tap.created"
-	ActionPassDeleted      = "tap.deleted"
-	ActionAccountUnlocked  = "account.unlocked"
-	ActionSessionsRevoked  = "sessions.revoked"
-	ActionReregistration   = "account.reregistrationRequired"
+	ActionIdentityVerified  = "helpdesk.verified"
+	ActionIdentityFailed    = "helpdesk.verifyFailed"
+	ActionHelpdeskLimited   = "helpdesk.limited"
+	ActionPassCreated       = "tap.created"
+	ActionPassDeleted       = "tap.deleted"
+	ActionAccountUnlocked   = "account.unlocked"
+	ActionSessionsRevoked   = "sessions.revoked"
+	ActionReregistration    = "account.reregistrationRequired"
+	ActionPasswordSetByDesk = "password.resetByHelpdesk"
 )
 
 // Send purposes counting what one agent does in an hour.
@@ -117,17 +143,18 @@ const passAlphabet = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
 
 // onDesk runs fn in a write on an account the actor may help: a staff
 // session that passed two steps (authorize), never the actor's own
-// account, and, when verified is set, a person this agent verified in the
+// account, another administrator's only with a second administrator's
+// approval, and, when verified is set, a person this agent verified in the
 // last IdentityProofLifetime.
 func (s *Local) onDesk(ctx context.Context, accountID string, verified bool, fn func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error) error {
-	return s.onAccount(ctx, accountID, writes, func(tx Tx, a Actor, acct *Account, p *Policy) error {
-		if a.AccountID == acct.ID {
-			return Reason(EFORBIDDEN, "helpdesk.self", nil)
-		}
-		if !IsLocalAdministrator(a) && a.Role != RoleAdmin && a.Role != RoleHelpdesk {
-			return Reason(EFORBIDDEN, "forbidden.staff", nil)
+	return s.onAccount(ctx, accountID, writes|desk, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+		if err := deskActor(a, acct); err != nil {
+			return err
 		}
 		now := s.clock()
+		if err := needApproval(tx, a, acct, now); err != nil {
+			return err
+		}
 		if verified {
 			proof, err := tx.IdentityProof(a.AccountID, acct.ID)
 			if err != nil {
@@ -506,6 +533,9 @@ func (s *Local) DeleteMethodForPerson(ctx context.Context, accountID, methodID, 
 	var pv *DeletePreview
 	var notices []queued
 	err = s.onDesk(ctx, accountID, true, func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) (err error) {
+		if !acct.RemovalAt.IsZero() {
+			return Reason(ECONFLICT, "removal.pending", map[string]any{"Date": acct.RemovalAt.Format("2 January 2006")})
+		}
 		pv, notices, err = s.deleteIn(tx, a, acct, p, methodID, reason+"; "+proofHow(tx, a, acct))
 		return err
 	})
@@ -514,6 +544,33 @@ func (s *Local) DeleteMethodForPerson(ctx context.Context, accountID, methodID, 
 	}
 	s.sendNotices(ctx, notices)
 	return pv, nil
+}
+
+// ResetPasswordForPerson implements HelpdeskService.
+func (s *Local) ResetPasswordForPerson(ctx context.Context, accountID, reason string) (*TemporaryPassword, error) {
+	pw, err := s.newPass(temporaryPasswordLength)
+	if err != nil {
+		return nil, err
+	}
+	// Hashing is slow on purpose: do it outside the write.
+	hash, err := HashSecret(pw, s.rand)
+	if err != nil {
+		return nil, err
+	}
+	err = s.deskAction(ctx, accountID, reason, ActionPasswordSetByDesk, "notice.passwordResetByHelpdesk", func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
+		acct.PasswordHash, acct.PasswordChangedAt, acct.PasswordMustChange = hash, now, true
+		if err := tx.UpdateAccount(acct); err != nil {
+			return err
+		}
+		if err := endOtherAccess(tx, acct.ID, "", "", now); err != nil {
+			return err
+		}
+		return tx.SaveSignInCounter(&FailureCounter{Subject: acct.Name})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &TemporaryPassword{Password: pw, MustChange: true}, nil
 }
 
 // SignInWithPass signs in with a Temporary Access Pass in place of the

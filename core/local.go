@@ -229,6 +229,9 @@ func authorize(a Actor, sess *Session, acct *Account, how access) error {
 		return err
 	}
 	if !IsLocalAdministrator(a) && rank(acct.Role) >= rank(a.Role) {
+		if how&desk != 0 && a.Role == RoleAdmin && acct.Role == RoleAdmin {
+			return nil // the operation asks for a second administrator's approval
+		}
 		return Reason(EFORBIDDEN, "forbidden.rank", nil)
 	}
 	return nil
@@ -487,11 +490,11 @@ const (
 	writes      access = 1 << iota // an Update, not a View
 	changesInfo                    // refused while a removal is pending; two steps when the account has a sign-in method
 	ownerOnly                      // the account's owner alone
+	desk                           // a help-desk operation: an administrator may reach another one, with an approval (onDesk)
 
 	readOnly   access = 0                                // a View; staff may read accounts below them
 	prove             = writes | ownerOnly               // a write that changes no security info
 	changeInfo        = writes | changesInfo | ownerOnly // adding, renaming, choosing the default
-	staffWrite        = writes | changesInfo             // deleting: the owner, or staff on accounts below them
 )
 
 // onAccount runs fn in a transaction on an account the actor may act on
@@ -549,6 +552,9 @@ func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn 
 					return Errorf(EFORBIDDEN, "This session belongs to another account. Sign in again.")
 				}
 				a.Name, a.Role = acct.Name, acct.Role
+				if acct.PasswordMustChange && how&writes != 0 {
+					return Reason(EFORBIDDEN, "password.mustChange", nil)
+				}
 				// Use keeps the session from going idle, written at most
 				// once per sessionTouch.
 				if touch = s.clock().Sub(sess.LastSeenAt) >= sessionTouch; touch && how&writes != 0 {
@@ -756,7 +762,7 @@ func (s *Local) PreviewDelete(ctx context.Context, accountID, methodID string) (
 func (s *Local) DeleteMethod(ctx context.Context, accountID, methodID string) (*DeletePreview, error) {
 	var pv *DeletePreview
 	var notices []queued
-	err := s.onAccount(ctx, accountID, staffWrite, func(tx Tx, a Actor, acct *Account, p *Policy) (err error) {
+	err := s.onAccount(ctx, accountID, changeInfo, func(tx Tx, a Actor, acct *Account, p *Policy) (err error) {
 		pv, notices, err = s.deleteIn(tx, a, acct, p, methodID, "")
 		return err
 	})

@@ -58,7 +58,7 @@ func (s *Local) ChangePassword(ctx context.Context, accountID, current, next str
 			return Errorf(ECONFLICT, "The password was changed meanwhile. Start again.")
 		}
 		now := s.clock()
-		cur.PasswordHash, cur.PasswordChangedAt = hash, now
+		cur.PasswordHash, cur.PasswordChangedAt, cur.PasswordMustChange = hash, now, false
 		if err := tx.UpdateAccount(cur); err != nil {
 			return err
 		}

@@ -59,6 +59,12 @@ var reasons = map[string]string{
 	"helpdesk.checkEnded":  "This identity check has ended. Start a new one.",
 	"helpdesk.checkFailed": "That code is wrong too. The identity check has ended after three wrong codes, and the account's owner was told.",
 	"helpdesk.reason":      "Enter a ticket reference or a reason: every help-desk action records one.",
+	"password.mustChange":  "The help desk set a temporary password for this account. Choose your own password first.",
+	"approval.needed":      "Acting on another administrator needs a second administrator's approval. Ask for one first.",
+	"approval.notFound":    "This request for approval was not found.",
+	"approval.none":        "No approval is in force for this account.",
+	"approval.own":         "You can't approve your own request. Ask another member of the help desk or an administrator.",
+	"approval.done":        "This request was already approved, or it has lapsed. Ask for a new one.",
 	"client.limited":       "Too many requests from this address. Try again in {{.Wait}}.",
 	"account.firstTaken":   "This data already has accounts. Sign in, or ask an administrator to create your account.",
 }

@@ -402,7 +402,7 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 			return err
 		}
 		now := s.clock()
-		a.PasswordHash, a.PasswordChangedAt = hash, now
+		a.PasswordHash, a.PasswordChangedAt, a.PasswordMustChange = hash, now, false
 		if err := tx.UpdateAccount(a); err != nil {
 			return err
 		}

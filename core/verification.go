@@ -308,11 +308,16 @@ func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, 
 	how := changeInfo
 	switch {
 	case strings.HasPrefix(v.Flow, "helpdesk:"):
-		how = writes // the help desk's check: onDesk's rules, in prepare
+		how = writes | desk // the help desk's check: onDesk's rules, here and in prepare
 	case proving:
 		how = prove
 	}
 	err := s.onAccount(ctx, v.AccountID, how, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+		if how&desk != 0 {
+			if err := needApproval(tx, a, acct, s.clock()); err != nil {
+				return err
+			}
+		}
 		if prepare != nil {
 			if err := prepare(tx, a, acct, p); err != nil {
 				return err

@@ -77,3 +77,56 @@ func (t *tx) UseAccessPass(accountID string, at time.Time) (bool, error) {
 	}
 	return tag.RowsAffected() == 1, nil
 }
+
+const approvalColumns = `id, account_id, kind, requested_by, reason, created_at, expires_at, approved_by, approved_at`
+
+func scanApproval(r pgx.Row) (*core.Approval, error) {
+	a := &core.Approval{}
+	var approved pgtype.Timestamptz
+	if err := r.Scan(&a.ID, &a.AccountID, &a.Kind, &a.RequestedBy, &a.Reason, &a.CreatedAt, &a.ExpiresAt, &a.ApprovedBy, &approved); err != nil {
+		return nil, err
+	}
+	a.CreatedAt, a.ExpiresAt = a.CreatedAt.UTC(), a.ExpiresAt.UTC()
+	if approved.Valid {
+		a.ApprovedAt = approved.Time.UTC()
+	}
+	return a, nil
+}
+
+func (t *tx) SaveApproval(a *core.Approval) error {
+	_, err := t.exec(`INSERT INTO approvals (`+approvalColumns+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+		a.ID, a.AccountID, a.Kind, a.RequestedBy, a.Reason, a.CreatedAt, a.ExpiresAt, a.ApprovedBy, tsArg(a.ApprovedAt))
+	return err
+}
+
+func (t *tx) Approval(id string) (*core.Approval, error) {
+	a, err := scanApproval(t.queryRow(`SELECT `+approvalColumns+` FROM approvals WHERE id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, core.Reason(core.ENOTFOUND, "approval.notFound", nil)
+	}
+	return a, err
+}
+
+func (t *tx) PendingApprovals(now time.Time, limit int) ([]*core.Approval, error) {
+	return collect(t, []*core.Approval{}, scanApproval, `SELECT `+approvalColumns+` FROM approvals
+		WHERE approved_by = '' AND expires_at > $1 ORDER BY created_at, id LIMIT $2`, now, limit)
+}
+
+func (t *tx) Approve(id, approver string, at, until time.Time) (bool, error) {
+	tag, err := t.exec(`UPDATE approvals SET approved_by = $2, approved_at = $3, expires_at = $4
+		WHERE id = $1 AND approved_by = '' AND expires_at > $3`, id, approver, at, until)
+	if err != nil {
+		return false, err
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+func (t *tx) ApprovedFor(agentID, accountID string, now time.Time) (*core.Approval, error) {
+	a, err := scanApproval(t.queryRow(`SELECT `+approvalColumns+` FROM approvals
+		WHERE requested_by = $1 AND account_id = $2 AND approved_by <> '' AND expires_at > $3
+		ORDER BY approved_at DESC LIMIT 1`, agentID, accountID, now))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, core.Reason(core.ENOTFOUND, "approval.none", nil)
+	}
+	return a, err
+}

@@ -155,23 +155,23 @@ func nilIfEmpty(s []string) []string {
 
 const accountColumns = `id, name, display_name, role, language, created_at, password_hash, password_changed_at,
 	default_method_id, default_channel, removal_at, removal_method_id, registration_snoozes, confirmed_at,
-	reconfirm_noticed_at, reconfirm_skipped_until`
+	reconfirm_noticed_at, reconfirm_skipped_until, password_must_change`
 
 func scanAccount(r pgx.Row) (*core.Account, error) {
 	var a core.Account
 	if err := r.Scan(&a.ID, &a.Name, &a.DisplayName, &a.Role, &a.Language, ts(&a.CreatedAt), &a.PasswordHash,
 		ts(&a.PasswordChangedAt), &a.DefaultMethodID, &a.DefaultChannel, ts(&a.RemovalAt), &a.RemovalMethodID,
-		&a.RegistrationSnoozes, ts(&a.ConfirmedAt), ts(&a.ReconfirmNoticedAt), ts(&a.ReconfirmSkippedUntil)); err != nil {
+		&a.RegistrationSnoozes, ts(&a.ConfirmedAt), ts(&a.ReconfirmNoticedAt), ts(&a.ReconfirmSkippedUntil), &a.PasswordMustChange); err != nil {
 		return nil, err
 	}
 	return &a, nil
 }
 
 func (t *tx) CreateAccount(a *core.Account) error {
-	_, err := t.exec(`INSERT INTO accounts (`+accountColumns+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
+	_, err := t.exec(`INSERT INTO accounts (`+accountColumns+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
 		a.ID, a.Name, a.DisplayName, a.Role, a.Language, tsArg(a.CreatedAt), a.PasswordHash, tsArg(a.PasswordChangedAt),
 		a.DefaultMethodID, a.DefaultChannel, tsArg(a.RemovalAt), a.RemovalMethodID, a.RegistrationSnoozes,
-		tsArg(a.ConfirmedAt), tsArg(a.ReconfirmNoticedAt), tsArg(a.ReconfirmSkippedUntil))
+		tsArg(a.ConfirmedAt), tsArg(a.ReconfirmNoticedAt), tsArg(a.ReconfirmSkippedUntil), a.PasswordMustChange)
 	if pgCode(err) == uniqueViolation {
 		return core.Errorf(core.ECONFLICT, "An account named %s already exists.", a.Name)
 	}
@@ -184,10 +184,11 @@ func (t *tx) CreateAccount(a *core.Account) error {
 func (t *tx) UpdateAccount(a *core.Account) error {
 	tag, err := t.exec(`UPDATE accounts SET name=$1, display_name=$2, role=$3, language=$4, password_hash=$5,
 		password_changed_at=$6, default_method_id=$7, default_channel=$8, removal_at=$9, removal_method_id=$10,
-		registration_snoozes=$11, confirmed_at=$12, reconfirm_noticed_at=$13, reconfirm_skipped_until=$14 WHERE id=$15`,
+		registration_snoozes=$11, confirmed_at=$12, reconfirm_noticed_at=$13, reconfirm_skipped_until=$14,
+		password_must_change=$15 WHERE id=$16`,
 		a.Name, a.DisplayName, a.Role, a.Language, a.PasswordHash, tsArg(a.PasswordChangedAt),
 		a.DefaultMethodID, a.DefaultChannel, tsArg(a.RemovalAt), a.RemovalMethodID, a.RegistrationSnoozes,
-		tsArg(a.ConfirmedAt), tsArg(a.ReconfirmNoticedAt), tsArg(a.ReconfirmSkippedUntil), a.ID)
+		tsArg(a.ConfirmedAt), tsArg(a.ReconfirmNoticedAt), tsArg(a.ReconfirmSkippedUntil), a.PasswordMustChange, a.ID)
 	if pgCode(err) == uniqueViolation {
 		return core.Errorf(core.ECONFLICT, "An account named %s already exists.", a.Name)
 	}

@@ -459,3 +459,23 @@ func (c *Client) DeleteMethodForPerson(ctx context.Context, accountID, methodID,
 	return one[core.DeletePreview](ctx, c, call{op: "DeleteMethodForPerson", params: []string{"accountId", accountID, "methodId", methodID},
 		body: reasonBody{Reason: reason}})
 }
+
+// ResetPasswordForPerson sets a temporary password for a verified person.
+func (c *Client) ResetPasswordForPerson(ctx context.Context, accountID, reason string) (*core.TemporaryPassword, error) {
+	return one[core.TemporaryPassword](ctx, c, call{op: "ResetPasswordForPerson", params: []string{"accountId", accountID}, body: reasonBody{Reason: reason}})
+}
+
+// RequestApproval asks a second agent's approval.
+func (c *Client) RequestApproval(ctx context.Context, accountID string, r core.ApprovalRequest) (*core.Approval, error) {
+	return one[core.Approval](ctx, c, call{op: "RequestApproval", params: []string{"accountId", accountID}, body: r})
+}
+
+// PendingApprovals lists the requests the caller may approve.
+func (c *Client) PendingApprovals(ctx context.Context) ([]core.Approval, error) {
+	return list[core.Approval](ctx, c, call{op: "PendingApprovals"})
+}
+
+// Approve approves another agent's request.
+func (c *Client) Approve(ctx context.Context, approvalID string) (*core.Approval, error) {
+	return one[core.Approval](ctx, c, call{op: "Approve", params: []string{"approvalId", approvalID}})
+}

@@ -223,6 +223,32 @@ var helpdeskRoutes = []Route{
 			}
 			return svc.DeleteMethodForPerson(ctx, in.accountID, in.path("methodId"), b.Reason)
 		}},
+	{Method: "POST", Path: "/users/{accountId}/helpdesk/resetPassword", Op: "ResetPasswordForPerson", Status: 200, Actor: true, Body: reasonBody{}, Out: core.TemporaryPassword{},
+		Summary: "Set a temporary password, shown this once, to be changed at the next sign-in.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[reasonBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.ResetPasswordForPerson(ctx, in.accountID, b.Reason)
+		}},
+	{Method: "POST", Path: "/users/{accountId}/helpdesk/approvals", Op: "RequestApproval", Status: 201, Actor: true, Body: core.ApprovalRequest{}, Out: core.Approval{},
+		Summary: "Ask a second agent to approve acting on another administrator (kind admin) or a photo ID seen in person (kind inPerson).",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[core.ApprovalRequest](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.RequestApproval(ctx, in.accountID, b)
+		}},
+	{Method: "GET", Path: "/helpdesk/approvals", Op: "PendingApprovals", Status: 200, Actor: true, Out: []core.Approval{},
+		Summary: "Other agents' requests the caller may approve.",
+		call:    func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.PendingApprovals(ctx) }},
+	{Method: "POST", Path: "/helpdesk/approvals/{approvalId}/approve", Op: "Approve", Status: 200, Actor: true, Out: core.Approval{},
+		Summary: "Approve another agent's request, once.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.Approve(ctx, in.path("approvalId"))
+		}},
 	{Method: "POST", Path: "/users/{accountId}/revokeSignInSessions", Op: "RevokeSessions", Status: 204, Actor: true, Body: reasonBody{},
 		Summary: "Sign the account out everywhere.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {

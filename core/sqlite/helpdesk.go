@@ -78,3 +78,75 @@ func (t *tx) UseAccessPass(accountID string, at time.Time) (bool, error) {
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+const approvalColumns = `id, account_id, kind, requested_by, reason, created_at, expires_at, approved_by, approved_at`
+
+func scanApproval(row interface{ Scan(...any) error }) (*core.Approval, error) {
+	a := &core.Approval{}
+	var created, expires, approved string
+	if err := row.Scan(&a.ID, &a.AccountID, &a.Kind, &a.RequestedBy, &a.Reason, &created, &expires, &a.ApprovedBy, &approved); err != nil {
+		return nil, err
+	}
+	var err error
+	for _, f := range []struct {
+		s string
+		t *time.Time
+	}{{created, &a.CreatedAt}, {expires, &a.ExpiresAt}, {approved, &a.ApprovedAt}} {
+		if *f.t, err = parseTime(f.s); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+func (t *tx) SaveApproval(a *core.Approval) error {
+	_, err := t.exec(`INSERT INTO approvals (`+approvalColumns+`) VALUES (?,?,?,?,?,?,?,?,?)`,
+		a.ID, a.AccountID, a.Kind, a.RequestedBy, a.Reason, formatTime(a.CreatedAt), formatTime(a.ExpiresAt), a.ApprovedBy, formatTime(a.ApprovedAt))
+	return err
+}
+
+func (t *tx) Approval(id string) (*core.Approval, error) {
+	a, err := scanApproval(t.tx.QueryRowContext(t.ctx, `SELECT `+approvalColumns+` FROM approvals WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, core.Reason(core.ENOTFOUND, "approval.notFound", nil)
+	}
+	return a, err
+}
+
+func (t *tx) PendingApprovals(now time.Time, limit int) ([]*core.Approval, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+approvalColumns+` FROM approvals WHERE approved_by = '' AND expires_at > ?
+		ORDER BY created_at, id LIMIT ?`, formatTime(now), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*core.Approval{}
+	for rows.Next() {
+		a, err := scanApproval(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) Approve(id, approver string, at, until time.Time) (bool, error) {
+	res, err := t.exec(`UPDATE approvals SET approved_by = ?, approved_at = ?, expires_at = ? WHERE id = ? AND approved_by = '' AND expires_at > ?`,
+		approver, formatTime(at), formatTime(until), id, formatTime(at))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+func (t *tx) ApprovedFor(agentID, accountID string, now time.Time) (*core.Approval, error) {
+	a, err := scanApproval(t.tx.QueryRowContext(t.ctx, `SELECT `+approvalColumns+` FROM approvals
+		WHERE requested_by = ? AND account_id = ? AND approved_by <> '' AND expires_at > ? ORDER BY approved_at DESC LIMIT 1`,
+		agentID, accountID, formatTime(now)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, core.Reason(core.ENOTFOUND, "approval.none", nil)
+	}
+	return a, err
+}

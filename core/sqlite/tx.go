@@ -63,14 +63,14 @@ func mustAffect(res sql.Result, err error, what string) error {
 
 const accountColumns = `id, name, display_name, role, language, created_at, password_hash, password_changed_at,
 	default_method_id, default_channel, removal_at, removal_method_id, registration_snoozes, confirmed_at,
-	reconfirm_noticed_at, reconfirm_skipped_until`
+	reconfirm_noticed_at, reconfirm_skipped_until, password_must_change`
 
 func scanAccount(row interface{ Scan(...any) error }) (*core.Account, error) {
 	var a core.Account
 	var created, changed, removal, confirmed, noticed, skipped string
 	if err := row.Scan(&a.ID, &a.Name, &a.DisplayName, &a.Role, &a.Language, &created, &a.PasswordHash, &changed,
 		&a.DefaultMethodID, &a.DefaultChannel, &removal, &a.RemovalMethodID, &a.RegistrationSnoozes, &confirmed,
-		&noticed, &skipped); err != nil {
+		&noticed, &skipped, &a.PasswordMustChange); err != nil {
 		return nil, err
 	}
 	for _, f := range []struct {
@@ -87,10 +87,10 @@ func scanAccount(row interface{ Scan(...any) error }) (*core.Account, error) {
 }
 
 func (t *tx) CreateAccount(a *core.Account) error {
-	_, err := t.exec(`INSERT INTO accounts (`+accountColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err := t.exec(`INSERT INTO accounts (`+accountColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		a.ID, a.Name, a.DisplayName, a.Role, a.Language, formatTime(a.CreatedAt), a.PasswordHash, formatTime(a.PasswordChangedAt),
 		a.DefaultMethodID, a.DefaultChannel, formatTime(a.RemovalAt), a.RemovalMethodID, a.RegistrationSnoozes,
-		formatTime(a.ConfirmedAt), formatTime(a.ReconfirmNoticedAt), formatTime(a.ReconfirmSkippedUntil))
+		formatTime(a.ConfirmedAt), formatTime(a.ReconfirmNoticedAt), formatTime(a.ReconfirmSkippedUntil), a.PasswordMustChange)
 	if isUnique(err) {
 		return core.Errorf(core.ECONFLICT, "An account named %s already exists.", a.Name)
 	}
@@ -103,10 +103,10 @@ func (t *tx) CreateAccount(a *core.Account) error {
 func (t *tx) UpdateAccount(a *core.Account) error {
 	res, err := t.exec(`UPDATE accounts SET name=?, display_name=?, role=?, language=?, password_hash=?, password_changed_at=?,
 		default_method_id=?, default_channel=?, removal_at=?, removal_method_id=?, registration_snoozes=?, confirmed_at=?,
-		reconfirm_noticed_at=?, reconfirm_skipped_until=? WHERE id=?`,
+		reconfirm_noticed_at=?, reconfirm_skipped_until=?, password_must_change=? WHERE id=?`,
 		a.Name, a.DisplayName, a.Role, a.Language, a.PasswordHash, formatTime(a.PasswordChangedAt),
 		a.DefaultMethodID, a.DefaultChannel, formatTime(a.RemovalAt), a.RemovalMethodID, a.RegistrationSnoozes,
-		formatTime(a.ConfirmedAt), formatTime(a.ReconfirmNoticedAt), formatTime(a.ReconfirmSkippedUntil), a.ID)
+		formatTime(a.ConfirmedAt), formatTime(a.ReconfirmNoticedAt), formatTime(a.ReconfirmSkippedUntil), a.PasswordMustChange, a.ID)
 	if isUnique(err) {
 		return core.Errorf(core.ECONFLICT, "An account named %s already exists.", a.Name)
 	}

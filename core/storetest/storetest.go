@@ -54,6 +54,8 @@ func Run(t *testing.T, open Open) {
 		{"AuditQueue", testAuditQueue},
 		{"HelpdeskProofsAndPasses", testHelpdeskRows},
 		{"RaceUseAccessPass", testRaceUseAccessPass},
+		{"Approvals", testApprovals},
+		{"RaceApprove", testRaceApprove},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1117,5 +1119,83 @@ func testRaceUseAccessPass(t *testing.T, s core.Store) {
 	used := race(t, s, func(tx core.Tx, i int) (bool, error) { return tx.UseAccessPass("a1", t0.Add(time.Duration(i))) })
 	if n := count(used); n != 1 {
 		t.Fatalf("%d uses of a one-time pass succeeded", n)
+	}
+}
+
+// testApprovals: a request is pending until approved or expired, an
+// approval is found for its requester and account only while in force,
+// and an account's must-change flag is kept.
+func testApprovals(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error {
+		a := account("a1", "alice@contoso.com")
+		a.PasswordMustChange = true
+		if err := tx.CreateAccount(a); err != nil {
+			return err
+		}
+		for i, id := range []string{"r2", "r1", "r3"} {
+			if err := tx.SaveApproval(&core.Approval{ID: id, AccountID: "a1", Kind: core.ApprovalInPerson, RequestedBy: "agent",
+				Reason: "INC-" + id, CreatedAt: t0.Add(time.Duration(i) * time.Minute), ExpiresAt: t0.Add(time.Duration(10+i) * time.Minute)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(tx core.Tx) error {
+		if a, err := tx.Account("a1"); err != nil || !a.PasswordMustChange {
+			return fmt.Errorf("must change kept: %+v %v", a, err)
+		}
+		p, err := tx.PendingApprovals(t0.Add(10*time.Minute), 10)
+		if err != nil || len(p) != 2 || p[0].ID != "r1" || p[1].ID != "r3" || p[0].Reason != "INC-r1" || !p[0].CreatedAt.Equal(t0.Add(time.Minute)) {
+			return fmt.Errorf("pending after r2 expired, oldest first: %+v %v", p, err)
+		}
+		if _, err := tx.Approval("nope"); core.ErrorCode(err) != core.ENOTFOUND {
+			return fmt.Errorf("a made-up approval: %v", err)
+		}
+		if _, err := tx.ApprovedFor("agent", "a1", t0); core.ErrorCode(err) != core.ENOTFOUND {
+			return fmt.Errorf("nothing approved yet: %v", err)
+		}
+		return nil
+	})
+	update(t, s, func(tx core.Tx) error {
+		if ok, err := tx.Approve("r2", "boss", t0.Add(10*time.Minute), t0.Add(20*time.Minute)); ok || err != nil {
+			return fmt.Errorf("approving an expired request: %v %v", ok, err)
+		}
+		if ok, err := tx.Approve("r1", "boss", t0.Add(2*time.Minute), t0.Add(12*time.Minute)); !ok || err != nil {
+			return fmt.Errorf("approving: %v %v", ok, err)
+		}
+		return nil
+	})
+	view(t, s, func(tx core.Tx) error {
+		a, err := tx.ApprovedFor("agent", "a1", t0.Add(5*time.Minute))
+		if err != nil || a.ID != "r1" || a.ApprovedBy != "boss" || !a.ApprovedAt.Equal(t0.Add(2*time.Minute)) || !a.ExpiresAt.Equal(t0.Add(12*time.Minute)) {
+			return fmt.Errorf("in force: %+v %v", a, err)
+		}
+		if _, err := tx.ApprovedFor("other", "a1", t0.Add(5*time.Minute)); core.ErrorCode(err) != core.ENOTFOUND {
+			return fmt.Errorf("another agent's: %v", err)
+		}
+		if _, err := tx.ApprovedFor("agent", "a1", t0.Add(12*time.Minute)); core.ErrorCode(err) != core.ENOTFOUND {
+			return fmt.Errorf("after it ended: %v", err)
+		}
+		if p, _ := tx.PendingApprovals(t0, 10); len(p) != 2 {
+			return fmt.Errorf("pending after r1 was approved: %+v", p)
+		}
+		return nil
+	})
+}
+
+// testRaceApprove: of 32 approvals of one request at once, exactly one
+// succeeds.
+func testRaceApprove(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error {
+		if err := tx.CreateAccount(account("a1", "alice@contoso.com")); err != nil {
+			return err
+		}
+		return tx.SaveApproval(&core.Approval{ID: "r1", AccountID: "a1", Kind: core.ApprovalAdmin, RequestedBy: "agent", Reason: "x", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)})
+	})
+	ok := race(t, s, func(tx core.Tx, i int) (bool, error) {
+		return tx.Approve("r1", fmt.Sprintf("boss%d", i), t0.Add(time.Minute), t0.Add(11*time.Minute))
+	})
+	if n := count(ok); n != 1 {
+		t.Fatalf("%d approvals of one request succeeded", n)
 	}
 }

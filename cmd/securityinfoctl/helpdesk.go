@@ -16,7 +16,7 @@ import (
 // agent; on a data folder as the local administrator, through the same
 // rules (verification first, audited, the owner told).
 func helpdeskCommands() []*command {
-	var account, method, code, verification, reason string
+	var account, method, code, verification, reason, kind string
 	var asJSON, reusable bool
 	var lifetime time.Duration
 	var length int
@@ -279,6 +279,113 @@ func helpdeskCommands() []*command {
 				return err
 			}
 			printPreview(c, pv, true)
+			return nil
+		},
+	}, {
+		path: "password reset-by-helpdesk",
+		help: "Set a temporary password for the account and print it, the only time it is shown; the person must\n" +
+			"change it at the next sign-in. Signs the account out everywhere (the person verified first).",
+		flags: func(fs *flag.FlagSet) {
+			accountFlag(fs)
+			reasonFlag(fs)
+			fs.BoolVar(&asJSON, "json", false, "print JSON")
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			ctx, svc, acct, err := person(ctx, c, "password reset-by-helpdesk")
+			if err != nil {
+				return err
+			}
+			tmp, err := svc.ResetPasswordForPerson(ctx, acct.ID, reason)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return c.printJSON(tmp)
+			}
+			fmt.Fprintf(c.stdout, "Temporary password for %s:\n\n    %s\n\nIt must be changed at the next sign-in. It is not shown again.\n", acct.Name, tmp.Password)
+			return nil
+		},
+	}, {
+		path: "helpdesk request-approval",
+		help: "Ask a second agent to approve what you may not do alone: --kind admin to act on another administrator\n" +
+			"(an administrator approves), or --kind inPerson to verify a person by the photo ID they show you.",
+		flags: func(fs *flag.FlagSet) {
+			accountFlag(fs)
+			reasonFlag(fs)
+			fs.StringVar(&kind, "kind", "", "admin or inPerson (required)")
+			fs.BoolVar(&asJSON, "json", false, "print JSON")
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			if kind == "" {
+				return usageError{"helpdesk request-approval needs --kind admin or --kind inPerson"}
+			}
+			ctx, svc, acct, err := person(ctx, c, "helpdesk request-approval")
+			if err != nil {
+				return err
+			}
+			ap, err := svc.RequestApproval(ctx, acct.ID, core.ApprovalRequest{Kind: core.ApprovalKind(kind), Reason: reason})
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return c.printJSON(ap)
+			}
+			fmt.Fprintf(c.stdout, "Asked for approval %s. Another agent approves it with: helpdesk approve %s (before %s)\n",
+				ap.ID, ap.ID, ap.ExpiresAt.Local().Format(time.TimeOnly))
+			return nil
+		},
+	}, {
+		path: "helpdesk approvals",
+		help: "List the other agents' requests you may approve.",
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&asJSON, "json", false, "print JSON")
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			ctx, svc, err := c.open(ctx)
+			if err != nil {
+				return err
+			}
+			list, err := svc.PendingApprovals(ctx)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return c.printJSON(list)
+			}
+			if len(list) == 0 {
+				fmt.Fprintln(c.stdout, "No request is waiting for your approval.")
+				return nil
+			}
+			w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "ID\tKIND\tACCOUNT\tASKED BY\tREASON\tUNTIL")
+			for _, a := range list {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", a.ID, a.Kind, a.AccountName, a.RequesterName, a.Reason, a.ExpiresAt.Local().Format(time.TimeOnly))
+			}
+			return w.Flush()
+		},
+	}, {
+		path: "helpdesk approve",
+		args: "APPROVAL_ID",
+		help: "Approve another agent's request (see helpdesk approvals).",
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&asJSON, "json", false, "print JSON")
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			if len(args) != 1 {
+				return usageError{"helpdesk approve needs one APPROVAL_ID"}
+			}
+			ctx, svc, err := c.open(ctx)
+			if err != nil {
+				return err
+			}
+			ap, err := svc.Approve(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return c.printJSON(ap)
+			}
+			fmt.Fprintf(c.stdout, "Approved, until %s.\n", ap.ExpiresAt.Local().Format(time.TimeOnly))
 			return nil
 		},
 	}, {

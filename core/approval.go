@@ -26,6 +26,9 @@ type Approval struct {
 	ExpiresAt  time.Time `json:"expiresAt"`
 	ApprovedBy string    `json:"approvedBy,omitempty"`
 	ApprovedAt time.Time `json:"approvedAt,omitzero"`
+	// ApproverName is the approving agent's sign-in name, filled in by
+	// ApprovalStatus.
+	ApproverName string `json:"approverName,omitempty"`
 }
 
 // ApprovalKind says what a second agent approves.
@@ -122,6 +125,42 @@ func (s *Local) PendingApprovals(ctx context.Context) ([]Approval, error) {
 			}
 			out = append(out, *ap)
 		}
+		return nil
+	})
+	return out, err
+}
+
+// ApprovalStatus implements HelpdeskService: the agent who asked, or one
+// who may approve, reads a request; to anyone else it does not exist.
+func (s *Local) ApprovalStatus(ctx context.Context, approvalID string) (*Approval, error) {
+	a, sess, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireRole(a, sess, RoleAdmin, RoleHelpdesk); err != nil {
+		return nil, err
+	}
+	var out *Approval
+	err = s.store.View(ctx, func(tx Tx) error {
+		ap, err := tx.Approval(approvalID)
+		if err != nil {
+			return err
+		}
+		acct, err := tx.Account(ap.AccountID)
+		if err != nil {
+			return err
+		}
+		if ap.RequestedBy != a.AccountID && mayApprove(a, ap, acct) != nil {
+			return Reason(ENOTFOUND, "approval.notFound", nil)
+		}
+		ap.AccountName = acct.Name
+		if req, err := tx.Account(ap.RequestedBy); err == nil {
+			ap.RequesterName = req.Name
+		}
+		if by, err := tx.Account(ap.ApprovedBy); ap.ApprovedBy != "" && err == nil {
+			ap.ApproverName = by.Name
+		}
+		out = ap
 		return nil
 	})
 	return out, err

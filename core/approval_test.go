@@ -211,8 +211,17 @@ func TestVerifiedInPersonWithASecondApproval(t *testing.T) {
 	if _, err := f.svc.Approve(f.session(t, walkup), req.ID); core.ErrorCode(err) != core.EFORBIDDEN {
 		t.Fatalf("the person approves themselves: %v", err)
 	}
+	if st, err := f.svc.ApprovalStatus(hd, req.ID); err != nil || st.ApprovedBy != "" || st.AccountName != "wes@contoso.com" {
+		t.Fatalf("the status before approval: %+v %v", st, err)
+	}
 	if _, err := f.svc.Approve(hd2, req.ID); err != nil {
 		t.Fatal(err)
+	}
+	if st, err := f.svc.ApprovalStatus(hd, req.ID); err != nil || st.ApprovedBy != other.ID || !st.ExpiresAt.Equal(f.clock.Now().Add(core.ApprovalLifetime)) {
+		t.Fatalf("the status after approval: %+v %v", st, err)
+	}
+	if _, err := f.svc.ApprovalStatus(f.session(t, walkup), req.ID); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Fatalf("the person reads the request: %v", err)
 	}
 	if _, err := f.svc.CreateAccessPass(hd2, walkup.ID, core.AccessPassRequest{Reason: "INC-9"}); core.ReasonOf(err) != "helpdesk.unverified" {
 		t.Fatalf("the approver is not verified for the person: %v", err)

@@ -58,6 +58,9 @@ type HelpdeskService interface {
 	PendingApprovals(ctx context.Context) ([]Approval, error)
 	// Approve approves another agent's request, once.
 	Approve(ctx context.Context, approvalID string) (*Approval, error)
+	// ApprovalStatus reads a request, for the agent who asked for it or
+	// one who may approve it.
+	ApprovalStatus(ctx context.Context, approvalID string) (*Approval, error)
 }
 
 // TemporaryPassword is a password the help desk set: shown once, to be

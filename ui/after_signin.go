@@ -10,6 +10,10 @@ import (
 // afterSignIn asks what the core wants shown before the pages: "Keep
 // your account secure" or "Verify your security info".
 func (u *UI) afterSignIn() {
+	if u.acct.PasswordMustChange {
+		u.mustChangePassword()
+		return
+	}
 	call(u.o.Runner, func() (*core.AfterSignIn, error) {
 		return u.svc.CheckAfterSignIn(u.ctx, u.acct.ID)
 	}, func(st *core.AfterSignIn, err error) {
@@ -145,4 +149,17 @@ func (u *UI) verifyInfo(st *core.AfterSignIn) {
 				list.Add(container.NewBorder(nil, nil, sized(kindIcon(m.Kind), 20), nil, widget.NewLabel(tr.Kind(m.Kind)+" — "+methodDetail(tr, m))))
 			}
 		})
+}
+
+// mustChangePassword is the only screen after signing in with a password
+// the help desk set: the person chooses their own before anything else.
+func (u *UI) mustChangePassword() {
+	p := newPasswordPage(u)
+	p.then = func() {
+		u.acct.PasswordMustChange = false
+		u.afterSignIn()
+	}
+	lead := &widget.Label{Text: u.tr.T("password.mustChangeLead"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
+	u.showColumn(container.NewVBox(lead, p.root))
+	u.win.Canvas().Focus(p.current)
 }

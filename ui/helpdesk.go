@@ -31,6 +31,10 @@ type helpdeskPage struct {
 
 	sel      *core.AccountSummary
 	verified time.Time // until when sel is verified for this agent
+	// stopWait stops asking whether a request was approved.
+	stopWait func()
+	// approvals lists the requests this agent may approve.
+	approvals *fyne.Container
 }
 
 func newHelpdeskPage(u *UI) *helpdeskPage {
@@ -55,14 +59,53 @@ func newHelpdeskPage(u *UI) *helpdeskPage {
 	left := container.NewBorder(container.NewVBox(p.search, flowing(p.err)), nil, nil, nil, p.list)
 	split := container.NewHSplit(left, container.NewVScroll(p.person))
 	split.SetOffset(0.45)
-	p.root = container.NewBorder(container.NewVBox(heading(u.tr.T("nav.helpdesk")), flowing(wrapped(u.tr.T("helpdesk.lead")))), nil, nil, nil, split)
+	p.approvals = container.NewVBox()
+	p.root = container.NewBorder(container.NewVBox(heading(u.tr.T("nav.helpdesk")), flowing(wrapped(u.tr.T("helpdesk.lead"))), p.approvals), nil, nil, nil, split)
 	return p
+}
+
+// loadApprovals lists the other agents' requests this agent may approve,
+// each with Approve; nothing when there are none.
+func (p *helpdeskPage) loadApprovals() {
+	tr := p.u.tr
+	call(p.u.o.Runner, func() ([]core.Approval, error) {
+		return p.u.svc.PendingApprovals(p.u.ctx)
+	}, func(list []core.Approval, err error) {
+		p.approvals.RemoveAll()
+		if err != nil || len(list) == 0 {
+			return // not staff with two steps, or nothing to approve
+		}
+		rows := container.NewVBox()
+		errL := errorLabel()
+		for _, ap := range list {
+			key := "helpdesk.approvalInPerson"
+			if ap.Kind == core.ApprovalAdmin {
+				key = "helpdesk.approvalAdmin"
+			}
+			approve := &widget.Button{Text: tr.T("helpdesk.approve"), Importance: widget.HighImportance}
+			approve.OnTapped = func() {
+				approve.Disable()
+				call(p.u.o.Runner, func() (*core.Approval, error) { return p.u.svc.Approve(p.u.ctx, ap.ID) }, func(_ *core.Approval, err error) {
+					tr.setError(errL, err)
+					if err == nil {
+						approve.SetText(tr.T("helpdesk.approved"))
+					}
+				})
+			}
+			rows.Add(container.NewBorder(nil, nil, nil, approve,
+				wrapped(tr.F(key, "Requester", ap.RequesterName, "Account", ap.AccountName, "Reason", ap.Reason)+" ("+clockOf(ap.ExpiresAt)+")")))
+		}
+		refresh := widget.NewButtonWithIcon(tr.T("helpdesk.refresh"), theme.ViewRefreshIcon(), p.loadApprovals)
+		rows.Add(container.NewHBox(refresh))
+		rows.Add(errL)
+		p.approvals.Add(widget.NewCard(tr.T("helpdesk.approvalsTitle"), "", rows))
+	})
 }
 
 func (p *helpdeskPage) title() string           { return p.u.tr.T("nav.helpdesk") }
 func (p *helpdeskPage) icon() fyne.Resource     { return icon("helpdesk") }
 func (p *helpdeskPage) view() fyne.CanvasObject { return p.root }
-func (p *helpdeskPage) reload()                 { p.find() }
+func (p *helpdeskPage) reload()                 { p.find(); p.loadApprovals() }
 
 // summaryLine is a result's second line: role, masked methods, last
 // sign-in, lockout, pending removal.
@@ -114,11 +157,15 @@ func (p *helpdeskPage) find() {
 // actions, which wait for the check.
 func (p *helpdeskPage) choose(a *core.AccountSummary) {
 	tr := p.u.tr
+	if p.stopWait != nil {
+		p.stopWait()
+		p.stopWait = nil
+	}
 	p.sel, p.verified = a, time.Time{}
 	status := &widget.Label{Text: tr.T("helpdesk.notVerified"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
 	errL := errorLabel()
 	reason := newField(tr.T("helpdesk.reasonPlaceholder"), nil)
-	var actions []*widget.Button
+	var actions []fyne.Disableable
 	enable := func() {
 		for _, b := range actions {
 			if p.verified.IsZero() {
@@ -127,6 +174,12 @@ func (p *helpdeskPage) choose(a *core.AccountSummary) {
 				b.Enable()
 			}
 		}
+	}
+	verifiedNow := func(until time.Time, text string) {
+		p.verified = until
+		status.Importance = widget.SuccessImportance
+		status.SetText(text)
+		enable()
 	}
 
 	// Proving who is asking: a method, then the code they read out.
@@ -186,17 +239,42 @@ func (p *helpdeskPage) choose(a *core.AccountSummary) {
 			check.Enable()
 			code.SetText("")
 			tr.setError(errL, err)
-			if err != nil {
-				return
+			if err == nil {
+				verifiedNow(proof.VerifiedUntil, tr.F("helpdesk.verifiedUntil", "How", tr.Kind(core.MethodKind(proof.How)), "Until", clockOf(proof.VerifiedUntil)))
 			}
-			p.verified = proof.VerifiedUntil
-			status.Importance = widget.SuccessImportance
-			status.SetText(tr.F("helpdesk.verifiedUntil", "How", tr.Kind(core.MethodKind(proof.How)), "Until", clockOf(proof.VerifiedUntil)))
-			enable()
 		})
 	}
 	check.OnTapped = finish
 	code.OnSubmitted = func(string) { finish() }
+
+	// What one agent may not do alone: a second agent approves it.
+	ask := func(kind core.ApprovalKind) func() {
+		return func() {
+			r := reason.Text
+			call(p.u.o.Runner, func() (*core.Approval, error) {
+				return p.u.svc.RequestApproval(p.u.ctx, a.ID, core.ApprovalRequest{Kind: kind, Reason: r})
+			}, func(ap *core.Approval, err error) {
+				tr.setError(errL, err)
+				if err != nil {
+					return
+				}
+				status.Importance = widget.WarningImportance
+				status.SetText(tr.F("helpdesk.waiting", "Until", clockOf(ap.ExpiresAt)))
+				p.waitFor(a, ap, func(st *core.Approval) {
+					switch {
+					case st == nil:
+						status.SetText(tr.T("helpdesk.lapsed"))
+					case st.Kind == core.ApprovalInPerson:
+						verifiedNow(st.ExpiresAt, tr.F("helpdesk.verifiedInPerson", "By", st.ApproverName, "Until", clockOf(st.ExpiresAt)))
+					default:
+						status.Importance = widget.SuccessImportance
+						status.SetText(tr.F("helpdesk.approvedAdmin", "By", st.ApproverName, "Until", clockOf(st.ExpiresAt)))
+					}
+				})
+			})
+		}
+	}
+	inPerson := &widget.Button{Text: tr.T("helpdesk.inPerson"), Importance: widget.LowImportance, OnTapped: ask(core.ApprovalInPerson)}
 
 	// Helping, each with a reason.
 	act := func(label string, danger bool, do func(reason string) error, done string) *widget.Button {
@@ -225,50 +303,168 @@ func (p *helpdeskPage) choose(a *core.AccountSummary) {
 		}, func(np *core.NewAccessPass, err error) {
 			tr.setError(errL, err)
 			if err == nil {
-				p.showPass(a, np)
+				kind := tr.T("helpdesk.reusable")
+				if np.OneTime {
+					kind = tr.T("helpdesk.oneTime")
+				}
+				p.showSecret(tr.T("helpdesk.passTitle"), tr.F("helpdesk.passFor", "Name", a.Name), np.Pass,
+					tr.F("helpdesk.passValid", "Kind", kind, "Until", tr.dateTime(np.ExpiresAt)))
 			}
 		})
 	}
 	actions = append(actions, pass)
+	resetPw := &widget.Button{Text: tr.T("helpdesk.resetPassword")}
+	resetPw.OnTapped = func() {
+		r := reason.Text
+		call(p.u.o.Runner, func() (*core.TemporaryPassword, error) {
+			return p.u.svc.ResetPasswordForPerson(p.u.ctx, a.ID, r)
+		}, func(tmp *core.TemporaryPassword, err error) {
+			tr.setError(errL, err)
+			if err == nil {
+				p.showSecret(tr.T("helpdesk.tempTitle"), tr.F("helpdesk.tempFor", "Name", a.Name), tmp.Password, tr.T("helpdesk.tempMustChange"))
+				p.find()
+			}
+		})
+	}
+	actions = append(actions, resetPw)
 	unlock := act(tr.T("helpdesk.unlock"), false, func(r string) error { return p.u.svc.UnlockAccount(p.u.ctx, a.ID, r) }, tr.T("helpdesk.unlocked"))
 	revoke := act(tr.T("helpdesk.signOutEverywhere"), true, func(r string) error { return p.u.svc.RevokeSessions(p.u.ctx, a.ID, r) }, tr.T("helpdesk.signedOut"))
+	reregister := act(tr.T("helpdesk.reregister"), true, func(r string) error { return p.u.svc.RequireReregistration(p.u.ctx, a.ID, r) }, tr.T("helpdesk.reregistered"))
+	reregisterTap := reregister.OnTapped
+	reregister.OnTapped = func() {
+		p.confirmReregistration(a, reregisterTap)
+	}
+	walkup := &widget.Button{Text: tr.T("helpdesk.walkup"), Icon: theme.AccountIcon()}
+	walkup.OnTapped = func() { p.walkUp(a, reason.Text, errL) }
+	actions = append(actions, walkup)
+
+	// Deleting one method (a lost phone), with the owner's preview.
+	var mOptions []string
+	mByLabel := map[string]core.MaskedMethod{}
+	for _, m := range a.Methods {
+		l := tr.Kind(m.Kind) + " " + m.Detail
+		mOptions = append(mOptions, l)
+		mByLabel[l] = m
+	}
+	which := widget.NewSelect(mOptions, nil)
+	which.PlaceHolder = tr.T("helpdesk.deleteWhich")
+	del := &widget.Button{Text: tr.T("helpdesk.deleteMethod"), Icon: theme.DeleteIcon(), Importance: widget.DangerImportance}
+	del.OnTapped = func() {
+		m, ok := mByLabel[which.Selected]
+		if !ok {
+			return
+		}
+		p.deleteMethod(a, m, which.Selected, reason.Text, status)
+	}
+	actions = append(actions, which, del)
 	enable()
+
+	verifyBox := container.NewVBox(container.NewBorder(nil, nil, nil, start, method), container.NewBorder(nil, nil, nil, check, code), status)
+	if a.Role == core.RoleAdmin {
+		verifyBox.Add(&widget.Label{Text: tr.F("helpdesk.adminLead", "Name", a.Name), Wrapping: fyne.TextWrapWord})
+		verifyBox.Add(container.NewHBox(&widget.Button{Text: tr.T("helpdesk.askAdmin"), OnTapped: ask(core.ApprovalAdmin)}))
+	}
+	verifyBox.Add(container.NewHBox(inPerson))
 
 	p.person.RemoveAll()
 	p.person.Add(subheading(a.DisplayName))
 	p.person.Add(&widget.Label{Text: a.Name + " · " + p.summaryLine(*a), Wrapping: fyne.TextWrapWord})
-	p.person.Add(widget.NewCard(tr.T("helpdesk.verifyTitle"), tr.T("helpdesk.verifyLead"),
-		container.NewVBox(container.NewBorder(nil, nil, nil, start, method), container.NewBorder(nil, nil, nil, check, code), status)))
+	p.person.Add(reason)
+	p.person.Add(widget.NewCard(tr.T("helpdesk.verifyTitle"), tr.T("helpdesk.verifyLead"), verifyBox))
 	p.person.Add(widget.NewCard(tr.T("helpdesk.helpTitle"), tr.T("helpdesk.helpLead"),
-		container.NewVBox(reason, container.NewGridWithColumns(3, pass, unlock, revoke), errL)))
+		container.NewVBox(container.NewGridWithColumns(3, pass, resetPw, unlock, revoke, reregister, walkup),
+			container.NewBorder(nil, nil, nil, del, which), errL)))
 	if len(options) == 0 {
 		status.SetText(tr.T("helpdesk.noMethod"))
 	}
 }
 
-// showPass shows a new pass once, large, to read out or copy.
-func (p *helpdeskPage) showPass(a *core.AccountSummary, np *core.NewAccessPass) {
+// waitFor asks every few seconds whether ap was approved, until it is
+// (then done(approval)), it lapses (done(nil)), or another person is
+// chosen.
+func (p *helpdeskPage) waitFor(a *core.AccountSummary, ap *core.Approval, done func(*core.Approval)) {
+	if p.stopWait != nil {
+		p.stopWait()
+	}
+	var stop func()
+	busy := false
+	stop = p.u.o.Tick(3*time.Second, func() {
+		if p.sel != a {
+			stop()
+			return
+		}
+		if busy {
+			return
+		}
+		busy = true
+		call(p.u.o.Runner, func() (*core.Approval, error) {
+			return p.u.svc.ApprovalStatus(p.u.ctx, ap.ID)
+		}, func(st *core.Approval, err error) {
+			busy = false
+			if p.sel != a || err != nil {
+				return
+			}
+			if st.ApprovedBy != "" {
+				stop()
+				done(st)
+			} else if !p.u.o.Now().Before(st.ExpiresAt) {
+				stop()
+				done(nil)
+			}
+		})
+	})
+	p.stopWait = stop
+}
+
+// deleteMethod shows the owner's delete dialog, with its preview, for
+// one of the person's methods, and deletes it through the desk's call.
+func (p *helpdeskPage) deleteMethod(a *core.AccountSummary, m core.MaskedMethod, label, reason string, status *widget.Label) {
 	tr := p.u.tr
-	big := canvas.NewText(np.Pass, theme.Color(theme.ColorNameForeground))
+	d := &deleteDialog{u: p.u, m: newModal(tr.T("delete.title"), p.u.win), accountID: a.ID, methodID: m.ID, label: label, err: errorLabel()}
+	d.del = func() (*core.DeletePreview, error) { return p.u.svc.DeleteMethodForPerson(p.u.ctx, a.ID, m.ID, reason) }
+	d.done = func(pv *core.DeletePreview) {
+		if pv.Scheduled {
+			status.SetText(tr.F("helpdesk.deleteScheduled", "Method", label, "Date", tr.date(pv.EffectiveAt)))
+		} else {
+			status.SetText(tr.F("helpdesk.deleted", "Method", label))
+		}
+		p.find()
+	}
+	d.show()
+}
+
+// confirmReregistration asks before re-registration removes phones and
+// apps.
+func (p *helpdeskPage) confirmReregistration(a *core.AccountSummary, yes func()) {
+	tr := p.u.tr
+	m := newModal(tr.T("helpdesk.reregister"), p.u.win)
+	no := newButton(tr.T("common.no"), widget.MediumImportance, m.close, m.close)
+	ok := newButton(tr.T("common.yes"), widget.DangerImportance, func() { m.close(); yes() }, m.close)
+	m.step(wrapped(tr.F("helpdesk.reregisterConfirm", "Name", a.Name)), no, ok)
+	m.show(460)
+	p.u.win.Canvas().Focus(no)
+}
+
+// showSecret shows a pass or a temporary password once, large, to read
+// out or copy.
+func (p *helpdeskPage) showSecret(title, lead, secret, valid string) {
+	tr := p.u.tr
+	big := canvas.NewText(secret, theme.Color(theme.ColorNameForeground))
 	big.TextSize = 32
 	big.TextStyle = fyne.TextStyle{Monospace: true}
 	big.Alignment = fyne.TextAlignCenter
-	kind := tr.T("helpdesk.reusable")
-	if np.OneTime {
-		kind = tr.T("helpdesk.oneTime")
-	}
 	bg := canvas.NewRectangle(color.Transparent)
 	bg.StrokeColor, bg.StrokeWidth, bg.CornerRadius = theme.Color(theme.ColorNamePrimary), 2, 6
 	copyB := widget.NewButtonWithIcon(tr.T("helpdesk.copy"), theme.ContentCopyIcon(), func() {
-		p.u.app.Clipboard().SetContent(np.Pass)
+		p.u.app.Clipboard().SetContent(secret)
 	})
-	body := container.NewVBox(wrapped(tr.F("helpdesk.passFor", "Name", a.Name)),
+	body := container.NewVBox(wrapped(lead),
 		container.NewStack(bg, container.NewPadded(big)),
-		wrapped(tr.F("helpdesk.passValid", "Kind", kind, "Until", tr.dateTime(np.ExpiresAt))),
+		wrapped(valid),
 		&widget.Label{Text: tr.T("helpdesk.passOnce"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord},
 		container.NewHBox(copyB))
-	d := dialog.NewCustom(tr.T("helpdesk.passTitle"), tr.T("common.done"), body, p.u.win)
-	d.Resize(fyne.NewSize(520, 320))
+	d := dialog.NewCustom(title, tr.T("common.done"), body, p.u.win)
+	d.Resize(fyne.NewSize(560, 340))
 	d.Show()
 }
 

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
@@ -175,4 +177,229 @@ func TestSignInWithAPass(t *testing.T) {
 	h.shows("Your account name or password is incorrect.")
 	h.tap("Use your password")
 	h.entry(tr.T("signin.passwordPlaceholder"))
+}
+
+// verifyUma takes the Help desk page to uma, verified by the code sent to
+// her address, with a ticket reference entered.
+func (h *harness) verifyUma() {
+	h.t.Helper()
+	tr := h.u.tr
+	h.u.nav.Select(len(h.u.pages) - 1)
+	h.entry(tr.T("helpdesk.searchPlaceholder")).SetText("")
+	test.Type(h.entry(tr.T("helpdesk.searchPlaceholder")), "uma")
+	h.u.helpdesk.list.UnselectAll()
+	h.u.helpdesk.list.Select(0)
+	h.selects()[0].SetSelected("Email um*****@gmail.com")
+	h.tap("Send code")
+	test.Type(h.entry(tr.T("code.placeholder")), h.lastCode())
+	h.tap("Check")
+	h.shows("Verified by Email until")
+	test.Type(h.entry(tr.T("helpdesk.reasonPlaceholder")), "INC-51")
+}
+
+// TestHelpdeskPageResetsThePassword: the temporary password is shown once
+// in large type; the person who signs in with it in the window must choose
+// their own before anything else.
+func TestHelpdeskPageResetsThePassword(t *testing.T) {
+	h, uma := deskHarness(t)
+	for _, b := range []string{"Reset password", "Require re-registration", "Let the person register here", "Delete"} {
+		h.u.nav.Select(len(h.u.pages) - 1)
+		test.Type(h.entry(h.u.tr.T("helpdesk.searchPlaceholder")), "uma")
+		h.u.helpdesk.list.Select(0)
+		if !h.disabled(b) {
+			h.fatalf("%s is enabled before the person is verified", b)
+		}
+		h.entry(h.u.tr.T("helpdesk.searchPlaceholder")).SetText("")
+	}
+	h.verifyUma()
+	h.tap("Reset password")
+	h.shows("Temporary password for uma@contoso.com:")
+	h.shows("They must choose their own password at their next sign-in.")
+	tmp := h.shownPass()
+	h.tap("Done")
+
+	// uma signs in with it: the window asks for her own password first.
+	step, err := h.svc.SignIn(context.Background(), uma.Name, tmp)
+	if err != nil || step.Session == nil || !step.Account.PasswordMustChange {
+		h.fatalf("uma signs in with the temporary password: %+v %v", step, err)
+	}
+	h.u.signedIn(step)
+	h.shows("The help desk set a temporary password for you.")
+	h.notShows("Security info")
+	tr := h.u.tr
+	fields := []string{tmp, "a very own passphrase of mine", "a very own passphrase of mine"}
+	i := 0
+	for _, o := range h.objects() {
+		if f, ok := o.(*field); ok && f.Password && i < len(fields) {
+			test.Type(f, fields[i])
+			i++
+		}
+	}
+	h.tap(tr.T("password.change"))
+	h.shows("These are the methods you use to sign into your account or reset your password.")
+}
+
+// TestHelpdeskPageReregistersAndDeletes: re-registration asks first; the
+// desk's delete shows the owner's preview (here: the last info, removed in
+// 30 days) and records the ticket.
+func TestHelpdeskPageReregistersAndDeletes(t *testing.T) {
+	h, uma := deskHarness(t)
+	h.verifyUma()
+	h.tap("Require re-registration")
+	h.shows("Remove the phones and authenticator apps of uma@contoso.com")
+	h.tap("Yes")
+	h.shows("Phones and apps were removed")
+	h.selects()[1].SetSelected("Email um*****@gmail.com")
+	h.tap("Delete")
+	h.shows("This is your last security info") // the owner's preview, word for word
+	h.tap("Yes")
+	h.shows("Email um*****@gmail.com is their last security info: its removal takes effect on")
+	events, _ := h.svc.AuditLog(h.admin, core.AuditFilter{AccountID: uma.ID})
+	last := events[len(events)-1]
+	if last.Action != core.ActionRemovalScheduled || !strings.HasPrefix(last.Reason, "INC-51; verified by: email") {
+		h.fatalf("audit: %+v", last)
+	}
+}
+
+// TestWalkUpRegistration: "Let the person register here" signs the person
+// in with a pass the agent never sees, shows only their Security info under
+// the walk-up banner, and gives the window back to the agent after two
+// idle minutes or Done, the person's session ended and nothing of theirs
+// kept.
+func TestWalkUpRegistration(t *testing.T) {
+	h := newHarness(t, "en")
+	kept := &keptTokens{m: map[string]string{}}
+	h.sessions = kept
+	h.withAccount()
+	uma := deskOn(h)
+	h.verifyUma()
+	h.tap("Let the person register here")
+	h.shows("uma@contoso.com: register your methods here.")
+	h.shows("These are the methods you use to sign into your account or reset your password.")
+	h.notShows("Find the person")
+	if len(h.u.pages) == 0 || h.u.helpdesk == nil {
+		h.fatal("the agent's window was replaced")
+	}
+	live := func() int {
+		ss, err := h.svc.Sessions(h.admin, uma.ID)
+		if err != nil {
+			h.fatal(err)
+		}
+		return len(ss)
+	}
+	if live() != 1 {
+		h.fatalf("%d sessions of uma during the walk-up", live())
+	}
+	h.advance(time.Minute)
+	h.shows("uma@contoso.com: register your methods here.")
+	h.advance(time.Minute)
+	h.shows("The walk-up session of uma@contoso.com ended after 2 minutes without use.")
+	h.shows("Find the person")
+	if live() != 0 {
+		h.fatal("uma's walk-up session is still live")
+	}
+	if _, ok := kept.m["uma@contoso.com"]; ok || h.u.app.Preferences().String("account") == "uma@contoso.com" {
+		h.fatalf("uma's session or name was kept: %v", kept.m)
+	}
+
+	// Done ends it at once.
+	h.verifyUma()
+	h.tap("Let the person register here")
+	h.shows("uma@contoso.com: register your methods here.")
+	h.tap("Done")
+	h.shows("The walk-up session of uma@contoso.com ended.")
+	if live() != 0 {
+		h.fatal("uma's walk-up session is still live after Done")
+	}
+	events, _ := h.svc.AuditLog(h.admin, core.AuditFilter{AccountID: uma.ID})
+	var notes int
+	for _, e := range events {
+		if e.Action == core.ActionPassCreated && e.Reason == "INC-51 (walk-up registration at the desk)" {
+			notes++
+		}
+	}
+	if notes != 2 {
+		h.fatalf("%d walk-up ticket notes in the audit log, want 2", notes)
+	}
+}
+
+// secondAgent makes another help-desk agent, with a phone, and signs them
+// in with two steps outside the window.
+func (h *harness) secondAgent(name, number string) (*core.Account, context.Context) {
+	h.t.Helper()
+	a, err := h.svc.CreateAccount(h.admin, core.NewAccount{Name: name, Role: core.RoleHelpdesk, Password: alicePassword})
+	if err != nil {
+		h.fatal(err)
+	}
+	ch, err := h.svc.BeginPhone(h.as(a), a.ID, core.PhoneRequest{Kind: core.KindPhone, Number: number})
+	if err != nil {
+		h.fatal(err)
+	}
+	if _, err := h.svc.Confirm(h.as(a), a.ID, ch.VerificationID, h.lastCode()); err != nil {
+		h.fatal(err)
+	}
+	h.advance(time.Minute)
+	step, err := h.svc.SignIn(context.Background(), name, alicePassword)
+	if err != nil {
+		h.fatal(err)
+	}
+	o := step.Pending.Options[0]
+	sc, err := h.svc.SendSignInCode(context.Background(), step.Pending.ID, o.MethodID, o.Channel)
+	if err != nil {
+		h.fatal(err)
+	}
+	done, err := h.svc.FinishSignIn(context.Background(), step.Pending.ID, o.MethodID, sc.VerificationID, h.lastCode())
+	if err != nil {
+		h.fatal(err)
+	}
+	return a, core.WithActor(context.Background(), core.SessionActor(done.Session, done.Account, "test"))
+}
+
+// TestHelpdeskPageApprovals: a person with no method is verified in
+// person once a second agent approves, which the window notices by
+// itself; and the agent approves a colleague's request from the list of
+// requests for their approval.
+func TestHelpdeskPageApprovals(t *testing.T) {
+	h, uma := deskHarness(t)
+	tr := h.u.tr
+	_, hd2 := h.secondAgent("hd2@contoso.com", "+44 20 7946 0002")
+	if _, err := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "wes@contoso.com", DisplayName: "Wes Walkup", Password: alicePassword}); err != nil {
+		h.fatal(err)
+	}
+	h.u.nav.Select(len(h.u.pages) - 1)
+	test.Type(h.entry(tr.T("helpdesk.searchPlaceholder")), "wes")
+	h.u.helpdesk.list.Select(0)
+	h.shows("This person has no method to prove who they are with.")
+	h.tap("Verify in person with photo ID")
+	h.shows("Enter a ticket reference or a reason")
+	test.Type(h.entry(tr.T("helpdesk.reasonPlaceholder")), "INC-60 passport")
+	h.tap("Verify in person with photo ID")
+	h.shows("Waiting for a second approval until 09:")
+	if !h.disabled("Create Temporary Access Pass") {
+		h.fatal("a pass before the approval")
+	}
+	pending, err := h.svc.PendingApprovals(hd2)
+	if err != nil || len(pending) != 1 {
+		h.fatalf("hd2's list: %+v %v", pending, err)
+	}
+	if _, err := h.svc.Approve(hd2, pending[0].ID); err != nil {
+		h.fatal(err)
+	}
+	h.advance(3 * time.Second)
+	h.shows("Verified in person with photo ID, approved by hd2@contoso.com, until")
+	if h.disabled("Create Temporary Access Pass") {
+		h.fatal("no pass after the approval")
+	}
+
+	// hd2 asks; the window's agent approves from the list.
+	if _, err := h.svc.RequestApproval(hd2, uma.ID, core.ApprovalRequest{Kind: core.ApprovalInPerson, Reason: "INC-61 lost everything"}); err != nil {
+		h.fatal(err)
+	}
+	h.u.helpdesk.reload()
+	h.shows("hd2@contoso.com checked the photo ID of uma@contoso.com in person: INC-61 lost everything")
+	h.tap("Approve")
+	h.shows("Approved.")
+	if _, err := h.svc.CreateAccessPass(hd2, uma.ID, core.AccessPassRequest{Reason: "INC-61"}); err != nil {
+		h.fatalf("hd2 after the window's approval: %v", err)
+	}
 }

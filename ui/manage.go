@@ -10,16 +10,27 @@ import (
 // deleteDialog confirms a delete, saying what follows from the core's
 // preview: the new default, whether sign-in and reset requirements are
 // still met, the 30-day wait for the last info, and that there is no undo.
+// It takes the account it acts on: the owner's own, or the person a
+// help-desk agent helps (del is then the desk's delete, with its reason).
 type deleteDialog struct {
-	u      *UI
-	m      *modal
-	method core.MethodView
-	yes    *button
-	err    *widget.Label
+	u         *UI
+	m         *modal
+	accountID string
+	methodID  string
+	label     string // the method, as the dialog names it
+	del       func() (*core.DeletePreview, error)
+	done      func(*core.DeletePreview)
+	yes       *button
+	err       *widget.Label
 }
 
+// newDeleteDialog deletes one of the signed-in owner's methods.
 func newDeleteDialog(u *UI, m core.MethodView) *deleteDialog {
-	return &deleteDialog{u: u, m: newModal(u.tr.T("delete.title"), u.win), method: m, err: errorLabel()}
+	d := &deleteDialog{u: u, m: newModal(u.tr.T("delete.title"), u.win), accountID: u.acct.ID, methodID: m.ID,
+		label: u.tr.Kind(m.Kind) + " (" + methodDetail(u.tr, m) + ")", err: errorLabel()}
+	d.del = func() (*core.DeletePreview, error) { return u.svc.DeleteMethod(u.ctx, d.accountID, d.methodID) }
+	d.done = func(*core.DeletePreview) { u.reloadAll() }
+	return d
 }
 
 func (d *deleteDialog) show() {
@@ -32,14 +43,14 @@ func (d *deleteDialog) show() {
 	d.m.setBusy(true)
 	d.u.win.Canvas().Focus(no)
 	call(d.u.o.Runner, func() (*core.DeletePreview, error) {
-		return d.u.svc.PreviewDelete(d.u.ctx, d.u.acct.ID, d.method.ID)
+		return d.u.svc.PreviewDelete(d.u.ctx, d.accountID, d.methodID)
 	}, func(pv *core.DeletePreview, err error) {
 		d.m.setBusy(false)
 		if err != nil {
 			d.u.tr.setError(d.err, err)
 			return
 		}
-		lines := container.NewVBox(wrapped(tr.F("delete.question", "Method", tr.Kind(d.method.Kind)+" ("+methodDetail(tr, d.method)+")")))
+		lines := container.NewVBox(wrapped(tr.F("delete.question", "Method", d.label)))
 		for _, s := range previewLines(tr, pv) {
 			lines.Add(wrapped("• " + s))
 		}
@@ -78,16 +89,14 @@ func previewLines(tr text, pv *core.DeletePreview) []string {
 func (d *deleteDialog) onYes() {
 	d.yes.Disable()
 	d.m.setBusy(true)
-	call(d.u.o.Runner, func() (*core.DeletePreview, error) {
-		return d.u.svc.DeleteMethod(d.u.ctx, d.u.acct.ID, d.method.ID)
-	}, func(_ *core.DeletePreview, err error) {
+	call(d.u.o.Runner, d.del, func(pv *core.DeletePreview, err error) {
 		d.m.setBusy(false)
 		if err != nil {
 			d.u.tr.setError(d.err, err)
 			return
 		}
 		d.m.close()
-		d.u.reloadAll()
+		d.done(pv)
 	})
 }
 

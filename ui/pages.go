@@ -89,6 +89,9 @@ type passwordPage struct {
 	save     *widget.Button
 	err      *widget.Label
 	feedback *widget.Label
+	// then, when set, follows a change instead of the page's feedback
+	// (the change the help desk's temporary password asks for).
+	then func()
 }
 
 func newPasswordPage(u *UI) *passwordPage {
@@ -157,6 +160,10 @@ func (p *passwordPage) onSave() {
 		return struct{}{}, p.u.svc.ChangePassword(p.u.ctx, p.u.acct.ID, cur, next)
 	}, func(_ struct{}, err error) {
 		p.u.tr.setError(p.err, err)
+		if err == nil && p.then != nil {
+			p.then()
+			return
+		}
 		if err == nil {
 			p.current.SetText("")
 			p.next.SetText("")

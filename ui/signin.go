@@ -283,6 +283,10 @@ func (u *UI) watchSession() {
 
 // signOut ends the session and shows the sign-in screen with notice.
 func (u *UI) signOut(notice string) {
+	if u.walkUp != nil {
+		u.walkUp()
+		return
+	}
 	if u.stopWatch != nil {
 		u.stopWatch()
 		u.stopWatch = nil

@@ -79,6 +79,9 @@ type UI struct {
 	stopWatch func()
 	// registering is true while "Keep your account secure" is shown.
 	registering bool
+	// walkUp, set while a walk-up person uses the desk's window, ends
+	// their session and gives the window back to the agent.
+	walkUp func()
 
 	content *fyne.Container // the page shown
 	top     *fyne.Container // banners above the page
@@ -219,7 +222,10 @@ func (u *UI) signedIn(step *core.SignInStep) {
 			}
 		})
 	}
-	u.watchSession()
+	if u.walkUp == nil {
+		// A walk-up session has its own, shorter, idle end (startWalkUp).
+		u.watchSession()
+	}
 	u.afterSignIn()
 }
 
@@ -232,7 +238,10 @@ func (u *UI) showPages() {
 	u.activity = newActivityPage(u)
 	u.devices = newDevicesPage(u)
 	u.pages = []page{u.overview, u.info, u.password, u.devices, u.activity}
-	if acct.Role == core.RoleHelpdesk || acct.Role == core.RoleAdmin {
+	switch {
+	case u.walkUp != nil:
+		u.pages = []page{u.info} // a walk-up person sees their methods only
+	case acct.Role == core.RoleHelpdesk || acct.Role == core.RoleAdmin:
 		u.helpdesk = newHelpdeskPage(u)
 		u.pages = append(u.pages, u.helpdesk)
 	}
@@ -258,7 +267,11 @@ func (u *UI) showPages() {
 	split.SetOffset(0.24)
 	u.win.SetContent(split)
 	u.win.SetMainMenu(u.menu())
-	u.nav.Select(1) // the Security info page
+	for i, p := range u.pages {
+		if p == page(u.info) {
+			u.nav.Select(i) // the Security info page
+		}
+	}
 }
 
 // menu is the window's menu: the outbox when there is one.

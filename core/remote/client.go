@@ -479,3 +479,8 @@ func (c *Client) PendingApprovals(ctx context.Context) ([]core.Approval, error) 
 func (c *Client) Approve(ctx context.Context, approvalID string) (*core.Approval, error) {
 	return one[core.Approval](ctx, c, call{op: "Approve", params: []string{"approvalId", approvalID}})
 }
+
+// ApprovalStatus reads a request.
+func (c *Client) ApprovalStatus(ctx context.Context, approvalID string) (*core.Approval, error) {
+	return one[core.Approval](ctx, c, call{op: "ApprovalStatus", params: []string{"approvalId", approvalID}})
+}

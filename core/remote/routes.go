@@ -244,6 +244,11 @@ var helpdeskRoutes = []Route{
 	{Method: "GET", Path: "/helpdesk/approvals", Op: "PendingApprovals", Status: 200, Actor: true, Out: []core.Approval{},
 		Summary: "Other agents' requests the caller may approve.",
 		call:    func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.PendingApprovals(ctx) }},
+	{Method: "GET", Path: "/helpdesk/approvals/{approvalId}", Op: "ApprovalStatus", Status: 200, Actor: true, Out: core.Approval{},
+		Summary: "One request, for the agent who asked for it or one who may approve it.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.ApprovalStatus(ctx, in.path("approvalId"))
+		}},
 	{Method: "POST", Path: "/helpdesk/approvals/{approvalId}/approve", Op: "Approve", Status: 200, Actor: true, Out: core.Approval{},
 		Summary: "Approve another agent's request, once.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {

@@ -160,6 +160,6 @@ func (u *UI) mustChangePassword() {
 		u.afterSignIn()
 	}
 	lead := &widget.Label{Text: u.tr.T("password.mustChangeLead"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
-	u.showColumn(container.NewVBox(lead, p.root))
+	u.showColumn(container.NewVBox(lead, p.body))
 	u.win.Canvas().Focus(p.current)
 }

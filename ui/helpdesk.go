@@ -369,7 +369,7 @@ func (p *helpdeskPage) choose(a *core.AccountSummary) {
 	p.person.RemoveAll()
 	p.person.Add(subheading(a.DisplayName))
 	p.person.Add(&widget.Label{Text: a.Name + " · " + p.summaryLine(*a), Wrapping: fyne.TextWrapWord})
-	p.person.Add(reason)
+	p.person.Add(widget.NewForm(widget.NewFormItem(tr.T("helpdesk.ticket"), reason)))
 	p.person.Add(widget.NewCard(tr.T("helpdesk.verifyTitle"), tr.T("helpdesk.verifyLead"), verifyBox))
 	p.person.Add(widget.NewCard(tr.T("helpdesk.helpTitle"), tr.T("helpdesk.helpLead"),
 		container.NewVBox(container.NewGridWithColumns(3, pass, resetPw, unlock, revoke, reregister, walkup),

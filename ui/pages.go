@@ -89,6 +89,7 @@ type passwordPage struct {
 	save     *widget.Button
 	err      *widget.Label
 	feedback *widget.Label
+	body *fyne.Container // root's content
 	// then, when set, follows a change instead of the page's feedback
 	// (the change the help desk's temporary password asks for).
 	then func()
@@ -113,8 +114,9 @@ func newPasswordPage(u *UI) *passwordPage {
 		widget.NewFormItem(u.tr.T("password.current"), p.current),
 		widget.NewFormItem(u.tr.T("password.new"), p.next),
 		widget.NewFormItem(u.tr.T("password.confirm"), p.confirm))
-	p.root = container.NewVScroll(container.NewVBox(heading(u.tr.T("nav.password")), p.changed,
-		wrapped(u.tr.T("password.rules")), form, container.NewHBox(p.save), p.err, p.feedback))
+	p.body = container.NewVBox(heading(u.tr.T("nav.password")), p.changed,
+		wrapped(u.tr.T("password.rules")), form, container.NewHBox(p.save), p.err, p.feedback)
+	p.root = container.NewVScroll(p.body)
 	p.validate()
 	return p
 }

@@ -281,6 +281,58 @@ func TestScreenshotsHelpdesk(t *testing.T) {
 	s.shot("signin_pass_done")
 }
 
+// TestScreenshotsHelpdeskActions: the temporary password, the desk's
+// delete, the walk-up session, the photo-ID approval on both sides, and
+// the change a temporary password asks for.
+func TestScreenshotsHelpdeskActions(t *testing.T) {
+	s := newShooter(t, "en")
+	h := s.h
+	var uma *core.Account
+	var hd2 context.Context
+	s.do(func() {
+		h.withAccount()
+		uma = deskOn(h)
+		_, hd2 = h.secondAgent("hd2@contoso.com", "+44 20 7946 0002")
+		h.svc.CreateAccount(h.admin, core.NewAccount{Name: "wes@contoso.com", DisplayName: "Wes Walkup", Password: alicePassword})
+		h.verifyUma()
+	})
+	s.shot("helpdesk_actions")
+	s.do(func() { h.tap("Let the person register here") })
+	s.shot("helpdesk_walkup")
+	var tmp string
+	s.do(func() {
+		h.tap("Done")
+		h.tap("Reset password")
+	})
+	s.shot("helpdesk_temp_password")
+	s.do(func() {
+		tmp = h.shownPass()
+		h.tap("Done")
+		h.selects()[1].SetSelected("Email um*****@gmail.com")
+		h.tap("Delete")
+	})
+	s.shot("helpdesk_delete")
+	s.do(func() {
+		h.tap("No")
+		h.entry(h.u.tr.T("helpdesk.searchPlaceholder")).SetText("wes")
+		h.u.helpdesk.list.UnselectAll()
+		h.u.helpdesk.list.Select(0)
+		test.Type(h.entry(h.u.tr.T("helpdesk.reasonPlaceholder")), "INC-60 passport checked")
+		h.tap("Verify in person with photo ID")
+		h.svc.RequestApproval(hd2, uma.ID, core.ApprovalRequest{Kind: core.ApprovalInPerson, Reason: "INC-61 lost phone and laptop"})
+		h.u.helpdesk.loadApprovals()
+	})
+	s.shot("helpdesk_approvals")
+	s.do(func() {
+		step, err := h.svc.SignIn(context.Background(), uma.Name, tmp)
+		if err != nil {
+			h.fatal(err)
+		}
+		h.u.signedIn(step)
+	})
+	s.shot("password_must_change")
+}
+
 func TestScreenshotsKeepSecure(t *testing.T) {
 	s := newShooter(t, "en")
 	h := s.h

@@ -35,6 +35,14 @@ type AccountSummary struct {
 	PendingRemoval bool           `json:"pendingRemoval"`
 }
 
+// AccountDetail is what a search result shows of an account besides the
+// account itself (Tx.AccountDetails).
+type AccountDetail struct {
+	Methods     []*Method
+	LastSignIn  time.Time
+	LockedUntil time.Time
+}
+
 // searchLimit bounds one page of results.
 const searchLimit = 50
 
@@ -74,29 +82,21 @@ func (s *Local) SearchAccounts(ctx context.Context, q AccountSearch) ([]AccountS
 		if err != nil {
 			return err
 		}
+		details, err := tx.AccountDetails(accts)
+		if err != nil {
+			return err
+		}
 		now := s.clock()
 		for _, acct := range accts {
+			d := details[acct.ID]
 			sum := AccountSummary{ID: acct.ID, Name: acct.Name, DisplayName: acct.DisplayName, Role: acct.Role,
-				PendingRemoval: !acct.RemovalAt.IsZero(), Methods: []MaskedMethod{}}
-			methods, err := tx.Methods(acct.ID)
-			if err != nil {
-				return err
-			}
-			for _, m := range methods {
+				PendingRemoval: !acct.RemovalAt.IsZero(), Methods: []MaskedMethod{}, Locked: now.Before(d.LockedUntil)}
+			for _, m := range d.Methods {
 				sum.Methods = append(sum.Methods, MaskedMethod{ID: m.ID, Kind: m.Kind, Detail: MaskedDetail(m)})
 			}
-			last, err := tx.LastSignIn(acct.ID)
-			if err != nil {
-				return err
-			}
-			if !last.IsZero() {
+			if last := d.LastSignIn; !last.IsZero() {
 				sum.LastSignInAt = &last
 			}
-			c, err := tx.SignInCounter(acct.Name)
-			if err != nil {
-				return err
-			}
-			sum.Locked = now.Before(c.LockedUntil)
 			out = append(out, sum)
 		}
 		return nil

@@ -80,8 +80,11 @@ type Tx interface {
 	// those whose lower-cased display name does (by display name); or,
 	// when digits is set, those with a phone ending with digits (by name).
 	SearchAccounts(text, digits, after string, limit int) ([]*Account, error)
-	// LastSignIn is when the account's newest session began (zero: never).
-	LastSignIn(accountID string) (time.Time, error)
+	// AccountDetails returns, for each account, what the help desk's
+	// search shows of it: its methods, oldest first, when its newest
+	// session began (zero: never) and until when sign-in under its name
+	// is locked. A page of results costs a few queries, not a few each.
+	AccountDetails(accts []*Account) (map[string]*AccountDetail, error)
 
 	// ClearFailureCounters removes every failure counter and method lock of
 	// an account (the help desk's unlock).

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/securityinfo/securityinfo/core"
 )
@@ -47,11 +47,55 @@ func (t *tx) SearchAccounts(text, digits, after string, limit int) ([]*core.Acco
 	return out, nil
 }
 
-// LastSignIn implements core.Tx.
-func (t *tx) LastSignIn(accountID string) (time.Time, error) {
-	var at pgtype.Timestamptz
-	if err := t.queryRow(`SELECT max(created_at) FROM sessions WHERE account_id = $1`, accountID).Scan(&at); err != nil || !at.Valid {
-		return time.Time{}, err
+// AccountDetails implements core.Tx: three queries for the whole page.
+func (t *tx) AccountDetails(accts []*core.Account) (map[string]*core.AccountDetail, error) {
+	out := make(map[string]*core.AccountDetail, len(accts))
+	ids, names := make([]string, len(accts)), make([]string, len(accts))
+	byName := map[string]*core.AccountDetail{}
+	for i, a := range accts {
+		ids[i], names[i] = a.ID, a.Name
+		out[a.ID] = &core.AccountDetail{}
+		byName[a.Name] = out[a.ID]
 	}
-	return at.Time.UTC(), nil
+	methods, err := collect(t, []*core.Method{}, scanMethod, `SELECT `+methodColumns+` FROM methods WHERE account_id = ANY($1)
+		ORDER BY account_id, created_at NULLS FIRST, id COLLATE "C"`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("search details: %w", err)
+	}
+	for _, m := range methods {
+		out[m.AccountID].Methods = append(out[m.AccountID].Methods, m)
+	}
+	type last struct {
+		id string
+		at time.Time
+	}
+	lasts, err := collect(t, []last{}, func(r pgx.Row) (last, error) {
+		var l last
+		err := r.Scan(&l.id, &l.at)
+		return l, err
+	}, `SELECT account_id, max(created_at) FROM sessions WHERE account_id = ANY($1) GROUP BY account_id`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("search details: %w", err)
+	}
+	for _, l := range lasts {
+		out[l.id].LastSignIn = l.at.UTC()
+	}
+	type lock struct {
+		name  string
+		until time.Time
+	}
+	locks, err := collect(t, []lock{}, func(r pgx.Row) (lock, error) {
+		var l lock
+		var nanos int16
+		err := r.Scan(&l.name, ts(&l.until), &nanos)
+		l.until = withNanos(l.until, nanos)
+		return l, err
+	}, `SELECT name, locked_until, locked_until_nanos FROM signin_failures WHERE name = ANY($1)`, names)
+	if err != nil {
+		return nil, fmt.Errorf("search details: %w", err)
+	}
+	for _, l := range locks {
+		byName[l.name].LockedUntil = l.until
+	}
+	return out, nil
 }

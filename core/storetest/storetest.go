@@ -56,6 +56,7 @@ func Run(t *testing.T, open Open) {
 		{"RaceUseAccessPass", testRaceUseAccessPass},
 		{"Approvals", testApprovals},
 		{"RaceApprove", testRaceApprove},
+		{"AccountDetails", testAccountDetails},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1198,4 +1199,54 @@ func testRaceApprove(t *testing.T, s core.Store) {
 	if n := count(ok); n != 1 {
 		t.Fatalf("%d approvals of one request succeeded", n)
 	}
+}
+
+// testAccountDetails: what a search shows of each account, the same as
+// its methods, newest session and sign-in lock read one by one.
+func testAccountDetails(t *testing.T, s core.Store) {
+	update(t, s, func(tx core.Tx) error {
+		for _, a := range []*core.Account{account("a1", "alice@contoso.com"), account("a2", "bob@contoso.com"), account("a3", "carol@contoso.com")} {
+			if err := tx.CreateAccount(a); err != nil {
+				return err
+			}
+		}
+		for _, m := range []*core.Method{
+			{ID: "m2", AccountID: "a1", Kind: core.KindEmail, Detail: "alice@gmail.com", Channel: core.ChannelEmail, CreatedAt: t0.Add(time.Minute)},
+			{ID: "m1", AccountID: "a1", Kind: core.KindPhone, Detail: "+442079460958", Channel: core.ChannelSMS, CreatedAt: t0},
+			{ID: "m3", AccountID: "a2", Kind: core.KindPhone, Detail: "+442079460959", Channel: core.ChannelSMS, CreatedAt: t0},
+		} {
+			if err := tx.CreateMethod(m); err != nil {
+				return err
+			}
+		}
+		for i, id := range []string{"a1", "a1", "a3"} {
+			if err := tx.CreateSession(&core.Session{ID: fmt.Sprintf("s%d", i), AccountID: id, CreatedAt: t0.Add(time.Duration(i) * time.Hour),
+				LastSeenAt: t0}); err != nil {
+				return err
+			}
+		}
+		return tx.SaveSignInCounter(&core.FailureCounter{Subject: "bob@contoso.com", Failures: 5, LockedUntil: t0.Add(15 * time.Minute)})
+	})
+	view(t, s, func(tx core.Tx) error {
+		a1, _ := tx.Account("a1")
+		a2, _ := tx.Account("a2")
+		a3, _ := tx.Account("a3")
+		d, err := tx.AccountDetails([]*core.Account{a1, a2, a3})
+		if err != nil {
+			return err
+		}
+		if len(d) != 3 || len(d["a1"].Methods) != 2 || d["a1"].Methods[0].ID != "m1" || d["a1"].Methods[1].ID != "m2" || len(d["a2"].Methods) != 1 || len(d["a3"].Methods) != 0 {
+			return fmt.Errorf("methods: %+v", d)
+		}
+		if !d["a1"].LastSignIn.Equal(t0.Add(time.Hour)) || !d["a2"].LastSignIn.IsZero() || !d["a3"].LastSignIn.Equal(t0.Add(2*time.Hour)) {
+			return fmt.Errorf("last sign-ins: %v %v %v", d["a1"].LastSignIn, d["a2"].LastSignIn, d["a3"].LastSignIn)
+		}
+		if !d["a2"].LockedUntil.Equal(t0.Add(15*time.Minute)) || !d["a1"].LockedUntil.IsZero() {
+			return fmt.Errorf("locks: %v %v", d["a2"].LockedUntil, d["a1"].LockedUntil)
+		}
+		if none, err := tx.AccountDetails(nil); err != nil || len(none) != 0 {
+			return fmt.Errorf("no accounts: %v %v", none, err)
+		}
+		return nil
+	})
 }

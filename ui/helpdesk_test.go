@@ -237,6 +237,13 @@ func TestHelpdeskPageResetsThePassword(t *testing.T) {
 	}
 	h.tap(tr.T("password.change"))
 	h.shows("These are the methods you use to sign into your account or reset your password.")
+	// Recent activity says who did it and why.
+	for i, p := range h.u.pages {
+		if p == page(h.u.activity) {
+			h.u.nav.Select(i)
+		}
+	}
+	h.shows("Temporary password set by the help desk: verified by: email — by hd@contoso.com — reason: INC-51")
 }
 
 // TestHelpdeskPageReregistersAndDeletes: re-registration asks first; the

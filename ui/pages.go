@@ -221,6 +221,14 @@ func activityText(tr text, e *core.AuditEvent) string {
 	if len(what) > 0 {
 		s += ": " + strings.Join(what, " · ")
 	}
+	// Someone else acting on the account (the help desk, an
+	// administrator) is named, with their reason.
+	if e.ActorID != e.AccountID && e.ActorName != "" {
+		s += " — " + tr.F("activity.by", "Who", e.ActorName)
+	}
+	if e.Reason != "" {
+		s += " — " + tr.F("activity.why", "Why", e.Reason)
+	}
 	return s
 }
 

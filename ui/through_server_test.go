@@ -37,6 +37,12 @@ func TestWindowThroughTheServer(t *testing.T) {
 		"VerifyYourSecurityInfo":              TestVerifyYourSecurityInfo,
 		"KeptSessionResumes":                  TestKeptSessionResumes,
 		"DevicesPage":                         TestDevicesPage,
+		"HelpdeskPage":                        TestHelpdeskPage,
+		"HelpdeskPageResetsThePassword":       TestHelpdeskPageResetsThePassword,
+		"HelpdeskPageReregistersAndDeletes":   TestHelpdeskPageReregistersAndDeletes,
+		"HelpdeskPageApprovals":               TestHelpdeskPageApprovals,
+		"WalkUpRegistration":                  TestWalkUpRegistration,
+		"SignInWithAPass":                     TestSignInWithAPass,
 	} {
 		t.Run(name, test)
 	}

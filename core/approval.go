@@ -50,6 +50,19 @@ type ApprovalRequest struct {
 	Reason string       `json:"reason"`
 }
 
+// ApprovalFilter selects pending requests (Tx.PendingApprovals).
+type ApprovalFilter struct {
+	Now            time.Time
+	RequestedBy    string // only this agent's requests ("": anyone's)
+	NotRequestedBy string // not this agent's requests
+	NotAccount     string // not about this account
+	Roles          []Role // only about accounts of these roles (nil: any)
+	Limit          int
+}
+
+// approvalsPending is how many requests one agent may have waiting.
+const approvalsPending = 5
+
 // ApprovalLifetime is how long a request waits for a second agent, and
 // how long an approval lasts once given.
 const ApprovalLifetime = IdentityProofLifetime
@@ -77,11 +90,18 @@ func (s *Local) RequestApproval(ctx context.Context, accountID string, r Approva
 		case r.Kind != ApprovalAdmin && r.Kind != ApprovalInPerson:
 			return Errorf(EINVALID, "Unknown kind of approval %q: use %q or %q.", r.Kind, ApprovalAdmin, ApprovalInPerson)
 		}
+		now := s.clock()
+		mine, err := tx.PendingApprovals(ApprovalFilter{Now: now, RequestedBy: a.AccountID, Limit: approvalsPending})
+		if err != nil {
+			return err
+		}
+		if len(mine) >= approvalsPending {
+			return Reason(ELIMITED, "approval.tooMany", map[string]any{"Max": approvalsPending})
+		}
 		id, err := s.newID()
 		if err != nil {
 			return err
 		}
-		now := s.clock()
 		out = &Approval{ID: id, AccountID: acct.ID, Kind: r.Kind, RequestedBy: a.AccountID, Reason: reason, CreatedAt: now,
 			ExpiresAt: now.Add(ApprovalLifetime)}
 		if err := tx.SaveApproval(out); err != nil {
@@ -107,7 +127,18 @@ func (s *Local) PendingApprovals(ctx context.Context) ([]Approval, error) {
 	}
 	out := []Approval{}
 	err = s.store.View(ctx, func(tx Tx) error {
-		pending, err := tx.PendingApprovals(s.clock(), 100)
+		// Only what this agent may approve, so others' requests cannot
+		// crowd it out: not their own, not about them, and about an
+		// administrator only for an administrator.
+		f := ApprovalFilter{Now: s.clock(), NotRequestedBy: a.AccountID, NotAccount: a.AccountID, Limit: 100}
+		switch {
+		case IsLocalAdministrator(a):
+		case a.Role == RoleAdmin:
+			f.Roles = []Role{RoleUser, RoleHelpdesk, RoleAdmin}
+		default:
+			f.Roles = []Role{RoleUser}
+		}
+		pending, err := tx.PendingApprovals(f)
 		if err != nil {
 			return err
 		}
@@ -256,7 +287,7 @@ func needApproval(tx Tx, a Actor, acct *Account, now time.Time) error {
 	if acct.Role != RoleAdmin || IsLocalAdministrator(a) {
 		return nil
 	}
-	if _, err := tx.ApprovedFor(a.AccountID, acct.ID, now); ErrorCode(err) == ENOTFOUND {
+	if _, err := tx.ApprovedFor(a.AccountID, acct.ID, ApprovalAdmin, now); ErrorCode(err) == ENOTFOUND {
 		return Reason(EFORBIDDEN, "approval.needed", nil)
 	} else if err != nil {
 		return err

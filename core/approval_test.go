@@ -2,12 +2,14 @@ package core_test
 
 import (
 	"context"
+	"crypto/rand"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/securityinfo/securityinfo/assets"
 	"github.com/securityinfo/securityinfo/core"
 )
 
@@ -236,5 +238,162 @@ func TestVerifiedInPersonWithASecondApproval(t *testing.T) {
 	}
 	if _, err := f.svc.Approve(hd2, "0123456789abcdef0123456789abcdef"); core.ErrorCode(err) != core.ENOTFOUND {
 		t.Fatalf("a made-up request: %v", err)
+	}
+}
+
+// F1: an in-person approval stands in for an "admin" approval: needApproval
+// (tx.ApprovedFor) ignores the approval's kind, so an approval that only
+// says "I saw this person's photo ID" lets the requester use every desk
+// operation on another administrator.
+func TestAttackInPersonApprovalIsNotAnAdminApproval(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, f.alice, phoneOf("alicephone", "+442079460901"))
+	alice := f.session(t, f.alice)
+	root := f.newAccount(t, "root@contoso.com", core.RoleAdmin)
+	f.add(t, root, phoneOf("rootphone", "+442079460902"))
+	bea := f.newAccount(t, "bea@contoso.com", core.RoleAdmin)
+	f.add(t, bea, phoneOf("beaphone", "+442079460903"))
+	beaAs := f.session(t, bea)
+
+	req, err := f.svc.RequestApproval(alice, root.ID, core.ApprovalRequest{Kind: core.ApprovalInPerson, Reason: "INC-1 passport"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Approve(beaAs, req.ID); err != nil {
+		t.Fatal(err)
+	}
+	// No approval of kind admin was ever asked for or given.
+	if err := f.svc.UnlockAccount(alice, root.ID, "INC-1"); core.ReasonOf(err) != "approval.needed" {
+		t.Fatalf("acting on another administrator with only an in-person approval: %v", err)
+	}
+	if _, err := f.svc.ResetPasswordForPerson(alice, root.ID, "INC-1"); core.ReasonOf(err) != "approval.needed" {
+		t.Fatalf("resetting another administrator's password with only an in-person approval: %v", err)
+	}
+}
+
+// F2: PasswordMustChange is enforced only in onAccount's own-account
+// branch: a staff member signed in with the temporary password keeps
+// every staff power (approving, the desk's operations) before choosing
+// their own password.
+func TestAttackStaffWithATemporaryPasswordHaveNoStaffPower(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, f.alice, phoneOf("alicephone", "+442079460901"))
+	alice := f.session(t, f.alice)
+	hd := f.newAccount(t, "hd@contoso.com", core.RoleHelpdesk)
+	f.add(t, hd, phoneOf("hdphone", "+442079460904"))
+	hd2 := f.newAccount(t, "hd2@contoso.com", core.RoleHelpdesk)
+	f.add(t, hd2, phoneOf("hd2phone", "+442079460905"))
+	hd2As := f.session(t, hd2)
+	wes := f.newAccount(t, "wes@contoso.com", core.RoleUser)
+
+	// The administrator verifies the agent and resets their password.
+	ch, err := f.svc.BeginIdentityCheck(alice, hd.ID, "hdphone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.FinishIdentityCheck(alice, hd.ID, ch.VerificationID, f.lastCode(t)); err != nil {
+		t.Fatal(err)
+	}
+	tmp, err := f.svc.ResetPasswordForPerson(alice, hd.ID, "INC-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	step, err := f.signInWith(t, hd.Name, tmp.Password)
+	if err != nil || step.Session == nil || !step.Account.PasswordMustChange {
+		t.Fatalf("sign in with the temporary password: %+v %v", step, err)
+	}
+	me := core.WithActor(context.Background(), core.SessionActor(step.Session, step.Account, "desktop"))
+
+	req, err := f.svc.RequestApproval(hd2As, wes.ID, core.ApprovalRequest{Kind: core.ApprovalInPerson, Reason: "INC-3 id card"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Approve(me, req.ID); core.ReasonOf(err) != "password.mustChange" {
+		t.Fatalf("approving before choosing a password: %v", err)
+	}
+	if _, err := f.svc.RequestApproval(me, wes.ID, core.ApprovalRequest{Kind: core.ApprovalInPerson, Reason: "INC-4"}); core.ReasonOf(err) != "password.mustChange" {
+		t.Fatalf("a desk request before choosing a password: %v", err)
+	}
+}
+
+// F3: ResetPasswordForPerson makes a 16-character password and an
+// argon2id hash (19 MiB, t=2) before it checks who is calling: any
+// signed-in user (role user), or a context with no actor at all, makes the
+// service hash as often as it asks, with no limit.
+func TestAttackDeskPasswordResetHashesOnlyWhenAllowed(t *testing.T) {
+	f := newFixture(t)
+	user := f.newAccount(t, "uma@contoso.com", core.RoleUser)
+	userAs := f.session(t, user)
+	var read atomic.Int64
+	svc := core.NewLocal(f.store, f.keys, core.Options{Texts: assets.Default, Now: f.clock.Now,
+		Rand:       readerFunc(func(p []byte) (int, error) { read.Add(int64(len(p))); return rand.Read(p) }),
+		Background: func(fn func()) { fn() }})
+	for _, ctx := range []context.Context{userAs, context.Background()} {
+		read.Store(0)
+		if _, err := svc.ResetPasswordForPerson(ctx, f.alice.ID, "x"); core.ErrorCode(err) != core.EFORBIDDEN {
+			t.Fatalf("refusal: %v", err)
+		}
+		if n := read.Load(); n != 0 {
+			t.Fatalf("a refused caller made the service draw %d random bytes (a password and its argon2id hash)", n)
+		}
+	}
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (r readerFunc) Read(p []byte) (int, error) { return r(p) }
+
+// F4: Resend of a desk code is not tied to the agent whose check it is:
+// another agent resends it (replacing the code the person is reading out,
+// and outside the agents' hourly limit), which BeginIdentityCheck's own
+// check (v.Flow == flowDesk(actor)) would refuse.
+func TestAttackResendOfAnotherAgentsDeskCode(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	other := f.newAccount(t, "hd2@contoso.com", core.RoleHelpdesk)
+	f.add(t, other, phoneOf("hd2phone", "+442079460905"))
+	otherAs := f.session(t, other)
+	ch, err := f.svc.BeginIdentityCheck(d.as, d.user.ID, d.phone.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(61e9)
+	if _, err := f.svc.Resend(otherAs, d.user.ID, ch.VerificationID); core.ErrorCode(err) != core.ENOTFOUND && core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Fatalf("another agent resends this agent's identity-check code: %v", err)
+	}
+}
+
+// F5: PendingApprovals reads the first 100 pending requests of everyone
+// and only then drops those the caller may not approve; RequestApproval has
+// no limit, so one administrator's 100 requests hide every later request
+// from the help desk for 10 minutes.
+func TestAttackPendingApprovalsCannotBeCrowdedOut(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, f.alice, phoneOf("alicephone", "+442079460901"))
+	alice := f.session(t, f.alice)
+	root := f.newAccount(t, "root@contoso.com", core.RoleAdmin)
+	hd := f.newAccount(t, "hd@contoso.com", core.RoleHelpdesk)
+	f.add(t, hd, phoneOf("hdphone", "+442079460904"))
+	hdAs := f.session(t, hd)
+	hd2 := f.newAccount(t, "hd2@contoso.com", core.RoleHelpdesk)
+	f.add(t, hd2, phoneOf("hd2phone", "+442079460905"))
+	hd2As := f.session(t, hd2)
+	wes := f.newAccount(t, "wes@contoso.com", core.RoleUser)
+	for range 5 {
+		if _, err := f.svc.RequestApproval(alice, root.ID, core.ApprovalRequest{Kind: core.ApprovalAdmin, Reason: "noise"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.svc.RequestApproval(alice, root.ID, core.ApprovalRequest{Kind: core.ApprovalAdmin, Reason: "noise"}); core.ReasonOf(err) != "approval.tooMany" {
+		t.Fatalf("a sixth request waiting: %v", err)
+	}
+	f.clock.Advance(1e9)
+	req, err := f.svc.RequestApproval(hd2As, wes.ID, core.ApprovalRequest{Kind: core.ApprovalInPerson, Reason: "INC-6"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := f.svc.PendingApprovals(hdAs)
+	if err != nil || len(list) != 1 || list[0].ID != req.ID {
+		t.Fatalf("the help desk's list misses the request it may approve: %d entries, %v", len(list), err)
 	}
 }

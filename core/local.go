@@ -147,7 +147,7 @@ func (s *Local) caller(ctx context.Context) (Actor, *Session, error) {
 		} else if err != nil {
 			return err
 		}
-		a.Name, a.Role = acct.Name, acct.Role
+		a.Name, a.Role, a.mustChange = acct.Name, acct.Role, acct.PasswordMustChange
 		return nil
 	})
 	if err != nil {
@@ -203,6 +203,9 @@ func requireRole(a Actor, sess *Session, roles ...Role) error {
 	}
 	if IsLocalAdministrator(a) {
 		return nil
+	}
+	if a.mustChange {
+		return Reason(EFORBIDDEN, "password.mustChange", nil)
 	}
 	if sess == nil || !sess.TwoStep {
 		return Reason(EFORBIDDEN, "forbidden.twoStep", nil)

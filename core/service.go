@@ -262,6 +262,9 @@ type Actor struct {
 	// checks it has not ended and, for changes to security info, that it
 	// passed two-step verification when the account has a method.
 	SessionID string
+	// mustChange: the account's password was set by the help desk and
+	// not changed since, so the actor has no staff power (caller).
+	mustChange bool
 }
 
 // LocalAdministrator is the actor of the command line on a local data

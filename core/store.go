@@ -108,16 +108,16 @@ type Tx interface {
 	// Approval returns one by ID, ENOTFOUND when there is none.
 	SaveApproval(a *Approval) error
 	Approval(id string) (*Approval, error)
-	// PendingApprovals lists the requests not approved and not expired at
-	// now, oldest first, at most limit.
-	PendingApprovals(now time.Time, limit int) ([]*Approval, error)
+	// PendingApprovals lists the requests f selects that are not approved
+	// and not expired at f.Now, oldest first, at most f.Limit.
+	PendingApprovals(f ApprovalFilter) ([]*Approval, error)
 	// Approve marks a pending, unexpired request approved by approver at
 	// at, lasting until until, in one conditional write: of many
 	// approvals at once, exactly one reports true.
 	Approve(id, approver string, at, until time.Time) (bool, error)
-	// ApprovedFor returns the latest approval of agentID's request on
-	// accountID still in force at now, ENOTFOUND when none is.
-	ApprovedFor(agentID, accountID string, now time.Time) (*Approval, error)
+	// ApprovedFor returns the latest approval of kind of agentID's request
+	// on accountID still in force at now, ENOTFOUND when none is.
+	ApprovedFor(agentID, accountID string, kind ApprovalKind, now time.Time) (*Approval, error)
 
 	// AdvanceTOTPStep sets a method's last accepted TOTP step to step if it
 	// is below it, in one conditional write, and reports whether it did:

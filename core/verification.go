@@ -550,6 +550,11 @@ func (s *Local) Resend(ctx context.Context, accountID, verificationID string) (*
 		if !cur.UsedAt.IsZero() {
 			return Reason(ECONFLICT, "code.used", nil)
 		}
+		// A help-desk check's code is resent by the agent who started it
+		// only.
+		if strings.HasPrefix(cur.Flow, "helpdesk:") && (cur.Flow != flowDesk(a.AccountID) || deskActor(a, acct) != nil) {
+			return notFound()
+		}
 		*v = *cur
 		return nil
 	})

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -107,9 +108,20 @@ func (t *tx) Approval(id string) (*core.Approval, error) {
 	return a, err
 }
 
-func (t *tx) PendingApprovals(now time.Time, limit int) ([]*core.Approval, error) {
-	return collect(t, []*core.Approval{}, scanApproval, `SELECT `+approvalColumns+` FROM approvals
-		WHERE approved_by = '' AND expires_at > $1 ORDER BY created_at, id LIMIT $2`, now, limit)
+func (t *tx) PendingApprovals(f core.ApprovalFilter) ([]*core.Approval, error) {
+	var roles []string
+	for _, r := range f.Roles {
+		roles = append(roles, string(r))
+	}
+	if f.Roles != nil && roles == nil {
+		roles = []string{}
+	}
+	cols := "p." + strings.ReplaceAll(approvalColumns, ", ", ", p.")
+	return collect(t, []*core.Approval{}, scanApproval, `SELECT `+cols+` FROM approvals p JOIN accounts a ON a.id = p.account_id
+		WHERE p.approved_by = '' AND p.expires_at > $1
+		AND ($2 = '' OR p.requested_by = $2) AND ($3 = '' OR p.requested_by <> $3) AND ($4 = '' OR p.account_id <> $4)
+		AND ($5::text[] IS NULL OR a.role = ANY($5))
+		ORDER BY p.created_at, p.id LIMIT $6`, f.Now, f.RequestedBy, f.NotRequestedBy, f.NotAccount, roles, f.Limit)
 }
 
 func (t *tx) Approve(id, approver string, at, until time.Time) (bool, error) {
@@ -121,10 +133,10 @@ func (t *tx) Approve(id, approver string, at, until time.Time) (bool, error) {
 	return tag.RowsAffected() == 1, nil
 }
 
-func (t *tx) ApprovedFor(agentID, accountID string, now time.Time) (*core.Approval, error) {
+func (t *tx) ApprovedFor(agentID, accountID string, kind core.ApprovalKind, now time.Time) (*core.Approval, error) {
 	a, err := scanApproval(t.queryRow(`SELECT `+approvalColumns+` FROM approvals
-		WHERE requested_by = $1 AND account_id = $2 AND approved_by <> '' AND expires_at > $3
-		ORDER BY approved_at DESC LIMIT 1`, agentID, accountID, now))
+		WHERE requested_by = $1 AND account_id = $2 AND kind = $3 AND approved_by <> '' AND expires_at > $4
+		ORDER BY approved_at DESC LIMIT 1`, agentID, accountID, kind, now))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, core.Reason(core.ENOTFOUND, "approval.none", nil)
 	}

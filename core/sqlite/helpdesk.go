@@ -3,6 +3,7 @@ package sqlite
 import (
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/securityinfo/securityinfo/core"
@@ -113,9 +114,29 @@ func (t *tx) Approval(id string) (*core.Approval, error) {
 	return a, err
 }
 
-func (t *tx) PendingApprovals(now time.Time, limit int) ([]*core.Approval, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+approvalColumns+` FROM approvals WHERE approved_by = '' AND expires_at > ?
-		ORDER BY created_at, id LIMIT ?`, formatTime(now), limit)
+func (t *tx) PendingApprovals(f core.ApprovalFilter) ([]*core.Approval, error) {
+	where, args := []string{"p.approved_by = ''", "p.expires_at > ?"}, []any{formatTime(f.Now)}
+	if f.RequestedBy != "" {
+		where, args = append(where, "p.requested_by = ?"), append(args, f.RequestedBy)
+	}
+	if f.NotRequestedBy != "" {
+		where, args = append(where, "p.requested_by <> ?"), append(args, f.NotRequestedBy)
+	}
+	if f.NotAccount != "" {
+		where, args = append(where, "p.account_id <> ?"), append(args, f.NotAccount)
+	}
+	if f.Roles != nil {
+		where = append(where, "a.role IN ("+strings.TrimSuffix(strings.Repeat("?,", len(f.Roles)), ",")+")")
+		for _, r := range f.Roles {
+			args = append(args, r)
+		}
+		if len(f.Roles) == 0 {
+			where[len(where)-1] = "0"
+		}
+	}
+	cols := "p." + strings.ReplaceAll(approvalColumns, ", ", ", p.")
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+cols+` FROM approvals p JOIN accounts a ON a.id = p.account_id
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY p.created_at, p.id LIMIT ?`, append(args, f.Limit)...)
 	if err != nil {
 		return nil, err
 	}
@@ -141,10 +162,10 @@ func (t *tx) Approve(id, approver string, at, until time.Time) (bool, error) {
 	return n == 1, err
 }
 
-func (t *tx) ApprovedFor(agentID, accountID string, now time.Time) (*core.Approval, error) {
+func (t *tx) ApprovedFor(agentID, accountID string, kind core.ApprovalKind, now time.Time) (*core.Approval, error) {
 	a, err := scanApproval(t.tx.QueryRowContext(t.ctx, `SELECT `+approvalColumns+` FROM approvals
-		WHERE requested_by = ? AND account_id = ? AND approved_by <> '' AND expires_at > ? ORDER BY approved_at DESC LIMIT 1`,
-		agentID, accountID, formatTime(now)))
+		WHERE requested_by = ? AND account_id = ? AND kind = ? AND approved_by <> '' AND expires_at > ? ORDER BY approved_at DESC LIMIT 1`,
+		agentID, accountID, kind, formatTime(now)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Reason(core.ENOTFOUND, "approval.none", nil)
 	}

@@ -1145,14 +1145,14 @@ func testApprovals(t *testing.T, s core.Store) {
 		if a, err := tx.Account("a1"); err != nil || !a.PasswordMustChange {
 			return fmt.Errorf("must change kept: %+v %v", a, err)
 		}
-		p, err := tx.PendingApprovals(t0.Add(10*time.Minute), 10)
+		p, err := tx.PendingApprovals(core.ApprovalFilter{Now: t0.Add(10 * time.Minute), Limit: 10})
 		if err != nil || len(p) != 2 || p[0].ID != "r1" || p[1].ID != "r3" || p[0].Reason != "INC-r1" || !p[0].CreatedAt.Equal(t0.Add(time.Minute)) {
 			return fmt.Errorf("pending after r2 expired, oldest first: %+v %v", p, err)
 		}
 		if _, err := tx.Approval("nope"); core.ErrorCode(err) != core.ENOTFOUND {
 			return fmt.Errorf("a made-up approval: %v", err)
 		}
-		if _, err := tx.ApprovedFor("agent", "a1", t0); core.ErrorCode(err) != core.ENOTFOUND {
+		if _, err := tx.ApprovedFor("agent", "a1", core.ApprovalInPerson, t0); core.ErrorCode(err) != core.ENOTFOUND {
 			return fmt.Errorf("nothing approved yet: %v", err)
 		}
 		return nil
@@ -1167,18 +1167,42 @@ func testApprovals(t *testing.T, s core.Store) {
 		return nil
 	})
 	view(t, s, func(tx core.Tx) error {
-		a, err := tx.ApprovedFor("agent", "a1", t0.Add(5*time.Minute))
+		a, err := tx.ApprovedFor("agent", "a1", core.ApprovalInPerson, t0.Add(5*time.Minute))
 		if err != nil || a.ID != "r1" || a.ApprovedBy != "boss" || !a.ApprovedAt.Equal(t0.Add(2*time.Minute)) || !a.ExpiresAt.Equal(t0.Add(12*time.Minute)) {
 			return fmt.Errorf("in force: %+v %v", a, err)
 		}
-		if _, err := tx.ApprovedFor("other", "a1", t0.Add(5*time.Minute)); core.ErrorCode(err) != core.ENOTFOUND {
+		if _, err := tx.ApprovedFor("other", "a1", core.ApprovalInPerson, t0.Add(5*time.Minute)); core.ErrorCode(err) != core.ENOTFOUND {
 			return fmt.Errorf("another agent's: %v", err)
 		}
-		if _, err := tx.ApprovedFor("agent", "a1", t0.Add(12*time.Minute)); core.ErrorCode(err) != core.ENOTFOUND {
+		if _, err := tx.ApprovedFor("agent", "a1", core.ApprovalAdmin, t0.Add(5*time.Minute)); core.ErrorCode(err) != core.ENOTFOUND {
+			return fmt.Errorf("an in-person approval found as an admin one: %v", err)
+		}
+		if _, err := tx.ApprovedFor("agent", "a1", core.ApprovalInPerson, t0.Add(12*time.Minute)); core.ErrorCode(err) != core.ENOTFOUND {
 			return fmt.Errorf("after it ended: %v", err)
 		}
-		if p, _ := tx.PendingApprovals(t0, 10); len(p) != 2 {
+		if p, _ := tx.PendingApprovals(core.ApprovalFilter{Now: t0, Limit: 10}); len(p) != 2 {
 			return fmt.Errorf("pending after r1 was approved: %+v", p)
+		}
+		for _, c := range []struct {
+			f    core.ApprovalFilter
+			want int
+		}{
+			{core.ApprovalFilter{RequestedBy: "agent"}, 2},
+			{core.ApprovalFilter{RequestedBy: "other"}, 0},
+			{core.ApprovalFilter{NotRequestedBy: "agent"}, 0},
+			{core.ApprovalFilter{NotAccount: "a1"}, 0},
+			{core.ApprovalFilter{Roles: []core.Role{core.RoleUser}}, 2},
+			{core.ApprovalFilter{Roles: []core.Role{core.RoleAdmin}}, 0},
+			{core.ApprovalFilter{Roles: []core.Role{}}, 0},
+			{core.ApprovalFilter{Limit: 1}, 1},
+		} {
+			c.f.Now = t0
+			if c.f.Limit == 0 {
+				c.f.Limit = 10
+			}
+			if p, err := tx.PendingApprovals(c.f); err != nil || len(p) != c.want {
+				return fmt.Errorf("pending with %+v: %d, want %d (%v)", c.f, len(p), c.want, err)
+			}
 		}
 		return nil
 	})

@@ -313,8 +313,21 @@ func TestWalkUpRegistration(t *testing.T) {
 	h.verifyUma()
 	h.tap("Let the person register here")
 	h.shows("uma@contoso.com: register your methods here.")
+	person := h.u.walkUpPerson
+	if person == nil {
+		h.fatal("no walk-up window")
+	}
 	h.tap("Done")
 	h.shows("The walk-up session of uma@contoso.com ended.")
+	if h.u.walkUpPerson != nil {
+		h.fatal("the walk-up person's window is still kept")
+	}
+	// A late answer for the person's screens shows nothing.
+	agent := h.u.win.Content()
+	person.showPages()
+	if h.u.win.Content() != agent {
+		h.fatal("a late answer replaced the agent's screen")
+	}
 	if live() != 0 {
 		h.fatal("uma's walk-up session is still live after Done")
 	}

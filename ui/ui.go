@@ -82,6 +82,9 @@ type UI struct {
 	// walkUp, set while a walk-up person uses the desk's window, ends
 	// their session and gives the window back to the agent.
 	walkUp func()
+	// walkUpPerson is the walk-up person's window while one uses the
+	// desk's (nil otherwise).
+	walkUpPerson *UI
 
 	content *fyne.Container // the page shown
 	top     *fyne.Container // banners above the page

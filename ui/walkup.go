@@ -60,13 +60,22 @@ type walkUpWindow struct {
 	fyne.Window
 	top  fyne.CanvasObject
 	menu *fyne.MainMenu
+	// ended: the window is the agent's again, and an answer that arrives
+	// late for the person's screens shows nothing.
+	ended bool
 }
 
 func (w *walkUpWindow) SetContent(c fyne.CanvasObject) {
-	w.Window.SetContent(container.NewBorder(w.top, nil, nil, nil, c))
+	if !w.ended {
+		w.Window.SetContent(container.NewBorder(w.top, nil, nil, nil, c))
+	}
 }
 
-func (w *walkUpWindow) SetMainMenu(*fyne.MainMenu) { w.Window.SetMainMenu(w.menu) }
+func (w *walkUpWindow) SetMainMenu(*fyne.MainMenu) {
+	if !w.ended {
+		w.Window.SetMainMenu(w.menu)
+	}
+}
 
 // activeRunner notes each service call the person's window makes: the
 // walk-up session's idle clock.
@@ -92,12 +101,13 @@ func (u *UI) startWalkUp(step *core.SignInStep, done func(idle bool)) {
 	}
 	person.o.Runner = activeRunner{Runner: u.o.Runner, touch: func() { last = u.o.Now() }}
 	var stopIdle func()
-	ended := false
+	var win *walkUpWindow
 	end := func(idle bool) {
-		if ended {
+		if win.ended {
 			return
 		}
-		ended = true
+		win.ended = true
+		u.walkUpPerson = nil
 		stopIdle()
 		if sess := person.sess; sess != nil {
 			person.sess = nil
@@ -117,13 +127,15 @@ func (u *UI) startWalkUp(step *core.SignInStep, done func(idle bool)) {
 	}
 	finish := &widget.Button{Text: person.tr.T("common.done"), Importance: widget.HighImportance, OnTapped: func() { end(false) }}
 	top := banner(person.tr.F("walkup.banner", "Name", step.Account.Name), widget.HighImportance, finish)
-	person.win = &walkUpWindow{Window: u.win, top: top,
+	win = &walkUpWindow{Window: u.win, top: top,
 		menu: fyne.NewMainMenu(fyne.NewMenu(person.tr.T("menu.file"), fyne.NewMenuItem(person.tr.T("common.done"), func() { end(false) })))}
+	person.win = win
 	person.walkUp = func() { end(false) }
 	stopIdle = u.o.Tick(10*time.Second, func() {
 		if !u.o.Now().Before(last.Add(walkUpIdle)) {
 			end(true)
 		}
 	})
+	u.walkUpPerson = person
 	person.signedIn(step)
 }

@@ -89,7 +89,7 @@ type passwordPage struct {
 	save     *widget.Button
 	err      *widget.Label
 	feedback *widget.Label
-	body *fyne.Container // root's content
+	body     *fyne.Container // root's content
 	// then, when set, follows a change instead of the page's feedback
 	// (the change the help desk's temporary password asks for).
 	then func()

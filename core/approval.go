@@ -118,11 +118,8 @@ func (s *Local) RequestApproval(ctx context.Context, accountID string, r Approva
 // PendingApprovals implements HelpdeskService: the requests of other
 // agents the caller may approve.
 func (s *Local) PendingApprovals(ctx context.Context) ([]Approval, error) {
-	a, sess, err := s.caller(ctx)
+	a, err := s.staff(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireRole(a, sess, RoleAdmin, RoleHelpdesk); err != nil {
 		return nil, err
 	}
 	out := []Approval{}
@@ -164,20 +161,13 @@ func (s *Local) PendingApprovals(ctx context.Context) ([]Approval, error) {
 // ApprovalStatus implements HelpdeskService: the agent who asked, or one
 // who may approve, reads a request; to anyone else it does not exist.
 func (s *Local) ApprovalStatus(ctx context.Context, approvalID string) (*Approval, error) {
-	a, sess, err := s.caller(ctx)
+	a, err := s.staff(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireRole(a, sess, RoleAdmin, RoleHelpdesk); err != nil {
 		return nil, err
 	}
 	var out *Approval
 	err = s.store.View(ctx, func(tx Tx) error {
-		ap, err := tx.Approval(approvalID)
-		if err != nil {
-			return err
-		}
-		acct, err := tx.Account(ap.AccountID)
+		ap, acct, err := approvalOn(tx, approvalID)
 		if err != nil {
 			return err
 		}
@@ -195,6 +185,26 @@ func (s *Local) ApprovalStatus(ctx context.Context, approvalID string) (*Approva
 		return nil
 	})
 	return out, err
+}
+
+// staff is the caller, who must be the help desk or an administrator in
+// a session that passed two steps.
+func (s *Local) staff(ctx context.Context) (Actor, error) {
+	a, sess, err := s.caller(ctx)
+	if err != nil {
+		return Actor{}, err
+	}
+	return a, requireRole(a, sess, RoleAdmin, RoleHelpdesk)
+}
+
+// approvalOn reads a request and the account it is about.
+func approvalOn(tx Tx, id string) (*Approval, *Account, error) {
+	ap, err := tx.Approval(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	acct, err := tx.Account(ap.AccountID)
+	return ap, acct, err
 }
 
 // mayApprove says whether a may approve ap on acct: never their own
@@ -219,20 +229,13 @@ func mayApprove(a Actor, ap *Approval, acct *Account) error {
 // Approve implements HelpdeskService. An in-person approval also marks
 // the person verified for the requesting agent, with both agents named.
 func (s *Local) Approve(ctx context.Context, approvalID string) (*Approval, error) {
-	a, sess, err := s.caller(ctx)
+	a, err := s.staff(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireRole(a, sess, RoleAdmin, RoleHelpdesk); err != nil {
 		return nil, err
 	}
 	var out *Approval
 	err = s.store.Update(ctx, func(tx Tx) error {
-		ap, err := tx.Approval(approvalID)
-		if err != nil {
-			return err
-		}
-		acct, err := tx.Account(ap.AccountID)
+		ap, acct, err := approvalOn(tx, approvalID)
 		if err != nil {
 			return err
 		}

@@ -15,6 +15,9 @@ type Message struct {
 	// Purpose is "code" or "notice"; a delivery may treat them differently
 	// (a voice call reads a code slowly).
 	Purpose string
+	// AccountID is the account the message is for; the local outbox
+	// shows a person only their own messages.
+	AccountID string
 }
 
 // Message purposes.

@@ -870,6 +870,24 @@ func (s *Local) RecentActivity(ctx context.Context, accountID string, limit int)
 	return out, err
 }
 
+// ActionOutboxViewed is audited when an administrator reads every
+// account's messages in the local outbox.
+const ActionOutboxViewed = "outbox.viewed"
+
+// RecordOutboxView implements Service.
+func (s *Local) RecordOutboxView(ctx context.Context) error {
+	a, sess, err := s.caller(ctx)
+	if err != nil {
+		return err
+	}
+	if err := requireRole(a, sess, RoleAdmin); err != nil {
+		return err
+	}
+	return s.store.Update(ctx, func(tx Tx) error {
+		return s.audit(tx, a, nil, ActionOutboxViewed, "", "every account's messages", "")
+	})
+}
+
 // AuditLog implements Service.
 func (s *Local) AuditLog(ctx context.Context, f AuditFilter) ([]*AuditEvent, error) {
 	a, sess, err := s.caller(ctx)

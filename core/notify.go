@@ -57,7 +57,7 @@ func (s *Local) queueNotice(tx Tx, acct *Account, n notice) ([]queued, error) {
 		if n.subject != nil {
 			data["Method"] = s.methodLabel(n.subject, lang)
 		}
-		pl := deliveryPayload{Message: Message{Channel: ch, To: m.Detail, Language: lang, Purpose: PurposeNotice,
+		pl := deliveryPayload{Message: Message{Channel: ch, To: m.Detail, Language: lang, Purpose: PurposeNotice, AccountID: acct.ID,
 			Subject: s.texts.Text(lang, "notice.subject", data),
 			Text:    s.texts.Text(lang, n.key, data) + "\n\n" + s.texts.Text(lang, "notice.ifNotYou", data)}}
 		d, err := s.queueDelivery(tx, now, pl, !s.queue)

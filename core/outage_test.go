@@ -67,3 +67,39 @@ func TestStoreOutageIsNotASignOut(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Every code and notice names the account it is for, so the local outbox
+// can show a person their own messages only; an administrator's look at
+// everyone's is audited, and refused to anyone else.
+func TestOutboxMessagesNameTheirAccount(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	d.verify(t, f)
+	if err := f.svc.UnlockAccount(d.as, d.user.ID, "INC-1"); err != nil { // a notice
+		t.Fatal(err)
+	}
+	es := f.sent(t)
+	if len(es) < 3 {
+		t.Fatalf("sent: %+v", es)
+	}
+	for _, e := range es {
+		want := d.user.ID
+		if e.To == "+442079460001" {
+			want = d.agent.ID // the agent's own sign-in code
+		}
+		if e.AccountID != want {
+			t.Errorf("%s %s to %s names account %q, want %q", e.Purpose, e.Channel, e.To, e.AccountID, want)
+		}
+	}
+	if err := f.svc.RecordOutboxView(d.as); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Fatalf("the help desk reads everyone's outbox: %v", err)
+	}
+	f.add(t, f.alice, phoneOf("alicephone", "+442079460901"))
+	if err := f.svc.RecordOutboxView(f.session(t, f.alice)); err != nil {
+		t.Fatal(err)
+	}
+	events, _ := f.svc.AuditLog(f.ctx, core.AuditFilter{})
+	if last := events[len(events)-1]; last.Action != core.ActionOutboxViewed || last.ActorID != f.alice.ID {
+		t.Fatalf("audit: %+v", last)
+	}
+}

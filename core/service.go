@@ -176,6 +176,9 @@ type AuditService interface {
 	// VerifyAudit checks the whole audit chain: the number of events, and
 	// the first break (nil when intact).
 	VerifyAudit(ctx context.Context) (*AuditReport, error)
+	// RecordOutboxView audits an administrator reading every account's
+	// messages in the local outbox; anyone else sees only their own.
+	RecordOutboxView(ctx context.Context) error
 }
 
 // PolicyService reads the organisation's policy (anyone) and changes it

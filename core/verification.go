@@ -374,6 +374,7 @@ func (s *Local) sendCodeWith(ctx context.Context, v *Verification, resend bool, 
 			return err
 		}
 		msg = s.codeMessage(p, v.Channel, v.Detail, v.Language, code)
+		msg.AccountID = v.AccountID
 		if d, err = s.queueDelivery(tx, now, deliveryPayload{Message: msg, Send: &send, Until: v.ExpiresAt}, !s.queue); err != nil {
 			return err
 		}

@@ -130,7 +130,7 @@ func (h *harness) readOutbox() ([]OutboxEntry, error) {
 	es, err := outbox.Read(h.outbox.Path())
 	out := make([]OutboxEntry, len(es))
 	for i, e := range es {
-		out[i] = OutboxEntry{Time: e.Time, Channel: e.Channel, To: e.To, Language: e.Language, Subject: e.Subject, Text: e.Text}
+		out[i] = OutboxEntry{Time: e.Time, Channel: e.Channel, To: e.To, Language: e.Language, Subject: e.Subject, Text: e.Text, AccountID: e.AccountID}
 	}
 	return out, err
 }

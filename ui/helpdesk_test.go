@@ -343,11 +343,11 @@ func TestWalkUpRegistration(t *testing.T) {
 	}
 }
 
-// secondAgent makes another help-desk agent, with a phone, and signs them
-// in with two steps outside the window.
-func (h *harness) secondAgent(name, number string) (*core.Account, context.Context) {
+// staffSession makes an account of role with a phone and signs it in
+// with two steps outside the window.
+func (h *harness) staffSession(name string, role core.Role, number string) (*core.Account, *core.SignInStep) {
 	h.t.Helper()
-	a, err := h.svc.CreateAccount(h.admin, core.NewAccount{Name: name, Role: core.RoleHelpdesk, Password: alicePassword})
+	a, err := h.svc.CreateAccount(h.admin, core.NewAccount{Name: name, Role: role, Password: alicePassword})
 	if err != nil {
 		h.fatal(err)
 	}
@@ -372,6 +372,12 @@ func (h *harness) secondAgent(name, number string) (*core.Account, context.Conte
 	if err != nil {
 		h.fatal(err)
 	}
+	return a, done
+}
+
+// secondAgent is another help-desk agent signed in with two steps.
+func (h *harness) secondAgent(name, number string) (*core.Account, context.Context) {
+	a, done := h.staffSession(name, core.RoleHelpdesk, number)
 	return a, core.WithActor(context.Background(), core.SessionActor(done.Session, done.Account, "test"))
 }
 

@@ -7,21 +7,54 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
 )
 
 // showOutbox shows the local outbox, newest first, so a person can read
-// the codes that were not delivered.
+// the codes that were not delivered: only the messages for their own
+// account; an administrator (two steps) sees every account's, and that is
+// audited.
 func (u *UI) showOutbox() {
 	m := newModal(u.tr.T("outbox.title"), u.win)
 	list := container.NewVBox()
 	errL := errorLabel()
+	lead := wrapped(u.tr.T("outbox.lead"))
 	closeBtn := newButton(u.tr.T("common.close"), widget.HighImportance, m.close, m.close)
 	refresh := newButton(u.tr.T("menu.refresh"), widget.MediumImportance, nil, m.close)
+	admin, ctx, me := u.acct.Role == core.RoleAdmin, u.ctx, u.acct.ID
+	type shown struct {
+		entries []OutboxEntry
+		all     bool
+	}
 	load := func() {
 		m.setBusy(true)
-		call(u.o.Runner, func() ([]OutboxEntry, error) { return u.back.Outbox() }, func(es []OutboxEntry, err error) {
+		call(u.o.Runner, func() (shown, error) {
+			es, err := u.back.Outbox()
+			if err != nil {
+				return shown{}, err
+			}
+			// Every account's messages only for an administrator whose
+			// look is recorded; anyone else, or an administrator the core
+			// refuses (one step), sees their own.
+			if admin && u.svc.RecordOutboxView(ctx) == nil {
+				return shown{es, true}, nil
+			}
+			own := es[:0:0]
+			for _, e := range es {
+				if e.AccountID == me {
+					own = append(own, e)
+				}
+			}
+			return shown{own, false}, nil
+		}, func(got shown, err error) {
+			es := got.entries
 			m.setBusy(false)
 			u.tr.setError(errL, err)
+			if got.all {
+				lead.SetText(u.tr.T("outbox.leadAll"))
+			} else {
+				lead.SetText(u.tr.T("outbox.lead"))
+			}
 			list.RemoveAll()
 			if len(es) == 0 && err == nil {
 				list.Add(widget.NewLabel(u.tr.T("outbox.empty")))
@@ -38,7 +71,7 @@ func (u *UI) showOutbox() {
 		})
 	}
 	refresh.OnTapped = load
-	m.step(container.NewBorder(wrapped(u.tr.T("outbox.lead")), errL, nil, nil, tall(440, container.NewVScroll(list))), refresh, closeBtn)
+	m.step(container.NewBorder(lead, errL, nil, nil, tall(440, container.NewVScroll(list))), refresh, closeBtn)
 	m.show(620)
 	load()
 	u.win.Canvas().Focus(closeBtn)

@@ -25,6 +25,9 @@ type OutboxEntry struct {
 	Language string
 	Subject  string
 	Text     string
+	// AccountID is the account the message is for ("": unknown, an
+	// older outbox).
+	AccountID string
 }
 
 // Backend is what the window works on once the data folder is open.

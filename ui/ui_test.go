@@ -439,3 +439,62 @@ func TestOutboxBannerAndViewer(t *testing.T) {
 		t.Fatal("outbox still open")
 	}
 }
+
+// TestOutboxShowsOnlyOwnMessages: on a shared desk machine a person reads
+// only the codes and notices for their own account; an administrator who
+// signed in with two steps reads every account's, and that is audited.
+func TestOutboxShowsOnlyOwnMessages(t *testing.T) {
+	h := newHarness(t, "en")
+	alice := h.withAccount()
+	bob, err := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "bob@contoso.com", Password: alicePassword})
+	if err != nil {
+		h.fatal(err)
+	}
+	if _, err := h.svc.BeginPhone(h.as(bob), bob.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460777"}); err != nil {
+		h.fatal(err)
+	}
+	if _, err := h.svc.BeginPhone(h.as(alice), alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"}); err != nil {
+		h.fatal(err)
+	}
+	// The codes as the phones received them.
+	es, _ := h.readOutbox()
+	codeTo := map[string]string{}
+	for _, e := range es {
+		codeTo[e.To] = e.Text
+	}
+	aliceCode, bobCode := codeTo["+442079460958"], codeTo["+442079460777"]
+	if aliceCode == "" || bobCode == "" || aliceCode == bobCode {
+		h.fatalf("codes: %q %q", aliceCode, bobCode)
+	}
+	h.tap("Open outbox")
+	h.shows(aliceCode)
+	h.notShows(bobCode)
+	h.tap("Close")
+
+	root, step := h.staffSession("root@contoso.com", core.RoleAdmin, "+44 20 7946 0003")
+	h.u.signedIn(step)
+	h.tap("Open outbox")
+	h.shows(bobCode)
+	h.shows(aliceCode)
+	h.shows("this look is recorded in the audit log")
+	events, _ := h.svc.AuditLog(h.admin, core.AuditFilter{})
+	if last := events[len(events)-1]; last.Action != core.ActionOutboxViewed || last.ActorID != root.ID {
+		h.fatalf("the administrator's look is not audited: %+v", last)
+	}
+	h.tap("Close")
+
+	// An administrator with one step sees their own only.
+	weak, err := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "weak@contoso.com", Role: core.RoleAdmin, Password: alicePassword})
+	if err != nil {
+		h.fatal(err)
+	}
+	ws, err := h.svc.SignIn(h.u.ctx, weak.Name, alicePassword)
+	if err != nil || ws.Session == nil || ws.Session.TwoStep {
+		h.fatalf("one-step sign-in: %+v %v", ws, err)
+	}
+	h.u.signedIn(ws)
+	h.tap("Open outbox")
+	h.notShows(bobCode)
+	h.notShows(aliceCode)
+	h.notShows("this look is recorded")
+}

@@ -84,7 +84,7 @@ func readOutbox(path string) ([]ui.OutboxEntry, error) {
 	es, err := outbox.Read(path)
 	out := make([]ui.OutboxEntry, len(es))
 	for i, e := range es {
-		out[i] = ui.OutboxEntry{Time: e.Time, Channel: e.Channel, To: e.To, Language: e.Language, Subject: e.Subject, Text: e.Text}
+		out[i] = ui.OutboxEntry{Time: e.Time, Channel: e.Channel, To: e.To, Language: e.Language, Subject: e.Subject, Text: e.Text, AccountID: e.AccountID}
 	}
 	return out, err
 }

@@ -31,6 +31,9 @@ type Entry struct {
 	Subject  string       `json:"subject,omitempty"`
 	Text     string       `json:"text"`
 	Purpose  string       `json:"purpose"`
+	// AccountID is the account the message is for ("" in outboxes
+	// written before it was kept: shown to administrators only).
+	AccountID string `json:"accountId,omitempty"`
 }
 
 // Outbox appends messages to one file, one JSON object a line. The file is
@@ -58,7 +61,7 @@ func (o *Outbox) Path() string { return o.path }
 // as one write so that concurrent writers do not interleave lines.
 func (o *Outbox) Send(ctx context.Context, m core.Message) error {
 	line, err := json.Marshal(Entry{Time: o.now().UTC(), Channel: m.Channel, To: m.To, Language: m.Language,
-		Subject: m.Subject, Text: m.Text, Purpose: m.Purpose})
+		Subject: m.Subject, Text: m.Text, Purpose: m.Purpose, AccountID: m.AccountID})
 	if err != nil {
 		return err
 	}

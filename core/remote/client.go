@@ -392,6 +392,12 @@ func (c *Client) VerifyAudit(ctx context.Context) (*core.AuditReport, error) {
 	return one[core.AuditReport](ctx, c, call{op: "VerifyAudit"})
 }
 
+// RecordOutboxView audits an administrator reading every account's
+// messages in a local outbox.
+func (c *Client) RecordOutboxView(ctx context.Context) error {
+	return c.do(ctx, call{op: "RecordOutboxView"})
+}
+
 func (c *Client) Policy(ctx context.Context) (*core.Policy, error) {
 	return one[core.Policy](ctx, c, call{op: "Policy"})
 }

@@ -114,6 +114,23 @@ func (p *Policy) IsOrganizationDomain(domain string) bool {
 	return false
 }
 
+// ForAccount is p as it applies to the account named name: the domain of
+// the sign-in name always counts among the organisation's domains, so a
+// person's work address is refused even when the policy lists none.
+func (p *Policy) ForAccount(name string) *Policy {
+	at := strings.LastIndexByte(name, '@')
+	if at < 0 {
+		return p
+	}
+	domain := strings.ToLower(name[at+1:])
+	if domain == "" || p.IsOrganizationDomain(domain) {
+		return p
+	}
+	q := p.Clone()
+	q.OrganizationDomains = append(q.OrganizationDomains, domain)
+	return q
+}
+
 // intRange is the allowed range of an integer policy key.
 type intRange struct{ min, max int }
 

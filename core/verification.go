@@ -511,7 +511,7 @@ func (s *Local) BeginEmail(ctx context.Context, accountID, address, language str
 		if err := CanAdd(methods, KindEmail, p); err != nil {
 			return err
 		}
-		addr, err := ParseEmail(address, p)
+		addr, err := ParseEmail(address, p.ForAccount(acct.Name))
 		if err != nil {
 			return err
 		}

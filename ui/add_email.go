@@ -43,7 +43,9 @@ func (w *emailWizard) show() {
 	}, func(p *core.Policy, err error) {
 		w.m.setBusy(false)
 		w.u.tr.setError(w.err, err)
-		w.policy = p
+		if p != nil {
+			w.policy = p.ForAccount(w.u.acct.Name) // the sign-in domain is the organisation's
+		}
 		w.validate()
 	})
 }

@@ -37,6 +37,15 @@ func (s *Local) Confirm(ctx context.Context, accountID, verificationID, code str
 			userErr = Reason(ECONFLICT, "code.used", nil)
 			return nil
 		}
+		if v.MethodID != "" {
+			var m *Method
+			m, notices, err = s.changeIn(tx, a, acct, p, v)
+			if err == nil {
+				methods, _ := tx.Methods(accountID)
+				view = m.View(currentDefault(acct, methods))
+			}
+			return err
+		}
 		methods, err := tx.Methods(accountID)
 		if err != nil {
 			return err
@@ -77,6 +86,49 @@ func (s *Local) Confirm(ctx context.Context, accountID, verificationID, code str
 	}
 	s.sendNotices(ctx, notices)
 	return &view, nil
+}
+
+// ActionMethodChanged is audited when a phone's number or an email
+// address is changed to a proven one.
+const ActionMethodChanged = "method.changed"
+
+// changeIn puts the number or address v proved in the place of the
+// method v names, in one write: the method keeps its ID, name, place as
+// the default and age. Audited as a change; the old destination is told
+// too.
+func (s *Local) changeIn(tx Tx, a Actor, acct *Account, p *Policy, v *Verification) (*Method, []queued, error) {
+	m, err := ownMethod(tx, acct.ID, v.MethodID)
+	if err != nil {
+		return nil, nil, Reason(ECONFLICT, "change.gone", nil)
+	}
+	if m.Kind != v.Kind {
+		return nil, nil, Reason(ECONFLICT, "change.gone", nil)
+	}
+	old := *m
+	m.Detail, m.Extension, m.Language = v.Detail, v.Extension, v.Language
+	if m.Kind.IsPhone() {
+		m.Channel = v.Channel
+	}
+	if err := tx.UpdateMethod(m); err != nil {
+		return nil, nil, err
+	}
+	if acct.DefaultMethodID == m.ID && m.Kind != KindPhone && acct.DefaultChannel != m.Channel {
+		acct.DefaultChannel = m.Channel
+		if err := tx.UpdateAccount(acct); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := s.provedInSession(tx, a, m); err != nil {
+		return nil, nil, err
+	}
+	if err := s.audit(tx, a, acct, ActionMethodChanged, m.Kind, MaskedDetail(&old)+" → "+MaskedDetail(m), ""); err != nil {
+		return nil, nil, err
+	}
+	// Everyone is told, the old number or address too: if this was not
+	// the owner, the old one is where they will hear of it.
+	old.ID = "old:" + old.ID
+	notices, err := s.queueNotice(tx, acct, notice{key: "notice.changed", subject: m, also: &old})
+	return m, notices, err
 }
 
 // afterAdd makes a new method the default when there is none yet and

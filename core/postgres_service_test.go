@@ -59,6 +59,8 @@ func TestServiceOnPostgres(t *testing.T) {
 		"ActingOnAnotherAdministratorNeedsASecondAdmin":        TestActingOnAnotherAdministratorNeedsASecondAdmin,
 		"VerifiedInPersonWithASecondApproval":                  TestVerifiedInPersonWithASecondApproval,
 		"StoreOutageIsNotASignOut":                             TestStoreOutageIsNotASignOut,
+		"ChangeAPhoneAndAnEmail":                               TestChangeAPhoneAndAnEmail,
+		"OutboxMessagesNameTheirAccount":                       TestOutboxMessagesNameTheirAccount,
 		"AttackInPersonApprovalIsNotAnAdminApproval":           TestAttackInPersonApprovalIsNotAnAdminApproval,
 		"AttackStaffWithATemporaryPasswordHaveNoStaffPower":    TestAttackStaffWithATemporaryPasswordHaveNoStaffPower,
 		"AttackResendOfAnotherAgentsDeskCode":                  TestAttackResendOfAnotherAgentsDeskCode,

@@ -66,6 +66,7 @@ var reasons = map[string]string{
 	"approval.own":         "You can't approve your own request. Ask another member of the help desk or an administrator.",
 	"approval.done":        "This request was already approved, or it has lapsed. Ask for a new one.",
 	"approval.tooMany":     "You have {{.Max}} requests waiting for approval, the most allowed. Wait for an answer, or for one to lapse.",
+	"change.gone":          "The method you were changing was deleted or changed meanwhile. Start again.",
 	"client.limited":       "Too many requests from this address. Try again in {{.Wait}}.",
 	"account.firstTaken":   "This data already has accounts. Sign in, or ask an administrator to create your account.",
 }

@@ -88,6 +88,10 @@ type RegistrationService interface {
 	BeginPhone(ctx context.Context, accountID string, r PhoneRequest) (*Challenge, error)
 	// BeginEmail checks an address and sends it a code.
 	BeginEmail(ctx context.Context, accountID, address, language string) (*Challenge, error)
+	// BeginEmailChange sends a code to a new address for the email method
+	// methodID; Confirm then puts it in the old one's place. (A phone is
+	// changed by BeginPhone with PhoneRequest.Replaces.)
+	BeginEmailChange(ctx context.Context, accountID, methodID, address, language string) (*Challenge, error)
 	// BeginAuthenticator makes a new app secret; the app's first code confirms it.
 	BeginAuthenticator(ctx context.Context, accountID, name string) (*Enrolment, error)
 	// Confirm checks the code of a Begin call and adds the method.

@@ -100,6 +100,9 @@ type PhoneRequest struct {
 	Extension string     `json:"extension,omitempty"`
 	Channel   Channel    `json:"channel,omitempty"`
 	Language  string     `json:"language,omitempty"` // "" means the account's language
+	// Replaces, when set, is the ID of a phone of the same kind that the
+	// proven number takes the place of (Change), instead of a new phone.
+	Replaces string `json:"replaces,omitempty"`
 }
 
 // newCode returns n random decimal digits.
@@ -472,13 +475,10 @@ func (s *Local) BeginPhone(ctx context.Context, accountID string, r PhoneRequest
 	if r.Channel == ChannelSMS && r.Kind != KindPhone {
 		return nil, Errorf(EINVALID, "%s can only be called, not texted. Choose \"Call me\".", ki.Label)
 	}
-	v := &Verification{AccountID: accountID, Purpose: VerifyAdd, Kind: r.Kind, Channel: r.Channel}
+	v := &Verification{AccountID: accountID, Purpose: VerifyAdd, Kind: r.Kind, Channel: r.Channel, MethodID: r.Replaces}
 	return s.sendCode(ctx, v, false, func(tx Tx, a Actor, acct *Account, p *Policy) error {
-		methods, err := tx.Methods(accountID)
+		methods, err := canAddOrChange(tx, accountID, r.Kind, r.Replaces, p)
 		if err != nil {
-			return err
-		}
-		if err := CanAdd(methods, r.Kind, p); err != nil {
 			return err
 		}
 		ph, err := ParsePhone(r.Number, r.Region, r.Extension, r.Kind, p)
@@ -502,13 +502,23 @@ func (s *Local) BeginPhone(ctx context.Context, accountID string, r PhoneRequest
 
 // BeginEmail implements Service: it checks the address and sends a code to it.
 func (s *Local) BeginEmail(ctx context.Context, accountID, address, language string) (*Challenge, error) {
-	v := &Verification{AccountID: accountID, Purpose: VerifyAdd, Kind: KindEmail, Channel: ChannelEmail}
+	return s.beginEmail(ctx, accountID, "", address, language)
+}
+
+// BeginEmailChange implements Service: the address proven by the code
+// takes the place of the email method methodID.
+func (s *Local) BeginEmailChange(ctx context.Context, accountID, methodID, address, language string) (*Challenge, error) {
+	if methodID == "" {
+		return nil, notFound()
+	}
+	return s.beginEmail(ctx, accountID, methodID, address, language)
+}
+
+func (s *Local) beginEmail(ctx context.Context, accountID, replaces, address, language string) (*Challenge, error) {
+	v := &Verification{AccountID: accountID, Purpose: VerifyAdd, Kind: KindEmail, Channel: ChannelEmail, MethodID: replaces}
 	return s.sendCode(ctx, v, false, func(tx Tx, a Actor, acct *Account, p *Policy) error {
-		methods, err := tx.Methods(accountID)
+		methods, err := canAddOrChange(tx, accountID, KindEmail, replaces, p)
 		if err != nil {
-			return err
-		}
-		if err := CanAdd(methods, KindEmail, p); err != nil {
 			return err
 		}
 		addr, err := ParseEmail(address, p.ForAccount(acct.Name))
@@ -518,6 +528,11 @@ func (s *Local) BeginEmail(ctx context.Context, accountID, address, language str
 		if strings.EqualFold(addr, acct.Name) {
 			return Errorf(EINVALID, "This is your account name. Use a different address that works when you can't sign in.")
 		}
+		for _, m := range methods {
+			if m.Kind == KindEmail && strings.EqualFold(m.Detail, addr) {
+				return Errorf(ECONFLICT, "This address is already your email method. Use a different address.")
+			}
+		}
 		v.Detail = addr
 		v.Language = language
 		if v.Language == "" {
@@ -525,6 +540,28 @@ func (s *Local) BeginEmail(ctx context.Context, accountID, address, language str
 		}
 		return nil
 	})
+}
+
+// canAddOrChange checks that a method of kind may be added, or, when
+// replaces is set, that replaces is the account's method of that kind to
+// change; it returns the account's methods.
+func canAddOrChange(tx Tx, accountID string, kind MethodKind, replaces string, p *Policy) ([]*Method, error) {
+	methods, err := tx.Methods(accountID)
+	if err != nil {
+		return nil, err
+	}
+	if replaces == "" {
+		return methods, CanAdd(methods, kind, p)
+	}
+	for _, m := range methods {
+		if m.ID == replaces {
+			if m.Kind != kind {
+				return nil, Errorf(EINVALID, "A %s can only be changed to another one of its kind.", m.Kind)
+			}
+			return methods, nil
+		}
+	}
+	return nil, Errorf(ENOTFOUND, "That method is not in your security info.")
 }
 
 // Resend implements Service: a new code replaces the old one, no sooner

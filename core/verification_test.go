@@ -654,3 +654,82 @@ func TestRedact(t *testing.T) {
 		}
 	}
 }
+
+// TestChangeAPhoneAndAnEmail: a sole phone is changed, not deleted: the
+// new number is proven first, then takes the old one's place in one step
+// (same method, still the default), audited as a change and told to the
+// old number too; an email address likewise. Nothing changes before the
+// code, and a change of a method deleted meanwhile is refused.
+func TestChangeAPhoneAndAnEmail(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, f.alice, phoneOf("alicephone", "+442079460958"))
+	f.store.Update(context.Background(), func(tx core.Tx) error {
+		a, _ := tx.Account(f.alice.ID)
+		a.DefaultMethodID, a.DefaultChannel = "alicephone", core.ChannelSMS
+		return tx.UpdateAccount(a)
+	})
+	before := len(f.sent(t))
+	ch, err := f.svc.BeginPhone(f.own, f.alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460111", Replaces: "alicephone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := f.svc.SecurityInfo(f.own, f.alice.ID); len(info.Methods) != 1 || info.Methods[0].Detail != "+442079460958" {
+		t.Fatalf("changed before the code: %+v", info.Methods)
+	}
+	m, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, f.lastCode(t))
+	if err != nil || m.ID != "alicephone" || m.Detail != "+442079460111" {
+		t.Fatalf("confirm: %+v %v", m, err)
+	}
+	info, _ := f.svc.SecurityInfo(f.own, f.alice.ID)
+	if len(info.Methods) != 1 || info.Methods[0].Detail != "+442079460111" || info.Default == nil || info.Default.MethodID != "alicephone" {
+		t.Fatalf("after the change: %+v default %+v", info.Methods, info.Default)
+	}
+	told := map[string]bool{}
+	for _, e := range f.sent(t)[before:] {
+		if e.Purpose == core.PurposeNotice {
+			told[e.To] = true
+		}
+	}
+	if !told["+442079460958"] || !told["+442079460111"] {
+		t.Fatalf("told: %v (the old number and the new one)", told)
+	}
+	events, _ := f.svc.AuditLog(f.ctx, core.AuditFilter{AccountID: f.alice.ID})
+	if last := events[len(events)-1]; last.Action != core.ActionMethodChanged || last.Detail != "+XX XXXXXXXX58 → +XX XXXXXXXX11" {
+		t.Fatalf("audit: %+v", last)
+	}
+
+	// Email.
+	f.add(t, f.alice, &core.Method{ID: "alicemail", Kind: core.KindEmail, Detail: "alice@gmail.com", Channel: core.ChannelEmail})
+	if _, err := f.svc.BeginEmailChange(f.own, f.alice.ID, "alicemail", "alice@gmail.com", ""); core.ErrorCode(err) != core.ECONFLICT {
+		t.Fatalf("the same address: %v", err)
+	}
+	if _, err := f.svc.BeginEmailChange(f.own, f.alice.ID, "alicephone", "alice@web.de", ""); core.ErrorCode(err) != core.EINVALID {
+		t.Fatalf("a phone changed to an address: %v", err)
+	}
+	ch, err = f.svc.BeginEmailChange(f.own, f.alice.ID, "alicemail", "alice@web.de", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := f.lastCode(t)
+	if m, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, code); err != nil || m.ID != "alicemail" || m.Detail != "alice@web.de" {
+		t.Fatalf("email change: %+v %v", m, err)
+	}
+	// Deleted meanwhile: refused, nothing added.
+	ch, err = f.svc.BeginEmailChange(f.own, f.alice.ID, "alicemail", "alice@posteo.de", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code = f.lastCode(t)
+	f.store.Update(context.Background(), func(tx core.Tx) error { return tx.DeleteMethod("alicemail") })
+	if _, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, code); core.ErrorCode(err) != core.ECONFLICT {
+		t.Fatalf("a change of a deleted method: %v", err)
+	}
+	if info, _ := f.svc.SecurityInfo(f.own, f.alice.ID); len(info.Methods) != 1 {
+		t.Fatalf("after a refused change: %+v", info.Methods)
+	}
+	// Another account's method cannot be the one replaced.
+	bob := f.newAccount(t, "bob@contoso.com", core.RoleUser)
+	if _, err := f.svc.BeginPhone(f.as(bob), bob.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460222", Replaces: "alicephone"}); core.ErrorCode(err) != core.ENOTFOUND {
+		t.Fatalf("replacing another account's phone: %v", err)
+	}
+}

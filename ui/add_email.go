@@ -18,6 +18,18 @@ type emailWizard struct {
 	address *field
 	next    *button
 	err     *widget.Label
+	// replaces is the address a Change puts the new one in place of.
+	replaces *core.MethodView
+}
+
+// newEmailChangeWizard changes the address of email method m: the new one
+// is proven, then takes its place.
+func newEmailChangeWizard(u *UI, m core.MethodView) *emailWizard {
+	w := newEmailWizard(u)
+	w.replaces = &m
+	w.m = newModal(u.tr.F("change.title", "Kind", u.tr.Kind(m.Kind)), u.win)
+	w.address.onEscape, w.next.onEscape = w.m.close, w.m.close
+	return w
 }
 
 func newEmailWizard(u *UI) *emailWizard {
@@ -75,7 +87,11 @@ func (w *emailWizard) first() {
 	tr := w.u.tr
 	cancel := newButton(tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close)
 	w.m.onClose = nil
-	w.m.step(container.NewVBox(wrapped(tr.T("email.lead")), w.address, wrapped(tr.T("email.notWork")), w.err), cancel, w.next)
+	lead := tr.T("email.lead")
+	if w.replaces != nil {
+		lead = tr.F("change.leadEmail", "Address", w.replaces.Detail)
+	}
+	w.m.step(container.NewVBox(wrapped(lead), w.address, wrapped(tr.T("email.notWork")), w.err), cancel, w.next)
 	w.validate()
 	w.u.win.Canvas().Focus(w.address)
 }
@@ -87,7 +103,14 @@ func (w *emailWizard) onNext() {
 	w.next.Disable()
 	w.m.setBusy(true)
 	addr := w.address.Text
+	replaces := ""
+	if w.replaces != nil {
+		replaces = w.replaces.ID
+	}
 	call(w.u.o.Runner, func() (*core.Challenge, error) {
+		if replaces != "" {
+			return w.u.svc.BeginEmailChange(w.u.ctx, w.u.acct.ID, replaces, addr, "")
+		}
 		return w.u.svc.BeginEmail(w.u.ctx, w.u.acct.ID, addr, "")
 	}, func(ch *core.Challenge, err error) {
 		w.m.setBusy(false)

@@ -21,6 +21,20 @@ type phoneWizard struct {
 	how       *widget.RadioGroup
 	next      *button
 	err       *widget.Label
+	// replaces is the phone a Change puts the new number in place of
+	// ("" when adding).
+	replaces *core.MethodView
+}
+
+// newPhoneChangeWizard changes the number of phone m: the new one is
+// proven, then takes its place.
+func newPhoneChangeWizard(u *UI, m core.MethodView) *phoneWizard {
+	w := newPhoneWizard(u, m.Kind)
+	w.replaces = &m
+	w.m = newModal(u.tr.F("change.title", "Kind", u.tr.Kind(m.Kind)), u.win)
+	w.number.onEscape, w.extension.onEscape = w.m.close, w.m.close
+	w.next.onEscape = w.m.close
+	return w
 }
 
 func newPhoneWizard(u *UI, kind core.MethodKind) *phoneWizard {
@@ -103,6 +117,9 @@ func (w *phoneWizard) first() {
 	if w.kind != core.KindPhone {
 		lead = tr.T("phone.leadCall")
 	}
+	if w.replaces != nil {
+		lead = tr.F("change.leadPhone", "Number", core.FormatPhone(w.replaces.Detail, w.replaces.Extension)) + " " + lead
+	}
 	rows := container.NewVBox(wrapped(lead), container.NewGridWithColumns(2, w.country, w.number))
 	if w.kind == core.KindOfficePhone {
 		rows.Add(container.NewGridWithColumns(2, widget.NewLabel(tr.T("phone.extension")), w.extension))
@@ -135,6 +152,9 @@ func (w *phoneWizard) onNext() {
 	w.next.Disable()
 	w.m.setBusy(true)
 	req := core.PhoneRequest{Kind: w.kind, Number: w.number.Text, Region: w.region(), Extension: w.extension.Text, Channel: w.channel()}
+	if w.replaces != nil {
+		req.Replaces = w.replaces.ID
+	}
 	call(w.u.o.Runner, func() (*core.Challenge, error) {
 		return w.u.svc.BeginPhone(w.u.ctx, w.u.acct.ID, req)
 	}, func(ch *core.Challenge, err error) {

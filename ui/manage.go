@@ -20,8 +20,11 @@ type deleteDialog struct {
 	label     string // the method, as the dialog names it
 	del       func() (*core.DeletePreview, error)
 	done      func(*core.DeletePreview)
-	yes       *button
-	err       *widget.Label
+	// addFirst, when set, is offered instead of a delete that would start
+	// the removal of the last info.
+	addFirst func()
+	yes      *button
+	err      *widget.Label
 }
 
 // newDeleteDialog deletes one of the signed-in owner's methods.
@@ -30,6 +33,15 @@ func newDeleteDialog(u *UI, m core.MethodView) *deleteDialog {
 		label: u.tr.Kind(m.Kind) + " (" + methodDetail(u.tr, m) + ")", err: errorLabel()}
 	d.del = func() (*core.DeletePreview, error) { return u.svc.DeleteMethod(u.ctx, d.accountID, d.methodID) }
 	d.done = func(*core.DeletePreview) { u.reloadAll() }
+	// Deleting the last info starts a 30-day removal: offer to put the
+	// new number or address in its place, or to add another method, first.
+	d.addFirst = func() {
+		if m.Kind.IsPhone() || m.Kind == core.KindEmail {
+			changeContact(u, m)
+		} else {
+			newAddMethodDialog(u).show()
+		}
+	}
 	return d
 }
 
@@ -56,6 +68,13 @@ func (d *deleteDialog) show() {
 		}
 		lines.Add(&widget.Label{Text: tr.T("delete.noUndo"), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord})
 		lines.Add(d.err)
+		if pv.Scheduled && d.addFirst != nil {
+			first := newButton(tr.T("delete.addFirst"), widget.HighImportance, func() { d.m.close(); d.addFirst() }, d.m.close)
+			d.m.step(lines, no, d.yes, first)
+			d.yes.Enable()
+			d.u.win.Canvas().Focus(first)
+			return
+		}
 		d.m.step(lines, no, d.yes)
 		d.yes.Enable()
 	})

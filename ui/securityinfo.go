@@ -130,8 +130,11 @@ func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 		actions.Add(&widget.Label{Text: tr.T("info.removalPending"), Importance: widget.WarningImportance})
 	case p.info != nil && p.info.PendingRemoval != nil:
 	default:
-		if m.Kind == core.KindAuthenticatorApp || m.Kind == core.KindSecurityKey {
+		switch {
+		case m.Kind == core.KindAuthenticatorApp || m.Kind == core.KindSecurityKey:
 			actions.Add(link(tr.T("info.change"), func() { p.onRename(m) }))
+		case m.Kind.IsPhone() || m.Kind == core.KindEmail:
+			actions.Add(link(tr.T("info.change"), func() { changeContact(p.u, m) }))
 		}
 		actions.Add(link(tr.T("info.delete"), func() { p.onDelete(m) }))
 	}
@@ -172,6 +175,15 @@ func choiceLabel(tr text, c core.DefaultChoice) string {
 }
 
 func (p *securityInfoPage) onAdd() { newAddMethodDialog(p.u).show() }
+
+// changeContact opens the Change wizard of a phone or an email address.
+func changeContact(u *UI, m core.MethodView) {
+	if m.Kind == core.KindEmail {
+		newEmailChangeWizard(u, m).show()
+	} else {
+		newPhoneChangeWizard(u, m).show()
+	}
+}
 
 func (p *securityInfoPage) onChangeDefault() { newDefaultDialog(p.u, p.info).show() }
 

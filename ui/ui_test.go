@@ -499,3 +499,63 @@ func TestOutboxShowsOnlyOwnMessages(t *testing.T) {
 	h.notShows(aliceCode)
 	h.notShows("this look is recorded")
 }
+
+// TestChangeAPhone: Change on a sole phone proves the new number, then
+// puts it in the old one's place; Delete of the last info offers "Add the
+// new info first", which leads to the same Change.
+func TestChangeAPhone(t *testing.T) {
+	h := newHarness(t, "en")
+	alice := h.withAccount()
+	ch, err := h.svc.BeginPhone(h.as(alice), alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.Confirm(h.as(alice), alice.ID, ch.VerificationID, h.lastCode()); err != nil {
+		t.Fatal(err)
+	}
+	h.relogin()
+	h.tap("Delete")
+	h.shows("This is your last security info.")
+	h.tap("Add the new info first")
+	h.shows("The new number takes the place of +44 20 7946 0958 once you enter the code sent to it.")
+	h.selects()[0].SetSelected("United Kingdom (+44)")
+	test.Type(h.entry("Enter phone number"), "20 7946 0111")
+	h.tap("Next")
+	h.shows("We just sent a 6-digit code to +44 20 7946 0111.")
+	test.Type(h.entry("Enter code"), h.lastCode())
+	h.tap("Next")
+	h.tap("Done")
+	ms := h.methods(alice)
+	if len(ms) != 1 || ms[0].Detail != "+442079460111" {
+		t.Fatalf("methods after the change: %+v", ms)
+	}
+	h.shows("+44 20 7946 0111")
+	h.notShows("+44 20 7946 0958")
+	h.notShows("Removal pending")
+
+	// The Change link of the row does the same for an email address.
+	ch, _ = h.svc.BeginEmail(h.as(alice), alice.ID, "alice@gmail.com", "")
+	h.svc.Confirm(h.as(alice), alice.ID, ch.VerificationID, h.lastCode())
+	h.u.reloadAll()
+	h.relogin()
+	// The links in reading order: the default's Change, then the rows'
+	// (Email before Phone).
+	var changes []*widget.Hyperlink
+	for _, o := range h.objects() {
+		if l, ok := o.(*widget.Hyperlink); ok && l.Text == "Change" {
+			changes = append(changes, l)
+		}
+	}
+	if len(changes) != 3 {
+		t.Fatalf("%d Change links, want 3", len(changes))
+	}
+	tapCentre(changes[1])
+	h.shows("It takes the place of alice@gmail.com once you enter the code sent to it.")
+	test.Type(h.entry("For example alain@gmail.com"), "alice@web.de")
+	h.tap("Next")
+	test.Type(h.entry("Enter code"), h.lastCode())
+	h.tap("Next")
+	h.tap("Done")
+	h.shows("alice@web.de")
+	h.notShows("alice@gmail.com")
+}

@@ -262,6 +262,11 @@ func (c *Client) BeginEmail(ctx context.Context, accountID, address, language st
 	return one[core.Challenge](ctx, c, call{op: "BeginEmail", account: accountID, body: emailBody{Address: address, Language: language}})
 }
 
+func (c *Client) BeginEmailChange(ctx context.Context, accountID, methodID, address, language string) (*core.Challenge, error) {
+	return one[core.Challenge](ctx, c, call{op: "BeginEmailChange", account: accountID, params: []string{"methodId", methodID},
+		body: emailBody{Address: address, Language: language}})
+}
+
 func (c *Client) BeginAuthenticator(ctx context.Context, accountID, name string) (*core.Enrolment, error) {
 	return one[core.Enrolment](ctx, c, call{op: "BeginAuthenticator", account: accountID, body: appBody{Name: name}})
 }

@@ -511,6 +511,15 @@ var selfRoutes = []Route{
 			}
 			return svc.BeginEmail(ctx, in.accountID, b.Address, b.Language)
 		}},
+	{Method: "POST", Path: "/me/authentication/emailMethods/{methodId}/change", Op: "BeginEmailChange", Status: 201, Actor: true, Account: true, Body: emailBody{}, Out: core.Challenge{},
+		Summary: "Change an email address: sends the new one a code; confirm with the verification to put it in the old one's place.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[emailBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.BeginEmailChange(ctx, in.accountID, in.path("methodId"), b.Address, b.Language)
+		}},
 	{Method: "POST", Path: "/me/authentication/softwareOathMethods", Op: "BeginAuthenticator", Status: 201, Actor: true, Account: true, Body: appBody{}, Out: core.Enrolment{},
 		Summary: "Add an authenticator app: its secret; confirm with its first code.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {

@@ -102,6 +102,7 @@ func (r *resetFlow) choose() {
 	if len(r.st.Options) == 0 {
 		box.Add(wrapped(tr.T("reset.noMore")))
 	}
+	box.Add(container.NewHBox(link(tr.T("code.noneOfThese"), func() { r.u.showNoMethods(r.choose) })))
 	r.screen(tr.T("reset.title"), box)
 }
 
@@ -139,22 +140,29 @@ func (r *resetFlow) prove(o core.ResetOption) {
 	}
 	code.OnSubmitted = func(string) { verify.OnTapped() }
 	other := link(tr.T("reset.another"), r.choose)
-	r.screen(tr.T("reset.title"), lead, code, container.NewHBox(verify), container.NewHBox(other))
-	r.u.win.Canvas().Focus(code)
 	if o.Kind == core.KindAuthenticatorApp {
+		r.screen(tr.T("reset.title"), lead, code, container.NewHBox(verify), container.NewHBox(other))
+		r.u.win.Canvas().Focus(code)
 		lead.SetText(tr.T("reset.appLead"))
 		return
 	}
+	resend := newResender(r.u, func() (*core.Challenge, error) { return r.u.svc.ResetSendCode(r.u.ctx, r.st.ResetID, o.ID) },
+		func(c *core.Challenge) { ch = c }, r.err)
+	noCode := link(tr.T("code.noCode"), func() { resend.halt(); r.choose() })
+	r.screen(tr.T("reset.title"), lead, code, container.NewHBox(verify), resend.view(), container.NewHBox(noCode), container.NewHBox(other))
+	r.u.win.Canvas().Focus(code)
 	r.setBusy(true)
 	call(r.u.o.Runner, func() (*core.Challenge, error) { return r.u.svc.ResetSendCode(r.u.ctx, r.st.ResetID, o.ID) },
 		func(c *core.Challenge, err error) {
 			r.setBusy(false)
 			if err != nil {
 				r.u.tr.setError(r.err, err)
+				resend.button.Enable() // try again (a wait, a delivery that failed)
 				return
 			}
 			ch = c
 			lead.SetText(tr.F("reset.codeLead", "N", c.CodeLength, "Destination", c.Destination))
+			resend.start(c)
 		})
 }
 

@@ -140,6 +140,10 @@ type secondStep struct {
 	lead    *widget.Label
 	err     *widget.Label
 	busy    *widget.ProgressBarInfinite
+	// resend is "Send a new code" of a phone option; codeBox the code
+	// screen, which Back on "Sign in another way" returns to.
+	resend  *resender
+	codeBox fyne.CanvasObject
 }
 
 func newSecondStep(u *UI, p *core.PendingSignIn) *secondStep {
@@ -190,15 +194,31 @@ func (s *secondStep) show(o core.SignInOption) {
 	s.option, s.ch = o, nil
 	s.code.SetText("")
 	s.u.tr.setError(s.err, nil)
+	if s.resend != nil {
+		s.resend.halt()
+	}
 	other := link(tr.T("signin.anotherWay"), s.showOptions)
-	box := container.NewVBox(heading(tr.T("signin.verifyTitle")), s.lead, s.code, s.err, s.busy, container.NewHBox(s.verify), container.NewHBox(other))
-	s.u.showColumn(box)
-	s.u.win.Canvas().Focus(s.code)
+	box := container.NewVBox(heading(tr.T("signin.verifyTitle")), s.lead, s.code, s.err, s.busy, container.NewHBox(s.verify))
+	s.codeBox = box
 	if o.Kind == core.KindAuthenticatorApp {
+		box.Add(container.NewHBox(other))
+		s.u.showColumn(box)
+		s.u.win.Canvas().Focus(s.code)
 		s.lead.SetText(tr.F("signin.appLead", "Name", o.Masked))
 		s.validate()
 		return
 	}
+	s.resend = newResender(s.u, func() (*core.Challenge, error) {
+		return s.u.svc.SendSignInCode(s.u.ctx, s.pending.ID, o.MethodID, o.Channel)
+	}, func(ch *core.Challenge) {
+		s.ch = ch
+		s.validate()
+	}, s.err)
+	box.Add(s.resend.view())
+	box.Add(container.NewHBox(link(tr.T("code.noCode"), s.showOptions)))
+	box.Add(container.NewHBox(other))
+	s.u.showColumn(box)
+	s.u.win.Canvas().Focus(s.code)
 	s.lead.SetText(tr.T("signin.sending"))
 	s.setBusy(true)
 	call(s.u.o.Runner, func() (*core.Challenge, error) {
@@ -207,6 +227,7 @@ func (s *secondStep) show(o core.SignInOption) {
 		s.setBusy(false)
 		if err != nil {
 			s.u.tr.setError(s.err, err)
+			s.resend.button.Enable() // try again (a wait, a delivery that failed)
 			return
 		}
 		s.ch = ch
@@ -215,6 +236,7 @@ func (s *secondStep) show(o core.SignInOption) {
 			key = "signin.callLead"
 		}
 		s.lead.SetText(tr.F(key, "Number", ch.Destination))
+		s.resend.start(ch)
 		s.validate()
 	})
 }
@@ -227,6 +249,12 @@ func (s *secondStep) showOptions() {
 		box.Add(&widget.Button{Text: optionLabel(tr, o), Icon: kindIcon(o.Kind), Alignment: widget.ButtonAlignLeading,
 			OnTapped: func() { s.show(o) }})
 	}
+	box.Add(container.NewHBox(link(tr.T("code.noneOfThese"), func() { s.u.showNoMethods(s.showOptions) })))
+	back := widget.NewButton(tr.T("common.back"), func() {
+		s.u.showColumn(s.codeBox)
+		s.u.win.Canvas().Focus(s.code)
+	})
+	box.Add(container.NewHBox(back))
 	s.u.showColumn(box)
 }
 

@@ -95,6 +95,21 @@ func TestForgotPassword(t *testing.T) {
 	test.AssertRendersToMarkup(t, "reset_choose.xml", h.w.Canvas())
 	h.tap("Text my mobile phone +XX XXXXXXXX58")
 	h.shows("We sent a 6-digit code to +XX XXXXXXXX58. Enter it below.")
+	h.shows("The code works until 09:10.")
+	if !h.disabled("Resend code (30 s)") {
+		h.fatal("resend allowed at once")
+	}
+	// "I don't have a code" leads back to the choices, and from them
+	// "I don't have any of these" to the help desk.
+	h.tap("I don't have a code")
+	h.tap("I don't have any of these")
+	h.shows("Ask your help desk")
+	h.tap("Back")
+	h.advance(30 * time.Second)
+	h.tap("Text my mobile phone +XX XXXXXXXX58")
+	h.advance(30 * time.Second)
+	h.tap("Resend code")
+	h.shows("A new code was sent.")
 	test.Type(h.entry("Enter code"), "000000")
 	h.tap("Verify")
 	h.shows("That code is wrong. You have 4 tries left.")
@@ -143,4 +158,59 @@ func TestForgotPasswordUnknownAccount(t *testing.T) {
 	if es, _ := h.readOutbox(); len(es) != 0 {
 		t.Fatalf("something was sent: %+v", es)
 	}
+}
+
+// TestCodeScreenRecoveryPaths: the sign-in code screen says until when the
+// code works and offers "Resend code" once the wait is over (the new code
+// signs in); "I don't have a code" leads to the other methods, Back
+// returns without sending another code, and "I don't have any of these"
+// explains what the help desk can do, with the Temporary Access Pass.
+func TestCodeScreenRecoveryPaths(t *testing.T) {
+	h := newHarness(t, "en")
+	alice, _ := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", Password: alicePassword})
+	ch, _ := h.svc.BeginPhone(h.as(alice), alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+	h.svc.Confirm(h.as(alice), alice.ID, ch.VerificationID, h.lastCode())
+	h.advance(time.Minute)
+	h.u.Start()
+	h.signInPage(alicePassword)
+	h.shows("We texted your phone +XX XXXXXXXX58.")
+	h.shows("The code works until 09:11.")
+	h.shows("Resend code (30 s)")
+	if !h.disabled("Resend code (30 s)") {
+		h.fatal("resend allowed at once")
+	}
+	first := h.lastCode()
+	h.advance(30 * time.Second)
+	h.tap("Resend code")
+	h.shows("A new code was sent.")
+	second := h.lastCode()
+	if second == first {
+		h.fatal("no new code")
+	}
+	sent := func() int { es, _ := h.readOutbox(); return len(es) }
+	before := sent()
+	h.tap("I don't have a code")
+	h.shows("Text +XX XXXXXXXX58")
+	h.tap("Back")
+	h.shows("The code works until")
+	if sent() != before {
+		h.fatal("Back sent another code")
+	}
+	// The resent code signs in.
+	test.Type(h.entry("Enter code"), second)
+	h.tap("Verify")
+	h.shows("These are the methods you use to sign into your account or reset your password.")
+
+	h.u.signOut("")
+	h.advance(30 * time.Second)
+	h.signInPage(alicePassword)
+	h.tap("I don't have a code")
+	h.tap("I don't have any of these")
+	h.shows("Ask your help desk")
+	h.shows("They can give you a Temporary Access Pass")
+	h.tap("Back")
+	h.shows("Sign in another way")
+	h.tap("I don't have any of these")
+	h.tap("Use a Temporary Access Pass")
+	h.entry(h.u.tr.T("signin.passPlaceholder"))
 }

@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// resender is "Send a new code" on the sign-in and password-reset code
+// screens: disabled and counting down until the core allows another code,
+// with the code's lifetime beside it. send asks the core for a new code
+// (off the UI goroutine); sent takes it.
+type resender struct {
+	u      *UI
+	button *widget.Button
+	life   *widget.Label
+	ch     *core.Challenge
+	stop   func()
+}
+
+func newResender(u *UI, send func() (*core.Challenge, error), sent func(*core.Challenge), errL *widget.Label) *resender {
+	r := &resender{u: u, life: &widget.Label{Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}}
+	r.button = &widget.Button{Text: u.tr.T("code.resend"), Importance: widget.LowImportance}
+	r.button.Disable()
+	r.button.OnTapped = func() {
+		r.button.Disable()
+		call(u.o.Runner, send, func(ch *core.Challenge, err error) {
+			if err != nil {
+				u.tr.setError(errL, err)
+				r.tick()
+				return
+			}
+			errL.Importance = widget.SuccessImportance
+			errL.SetText(u.tr.T("code.newSent"))
+			errL.Show()
+			r.start(ch)
+			sent(ch)
+		})
+	}
+	return r
+}
+
+// view is the row to put under the code entry.
+func (r *resender) view() fyne.CanvasObject {
+	return container.NewVBox(r.life, container.NewHBox(r.button))
+}
+
+// start counts down to when ch allows another code, and says until when
+// ch's code works.
+func (r *resender) start(ch *core.Challenge) {
+	r.ch = ch
+	r.life.SetText(r.u.tr.F("code.worksUntil", "Time", clockOf(ch.ExpiresAt)))
+	r.halt()
+	r.tick()
+	if r.button.Disabled() {
+		r.stop = r.u.o.Tick(time.Second, r.tick)
+	}
+}
+
+// halt stops the countdown (the screen was left).
+func (r *resender) halt() {
+	if r.stop != nil {
+		r.stop()
+		r.stop = nil
+	}
+}
+
+func (r *resender) tick() {
+	if r.ch == nil {
+		return
+	}
+	if wait := r.ch.ResendAfter.Sub(r.u.o.Now()); wait > 0 {
+		r.button.SetText(r.u.tr.F("code.resendIn", "Seconds", int((wait+time.Second-1)/time.Second)))
+		r.button.Disable()
+		return
+	}
+	r.button.SetText(r.u.tr.T("code.resend"))
+	r.button.Enable()
+	r.halt()
+}
+
+// showNoMethods is "I don't have any of these": what the help desk can do
+// for a person who can use none of their methods, a way to the sign-in
+// with a Temporary Access Pass, and Back.
+func (u *UI) showNoMethods(back func()) {
+	tr := u.tr
+	pass := &widget.Button{Text: tr.T("signin.usePass"), Importance: widget.HighImportance, OnTapped: func() {
+		s := newSignInScreen(u, "")
+		s.show()
+		s.switchPass()
+	}}
+	backB := widget.NewButton(tr.T("common.back"), back)
+	box := container.NewVBox(heading(tr.T("recovery.title")), wrapped(tr.T("recovery.lead")),
+		wrapped("• "+tr.T("recovery.pass")), wrapped("• "+tr.T("recovery.reregister")), wrapped("• "+tr.T("recovery.bring")),
+		container.NewHBox(pass), container.NewHBox(backB))
+	u.showColumn(box)
+	u.win.Canvas().Focus(pass)
+}

@@ -171,6 +171,8 @@ func TestSignInWithAPass(t *testing.T) {
 		h.fatalf("not signed in with the pass; shown:\n%s", h.text())
 	}
 	h.u.signOut("")
+	// The picker remembers uma: choosing her fills in her name.
+	h.tap("Uma Thurman (uma@contoso.com)")
 	h.tap("Use a Temporary Access Pass")
 	test.Type(h.entry(tr.T("signin.passPlaceholder")), pass.Pass)
 	h.tap(tr.T("signin.submit"))
@@ -307,6 +309,11 @@ func TestWalkUpRegistration(t *testing.T) {
 	}
 	if _, ok := kept.m["uma@contoso.com"]; ok || h.u.app.Preferences().String("account") == "uma@contoso.com" {
 		h.fatalf("uma's session or name was kept: %v", kept.m)
+	}
+	for _, r := range h.u.remembered() {
+		if r.Name == "uma@contoso.com" {
+			h.fatal("uma is remembered in the account picker")
+		}
 	}
 
 	// Done ends it at once.

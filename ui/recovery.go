@@ -89,6 +89,7 @@ func (u *UI) showNoMethods(back func()) {
 	tr := u.tr
 	pass := &widget.Button{Text: tr.T("signin.usePass"), Importance: widget.HighImportance, OnTapped: func() {
 		s := newSignInScreen(u, "")
+		s.picked = true // the form, with the last name used
 		s.show()
 		s.switchPass()
 	}}

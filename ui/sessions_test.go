@@ -6,6 +6,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
 )
 
 // keptTokens stands in for the OS keyring (core/keyring's Token calls,
@@ -61,8 +63,71 @@ func TestKeptSessionResumes(t *testing.T) {
 		t.Fatalf("resumed session %+v", u2.sess)
 	}
 	u2.signOut("")
-	h.shows("Forgot my password")
+	h.shows("Use another account")
 	if len(kept.m) != 0 {
 		t.Fatalf("still kept after sign-out: %v", kept.m)
+	}
+	// Signed out, picking alice asks for her password.
+	h.tap("Alice Smith (alice@contoso.com)")
+	h.shows("Forgot my password")
+	if h.entry("Account name, for example alice@contoso.com").Text != "alice@contoso.com" {
+		h.fatal("the picked name is not filled in")
+	}
+}
+
+// TestAccountPicker: the accounts signed in on this desktop are listed at
+// sign-in, the latest first (names only); one is forgotten; "Use another
+// account" gives an empty form; with sessions kept in the keyring, Switch
+// account goes back to the picker and picking an account resumes its
+// session without a password. The list is per place (server or folder).
+func TestAccountPicker(t *testing.T) {
+	h := newHarness(t, "en")
+	kept := &keptTokens{m: map[string]string{}}
+	h.sessions = kept
+	h.withAccount()
+	if _, err := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "bob@contoso.com", DisplayName: "Bob Jones", Password: alicePassword}); err != nil {
+		h.fatal(err)
+	}
+	h.u.switchAccount()
+	h.shows("Choose the account you want to sign in with.")
+	h.shows("Alice Smith (alice@contoso.com)")
+	if _, ok := kept.m["alice@contoso.com"]; !ok {
+		h.fatal("switching account ended alice's kept session")
+	}
+	h.tap("Use another account")
+	test.Type(h.entry("Account name, for example alice@contoso.com"), "bob@contoso.com")
+	test.Type(h.entry("Password"), alicePassword)
+	h.tap("Sign in")
+	h.shows("Bob Jones")
+	h.u.switchAccount()
+	if got := h.u.remembered(); len(got) != 2 || got[0].Name != "bob@contoso.com" || got[1].Name != "alice@contoso.com" {
+		h.fatalf("remembered: %+v", got)
+	}
+	// alice's kept session resumes: no password asked.
+	h.tap("Alice Smith (alice@contoso.com)")
+	h.shows("These are the methods you use to sign into your account or reset your password.")
+	if h.u.acct == nil || h.u.acct.Name != "alice@contoso.com" {
+		h.fatal("alice's session did not resume")
+	}
+	h.u.switchAccount()
+	// Forget bob: gone from the list and from the keyring.
+	var forgets []*widget.Hyperlink
+	for _, o := range h.objects() {
+		if l, ok := o.(*widget.Hyperlink); ok && l.Text == "Forget this account" {
+			forgets = append(forgets, l)
+		}
+	}
+	if len(forgets) != 2 {
+		h.fatalf("%d Forget links", len(forgets))
+	}
+	tapCentre(forgets[1]) // bob's: alice, resumed last, comes first
+	h.notShows("Bob Jones")
+	if _, ok := kept.m["bob@contoso.com"]; ok {
+		h.fatal("bob's session is still in the keyring")
+	}
+	// Another place has its own list.
+	h.u.back.Place = "https://other.example"
+	if got := h.u.remembered(); len(got) != 0 {
+		h.fatalf("another place's list: %+v", got)
 	}
 }

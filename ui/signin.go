@@ -23,6 +23,9 @@ type signInScreen struct {
 	// replaces the password and the second step.
 	usePass bool
 	toggle  *widget.Hyperlink
+	// picked: an account was chosen from the picker (or "Use another
+	// account"), so the form is shown.
+	picked bool
 }
 
 func newSignInScreen(u *UI, notice string) *signInScreen {
@@ -51,6 +54,11 @@ func (s *signInScreen) validate() {
 
 func (s *signInScreen) show() {
 	tr := s.u.tr
+	list := s.u.remembered()
+	if len(list) > 0 && !s.picked {
+		s.showPicker(list)
+		return
+	}
 	box := container.NewVBox(heading(tr.T("signin.title")))
 	if s.notice != "" {
 		box.Add(&widget.Label{Text: s.notice, Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
@@ -63,6 +71,9 @@ func (s *signInScreen) show() {
 	s.toggle = link(tr.T("signin.usePass"), s.switchPass)
 	box.Add(container.NewHBox(link(tr.T("signin.forgot"), func() { newResetFlow(s.u).start() })))
 	box.Add(container.NewHBox(s.toggle))
+	if len(list) > 0 {
+		box.Add(container.NewHBox(link(tr.T("picker.back"), func() { s.picked = false; s.show() })))
+	}
 	s.u.showColumn(box)
 	s.validate()
 	if s.name.Text == "" {

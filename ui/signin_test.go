@@ -16,6 +16,7 @@ import (
 // signInPage types the name and password and taps Sign in.
 func (h *harness) signInPage(password string) {
 	h.t.Helper()
+	h.toForm()
 	name := h.entry("Account name, for example alice@contoso.com")
 	if name.Text == "" {
 		test.Type(name, "alice@contoso.com")
@@ -157,6 +158,18 @@ func TestForgotPasswordUnknownAccount(t *testing.T) {
 	h.shows("That code is wrong. You have 4 tries left.")
 	if es, _ := h.readOutbox(); len(es) != 0 {
 		t.Fatalf("something was sent: %+v", es)
+	}
+}
+
+// toForm leaves the account picker, when it is shown, for the sign-in
+// form ("Use another account").
+func (h *harness) toForm() {
+	h.t.Helper()
+	for _, o := range h.objects() {
+		if l, ok := o.(*widget.Hyperlink); ok && l.Text == "Use another account" && visible(l) {
+			tapCentre(l)
+			return
+		}
 	}
 }
 

@@ -43,6 +43,10 @@ func TestWindowThroughTheServer(t *testing.T) {
 		"HelpdeskPageApprovals":               TestHelpdeskPageApprovals,
 		"WalkUpRegistration":                  TestWalkUpRegistration,
 		"SignInWithAPass":                     TestSignInWithAPass,
+		"AccountPicker":                       TestAccountPicker,
+		"CodeScreenRecoveryPaths":             TestCodeScreenRecoveryPaths,
+		"ChangeAPhone":                        TestChangeAPhone,
+		"OutboxShowsOnlyOwnMessages":          TestOutboxShowsOnlyOwnMessages,
 	} {
 		t.Run(name, test)
 	}

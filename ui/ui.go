@@ -40,6 +40,10 @@ type Backend struct {
 	// Sessions keeps the session token between runs (the central service:
 	// in the OS keyring); nil for a local data folder.
 	Sessions SessionKeeper
+	// Place names where the accounts live (the server's URL, the data
+	// folder): the accounts signed in on this desktop are remembered per
+	// place.
+	Place string
 }
 
 // SessionKeeper keeps an account's session token between runs of the
@@ -219,6 +223,7 @@ func (u *UI) chooseAccount() {
 // sign-in, then the pages.
 func (u *UI) signedIn(step *core.SignInStep) {
 	u.acct, u.sess = step.Account, step.Session
+	u.remember(step.Account)
 	u.ctx = core.WithActor(deviceContext(), core.SessionActor(step.Session, step.Account, "desktop"))
 	if keeper := u.back.Sessions; keeper != nil {
 		name, token := step.Account.Name, step.Session.ID
@@ -287,6 +292,7 @@ func (u *UI) menu() *fyne.MainMenu {
 		items = append(items, fyne.NewMenuItem(u.tr.T("outbox.menu"), u.showOutbox))
 	}
 	items = append(items, fyne.NewMenuItem(u.tr.T("menu.refresh"), func() { u.reloadAll() }),
+		fyne.NewMenuItem(u.tr.T("menu.switchAccount"), u.switchAccount),
 		fyne.NewMenuItem(u.tr.T("menu.signOut"), func() { u.signOut("") }))
 	return fyne.NewMainMenu(fyne.NewMenu(u.tr.T("menu.file"), items...))
 }

@@ -65,7 +65,7 @@ func main() {
 			return nil, err
 		}
 		folder = f
-		b := &ui.Backend{Service: f.Service, Close: f.Close}
+		b := &ui.Backend{Service: f.Service, Close: f.Close, Place: f.Dir}
 		if f.Delivery.Outbox {
 			b.Outbox = func() ([]ui.OutboxEntry, error) { return readOutbox(f.Outbox.Path()) }
 		}
@@ -97,7 +97,7 @@ func openServer(server, caFile string) (*ui.Backend, error) {
 		return nil, err
 	}
 	return &ui.Backend{Service: remote.NewClient(server, hc), Close: func() error { return nil },
-		Sessions: keyringSessions{server: strings.TrimRight(server, "/")}}, nil
+		Sessions: keyringSessions{server: strings.TrimRight(server, "/")}, Place: strings.TrimRight(server, "/")}, nil
 }
 
 // keyringSessions keeps session tokens in the OS keyring (service

@@ -1,0 +1,150 @@
+package ui
+
+import (
+	"encoding/json"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+)
+
+// rememberedAccount is an account signed in on this desktop: its names
+// only (a session token, if kept, is in the keyring).
+type rememberedAccount struct {
+	Name        string `json:"name"`
+	DisplayName string `json:"displayName"`
+}
+
+// maxRemembered bounds the account picker.
+const maxRemembered = 10
+
+// accountsKey is the preference holding the remembered accounts of the
+// place the window works on.
+func (u *UI) accountsKey() string { return "accounts " + u.back.Place }
+
+// remembered lists the accounts signed in here, the latest first.
+func (u *UI) remembered() []rememberedAccount {
+	var out []rememberedAccount
+	if err := json.Unmarshal([]byte(u.app.Preferences().String(u.accountsKey())), &out); err != nil {
+		return nil
+	}
+	return out
+}
+
+func (u *UI) saveRemembered(list []rememberedAccount) {
+	b, _ := json.Marshal(list)
+	u.app.Preferences().SetString(u.accountsKey(), string(b))
+}
+
+// remember puts a signed-in account first in the picker. A walk-up
+// person is never remembered.
+func (u *UI) remember(a *core.Account) {
+	if u.walkUp != nil {
+		return
+	}
+	list := slices.DeleteFunc(u.remembered(), func(r rememberedAccount) bool { return r.Name == a.Name })
+	list = append([]rememberedAccount{{Name: a.Name, DisplayName: a.DisplayName}}, list...)
+	u.saveRemembered(list[:min(len(list), maxRemembered)])
+}
+
+// forgetAccount drops an account from the picker and its kept session
+// from the keyring.
+func (u *UI) forgetAccount(name string) {
+	u.saveRemembered(slices.DeleteFunc(u.remembered(), func(r rememberedAccount) bool { return r.Name == name }))
+	if u.app.Preferences().String("account") == name {
+		u.app.Preferences().SetString("account", "")
+	}
+	if keeper := u.back.Sessions; keeper != nil {
+		call(u.o.Runner, func() (struct{}, error) { return struct{}{}, keeper.Forget(name) }, func(_ struct{}, err error) {
+			if err != nil {
+				u.o.Log.Warn("forget the session", "err", core.Redact(err.Error()))
+			}
+		})
+	}
+}
+
+// showPicker is the sign-in document's first screen when accounts were
+// signed in here: choose one, use another, or forget one.
+func (s *signInScreen) showPicker(list []rememberedAccount) {
+	tr := s.u.tr
+	box := container.NewVBox(heading(tr.T("signin.title")), wrapped(tr.T("picker.lead")))
+	if s.notice != "" {
+		box.Add(&widget.Label{Text: s.notice, Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
+	}
+	var first fyne.Focusable
+	for _, r := range list {
+		label := r.Name
+		if r.DisplayName != "" {
+			label = r.DisplayName + " (" + r.Name + ")"
+		}
+		pick := &widget.Button{Text: label, Icon: icon("password"), Alignment: widget.ButtonAlignLeading, OnTapped: func() { s.pick(r.Name) }}
+		forget := link(tr.T("picker.forget"), func() {
+			s.u.forgetAccount(r.Name)
+			s.show()
+		})
+		if first == nil {
+			first = pick
+		}
+		box.Add(container.NewBorder(nil, nil, nil, forget, pick))
+	}
+	box.Add(container.NewHBox(link(tr.T("picker.another"), func() { s.pick("") })))
+	box.Add(container.NewHBox(layout.NewSpacer()))
+	s.u.showColumn(box)
+	if first != nil {
+		s.u.win.Canvas().Focus(first)
+	}
+}
+
+// pick goes on with a remembered account (its kept session resumed when
+// there is one) or, for "", another account.
+func (s *signInScreen) pick(name string) {
+	s.picked = true
+	s.name.SetText(name)
+	keeper := s.u.back.Sessions
+	if name == "" || keeper == nil {
+		s.show()
+		return
+	}
+	call(s.u.o.Runner, func() (*core.SignedIn, error) {
+		token, err := keeper.Load(name)
+		if err != nil || token == "" {
+			return nil, err
+		}
+		who, err := s.u.svc.ResumeSession(s.u.ctx, token)
+		if err != nil {
+			return nil, keeper.Forget(name) // ended meanwhile: sign in
+		}
+		who.Session.ID = token
+		return who, nil
+	}, func(who *core.SignedIn, err error) {
+		if who != nil {
+			s.u.app.Preferences().SetString("account", name)
+			s.u.signedIn(&core.SignInStep{Session: who.Session, Account: who.Account})
+			return
+		}
+		s.show()
+	})
+}
+
+// switchAccount is the menu's "Switch account": back to the picker. A
+// session kept in the keyring stays, so coming back resumes it; without a
+// keeper the session ends.
+func (u *UI) switchAccount() {
+	if u.back.Sessions == nil {
+		u.signOut("")
+		return
+	}
+	if u.stopWatch != nil {
+		u.stopWatch()
+		u.stopWatch = nil
+	}
+	u.sess, u.acct = nil, nil
+	u.ctx = deviceContext()
+	for _, o := range u.win.Canvas().Overlays().List() {
+		u.win.Canvas().Overlays().Remove(o)
+	}
+	newSignInScreen(u, "").show()
+}

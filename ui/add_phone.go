@@ -31,6 +31,14 @@ type phoneWizard struct {
 func newPhoneChangeWizard(u *UI, m core.MethodView) *phoneWizard {
 	w := newPhoneWizard(u, m.Kind)
 	w.replaces = &m
+	// The new number is likely in the old one's country.
+	if ph, err := core.ParsePhone(m.Detail, "", "", m.Kind, nil); err == nil {
+		for i, c := range w.countries {
+			if c.Region == ph.Region {
+				w.country.SetSelectedIndex(i)
+			}
+		}
+	}
 	w.m = newModal(u.tr.F("change.title", "Kind", u.tr.Kind(m.Kind)), u.win)
 	w.number.onEscape, w.extension.onEscape = w.m.close, w.m.close
 	w.next.onEscape = w.m.close

@@ -97,7 +97,9 @@ func newHarnessOn(t *testing.T, lang string, a fyne.App, w fyne.Window, r Runner
 	}
 	h.u = New(a, h.w, Options{Lang: lang, Runner: r, Now: h.Now, Tick: h.tick,
 		Open: func(context.Context) (*Backend, error) {
-			return &Backend{Service: windowSvc, Outbox: h.readOutbox, Close: store.Close, Sessions: h.sessions}, nil
+			// A place of its own: the account picker of one test (or
+			// screenshot, on the shared real app) starts empty.
+			return &Backend{Service: windowSvc, Outbox: h.readOutbox, Close: store.Close, Sessions: h.sessions, Place: dir}, nil
 		}})
 	return h
 }

@@ -379,3 +379,50 @@ func addPhoneAndAppFor(t *testing.T, h *harness, alice *core.Account) {
 	}
 	h.u.reloadAll()
 }
+
+// TestScreenshotsRecovery: the code screen's recovery paths, the help
+// desk's options, Change of a phone, "Add the new info first", and the
+// account picker.
+func TestScreenshotsRecovery(t *testing.T) {
+	s := newShooter(t, "en")
+	h := s.h
+	s.do(func() {
+		bob, _ := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "bob@contoso.com", DisplayName: "Bob Jones", Password: alicePassword})
+		_ = bob
+		alice, _ := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", DisplayName: "Alice Smith", Password: alicePassword})
+		ch, _ := h.svc.BeginPhone(h.as(alice), alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+		h.svc.Confirm(h.as(alice), alice.ID, ch.VerificationID, h.lastCode())
+		h.svc.SetPolicy(h.admin, []string{"requireRegistration=false"})
+		h.u.Start()
+		h.toForm()
+		h.entry("Account name, for example alice@contoso.com").SetText("bob@contoso.com")
+		test.Type(h.entry("Password"), alicePassword)
+		h.tap("Sign in")
+		h.u.signOut("")
+		h.advance(time.Minute)
+		h.toForm()
+		h.entry("Account name, for example alice@contoso.com").SetText("alice@contoso.com")
+		test.Type(h.entry("Password"), alicePassword)
+		h.tap("Sign in")
+	})
+	s.shot("signin_code_recovery")
+	s.do(func() { h.tap("I don't have a code") })
+	s.shot("signin_another_way")
+	s.do(func() { h.tap("I don't have any of these") })
+	s.shot("signin_help_desk")
+	s.do(func() {
+		h.tap("Back")
+		h.tap("Back")
+		test.Type(h.entry("Enter code"), h.lastCode())
+		h.tap("Verify")
+		h.tap("Delete")
+	})
+	s.shot("delete_add_first")
+	s.do(func() { h.tap("Add the new info first") })
+	s.shot("change_phone")
+	s.do(func() {
+		h.tap("Cancel")
+		h.u.switchAccount()
+	})
+	s.shot("account_picker")
+}

@@ -518,7 +518,9 @@ func TestChangeAPhone(t *testing.T) {
 	h.shows("This is your last security info.")
 	h.tap("Add the new info first")
 	h.shows("The new number takes the place of +44 20 7946 0958 once you enter the code sent to it.")
-	h.selects()[0].SetSelected("United Kingdom (+44)")
+	if got := h.selects()[0].Selected; got != "United Kingdom (+44)" {
+		h.fatalf("country %q, not the old number's", got)
+	}
 	test.Type(h.entry("Enter phone number"), "20 7946 0111")
 	h.tap("Next")
 	h.shows("We just sent a 6-digit code to +44 20 7946 0111.")

@@ -13,14 +13,14 @@ type addMethodDialog struct {
 	u      *UI
 	m      *modal
 	kinds  []core.MethodKind
-	choose *widget.Select
+	choose *selectBox
 	add    *button
 	err    *widget.Label
 }
 
 func newAddMethodDialog(u *UI) *addMethodDialog {
 	d := &addMethodDialog{u: u, m: newModal(u.tr.T("add.title"), u.win), err: errorLabel()}
-	d.choose = widget.NewSelect(nil, func(string) { d.add.Enable() })
+	d.choose = newSelect(nil, func(string) { d.add.Enable() }, func() { d.onAdd() }, func() { d.m.close() })
 	d.choose.PlaceHolder = u.tr.T("add.choose")
 	d.add = newButton(u.tr.T("add.add"), widget.HighImportance, d.onAdd, d.m.close)
 	d.add.Disable()

@@ -15,10 +15,10 @@ type phoneWizard struct {
 	m         *modal
 	kind      core.MethodKind
 	countries []core.Country
-	country   *widget.Select
+	country   *selectBox
 	number    *field
 	extension *field
-	how       *widget.RadioGroup
+	how       *radioChoice
 	next      *button
 	err       *widget.Label
 	// replaces is the phone a Change puts the new number in place of
@@ -52,7 +52,7 @@ func newPhoneWizard(u *UI, kind core.MethodKind) *phoneWizard {
 	for _, c := range w.countries {
 		labels = append(labels, c.Label())
 	}
-	w.country = widget.NewSelect(labels, nil)
+	w.country = newSelect(labels, nil, func() { w.onNext() }, func() { w.m.close() })
 	w.country.SetSelectedIndex(w.defaultCountry())
 	w.number = newField(u.tr.T("phone.numberPlaceholder"), w.m.close)
 	w.number.Validator = plain(w.checkNumber)
@@ -62,9 +62,8 @@ func newPhoneWizard(u *UI, kind core.MethodKind) *phoneWizard {
 	w.extension.OnChanged = func(string) { w.validate() }
 	w.extension.OnSubmitted = func(string) { w.onNext() }
 	if kind == core.KindPhone {
-		w.how = widget.NewRadioGroup([]string{u.tr.T("phone.textMe"), u.tr.T("phone.callMe")}, nil)
+		w.how = newRadioChoice([]string{u.tr.T("phone.textMe"), u.tr.T("phone.callMe")}, func() { w.onNext() }, func() { w.m.close() })
 		w.how.SetSelected(u.tr.T("phone.textMe"))
-		w.how.Required = true
 	}
 	w.next = newButton(u.tr.T("common.next"), widget.HighImportance, w.onNext, w.m.close)
 	w.country.OnChanged = func(string) { w.validate() }
@@ -133,7 +132,7 @@ func (w *phoneWizard) first() {
 		rows.Add(container.NewGridWithColumns(2, widget.NewLabel(tr.T("phone.extension")), w.extension))
 	}
 	if w.how != nil {
-		rows.Add(w.how)
+		rows.Add(w.how.box)
 	} else {
 		rows.Add(widget.NewLabel(tr.T("phone.callOnly")))
 	}

@@ -14,7 +14,7 @@ type questionsWizard struct {
 	u       *UI
 	m       *modal
 	bank    []core.Question
-	selects []*widget.Select
+	selects []*selectBox
 	answers []*field
 	notes   []*widget.Label
 	done    *button
@@ -55,7 +55,7 @@ func (w *questionsWizard) build(n int) {
 	tr := w.u.tr
 	rows := container.NewVBox(wrapped(tr.F("questions.lead", "N", n)))
 	for i := 0; i < n; i++ {
-		sel := widget.NewSelect(nil, nil)
+		sel := newSelect(nil, nil, func() { w.onDone() }, func() { w.m.close() })
 		sel.PlaceHolder = tr.F("questions.pick", "N", i+1)
 		sel.OnChanged = func(string) { w.refreshOptions(); w.validate() }
 		ans := newField(tr.T("questions.answerPlaceholder"), w.m.close)

@@ -51,7 +51,7 @@ func (u *UI) keepSecure(st *core.AfterSignIn) {
 		}
 		status.Add(container.NewBorder(nil, nil, widget.NewIcon(res), nil, wrapped(s.msg)))
 	}
-	app := &widget.Button{Text: tr.T("register.app"), Importance: widget.HighImportance, OnTapped: func() { newAuthenticatorWizard(u).show() }}
+	app := newButton(tr.T("register.app"), widget.HighImportance, func() { newAuthenticatorWizard(u).show() }, nil)
 	other := link(tr.T("app.differentMethod"), func() { newAddMethodDialog(u).show() })
 	box := container.NewVBox(heading(tr.T("register.title")), wrapped(tr.T("register.lead")), status,
 		container.NewHBox(app), container.NewHBox(other), errL)
@@ -69,6 +69,7 @@ func (u *UI) keepSecure(st *core.AfterSignIn) {
 		box.Add(container.NewHBox(skip))
 	}
 	u.showColumn(box)
+	u.win.Canvas().Focus(app) // Enter sets up the app
 }
 
 // registered re-checks registration after a method was added from the
@@ -114,7 +115,7 @@ func (u *UI) verifyInfo(st *core.AfterSignIn) {
 	tr := u.tr
 	list := container.NewVBox()
 	errL := errorLabel()
-	good := &widget.Button{Text: tr.T("verify.good"), Importance: widget.HighImportance, OnTapped: func() {
+	good := newButton(tr.T("verify.good"), widget.HighImportance, func() {
 		call(u.o.Runner, func() (struct{}, error) { return struct{}{}, u.svc.ConfirmSecurityInfo(u.ctx, u.acct.ID) },
 			func(_ struct{}, err error) {
 				u.tr.setError(errL, err)
@@ -122,10 +123,27 @@ func (u *UI) verifyInfo(st *core.AfterSignIn) {
 					u.showPages()
 				}
 			})
-	}}
+	}, nil)
 	edit := &widget.Button{Text: tr.T("verify.edit"), OnTapped: u.showPages}
+	if !st.CanSkip {
+		// Past the days of putting it off, editing ends in confirming.
+		edit.OnTapped = func() {
+			u.showPages()
+			u.top.Add(banner(tr.T("verify.confirmAfterEdit"), widget.WarningImportance, widget.NewButton(tr.T("verify.good"), func() {
+				call(u.o.Runner, func() (struct{}, error) { return struct{}{}, u.svc.ConfirmSecurityInfo(u.ctx, u.acct.ID) },
+					func(_ struct{}, err error) {
+						if err != nil {
+							u.tr.setError(errL, err)
+							return
+						}
+						u.showPages()
+					})
+			})))
+		}
+	}
 	box := container.NewVBox(heading(tr.T("verify.title")), wrapped(tr.T("verify.lead")), list, container.NewHBox(good, edit), errL)
 	if st.CanSkip {
+		box.Add(&widget.Label{Text: tr.F("verify.skipUntil", "Date", tr.date(st.MustBy)), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord})
 		box.Add(container.NewHBox(link(tr.T("verify.skip"), func() {
 			call(u.o.Runner, func() (struct{}, error) { return struct{}{}, u.svc.SkipReconfirm(u.ctx, u.acct.ID) },
 				func(_ struct{}, err error) {
@@ -139,6 +157,7 @@ func (u *UI) verifyInfo(st *core.AfterSignIn) {
 		box.Add(&widget.Label{Text: tr.T("verify.mustNow"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
 	}
 	u.showColumn(box)
+	u.win.Canvas().Focus(good)
 	call(u.o.Runner, func() (*core.SecurityInfo, error) { return u.svc.SecurityInfo(u.ctx, u.acct.ID) },
 		func(info *core.SecurityInfo, err error) {
 			if err != nil {

@@ -80,6 +80,7 @@ func TestVerifyYourSecurityInfo(t *testing.T) {
 	h.relogin()
 	h.shows("Verify your security info")
 	h.shows("Phone — +44 20 7946 0958")
+	h.shows("You can put this off until 28 May 2027.")
 	test.AssertRendersToMarkup(t, "verify_info.xml", h.w.Canvas())
 	h.tap("Skip for 24 hours")
 	h.shows("These are the methods you use to sign into your account or reset your password.")
@@ -88,8 +89,12 @@ func TestVerifyYourSecurityInfo(t *testing.T) {
 	h.relogin()
 	h.shows("You've skipped this for 7 days")
 	h.notShows("Skip for 24 hours")
+	// Edit now ends in a confirmation: the pages, with it asked for.
+	h.tap("Edit")
+	h.shows("When your security info is right, confirm it.")
 	h.tap("Looks good")
 	h.shows("These are the methods you use to sign into your account or reset your password.")
+	h.notShows("When your security info is right, confirm it.")
 	h.now = h.now.Add(time.Minute) // a new sign-in code waits 30 s after the last
 	h.relogin()
 	h.notShows("Verify your security info")

@@ -314,6 +314,20 @@ func (h *harness) selects() []*widget.Select {
 		if s, ok := o.(*widget.Select); ok && visible(s) {
 			out = append(out, s)
 		}
+		if s, ok := o.(*selectBox); ok && visible(s) {
+			out = append(out, &s.Select)
+		}
+	}
+	return out
+}
+
+// selectBoxes are the visible drop-downs that take the dialog's keys.
+func (h *harness) selectBoxes() []*selectBox {
+	var out []*selectBox
+	for _, o := range h.objects() {
+		if s, ok := o.(*selectBox); ok && visible(s) {
+			out = append(out, s)
+		}
 	}
 	return out
 }

@@ -77,6 +77,7 @@ func (d *deleteDialog) show() {
 		}
 		d.m.step(lines, no, d.yes)
 		d.yes.Enable()
+		d.u.win.Canvas().Focus(d.yes) // Enter deletes, Escape cancels
 	})
 }
 
@@ -125,7 +126,7 @@ type defaultDialog struct {
 	m       *modal
 	current *core.DefaultChoice
 	choices []core.DefaultChoice
-	sel     *widget.Select
+	sel     *selectBox
 	confirm *button
 	err     *widget.Label
 }
@@ -135,7 +136,7 @@ func newDefaultDialog(u *UI, info *core.SecurityInfo) *defaultDialog {
 	if info != nil {
 		d.current = info.Default
 	}
-	d.sel = widget.NewSelect(nil, func(string) { d.confirm.Enable() })
+	d.sel = newSelect(nil, func(string) { d.confirm.Enable() }, func() { d.onConfirm() }, func() { d.m.close() })
 	d.confirm = newButton(u.tr.T("common.confirm"), widget.HighImportance, d.onConfirm, d.m.close)
 	d.confirm.Disable()
 	return d

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/base32"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -560,4 +561,85 @@ func TestChangeAPhone(t *testing.T) {
 	h.tap("Done")
 	h.shows("alice@web.de")
 	h.notShows("alice@gmail.com")
+}
+
+// TestEnterAndEscapeEverywhere: focus starts on the primary action where
+// there is no field, Enter presses it (Done, Yes on delete, the app on
+// "Keep your account secure", Looks good), and Escape cancels from a
+// drop-down or a radio button as from a field; Enter there goes on.
+func TestEnterAndEscapeEverywhere(t *testing.T) {
+	h := newHarness(t, "en")
+	alice := h.withAccount()
+	c := h.w.Canvas()
+	focused := func() string {
+		switch f := c.Focused().(type) {
+		case *button:
+			return f.Text
+		case *radioOption:
+			return "radio " + f.Text
+		case *selectBox:
+			return "select " + f.Selected
+		case *field:
+			return "field " + f.PlaceHolder
+		}
+		return fmt.Sprintf("%T", c.Focused())
+	}
+	h.addMethod("Phone")
+	// Escape from the country drop-down cancels.
+	c.Focus(h.selectBoxes()[0])
+	h.key(fyne.KeyEscape)
+	if h.dialogs() != 0 {
+		h.fatal("Escape on the country list did not cancel")
+	}
+	// Enter from the radio buttons goes on.
+	h.addMethod("Phone")
+	h.entry("Enter phone number").SetText("+44 20 7946 0958")
+	test.FocusNext(c) // from the number to "Text me a code"
+	if got := focused(); got != "radio Text me a code" {
+		h.fatalf("focus after the number: %s", got)
+	}
+	h.key(fyne.KeySpace)
+	test.FocusNext(c)
+	h.key(fyne.KeySpace) // Call me
+	h.key(fyne.KeyReturn)
+	h.shows("We're calling +44 20 7946 0958")
+	h.typeFocused(h.lastCode())
+	h.key(fyne.KeyReturn)
+	if got := focused(); got != "Done" {
+		h.fatalf("focus on the success step: %s", got)
+	}
+	h.key(fyne.KeyReturn)
+	if h.dialogs() != 0 {
+		h.fatal("Enter on Done did not close the wizard")
+	}
+	if ms := h.methods(alice); len(ms) != 1 || ms[0].Channel != core.ChannelVoice {
+		h.fatalf("methods: %+v", ms)
+	}
+	// Enter on the delete dialog deletes (Yes has the focus).
+	h.tap("Delete")
+	h.shows("This is your last security info.")
+	h.tap("No")
+	h.relogin()
+	h.tap("Delete")
+	if got := focused(); got != "Add the new info first" {
+		h.fatalf("focus on the last info's delete: %s", got)
+	}
+	h.key(fyne.KeyEscape)
+	if h.dialogs() != 0 {
+		h.fatal("Escape did not cancel the delete")
+	}
+}
+
+// TestEnterOnKeepYourAccountSecure: the primary action has the focus, so
+// Enter starts the authenticator app's set-up.
+func TestEnterOnKeepYourAccountSecure(t *testing.T) {
+	h := newHarness(t, "en")
+	h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", Password: alicePassword})
+	h.u.Start()
+	h.signInPage(alicePassword)
+	h.shows("Keep your account secure")
+	h.key(fyne.KeyReturn)
+	if h.dialogs() != 1 {
+		h.fatal("Enter did not start the authenticator app's set-up")
+	}
 }

@@ -52,13 +52,102 @@ func newButton(label string, importance widget.Importance, tapped, onEscape func
 	return b
 }
 
-// TypedKey implements fyne.Focusable.
+// TypedKey implements fyne.Focusable: Enter and Space press the button,
+// Escape cancels its dialog.
 func (b *button) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape && b.onEscape != nil {
+	switch {
+	case ev.Name == fyne.KeyEscape && b.onEscape != nil:
 		b.onEscape()
-		return
+	case ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter:
+		if !b.Disabled() {
+			b.Tapped(nil)
+		}
+	default:
+		b.Button.TypedKey(ev)
 	}
-	b.Button.TypedKey(ev)
+}
+
+// selectBox is a drop-down that also takes the dialog's keys: Enter for
+// its primary action, Escape to cancel.
+type selectBox struct {
+	widget.Select
+	onEnter, onEscape func()
+}
+
+func newSelect(options []string, changed func(string), onEnter, onEscape func()) *selectBox {
+	s := &selectBox{onEnter: onEnter, onEscape: onEscape}
+	s.Options, s.OnChanged = options, changed
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// TypedKey implements fyne.Focusable.
+func (s *selectBox) TypedKey(ev *fyne.KeyEvent) {
+	switch {
+	case ev.Name == fyne.KeyEscape && s.onEscape != nil:
+		s.onEscape()
+	case (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && s.onEnter != nil:
+		s.onEnter()
+	default:
+		s.Select.TypedKey(ev)
+	}
+}
+
+// radioChoice is a set of radio buttons, each focusable in reading order:
+// Space or a tap chooses one, Enter is the dialog's primary action,
+// Escape cancels. (Fyne's RadioGroup lets neither key through.)
+type radioChoice struct {
+	box      *fyne.Container
+	options  []*radioOption
+	Selected string
+}
+
+type radioOption struct {
+	widget.Button
+	group             *radioChoice
+	onEnter, onEscape func()
+}
+
+func newRadioChoice(labels []string, onEnter, onEscape func()) *radioChoice {
+	g := &radioChoice{box: container.NewVBox()}
+	for _, l := range labels {
+		o := &radioOption{group: g, onEnter: onEnter, onEscape: onEscape}
+		o.Text, o.Importance, o.Alignment = l, widget.LowImportance, widget.ButtonAlignLeading
+		o.OnTapped = func() { g.SetSelected(l) }
+		o.ExtendBaseWidget(o)
+		g.options = append(g.options, o)
+		g.box.Add(o)
+	}
+	g.paint()
+	return g
+}
+
+// SetSelected chooses the option labelled l.
+func (g *radioChoice) SetSelected(l string) {
+	g.Selected = l
+	g.paint()
+}
+
+func (g *radioChoice) paint() {
+	for _, o := range g.options {
+		if o.Text == g.Selected {
+			o.SetIcon(theme.RadioButtonCheckedIcon())
+		} else {
+			o.SetIcon(theme.RadioButtonIcon())
+		}
+	}
+}
+
+// TypedKey implements fyne.Focusable.
+func (o *radioOption) TypedKey(ev *fyne.KeyEvent) {
+	switch {
+	case ev.Name == fyne.KeyEscape && o.onEscape != nil:
+		o.onEscape()
+	case (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && o.onEnter != nil:
+		o.onEnter()
+	default:
+		o.Button.TypedKey(ev) // Space chooses
+	}
 }
 
 // heading is a large bold label.

@@ -82,7 +82,7 @@ func (s *Local) CheckAfterSignIn(ctx context.Context, accountID string) (*AfterS
 func (s *Local) SnoozeRegistration(ctx context.Context, accountID string) error {
 	return s.onAccount(ctx, accountID, prove, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		if acct.RegistrationSnoozes >= p.RegistrationSnoozes {
-			return Errorf(ECONFLICT, "Your organisation needs this information now; it can't be skipped any more.")
+			return Errorf(ECONFLICT, "Your organization needs this information now; it can't be skipped any more.")
 		}
 		acct.RegistrationSnoozes++
 		if err := tx.UpdateAccount(acct); err != nil {

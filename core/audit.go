@@ -180,3 +180,9 @@ func (k *Keys) VerifyAuditLog(events []*AuditEvent, head AuditHead, accounts int
 	}
 	return k.VerifyAudit(events, head)
 }
+
+// AuditActions lists every action the audit log records, so that each
+// has words in every language (a test keeps it complete).
+func AuditActions() []string {
+	return []string{"account.created", "account.reregistrationRequired", "account.unlocked", "audit.tampered", "default.changed", "helpdesk.approvalRequested", "helpdesk.approved", "helpdesk.limited", "helpdesk.verified", "helpdesk.verifyFailed", "info.confirmed", "method.added", "method.changed", "method.deleted", "method.locked", "method.renamed", "outbox.viewed", "password.changed", "password.reset", "password.resetByHelpdesk", "policy.changed", "reconfirm.skipped", "registration.snoozed", "removal.cancelled", "removal.completed", "removal.scheduled", "sessions.ended", "sessions.revoked", "signin.locked", "signin.succeeded", "tap.created", "tap.deleted"}
+}

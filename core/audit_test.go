@@ -3,7 +3,9 @@ package core_test
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -248,5 +250,38 @@ func TestVerifyAuditNewStore(t *testing.T) {
 	b.createAccount(t, "alice@contoso.com")
 	if n, brk := b.verify(t); n != 1 || brk != nil {
 		t.Fatalf("after the first account: %d events, %v", n, brk)
+	}
+}
+
+// TestAuditActionsIsComplete: every Action constant of the core is in
+// AuditActions, which the window words in each language.
+func TestAuditActionsIsComplete(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`\bAction\w+\s*=\s*"([^"]+)"`)
+	listed := map[string]bool{}
+	for _, a := range core.AuditActions() {
+		listed[a] = true
+	}
+	found := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			found++
+			if !listed[m[1]] {
+				t.Errorf("%s: action %q is not in core.AuditActions", f, m[1])
+			}
+		}
+	}
+	if found != len(listed) {
+		t.Errorf("%d action constants, %d listed", found, len(listed))
 	}
 }

@@ -72,7 +72,7 @@ func ParsePhone(number, region, extension string, kind MethodKind, p *Policy) (P
 		for i, c := range p.AllowedCountryCodes {
 			allowed[i] = fmt.Sprintf("+%d", c)
 		}
-		return Phone{}, Errorf(EINVALID, "Your organisation does not allow phone numbers in %s. Allowed country codes: %s.",
+		return Phone{}, Errorf(EINVALID, "Your organization does not allow phone numbers in %s. Allowed country codes: %s.",
 			CountryLabel(rg), strings.Join(allowed, ", "))
 	}
 	if ext := num.GetExtension(); ext != "" {

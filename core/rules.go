@@ -219,7 +219,7 @@ func CanAdd(methods []*Method, k MethodKind, p *Policy) error {
 		return Errorf(EINVALID, "%q is not a method kind.", k)
 	}
 	if !p.Enabled(k) {
-		return Errorf(EFORBIDDEN, "Your organisation doesn't allow %s as a method. Choose another method or contact your administrator.", ki.Label)
+		return Errorf(EFORBIDDEN, "Your organization doesn't allow %s as a method. Choose another method or contact your administrator.", ki.Label)
 	}
 	n := 0
 	for _, m := range methods {

@@ -71,10 +71,10 @@ func (w *authenticatorWizard) cancel() *button {
 func (w *authenticatorWizard) getApp() {
 	tr := w.u.tr
 	next := newButton(tr.T("common.next"), widget.HighImportance, w.scan, w.m.close)
-	other := &widget.Button{Text: tr.T("app.differentMethod"), Importance: widget.LowImportance, OnTapped: func() {
+	other := link(tr.T("app.differentMethod"), func() {
 		w.m.close()
 		newAddMethodDialog(w.u).show()
-	}}
+	})
 	w.m.step(container.NewVBox(subheading(tr.T("app.getTitle")), wrapped(tr.T("app.getBody")), container.NewHBox(other)), w.cancel(), next)
 	w.u.win.Canvas().Focus(next)
 }

@@ -27,7 +27,7 @@ type emailWizard struct {
 func newEmailChangeWizard(u *UI, m core.MethodView) *emailWizard {
 	w := newEmailWizard(u)
 	w.replaces = &m
-	w.m = newModal(u.tr.F("change.title", "Kind", u.tr.Kind(m.Kind)), u.win)
+	w.m = newModal(u.tr.F("change.title", "Kind", u.tr.KindInSentence(m.Kind)), u.win)
 	w.address.onEscape, w.next.onEscape = w.m.close, w.m.close
 	return w
 }

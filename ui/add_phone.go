@@ -39,7 +39,7 @@ func newPhoneChangeWizard(u *UI, m core.MethodView) *phoneWizard {
 			}
 		}
 	}
-	w.m = newModal(u.tr.F("change.title", "Kind", u.tr.Kind(m.Kind)), u.win)
+	w.m = newModal(u.tr.F("change.title", "Kind", u.tr.KindInSentence(m.Kind)), u.win)
 	w.number.onEscape, w.extension.onEscape = w.m.close, w.m.close
 	w.next.onEscape = w.m.close
 	return w
@@ -125,7 +125,7 @@ func (w *phoneWizard) first() {
 		lead = tr.T("phone.leadCall")
 	}
 	if w.replaces != nil {
-		lead = tr.F("change.leadPhone", "Number", core.FormatPhone(w.replaces.Detail, w.replaces.Extension)) + " " + lead
+		lead = tr.F("change.leadPhone", "Number", tr.phone(w.replaces.Detail, w.replaces.Extension)) + " " + lead
 	}
 	rows := container.NewVBox(wrapped(lead), container.NewGridWithColumns(2, w.country, w.number))
 	if w.kind == core.KindOfficePhone {
@@ -181,5 +181,5 @@ func (w *phoneWizard) done(m *core.MethodView) {
 	if m.Channel == core.ChannelSMS {
 		title = tr.T("phone.verifiedText")
 	}
-	successStep(w.u, w.m, title, tr.F("phone.registered", "Kind", tr.Kind(m.Kind), "Number", core.FormatPhone(m.Detail, m.Extension)))
+	successStep(w.u, w.m, title, tr.F("phone.registered", "Kind", tr.KindInSentence(m.Kind), "Number", tr.phone(m.Detail, m.Extension)))
 }

@@ -101,7 +101,7 @@ func (u *UI) summary() {
 				return
 			}
 			for _, m := range info.Methods {
-				list.Add(container.NewBorder(nil, nil, sized(kindIcon(m.Kind), 20), nil, widget.NewLabel(tr.Kind(m.Kind)+" — "+methodDetail(tr, m))))
+				list.Add(container.NewBorder(nil, nil, sized(kindIcon(m.Kind), 20), nil, widget.NewLabel(methodLine(tr, m))))
 			}
 			if info.Default != nil {
 				list.Add(&widget.Label{Text: tr.T("info.defaultMethod") + " " + choiceLabel(tr, *info.Default), TextStyle: fyne.TextStyle{Bold: true}})
@@ -165,7 +165,7 @@ func (u *UI) verifyInfo(st *core.AfterSignIn) {
 				return
 			}
 			for _, m := range info.Methods {
-				list.Add(container.NewBorder(nil, nil, sized(kindIcon(m.Kind), 20), nil, widget.NewLabel(tr.Kind(m.Kind)+" — "+methodDetail(tr, m))))
+				list.Add(container.NewBorder(nil, nil, sized(kindIcon(m.Kind), 20), nil, widget.NewLabel(methodLine(tr, m))))
 			}
 		})
 }

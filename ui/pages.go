@@ -211,12 +211,19 @@ func activityText(tr text, e *core.AuditEvent) string {
 	if strings.HasPrefix(s, "ui.action.") {
 		s = e.Action
 	}
+	detail := e.Detail
+	// A sign-in says how, in a sentence: "Signed in with password".
+	if e.Action == core.ActionSignedIn {
+		if how := tr.T("activity.signedIn." + strings.ReplaceAll(detail, " ", "_")); !strings.HasPrefix(how, "ui.") {
+			s, detail = how, ""
+		}
+	}
 	var what []string
 	if e.Kind != "" {
 		what = append(what, tr.Kind(e.Kind))
 	}
-	if e.Detail != "" {
-		what = append(what, e.Detail)
+	if detail != "" {
+		what = append(what, detail)
 	}
 	if len(what) > 0 {
 		s += ": " + strings.Join(what, " · ")

@@ -83,7 +83,7 @@ func resetOptionText(tr text, o core.ResetOption) string {
 	case o.Channel == core.ChannelSMS:
 		return tr.F("reset.optText", "Masked", o.Masked)
 	}
-	return tr.F("reset.optCall", "Kind", tr.Kind(o.Kind), "Masked", o.Masked)
+	return tr.F("reset.optCall", "Kind", tr.KindInSentence(o.Kind), "Masked", o.Masked)
 }
 
 // choose lists the methods still to prove, or asks for the new password.

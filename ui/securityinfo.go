@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/securityinfo/securityinfo/core"
+	"strings"
 )
 
 // securityInfoPage is the Security info page: the default sign-in
@@ -150,11 +151,21 @@ func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 func methodDetail(tr text, m core.MethodView) string {
 	switch {
 	case m.Kind.IsPhone():
-		return core.FormatPhone(m.Detail, m.Extension)
+		return tr.phone(m.Detail, m.Extension)
 	case m.Kind == core.KindSecurityQuestions:
 		return tr.T("info.questionsDetail")
 	}
 	return m.Detail
+}
+
+// methodLine is a method in one line: its kind, and its detail when that
+// adds something ("Authenticator app", not "Authenticator app — Authenticator app").
+func methodLine(tr text, m core.MethodView) string {
+	d := methodDetail(tr, m)
+	if d == "" || strings.EqualFold(d, tr.Kind(m.Kind)) {
+		return tr.Kind(m.Kind)
+	}
+	return tr.Kind(m.Kind) + " — " + d
 }
 
 // choiceLabel is a default choice in the window's language.

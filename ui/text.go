@@ -40,6 +40,27 @@ func (t text) Kind(k core.MethodKind) string {
 	return assets.Default.Text(t.lang, "kind."+string(k), nil)
 }
 
+// KindInSentence names a method kind in the middle of a sentence:
+// lower-case in English ("Call my phone"), as it is in German, whose nouns
+// keep their capital.
+func (t text) KindInSentence(k core.MethodKind) string {
+	s := t.Kind(k)
+	if t.lang != "en" || s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// phone is a number in international format with its extension in the
+// window's language: "+49 30 901820 ext. 123", "… Durchwahl 123".
+func (t text) phone(e164, extension string) string {
+	s := core.FormatPhone(e164, "")
+	if extension != "" {
+		s += " " + t.T("phone.ext") + " " + extension
+	}
+	return s
+}
+
 // SystemLanguage picks the window's language from the environment
 // (LC_ALL, LC_MESSAGES, LANG, then LANGUAGE's first entry), falling back
 // quietly to English when it is "C", "POSIX" or a language without a

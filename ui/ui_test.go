@@ -98,7 +98,7 @@ func TestPhoneWizard(t *testing.T) {
 	test.Type(h.entry("Enter code"), h.lastCode())
 	h.tap("Next")
 	h.shows("Text message verified")
-	h.shows("Your Phone +44 20 7946 0958 was registered successfully.")
+	h.shows("Your phone +44 20 7946 0958 was registered successfully.") // lower-case mid-sentence
 	test.AssertRendersToMarkup(t, "phone_success.xml", h.w.Canvas())
 	h.tap("Done")
 	if h.dialogs() != 0 {
@@ -641,5 +641,57 @@ func TestEnterOnKeepYourAccountSecure(t *testing.T) {
 	h.key(fyne.KeyReturn)
 	if h.dialogs() != 1 {
 		h.fatal("Enter did not start the authenticator app's set-up")
+	}
+}
+
+// TestEveryAuditActionIsWorded: Recent activity has a sentence for every
+// action the audit log records, in each language, never a raw key; a
+// sign-in says how.
+func TestEveryAuditActionIsWorded(t *testing.T) {
+	for _, lang := range []string{"en", "de"} {
+		tr := text{lang}
+		for _, a := range core.AuditActions() {
+			got := activityText(tr, &core.AuditEvent{Action: a, ActorID: "x", AccountID: "x"})
+			if got == a || strings.HasPrefix(got, "ui.") || strings.Contains(got, a) {
+				t.Errorf("%s: %q has no words: %q", lang, a, got)
+			}
+		}
+		for _, how := range []string{"password", "password and second factor", "temporary access pass"} {
+			got := activityText(tr, &core.AuditEvent{Action: core.ActionSignedIn, Detail: how, ActorID: "x", AccountID: "x"})
+			if strings.Contains(got, ": ") || strings.HasPrefix(got, "ui.") {
+				t.Errorf("%s: sign-in by %q reads %q", lang, how, got)
+			}
+		}
+	}
+	if got := activityText(text{"en"}, &core.AuditEvent{Action: core.ActionSignedIn, Detail: "password"}); got != "Signed in with password" {
+		t.Errorf("sign-in: %q", got)
+	}
+}
+
+// TestPluralsAndWordsMidSentence: "1 method", "2 methods" (no "(s)"),
+// kinds lower-case mid-sentence in English, the extension's word in each
+// language.
+func TestPluralsAndWordsMidSentence(t *testing.T) {
+	en, de := text{"en"}, text{"de"}
+	for n, want := range map[int]string{1: "1 method to reset", 2: "2 methods to reset"} {
+		if got := en.F("register.needReset", "N", n); !strings.HasPrefix(got, want) {
+			t.Errorf("%d: %q", n, got)
+		}
+	}
+	if got := de.F("register.needReset", "N", 1); !strings.HasPrefix(got, "1 Methode,") {
+		t.Errorf("de 1: %q", got)
+	}
+	if got := resetOptionText(en, core.ResetOption{Kind: core.KindOfficePhone, Channel: core.ChannelVoice, Masked: "+XX XXXXXX20"}); got != "Call my office phone +XX XXXXXX20" {
+		t.Errorf("reset option: %q", got)
+	}
+	if got := de.phone("+4930901820", "77"); got != "+49 30 901820 Durchwahl 77" {
+		t.Errorf("de extension: %q", got)
+	}
+	for _, lang := range []string{"en", "de"} {
+		for _, k := range []string{"register.needReset"} {
+			if s := (text{lang}).F(k, "N", 3); strings.Contains(s, "(s)") || strings.Contains(s, "(n)") {
+				t.Errorf("%s %s: %q", lang, k, s)
+			}
+		}
 	}
 }

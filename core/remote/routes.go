@@ -432,7 +432,9 @@ var selfRoutes = []Route{
 		call:    func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.VerifyAudit(ctx) }},
 	{Method: "POST", Path: "/audit/outboxViews", Op: "RecordOutboxView", Status: 204, Actor: true,
 		Summary: "Record that an administrator reads every account's messages in a local outbox.",
-		call:    func(ctx context.Context, svc core.Service, in *input) (any, error) { return none(svc.RecordOutboxView(ctx)) }},
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return none(svc.RecordOutboxView(ctx))
+		}},
 	{Method: "GET", Path: "/securityQuestions", Op: "QuestionBank", Status: 200, Out: []core.Question{},
 		Summary: "The security questions of the bank, in a language (?language=de).",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {

@@ -136,12 +136,15 @@ func (w *authenticatorWizard) showQR() {
 		w.u.app.Clipboard().SetContent(w.e.Secret)
 		copyBtn.SetText(tr.T("app.copied"))
 	}
+	// The key has a row of its own, wrapped within the dialog, with Copy
+	// beside it.
 	w.secret = container.NewVBox(
 		container.NewGridWithColumns(2,
-			&widget.Label{Text: tr.T("app.accountName"), TextStyle: fyne.TextStyle{Bold: true}}, widget.NewLabel(w.e.AccountName),
-			&widget.Label{Text: tr.T("app.secretKey"), TextStyle: fyne.TextStyle{Bold: true}},
-			&widget.Label{Text: core.SecretGroups(w.e.Secret), TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true}),
-		container.NewHBox(copyBtn))
+			&widget.Label{Text: tr.T("app.accountName"), TextStyle: fyne.TextStyle{Bold: true}},
+			&widget.Label{Text: w.e.AccountName, Wrapping: fyne.TextWrapBreak}),
+		&widget.Label{Text: tr.T("app.secretKey"), TextStyle: fyne.TextStyle{Bold: true}},
+		container.NewBorder(nil, nil, nil, copyBtn,
+			&widget.Label{Text: core.SecretGroups(w.e.Secret), TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true, Wrapping: fyne.TextWrapWord}))
 	w.secret.Hide()
 	cant := &widget.Button{Text: tr.T("app.cantScan"), Importance: widget.LowImportance}
 	cant.OnTapped = func() { w.secret.Show(); cant.Hide() }

@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
@@ -31,6 +32,7 @@ var realApp fyne.App
 // the main goroutine.
 func TestMain(m *testing.M) {
 	realApp = app.NewWithID("org.securityinfo.screenshots")
+	realApp.Settings().SetTheme(NewTheme()) // as cmd/securityinfo does
 	code := 0
 	go func() {
 		code = m.Run()
@@ -425,4 +427,28 @@ func TestScreenshotsRecovery(t *testing.T) {
 		h.u.switchAccount()
 	})
 	s.shot("account_picker")
+}
+
+// TestScreenshotsLight: the main screens in the light theme, beside the
+// dark ones.
+func TestScreenshotsLight(t *testing.T) {
+	s := newShooter(t, "en")
+	h := s.h
+	s.do(func() { realApp.Settings().SetTheme(forcedTheme(theme.VariantLight)) })
+	t.Cleanup(func() { s.do(func() { realApp.Settings().SetTheme(NewTheme()) }) })
+	var alice *core.Account
+	s.do(func() { h.u.Start() })
+	s.shot("signin_light")
+	s.do(func() { alice = h.withAccount(); addPhoneAndAppFor(t, h, alice) })
+	s.shot("page_methods_light")
+	s.do(func() { h.u.nav.Select(0) })
+	s.shot("overview_light")
+	s.do(func() { h.u.nav.Select(1); h.tap("Add sign-in method") })
+	s.shot("add_method_light")
+	s.do(func() {
+		h.selects()[len(h.selects())-1].SetSelected("Email")
+		h.tap("Add")
+		test.Type(h.entry("For example alain@gmail.com"), "alice@contoso.com")
+	})
+	s.shot("email_refused_light")
 }

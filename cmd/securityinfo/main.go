@@ -37,6 +37,7 @@ func main() {
 
 	a := app.NewWithID("org.securityinfo.desktop")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	a.Settings().SetTheme(ui.NewTheme()) // text at WCAG AA contrast
 	w := a.NewWindow("Security info")
 	ui.RememberSize(a, w, fyne.NewSize(1000, 680))
 	var folder *datafolder.Folder

@@ -94,6 +94,8 @@ screenshots: deps-desktop
 	rm -rf docs/screenshots
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots xvfb-run -a -s "-screen 0 1280x800x24" \
 		$(GO) test -tags screenshots -timeout 5m -count=1 -run 'TestScreenshots' ./ui
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots SCREENSHOTS_THEME=light xvfb-run -a -s "-screen 0 1280x800x24" \
+		$(GO) test -tags screenshots -timeout 5m -count=1 -run 'TestScreenshots' ./ui
 
 # goldens rewrites the window's golden markup after a deliberate change.
 goldens:

@@ -37,6 +37,13 @@ func (s *Local) Confirm(ctx context.Context, accountID, verificationID, code str
 			userErr = Reason(ECONFLICT, "code.used", nil)
 			return nil
 		}
+		methods, err := tx.Methods(accountID)
+		if err != nil {
+			return err
+		}
+		if err := duplicateOf(methods, v); err != nil {
+			return err
+		}
 		if v.MethodID != "" {
 			var m *Method
 			m, notices, err = s.changeIn(tx, a, acct, p, v)
@@ -44,10 +51,6 @@ func (s *Local) Confirm(ctx context.Context, accountID, verificationID, code str
 				methods, _ := tx.Methods(accountID)
 				view = m.View(currentDefault(acct, methods))
 			}
-			return err
-		}
-		methods, err := tx.Methods(accountID)
-		if err != nil {
 			return err
 		}
 		if err := CanAdd(methods, v.Kind, p); err != nil {

@@ -273,6 +273,9 @@ func (s *Local) FinishIdentityCheck(ctx context.Context, accountID, verification
 		if err != nil {
 			return err
 		}
+		if m.Kind != KindAuthenticatorApp && (m.Detail != v.Detail || m.Extension != v.Extension) {
+			return notFound() // the number or address was changed since the code went out
+		}
 		right := false
 		if m.Kind == KindAuthenticatorApp {
 			if !now.Before(v.ExpiresAt) {

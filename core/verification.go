@@ -553,6 +553,9 @@ func canAddOrChange(tx Tx, accountID string, kind MethodKind, replaces string, p
 	if replaces == "" {
 		return methods, CanAdd(methods, kind, p)
 	}
+	if !p.Enabled(kind) {
+		return nil, CanAdd(nil, kind, p) // the kind is no longer allowed: no new number or address for it
+	}
 	for _, m := range methods {
 		if m.ID == replaces {
 			if m.Kind != kind {
@@ -562,6 +565,23 @@ func canAddOrChange(tx Tx, accountID string, kind MethodKind, replaces string, p
 		}
 	}
 	return nil, Errorf(ENOTFOUND, "That method is not in your security info.")
+}
+
+// duplicateOf refuses, when a number or address is confirmed, one that
+// another method of the account already has (two begun at once).
+func duplicateOf(methods []*Method, v *Verification) error {
+	for _, m := range methods {
+		if m.ID == v.MethodID {
+			continue // the method being changed
+		}
+		switch {
+		case v.Kind.IsPhone() && m.Kind.IsPhone() && m.Detail == v.Detail && m.Extension == v.Extension:
+			return Errorf(ECONFLICT, "This number is already in your security info. Use a different number.")
+		case v.Kind == KindEmail && m.Kind == KindEmail && strings.EqualFold(m.Detail, v.Detail):
+			return Errorf(ECONFLICT, "This address is already your email method. Use a different address.")
+		}
+	}
+	return nil
 }
 
 // Resend implements Service: a new code replaces the old one, no sooner
@@ -614,6 +634,15 @@ func ownVerification(tx Tx, accountID, id string) (*Verification, error) {
 // returns the error to give the person (nil when right); failures are
 // recorded in tx either way, so the caller must commit.
 func (s *Local) checkCode(tx Tx, v *Verification, code string, p *Policy, now time.Time) (error, error) {
+	// A code proving a method proves it only while the method still has
+	// the number or address the code went to: after a Change, a code sent
+	// to the old (perhaps stolen) phone proves nothing.
+	if v.Purpose == VerifyProve && v.MethodID != "" {
+		m, err := tx.Method(v.MethodID)
+		if err != nil || m.AccountID != v.AccountID || m.Detail != v.Detail || m.Extension != v.Extension {
+			return nil, notFound()
+		}
+	}
 	subject := destSubject(v.Detail)
 	c, lockErr := checkLock(tx, v.AccountID, subject, now)
 	if lockErr != nil {

@@ -58,7 +58,20 @@ func (u *UI) forgetAccount(name string) {
 		u.app.Preferences().SetString("account", "")
 	}
 	if keeper := u.back.Sessions; keeper != nil {
-		call(u.o.Runner, func() (struct{}, error) { return struct{}{}, keeper.Forget(name) }, func(_ struct{}, err error) {
+		svc := u.svc
+		call(u.o.Runner, func() (struct{}, error) {
+			// The kept session ends too, not only its token here.
+			if token, err := keeper.Load(name); err == nil && token != "" {
+				if who, err := svc.ResumeSession(deviceContext(), token); err == nil {
+					who.Session.ID = token
+					ctx := core.WithActor(deviceContext(), core.SessionActor(who.Session, who.Account, "desktop"))
+					if err := svc.SignOut(ctx, token); err != nil {
+						u.o.Log.Warn("end the forgotten session", "err", core.Redact(err.Error()))
+					}
+				}
+			}
+			return struct{}{}, keeper.Forget(name)
+		}, func(_ struct{}, err error) {
 			if err != nil {
 				u.o.Log.Warn("forget the session", "err", core.Redact(err.Error()))
 			}
@@ -141,6 +154,7 @@ func (u *UI) switchAccount() {
 		u.stopWatch()
 		u.stopWatch = nil
 	}
+	u.stopPolls()
 	u.sess, u.acct = nil, nil
 	u.ctx = deviceContext()
 	for _, o := range u.win.Canvas().Overlays().List() {

@@ -401,7 +401,11 @@ func (p *helpdeskPage) waitFor(a *core.AccountSummary, ap *core.Approval, done f
 			return p.u.svc.ApprovalStatus(p.u.ctx, ap.ID)
 		}, func(st *core.Approval, err error) {
 			busy = false
-			if p.sel != a || err != nil {
+			if err != nil {
+				stop() // signed out, or the request is gone: stop asking
+				return
+			}
+			if p.sel != a {
 				return
 			}
 			if st.ApprovedBy != "" {

@@ -19,6 +19,8 @@ type resender struct {
 	life   *widget.Label
 	ch     *core.Challenge
 	stop   func()
+	// left: its screen was left; a late answer changes nothing.
+	left bool
 }
 
 func newResender(u *UI, send func() (*core.Challenge, error), sent func(*core.Challenge), errL *widget.Label) *resender {
@@ -28,6 +30,9 @@ func newResender(u *UI, send func() (*core.Challenge, error), sent func(*core.Ch
 	r.button.OnTapped = func() {
 		r.button.Disable()
 		call(u.o.Runner, send, func(ch *core.Challenge, err error) {
+			if r.left {
+				return
+			}
 			if err != nil {
 				u.tr.setError(errL, err)
 				r.tick()
@@ -60,7 +65,13 @@ func (r *resender) start(ch *core.Challenge) {
 	}
 }
 
-// halt stops the countdown (the screen was left).
+// leave stops the countdown for good: the screen was left.
+func (r *resender) leave() {
+	r.left = true
+	r.halt()
+}
+
+// halt stops the countdown.
 func (r *resender) halt() {
 	if r.stop != nil {
 		r.stop()

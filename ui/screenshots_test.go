@@ -49,6 +49,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// forcedTheme is the window's theme in one variant.
+func forcedTheme(v fyne.ThemeVariant) fyne.Theme {
+	return appTheme{Theme: theme.DefaultTheme(), variant: &v}
+}
+
 type shooter struct {
 	t   *testing.T
 	dir string

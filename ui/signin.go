@@ -206,7 +206,7 @@ func (s *secondStep) show(o core.SignInOption) {
 	s.code.SetText("")
 	s.u.tr.setError(s.err, nil)
 	if s.resend != nil {
-		s.resend.halt()
+		s.resend.leave()
 	}
 	other := link(tr.T("signin.anotherWay"), s.showOptions)
 	box := container.NewVBox(heading(tr.T("signin.verifyTitle")), s.lead, s.code, s.err, s.busy, container.NewHBox(s.verify))
@@ -222,8 +222,10 @@ func (s *secondStep) show(o core.SignInOption) {
 	s.resend = newResender(s.u, func() (*core.Challenge, error) {
 		return s.u.svc.SendSignInCode(s.u.ctx, s.pending.ID, o.MethodID, o.Channel)
 	}, func(ch *core.Challenge) {
-		s.ch = ch
-		s.validate()
+		if s.option == o {
+			s.ch = ch
+			s.validate()
+		}
 	}, s.err)
 	box.Add(s.resend.view())
 	box.Add(container.NewHBox(link(tr.T("code.noCode"), s.showOptions)))
@@ -235,6 +237,9 @@ func (s *secondStep) show(o core.SignInOption) {
 	call(s.u.o.Runner, func() (*core.Challenge, error) {
 		return s.u.svc.SendSignInCode(s.u.ctx, s.pending.ID, o.MethodID, o.Channel)
 	}, func(ch *core.Challenge, err error) {
+		if s.option != o {
+			return // another way was chosen meanwhile
+		}
 		s.setBusy(false)
 		if err != nil {
 			s.u.tr.setError(s.err, err)
@@ -326,6 +331,7 @@ func (u *UI) signOut(notice string) {
 		u.walkUp()
 		return
 	}
+	u.stopPolls()
 	if u.stopWatch != nil {
 		u.stopWatch()
 		u.stopWatch = nil
@@ -345,4 +351,13 @@ func (u *UI) signOut(notice string) {
 		u.win.Canvas().Overlays().Remove(o)
 	}
 	newSignInScreen(u, notice).show()
+}
+
+// stopPolls stops what the pages ask the service on their own (the help
+// desk's wait for an approval), as the session they ask in ends.
+func (u *UI) stopPolls() {
+	if u.helpdesk != nil && u.helpdesk.stopWait != nil {
+		u.helpdesk.stopWait()
+		u.helpdesk.stopWait = nil
+	}
 }

@@ -19,9 +19,6 @@ type appTheme struct {
 // NewTheme returns the window's theme.
 func NewTheme() fyne.Theme { return appTheme{Theme: theme.DefaultTheme()} }
 
-// forcedTheme is the window's theme in one variant.
-func forcedTheme(v fyne.ThemeVariant) fyne.Theme { return appTheme{Theme: theme.DefaultTheme(), variant: &v} }
-
 var (
 	// A blue that white text reads on (4.9:1), and that reads on white.
 	primaryBlue = color.NRGBA{R: 36, G: 104, B: 240, A: 255}

@@ -49,6 +49,21 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// pickFirst chooses, when the account picker is shown, the account
+// signed in last, which fills in its name.
+func (h *harness) pickFirst() {
+	h.t.Helper()
+	list := h.u.remembered()
+	if len(list) == 0 {
+		return
+	}
+	label := list[0].Name
+	if list[0].DisplayName != "" {
+		label = list[0].DisplayName + " (" + list[0].Name + ")"
+	}
+	h.tap(label)
+}
+
 // forcedTheme is the window's theme in one variant.
 func forcedTheme(v fyne.ThemeVariant) fyne.Theme {
 	return appTheme{Theme: theme.DefaultTheme(), variant: &v}

@@ -173,21 +173,6 @@ func (h *harness) toForm() {
 	}
 }
 
-// pickFirst chooses, when the account picker is shown, the account
-// signed in last, which fills in its name.
-func (h *harness) pickFirst() {
-	h.t.Helper()
-	list := h.u.remembered()
-	if len(list) == 0 {
-		return
-	}
-	label := list[0].Name
-	if list[0].DisplayName != "" {
-		label = list[0].DisplayName + " (" + list[0].Name + ")"
-	}
-	h.tap(label)
-}
-
 // TestCodeScreenRecoveryPaths: the sign-in code screen says until when the
 // code works and offers "Resend code" once the wait is over (the new code
 // signs in); "I don't have a code" leads to the other methods, Back

@@ -31,7 +31,11 @@ type Policy struct {
 	SendsPerDestinationDay  int `json:"sendsPerDestinationDay"`
 	SendsPerAccountDay      int `json:"sendsPerAccountDay"`
 
-	Issuer            string `json:"issuer"`
+	Issuer string `json:"issuer"`
+	// RelyingPartyID is the domain security keys are registered for (a
+	// WebAuthn relying party ID); "" means the domain of each account's
+	// sign-in name.
+	RelyingPartyID    string `json:"relyingPartyId"`
 	TOTPDigits        int    `json:"totpDigits"`
 	TOTPPeriodSeconds int    `json:"totpPeriodSeconds"`
 	TOTPSkewSteps     int    `json:"totpSkewSteps"`
@@ -176,7 +180,7 @@ func (p *Policy) policyInts() map[string]struct {
 // PolicyKeys returns every key Set accepts, sorted.
 func PolicyKeys() []string {
 	keys := []string{"enabledMethods", "organizationDomains", "allowedCountryCodes", "customQuestions",
-		"requireRegistration", "issuer", "tapOneTime"}
+		"requireRegistration", "issuer", "tapOneTime", "relyingPartyId"}
 	for k := range DefaultPolicy().policyInts() {
 		keys = append(keys, k)
 	}
@@ -266,6 +270,12 @@ func (p *Policy) Set(key, value string) error {
 			return Errorf(EINVALID, "issuer must be 1 to 64 characters without a colon; %q is not allowed.", value)
 		}
 		p.Issuer = v
+	case "relyingPartyId":
+		d := strings.ToLower(strings.TrimSuffix(value, "."))
+		if d != "" && !validDomain(d) {
+			return Errorf(EINVALID, "relyingPartyId: %q is not a domain name such as contoso.com.", value)
+		}
+		p.RelyingPartyID = d
 	default:
 		return Errorf(EINVALID, "%q is not a policy key. Use one of: %s.", key, strings.Join(PolicyKeys(), ", "))
 	}

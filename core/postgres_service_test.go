@@ -59,6 +59,8 @@ func TestServiceOnPostgres(t *testing.T) {
 		"ActingOnAnotherAdministratorNeedsASecondAdmin":        TestActingOnAnotherAdministratorNeedsASecondAdmin,
 		"VerifiedInPersonWithASecondApproval":                  TestVerifiedInPersonWithASecondApproval,
 		"StoreOutageIsNotASignOut":                             TestStoreOutageIsNotASignOut,
+		"SecurityKeyRegistersAndSignsIn":                       TestSecurityKeyRegistersAndSignsIn,
+		"SecurityKeyRefusals":                                  TestSecurityKeyRefusals,
 		"AttackChangeVoidsCodesSentToTheOldNumber":             TestAttackChangeVoidsCodesSentToTheOldNumber,
 		"AttackChangeVoidsSignInCodesSentToTheOldNumber":       TestAttackChangeVoidsSignInCodesSentToTheOldNumber,
 		"AttackChangeCannotDuplicateANumber":                   TestAttackChangeCannotDuplicateANumber,

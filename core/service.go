@@ -92,6 +92,11 @@ type RegistrationService interface {
 	// methodID; Confirm then puts it in the old one's place. (A phone is
 	// changed by BeginPhone with PhoneRequest.Replaces.)
 	BeginEmailChange(ctx context.Context, accountID, methodID, address, language string) (*Challenge, error)
+	// BeginSecurityKey issues a challenge for registering a security key
+	// (the desktop talks to the key); ConfirmSecurityKey checks the key's
+	// answer and adds it.
+	BeginSecurityKey(ctx context.Context, accountID string) (*KeyChallenge, error)
+	ConfirmSecurityKey(ctx context.Context, accountID, verificationID string, r KeyRegistration) (*MethodView, error)
 	// BeginAuthenticator makes a new app secret; the app's first code confirms it.
 	BeginAuthenticator(ctx context.Context, accountID, name string) (*Enrolment, error)
 	// Confirm checks the code of a Begin call and adds the method.
@@ -145,6 +150,11 @@ type SignInService interface {
 	// FinishSignIn checks the second factor (verificationID is "" for an
 	// app) and returns the session.
 	FinishSignIn(ctx context.Context, signInID, methodID, verificationID, code string) (*SignInStep, error)
+	// BeginKeySignIn issues a challenge for the second step with one of
+	// the account's security keys; FinishKeySignIn checks the key's
+	// assertion (signature, counter) and finishes the sign-in.
+	BeginKeySignIn(ctx context.Context, signInID string) (*KeyChallenge, error)
+	FinishKeySignIn(ctx context.Context, signInID, verificationID string, r KeyAssertion) (*SignInStep, error)
 	// SignInWithPass signs in with a Temporary Access Pass in place of the
 	// password and the second step.
 	SignInWithPass(ctx context.Context, name, pass string) (*SignInStep, error)
@@ -249,8 +259,8 @@ func (m *Method) View(def *DefaultChoice) MethodView {
 		ki, _ := m.Kind.Info()
 		v.Name = ki.Label
 	}
-	if v.Detail == "" && (m.Kind == KindAuthenticatorApp || m.Kind == KindSecurityKey) {
-		v.Detail = m.Name
+	if v.Detail == "" && m.Kind == KindAuthenticatorApp || m.Kind == KindSecurityKey {
+		v.Detail = m.Name // a key's credential ID is not for showing
 	}
 	if !m.LastUsedAt.IsZero() {
 		t := m.LastUsedAt.UTC()

@@ -329,9 +329,6 @@ func signInOptions(acct *Account, methods []*Method) []SignInOption {
 	var out []SignInOption
 	def := currentDefault(acct, methods)
 	for _, c := range DefaultChoices(methods) {
-		if c.Kind == KindSecurityKey {
-			continue // FIDO2 comes with its own issue
-		}
 		var m *Method
 		for _, x := range methods {
 			if x.ID == c.MethodID {

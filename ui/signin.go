@@ -171,6 +171,8 @@ func newSecondStep(u *UI, p *core.PendingSignIn) *secondStep {
 // optionLabel names a way to sign in, masked as before full sign-in.
 func optionLabel(tr text, o core.SignInOption) string {
 	switch {
+	case o.Kind == core.KindSecurityKey:
+		return tr.T("signin.useKey")
 	case o.Kind == core.KindAuthenticatorApp:
 		return tr.F("signin.useApp", "Name", o.Masked)
 	case o.Channel == core.ChannelSMS:
@@ -209,6 +211,14 @@ func (s *secondStep) show(o core.SignInOption) {
 		s.resend.leave()
 	}
 	other := link(tr.T("signin.anotherWay"), s.showOptions)
+	if o.Kind == core.KindSecurityKey {
+		// The window does not talk to keys yet (issue 11): say so, and
+		// offer the other ways.
+		s.u.showColumn(container.NewVBox(heading(tr.T("signin.verifyTitle")),
+			&widget.Label{Text: tr.T("signin.keyNotHere"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord},
+			container.NewHBox(other)))
+		return
+	}
 	box := container.NewVBox(heading(tr.T("signin.verifyTitle")), s.lead, s.code, s.err, s.busy, container.NewHBox(s.verify))
 	s.codeBox = box
 	if o.Kind == core.KindAuthenticatorApp {

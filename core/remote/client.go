@@ -495,3 +495,23 @@ func (c *Client) Approve(ctx context.Context, approvalID string) (*core.Approval
 func (c *Client) ApprovalStatus(ctx context.Context, approvalID string) (*core.Approval, error) {
 	return one[core.Approval](ctx, c, call{op: "ApprovalStatus", params: []string{"approvalId", approvalID}})
 }
+
+// BeginSecurityKey asks for a challenge to register a security key.
+func (c *Client) BeginSecurityKey(ctx context.Context, accountID string) (*core.KeyChallenge, error) {
+	return one[core.KeyChallenge](ctx, c, call{op: "BeginSecurityKey", account: accountID})
+}
+
+// ConfirmSecurityKey sends the key's attestation.
+func (c *Client) ConfirmSecurityKey(ctx context.Context, accountID, verificationID string, r core.KeyRegistration) (*core.MethodView, error) {
+	return one[core.MethodView](ctx, c, call{op: "ConfirmSecurityKey", account: accountID, params: []string{"verificationId", verificationID}, body: r})
+}
+
+// BeginKeySignIn asks for a challenge for the second step with a key.
+func (c *Client) BeginKeySignIn(ctx context.Context, signInID string) (*core.KeyChallenge, error) {
+	return one[core.KeyChallenge](ctx, c, call{op: "BeginKeySignIn", params: []string{"signInId", signInID}})
+}
+
+// FinishKeySignIn sends the key's assertion.
+func (c *Client) FinishKeySignIn(ctx context.Context, signInID, verificationID string, r core.KeyAssertion) (*core.SignInStep, error) {
+	return one[core.SignInStep](ctx, c, call{op: "FinishKeySignIn", params: []string{"signInId", signInID, "verificationId", verificationID}, body: r})
+}

@@ -338,6 +338,20 @@ var selfRoutes = []Route{
 			}
 			return svc.FinishSignIn(ctx, in.path("signInId"), b.MethodID, b.VerificationID, b.Code)
 		}},
+	{Method: "POST", Path: "/signIn/{signInId}/securityKey", Op: "BeginKeySignIn", Status: 201, Out: core.KeyChallenge{},
+		Summary: "A challenge for the second step with a security key.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.BeginKeySignIn(ctx, in.path("signInId"))
+		}},
+	{Method: "POST", Path: "/signIn/{signInId}/securityKey/{verificationId}", Op: "FinishKeySignIn", Status: 200, Body: core.KeyAssertion{}, Out: core.SignInStep{},
+		Summary: "Check the security key's assertion and open the session.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[core.KeyAssertion](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.FinishKeySignIn(ctx, in.path("signInId"), in.path("verificationId"), b)
+		}},
 	{Method: "GET", Path: "/sessions/current", Op: "ResumeSession", Status: 200, Out: core.SignedIn{},
 		Summary: "The session of the bearer token, if it has not ended.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
@@ -521,6 +535,20 @@ var selfRoutes = []Route{
 				return nil, err
 			}
 			return svc.BeginEmailChange(ctx, in.accountID, in.path("methodId"), b.Address, b.Language)
+		}},
+	{Method: "POST", Path: "/me/authentication/fido2Methods/creationOptions", Op: "BeginSecurityKey", Status: 201, Actor: true, Account: true, Out: core.KeyChallenge{},
+		Summary: "Start registering a security key: the challenge and the credentials to exclude.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.BeginSecurityKey(ctx, in.accountID)
+		}},
+	{Method: "POST", Path: "/me/authentication/fido2Methods/{verificationId}", Op: "ConfirmSecurityKey", Status: 201, Actor: true, Account: true, Body: core.KeyRegistration{}, Out: core.MethodView{},
+		Summary: "Finish registering a security key with its attestation.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[core.KeyRegistration](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.ConfirmSecurityKey(ctx, in.accountID, in.path("verificationId"), b)
 		}},
 	{Method: "POST", Path: "/me/authentication/softwareOathMethods", Op: "BeginAuthenticator", Status: 201, Actor: true, Account: true, Body: appBody{}, Out: core.Enrolment{},
 		Summary: "Add an authenticator app: its secret; confirm with its first code.",

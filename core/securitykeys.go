@@ -1,0 +1,335 @@
+package core
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/securityinfo/securityinfo/core/securitykey"
+)
+
+// KeyChallenge is what the desktop hands a security key: the core's
+// challenge for the relying party, and the credentials the key must not
+// make again (registration) or may sign with (sign-in).
+type KeyChallenge struct {
+	VerificationID string    `json:"verificationId"`
+	RelyingPartyID string    `json:"relyingPartyId"`
+	Challenge      []byte    `json:"challenge"`
+	UserID         []byte    `json:"userId,omitempty"`
+	UserName       string    `json:"userName,omitempty"`
+	Credentials    [][]byte  `json:"credentials"`
+	ExpiresAt      time.Time `json:"expiresAt"`
+}
+
+// KeyRegistration is a key's answer to a registration challenge, with the
+// name the person gives it.
+type KeyRegistration struct {
+	CredentialID      []byte `json:"credentialId"`
+	ClientData        []byte `json:"clientData"`
+	AttestationObject []byte `json:"attestationObject"`
+	Name              string `json:"name"`
+}
+
+// KeyAssertion is a key's answer to a sign-in challenge.
+type KeyAssertion struct {
+	CredentialID      []byte `json:"credentialId"`
+	ClientData        []byte `json:"clientData"`
+	AuthenticatorData []byte `json:"authenticatorData"`
+	Signature         []byte `json:"signature"`
+}
+
+// keyChallengeLifetime is how long a key has to answer.
+const keyChallengeLifetime = 5 * time.Minute
+
+// ActionKeyCloned is audited when a key's sign counter goes backwards.
+const ActionKeyCloned = "securityKey.cloned"
+
+// storedKey is what a security key method keeps, sealed: its public key
+// and make.
+type storedKey struct {
+	PublicKey []byte `json:"publicKey"`
+	AAGUID    []byte `json:"aaguid"`
+	Format    string `json:"format"`
+}
+
+// relyingParty is the relying party of an account's keys: the policy's,
+// else the domain of the sign-in name.
+func relyingParty(p *Policy, acct *Account) securitykey.RelyingParty {
+	if p.RelyingPartyID != "" {
+		return securitykey.RelyingParty{ID: p.RelyingPartyID}
+	}
+	return securitykey.RelyingParty{ID: acct.Name[strings.LastIndexByte(acct.Name, '@')+1:]}
+}
+
+// keyCredentials lists the credential IDs of an account's keys.
+func keyCredentials(methods []*Method) [][]byte {
+	var out [][]byte
+	for _, m := range methods {
+		if m.Kind == KindSecurityKey {
+			if id, err := base64.RawURLEncoding.DecodeString(m.Detail); err == nil {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+// newKeyChallenge makes a verification holding a sealed challenge.
+func (s *Local) newKeyChallenge(tx Tx, v *Verification, rp securitykey.RelyingParty, creds [][]byte) (*KeyChallenge, error) {
+	challenge := make([]byte, 32)
+	if _, err := io.ReadFull(s.rand, challenge); err != nil {
+		return nil, err
+	}
+	id, err := s.newID()
+	if err != nil {
+		return nil, err
+	}
+	sealed, err := s.keys.Seal(challenge, "verification:"+id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	v.ID, v.Secret, v.CreatedAt, v.ExpiresAt = id, sealed, now, now.Add(keyChallengeLifetime)
+	v.Kind, v.Channel = KindSecurityKey, ChannelKey
+	if err := tx.CreateVerification(v); err != nil {
+		return nil, err
+	}
+	return &KeyChallenge{VerificationID: id, RelyingPartyID: rp.ID, Challenge: challenge, Credentials: creds, ExpiresAt: v.ExpiresAt}, nil
+}
+
+// openKeyChallenge uses a key challenge once and returns its challenge.
+func (s *Local) openKeyChallenge(tx Tx, v *Verification) ([]byte, error) {
+	now := s.clock()
+	if v.Kind != KindSecurityKey || !v.UsedAt.IsZero() || !now.Before(v.ExpiresAt) {
+		return nil, Reason(EEXPIRED, "code.expired", nil)
+	}
+	if ok, err := tx.UseVerification(v.ID, now); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, Reason(ECONFLICT, "code.used", nil)
+	}
+	return s.keys.Open(v.Secret, "verification:"+v.ID)
+}
+
+// BeginSecurityKey implements Service: a challenge to register a key,
+// with the account's keys to exclude.
+func (s *Local) BeginSecurityKey(ctx context.Context, accountID string) (*KeyChallenge, error) {
+	var out *KeyChallenge
+	err := s.change(ctx, accountID, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+		methods, err := tx.Methods(accountID)
+		if err != nil {
+			return err
+		}
+		if err := CanAdd(methods, KindSecurityKey, p); err != nil {
+			return err
+		}
+		v := &Verification{AccountID: accountID, Purpose: VerifyAdd, Language: acct.Language}
+		if out, err = s.newKeyChallenge(tx, v, relyingParty(p, acct), keyCredentials(methods)); err != nil {
+			return err
+		}
+		out.UserID, out.UserName = []byte(acct.ID), acct.Name
+		return nil
+	})
+	return out, err
+}
+
+// ConfirmSecurityKey implements Service: the key's attestation is checked
+// against the challenge, and the key becomes a method of the account.
+func (s *Local) ConfirmSecurityKey(ctx context.Context, accountID, verificationID string, r KeyRegistration) (*MethodView, error) {
+	name, err := ValidateMethodName(r.Name)
+	if err != nil {
+		return nil, err
+	}
+	var view MethodView
+	var notices []queued
+	err = s.change(ctx, accountID, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+		v, err := ownVerification(tx, accountID, verificationID)
+		if err != nil || v.Purpose != VerifyAdd {
+			return notFound()
+		}
+		challenge, err := s.openKeyChallenge(tx, v)
+		if err != nil {
+			return err
+		}
+		cred, err := relyingParty(p, acct).VerifyRegistration(challenge, r.CredentialID, r.ClientData, r.AttestationObject)
+		if err != nil {
+			return Errorf(EINVALID, "The security key's answer could not be verified. Try again with the key.")
+		}
+		methods, err := tx.Methods(accountID)
+		if err != nil {
+			return err
+		}
+		if err := CanAdd(methods, KindSecurityKey, p); err != nil {
+			return err
+		}
+		detail := base64.RawURLEncoding.EncodeToString(cred.ID)
+		for _, m := range methods {
+			if m.Kind == KindSecurityKey && m.Detail == detail {
+				return Errorf(ECONFLICT, "This security key is already registered.")
+			}
+		}
+		id, err := s.newID()
+		if err != nil {
+			return err
+		}
+		body, _ := json.Marshal(storedKey{PublicKey: cred.PublicKey, AAGUID: cred.AAGUID, Format: cred.Format})
+		sealed, err := s.keys.Seal(body, "method:"+id)
+		if err != nil {
+			return err
+		}
+		m := &Method{ID: id, AccountID: accountID, Kind: KindSecurityKey, Channel: ChannelKey, Detail: detail, Name: name,
+			Language: acct.Language, CreatedAt: s.clock(), Secret: sealed, LastStep: int64(cred.SignCount)}
+		if err := tx.CreateMethod(m); err != nil {
+			return err
+		}
+		if err := s.afterAdd(tx, a, acct, methods, m); err != nil {
+			return err
+		}
+		view = m.View(currentDefault(acct, append(methods, m)))
+		notices, err = s.queueNotice(tx, acct, notice{key: "notice.added", subject: m})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.sendNotices(ctx, notices)
+	return &view, nil
+}
+
+// BeginKeySignIn implements Service: a challenge for the second step with
+// one of the account's keys.
+func (s *Local) BeginKeySignIn(ctx context.Context, signInID string) (*KeyChallenge, error) {
+	pending, acct, err := s.pendingSignIn(ctx, signInID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkSignInLock(ctx, acct.Name); err != nil {
+		return nil, err
+	}
+	var out *KeyChallenge
+	err = s.store.Update(ctx, func(tx Tx) error {
+		methods, err := tx.Methods(acct.ID)
+		if err != nil {
+			return err
+		}
+		creds := keyCredentials(methods)
+		if len(creds) == 0 {
+			return Errorf(EINVALID, "No security key is registered for this account.")
+		}
+		p, err := tx.Policy()
+		if err != nil {
+			return err
+		}
+		v := &Verification{AccountID: acct.ID, Purpose: VerifyProve, Flow: pending.Flow}
+		out, err = s.newKeyChallenge(tx, v, relyingParty(p, acct), creds)
+		return err
+	})
+	return out, err
+}
+
+// FinishKeySignIn implements Service: the key's assertion, checked
+// against the challenge and the key's public key and counter, finishes
+// the sign-in with two steps. A failure counts toward the sign-in
+// lockout; a counter that went back marks the key unusable and is audited.
+func (s *Local) FinishKeySignIn(ctx context.Context, signInID, verificationID string, r KeyAssertion) (*SignInStep, error) {
+	pending, acct, err := s.pendingSignIn(ctx, signInID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkSignInLock(ctx, acct.Name); err != nil {
+		return nil, err
+	}
+	var userErr error
+	err = s.store.Update(ctx, func(tx Tx) error {
+		v, err := ownVerification(tx, acct.ID, verificationID)
+		if err != nil || v.Purpose != VerifyProve || v.Flow != pending.Flow {
+			return notFound()
+		}
+		challenge, err := s.openKeyChallenge(tx, v)
+		if err != nil {
+			return err
+		}
+		methods, err := tx.Methods(acct.ID)
+		if err != nil {
+			return err
+		}
+		var m *Method
+		detail := base64.RawURLEncoding.EncodeToString(r.CredentialID)
+		for _, x := range methods {
+			if x.Kind == KindSecurityKey && x.Detail == detail {
+				m = x
+			}
+		}
+		if m == nil || m.LastStep == math.MaxInt64 {
+			userErr = Errorf(EWRONGCODE, "This security key is not registered for this account.")
+			return nil
+		}
+		body, err := s.keys.Open(m.Secret, "method:"+m.ID)
+		if err != nil {
+			return fmt.Errorf("open key: %w", err)
+		}
+		var sk storedKey
+		if err := json.Unmarshal(body, &sk); err != nil {
+			return err
+		}
+		cred := &securitykey.Credential{ID: r.CredentialID, PublicKey: sk.PublicKey, SignCount: uint32(m.LastStep)}
+		p, err := tx.Policy()
+		if err != nil {
+			return err
+		}
+		n, verr := relyingParty(p, acct).VerifyAssertion(challenge, cred, r.ClientData, r.AuthenticatorData, r.Signature)
+		switch {
+		case errors.Is(verr, securitykey.ErrCloned):
+			// Possibly a copy: the key is refused from now on.
+			m.LastStep = math.MaxInt64
+			if err := tx.UpdateMethod(m); err != nil {
+				return err
+			}
+			userErr = Errorf(EFORBIDDEN, "This security key's counter went backwards, so it may have been copied. It can't be used any more: sign in another way and register it again.")
+			return s.audit(tx, signInActor(acct), acct, ActionKeyCloned, KindSecurityKey, m.Name, "")
+		case verr != nil:
+			userErr = Errorf(EWRONGCODE, "The security key's answer could not be verified. Try again with the key.")
+			return nil
+		}
+		if n != 0 {
+			if ok, err := tx.AdvanceTOTPStep(m.ID, int64(n)); err != nil {
+				return err
+			} else if !ok {
+				userErr = Reason(ECONFLICT, "code.used", nil) // the same counter used twice at once
+				return nil
+			}
+		}
+		m.LastUsedAt = s.clock()
+		m.LastStep = max(m.LastStep, int64(n))
+		return tx.UpdateMethod(m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if userErr != nil {
+		if ErrorCode(userErr) == EWRONGCODE {
+			if lockErr := s.failSignIn(ctx, acct.Name, acct); ErrorCode(lockErr) == ELOCKED {
+				return nil, lockErr
+			}
+		}
+		return nil, userErr
+	}
+	var used bool
+	if err := s.store.Update(ctx, func(tx Tx) (err error) { used, err = tx.UseVerification(pending.ID, s.clock()); return err }); err != nil {
+		return nil, err
+	}
+	if !used {
+		return nil, Errorf(ECONFLICT, "This sign-in was already finished.")
+	}
+	sess, err := s.startSession(ctx, acct, true)
+	if err != nil {
+		return nil, err
+	}
+	return &SignInStep{Session: sess, Account: acct}, nil
+}

@@ -241,7 +241,7 @@ func CanAdd(methods []*Method, k MethodKind, p *Policy) error {
 func AvailableKinds(methods []*Method, p *Policy) []MethodKind {
 	var out []MethodKind
 	for _, ki := range kinds {
-		if ki.Kind == KindTemporaryAccessPass || ki.Kind == KindSecurityKey {
+		if ki.Kind == KindTemporaryAccessPass {
 			continue
 		}
 		if CanAdd(methods, ki.Kind, p) == nil {

@@ -71,6 +71,8 @@ func startWizard(u *UI, k core.MethodKind) {
 		newAuthenticatorWizard(u).show()
 	case core.KindSecurityQuestions:
 		newQuestionsWizard(u).show()
+	case core.KindSecurityKey:
+		newKeyWizard(u).show()
 	}
 }
 

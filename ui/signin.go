@@ -212,11 +212,7 @@ func (s *secondStep) show(o core.SignInOption) {
 	}
 	other := link(tr.T("signin.anotherWay"), s.showOptions)
 	if o.Kind == core.KindSecurityKey {
-		// The window does not talk to keys yet (issue 11): say so, and
-		// offer the other ways.
-		s.u.showColumn(container.NewVBox(heading(tr.T("signin.verifyTitle")),
-			&widget.Label{Text: tr.T("signin.keyNotHere"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord},
-			container.NewHBox(other)))
+		s.keySignIn()
 		return
 	}
 	box := container.NewVBox(heading(tr.T("signin.verifyTitle")), s.lead, s.code, s.err, s.busy, container.NewHBox(s.verify))

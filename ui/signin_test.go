@@ -11,8 +11,6 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 	"github.com/securityinfo/securityinfo/core"
-	"github.com/securityinfo/securityinfo/core/securitykey"
-	"github.com/securityinfo/securityinfo/core/securitykey/softkey"
 )
 
 // signInPage types the name and password and taps Sign in.
@@ -228,37 +226,4 @@ func TestCodeScreenRecoveryPaths(t *testing.T) {
 	h.tap("I don't have any of these")
 	h.tap("Use a Temporary Access Pass")
 	h.entry(h.u.tr.T("signin.passPlaceholder"))
-}
-
-// TestSecurityKeyOptionSaysSo: a key registered through the service is the
-// default second step; until the window talks to keys, choosing it says so
-// and leads to the other ways, never to a password-only sign-in.
-func TestSecurityKeyOptionSaysSo(t *testing.T) {
-	h := newHarness(t, "en")
-	alice, _ := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", Password: alicePassword})
-	ch, _ := h.svc.BeginPhone(h.as(alice), alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
-	h.svc.Confirm(h.as(alice), alice.ID, ch.VerificationID, h.lastCode())
-	h.svc.SetPolicy(h.admin, []string{"enabledMethods=phone,securityKey"})
-	kc, err := h.svc.BeginSecurityKey(h.as(alice), alice.ID)
-	if err != nil {
-		h.fatal(err)
-	}
-	key := softkey.New()
-	key.SetPIN("1234")
-	rp := securitykey.RelyingParty{ID: kc.RelyingPartyID}
-	cd := rp.ClientData(true, kc.Challenge)
-	id, att, err := key.MakeCredential(rp.ID, securitykey.ClientDataHash(cd), "1234", "packed")
-	if err != nil {
-		h.fatal(err)
-	}
-	if _, err := h.svc.ConfirmSecurityKey(h.as(alice), alice.ID, kc.VerificationID, core.KeyRegistration{CredentialID: id, ClientData: cd, AttestationObject: att, Name: "YubiKey"}); err != nil {
-		h.fatal(err)
-	}
-	h.u.Start()
-	h.signInPage(alicePassword)
-	h.tap("Sign in another way")
-	h.tap("Use a security key")
-	h.shows("This window can't use security keys yet. Choose another way to sign in.")
-	h.tap("Sign in another way")
-	h.shows("Call +XX XXXXXXXX58")
 }

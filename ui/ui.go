@@ -69,6 +69,9 @@ type Options struct {
 	// whose calls go through fyne.Do).
 	Tick func(interval time.Duration, fn func()) (stop func())
 	Log  *slog.Logger
+	// Keys finds the security keys plugged in (nil: this computer can't
+	// use them).
+	Keys KeyDevices
 }
 
 // UI is the main window: navigation on the left, the chosen page on the right.

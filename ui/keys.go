@@ -1,0 +1,340 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/core/securitykey"
+)
+
+// KeyDevices finds the FIDO2 security keys plugged in (libfido2 on Linux
+// and macOS; webauthn.dll on Windows; a software key in tests). Its calls
+// block (USB, the touch): the window makes them off the UI goroutine.
+type KeyDevices interface {
+	List(ctx context.Context) ([]KeyDevice, error)
+}
+
+// KeyDevice is one security key, spoken to in CTAP2.
+type KeyDevice interface {
+	Name() string
+	HasPIN(ctx context.Context) (bool, error)
+	SetPIN(ctx context.Context, pin string) error
+	// PINRetries is how many wrong PINs are left before the key blocks.
+	PINRetries(ctx context.Context) (int, error)
+	// MakeCredential registers the key for rpID; it waits for the touch.
+	MakeCredential(ctx context.Context, rpID string, clientDataHash, userID []byte, userName, pin string, exclude [][]byte) (id, attestationObject []byte, err error)
+	// GetAssertion signs with one of allow's credentials; it waits for the
+	// touch.
+	GetAssertion(ctx context.Context, rpID string, clientDataHash []byte, allow [][]byte, pin string) (id, authenticatorData, signature []byte, err error)
+}
+
+// What a key's failures mean to the window; KeyDevice implementations
+// return (or wrap) these.
+var (
+	ErrKeyPINInvalid    = errors.New("wrong PIN")
+	ErrKeyPINBlocked    = errors.New("PIN blocked")
+	ErrKeyNoCredentials = errors.New("no credential")
+	ErrKeyNotTouched    = errors.New("not touched")
+	ErrKeyExcluded      = errors.New("already registered")
+)
+
+// keyMessage is a key's failure in words a person can act on.
+func keyMessage(tr text, d KeyDevice, err error) string {
+	switch {
+	case errors.Is(err, ErrKeyPINInvalid):
+		n := 0
+		if d != nil {
+			n, _ = d.PINRetries(context.Background())
+		}
+		return tr.F("key.pinWrong", "N", n)
+	case errors.Is(err, ErrKeyPINBlocked):
+		return tr.T("key.pinBlocked")
+	case errors.Is(err, ErrKeyNoCredentials):
+		return tr.T("key.notRegistered")
+	case errors.Is(err, ErrKeyNotTouched), errors.Is(err, context.DeadlineExceeded):
+		return tr.T("key.notTouched")
+	case errors.Is(err, ErrKeyExcluded):
+		return tr.T("key.already")
+	}
+	var ce *core.Error
+	if errors.As(err, &ce) {
+		return tr.Error(err)
+	}
+	return tr.T("key.failed")
+}
+
+// keyWizard adds a security key: find it, its PIN (set one when it has
+// none), the touch, then its name.
+type keyWizard struct {
+	u      *UI
+	m      *modal
+	dev    KeyDevice
+	err    *widget.Label
+	cancel context.CancelFunc
+}
+
+func newKeyWizard(u *UI) *keyWizard {
+	return &keyWizard{u: u, m: newModal(u.tr.Kind(core.KindSecurityKey), u.win), err: errorLabel()}
+}
+
+func (w *keyWizard) show() {
+	w.m.show(460)
+	w.m.onClose = func() {
+		if w.cancel != nil {
+			w.cancel() // a touch still awaited is given up
+		}
+	}
+	w.find()
+}
+
+// find is "Insert your security key".
+func (w *keyWizard) find() {
+	tr := w.u.tr
+	w.u.tr.setError(w.err, nil)
+	search := newButton(tr.T("key.search"), widget.HighImportance, nil, w.m.close)
+	cancel := newButton(tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close)
+	search.OnTapped = func() {
+		if w.u.o.Keys == nil {
+			w.err.SetText(tr.T("key.noSupport"))
+			w.err.Show()
+			return
+		}
+		search.Disable()
+		w.m.setBusy(true)
+		call(w.u.o.Runner, func() ([]KeyDevice, error) { return w.u.o.Keys.List(context.Background()) }, func(ds []KeyDevice, err error) {
+			w.m.setBusy(false)
+			search.Enable()
+			if err == nil && len(ds) == 0 {
+				err = core.Errorf(core.ENOTFOUND, "%s", tr.T("key.noneFound"))
+			}
+			if err != nil {
+				w.err.SetText(keyMessage(tr, nil, err))
+				w.err.Show()
+				return
+			}
+			w.dev = ds[0]
+			w.pin("")
+		})
+	}
+	w.m.step(container.NewVBox(subheading(tr.T("key.insertTitle")), wrapped(tr.T("key.insertLead")), w.err), cancel, search)
+	w.u.win.Canvas().Focus(search)
+}
+
+// pin asks for the key's PIN, or for a new one when it has none; msg
+// says why it is asked again.
+func (w *keyWizard) pin(msg string) {
+	tr := w.u.tr
+	call(w.u.o.Runner, func() (bool, error) { return w.dev.HasPIN(context.Background()) }, func(has bool, err error) {
+		if err != nil {
+			w.err.SetText(keyMessage(tr, w.dev, err))
+			w.err.Show()
+			return
+		}
+		pin := newField(tr.T("key.pinPlaceholder"), w.m.close)
+		pin.Password = true
+		confirm := newField(tr.T("key.pinConfirm"), w.m.close)
+		confirm.Password = true
+		next := newButton(tr.T("common.next"), widget.HighImportance, nil, w.m.close)
+		next.OnTapped = func() {
+			p := pin.Text
+			if !has {
+				if err := checkNewPIN(tr, p, confirm.Text); err != nil {
+					w.err.SetText(err.Error())
+					w.err.Show()
+					return
+				}
+				call(w.u.o.Runner, func() (struct{}, error) { return struct{}{}, w.dev.SetPIN(context.Background(), p) }, func(_ struct{}, err error) {
+					if err != nil {
+						w.err.SetText(keyMessage(tr, w.dev, err))
+						w.err.Show()
+						return
+					}
+					w.touch(p)
+				})
+				return
+			}
+			w.touch(p)
+		}
+		pin.OnSubmitted = func(string) { next.OnTapped() }
+		confirm.OnSubmitted = func(string) { next.OnTapped() }
+		rows := container.NewVBox(wrapped(tr.F("key.found", "Name", w.dev.Name())))
+		if has {
+			rows.Add(wrapped(tr.T("key.pinLead")))
+			rows.Add(pin)
+		} else {
+			rows.Add(wrapped(tr.T("key.setPinLead")))
+			rows.Add(pin)
+			rows.Add(confirm)
+		}
+		rows.Add(w.err)
+		w.u.tr.setError(w.err, nil)
+		if msg != "" {
+			w.err.SetText(msg)
+			w.err.Show()
+		}
+		back := newButton(tr.T("common.back"), widget.MediumImportance, w.find, w.m.close)
+		w.m.step(rows, back, next)
+		w.u.win.Canvas().Focus(pin)
+	})
+}
+
+// checkNewPIN is a FIDO2 PIN's rule: 4 to 63 characters, typed twice.
+func checkNewPIN(tr text, pin, again string) error {
+	if n := utf8.RuneCountInString(pin); n < 4 || len(pin) > 63 {
+		return errors.New(tr.T("key.pinRule"))
+	}
+	if pin != again {
+		return errors.New(tr.T("key.pinMismatch"))
+	}
+	return nil
+}
+
+// touch asks the core for a challenge and the key for its credential,
+// waiting for the touch, then registers the key.
+func (w *keyWizard) touch(pin string) {
+	tr := w.u.tr
+	ctx, cancel := context.WithCancel(context.Background())
+	w.cancel = cancel
+	stop := newButton(tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close)
+	w.m.step(container.NewVBox(subheading(tr.T("key.touchTitle")), wrapped(tr.T("key.touchLead")), widget.NewProgressBarInfinite()), stop)
+	u, dev := w.u, w.dev
+	call(u.o.Runner, func() (*core.MethodView, error) {
+		ch, err := u.svc.BeginSecurityKey(u.ctx, u.acct.ID)
+		if err != nil {
+			return nil, err
+		}
+		rp := securitykey.RelyingParty{ID: ch.RelyingPartyID}
+		cd := rp.ClientData(true, ch.Challenge)
+		id, att, err := dev.MakeCredential(ctx, rp.ID, securitykey.ClientDataHash(cd), ch.UserID, ch.UserName, pin, ch.Credentials)
+		if err != nil {
+			return nil, err
+		}
+		return u.svc.ConfirmSecurityKey(u.ctx, u.acct.ID, ch.VerificationID, core.KeyRegistration{CredentialID: id, ClientData: cd,
+			AttestationObject: att, Name: tr.Kind(core.KindSecurityKey)})
+	}, func(m *core.MethodView, err error) {
+		if ctx.Err() != nil {
+			return // cancelled
+		}
+		w.cancel = nil
+		if err != nil {
+			if errors.Is(err, ErrKeyPINInvalid) {
+				w.pin(keyMessage(tr, dev, err))
+				return
+			}
+			w.err.SetText(keyMessage(tr, dev, err))
+			w.err.Show()
+			back := newButton(tr.T("common.back"), widget.MediumImportance, w.find, w.m.close)
+			w.m.step(container.NewVBox(w.err), back)
+			return
+		}
+		w.name(m)
+	})
+}
+
+// name lets the person name the key, then ends on success.
+func (w *keyWizard) name(m *core.MethodView) {
+	tr := w.u.tr
+	name := newField(tr.T("key.namePlaceholder"), w.m.close)
+	name.SetText(m.Detail)
+	save := newButton(tr.T("common.save"), widget.HighImportance, nil, w.m.close)
+	save.OnTapped = func() {
+		n := strings.TrimSpace(name.Text)
+		call(w.u.o.Runner, func() (struct{}, error) {
+			if n == "" || n == m.Detail {
+				return struct{}{}, nil
+			}
+			_, err := w.u.svc.RenameMethod(w.u.ctx, w.u.acct.ID, m.ID, n)
+			return struct{}{}, err
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				w.u.tr.setError(w.err, err)
+				return
+			}
+			if n == "" {
+				n = m.Detail
+			}
+			successStep(w.u, w.m, tr.T("key.registeredTitle"), tr.F("key.registered", "Name", n))
+		})
+	}
+	name.OnSubmitted = func(string) { save.OnTapped() }
+	w.m.step(container.NewVBox(subheading(tr.T("key.nameTitle")), name, w.err), save)
+	w.u.win.Canvas().Focus(name)
+}
+
+// keySignIn is "Use a security key" at sign-in: the PIN, then the touch.
+func (s *secondStep) keySignIn() {
+	tr := s.u.tr
+	u := s.u
+	pin := newField(tr.T("key.pinPlaceholder"), nil)
+	pin.Password = true
+	errL := errorLabel()
+	busy := widget.NewProgressBarInfinite()
+	busy.Hide()
+	var start func()
+	cont := &widget.Button{Text: tr.T("key.continue"), Importance: widget.HighImportance, OnTapped: func() { start() }}
+	pin.OnSubmitted = func(string) { start() }
+	other := link(tr.T("signin.anotherWay"), s.showOptions)
+	box := container.NewVBox(heading(tr.T("signin.verifyTitle")), wrapped(tr.T("key.signInLead")), pin, errL, busy,
+		container.NewHBox(cont), container.NewHBox(other))
+	s.codeBox = box
+	start = func() {
+		if u.o.Keys == nil {
+			errL.SetText(tr.T("key.noSupport"))
+			errL.Show()
+			return
+		}
+		p := pin.Text
+		cont.Disable()
+		busy.Show()
+		errL.Importance = widget.MediumImportance
+		errL.SetText(tr.T("key.touchLead"))
+		errL.Show()
+		var dev KeyDevice
+		call(u.o.Runner, func() (*core.SignInStep, error) {
+			ds, err := u.o.Keys.List(context.Background())
+			if err != nil {
+				return nil, err
+			}
+			if len(ds) == 0 {
+				return nil, core.Errorf(core.ENOTFOUND, "%s", tr.T("key.noneFound"))
+			}
+			dev = ds[0]
+			ch, err := u.svc.BeginKeySignIn(u.ctx, s.pending.ID)
+			if err != nil {
+				return nil, err
+			}
+			rp := securitykey.RelyingParty{ID: ch.RelyingPartyID}
+			cd := rp.ClientData(false, ch.Challenge)
+			id, ad, sig, err := dev.GetAssertion(context.Background(), rp.ID, securitykey.ClientDataHash(cd), ch.Credentials, p)
+			if err != nil {
+				return nil, err
+			}
+			return u.svc.FinishKeySignIn(u.ctx, s.pending.ID, ch.VerificationID, core.KeyAssertion{CredentialID: id, ClientData: cd,
+				AuthenticatorData: ad, Signature: sig})
+		}, func(step *core.SignInStep, err error) {
+			busy.Hide()
+			cont.Enable()
+			pin.SetText("")
+			if err != nil {
+				errL.Importance = widget.DangerImportance
+				errL.SetText(keyMessage(tr, dev, err))
+				errL.Show()
+				if code := core.ErrorCode(err); code == core.ELOCKED || code == core.ENOTFOUND && dev != nil {
+					newSignInScreen(u, keyMessage(tr, dev, err)).show()
+				}
+				return
+			}
+			u.signedIn(step)
+		})
+	}
+	u.showColumn(box)
+	u.win.Canvas().Focus(pin)
+}
+
+var _ fyne.Focusable = (*field)(nil)

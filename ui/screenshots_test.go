@@ -24,6 +24,7 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/core/securitykey/softkey"
 )
 
 var realApp fyne.App
@@ -463,4 +464,40 @@ func TestScreenshotsRecovery(t *testing.T) {
 		h.u.switchAccount()
 	})
 	s.shot("account_picker")
+}
+
+// TestScreenshotsKeys: the security key wizard and sign-in, with a
+// software key plugged in.
+func TestScreenshotsKeys(t *testing.T) {
+	s := newShooter(t, "en")
+	h := s.h
+	key := softkey.New()
+	s.do(func() {
+		h.u.o.Keys = &softDevices{keys: []*softkey.Key{key}}
+		h.withAccount()
+		h.svc.SetPolicy(h.admin, []string{"enabledMethods=authenticatorApp,phone,email,securityKey"})
+		h.addMethod("Security key")
+	})
+	s.shot("key_insert")
+	s.do(func() { h.tap("Search for the key") })
+	s.shot("key_set_pin")
+	s.do(func() {
+		h.entry("Security key PIN").SetText("1234")
+		h.entry("Confirm the PIN").SetText("1234")
+		h.tap("Next")
+		h.entry("A name for the key").SetText("YubiKey 5 NFC")
+	})
+	s.shot("key_name")
+	s.do(func() { h.tap("Save") })
+	s.shot("key_success")
+	s.do(func() {
+		h.tap("Done")
+		h.u.signOut("")
+		h.pickFirst()
+		test.Type(h.entry("Password"), alicePassword)
+		h.tap("Sign in")
+		test.Type(h.entry("Security key PIN"), "0000")
+		h.tap("Continue")
+	})
+	s.shot("signin_key")
 }

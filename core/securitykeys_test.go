@@ -2,6 +2,8 @@ package core_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -172,5 +174,22 @@ func TestSecurityKeyRefusals(t *testing.T) {
 	step, vid, a = keySignIn(t, f, key, "1234")
 	if _, err := f.svc.FinishKeySignIn(context.Background(), step.Pending.ID, vid, a); core.ErrorCode(err) != core.EWRONGCODE {
 		t.Fatalf("the key after it was found cloned: %v", err)
+	}
+}
+
+// TestAtMostTenSecurityKeys: an eleventh key is refused before any
+// challenge is issued.
+func TestAtMostTenSecurityKeys(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.svc.SetPolicy(f.ctx, []string{"enabledMethods=authenticatorApp,phone,email,securityKey"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		key := softkey.New()
+		key.SetPIN("1234")
+		addKey(t, f, key, fmt.Sprintf("Key %d", i+1))
+	}
+	if _, err := f.svc.BeginSecurityKey(f.own, f.alice.ID); core.ErrorCode(err) != core.ECONFLICT || !strings.Contains(core.ErrorMessage(err), "You already have 10 of Security key") {
+		t.Fatalf("an eleventh key: %v", err)
 	}
 }

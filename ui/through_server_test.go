@@ -43,6 +43,8 @@ func TestWindowThroughTheServer(t *testing.T) {
 		"HelpdeskPageApprovals":               TestHelpdeskPageApprovals,
 		"WalkUpRegistration":                  TestWalkUpRegistration,
 		"SignInWithAPass":                     TestSignInWithAPass,
+		"AddASecurityKey":                     TestAddASecurityKey,
+		"SignInWithASecurityKey":              TestSignInWithASecurityKey,
 		"AccountPicker":                       TestAccountPicker,
 		"CodeScreenRecoveryPaths":             TestCodeScreenRecoveryPaths,
 		"ChangeAPhone":                        TestChangeAPhone,

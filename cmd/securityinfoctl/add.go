@@ -76,6 +76,12 @@ func addCommands() []*command {
 			return c.printChallenge(ch, asJSON)
 		},
 	}, {
+		path: "methods add security-key",
+		help: "Security keys are added in the window, which talks to the key (its PIN and touch); the command line\nlists, renames and deletes them (methods list, methods rename, methods delete).",
+		run: func(ctx context.Context, c *cli, args []string) error {
+			return core.Errorf(core.EINVALID, "Adding a security key needs the window (securityinfo), which talks to the key: its PIN and touch. Here, methods list, rename and delete work on keys.")
+		},
+	}, {
 		path: "methods add authenticator",
 		help: "Start adding an authenticator app: prints the secret and otpauth URI, and writes the QR code.\nConfirm with the app's code: methods confirm VERIFICATION_ID CODE",
 		flags: func(fs *flag.FlagSet) {

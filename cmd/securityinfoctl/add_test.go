@@ -214,3 +214,13 @@ func TestSigninCheck(t *testing.T) {
 		t.Fatalf("with the phone: %s", out)
 	}
 }
+
+// TestAddSecurityKeyNeedsTheWindow: the command line says where a key is
+// added, and exits 1.
+func TestAddSecurityKeyNeedsTheWindow(t *testing.T) {
+	e := newEnv(t)
+	e.mustCtl("a long enough passphrase\n", "account", "create", "--name", "alice@contoso.com", "--password-stdin")
+	if code, _, errs := e.ctl("", "--as", "alice@contoso.com", "methods", "add", "security-key"); code != 1 || !strings.Contains(errs, "needs the window") {
+		t.Fatalf("methods add security-key: %d %s", code, errs)
+	}
+}

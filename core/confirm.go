@@ -18,8 +18,8 @@ func (s *Local) Confirm(ctx context.Context, accountID, verificationID, code str
 		if err != nil {
 			return err
 		}
-		if v.Purpose != VerifyAdd {
-			return notFound()
+		if v.Purpose != VerifyAdd || v.Kind == KindSecurityKey {
+			return notFound() // a key is added by ConfirmSecurityKey, with its attestation
 		}
 		now := s.clock()
 		var step int64
@@ -215,7 +215,7 @@ func (s *Local) verifyCode(ctx context.Context, accountID, verificationID, code,
 		if err != nil {
 			return err
 		}
-		if v.Purpose != VerifyProve || v.Channel == ChannelNone || v.Flow != flow {
+		if v.Purpose != VerifyProve || v.Channel == ChannelNone || v.Channel == ChannelKey || v.Flow != flow {
 			return notFound()
 		}
 		now := s.clock()

@@ -59,6 +59,7 @@ func TestServiceOnPostgres(t *testing.T) {
 		"ActingOnAnotherAdministratorNeedsASecondAdmin":        TestActingOnAnotherAdministratorNeedsASecondAdmin,
 		"VerifiedInPersonWithASecondApproval":                  TestVerifiedInPersonWithASecondApproval,
 		"StoreOutageIsNotASignOut":                             TestStoreOutageIsNotASignOut,
+		"AttackAKeyWithoutAKey":                                TestAttackAKeyWithoutAKey,
 		"SecurityKeyRegistersAndSignsIn":                       TestSecurityKeyRegistersAndSignsIn,
 		"SecurityKeyRefusals":                                  TestSecurityKeyRefusals,
 		"AttackChangeVoidsCodesSentToTheOldNumber":             TestAttackChangeVoidsCodesSentToTheOldNumber,

@@ -212,6 +212,9 @@ func (s *Local) BeginKeySignIn(ctx context.Context, signInID string) (*KeyChalle
 	if err := s.checkSignInLock(ctx, acct.Name); err != nil {
 		return nil, err
 	}
+	if err := s.limitClient(ctx, "send"); err != nil {
+		return nil, err
+	}
 	var out *KeyChallenge
 	err = s.store.Update(ctx, func(tx Tx) error {
 		methods, err := tx.Methods(acct.ID)

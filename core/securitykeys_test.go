@@ -193,3 +193,29 @@ func TestAtMostTenSecurityKeys(t *testing.T) {
 		t.Fatalf("an eleventh key: %v", err)
 	}
 }
+
+// TestAttackAKeyWithoutAKey: a key's registration challenge is no code:
+// it cannot be "resent" as one, and the generic Confirm does not turn it
+// into a security key method that no key stands behind.
+func TestAttackAKeyWithoutAKey(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.svc.SetPolicy(f.ctx, []string{"enabledMethods=authenticatorApp,phone,email,securityKey"}); err != nil {
+		t.Fatal(err)
+	}
+	ch, err := f.svc.BeginSecurityKey(f.own, f.alice.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Resend(f.own, f.alice.ID, ch.VerificationID); core.ErrorCode(err) != core.ENOTFOUND {
+		t.Fatalf("resending a key challenge as a code: %v", err)
+	}
+	if len(f.sent(t)) != 0 {
+		t.Fatal("a code was sent for a key challenge")
+	}
+	if _, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, "123456"); core.ErrorCode(err) != core.ENOTFOUND {
+		t.Fatalf("confirming a key challenge with a code: %v", err)
+	}
+	if info, _ := f.svc.SecurityInfo(f.own, f.alice.ID); len(info.Methods) != 0 {
+		t.Fatalf("a method was added: %+v", info.Methods)
+	}
+}

@@ -597,6 +597,9 @@ func (s *Local) Resend(ctx context.Context, accountID, verificationID string) (*
 	if v.Channel == ChannelApp {
 		return nil, Errorf(EINVALID, "An authenticator app makes its own codes; nothing can be resent.")
 	}
+	if v.Channel != ChannelSMS && v.Channel != ChannelVoice && v.Channel != ChannelEmail {
+		return nil, notFound() // a security key's challenge is no code to send
+	}
 	if !v.UsedAt.IsZero() {
 		return nil, Reason(ECONFLICT, "code.used", nil)
 	}

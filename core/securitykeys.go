@@ -71,8 +71,8 @@ func relyingParty(p *Policy, acct *Account) securitykey.RelyingParty {
 func keyCredentials(methods []*Method) [][]byte {
 	var out [][]byte
 	for _, m := range methods {
-		if m.Kind == KindSecurityKey {
-			if id, err := base64.RawURLEncoding.DecodeString(m.Detail); err == nil {
+		if m.Kind == KindSecurityKey && m.Detail != "" {
+			if id, err := base64.RawURLEncoding.DecodeString(m.Detail); err == nil && len(id) > 0 {
 				out = append(out, id)
 			}
 		}
@@ -269,7 +269,7 @@ func (s *Local) FinishKeySignIn(ctx context.Context, signInID, verificationID st
 				m = x
 			}
 		}
-		if m == nil || m.LastStep == math.MaxInt64 {
+		if m == nil || len(r.CredentialID) == 0 || len(m.Secret) == 0 || m.LastStep == math.MaxInt64 {
 			userErr = Errorf(EWRONGCODE, "This security key is not registered for this account.")
 			return nil
 		}

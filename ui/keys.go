@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"unicode/utf8"
 
@@ -209,6 +210,9 @@ func (w *keyWizard) touch(pin string) {
 		if err != nil {
 			return nil, err
 		}
+		if !u.rpFits(ch.RelyingPartyID) {
+			return nil, core.Errorf(core.EFORBIDDEN, "%s", tr.F("key.wrongSite", "RP", ch.RelyingPartyID))
+		}
 		rp := securitykey.RelyingParty{ID: ch.RelyingPartyID}
 		cd := rp.ClientData(true, ch.Challenge)
 		id, att, err := dev.MakeCredential(ctx, rp.ID, securitykey.ClientDataHash(cd), ch.UserID, ch.UserName, pin, ch.Credentials)
@@ -290,6 +294,9 @@ func (s *secondStep) keySignIn() {
 			return
 		}
 		p := pin.Text
+		o := s.option
+		ctx, cancel := context.WithCancel(context.Background())
+		s.keyCancel = cancel
 		cont.Disable()
 		busy.Show()
 		errL.Importance = widget.MediumImportance
@@ -309,15 +316,22 @@ func (s *secondStep) keySignIn() {
 			if err != nil {
 				return nil, err
 			}
+			if !u.rpFits(ch.RelyingPartyID) {
+				return nil, core.Errorf(core.EFORBIDDEN, "%s", tr.F("key.wrongSite", "RP", ch.RelyingPartyID))
+			}
 			rp := securitykey.RelyingParty{ID: ch.RelyingPartyID}
 			cd := rp.ClientData(false, ch.Challenge)
-			id, ad, sig, err := dev.GetAssertion(context.Background(), rp.ID, securitykey.ClientDataHash(cd), ch.Credentials, p)
+			id, ad, sig, err := dev.GetAssertion(ctx, rp.ID, securitykey.ClientDataHash(cd), ch.Credentials, p)
 			if err != nil {
 				return nil, err
 			}
 			return u.svc.FinishKeySignIn(u.ctx, s.pending.ID, ch.VerificationID, core.KeyAssertion{CredentialID: id, ClientData: cd,
 				AuthenticatorData: ad, Signature: sig})
 		}, func(step *core.SignInStep, err error) {
+			if s.option != o || ctx.Err() != nil {
+				return // another way was chosen meanwhile
+			}
+			s.keyCancel = nil
 			busy.Hide()
 			cont.Enable()
 			pin.SetText("")
@@ -338,3 +352,29 @@ func (s *secondStep) keySignIn() {
 }
 
 var _ fyne.Focusable = (*field)(nil)
+
+// rpFits says whether the window lets a key sign for rpID. Unlike a
+// browser the window builds the client data itself, so with the central
+// service it accepts only the server's own domain or a parent of it (or
+// any, for a server on this computer): a server may not have the key
+// sign for another site. On a data folder the window is the relying
+// party itself.
+func (u *UI) rpFits(rpID string) bool {
+	place := u.back.Place
+	if !strings.HasPrefix(place, "https://") && !strings.HasPrefix(place, "http://") {
+		return true
+	}
+	host := place[strings.Index(place, "//")+2:]
+	if i := strings.IndexAny(host, "/"); i >= 0 {
+		host = host[:i]
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(strings.ToLower(host), "[]")
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() || host == "localhost" {
+		return true
+	}
+	rpID = strings.ToLower(rpID)
+	return rpID != "" && (host == rpID || strings.HasSuffix(host, "."+rpID))
+}

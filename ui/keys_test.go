@@ -145,3 +145,30 @@ func TestSignInWithASecurityKey(t *testing.T) {
 		h.fatal("not signed in with two steps")
 	}
 }
+
+// TestKeysSignOnlyForTheServersDomain: with the central service, the
+// window lets a key sign only for the server's own domain or a parent of
+// it (or for a server on this computer): a server cannot have the key
+// sign for another site. On a data folder the window is the relying
+// party.
+func TestKeysSignOnlyForTheServersDomain(t *testing.T) {
+	u := &UI{back: &Backend{}}
+	for _, c := range []struct {
+		place, rp string
+		ok        bool
+	}{
+		{"/home/alice/.config/securityinfo", "github.com", true},
+		{"https://securityinfo.contoso.com", "contoso.com", true},
+		{"https://securityinfo.contoso.com:8443/", "securityinfo.contoso.com", true},
+		{"https://securityinfo.contoso.com", "github.com", false},
+		{"https://securityinfo.contoso.com", "evilcontoso.com", false},
+		{"https://securityinfo.contoso.com", "", false},
+		{"http://127.0.0.1:8443", "contoso.com", true},
+		{"http://[::1]:8443", "contoso.com", true},
+	} {
+		u.back.Place = c.place
+		if got := u.rpFits(c.rp); got != c.ok {
+			t.Errorf("server %q, relying party %q: %v, want %v", c.place, c.rp, got, c.ok)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -155,6 +156,9 @@ type secondStep struct {
 	// screen, which Back on "Sign in another way" returns to.
 	resend  *resender
 	codeBox fyne.CanvasObject
+	// keyCancel gives up a key's wait for a touch when another way is
+	// chosen.
+	keyCancel context.CancelFunc
 }
 
 func newSecondStep(u *UI, p *core.PendingSignIn) *secondStep {
@@ -209,6 +213,10 @@ func (s *secondStep) show(o core.SignInOption) {
 	s.u.tr.setError(s.err, nil)
 	if s.resend != nil {
 		s.resend.leave()
+	}
+	if s.keyCancel != nil {
+		s.keyCancel()
+		s.keyCancel = nil
 	}
 	other := link(tr.T("signin.anotherWay"), s.showOptions)
 	if o.Kind == core.KindSecurityKey {

@@ -315,24 +315,11 @@ func (s *Local) FinishKeySignIn(ctx context.Context, signInID, verificationID st
 	if err != nil {
 		return nil, err
 	}
-	if userErr != nil {
-		if ErrorCode(userErr) == EWRONGCODE {
-			if lockErr := s.failSignIn(ctx, acct.Name, acct); ErrorCode(lockErr) == ELOCKED {
-				return nil, lockErr
-			}
-		}
+	switch {
+	case ErrorCode(userErr) == EWRONGCODE:
+		return s.secondStepFailed(ctx, acct, userErr)
+	case userErr != nil:
 		return nil, userErr
 	}
-	var used bool
-	if err := s.store.Update(ctx, func(tx Tx) (err error) { used, err = tx.UseVerification(pending.ID, s.clock()); return err }); err != nil {
-		return nil, err
-	}
-	if !used {
-		return nil, Errorf(ECONFLICT, "This sign-in was already finished.")
-	}
-	sess, err := s.startSession(ctx, acct, true)
-	if err != nil {
-		return nil, err
-	}
-	return &SignInStep{Session: sess, Account: acct}, nil
+	return s.secondStepDone(ctx, pending, acct)
 }

@@ -406,16 +406,27 @@ func (s *Local) FinishSignIn(ctx context.Context, signInID, methodID, verificati
 	} else {
 		err = s.verifyCodeFor(actx, acct.ID, methodID, "", verificationID, code, v.Flow)
 	}
-	if err != nil {
-		if c := ErrorCode(err); c == EWRONGCODE || c == EEXPIRED || c == ELOCKED {
-			if lockErr := s.failSignIn(ctx, acct.Name, acct); ErrorCode(lockErr) == ELOCKED {
-				return nil, lockErr
-			}
-		}
+	if c := ErrorCode(err); c == EWRONGCODE || c == EEXPIRED || c == ELOCKED {
+		return s.secondStepFailed(ctx, acct, err)
+	} else if err != nil {
 		return nil, err
 	}
+	return s.secondStepDone(ctx, v, acct)
+}
+
+// secondStepFailed counts a wrong second step toward the sign-in
+// lockout, and answers with the lock when it locks.
+func (s *Local) secondStepFailed(ctx context.Context, acct *Account, err error) (*SignInStep, error) {
+	if lockErr := s.failSignIn(ctx, acct.Name, acct); ErrorCode(lockErr) == ELOCKED {
+		return nil, lockErr
+	}
+	return nil, err
+}
+
+// secondStepDone ends a pending sign-in, once, with a two-step session.
+func (s *Local) secondStepDone(ctx context.Context, pending *Verification, acct *Account) (*SignInStep, error) {
 	var used bool
-	if err := s.store.Update(ctx, func(tx Tx) (err error) { used, err = tx.UseVerification(v.ID, s.clock()); return err }); err != nil {
+	if err := s.store.Update(ctx, func(tx Tx) (err error) { used, err = tx.UseVerification(pending.ID, s.clock()); return err }); err != nil {
 		return nil, err
 	}
 	if !used {

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"time"
@@ -60,11 +61,17 @@ func (k *Keys) decoyBytes(name, label string) []byte {
 	return m.Sum(nil)
 }
 
-// decoyOptions are the made-up options of a name.
-func (k *Keys) decoyOptions(name string) []ResetOption {
+// decoyOptions are the made-up options of a name; withKeys adds a
+// security key to one name in four, as the policy allows keys.
+func (k *Keys) decoyOptions(name string, withKeys bool) []ResetOption {
 	sum := k.decoyBytes(name, "profile")
 	profile := decoyProfiles[binary.BigEndian.Uint32(sum)%uint32(len(decoyProfiles))]
 	var out []ResetOption
+	if withKeys && sum[4]%4 == 0 {
+		b := k.decoyBytes(name, "key")
+		out = append(out, ResetOption{ID: hex.EncodeToString(b[:16]) + ":" + string(ChannelKey), Kind: KindSecurityKey, Channel: ChannelKey,
+			Masked: "Security key"})
+	}
 	for i, kind := range profile {
 		b := k.decoyBytes(name, fmt.Sprint("method ", i))
 		m := &Method{ID: hex.EncodeToString(b[:16]), Kind: kind}
@@ -98,6 +105,7 @@ type decoyCode struct {
 	Questions []string  `json:"q,omitempty"`
 	ExpiresAt time.Time `json:"e"`
 	Tries     int       `json:"t"`
+	Key       bool      `json:"k,omitempty"` // a key challenge, used once
 }
 
 func decodeDecoy(s string) (map[string]*decoyCode, error) {
@@ -333,6 +341,85 @@ func (s *Local) decoyAnswer(ctx context.Context, c resetChoice, verificationID s
 			userErr = Reason(ELOCKED, "answers.locked", map[string]any{"Until": clockTime(fc.LockedUntil, now)})
 		}
 		return err
+	})
+	if err != nil {
+		return err
+	}
+	return userErr
+}
+
+// decoyCredentialLengths are lengths of credential IDs that keys make.
+var decoyCredentialLengths = []int{32, 48, 64, 64, 80, 96}
+
+// decoyCredentials are the made-up credential IDs of a name's key option:
+// one, or two for one name in three, the same at every reset.
+func (k *Keys) decoyCredentials(name string) [][]byte {
+	sum := k.decoyBytes(name, "credentials")
+	var out [][]byte
+	for i := range 1 + btoi(sum[0]%3 == 0) {
+		var id []byte
+		for j := 0; len(id) < decoyCredentialLengths[int(sum[1+i])%len(decoyCredentialLengths)]; j++ {
+			id = append(id, k.decoyBytes(name, fmt.Sprint("credential ", i, " ", j))...)
+		}
+		out = append(out, id[:decoyCredentialLengths[int(sum[1+i])%len(decoyCredentialLengths)]])
+	}
+	return out
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// decoyKeyChallenge issues a key challenge for a decoy's key option: a
+// fresh challenge, the relying party a real account of the name would
+// have and the name's made-up credentials, remembered as a real one is.
+func (s *Local) decoyKeyChallenge(ctx context.Context, c resetChoice) (*KeyChallenge, error) {
+	id, err := s.newID()
+	if err != nil {
+		return nil, err
+	}
+	challenge := make([]byte, 32)
+	if _, err := io.ReadFull(s.rand, challenge); err != nil {
+		return nil, err
+	}
+	var out *KeyChallenge
+	err = s.onDecoy(ctx, c, func(tx Tx, p *Policy, st map[string]*decoyCode) error {
+		now := s.clock()
+		d := &decoyCode{Option: c.option.ID, Key: true, ExpiresAt: now.Add(keyChallengeLifetime)}
+		st[id] = d
+		out = &KeyChallenge{VerificationID: id, RelyingPartyID: relyingParty(p, c.reset.Name).ID, Challenge: challenge,
+			Credentials: s.keys.decoyCredentials(c.reset.Name), ExpiresAt: d.ExpiresAt}
+		return nil
+	})
+	return out, err
+}
+
+// decoyKeyCheck answers a key's assertion for a decoy's key option as
+// checkKeyAssertion answers one for a real key that does not check out:
+// the challenge is used once, and a credential of the option's is "not
+// verified" while any other is "not registered".
+func (s *Local) decoyKeyCheck(ctx context.Context, c resetChoice, verificationID string, r KeyAssertion) error {
+	var userErr error
+	err := s.onDecoy(ctx, c, func(tx Tx, p *Policy, st map[string]*decoyCode) error {
+		d := st[verificationID]
+		if d == nil || d.Option != c.option.ID || !d.Key {
+			return notFound()
+		}
+		now := s.clock()
+		if d.Tries > 0 || !now.Before(d.ExpiresAt) {
+			return Reason(EEXPIRED, "code.expired", nil) // used or too late, as openKeyChallenge says
+		}
+		d.Tries++
+		userErr = keyNotRegistered()
+		for _, id := range s.keys.decoyCredentials(c.reset.Name) {
+			if len(r.CredentialID) > 0 && hmac.Equal(id, r.CredentialID) {
+				userErr = keyNotVerified()
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return err

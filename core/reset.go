@@ -52,12 +52,22 @@ type ResetState struct {
 // Ready reports whether the new password may be set.
 func (s *ResetState) Ready() bool { return s.Proven >= s.Needed }
 
-// resetOptions are the reset-capable ways of an account's methods.
-func resetOptions(methods []*Method) []ResetOption {
+// resetOptions are the reset-capable ways of an account's methods. The
+// account's security keys are one option, "Use a security key", offered
+// while the policy allows keys (a made-up account shows one only then).
+func resetOptions(methods []*Method, p *Policy) []ResetOption {
 	var out []ResetOption
+	keyOffered := false
 	for _, m := range methods {
 		ki, _ := m.Kind.Info()
-		if !ki.Reset || m.Kind == KindSecurityKey {
+		if m.Kind == KindSecurityKey {
+			if !keyOffered && usableKey(m) && p.Enabled(KindSecurityKey) {
+				out = append(out, ResetOption{ID: m.ID + ":" + string(ChannelKey), Kind: m.Kind, Channel: ChannelKey, Masked: ki.Label})
+				keyOffered = true
+			}
+			continue
+		}
+		if !ki.Reset {
 			continue
 		}
 		masked := MaskedDetail(m)
@@ -74,7 +84,7 @@ func resetOptions(methods []*Method) []ResetOption {
 
 // resetKindOrder is the order a reset lists its options in, whatever
 // order the methods were added in (which a decoy could not know).
-var resetKindOrder = []MethodKind{KindAuthenticatorApp, KindPhone, KindAlternatePhone, KindOfficePhone, KindEmail, KindSecurityQuestions}
+var resetKindOrder = []MethodKind{KindSecurityKey, KindAuthenticatorApp, KindPhone, KindAlternatePhone, KindOfficePhone, KindEmail, KindSecurityQuestions}
 
 func sortOptions(opts []ResetOption) {
 	slices.SortStableFunc(opts, func(a, b ResetOption) int {
@@ -119,16 +129,20 @@ func (s *Local) StartReset(ctx context.Context, name string) (*ResetState, error
 // for a name without an account or without reset-capable methods, the
 // decoys of the name. real says which.
 func (s *Local) shownOptions(tx Tx, r *Reset) (opts []ResetOption, real bool, err error) {
+	p, err := tx.Policy()
+	if err != nil {
+		return nil, false, err
+	}
 	if r.AccountID != "" {
 		methods, err := tx.Methods(r.AccountID)
 		if err != nil {
 			return nil, false, err
 		}
-		if opts := resetOptions(methods); len(opts) > 0 {
+		if opts := resetOptions(methods, p); len(opts) > 0 {
 			return opts, true, nil
 		}
 	}
-	return s.keys.decoyOptions(r.Name), false, nil
+	return s.keys.decoyOptions(r.Name, p.Enabled(KindSecurityKey)), false, nil
 }
 
 // resetState lists what r still needs.
@@ -196,8 +210,8 @@ func (c resetChoice) flow() string { return "reset:" + c.reset.ID }
 var notAChoice = Reason(EINVALID, "reset.notAChoice", nil)
 
 // resetOption loads a reset still going and the option chosen in it,
-// which must be one the reset offers and, when kinds are given, of one of
-// them.
+// which must be one the reset offers and has not been proven yet and,
+// when kinds are given, of one of them.
 func (s *Local) resetOption(ctx context.Context, resetID, optionID string, kinds ...MethodKind) (resetChoice, error) {
 	r, acct, err := s.openReset(ctx, resetID)
 	if err != nil {
@@ -209,7 +223,7 @@ func (s *Local) resetOption(ctx context.Context, resetID, optionID string, kinds
 		return resetChoice{}, err
 	}
 	i := slices.IndexFunc(opts, func(o ResetOption) bool { return o.ID == optionID })
-	if i < 0 || len(kinds) > 0 && !slices.Contains(kinds, opts[i].Kind) {
+	if i < 0 || len(kinds) > 0 && !slices.Contains(kinds, opts[i].Kind) || slices.Contains(r.Proven, methodOf(optionID)) {
 		return resetChoice{}, notAChoice
 	}
 	c.option = opts[i]
@@ -428,4 +442,68 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 	}
 	s.sendNotices(ctx, notices)
 	return nil
+}
+
+// ResetKeyChallenge implements Service: a challenge for the reset's
+// security key option, listing the account's keys. A made-up account's
+// key option answers alike, with made-up credentials.
+func (s *Local) ResetKeyChallenge(ctx context.Context, resetID, optionID string) (*KeyChallenge, error) {
+	c, err := s.resetOption(ctx, resetID, optionID, KindSecurityKey)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.limitClient(ctx, "send"); err != nil {
+		return nil, err
+	}
+	if !c.real {
+		return s.decoyKeyChallenge(ctx, c)
+	}
+	var out *KeyChallenge
+	err = s.store.Update(ctx, func(tx Tx) error {
+		methods, err := tx.Methods(c.acct.ID)
+		if err != nil {
+			return err
+		}
+		p, err := tx.Policy()
+		if err != nil {
+			return err
+		}
+		v := &Verification{AccountID: c.acct.ID, Purpose: VerifyProve, Flow: c.flow()}
+		out, err = s.newKeyChallenge(tx, v, relyingParty(p, c.acct.Name), keyCredentials(methods))
+		return err
+	})
+	return out, err
+}
+
+// ResetKeyVerify implements Service: the key's assertion proves the
+// reset's security key option. Failures count toward the sign-in lockout
+// of the name, as a wrong code does.
+func (s *Local) ResetKeyVerify(ctx context.Context, resetID, optionID, verificationID string, r KeyAssertion) (*ResetState, error) {
+	c, err := s.resetOption(ctx, resetID, optionID, KindSecurityKey)
+	if err != nil {
+		return nil, err
+	}
+	if !c.real {
+		err = s.decoyKeyCheck(ctx, c, verificationID, r)
+	} else {
+		var userErr error
+		err = s.store.Update(ctx, func(tx Tx) error {
+			v, err := ownVerification(tx, c.acct.ID, verificationID)
+			if err != nil || v.Purpose != VerifyProve || v.Flow != c.flow() {
+				return notFound()
+			}
+			userErr, err = s.checkKeyAssertion(tx, c.acct, v, r)
+			return err
+		})
+		if err == nil {
+			err = userErr
+		}
+	}
+	switch {
+	case ErrorCode(err) == EWRONGCODE:
+		return nil, s.failedProof(ctx, c.reset, c.acct, err)
+	case err != nil:
+		return nil, err
+	}
+	return s.proven(ctx, c.reset, methodOf(c.option.ID))
 }

@@ -60,18 +60,18 @@ type storedKey struct {
 
 // relyingParty is the relying party of an account's keys: the policy's,
 // else the domain of the sign-in name.
-func relyingParty(p *Policy, acct *Account) securitykey.RelyingParty {
+func relyingParty(p *Policy, name string) securitykey.RelyingParty {
 	if p.RelyingPartyID != "" {
 		return securitykey.RelyingParty{ID: p.RelyingPartyID}
 	}
-	return securitykey.RelyingParty{ID: acct.Name[strings.LastIndexByte(acct.Name, '@')+1:]}
+	return securitykey.RelyingParty{ID: name[strings.LastIndexByte(name, '@')+1:]}
 }
 
 // keyCredentials lists the credential IDs of an account's keys.
 func keyCredentials(methods []*Method) [][]byte {
 	var out [][]byte
 	for _, m := range methods {
-		if m.Kind == KindSecurityKey && m.Detail != "" {
+		if usableKey(m) {
 			if id, err := base64.RawURLEncoding.DecodeString(m.Detail); err == nil && len(id) > 0 {
 				out = append(out, id)
 			}
@@ -130,7 +130,7 @@ func (s *Local) BeginSecurityKey(ctx context.Context, accountID string) (*KeyCha
 			return err
 		}
 		v := &Verification{AccountID: accountID, Purpose: VerifyAdd, Language: acct.Language}
-		if out, err = s.newKeyChallenge(tx, v, relyingParty(p, acct), keyCredentials(methods)); err != nil {
+		if out, err = s.newKeyChallenge(tx, v, relyingParty(p, acct.Name), keyCredentials(methods)); err != nil {
 			return err
 		}
 		out.UserID, out.UserName = []byte(acct.ID), acct.Name
@@ -157,9 +157,9 @@ func (s *Local) ConfirmSecurityKey(ctx context.Context, accountID, verificationI
 		if err != nil {
 			return err
 		}
-		cred, err := relyingParty(p, acct).VerifyRegistration(challenge, r.CredentialID, r.ClientData, r.AttestationObject)
+		cred, err := relyingParty(p, acct.Name).VerifyRegistration(challenge, r.CredentialID, r.ClientData, r.AttestationObject)
 		if err != nil {
-			return Errorf(EINVALID, "The security key's answer could not be verified. Try again with the key.")
+			return Reason(EINVALID, "key.notVerified", nil)
 		}
 		methods, err := tx.Methods(accountID)
 		if err != nil {
@@ -171,7 +171,7 @@ func (s *Local) ConfirmSecurityKey(ctx context.Context, accountID, verificationI
 		detail := base64.RawURLEncoding.EncodeToString(cred.ID)
 		for _, m := range methods {
 			if m.Kind == KindSecurityKey && m.Detail == detail {
-				return Errorf(ECONFLICT, "This security key is already registered.")
+				return Reason(ECONFLICT, "key.already", nil)
 			}
 		}
 		id, err := s.newID()
@@ -223,14 +223,19 @@ func (s *Local) BeginKeySignIn(ctx context.Context, signInID string) (*KeyChalle
 		}
 		creds := keyCredentials(methods)
 		if len(creds) == 0 {
-			return Errorf(EINVALID, "No security key is registered for this account.")
+			for _, m := range methods {
+				if m.Kind == KindSecurityKey && m.LastStep == math.MaxInt64 {
+					return keyCloned()
+				}
+			}
+			return Reason(EINVALID, "key.none", nil)
 		}
 		p, err := tx.Policy()
 		if err != nil {
 			return err
 		}
 		v := &Verification{AccountID: acct.ID, Purpose: VerifyProve, Flow: pending.Flow}
-		out, err = s.newKeyChallenge(tx, v, relyingParty(p, acct), creds)
+		out, err = s.newKeyChallenge(tx, v, relyingParty(p, acct.Name), creds)
 		return err
 	})
 	return out, err
@@ -254,63 +259,8 @@ func (s *Local) FinishKeySignIn(ctx context.Context, signInID, verificationID st
 		if err != nil || v.Purpose != VerifyProve || v.Flow != pending.Flow {
 			return notFound()
 		}
-		challenge, err := s.openKeyChallenge(tx, v)
-		if err != nil {
-			return err
-		}
-		methods, err := tx.Methods(acct.ID)
-		if err != nil {
-			return err
-		}
-		var m *Method
-		detail := base64.RawURLEncoding.EncodeToString(r.CredentialID)
-		for _, x := range methods {
-			if x.Kind == KindSecurityKey && x.Detail == detail {
-				m = x
-			}
-		}
-		if m == nil || len(r.CredentialID) == 0 || len(m.Secret) == 0 || m.LastStep == math.MaxInt64 {
-			userErr = Errorf(EWRONGCODE, "This security key is not registered for this account.")
-			return nil
-		}
-		body, err := s.keys.Open(m.Secret, "method:"+m.ID)
-		if err != nil {
-			return fmt.Errorf("open key: %w", err)
-		}
-		var sk storedKey
-		if err := json.Unmarshal(body, &sk); err != nil {
-			return err
-		}
-		cred := &securitykey.Credential{ID: r.CredentialID, PublicKey: sk.PublicKey, SignCount: uint32(m.LastStep)}
-		p, err := tx.Policy()
-		if err != nil {
-			return err
-		}
-		n, verr := relyingParty(p, acct).VerifyAssertion(challenge, cred, r.ClientData, r.AuthenticatorData, r.Signature)
-		switch {
-		case errors.Is(verr, securitykey.ErrCloned):
-			// Possibly a copy: the key is refused from now on.
-			m.LastStep = math.MaxInt64
-			if err := tx.UpdateMethod(m); err != nil {
-				return err
-			}
-			userErr = Errorf(EFORBIDDEN, "This security key's counter went backwards, so it may have been copied. It can't be used any more: sign in another way and register it again.")
-			return s.audit(tx, signInActor(acct), acct, ActionKeyCloned, KindSecurityKey, m.Name, "")
-		case verr != nil:
-			userErr = Errorf(EWRONGCODE, "The security key's answer could not be verified. Try again with the key.")
-			return nil
-		}
-		if n != 0 {
-			if ok, err := tx.AdvanceTOTPStep(m.ID, int64(n)); err != nil {
-				return err
-			} else if !ok {
-				userErr = Reason(ECONFLICT, "code.used", nil) // the same counter used twice at once
-				return nil
-			}
-		}
-		m.LastUsedAt = s.clock()
-		m.LastStep = max(m.LastStep, int64(n))
-		return tx.UpdateMethod(m)
+		userErr, err = s.checkKeyAssertion(tx, acct, v, r)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -322,4 +272,87 @@ func (s *Local) FinishKeySignIn(ctx context.Context, signInID, verificationID st
 		return nil, userErr
 	}
 	return s.secondStepDone(ctx, pending, acct)
+}
+
+// checkKeyAssertion uses the key challenge v once and checks r against it
+// and the account's key: its public key, relying party, PIN and counter.
+// A person's mistake comes back as userErr (EWRONGCODE when it counts
+// toward a lockout); a counter that went back marks the key unusable
+// for good and is audited.
+func (s *Local) checkKeyAssertion(tx Tx, acct *Account, v *Verification, r KeyAssertion) (userErr, err error) {
+	challenge, err := s.openKeyChallenge(tx, v)
+	if err != nil {
+		return nil, err
+	}
+	methods, err := tx.Methods(acct.ID)
+	if err != nil {
+		return nil, err
+	}
+	var m *Method
+	detail := base64.RawURLEncoding.EncodeToString(r.CredentialID)
+	for _, x := range methods {
+		if x.Kind == KindSecurityKey && x.Detail == detail {
+			m = x
+		}
+	}
+	if m == nil || len(r.CredentialID) == 0 || !usableKey(m) {
+		return keyNotRegistered(), nil
+	}
+	body, err := s.keys.Open(m.Secret, "method:"+m.ID)
+	if err != nil {
+		return nil, fmt.Errorf("open key: %w", err)
+	}
+	var sk storedKey
+	if err := json.Unmarshal(body, &sk); err != nil {
+		return nil, err
+	}
+	cred := &securitykey.Credential{ID: r.CredentialID, PublicKey: sk.PublicKey, SignCount: uint32(m.LastStep)}
+	p, err := tx.Policy()
+	if err != nil {
+		return nil, err
+	}
+	n, verr := relyingParty(p, acct.Name).VerifyAssertion(challenge, cred, r.ClientData, r.AuthenticatorData, r.Signature)
+	switch {
+	case errors.Is(verr, securitykey.ErrCloned):
+		// Possibly a copy: the key is refused from now on.
+		m.LastStep = math.MaxInt64
+		if err := tx.UpdateMethod(m); err != nil {
+			return nil, err
+		}
+		return keyCloned(), s.audit(tx, signInActor(acct), acct, ActionKeyCloned, KindSecurityKey, m.Name, "")
+	case verr != nil:
+		return keyNotVerified(), nil
+	}
+	if n != 0 {
+		if ok, err := tx.AdvanceTOTPStep(m.ID, int64(n)); err != nil {
+			return nil, err
+		} else if !ok {
+			return Reason(ECONFLICT, "code.used", nil), nil // the same counter used twice at once
+		}
+	}
+	m.LastUsedAt = s.clock()
+	m.LastStep = max(m.LastStep, int64(n))
+	return nil, tx.UpdateMethod(m)
+}
+
+// keyCloned answers a key whose counter once went back.
+func keyCloned() error {
+	return Reason(EFORBIDDEN, "key.cloned", nil)
+}
+
+// keyNotRegistered answers a credential the account has no usable key for.
+func keyNotRegistered() error {
+	return Reason(EWRONGCODE, "key.notRegistered", nil)
+}
+
+// keyNotVerified answers an assertion whose signature, challenge, relying
+// party or flags do not check out.
+func keyNotVerified() error {
+	return Reason(EWRONGCODE, "key.notVerified", nil)
+}
+
+// usableKey says whether a key method may sign: it has a credential and
+// a public key, and its counter never went back.
+func usableKey(m *Method) bool {
+	return m.Kind == KindSecurityKey && m.Detail != "" && len(m.Secret) > 0 && m.LastStep != math.MaxInt64
 }

@@ -178,6 +178,10 @@ type ResetService interface {
 	ResetQuestions(ctx context.Context, resetID, optionID, lang string) (*QuestionChallenge, error)
 	// ResetAnswer checks the answers to ResetQuestions.
 	ResetAnswer(ctx context.Context, resetID, optionID, verificationID string, answers map[string]string) (*ResetState, error)
+	// ResetKeyChallenge issues a challenge for the reset's security key
+	// option; ResetKeyVerify checks the key's assertion.
+	ResetKeyChallenge(ctx context.Context, resetID, optionID string) (*KeyChallenge, error)
+	ResetKeyVerify(ctx context.Context, resetID, optionID, verificationID string, r KeyAssertion) (*ResetState, error)
 	// ResetPassword sets the new password once enough methods are proven.
 	ResetPassword(ctx context.Context, resetID, password string) error
 }

@@ -26,6 +26,15 @@ type hookDevice struct {
 	d *hookDevices
 }
 
+func (d hookDevice) MakeCredential(ctx context.Context, rpID string, cdh, userID []byte, userName, pin string, exclude [][]byte) ([]byte, []byte, error) {
+	if d.d.hook != nil {
+		h := d.d.hook
+		d.d.hook = nil
+		h()
+	}
+	return d.softDevice.MakeCredential(ctx, rpID, cdh, userID, userName, pin, exclude)
+}
+
 func (d hookDevice) GetAssertion(ctx context.Context, rpID string, cdh []byte, allow [][]byte, pin string) ([]byte, []byte, []byte, error) {
 	if d.d.hook != nil {
 		h := d.d.hook
@@ -75,4 +84,56 @@ func TestAttackLateKeyAnswerDoesNotTakeOverAnotherWay(t *testing.T) {
 	if h.u.sess != nil {
 		t.Fatalf("the key's late answer signed the window in after the person chose a phone code instead")
 	}
+}
+
+// TestAttackCancelDuringTouchAddsNoKey: the person cancels the wizard
+// while the key waits for its touch, and the key is touched just then:
+// no key is added behind the person's back.
+func TestAttackCancelDuringTouchAddsNoKey(t *testing.T) {
+	key := softkey.New()
+	key.SetPIN("1234")
+	h, alice := keyHarness(t)
+	devs := &hookDevices{k: key}
+	h.u.o.Keys = devs
+	h.addMethod("Security key")
+	h.tap("Search for the key")
+	test.Type(h.entry("Security key PIN"), "1234")
+	devs.hook = func() {
+		h.shows("Touch your security key now")
+		h.tap("Cancel")
+	}
+	h.tap("Next")
+	if h.dialogs() != 0 {
+		h.fatal("the wizard is still open after Cancel")
+	}
+	if ms := h.methods(alice); len(ms) != 0 {
+		h.fatalf("a key was added after the person cancelled: %+v", ms)
+	}
+}
+
+// TestAttackLateKeyAnswerDoesNotMoveAReset: during a password reset the
+// key waits for its touch while the person goes back to sign-in; the
+// key's late answer neither proves the reset behind their back nor
+// brings the reset screens back.
+func TestAttackLateKeyAnswerDoesNotMoveAReset(t *testing.T) {
+	key := softkey.New()
+	key.SetPIN("1234")
+	h, _ := keyHarness(t, key)
+	registerKey(h)
+	devs := &hookDevices{k: key}
+	h.u.o.Keys = devs
+	h.u.signOut("")
+	h.toForm()
+	h.tap("Forgot my password")
+	h.tap("Next")
+	h.tap("Use my security key")
+	test.Type(h.entry("Security key PIN"), "1234")
+	devs.hook = func() { h.tap("Back to sign-in") }
+	h.tap("Continue")
+	h.notShows("Get back into your account")
+	h.shows("Choose the account you want to sign in with.")
+	h.toForm()
+	h.tap("Forgot my password")
+	h.tap("Next")
+	h.shows("Use my security key") // the key was not proven behind the person's back
 }

@@ -216,6 +216,9 @@ func (w *keyWizard) touch(pin string) {
 		rp := securitykey.RelyingParty{ID: ch.RelyingPartyID}
 		cd := rp.ClientData(true, ch.Challenge)
 		id, att, err := dev.MakeCredential(ctx, rp.ID, securitykey.ClientDataHash(cd), ch.UserID, ch.UserName, pin, ch.Credentials)
+		if err == nil {
+			err = ctx.Err() // touched as the person cancelled: the key is not added
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -304,29 +307,14 @@ func (s *secondStep) keySignIn() {
 		errL.Show()
 		var dev KeyDevice
 		call(u.o.Runner, func() (*core.SignInStep, error) {
-			ds, err := u.o.Keys.List(context.Background())
+			var vid string
+			var a core.KeyAssertion
+			var err error
+			dev, vid, a, err = u.keyAssert(ctx, p, func() (*core.KeyChallenge, error) { return u.svc.BeginKeySignIn(u.ctx, s.pending.ID) })
 			if err != nil {
 				return nil, err
 			}
-			if len(ds) == 0 {
-				return nil, core.Errorf(core.ENOTFOUND, "%s", tr.T("key.noneFound"))
-			}
-			dev = ds[0]
-			ch, err := u.svc.BeginKeySignIn(u.ctx, s.pending.ID)
-			if err != nil {
-				return nil, err
-			}
-			if !u.rpFits(ch.RelyingPartyID) {
-				return nil, core.Errorf(core.EFORBIDDEN, "%s", tr.F("key.wrongSite", "RP", ch.RelyingPartyID))
-			}
-			rp := securitykey.RelyingParty{ID: ch.RelyingPartyID}
-			cd := rp.ClientData(false, ch.Challenge)
-			id, ad, sig, err := dev.GetAssertion(ctx, rp.ID, securitykey.ClientDataHash(cd), ch.Credentials, p)
-			if err != nil {
-				return nil, err
-			}
-			return u.svc.FinishKeySignIn(u.ctx, s.pending.ID, ch.VerificationID, core.KeyAssertion{CredentialID: id, ClientData: cd,
-				AuthenticatorData: ad, Signature: sig})
+			return u.svc.FinishKeySignIn(u.ctx, s.pending.ID, vid, a)
 		}, func(step *core.SignInStep, err error) {
 			if s.option != o || ctx.Err() != nil {
 				return // another way was chosen meanwhile
@@ -352,6 +340,38 @@ func (s *secondStep) keySignIn() {
 }
 
 var _ fyne.Focusable = (*field)(nil)
+
+// keyAssert finds the security key plugged in, asks begin for the core's
+// challenge and has the key answer it with pin, waiting for the touch
+// until ctx ends. It blocks: the window calls it off the UI goroutine.
+// dev is the key found, for the PIN tries left.
+func (u *UI) keyAssert(ctx context.Context, pin string, begin func() (*core.KeyChallenge, error)) (dev KeyDevice, vid string, a core.KeyAssertion, err error) {
+	ds, err := u.o.Keys.List(context.Background())
+	if err != nil {
+		return nil, "", a, err
+	}
+	if len(ds) == 0 {
+		return nil, "", a, core.Errorf(core.ENOTFOUND, "%s", u.tr.T("key.noneFound"))
+	}
+	dev = ds[0]
+	ch, err := begin()
+	if err != nil {
+		return dev, "", a, err
+	}
+	if !u.rpFits(ch.RelyingPartyID) {
+		return dev, "", a, core.Errorf(core.EFORBIDDEN, "%s", u.tr.F("key.wrongSite", "RP", ch.RelyingPartyID))
+	}
+	rp := securitykey.RelyingParty{ID: ch.RelyingPartyID}
+	cd := rp.ClientData(false, ch.Challenge)
+	id, ad, sig, err := dev.GetAssertion(ctx, rp.ID, securitykey.ClientDataHash(cd), ch.Credentials, pin)
+	if err == nil {
+		err = ctx.Err() // touched as the person went on: the answer is not sent
+	}
+	if err != nil {
+		return dev, "", a, err
+	}
+	return dev, ch.VerificationID, core.KeyAssertion{CredentialID: id, ClientData: cd, AuthenticatorData: ad, Signature: sig}, nil
+}
 
 // rpFits says whether the window lets a key sign for rpID. Unlike a
 // browser the window builds the client data itself, so with the central

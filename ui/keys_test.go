@@ -118,18 +118,24 @@ func TestAddASecurityKey(t *testing.T) {
 	h.shows("The key was not touched in time.")
 }
 
-// TestSignInWithASecurityKey: "Use a security key" asks for the PIN and
-// the touch and signs in with two steps; a wrong PIN says the tries left.
-func TestSignInWithASecurityKey(t *testing.T) {
-	key := softkey.New()
-	key.SetPIN("1234")
-	h, _ := keyHarness(t, key)
+// registerKey adds the plugged-in key (PIN 1234) through the wizard.
+func registerKey(h *harness) {
+	h.t.Helper()
 	h.addMethod("Security key")
 	h.tap("Search for the key")
 	test.Type(h.entry("Security key PIN"), "1234")
 	h.tap("Next")
 	h.tap("Save")
 	h.tap("Done")
+}
+
+// TestSignInWithASecurityKey: "Use a security key" asks for the PIN and
+// the touch and signs in with two steps; a wrong PIN says the tries left.
+func TestSignInWithASecurityKey(t *testing.T) {
+	key := softkey.New()
+	key.SetPIN("1234")
+	h, _ := keyHarness(t, key)
+	registerKey(h)
 	h.u.signOut("")
 	h.toForm()
 	h.signInPage(alicePassword)
@@ -170,5 +176,52 @@ func TestKeysSignOnlyForTheServersDomain(t *testing.T) {
 		if got := u.rpFits(c.rp); got != c.ok {
 			t.Errorf("server %q, relying party %q: %v, want %v", c.place, c.rp, got, c.ok)
 		}
+	}
+}
+
+// TestResetWithASecurityKey: "Forgot my password" offers "Use my security
+// key" first; the PIN and the touch prove it and the new password is set.
+// A key that is not the account's, and a PIN blocked, say so.
+func TestResetWithASecurityKey(t *testing.T) {
+	key := softkey.New()
+	key.SetPIN("1234")
+	h, alice := keyHarness(t, key)
+	registerKey(h)
+	h.u.signOut("")
+	h.toForm()
+	h.tap("Forgot my password")
+	h.tap("Next")
+	h.shows("Use my security key")
+	h.tap("Use my security key")
+	h.shows("Insert your security key and enter its PIN.")
+
+	// A stranger's key: not registered for this account.
+	stranger := softkey.New()
+	stranger.SetPIN("1234")
+	h.u.o.Keys = &softDevices{keys: []*softkey.Key{stranger}}
+	test.Type(h.entry("Security key PIN"), "1234")
+	h.tap("Continue")
+	h.shows("This security key is not registered for your account.")
+
+	// The right key, its PIN wrong until it blocks.
+	h.u.o.Keys = &softDevices{keys: []*softkey.Key{key}}
+	test.Type(h.entry("Security key PIN"), "0000")
+	h.tap("Continue")
+	h.shows("That PIN is wrong. 7 tries left before the key blocks.")
+	test.Type(h.entry("Security key PIN"), "1234")
+	h.tap("Continue")
+	h.shows("Use at least 8 characters")
+	var pw []*field
+	for _, o := range h.objects() {
+		if f, ok := o.(*field); ok && f.Password && visible(f) {
+			pw = append(pw, f)
+		}
+	}
+	test.Type(pw[0], "k8#mQz!vR new")
+	test.Type(pw[1], "k8#mQz!vR new")
+	h.tap("Finish")
+	h.shows("Your password was reset")
+	if _, err := h.svc.SignIn(context.Background(), alice.Name, "k8#mQz!vR new"); err != nil {
+		h.fatalf("the new password: %v", err)
 	}
 }

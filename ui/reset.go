@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -15,6 +17,11 @@ type resetFlow struct {
 	st   *core.ResetState
 	err  *widget.Label
 	busy *widget.ProgressBarInfinite
+	// shown counts the screens shown, so that a late answer (a key touched
+	// after the person went on) cannot bring a screen back.
+	shown int
+	// keyCancel gives up a key's wait for a touch.
+	keyCancel context.CancelFunc
 }
 
 func newResetFlow(u *UI) *resetFlow {
@@ -36,7 +43,8 @@ func (r *resetFlow) setBusy(b bool) {
 
 // screen shows one step with the common error, progress and Back to sign-in.
 func (r *resetFlow) screen(title string, parts ...fyne.CanvasObject) {
-	back := link(r.u.tr.T("reset.backToSignIn"), func() { newSignInScreen(r.u, "").show() })
+	r.leave()
+	back := link(r.u.tr.T("reset.backToSignIn"), func() { r.leave(); newSignInScreen(r.u, "").show() })
 	box := container.NewVBox(heading(title))
 	for _, p := range parts {
 		box.Add(p)
@@ -45,6 +53,15 @@ func (r *resetFlow) screen(title string, parts ...fyne.CanvasObject) {
 	box.Add(r.busy)
 	box.Add(container.NewHBox(back))
 	r.u.showColumn(box)
+}
+
+// leave gives up what the shown screen waits for.
+func (r *resetFlow) leave() {
+	r.shown++
+	if r.keyCancel != nil {
+		r.keyCancel()
+		r.keyCancel = nil
+	}
 }
 
 // start asks for the account name.
@@ -74,6 +91,8 @@ func (r *resetFlow) start() {
 // optionText names a reset option as the seeds do.
 func resetOptionText(tr text, o core.ResetOption) string {
 	switch {
+	case o.Kind == core.KindSecurityKey:
+		return tr.T("reset.optKey")
 	case o.Kind == core.KindAuthenticatorApp:
 		return tr.T("reset.optApp")
 	case o.Kind == core.KindSecurityQuestions:
@@ -110,6 +129,10 @@ func (r *resetFlow) choose() {
 func (r *resetFlow) prove(o core.ResetOption) {
 	tr := r.u.tr
 	r.u.tr.setError(r.err, nil)
+	if o.Kind == core.KindSecurityKey {
+		r.key(o)
+		return
+	}
 	if o.Kind == core.KindSecurityQuestions {
 		r.setBusy(true)
 		call(r.u.o.Runner, func() (*core.QuestionChallenge, error) {
@@ -164,6 +187,62 @@ func (r *resetFlow) prove(o core.ResetOption) {
 			lead.SetText(tr.F("reset.codeLead", "N", c.CodeLength, "Destination", c.Destination))
 			resend.start(c)
 		})
+}
+
+// key is "Use a security key": the PIN, then the touch.
+func (r *resetFlow) key(o core.ResetOption) {
+	tr, u := r.u.tr, r.u
+	pin := newField(tr.T("key.pinPlaceholder"), nil)
+	pin.Password = true
+	cont := &widget.Button{Text: tr.T("key.continue"), Importance: widget.HighImportance}
+	touch := wrapped(tr.T("key.touchLead"))
+	touch.Hide()
+	other := link(tr.T("reset.another"), r.choose)
+	r.screen(tr.T("reset.title"), wrapped(tr.T("key.signInLead")), pin, touch, container.NewHBox(cont), container.NewHBox(other))
+	shown := r.shown
+	cont.OnTapped = func() {
+		r.u.tr.setError(r.err, nil)
+		if u.o.Keys == nil {
+			r.err.SetText(tr.T("key.noSupport"))
+			r.err.Show()
+			return
+		}
+		p, st := pin.Text, r.st
+		ctx, cancel := context.WithCancel(context.Background())
+		r.keyCancel = cancel
+		cont.Disable()
+		touch.Show()
+		r.setBusy(true)
+		var dev KeyDevice
+		call(u.o.Runner, func() (*core.ResetState, error) {
+			var vid string
+			var a core.KeyAssertion
+			var err error
+			dev, vid, a, err = u.keyAssert(ctx, p, func() (*core.KeyChallenge, error) { return u.svc.ResetKeyChallenge(u.ctx, st.ResetID, o.ID) })
+			if err != nil {
+				return nil, err
+			}
+			return u.svc.ResetKeyVerify(u.ctx, st.ResetID, o.ID, vid, a)
+		}, func(next *core.ResetState, err error) {
+			if r.shown != shown || ctx.Err() != nil {
+				return // the person went on meanwhile
+			}
+			r.keyCancel = nil
+			r.setBusy(false)
+			touch.Hide()
+			cont.Enable()
+			pin.SetText("")
+			if err != nil {
+				r.err.SetText(keyMessage(tr, dev, err))
+				r.err.Show()
+				return
+			}
+			r.st = next
+			r.choose()
+		})
+	}
+	pin.OnSubmitted = func(string) { cont.OnTapped() }
+	u.win.Canvas().Focus(pin)
 }
 
 // verified takes the state after a proof, or shows why it failed.

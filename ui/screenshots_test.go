@@ -500,4 +500,18 @@ func TestScreenshotsKeys(t *testing.T) {
 		h.tap("Continue")
 	})
 	s.shot("signin_key")
+	s.do(func() {
+		h.u.signOut("")
+		h.pickFirst()
+		h.tap("Forgot my password")
+		h.tap("Next")
+	})
+	s.shot("reset_key_choose")
+	s.do(func() {
+		h.tap("Use my security key")
+		h.u.o.Keys = &softDevices{keys: []*softkey.Key{softkey.New()}}
+		test.Type(h.entry("Security key PIN"), "1234")
+		h.tap("Continue")
+	})
+	s.shot("reset_key")
 }

@@ -378,6 +378,17 @@ func (c *Client) ResetAnswer(ctx context.Context, resetID, optionID, verificatio
 		body: resetOptionBody{OptionID: optionID, VerificationID: verificationID, Answers: answers}})
 }
 
+// ResetKeyChallenge asks for a challenge for the reset's key option.
+func (c *Client) ResetKeyChallenge(ctx context.Context, resetID, optionID string) (*core.KeyChallenge, error) {
+	return one[core.KeyChallenge](ctx, c, call{op: "ResetKeyChallenge", params: []string{"resetId", resetID}, body: resetOptionBody{OptionID: optionID}})
+}
+
+// ResetKeyVerify sends the key's assertion for the reset.
+func (c *Client) ResetKeyVerify(ctx context.Context, resetID, optionID, verificationID string, r core.KeyAssertion) (*core.ResetState, error) {
+	return one[core.ResetState](ctx, c, call{op: "ResetKeyVerify", params: []string{"resetId", resetID, "verificationId", verificationID},
+		body: resetKeyBody{OptionID: optionID, Assertion: r}})
+}
+
 func (c *Client) ResetPassword(ctx context.Context, resetID, password string) error {
 	return c.do(ctx, call{op: "ResetPassword", params: []string{"resetId", resetID}, body: passwordBody{Password: password}})
 }

@@ -69,6 +69,10 @@ type (
 		Language       string            `json:"language,omitempty"`
 		Answers        map[string]string `json:"answers,omitempty"`
 	}
+	resetKeyBody struct {
+		OptionID  string            `json:"optionId"`
+		Assertion core.KeyAssertion `json:"assertion"`
+	}
 	passwordBody struct {
 		Password string `json:"password"`
 	}
@@ -408,6 +412,24 @@ var selfRoutes = []Route{
 				return nil, err
 			}
 			return svc.ResetAnswer(ctx, in.path("resetId"), b.OptionID, b.VerificationID, b.Answers)
+		}},
+	{Method: "POST", Path: "/passwordResets/{resetId}/securityKey", Op: "ResetKeyChallenge", Status: 201, Body: resetOptionBody{}, Out: core.KeyChallenge{},
+		Summary: "A challenge for the reset's security key option.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[resetOptionBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.ResetKeyChallenge(ctx, in.path("resetId"), b.OptionID)
+		}},
+	{Method: "POST", Path: "/passwordResets/{resetId}/securityKey/{verificationId}", Op: "ResetKeyVerify", Status: 200, Body: resetKeyBody{}, Out: core.ResetState{},
+		Summary: "Check the security key's assertion for the reset.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[resetKeyBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.ResetKeyVerify(ctx, in.path("resetId"), b.OptionID, in.path("verificationId"), b.Assertion)
 		}},
 	{Method: "POST", Path: "/passwordResets/{resetId}/password", Op: "ResetPassword", Status: 204, Body: passwordBody{},
 		Summary: "Set the new password once enough methods are proven.",

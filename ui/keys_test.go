@@ -225,3 +225,14 @@ func TestResetWithASecurityKey(t *testing.T) {
 		h.fatalf("the new password: %v", err)
 	}
 }
+
+// TestNoKeySupport: a window without a device layer (Windows, for now)
+// says so where a key would be used, and offers the other ways.
+func TestNoKeySupport(t *testing.T) {
+	h, _ := keyHarness(t)
+	h.u.o.Keys = nil
+	h.addMethod("Security key")
+	h.tap("Search for the key")
+	h.shows("Security info can't use security keys on this computer yet.")
+	h.tap("Cancel")
+}

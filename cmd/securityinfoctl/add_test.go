@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/base32"
 	"encoding/json"
 	"os"
@@ -11,7 +12,10 @@ import (
 	"time"
 
 	"github.com/pquerna/otp/totp"
+	"github.com/securityinfo/securityinfo/cmd/internal/datafolder"
 	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/core/securitykey"
+	"github.com/securityinfo/securityinfo/core/securitykey/softkey"
 )
 
 // lastOutboxCode reads the newest code from `outbox list --json`, as a
@@ -222,5 +226,58 @@ func TestAddSecurityKeyNeedsTheWindow(t *testing.T) {
 	e.mustCtl("a long enough passphrase\n", "account", "create", "--name", "alice@contoso.com", "--password-stdin")
 	if code, _, errs := e.ctl("", "--as", "alice@contoso.com", "methods", "add", "security-key"); code != 1 || !strings.Contains(errs, "needs the window") {
 		t.Fatalf("methods add security-key: %d %s", code, errs)
+	}
+}
+
+// TestSecurityKeysListRenameDelete: a key registered in the window (here
+// a software key through the same data folder) is listed by the command
+// line with its name, renamed and deleted there (the last security info:
+// scheduled, as any other method).
+func TestSecurityKeysListRenameDelete(t *testing.T) {
+	e := newEnv(t)
+	e.mustCtl("a long enough passphrase\n", "account", "create", "--name", "alice@contoso.com", "--password-stdin")
+	e.mustCtl("", "policy", "set", "enabledMethods=authenticatorApp,phone,email,securityKey")
+	folder, err := datafolder.Open(context.Background(), datafolder.Options{Dir: e.data, KeyFile: e.key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice, err := folder.Service.AccountByName(core.WithActor(context.Background(), core.LocalAdministrator), "alice@contoso.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := core.WithActor(context.Background(), core.OwnerActor(alice, "test"))
+	ch, err := folder.Service.BeginSecurityKey(own, alice.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := softkey.New()
+	key.SetPIN("1234")
+	rp := securitykey.RelyingParty{ID: ch.RelyingPartyID}
+	cd := rp.ClientData(true, ch.Challenge)
+	id, att, err := key.MakeCredential(rp.ID, securitykey.ClientDataHash(cd), "1234", "packed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := folder.Service.ConfirmSecurityKey(own, alice.ID, ch.VerificationID, core.KeyRegistration{CredentialID: id, ClientData: cd, AttestationObject: att, Name: "YubiKey 5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	folder.Close()
+
+	if out := e.mustCtl("", "--as", "alice@contoso.com", "methods", "list"); !strings.Contains(out, m.ID+"  securityKey  YubiKey 5") {
+		t.Fatalf("methods list:\n%s", out)
+	}
+	if out := e.mustCtl("", "--as", "alice@contoso.com", "methods", "rename", m.ID, "Blue key"); out != "Renamed to Blue key\n" {
+		t.Fatalf("rename: %q", out)
+	}
+	var ms []core.MethodView
+	json.Unmarshal([]byte(e.mustCtl("", "--as", "alice@contoso.com", "methods", "list", "--json")), &ms)
+	if len(ms) != 1 || ms[0].Kind != core.KindSecurityKey || ms[0].Name != "Blue key" {
+		t.Fatalf("after rename: %+v", ms)
+	}
+	// The key is alice's last security info: its removal waits 30 days.
+	e.mustCtl("", "--as", "alice@contoso.com", "methods", "delete", m.ID, "--yes")
+	if out := e.mustCtl("", "--as", "alice@contoso.com", "methods", "list"); !strings.Contains(out, "Removal of security info scheduled") {
+		t.Fatalf("after delete:\n%s", out)
 	}
 }

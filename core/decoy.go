@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -71,6 +72,9 @@ func (k *Keys) decoyOptions(name string, withKeys bool) []ResetOption {
 		b := k.decoyBytes(name, "key")
 		out = append(out, ResetOption{ID: hex.EncodeToString(b[:16]) + ":" + string(ChannelKey), Kind: KindSecurityKey, Channel: ChannelKey,
 			Masked: "Security key"})
+		if sum[5]%3 == 0 {
+			return out // a key and nothing else, as people who use only keys have
+		}
 	}
 	for i, kind := range profile {
 		b := k.decoyBytes(name, fmt.Sprint("method ", i))
@@ -348,30 +352,35 @@ func (s *Local) decoyAnswer(ctx context.Context, c resetChoice, verificationID s
 	return userErr
 }
 
-// decoyCredentialLengths are lengths of credential IDs that keys make.
-var decoyCredentialLengths = []int{32, 48, 64, 64, 80, 96}
+// keyListSize is how many credentials a reset's key challenge lists:
+// the account's keys padded with made-up ones (a made-up account's are
+// all made up), so the count does not tell real from made-up. Four fit
+// the allow list of common keys (CTAP2 maxCredentialCountInList).
+const keyListSize = 4
 
-// decoyCredentials are the made-up credential IDs of a name's key option:
-// one, or two for one name in three, the same at every reset.
-func (k *Keys) decoyCredentials(name string) [][]byte {
+// decoyCredentialLengths are lengths of credential IDs that keys make.
+var decoyCredentialLengths = []int{16, 32, 48, 64, 64, 64, 80, 96, 128}
+
+// paddedCredentials is real padded to keyListSize with made-up credential
+// IDs of the name, the same at every reset, in places drawn from the name.
+func (k *Keys) paddedCredentials(name string, real [][]byte) [][]byte {
 	sum := k.decoyBytes(name, "credentials")
-	var out [][]byte
-	for i := range 1 + btoi(sum[0]%3 == 0) {
+	out := slices.Clone(real)
+	for i := 0; len(out) < keyListSize; i++ {
+		n := decoyCredentialLengths[int(sum[i])%len(decoyCredentialLengths)]
 		var id []byte
-		for j := 0; len(id) < decoyCredentialLengths[int(sum[1+i])%len(decoyCredentialLengths)]; j++ {
+		for j := 0; len(id) < n; j++ {
 			id = append(id, k.decoyBytes(name, fmt.Sprint("credential ", i, " ", j))...)
 		}
-		out = append(out, id[:decoyCredentialLengths[int(sum[1+i])%len(decoyCredentialLengths)]])
+		at := int(sum[16+i]) % (len(out) + 1)
+		out = slices.Insert(out, at, id[:n])
 	}
 	return out
 }
 
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
+// keyAsksEntry keeps, in a reset's decoy state, how many key challenges
+// it asked for (no verification ID looks like it).
+const keyAsksEntry = "#keyAsks"
 
 // decoyKeyChallenge issues a key challenge for a decoy's key option: a
 // fresh challenge, the relying party a real account of the name would
@@ -391,38 +400,29 @@ func (s *Local) decoyKeyChallenge(ctx context.Context, c resetChoice) (*KeyChall
 		d := &decoyCode{Option: c.option.ID, Key: true, ExpiresAt: now.Add(keyChallengeLifetime)}
 		st[id] = d
 		out = &KeyChallenge{VerificationID: id, RelyingPartyID: relyingParty(p, c.reset.Name).ID, Challenge: challenge,
-			Credentials: s.keys.decoyCredentials(c.reset.Name), ExpiresAt: d.ExpiresAt}
+			Credentials: s.keys.paddedCredentials(c.reset.Name, nil), ExpiresAt: d.ExpiresAt}
 		return nil
 	})
 	return out, err
 }
 
 // decoyKeyCheck answers a key's assertion for a decoy's key option as
-// checkKeyAssertion answers one for a real key that does not check out:
-// the challenge is used once, and a credential of the option's is "not
-// verified" while any other is "not registered".
-func (s *Local) decoyKeyCheck(ctx context.Context, c resetChoice, verificationID string, r KeyAssertion) error {
-	var userErr error
+// ResetKeyVerify answers one for a real key that does not check out: the
+// challenge is used once, and any credential is "not verified".
+func (s *Local) decoyKeyCheck(ctx context.Context, c resetChoice, verificationID string) error {
 	err := s.onDecoy(ctx, c, func(tx Tx, p *Policy, st map[string]*decoyCode) error {
 		d := st[verificationID]
 		if d == nil || d.Option != c.option.ID || !d.Key {
 			return notFound()
 		}
-		now := s.clock()
-		if d.Tries > 0 || !now.Before(d.ExpiresAt) {
+		if d.Tries > 0 || !s.clock().Before(d.ExpiresAt) {
 			return Reason(EEXPIRED, "code.expired", nil) // used or too late, as openKeyChallenge says
 		}
 		d.Tries++
-		userErr = keyNotRegistered()
-		for _, id := range s.keys.decoyCredentials(c.reset.Name) {
-			if len(r.CredentialID) > 0 && hmac.Equal(id, r.CredentialID) {
-				userErr = keyNotVerified()
-			}
-		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return userErr
+	return keyNotVerified()
 }

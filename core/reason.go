@@ -53,6 +53,7 @@ var reasons = map[string]string{
 	"reset.ended":          "This password reset has ended. Start again.",
 	"reset.notAChoice":     "That is not one of the choices. Start again.",
 	"reset.proveFirst":     "Prove {{.N}} different methods first.",
+	"reset.keysAsked":      "A security key was asked for {{.Max}} times in this reset. Start again.",
 	"reset.questionsAsked": "The questions were asked {{.Max}} times in this reset. Start again.",
 	"email.workAddress":    "This email address can't be your work or school email ({{.Domain}}). Use a personal address that works without your work password.",
 	"removal.pending":      "Removal of your security info is scheduled for {{.Date}}. No other change can be made until then, unless you cancel the removal.",

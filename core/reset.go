@@ -159,9 +159,9 @@ func (s *Local) resetState(ctx context.Context, r *Reset) (*ResetState, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &ResetState{ResetID: r.ID, Needed: p.MethodsRequiredForReset, Proven: len(r.Proven), ExpiresAt: r.ExpiresAt}
+	st := &ResetState{ResetID: r.ID, Needed: p.MethodsRequiredForReset, Proven: provenCount(r, p), ExpiresAt: r.ExpiresAt}
 	for _, o := range opts {
-		if !slices.Contains(r.Proven, methodOf(o.ID)) {
+		if !slices.Contains(r.Proven, provenAs(o)) {
 			st.Options = append(st.Options, o)
 		}
 	}
@@ -169,6 +169,26 @@ func (s *Local) resetState(ctx context.Context, r *Reset) (*ResetState, error) {
 }
 
 func methodOf(optionID string) string { m, _, _ := strings.Cut(optionID, ":"); return m }
+
+// provenAs is what a proof of o is recorded as: its method, or for the
+// security key option "securityKey", whichever key signed, so that keys
+// count as one method however many there are.
+func provenAs(o ResetOption) string {
+	if o.Kind == KindSecurityKey {
+		return string(KindSecurityKey)
+	}
+	return methodOf(o.ID)
+}
+
+// provenCount is how many of r's proofs count under p: a security key's
+// only while the policy still allows keys.
+func provenCount(r *Reset, p *Policy) int {
+	n := len(r.Proven)
+	if slices.Contains(r.Proven, string(KindSecurityKey)) && !p.Enabled(KindSecurityKey) {
+		n--
+	}
+	return n
+}
 
 // openReset loads a reset that is still going, and its account (nil for
 // a decoy).
@@ -223,7 +243,7 @@ func (s *Local) resetOption(ctx context.Context, resetID, optionID string, kinds
 		return resetChoice{}, err
 	}
 	i := slices.IndexFunc(opts, func(o ResetOption) bool { return o.ID == optionID })
-	if i < 0 || len(kinds) > 0 && !slices.Contains(kinds, opts[i].Kind) || slices.Contains(r.Proven, methodOf(optionID)) {
+	if i < 0 || len(kinds) > 0 && !slices.Contains(kinds, opts[i].Kind) || slices.Contains(r.Proven, provenAs(opts[i])) {
 		return resetChoice{}, notAChoice
 	}
 	c.option = opts[i]
@@ -283,7 +303,7 @@ func (s *Local) ResetVerify(ctx context.Context, resetID, optionID, verification
 	if err != nil {
 		return nil, s.failedProof(ctx, c.reset, c.acct, err)
 	}
-	return s.proven(ctx, c.reset, methodOf(c.option.ID))
+	return s.proven(ctx, c.reset, provenAs(c.option))
 }
 
 // ResetQuestions implements Service: the security questions to answer,
@@ -336,7 +356,7 @@ func (s *Local) ResetAnswer(ctx context.Context, resetID, optionID, verification
 	if err != nil {
 		return nil, s.failedProof(ctx, c.reset, c.acct, err)
 	}
-	return s.proven(ctx, c.reset, methodOf(c.option.ID))
+	return s.proven(ctx, c.reset, provenAs(c.option))
 }
 
 // proven records a proven method of a reset: read, checked and written
@@ -408,7 +428,7 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 		if err != nil {
 			return err
 		}
-		if len(cur.Proven) < p.MethodsRequiredForReset {
+		if provenCount(cur, p) < p.MethodsRequiredForReset {
 			return Reason(EFORBIDDEN, "reset.proveFirst", map[string]any{"N": p.MethodsRequiredForReset})
 		}
 		a, err := tx.Account(acct.ID)
@@ -455,6 +475,9 @@ func (s *Local) ResetKeyChallenge(ctx context.Context, resetID, optionID string)
 	if err := s.limitClient(ctx, "send"); err != nil {
 		return nil, err
 	}
+	if err := s.countKeyAsk(ctx, c); err != nil {
+		return nil, err
+	}
 	if !c.real {
 		return s.decoyKeyChallenge(ctx, c)
 	}
@@ -469,7 +492,7 @@ func (s *Local) ResetKeyChallenge(ctx context.Context, resetID, optionID string)
 			return err
 		}
 		v := &Verification{AccountID: c.acct.ID, Purpose: VerifyProve, Flow: c.flow()}
-		out, err = s.newKeyChallenge(tx, v, relyingParty(p, c.acct.Name), keyCredentials(methods))
+		out, err = s.newKeyChallenge(tx, v, relyingParty(p, c.acct.Name), s.keys.paddedCredentials(c.reset.Name, keyCredentials(methods)))
 		return err
 	})
 	return out, err
@@ -484,19 +507,24 @@ func (s *Local) ResetKeyVerify(ctx context.Context, resetID, optionID, verificat
 		return nil, err
 	}
 	if !c.real {
-		err = s.decoyKeyCheck(ctx, c, verificationID, r)
+		err = s.decoyKeyCheck(ctx, c, verificationID)
 	} else {
 		var userErr error
 		err = s.store.Update(ctx, func(tx Tx) error {
 			v, err := ownVerification(tx, c.acct.ID, verificationID)
-			if err != nil || v.Purpose != VerifyProve || v.Flow != c.flow() {
+			if err != nil || v.Kind != KindSecurityKey || v.Purpose != VerifyProve || v.Flow != c.flow() {
 				return notFound()
 			}
-			userErr, err = s.checkKeyAssertion(tx, c.acct, v, r)
+			userErr, err = s.checkKeyAssertion(tx, Actor{AccountID: c.acct.ID, Name: c.acct.Name, Role: c.acct.Role, Source: "reset"}, c.acct, v, r)
 			return err
 		})
 		if err == nil {
 			err = userErr
+		}
+		// The list holds made-up credentials besides the account's, so to
+		// a stranger every credential is "not verified" alike.
+		if e, ok := err.(*Error); ok && e.Key == "key.notRegistered" {
+			err = keyNotVerified()
 		}
 	}
 	switch {
@@ -505,5 +533,27 @@ func (s *Local) ResetKeyVerify(ctx context.Context, resetID, optionID, verificat
 	case err != nil:
 		return nil, err
 	}
-	return s.proven(ctx, c.reset, methodOf(c.option.ID))
+	return s.proven(ctx, c.reset, provenAs(c.option))
+}
+
+// MaxKeyAsks is how many key challenges one reset may ask for, real or
+// made-up alike.
+const MaxKeyAsks = 10
+
+// countKeyAsk counts a key challenge of a reset, in the reset's decoy
+// state for real and made-up accounts alike (one write of the same size
+// either way).
+func (s *Local) countKeyAsk(ctx context.Context, c resetChoice) error {
+	return s.onDecoy(ctx, c, func(tx Tx, p *Policy, st map[string]*decoyCode) error {
+		n := st[keyAsksEntry]
+		if n == nil {
+			n = &decoyCode{Option: keyAsksEntry}
+			st[keyAsksEntry] = n
+		}
+		if n.Tries >= MaxKeyAsks {
+			return Reason(ELIMITED, "reset.keysAsked", map[string]any{"Max": MaxKeyAsks})
+		}
+		n.Tries++
+		return nil
+	})
 }

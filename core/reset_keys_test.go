@@ -54,7 +54,7 @@ func TestResetWithSecurityKey(t *testing.T) {
 	}
 	// Either key proves the one option.
 	ch, a := resetKeyAnswer(t, f, st, st.Options[0], spare, "", "1234")
-	if len(ch.Credentials) != 2 || ch.RelyingPartyID != "contoso.com" {
+	if len(ch.Credentials) != 4 || ch.RelyingPartyID != "contoso.com" {
 		t.Fatalf("challenge: %+v", ch)
 	}
 	st, err = f.svc.ResetKeyVerify(ctx, st.ResetID, st.Options[0].ID, ch.VerificationID, a)

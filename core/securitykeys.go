@@ -256,10 +256,10 @@ func (s *Local) FinishKeySignIn(ctx context.Context, signInID, verificationID st
 	var userErr error
 	err = s.store.Update(ctx, func(tx Tx) error {
 		v, err := ownVerification(tx, acct.ID, verificationID)
-		if err != nil || v.Purpose != VerifyProve || v.Flow != pending.Flow {
+		if err != nil || v.Kind != KindSecurityKey || v.Purpose != VerifyProve || v.Flow != pending.Flow {
 			return notFound()
 		}
-		userErr, err = s.checkKeyAssertion(tx, acct, v, r)
+		userErr, err = s.checkKeyAssertion(tx, signInActor(acct), acct, v, r)
 		return err
 	})
 	if err != nil {
@@ -279,7 +279,7 @@ func (s *Local) FinishKeySignIn(ctx context.Context, signInID, verificationID st
 // A person's mistake comes back as userErr (EWRONGCODE when it counts
 // toward a lockout); a counter that went back marks the key unusable
 // for good and is audited.
-func (s *Local) checkKeyAssertion(tx Tx, acct *Account, v *Verification, r KeyAssertion) (userErr, err error) {
+func (s *Local) checkKeyAssertion(tx Tx, a Actor, acct *Account, v *Verification, r KeyAssertion) (userErr, err error) {
 	challenge, err := s.openKeyChallenge(tx, v)
 	if err != nil {
 		return nil, err
@@ -319,7 +319,7 @@ func (s *Local) checkKeyAssertion(tx Tx, acct *Account, v *Verification, r KeyAs
 		if err := tx.UpdateMethod(m); err != nil {
 			return nil, err
 		}
-		return keyCloned(), s.audit(tx, signInActor(acct), acct, ActionKeyCloned, KindSecurityKey, m.Name, "")
+		return keyCloned(), s.audit(tx, a, acct, ActionKeyCloned, KindSecurityKey, m.Name, "")
 	case verr != nil:
 		return keyNotVerified(), nil
 	}

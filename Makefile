@@ -6,6 +6,9 @@
 #   make startup      start-up time of the window against an empty Fyne window
 #   make serve        the central service on a local SQLite folder (127.0.0.1:8443)
 #   make deps         install the system packages the build and tests need
+#   make package      Linux .tar.xz and .debs, the signed Windows .exe and .msi,
+#                     securityinfoctl for Linux, Windows and macOS, in dist/ (make deps-package first)
+#   make package-check  checks the packages are what they claim (CI runs it)
 GO ?= go
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System packages: Fyne's OpenGL/X11 headers, a Secret Service and D-Bus for
@@ -14,8 +17,19 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PACKAGES := libgl1-mesa-dev xorg-dev gnome-keyring dbus dbus-x11 sqlite3 postgresql libfido2-dev
 # To look at the window without a display: Xvfb, xdotool, ImageMagick's import.
 DEB_DESKTOP := xvfb xauth xdotool imagemagick
+# To package: the Windows cross compiler, wixl and msiinfo, osslsigncode and
+# openssl (a throw-away signing certificate), dpkg-deb, file, xz.
+DEB_PACKAGE := gcc-mingw-w64-x86-64 msitools osslsigncode openssl dpkg-dev file xz-utils
 
-.PHONY: serve all build run test lint vet importcheck staticcheck deps deps-desktop install-packages fuzz bench cli screenshots goldens startup
+# The version is FyneApp.toml's; the commit and the build date are set here.
+VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+DATE := $(shell date -u $${SOURCE_DATE_EPOCH:+-d @$$SOURCE_DATE_EPOCH} +%Y-%m-%dT%H:%M:%SZ)
+VPKG := github.com/securityinfo/securityinfo/internal/version
+LDFLAGS := -X $(VPKG).Version=$(VERSION) -X $(VPKG).Commit=$(COMMIT) -X $(VPKG).Date=$(DATE)
+export VERSION COMMIT DATE
+
+.PHONY: serve all build run test lint vet importcheck staticcheck deps deps-desktop deps-package install-packages fuzz bench cli screenshots goldens startup package package-check print-ldflags
 
 all: build
 
@@ -25,6 +39,9 @@ deps:
 
 deps-desktop: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_DESKTOP)"
+
+deps-package: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGE)"
 
 install-packages:
 	@missing=""; for p in $(PACKAGES); do \
@@ -39,9 +56,21 @@ install-packages:
 	fi
 
 build: deps
-	$(GO) build -o bin/securityinfo ./cmd/securityinfo
-	$(GO) build -o bin/securityinfod ./cmd/securityinfod
-	CGO_ENABLED=0 $(GO) build -o bin/securityinfoctl ./cmd/securityinfoctl
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/securityinfo ./cmd/securityinfo
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/securityinfod ./cmd/securityinfod
+	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o bin/securityinfoctl ./cmd/securityinfoctl
+
+# package builds every package into dist/ (scripts/package says how); a
+# real code-signing certificate comes through SIGN_PKCS12 and
+# SIGN_PASSWORD, else a throw-away one is made.
+package: deps-package
+	GO=$(GO) LDFLAGS="$(LDFLAGS)" scripts/package
+
+print-ldflags:
+	@echo '$(LDFLAGS)'
+
+package-check: package
+	scripts/package-check
 
 # run opens the window on the default data folder (embedded SQLite,
 # outbox delivery). Pass ARGS="--data DIR --key-file FILE" to choose others.
@@ -55,7 +84,7 @@ serve:
 	$(GO) run ./cmd/securityinfod --listen 127.0.0.1:8443 --store sqlite:.serve/data --key-file .serve/key
 
 cli:
-	CGO_ENABLED=0 $(GO) build -o bin/securityinfoctl ./cmd/securityinfoctl
+	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o bin/securityinfoctl ./cmd/securityinfoctl
 
 vet:
 	$(GO) vet ./...

@@ -515,3 +515,14 @@ func TestScreenshotsKeys(t *testing.T) {
 	})
 	s.shot("reset_key")
 }
+
+// TestScreenshotsAbout: Help › About.
+func TestScreenshotsAbout(t *testing.T) {
+	s := newShooter(t, "en")
+	h := s.h
+	s.do(func() {
+		h.withAccount()
+		h.u.showAbout()
+	})
+	s.shot("about")
+}

@@ -12,8 +12,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/internal/version"
 )
 
 // OutboxEntry is one message of the local outbox, shown to whoever tries
@@ -297,7 +299,24 @@ func (u *UI) menu() *fyne.MainMenu {
 	items = append(items, fyne.NewMenuItem(u.tr.T("menu.refresh"), func() { u.reloadAll() }),
 		fyne.NewMenuItem(u.tr.T("menu.switchAccount"), u.switchAccount),
 		fyne.NewMenuItem(u.tr.T("menu.signOut"), func() { u.signOut("") }))
-	return fyne.NewMainMenu(fyne.NewMenu(u.tr.T("menu.file"), items...))
+	return fyne.NewMainMenu(fyne.NewMenu(u.tr.T("menu.file"), items...),
+		fyne.NewMenu(u.tr.T("menu.help"), fyne.NewMenuItem(u.tr.T("about.menu"), u.showAbout)))
+}
+
+// showAbout is Help › About: which build this is, and where its data is.
+func (u *UI) showAbout() {
+	v := version.Get()
+	form := widget.NewForm(
+		widget.NewFormItem(u.tr.T("about.version"), widget.NewLabel(v.Version)),
+		widget.NewFormItem(u.tr.T("about.commit"), widget.NewLabel(v.Commit)),
+		widget.NewFormItem(u.tr.T("about.built"), widget.NewLabel(v.Date)))
+	if u.back != nil && u.back.Place != "" {
+		form.Append(u.tr.T("about.place"), &widget.Label{Text: u.back.Place, Wrapping: fyne.TextWrapBreak})
+	}
+	box := container.NewVBox(subheading("Security info"), wrapped(u.tr.T("about.lead")), form)
+	d := dialog.NewCustom(u.tr.T("about.title"), u.tr.T("common.close"), box, u.win)
+	d.Resize(fyne.NewSize(460, 0))
+	d.Show()
 }
 
 func (u *UI) showPage(i int) {

@@ -13,6 +13,7 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/internal/version"
 )
 
 func TestFirstAccountOnEmptyStore(t *testing.T) {
@@ -694,4 +695,29 @@ func TestPluralsAndWordsMidSentence(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAboutShowsTheBuild: Help › About shows the version, commit and
+// build date the build set, and where the data is.
+func TestAboutShowsTheBuild(t *testing.T) {
+	version.Version, version.Commit, version.Date = "1.2.3", "abcdef123456", "2026-12-03T12:00:00Z"
+	defer func() { version.Version, version.Commit, version.Date = "", "", "" }()
+	h := newHarness(t, "en")
+	h.withAccount()
+	var about *fyne.MenuItem
+	for _, m := range h.w.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Label == "About Security info" {
+				about = it
+			}
+		}
+	}
+	if about == nil {
+		h.fatal("no Help › About Security info")
+	}
+	about.Action()
+	h.shows("1.2.3")
+	h.shows("abcdef123456")
+	h.shows("2026-12-03T12:00:00Z")
+	h.shows(h.u.back.Place)
 }

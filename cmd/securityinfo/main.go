@@ -17,6 +17,7 @@ import (
 	"github.com/securityinfo/securityinfo/core/keyring"
 	"github.com/securityinfo/securityinfo/core/outbox"
 	"github.com/securityinfo/securityinfo/core/remote"
+	"github.com/securityinfo/securityinfo/internal/version"
 	_ "github.com/securityinfo/securityinfo/internal/quietlocale" // before Fyne reads the locale
 	"github.com/securityinfo/securityinfo/ui"
 )
@@ -28,11 +29,16 @@ func main() {
 	flag.StringVar(&config, "config", "", "configuration file (default: DATA/securityinfo.toml)")
 	flag.StringVar(&server, "server", "", "URL of the organisation's central service (no local data folder is opened)")
 	flag.StringVar(&caFile, "ca-file", "", "with --server: CA certificate(s) of the server (PEM)")
+	showVersion := flag.Bool("version", false, "print the version, commit and build date")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "Usage: securityinfo [--data DIR] [--key-file FILE] [--config FILE] | --server URL [--ca-file FILE]\n\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "Usage: securityinfo [--data DIR] [--key-file FILE] [--config FILE] | --server URL [--ca-file FILE] | --version\n\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if *showVersion {
+		fmt.Println(version.String("securityinfo"))
+		return
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	a := app.NewWithID("org.securityinfo.desktop")

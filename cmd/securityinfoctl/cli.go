@@ -14,6 +14,7 @@ import (
 
 	"github.com/securityinfo/securityinfo/cmd/internal/datafolder"
 	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/internal/version"
 )
 
 // cli holds what every command needs: the global flags, the streams and,
@@ -82,6 +83,7 @@ Global flags (before the command, in any order):
   --key-file FILE  keep the master key in FILE (created 0600) instead of the OS keyring
   --config FILE    configuration file (default: DIR/securityinfo.toml)
   --as ACCOUNT     the account to act for (methods commands)
+  --version        print the version, commit and build date, and exit
 
 Commands:
 `
@@ -129,6 +131,7 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 	global.StringVar(&c.server, "server", "", "URL of the central service (securityinfod)")
 	global.StringVar(&c.tokenFile, "token-file", "", "file keeping the session token (default: the keyring)")
 	global.StringVar(&c.caFile, "ca-file", "", "CA certificate(s) of the server (PEM)")
+	showVersion := global.Bool("version", false, "print the version, commit and build date")
 	global.Usage = func() {}
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -138,6 +141,10 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return usageError{err.Error()}
 	}
 	rest := global.Args()
+	if *showVersion {
+		fmt.Fprintln(c.stdout, version.String("securityinfoctl"))
+		return nil
+	}
 	if len(rest) == 0 {
 		c.printUsage(c.stderr, "")
 		return exitError{2}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/securityinfo/securityinfo/cmd/internal/datafolder"
 	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/internal/version"
 )
 
 // env is a data folder with its key file, driven through run().
@@ -332,5 +333,16 @@ func TestKeyMismatch(t *testing.T) {
 	code, _, errs = other.ctl("", "account", "list")
 	if code != 1 || !strings.Contains(errs, "is not the key this data folder was created with") {
 		t.Fatalf("wrong key: exit %d %s", code, errs)
+	}
+}
+
+// TestVersion: --version prints the version, commit and build date the
+// build set, and runs no command.
+func TestVersion(t *testing.T) {
+	version.Version, version.Commit, version.Date = "1.2.3", "abcdef123456", "2026-12-03T12:00:00Z"
+	defer func() { version.Version, version.Commit, version.Date = "", "", "" }()
+	e := newEnv(t)
+	if out := e.mustCtl("", "--version"); out != "securityinfoctl 1.2.3 (commit abcdef123456, built 2026-12-03T12:00:00Z)\n" {
+		t.Fatalf("--version: %q", out)
 	}
 }

@@ -19,7 +19,7 @@ DEB_PACKAGES := libgl1-mesa-dev xorg-dev gnome-keyring dbus dbus-x11 sqlite3 pos
 DEB_DESKTOP := xvfb xauth xdotool imagemagick
 # To package: the Windows cross compiler, wixl and msiinfo, osslsigncode and
 # openssl (a throw-away signing certificate), dpkg-deb, file, xz.
-DEB_PACKAGE := gcc-mingw-w64-x86-64 msitools osslsigncode openssl dpkg-dev file xz-utils
+DEB_PACKAGE := gcc-mingw-w64-x86-64 msitools wixl osslsigncode openssl dpkg-dev file xz-utils
 
 # The version is FyneApp.toml's; the commit and the build date are set here.
 VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)

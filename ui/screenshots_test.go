@@ -25,6 +25,7 @@ import (
 	"github.com/pquerna/otp/totp"
 	"github.com/securityinfo/securityinfo/core"
 	"github.com/securityinfo/securityinfo/core/securitykey/softkey"
+	"github.com/securityinfo/securityinfo/internal/version"
 )
 
 var realApp fyne.App
@@ -520,6 +521,8 @@ func TestScreenshotsKeys(t *testing.T) {
 func TestScreenshotsAbout(t *testing.T) {
 	s := newShooter(t, "en")
 	h := s.h
+	version.Version, version.Commit, version.Date = "0.1.0", "1a2b3c4d5e6f", "2026-12-03T12:00:00Z"
+	defer func() { version.Version, version.Commit, version.Date = "", "", "" }()
 	s.do(func() {
 		h.withAccount()
 		h.u.showAbout()

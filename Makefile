@@ -21,9 +21,10 @@ DEB_DESKTOP := xvfb xauth xdotool imagemagick
 # openssl (a throw-away signing certificate), dpkg-deb, file, xz.
 DEB_PACKAGE := gcc-mingw-w64-x86-64 msitools wixl osslsigncode openssl dpkg-dev file xz-utils
 
-# The version is FyneApp.toml's; the commit and the build date are set here.
-VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
-COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# The version is cmd/securityinfo/FyneApp.toml's; the commit and the build date are set here.
+VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' cmd/securityinfo/FyneApp.toml)
+# A build from a checkout with changes says so: COMMIT-modified.
+COMMIT := $(shell c=$$(git rev-parse --short=12 HEAD 2>/dev/null) && { git diff --quiet HEAD 2>/dev/null || c=$$c-modified; echo $$c; } || echo unknown)
 DATE := $(shell date -u $${SOURCE_DATE_EPOCH:+-d @$$SOURCE_DATE_EPOCH} +%Y-%m-%dT%H:%M:%SZ)
 VPKG := github.com/securityinfo/securityinfo/internal/version
 LDFLAGS := -X $(VPKG).Version=$(VERSION) -X $(VPKG).Commit=$(COMMIT) -X $(VPKG).Date=$(DATE)

@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/securityinfo/securityinfo/core"
@@ -188,18 +189,23 @@ func TestAttackOneKeyTwoMethods(t *testing.T) {
 	k1, k2 := softkey.New(), softkey.New()
 	k1.SetPIN("1234")
 	k2.SetPIN("1234")
-	m1 := addKey(t, f, k1, "K1")
-	addKey(t, f, k2, "K2")
+	m1, m2 := addKey(t, f, k1, "K1"), addKey(t, f, k2, "K2")
 	st, _ := f.svc.StartReset(ctx, "alice@contoso.com")
 	o := option(t, st, core.KindSecurityKey, core.ChannelKey)
-	ch, a := resetKeyAnswer(t, f, st, o, k2, "", "1234") // signed by K2
+	// The option is named after one of the keys; the other one signs.
+	named, signer := m1, k2
+	if strings.HasPrefix(o.ID, m2.ID+":") {
+		named, signer = m2, k1
+	}
+	ch, a := resetKeyAnswer(t, f, st, o, signer, "", "1234")
 	st, err := f.svc.ResetKeyVerify(ctx, st.ResetID, o.ID, ch.VerificationID, a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// K1 goes away mid-reset (owner removes it on another device).
-	if _, err := f.svc.DeleteMethod(f.own, f.alice.ID, m1.ID); err != nil {
-		t.Logf("delete: %v", err)
+	// The key the option is named after goes away mid-reset (its owner
+	// removes it on another device).
+	if _, err := f.svc.DeleteMethod(f.own, f.alice.ID, named.ID); err != nil {
+		t.Fatal(err)
 	}
 	cur, _ := f.svc.StartReset(ctx, "alice@contoso.com")
 	o2 := option(t, cur, core.KindSecurityKey, core.ChannelKey)

@@ -74,7 +74,12 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	svc, closeStore, err := openService(ctx, o, log)
 	if err != nil {
-		return errors.New(core.ErrorMessage(err))
+		if ce := (*core.Error)(nil); errors.As(err, &ce) {
+			return errors.New(core.ErrorMessage(err))
+		}
+		// Unlike a client, the operator starting the service is told what
+		// failed (pgx leaves a URL's password out of its errors).
+		return fmt.Errorf("cannot open the store: %v", err)
 	}
 	defer closeStore()
 	ln, err := net.Listen("tcp", o.listen)

@@ -331,3 +331,16 @@ func TestDatabaseOutageUnderLoad(t *testing.T) {
 		t.Fatalf("stored name %q, but app %d was acknowledged", info.Methods[0].Name, acked.Load())
 	}
 }
+
+// TestUnreachableDatabaseSaysWhy: a PostgreSQL store that cannot be
+// reached stops the service with what failed and where (not "Internal
+// error."), and no password from the URL.
+func TestUnreachableDatabaseSaysWhy(t *testing.T) {
+	dir := t.TempDir()
+	err := run(context.Background(), []string{"--listen", "127.0.0.1:0", "--store", "postgres://securityinfo:s3cret-pw@127.0.0.1:1/securityinfo",
+		"--key-file", filepath.Join(dir, "key"), "--data", dir}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "cannot open the store") || !strings.Contains(err.Error(), "127.0.0.1") ||
+		strings.Contains(err.Error(), "s3cret-pw") {
+		t.Fatalf("an unreachable database: %v", err)
+	}
+}

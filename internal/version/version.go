@@ -1,5 +1,5 @@
 // Package version says which build of Security info is running. The
-// build (the Makefile, scripts/package) sets Version from FyneApp.toml,
+// build (the Makefile, scripts/package) sets Version from cmd/securityinfo/FyneApp.toml,
 // the one source of the version, and Commit and Date with -ldflags -X;
 // a plain `go build` in a checkout falls back to the commit and time Go
 // records from git, and to "devel".

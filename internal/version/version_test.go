@@ -11,7 +11,7 @@ import (
 // TestFyneAppVersionIsTheSource: FyneApp.toml's version is the one the
 // build passes on, and is X.Y.Z (the .msi and the .deb need numbers).
 func TestFyneAppVersionIsTheSource(t *testing.T) {
-	toml, err := os.ReadFile("../../FyneApp.toml")
+	toml, err := os.ReadFile("../../cmd/securityinfo/FyneApp.toml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -203,7 +203,7 @@ func TestResetWithASecurityKey(t *testing.T) {
 	h.tap("Continue")
 	h.shows("This security key is not registered for your account.")
 
-	// The right key, its PIN wrong until it blocks.
+	// The right key, a wrong PIN first.
 	h.u.o.Keys = &softDevices{keys: []*softkey.Key{key}}
 	test.Type(h.entry("Security key PIN"), "0000")
 	h.tap("Continue")
@@ -224,6 +224,17 @@ func TestResetWithASecurityKey(t *testing.T) {
 	if _, err := h.svc.SignIn(context.Background(), alice.Name, "k8#mQz!vR new"); err != nil {
 		h.fatalf("the new password: %v", err)
 	}
+
+	// Wrong PINs until the key blocks it: the window says so.
+	h.toForm()
+	h.tap("Forgot my password")
+	h.tap("Next")
+	h.tap("Use my security key")
+	for range softkey.MaxPINTries {
+		test.Type(h.entry("Security key PIN"), "0000")
+		h.tap("Continue")
+	}
+	h.shows("This key's PIN is blocked after too many wrong tries.")
 }
 
 // TestNoKeySupport: a window without a device layer (Windows, for now)

@@ -77,13 +77,7 @@ func TestAttackQuestionVerificationIntoKeyVerify(t *testing.T) {
 func TestAttackCodeVerificationIntoKeyVerify(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	if _, err := f.svc.SetPolicy(f.ctx, []string{keysOn}); err != nil {
-		t.Fatal(err)
-	}
-	f.add(t, f.alice, &core.Method{ID: "phone", Kind: core.KindPhone, Detail: "+442079460958", Channel: core.ChannelSMS})
-	key := softkey.New()
-	key.SetPIN("1234")
-	addKey(t, f, key, "Key")
+	phoneAndKey(t, f)
 	realSt, _ := f.svc.StartReset(ctx, "alice@contoso.com")
 	decoy := decoyLike(t, f, realSt.Options)
 	probe := func(name string) string {
@@ -145,13 +139,7 @@ func TestAttackCredentialCount(t *testing.T) {
 func TestAttackKeyProofCountsAfterKeysDisabled(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	if _, err := f.svc.SetPolicy(f.ctx, []string{keysOn, "methodsRequiredForReset=2"}); err != nil {
-		t.Fatal(err)
-	}
-	f.add(t, f.alice, &core.Method{ID: "phone", Kind: core.KindPhone, Detail: "+442079460958", Channel: core.ChannelSMS})
-	key := softkey.New()
-	key.SetPIN("1234")
-	addKey(t, f, key, "Key")
+	key := phoneAndKey(t, f, "methodsRequiredForReset=2")
 	st, _ := f.svc.StartReset(ctx, "alice@contoso.com")
 	o := option(t, st, core.KindSecurityKey, core.ChannelKey)
 	ch, a := resetKeyAnswer(t, f, st, o, key, "", "1234")

@@ -14,6 +14,20 @@ import (
 
 const keysOn = "enabledMethods=authenticatorApp,phone,email,securityKey"
 
+// phoneAndKey gives alice a phone and a software key (PIN 1234) under a
+// policy that allows keys, with more policy pairs.
+func phoneAndKey(t *testing.T, f *fixture, policy ...string) *softkey.Key {
+	t.Helper()
+	if _, err := f.svc.SetPolicy(f.ctx, append([]string{keysOn}, policy...)); err != nil {
+		t.Fatal(err)
+	}
+	f.add(t, f.alice, &core.Method{ID: "phone", Kind: core.KindPhone, Detail: "+442079460958", Channel: core.ChannelSMS})
+	key := softkey.New()
+	key.SetPIN("1234")
+	addKey(t, f, key, "Key")
+	return key
+}
+
 // resetKeyAnswer asks the reset's key option for a challenge and has key
 // answer it (for rpID, "" the one asked for; with pin).
 func resetKeyAnswer(t *testing.T, f *fixture, st *core.ResetState, o core.ResetOption, key *softkey.Key, rpID, pin string) (*core.KeyChallenge, core.KeyAssertion) {
@@ -84,13 +98,7 @@ func TestResetWithSecurityKey(t *testing.T) {
 func TestAttackResetWithSecurityKey(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	if _, err := f.svc.SetPolicy(f.ctx, []string{keysOn, "methodsRequiredForReset=2"}); err != nil {
-		t.Fatal(err)
-	}
-	f.add(t, f.alice, &core.Method{ID: "phone", Kind: core.KindPhone, Detail: "+442079460958", Channel: core.ChannelSMS})
-	key := softkey.New()
-	key.SetPIN("1234")
-	addKey(t, f, key, "YubiKey")
+	key := phoneAndKey(t, f, "methodsRequiredForReset=2")
 	st, err := f.svc.StartReset(ctx, "alice@contoso.com")
 	if err != nil {
 		t.Fatal(err)

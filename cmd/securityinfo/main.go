@@ -17,8 +17,8 @@ import (
 	"github.com/securityinfo/securityinfo/core/keyring"
 	"github.com/securityinfo/securityinfo/core/outbox"
 	"github.com/securityinfo/securityinfo/core/remote"
-	"github.com/securityinfo/securityinfo/internal/version"
 	_ "github.com/securityinfo/securityinfo/internal/quietlocale" // before Fyne reads the locale
+	"github.com/securityinfo/securityinfo/internal/version"
 	"github.com/securityinfo/securityinfo/ui"
 )
 

@@ -70,8 +70,9 @@ func (k *Keys) decoyOptions(name string, withKeys bool) []ResetOption {
 	var out []ResetOption
 	if withKeys && sum[4]%4 == 0 {
 		b := k.decoyBytes(name, "key")
+		ki, _ := KindSecurityKey.Info()
 		out = append(out, ResetOption{ID: hex.EncodeToString(b[:16]) + ":" + string(ChannelKey), Kind: KindSecurityKey, Channel: ChannelKey,
-			Masked: "Security key"})
+			Masked: ki.Label})
 		if sum[5]%3 == 0 {
 			return out // a key and nothing else, as people who use only keys have
 		}

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -523,7 +524,7 @@ func (s *Local) ResetKeyVerify(ctx context.Context, resetID, optionID, verificat
 		}
 		// The list holds made-up credentials besides the account's, so to
 		// a stranger every credential is "not verified" alike.
-		if e, ok := err.(*Error); ok && e.Key == "key.notRegistered" {
+		if e := (*Error)(nil); errors.As(err, &e) && e.Key == "key.notRegistered" {
 			err = keyNotVerified()
 		}
 	}

@@ -53,6 +53,13 @@ func ErrorCode(err error) string {
 	return EINTERNAL
 }
 
+// storeFailed tells a store that failed (unavailable, internal) from a
+// row that is not there: a lookup that failed for any reason but ENOTFOUND
+// goes back to the caller as it is, never as "not found", so that a person
+// told "that method is not in your security info" during an outage is not
+// misled, and a retry after the outage works.
+func storeFailed(err error) bool { return err != nil && ErrorCode(err) != ENOTFOUND }
+
 // ReasonOf returns the reason key of the first *Error in err's chain, ""
 // when it has none.
 func ReasonOf(err error) string {

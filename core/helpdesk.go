@@ -609,6 +609,9 @@ func (s *Local) SignInWithPass(ctx context.Context, name, pass string) (*SignInS
 		}
 		err := s.store.Update(ctx, func(tx Tx) (err error) {
 			cur, err := tx.AccessPass(acct.ID)
+			if storeFailed(err) {
+				return err
+			}
 			if err != nil || cur.Hash != ap.Hash {
 				right = false // replaced or deleted meanwhile
 				return nil

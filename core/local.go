@@ -465,7 +465,7 @@ func (s *Local) settle(ctx context.Context, accountID string) error {
 			return nil
 		}
 		m, err := tx.Method(acct.RemovalMethodID)
-		if err != nil && ErrorCode(err) != ENOTFOUND {
+		if storeFailed(err) {
 			return err
 		}
 		acct.RemovalAt, acct.RemovalMethodID = time.Time{}, ""
@@ -738,6 +738,9 @@ func (s *Local) RenameMethod(ctx context.Context, accountID, methodID, name stri
 // ENOTFOUND either way so that IDs of other accounts are not confirmed.
 func ownMethod(tx Tx, accountID, methodID string) (*Method, error) {
 	m, err := tx.Method(methodID)
+	if storeFailed(err) {
+		return nil, err
+	}
 	if err != nil || m.AccountID != accountID {
 		return nil, Errorf(ENOTFOUND, "That method is not in your security info.")
 	}

@@ -37,6 +37,20 @@ func (t awayTx) Session(key string) (*core.Session, error) {
 	return t.Tx.Session(key)
 }
 
+func (t awayTx) Method(id string) (*core.Method, error) {
+	if t.fail == "method" {
+		return nil, errAway
+	}
+	return t.Tx.Method(id)
+}
+
+func (t awayTx) Verification(id string) (*core.Verification, error) {
+	if t.fail == "verification" {
+		return nil, errAway
+	}
+	return t.Tx.Verification(id)
+}
+
 func (t awayTx) Account(id string) (*core.Account, error) {
 	if t.fail == "account" {
 		return nil, errAway
@@ -101,5 +115,45 @@ func TestOutboxMessagesNameTheirAccount(t *testing.T) {
 	events, _ := f.svc.AuditLog(f.ctx, core.AuditFilter{})
 	if last := events[len(events)-1]; last.Action != core.ActionOutboxViewed || last.ActorID != f.alice.ID {
 		t.Fatalf("audit: %+v", last)
+	}
+}
+
+// A method or a verification that cannot be read during an outage is
+// "unavailable", never "not in your security info" or "not found": the
+// window then says to try again, and the retry works (CI once caught a
+// rename answered "not found" while the database dropped its connections).
+func TestStoreOutageIsNotNotFound(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, f.alice, &core.Method{ID: "aliceapp", Kind: core.KindAuthenticatorApp, Name: "Authenticator", Detail: "s"}, &core.Method{ID: "alicemail", Kind: core.KindEmail, Detail: "alice@gmail.com", Channel: core.ChannelEmail})
+	ch := f.beginPhone(t, "+44 20 7946 0001", core.ChannelSMS)
+	code := f.lastCode(t)
+	methodAway := f.service(&awayStore{Store: f.store, fail: "method"})
+	verificationAway := f.service(&awayStore{Store: f.store, fail: "verification"})
+	for name, call := range map[string]func() error{
+		"rename": func() error {
+			_, err := methodAway.RenameMethod(f.own, f.alice.ID, "aliceapp", "Work phone app")
+			return err
+		},
+		"preview delete": func() error { _, err := methodAway.PreviewDelete(f.own, f.alice.ID, "alicemail"); return err },
+		"delete":         func() error { _, err := methodAway.DeleteMethod(f.own, f.alice.ID, "alicemail"); return err },
+		"confirm": func() error {
+			_, err := verificationAway.Confirm(f.own, f.alice.ID, ch.VerificationID, code)
+			return err
+		},
+	} {
+		if err := call(); core.ErrorCode(err) != core.EUNAVAILABLE {
+			t.Errorf("%s while the store is away: %v, want unavailable", name, err)
+		}
+	}
+	// Nothing changed, and the same calls work once the store answers.
+	info := f.info(t)
+	if len(info.Methods) != 2 {
+		t.Fatalf("methods after the outage: %+v", info.Methods)
+	}
+	if _, err := f.svc.Confirm(f.own, f.alice.ID, ch.VerificationID, code); err != nil {
+		t.Fatalf("the code after the outage: %v", err)
+	}
+	if _, err := f.svc.RenameMethod(f.own, f.alice.ID, "aliceapp", "Work phone app"); err != nil {
+		t.Fatal(err)
 	}
 }

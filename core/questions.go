@@ -338,7 +338,7 @@ func (s *Local) askQuestions(ctx context.Context, accountID, lang, flow string) 
 // draw is counted.
 func (s *Local) drawQuestions(tx Tx, methodID string, answers []StoredAnswer, n int, now time.Time) ([]int, error) {
 	d, err := tx.QuestionDraw(methodID)
-	if err != nil && ErrorCode(err) != ENOTFOUND {
+	if storeFailed(err) {
 		return nil, err
 	}
 	if d != nil && now.Before(d.DrawnAt.Add(QuestionDrawLifetime)) && len(d.QuestionIDs) == n {

@@ -384,7 +384,7 @@ func (s *Local) proven(ctx context.Context, r *Reset, methodID string) (*ResetSt
 // liveReset reads a reset that has not ended, inside a transaction.
 func (s *Local) liveReset(tx Tx, id string) (*Reset, error) {
 	r, err := tx.Reset(id)
-	if err != nil && ErrorCode(err) != ENOTFOUND {
+	if storeFailed(err) {
 		return nil, err
 	}
 	if err != nil || !r.DoneAt.IsZero() || !s.clock().Before(r.ExpiresAt) {
@@ -513,7 +513,10 @@ func (s *Local) ResetKeyVerify(ctx context.Context, resetID, optionID, verificat
 		var userErr error
 		err = s.store.Update(ctx, func(tx Tx) error {
 			v, err := ownVerification(tx, c.acct.ID, verificationID)
-			if err != nil || v.Kind != KindSecurityKey || v.Purpose != VerifyProve || v.Flow != c.flow() {
+			if err != nil {
+				return err
+			}
+			if v.Kind != KindSecurityKey || v.Purpose != VerifyProve || v.Flow != c.flow() {
 				return notFound()
 			}
 			userErr, err = s.checkKeyAssertion(tx, Actor{AccountID: c.acct.ID, Name: c.acct.Name, Role: c.acct.Role, Source: "reset"}, c.acct, v, r)

@@ -150,7 +150,10 @@ func (s *Local) ConfirmSecurityKey(ctx context.Context, accountID, verificationI
 	var notices []queued
 	err = s.change(ctx, accountID, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		v, err := ownVerification(tx, accountID, verificationID)
-		if err != nil || v.Purpose != VerifyAdd {
+		if err != nil {
+			return err
+		}
+		if v.Purpose != VerifyAdd {
 			return notFound()
 		}
 		challenge, err := s.openKeyChallenge(tx, v)
@@ -256,7 +259,10 @@ func (s *Local) FinishKeySignIn(ctx context.Context, signInID, verificationID st
 	var userErr error
 	err = s.store.Update(ctx, func(tx Tx) error {
 		v, err := ownVerification(tx, acct.ID, verificationID)
-		if err != nil || v.Kind != KindSecurityKey || v.Purpose != VerifyProve || v.Flow != pending.Flow {
+		if err != nil {
+			return err
+		}
+		if v.Kind != KindSecurityKey || v.Purpose != VerifyProve || v.Flow != pending.Flow {
 			return notFound()
 		}
 		userErr, err = s.checkKeyAssertion(tx, signInActor(acct), acct, v, r)

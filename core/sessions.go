@@ -76,6 +76,9 @@ func (s *Local) Sessions(ctx context.Context, accountID string) ([]SessionView, 
 func (s *Local) EndSession(ctx context.Context, accountID, sessionID string) error {
 	return s.onAccount(ctx, accountID, prove, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		sess, err := tx.Session(sessionID)
+		if storeFailed(err) {
+			return err
+		}
 		if err != nil || sess.AccountID != accountID || !sess.EndedAt.IsZero() {
 			return Errorf(ENOTFOUND, "That session has already ended.")
 		}

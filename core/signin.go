@@ -357,7 +357,7 @@ func (s *Local) pendingSignIn(ctx context.Context, id string) (*Verification, *A
 		acct, err = tx.Account(v.AccountID)
 		return err
 	})
-	if err != nil && ErrorCode(err) != ENOTFOUND {
+	if storeFailed(err) {
 		return nil, nil, err
 	}
 	if err != nil || v.Purpose != VerifySignIn {

@@ -627,6 +627,9 @@ func (s *Local) Resend(ctx context.Context, accountID, verificationID string) (*
 
 func ownVerification(tx Tx, accountID, id string) (*Verification, error) {
 	v, err := tx.Verification(id)
+	if storeFailed(err) {
+		return nil, err
+	}
 	if err != nil || v.AccountID != accountID {
 		return nil, notFound()
 	}
@@ -642,6 +645,9 @@ func (s *Local) checkCode(tx Tx, v *Verification, code string, p *Policy, now ti
 	// to the old (perhaps stolen) phone proves nothing.
 	if v.Purpose == VerifyProve && v.MethodID != "" {
 		m, err := tx.Method(v.MethodID)
+		if storeFailed(err) {
+			return nil, err
+		}
 		if err != nil || m.AccountID != v.AccountID || m.Detail != v.Detail || m.Extension != v.Extension {
 			return nil, notFound()
 		}

@@ -101,7 +101,9 @@ const ActionMethodChanged = "method.changed"
 // too.
 func (s *Local) changeIn(tx Tx, a Actor, acct *Account, p *Policy, v *Verification) (*Method, []queued, error) {
 	m, err := ownMethod(tx, acct.ID, v.MethodID)
-	if err != nil {
+	if storeFailed(err) {
+		return nil, nil, err
+	} else if err != nil {
 		return nil, nil, Reason(ECONFLICT, "change.gone", nil)
 	}
 	if m.Kind != v.Kind {

@@ -362,14 +362,20 @@ func TestBearerIDsHaveAtLeast128Bits(t *testing.T) {
 	step, _ := f.svc.SignIn(ctx, "alice@contoso.com", alicePassword)
 	sess := f.session(t, f.alice)
 	a, _ := core.ActorFrom(sess)
+	// A session token is the account's ID, a dot and its secret: the
+	// secret alone carries the bits.
+	owner, secret, _ := strings.Cut(a.SessionID, ".")
+	if owner != f.alice.ID {
+		t.Errorf("session token %q does not start with alice's ID", a.SessionID)
+	}
 	for what, id := range map[string]string{"reset": st.ResetID, "decoy reset": decoy.ResetID, "decoy option": decoy.Options[0].ID[:32],
-		"verification": ch.VerificationID, "pending sign-in": step.Pending.ID, "session": a.SessionID} {
+		"verification": ch.VerificationID, "pending sign-in": step.Pending.ID, "session": secret} {
 		if !hex128.MatchString(id) {
 			t.Errorf("%s ID %q has fewer than 128 bits", what, id)
 		}
 	}
-	if len(a.SessionID) < 64 {
-		t.Errorf("session ID %q has fewer than 256 bits", a.SessionID)
+	if len(secret) < 64 {
+		t.Errorf("session secret %q has fewer than 256 bits", secret)
 	}
 	// The store keeps the token's SHA-256 only: a copy of the database
 	// signs no one in.

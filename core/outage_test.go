@@ -76,6 +76,13 @@ func TestStoreOutageIsNotASignOut(t *testing.T) {
 			t.Errorf("staff, %s unreadable: %v, want unavailable", fail, err)
 		}
 	}
+	// Signing out while the session cannot be read says so: the session
+	// is not known to have ended.
+	away := f.service(&awayStore{Store: f.store, fail: "session"})
+	a, _ := core.ActorFrom(own)
+	if err := away.SignOut(context.Background(), a.SessionID); core.ErrorCode(err) != core.EUNAVAILABLE {
+		t.Errorf("sign out while the store is away: %v, want unavailable", err)
+	}
 	// And the sessions still work once the store answers again.
 	if _, err := f.svc.SecurityInfo(own, bob.ID); err != nil {
 		t.Fatal(err)

@@ -388,7 +388,9 @@ func (s *Local) checkAnswers(ctx context.Context, accountID, verificationID stri
 	var userErr error
 	var candidates []StoredAnswer
 	var v *Verification
-	if err := s.store.View(ctx, func(tx Tx) (err error) {
+	// Read through the gate: who asks is checked before any answer is
+	// hashed or anything is said of the verification.
+	if err := s.read(ctx, accountID, func(tx Tx, _ *Account, _ *Policy) (err error) {
 		if v, err = ownVerification(tx, accountID, verificationID); err != nil {
 			return err
 		}

@@ -479,11 +479,13 @@ func (s *Local) startSession(ctx context.Context, acct *Account, twoStep bool) (
 // startSessionHow is startSession, with how the person signed in for the
 // audit log.
 func (s *Local) startSessionHow(ctx context.Context, acct *Account, twoStep bool, how string) (*Session, error) {
-	// A session ID is a long-lived bearer secret: 256 bits.
-	id, err := s.randomHex(32)
+	// A session ID is a long-lived bearer secret: 256 bits, after the
+	// account's ID (see TokenAccount).
+	secret, err := s.randomHex(32)
 	if err != nil {
 		return nil, err
 	}
+	id := NewToken(acct.ID, secret)
 	now := s.clock()
 	sess := &Session{ID: id, AccountID: acct.ID, CreatedAt: now, LastSeenAt: now, TwoStep: twoStep, Device: deviceFrom(ctx)}
 	stored := *sess
@@ -504,6 +506,26 @@ func (s *Local) startSessionHow(ctx context.Context, acct *Account, twoStep bool
 		return nil, err
 	}
 	return sess, nil
+}
+
+// NewToken is a session's bearer token: the account's ID, a dot and the
+// secret. A token names its account only as a claim: every check of a
+// token (caller, onAccount) reads its session by the whole token's key and
+// refuses it when the session belongs to another account, so changing the
+// ID part gives a token that signs no one in.
+func NewToken(accountID, secret string) string { return accountID + "." + secret }
+
+// TokenAccount returns the account a token claims to be for, without
+// reading the store: the central service uses it to run a request on
+// one's own account as one transaction that checks the session itself,
+// instead of first resuming the session in a transaction of its own.
+// Tokens from before the account was named in them claim none.
+func TokenAccount(token string) (string, bool) {
+	id, secret, ok := strings.Cut(token, ".")
+	if !ok || id == "" || secret == "" || strings.Contains(secret, ".") {
+		return "", false
+	}
+	return id, true
 }
 
 // sessionKey is what the store keeps of a session token: its SHA-256, so
@@ -576,7 +598,9 @@ func (s *Local) ResumeSession(ctx context.Context, sessionID string) (*SignedIn,
 func (s *Local) SignOut(ctx context.Context, sessionID string) error {
 	return s.store.Update(ctx, func(tx Tx) error {
 		sess, err := tx.Session(sessionKey(sessionID))
-		if err != nil {
+		if storeFailed(err) {
+			return err // not known to be ended: the caller may try again
+		} else if err != nil {
 			return nil // already gone
 		}
 		if sess.EndedAt.IsZero() {

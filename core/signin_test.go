@@ -225,3 +225,42 @@ func TestSignInWithEachPhoneKind(t *testing.T) {
 		})
 	}
 }
+
+// TestTokenNamesItsAccount: a new session's token names its account (a
+// claim the central service acts on without a read), and a token whose
+// account part is changed signs no one in, on the owner's account or any.
+func TestTokenNamesItsAccount(t *testing.T) {
+	f := newFixture(t)
+	bob := f.newAccount(t, "bob@contoso.com", core.RoleUser)
+	ctx := f.session(t, bob)
+	a, _ := core.ActorFrom(ctx)
+	if id, ok := core.TokenAccount(a.SessionID); !ok || id != bob.ID {
+		t.Fatalf("token %q names %q, %v", a.SessionID, id, ok)
+	}
+	_, secret, _ := strings.Cut(a.SessionID, ".")
+	for _, c := range []struct {
+		token string
+		id    string
+		ok    bool
+	}{
+		{"", "", false}, {".", "", false}, {"abc", "", false}, {"abc.", "", false}, {".abc", "", false},
+		{"a.b.c", "", false}, {"a1.ff", "a1", true},
+	} {
+		if id, ok := core.TokenAccount(c.token); id != c.id || ok != c.ok {
+			t.Errorf("TokenAccount(%q) = %q, %v", c.token, id, ok)
+		}
+	}
+	for _, forged := range []core.Actor{
+		{AccountID: f.alice.ID, SessionID: core.NewToken(f.alice.ID, secret)},
+		{AccountID: f.alice.ID, SessionID: core.NewToken(f.alice.ID, secret), Role: core.RoleAdmin},
+		{AccountID: bob.ID, SessionID: core.NewToken(bob.ID, secret+"0")},
+	} {
+		c := core.WithActor(context.Background(), forged)
+		if _, err := f.svc.SecurityInfo(c, forged.AccountID); err == nil {
+			t.Errorf("%+v read a page", forged)
+		}
+		if _, err := f.svc.SecurityInfo(c, f.alice.ID); err == nil {
+			t.Errorf("%+v read alice's page", forged)
+		}
+	}
+}

@@ -588,7 +588,9 @@ func duplicateOf(methods []*Method, v *Verification) error {
 // than the policy's resend wait.
 func (s *Local) Resend(ctx context.Context, accountID, verificationID string) (*Challenge, error) {
 	var v *Verification
-	if err := s.store.View(ctx, func(tx Tx) (err error) {
+	// Read through the gate: who asks is checked before anything is said
+	// of the verification.
+	if err := s.read(ctx, accountID, func(tx Tx, _ *Account, _ *Policy) (err error) {
 		v, err = ownVerification(tx, accountID, verificationID)
 		return err
 	}); err != nil {

@@ -359,7 +359,11 @@ func (u *UI) signOut(notice string) {
 				err = errors.Join(err, keeper.Forget(name))
 			}
 			return struct{}{}, err
-		}, func(struct{}, error) {})
+		}, func(_ struct{}, err error) {
+			if err != nil { // the session still ends when it goes idle
+				u.o.Log.Warn("end the session", "err", core.Redact(err.Error()))
+			}
+		})
 	}
 	for _, o := range u.win.Canvas().Overlays().List() {
 		u.win.Canvas().Overlays().Remove(o)

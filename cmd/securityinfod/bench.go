@@ -161,7 +161,7 @@ func seed(ctx context.Context, o benchOptions, stdout io.Writer) ([]*benchUser, 
 }
 
 func seedOne(tx core.Tx, keys *core.Keys, i int, now time.Time) (*benchUser, error) {
-	u := &benchUser{token: randomHex(32), methodID: randomHex(16), secret: make([]byte, 20)}
+	u := &benchUser{methodID: randomHex(16), secret: make([]byte, 20)}
 	rand.Read(u.secret)
 	acct := &core.Account{ID: randomHex(16), Name: fmt.Sprintf("bench%07d@bench.example", i), DisplayName: fmt.Sprintf("Bench %d", i),
 		Role: core.RoleUser, Language: "en", CreatedAt: now, PasswordChangedAt: now, ConfirmedAt: now,
@@ -172,6 +172,7 @@ func seedOne(tx core.Tx, keys *core.Keys, i int, now time.Time) (*benchUser, err
 	}
 	m := &core.Method{ID: u.methodID, AccountID: acct.ID, Kind: core.KindAuthenticatorApp, Channel: core.ChannelApp,
 		Language: "en", CreatedAt: now, Secret: sealed}
+	u.token = core.NewToken(acct.ID, randomHex(32)) // as the service makes them
 	sess := &core.Session{ID: core.SessionKey(u.token), AccountID: acct.ID, CreatedAt: now, LastSeenAt: now, TwoStep: true,
 		Device: "securityinfod bench"}
 	if err := tx.CreateAccount(acct); err != nil {

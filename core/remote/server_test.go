@@ -2,6 +2,7 @@ package remote_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -304,5 +305,86 @@ func TestLimitsPerClientAddress(t *testing.T) {
 	p := problemOf(t, raw)
 	if res.StatusCode != 429 || p.Reason != "client.limited" || res.Header.Get("Retry-After") == "" || p.RetryAfterSeconds == nil {
 		t.Fatalf("31st sign-in: %d %s (Retry-After %q)", res.StatusCode, raw, res.Header.Get("Retry-After"))
+	}
+}
+
+// TestForgedTokensDoNothing: a token names its account (the server runs a
+// request on one's own account without resuming the session first), so an
+// attacker writes tokens that name alice: a made-up secret, bob's own
+// secret after alice's ID, and alice's ID with bob's whole token. Every
+// route that needs a session refuses them all as a person without one
+// (401 or 403; or 400 for a body refused on its face, before any read),
+// and alice's page and audit log are as they were.
+func TestForgedTokensDoNothing(t *testing.T) {
+	e := newEnv(t)
+	var alice core.Account
+	e.call("POST", "/v1/setup/firstAccount", "", core.NewAccount{Name: "alice@contoso.com", Password: "a long enough passphrase"}, &alice)
+	var step core.SignInStep
+	if status, raw := e.call("POST", "/v1/signIn", "", map[string]string{"name": "alice@contoso.com", "password": "a long enough passphrase"}, &step); status != 200 {
+		t.Fatalf("sign-in: %d %s", status, raw)
+	}
+	token := step.Session.ID
+	if id, ok := core.TokenAccount(token); !ok || id != alice.ID {
+		t.Fatalf("a new token does not name its account: %q", token)
+	}
+	admin := core.WithActor(context.Background(), core.LocalAdministrator)
+	if _, err := e.svc.CreateAccount(admin, core.NewAccount{Name: "bob@contoso.com", Password: "another long passphrase"}); err != nil {
+		t.Fatal(err)
+	}
+	var bob core.SignInStep
+	e.call("POST", "/v1/signIn", "", map[string]string{"name": "bob@contoso.com", "password": "another long passphrase"}, &bob)
+	_, bobSecret, _ := strings.Cut(bob.Session.ID, ".")
+	var before core.SecurityInfo
+	e.call("GET", "/v1/me/authentication/securityInfo", token, nil, &before)
+	var beforeLog []core.AuditEvent
+	e.call("GET", "/v1/audit/events", token, nil, &beforeLog)
+
+	forged := map[string]string{
+		"made-up secret":       core.NewToken(alice.ID, strings.Repeat("ab", 32)),
+		"bob's secret":         core.NewToken(alice.ID, bobSecret),
+		"bob's token, renamed": alice.ID + "." + bob.Session.ID,
+		"alice's ID alone":     alice.ID + ".",
+	}
+	param := regexp.MustCompile(`\{[^}]+\}`)
+	tried := 0
+	for _, rt := range remote.Routes {
+		if !rt.Actor {
+			continue
+		}
+		paths := []string{"/v1" + param.ReplaceAllStringFunc(rt.Path, func(p string) string {
+			if p == "{accountId}" {
+				return alice.ID
+			}
+			return "x1"
+		})}
+		if rt.Account {
+			paths = append(paths, "/v1/users/"+alice.ID+strings.TrimPrefix(paths[0], "/v1/me"))
+		}
+		for _, path := range paths {
+			for how, tok := range forged {
+				tried++
+				status, raw := e.call(rt.Method, path, tok, rt.Body, nil)
+				// A body the service refuses on its face (an empty name,
+				// no reason) says nothing of any account: that may come
+				// first. Anything read from the store comes after the
+				// session is checked.
+				if status != 401 && status != 403 && (status != 400 || problemOf(t, raw).Code != core.EINVALID) {
+					t.Errorf("%s %s with %s: %d %s", rt.Method, path, how, status, raw)
+				}
+			}
+		}
+	}
+	if tried < 4*len(remote.Routes)/2 {
+		t.Fatalf("only %d requests tried", tried)
+	}
+	var after core.SecurityInfo
+	e.call("GET", "/v1/me/authentication/securityInfo", token, nil, &after)
+	var afterLog []core.AuditEvent
+	e.call("GET", "/v1/audit/events", token, nil, &afterLog)
+	if !reflect.DeepEqual(before.Methods, after.Methods) || before.Account.DefaultMethodID != after.Account.DefaultMethodID {
+		t.Errorf("alice's page changed: %+v -> %+v", before, after)
+	}
+	if len(afterLog) != len(beforeLog) {
+		t.Errorf("the audit log grew from %d to %d events: %+v", len(beforeLog), len(afterLog), afterLog[len(beforeLog):])
 	}
 }

@@ -255,15 +255,11 @@ func (s *Local) VerifyAuthenticator(ctx context.Context, accountID, methodID, co
 			return fmt.Errorf("open app secret: %w", err)
 		}
 		if step, ok := MatchTOTP(secret, code, now, p, m.LastStep); ok {
-			advanced, err := tx.AdvanceTOTPStep(m.ID, step)
+			advanced, err := tx.AdvanceTOTPStep(m.ID, step, now) // its last use too: one write
 			if err != nil {
 				return err
 			}
 			if advanced {
-				m.LastStep, m.LastUsedAt = step, now
-				if err := tx.UpdateMethod(m); err != nil {
-					return err
-				}
 				return succeed(tx, c)
 			}
 		}

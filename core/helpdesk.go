@@ -287,7 +287,7 @@ func (s *Local) FinishIdentityCheck(ctx context.Context, accountID, verification
 				return fmt.Errorf("open app secret: %w", err)
 			}
 			if step, ok := MatchTOTP(secret, code, now, p, m.LastStep); ok {
-				if right, err = tx.AdvanceTOTPStep(m.ID, step); err != nil {
+				if right, err = tx.AdvanceTOTPStep(m.ID, step, now); err != nil {
 					return err
 				}
 			}

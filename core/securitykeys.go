@@ -330,7 +330,7 @@ func (s *Local) checkKeyAssertion(tx Tx, a Actor, acct *Account, v *Verification
 		return keyNotVerified(), nil
 	}
 	if n != 0 {
-		if ok, err := tx.AdvanceTOTPStep(m.ID, int64(n)); err != nil {
+		if ok, err := tx.AdvanceTOTPStep(m.ID, int64(n), s.clock()); err != nil {
 			return nil, err
 		} else if !ok {
 			return Reason(ECONFLICT, "code.used", nil), nil // the same counter used twice at once

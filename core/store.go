@@ -119,10 +119,11 @@ type Tx interface {
 	// on accountID still in force at now, ENOTFOUND when none is.
 	ApprovedFor(agentID, accountID string, kind ApprovalKind, now time.Time) (*Approval, error)
 
-	// AdvanceTOTPStep sets a method's last accepted TOTP step to step if it
-	// is below it, in one conditional write, and reports whether it did:
-	// a time step is accepted once only.
-	AdvanceTOTPStep(methodID string, step int64) (bool, error)
+	// AdvanceTOTPStep sets a method's last accepted TOTP step (or a key's
+	// signature counter) to step if it is below it, and its last use to
+	// usedAt, in one conditional write, and reports whether it did: a time
+	// step is accepted once only.
+	AdvanceTOTPStep(methodID string, step int64, usedAt time.Time) (bool, error)
 
 	// CreateAnswers stores the hashed answers of a security-questions method.
 	CreateAnswers(methodID string, answers []StoredAnswer) error

@@ -399,6 +399,10 @@ func TestAuthenticatorEnrolmentAndReplay(t *testing.T) {
 	if err := f.svc.VerifyAuthenticator(f.own, f.alice.ID, m.ID, next); err != nil {
 		t.Fatalf("next code: %v", err)
 	}
+	if used := f.info(t).Methods[0].LastUsedAt; used == nil || !used.Equal(f.clock.Now()) {
+		t.Fatalf("last used %v after the next code, want %v", used, f.clock.Now())
+	}
+	f.clock.Advance(time.Second)
 	if err := f.svc.VerifyAuthenticator(f.own, f.alice.ID, m.ID, next); core.ErrorCode(err) != core.EWRONGCODE {
 		t.Fatalf("replay: %v", err)
 	}

@@ -143,8 +143,8 @@ func (t *tx) SaveFailureCounter(c *core.FailureCounter) error {
 	return nil
 }
 
-func (t *tx) AdvanceTOTPStep(methodID string, step int64) (bool, error) {
-	tag, err := t.exec(`UPDATE methods SET last_step = $1 WHERE id = $2 AND last_step < $1`, step, methodID)
+func (t *tx) AdvanceTOTPStep(methodID string, step int64, usedAt time.Time) (bool, error) {
+	tag, err := t.exec(`UPDATE methods SET last_step = $1, last_used_at = $3 WHERE id = $2 AND last_step < $1`, step, methodID, tsArg(usedAt))
 	if err != nil {
 		return false, fmt.Errorf("advance TOTP step: %w", err)
 	}

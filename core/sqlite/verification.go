@@ -152,8 +152,8 @@ func (t *tx) SaveFailureCounter(c *core.FailureCounter) error {
 	return nil
 }
 
-func (t *tx) AdvanceTOTPStep(methodID string, step int64) (bool, error) {
-	res, err := t.exec(`UPDATE methods SET last_step = ? WHERE id = ? AND last_step < ?`, step, methodID, step)
+func (t *tx) AdvanceTOTPStep(methodID string, step int64, usedAt time.Time) (bool, error) {
+	res, err := t.exec(`UPDATE methods SET last_step = ?, last_used_at = ? WHERE id = ? AND last_step < ?`, step, formatTime(usedAt), methodID, step)
 	if err != nil {
 		return false, fmt.Errorf("advance TOTP step: %w", err)
 	}

@@ -735,16 +735,17 @@ func testRaceAdvanceTOTPStep(t *testing.T, s core.Store) {
 		return tx.CreateMethod(&core.Method{ID: "m1", AccountID: "a1", Kind: core.KindAuthenticatorApp, Language: "en",
 			CreatedAt: t0, LastStep: 100})
 	})
-	advanced := race(t, s, func(tx core.Tx, i int) (bool, error) { return tx.AdvanceTOTPStep("m1", 101) })
+	used := t0.Add(time.Hour)
+	advanced := race(t, s, func(tx core.Tx, i int) (bool, error) { return tx.AdvanceTOTPStep("m1", 101, used) })
 	if n := count(advanced); n != 1 {
 		t.Fatalf("step 101 accepted %d times out of %d, want once", n, racers)
 	}
 	update(t, s, func(tx core.Tx) error {
-		if ok, err := tx.AdvanceTOTPStep("m1", 99); ok || err != nil {
+		if ok, err := tx.AdvanceTOTPStep("m1", 99, used.Add(time.Hour)); ok || err != nil {
 			return fmt.Errorf("older step 99 accepted after 101: %v, %v", ok, err)
 		}
-		if m, err := tx.Method("m1"); err != nil || m.LastStep != 101 {
-			return fmt.Errorf("method = %+v, %v; want last step 101", m, err)
+		if m, err := tx.Method("m1"); err != nil || m.LastStep != 101 || !m.LastUsedAt.Equal(used) {
+			return fmt.Errorf("method = %+v, %v; want last step 101, last used %v", m, err, used)
 		}
 		return nil
 	})

@@ -6,7 +6,6 @@ import (
 	"encoding/base32"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	neturl "net/url"
 	"os"
@@ -24,14 +23,46 @@ import (
 	"github.com/securityinfo/securityinfo/core/smtp/smtptest"
 )
 
-func freeAddr(t *testing.T) string {
+// startupTimeout bounds how long the service may take to open its store
+// and answer /readyz: generous, as the race detector on a loaded 2-core
+// CI machine runs PostgreSQL's migrations several times slower.
+const startupTimeout = 60 * time.Second
+
+var servingRE = regexp.MustCompile(`msg=serving addr=(\S+)`)
+
+// launch runs the service with args on a port the kernel picks (no port
+// is chosen first and released, so none can be taken meanwhile), and
+// returns its URL once /readyz answers 200, with the channel run's
+// result arrives on and its log.
+func launch(t *testing.T, ctx context.Context, args ...string) (string, <-chan error, *syncBuffer) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	done := make(chan error, 1)
+	logs := new(syncBuffer)
+	go func() { done <- run(ctx, append([]string{"--listen", "127.0.0.1:0"}, args...), logs) }()
+	deadline := time.Now().Add(startupTimeout)
+	url := ""
+	for time.Now().Before(deadline) {
+		if url == "" {
+			if m := servingRE.FindStringSubmatch(logs.String()); m != nil {
+				url = "http://" + m[1]
+			}
+		}
+		if url != "" {
+			if res, err := http.Get(url + "/readyz"); err == nil {
+				res.Body.Close()
+				if res.StatusCode == 200 {
+					return url, done, logs
+				}
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("stopped: %v\n%s", err, logs.String())
+		case <-time.After(25 * time.Millisecond):
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	t.Fatalf("/readyz did not answer 200 within %v\n%s", startupTimeout, logs.String())
+	return "", nil, nil
 }
 
 // TestServesAndStopsOnSIGTERM starts the service on a fresh SQLite folder,
@@ -49,32 +80,9 @@ func TestServesOnPostgres(t *testing.T) {
 
 func serveAndStop(t *testing.T, store string, more ...string) {
 	t.Helper()
-	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var logs bytes.Buffer
-	go func() {
-		done <- run(ctx, append([]string{"--listen", addr, "--store", store}, more...), &logs)
-	}()
-	url := "http://" + addr
-	ready := false
-	for i := 0; i < 200 && !ready; i++ {
-		res, err := http.Get(url + "/readyz")
-		if err == nil {
-			ready = res.StatusCode == 200
-			res.Body.Close()
-		}
-		if !ready {
-			select {
-			case err := <-done:
-				t.Fatalf("stopped: %v\n%s", err, logs.String())
-			case <-time.After(25 * time.Millisecond):
-			}
-		}
-	}
-	if !ready {
-		t.Fatal("/readyz never answered 200")
-	}
+	defer cancel()
+	url, done, _ := launch(t, ctx, append([]string{"--store", store}, more...)...)
 	res, err := http.Post(url+"/v1/setup/firstAccount", "application/json",
 		strings.NewReader(`{"name":"alice@contoso.com","password":"a long enough passphrase"}`))
 	if err != nil {
@@ -119,33 +127,16 @@ func TestFlags(t *testing.T) {
 // URL once /readyz answers.
 func start(t *testing.T, args ...string) string {
 	t.Helper()
-	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var logs syncBuffer
-	go func() { done <- run(ctx, append([]string{"--listen", addr}, args...), &logs) }()
+	t.Cleanup(cancel) // also when launch fails
+	url, done, _ := launch(t, ctx, args...)
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("shutdown: %v", err)
 		}
 	})
-	url := "http://" + addr
-	for range 400 {
-		if res, err := http.Get(url + "/readyz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return url
-			}
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("stopped: %v\n%s", err, logs.String())
-		case <-time.After(25 * time.Millisecond):
-		}
-	}
-	t.Fatal("/readyz never answered 200")
-	return ""
+	return url
 }
 
 // syncBuffer is a bytes.Buffer the server's goroutines may log to.
@@ -222,7 +213,9 @@ func codeIn(t *testing.T, text string) string {
 // waitForMail waits until the mail server accepted n messages.
 func waitForMail(t *testing.T, mail *smtptest.Server, n int) []smtptest.Delivered {
 	t.Helper()
-	for range 400 {
+	// The worker retries a refused message after 5s (real time) and
+	// polls every second: allow for a slow machine well past that.
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
 		if ms := mail.Messages(); len(ms) >= n {
 			return ms
 		}
@@ -274,6 +267,8 @@ func TestDatabaseOutageUnderLoad(t *testing.T) {
 	var acked, failed atomic.Int64
 	var other atomic.Value
 	done := make(chan struct{})
+	halt := sync.OnceFunc(func() { close(stop); <-done })
+	t.Cleanup(halt) // a failed wait below stops the client too
 	go func() {
 		defer close(done)
 		for i := int64(1); ; i++ {
@@ -295,11 +290,24 @@ func TestDatabaseOutageUnderLoad(t *testing.T) {
 			}
 		}
 	}()
-	time.Sleep(300 * time.Millisecond)
+	// Wait on what happened, not on the clock: changes are being
+	// acknowledged before the outage, and requests have failed during it.
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: %d acknowledged, %d failed, other error %v", what, acked.Load(), failed.Load(), other.Load())
+			}
+		}
+	}
+	waitFor("no change acknowledged before the outage", func() bool { return acked.Load() >= 3 })
 	pgtest.Admin(t, `ALTER DATABASE `+name+` ALLOW_CONNECTIONS false`)
 	pgtest.Admin(t, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '`+name+`' AND pid <> pg_backend_pid()`)
 	before := acked.Load()
-	time.Sleep(time.Second)
+	failedBefore := failed.Load()
+	time.Sleep(time.Second) // the outage lasts a while...
+	// ...and, however slow the machine, requests failed during it.
+	waitFor("no request failed while the database refused connections", func() bool { return failed.Load() >= failedBefore+3 })
 	if res, err := http.Get(url + "/readyz"); err != nil || res.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("/readyz while the database is away: %v %v", res, err)
 	} else {
@@ -307,12 +315,11 @@ func TestDatabaseOutageUnderLoad(t *testing.T) {
 	}
 	stuck := acked.Load()
 	pgtest.Admin(t, `ALTER DATABASE `+name+` ALLOW_CONNECTIONS true`)
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for acked.Load() <= stuck+5 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	close(stop)
-	<-done
+	halt()
 	if acked.Load() <= stuck+5 {
 		t.Fatalf("no recovery: %d acknowledged before the outage, %d during, %d in all", before, stuck, acked.Load())
 	}

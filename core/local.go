@@ -532,6 +532,23 @@ func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn 
 	touch := false
 	for settled := false; ; settled = true {
 		err := run(ctx, func(tx Tx) error {
+			p, err := tx.Policy()
+			if err != nil {
+				return err
+			}
+			// An owner's claim (a token names its account) is checked
+			// before anything of the account is read or settled, so that
+			// a forged token reads and answers the same whether the
+			// account it names exists or not.
+			var sess *Session
+			if own {
+				if sess, err = s.liveSession(tx, a.SessionID, p, false); err != nil {
+					return err
+				}
+				if sess.AccountID != a.AccountID {
+					return Errorf(EFORBIDDEN, "This session belongs to another account. Sign in again.")
+				}
+			}
 			acct, err := tx.Account(accountID)
 			if err != nil {
 				if own && ErrorCode(err) == ENOTFOUND {
@@ -542,18 +559,10 @@ func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn 
 			if !acct.RemovalAt.IsZero() && !s.clock().Before(acct.RemovalAt) && !settled {
 				return errSettle
 			}
-			p, err := tx.Policy()
-			if err != nil {
-				return err
-			}
-			sess, err := s.checkSession(tx, a, acct, p, how)
-			if err != nil {
+			if sess, err = s.checkSessionRead(tx, a, acct, p, how, sess); err != nil {
 				return err
 			}
 			if own {
-				if sess.AccountID != a.AccountID {
-					return Errorf(EFORBIDDEN, "This session belongs to another account. Sign in again.")
-				}
 				a.Name, a.Role = acct.Name, acct.Role
 				if acct.PasswordMustChange && how&writes != 0 {
 					return Reason(EFORBIDDEN, "password.mustChange", nil)
@@ -859,6 +868,10 @@ func (s *Local) CancelRemoval(ctx context.Context, accountID string) error {
 
 // RecentActivity implements Service.
 func (s *Local) RecentActivity(ctx context.Context, accountID string, limit int) ([]*AuditEvent, error) {
+	// Who asks is checked before the queued events are chained (a write).
+	if err := s.read(ctx, accountID, func(Tx, *Account, *Policy) error { return nil }); err != nil {
+		return nil, err
+	}
 	if err := s.sequenced(ctx); err != nil {
 		return nil, err
 	}

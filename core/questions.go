@@ -222,7 +222,11 @@ func (s *Local) AddQuestions(ctx context.Context, accountID string, qas []Questi
 	if err != nil {
 		return nil, err
 	}
-	// Hash before the write: argon2id is slow on purpose.
+	// Hashing is slow on purpose: only for the owner, checked first.
+	if err := s.onAccount(ctx, accountID, ownerOnly, func(Tx, Actor, *Account, *Policy) error { return nil }); err != nil {
+		return nil, err
+	}
+	// Hash before the write.
 	stored := make([]StoredAnswer, len(qs))
 	for i, q := range qs {
 		h, err := HashSecret(NormalizeAnswer(qas[i].Answer), s.rand)

@@ -522,10 +522,23 @@ func NewToken(accountID, secret string) string { return accountID + "." + secret
 // Tokens from before the account was named in them claim none.
 func TokenAccount(token string) (string, bool) {
 	id, secret, ok := strings.Cut(token, ".")
-	if !ok || id == "" || secret == "" || strings.Contains(secret, ".") {
-		return "", false
+	if !ok || !lowerHex(id, 32) || !lowerHex(secret, 64) {
+		return "", false // not one of ours: resumed, and refused, as any
 	}
 	return id, true
+}
+
+// lowerHex reports whether s is n lowercase hex digits.
+func lowerHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // sessionKey is what the store keeps of a session token: its SHA-256, so
@@ -617,12 +630,20 @@ func (s *Local) SignOut(ctx context.Context, sessionID string) error {
 // passed two steps when the account has a sign-in method. It returns the
 // session, nil for an actor without one.
 func (s *Local) checkSession(tx Tx, a Actor, acct *Account, p *Policy, how access) (*Session, error) {
+	return s.checkSessionRead(tx, a, acct, p, how, nil)
+}
+
+// checkSessionRead is checkSession with the session, when the caller has
+// already read it live in tx (nil: read it).
+func (s *Local) checkSessionRead(tx Tx, a Actor, acct *Account, p *Policy, how access, sess *Session) (*Session, error) {
 	if a.SessionID == "" {
 		return nil, nil
 	}
-	sess, err := s.liveSession(tx, a.SessionID, p, false)
-	if err != nil {
-		return nil, err
+	if sess == nil {
+		var err error
+		if sess, err = s.liveSession(tx, a.SessionID, p, false); err != nil {
+			return nil, err
+		}
 	}
 	if how&changesInfo == 0 || sess.TwoStep || a.AccountID != acct.ID {
 		return sess, nil

@@ -244,7 +244,11 @@ func TestTokenNamesItsAccount(t *testing.T) {
 		ok    bool
 	}{
 		{"", "", false}, {".", "", false}, {"abc", "", false}, {"abc.", "", false}, {".abc", "", false},
-		{"a.b.c", "", false}, {"a1.ff", "a1", true},
+		{"a.b.c", "", false}, {"a1.ff", "", false},
+		{strings.Repeat("a", 32) + "." + strings.Repeat("0", 64), strings.Repeat("a", 32), true},
+		{strings.Repeat("A", 32) + "." + strings.Repeat("0", 64), "", false},
+		{strings.Repeat("a", 32) + "." + strings.Repeat("0", 63) + "\xff", "", false},
+		{"\xff" + strings.Repeat("a", 31) + "." + strings.Repeat("0", 64), "", false},
 	} {
 		if id, ok := core.TokenAccount(c.token); id != c.id || ok != c.ok {
 			t.Errorf("TokenAccount(%q) = %q, %v", c.token, id, ok)

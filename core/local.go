@@ -559,7 +559,7 @@ func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn 
 			if !acct.RemovalAt.IsZero() && !s.clock().Before(acct.RemovalAt) && !settled {
 				return errSettle
 			}
-			if sess, err = s.checkSessionRead(tx, a, acct, p, how, sess); err != nil {
+			if sess, err = s.checkSession(tx, a, acct, p, how, sess); err != nil {
 				return err
 			}
 			if own {

@@ -627,15 +627,10 @@ func (s *Local) SignOut(ctx context.Context, sessionID string) error {
 // checkSession checks, inside the transaction on acct, that a session
 // actor's session is still live (it may have ended since caller looked),
 // and that a change to one's own security info comes from a session that
-// passed two steps when the account has a sign-in method. It returns the
-// session, nil for an actor without one.
-func (s *Local) checkSession(tx Tx, a Actor, acct *Account, p *Policy, how access) (*Session, error) {
-	return s.checkSessionRead(tx, a, acct, p, how, nil)
-}
-
-// checkSessionRead is checkSession with the session, when the caller has
-// already read it live in tx (nil: read it).
-func (s *Local) checkSessionRead(tx Tx, a Actor, acct *Account, p *Policy, how access, sess *Session) (*Session, error) {
+// passed two steps when the account has a sign-in method. sess is the
+// session when the caller has already read it live in tx (nil: read it).
+// It returns the session, nil for an actor without one.
+func (s *Local) checkSession(tx Tx, a Actor, acct *Account, p *Policy, how access, sess *Session) (*Session, error) {
 	if a.SessionID == "" {
 		return nil, nil
 	}

@@ -1,22 +1,15 @@
 package remote_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/securityinfo/securityinfo/assets"
 	"github.com/securityinfo/securityinfo/core"
-	"github.com/securityinfo/securityinfo/core/outbox"
-	"github.com/securityinfo/securityinfo/core/remote"
-	"github.com/securityinfo/securityinfo/core/sqlite"
 )
 
 // countingRand counts the 16-byte reads (argon2id salts, among others).
@@ -77,23 +70,9 @@ func (t *spyTx) Account(id string) (*core.Account, error) {
 
 func newSpyEnv(t *testing.T) (*env, *spyStore, *countingRand) {
 	t.Helper()
-	dir := t.TempDir()
-	lite, err := sqlite.Open(filepath.Join(dir, "securityinfo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lite.Close() })
-	store := &spyStore{Store: lite}
+	store := &spyStore{Store: openSQLite(t)}
 	cr := &countingRand{}
-	keys, err := core.NewKeys(bytes.Repeat([]byte{7}, core.KeySize), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ob := outbox.New(filepath.Join(dir, outbox.FileName), time.Now)
-	svc := core.NewLocal(store, keys, core.Options{Sender: ob, Texts: assets.Default, Rand: cr, Background: func(f func()) { f() }})
-	srv := httptest.NewServer(remote.NewServer(svc, nil))
-	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, outbox: ob, svc: svc}, store, cr
+	return newEnvOn(t, store, cr, nil), store, cr
 }
 
 func questionsBody(t *testing.T, e *env) map[string]any {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -33,19 +34,31 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	dir := t.TempDir()
-	store, err := sqlite.Open(filepath.Join(dir, "securityinfo.db"))
+	return newEnvOn(t, openSQLite(t), nil, nil)
+}
+
+// openSQLite opens a SQLite store in a temporary folder.
+func openSQLite(t *testing.T) *sqlite.Store {
+	t.Helper()
+	store, err := sqlite.Open(filepath.Join(t.TempDir(), "securityinfo.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	return store
+}
+
+// newEnvOn serves a service over store, drawing its random bytes from
+// rnd (crypto/rand when nil) and logging to log (nil: the server's own).
+func newEnvOn(t *testing.T, store core.Store, rnd io.Reader, log *slog.Logger) *env {
+	t.Helper()
 	keys, err := core.NewKeys(bytes.Repeat([]byte{7}, core.KeySize), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ob := outbox.New(filepath.Join(dir, outbox.FileName), time.Now)
-	svc := core.NewLocal(store, keys, core.Options{Sender: ob, Texts: assets.Default, Background: func(f func()) { f() }})
-	api := remote.NewServer(svc, nil)
+	ob := outbox.New(filepath.Join(t.TempDir(), outbox.FileName), time.Now)
+	svc := core.NewLocal(store, keys, core.Options{Sender: ob, Texts: assets.Default, Rand: rnd, Background: func(f func()) { f() }})
+	api := remote.NewServer(svc, log)
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", api.Metrics())
 	mux.Handle("/", api)

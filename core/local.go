@@ -321,6 +321,22 @@ func (s *Local) CreateFirstAccount(ctx context.Context, n NewAccount) (*Account,
 	return s.createAccount(ctx, n, true)
 }
 
+// firstAccountAllowed refuses a first account from a client over its
+// per-address limit, or once any account exists.
+func (s *Local) firstAccountAllowed(ctx context.Context) error {
+	if err := s.limitClient(ctx, "setup"); err != nil {
+		return err
+	}
+	need, err := s.NeedsFirstAccount(ctx)
+	if err != nil {
+		return err
+	}
+	if !need {
+		return Reason(ECONFLICT, "account.firstTaken", nil)
+	}
+	return nil
+}
+
 // CreateAccount implements Service: an administrator creates an account.
 // On a store without accounts the local administrator's first account is
 // an administrator whatever n.Role says.
@@ -330,7 +346,13 @@ func (s *Local) CreateAccount(ctx context.Context, n NewAccount) (*Account, erro
 
 func (s *Local) createAccount(ctx context.Context, n NewAccount, first bool) (*Account, error) {
 	var a Actor
-	if !first {
+	if first {
+		// Before the password is hashed: a refused setup costs a count,
+		// not an argon2id computation (the write checks again).
+		if err := s.firstAccountAllowed(ctx); err != nil {
+			return nil, err
+		}
+	} else {
 		var sess *Session
 		var err error
 		if a, sess, err = s.caller(ctx); err != nil {

@@ -5,7 +5,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -20,6 +22,53 @@ const (
 	argonSaltLen   = 16
 )
 
+// argonSlots bounds the argon2id computations running at once across the
+// process to the number of cores: each holds argonMemoryKiB of memory, and
+// more at once would not finish sooner. A flood of requests that each make
+// the service hash (a refused first account, a wrong password) waits here
+// instead of holding a 19 MiB buffer each, so the memory hashing can take
+// is at most ArgonSlots x 19 MiB whatever arrives.
+var argonSlots = make(chan struct{}, ArgonSlots)
+
+// ArgonSlots is how many argon2id computations may run at once.
+var ArgonSlots = max(runtime.GOMAXPROCS(0), 1)
+
+// HashingStats count the process's argon2id computations: Total started,
+// Running now, and the Peak of running at once (at most ArgonSlots).
+type HashingStats struct {
+	Total         uint64
+	Running, Peak int
+}
+
+var (
+	hashingMu sync.Mutex
+	hashing   HashingStats
+)
+
+// Hashing returns the process's argon2id counts, for metrics and tests.
+func Hashing() HashingStats {
+	hashingMu.Lock()
+	defer hashingMu.Unlock()
+	return hashing
+}
+
+// argon2id runs one bounded argon2id computation.
+func argon2id(secret, salt []byte, t, m uint32, p uint8, keyLen uint32) []byte {
+	argonSlots <- struct{}{}
+	hashingMu.Lock()
+	hashing.Total++
+	hashing.Running++
+	hashing.Peak = max(hashing.Peak, hashing.Running)
+	hashingMu.Unlock()
+	defer func() {
+		hashingMu.Lock()
+		hashing.Running--
+		hashingMu.Unlock()
+		<-argonSlots
+	}()
+	return argon2.IDKey(secret, salt, t, m, p, keyLen)
+}
+
 // HashSecret hashes a password or an answer with argon2id and returns it in
 // the PHC string format, with its parameters, so they can change later.
 func HashSecret(secret string, rand io.Reader) (string, error) {
@@ -27,7 +76,7 @@ func HashSecret(secret string, rand io.Reader) (string, error) {
 	if _, err := io.ReadFull(rand, salt); err != nil {
 		return "", fmt.Errorf("hash salt: %w", err)
 	}
-	sum := argon2.IDKey([]byte(secret), salt, argonTime, argonMemoryKiB, argonThreads, argonKeyLen)
+	sum := argon2id([]byte(secret), salt, argonTime, argonMemoryKiB, argonThreads, argonKeyLen)
 	enc := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemoryKiB, argonTime, argonThreads,
 		enc.EncodeToString(salt), enc.EncodeToString(sum)), nil
@@ -59,6 +108,6 @@ func VerifySecret(hash, secret string) bool {
 	if err != nil || len(want) == 0 {
 		return false
 	}
-	got := argon2.IDKey([]byte(secret), salt, t, m, p, uint32(len(want)))
+	got := argon2id([]byte(secret), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }

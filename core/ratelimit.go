@@ -9,7 +9,7 @@ import (
 // the limits per name and destination, over a rolling minute. They are
 // kept in the store's send records (purpose "client-KIND", destination
 // "client:ADDRESS"), so servers sharing a database share them.
-var clientLimits = map[string]int{"signin": 30, "reset": 20, "send": 20}
+var clientLimits = map[string]int{"signin": 30, "reset": 20, "send": 20, "setup": 10}
 
 type clientKey struct{}
 

@@ -41,7 +41,13 @@ func newMetrics() *metrics {
 		lockouts: prometheus.NewCounter(prometheus.CounterOpts{Name: "securityinfo_lockouts_total",
 			Help: "Answers that a name or method is locked."}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.verifications, m.sends, m.lockouts,
+	hashes := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securityinfo_password_hashes_total",
+		Help: "argon2id computations (passwords and answers hashed or checked) in this process."},
+		func() float64 { return float64(core.Hashing().Total) })
+	hashing := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "securityinfo_password_hashes_running",
+		Help: "argon2id computations running now (at most one per core; the rest wait)."},
+		func() float64 { return float64(core.Hashing().Running) })
+	m.reg.MustRegister(m.requests, m.latency, m.verifications, m.sends, m.lockouts, hashes, hashing,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

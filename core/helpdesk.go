@@ -101,6 +101,58 @@ type AccessPass struct {
 	UsedAt    time.Time
 }
 
+// AccessPassView is an active Temporary Access Pass as its owner and the
+// help desk see it: never the pass itself.
+type AccessPassView struct {
+	CreatedAt time.Time `json:"createdAt"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	OneTime   bool      `json:"oneTime"`
+}
+
+// View returns the pass as shown, or nil when it no longer signs anyone
+// in at now (expired, or a one-time pass used).
+func (p *AccessPass) View(now time.Time) *AccessPassView {
+	if p == nil || !now.Before(p.ExpiresAt) || p.OneTime && !p.UsedAt.IsZero() {
+		return nil
+	}
+	return &AccessPassView{CreatedAt: p.CreatedAt, ExpiresAt: p.ExpiresAt, OneTime: p.OneTime}
+}
+
+// activePass reads the account's pass as shown (nil without one).
+func activePass(tx Tx, accountID string, now time.Time) (*AccessPassView, error) {
+	ap, err := tx.AccessPass(accountID)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return ap.View(now), nil
+}
+
+// DeleteOwnAccessPass implements Service: the owner ends their own
+// Temporary Access Pass (audited, and the other contacts told).
+func (s *Local) DeleteOwnAccessPass(ctx context.Context, accountID string) error {
+	var notices []queued
+	err := s.onAccount(ctx, accountID, prove, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+		if _, err := tx.AccessPass(acct.ID); ErrorCode(err) == ENOTFOUND {
+			return Errorf(ENOTFOUND, "You have no Temporary Access Pass.")
+		} else if err != nil {
+			return err
+		}
+		if err := s.endAccessPass(tx, a, acct, "deleted by its owner", ""); err != nil {
+			return err
+		}
+		var err error
+		notices, err = s.queueNotice(tx, acct, notice{key: "notice.passDeleted"})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.sendNotices(ctx, notices)
+	return nil
+}
+
 // AccessPassRequest asks for a pass. Zero LifetimeMinutes and Length take
 // the policy's; OneTime nil takes the policy's.
 type AccessPassRequest struct {
@@ -497,7 +549,7 @@ func (s *Local) UnlockAccount(ctx context.Context, accountID, reason string) err
 // RevokeSessions implements HelpdeskService.
 func (s *Local) RevokeSessions(ctx context.Context, accountID, reason string) error {
 	return s.deskAction(ctx, accountID, reason, ActionSessionsRevoked, "notice.sessionsRevoked", func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
-		return endOtherAccess(tx, acct.ID, "", "", now)
+		return s.endOtherAccess(tx, a, acct, "", "", now)
 	})
 }
 
@@ -526,7 +578,7 @@ func (s *Local) RequireReregistration(ctx context.Context, accountID, reason str
 		if err := tx.UpdateAccount(acct); err != nil {
 			return err
 		}
-		return endOtherAccess(tx, acct.ID, "", "", now)
+		return s.endOtherAccess(tx, a, acct, "", "", now)
 	})
 }
 
@@ -575,7 +627,7 @@ func (s *Local) ResetPasswordForPerson(ctx context.Context, accountID, reason st
 		if err := tx.UpdateAccount(acct); err != nil {
 			return err
 		}
-		if err := endOtherAccess(tx, acct.ID, "", "", now); err != nil {
+		if err := s.endOtherAccess(tx, a, acct, "", "", now); err != nil {
 			return err
 		}
 		return tx.SaveSignInCounter(&FailureCounter{Subject: acct.Name})

@@ -664,6 +664,9 @@ func (s *Local) SecurityInfo(ctx context.Context, accountID string) (*SecurityIn
 		for _, m := range methods {
 			info.Methods = append(info.Methods, m.View(info.Default))
 		}
+		if info.AccessPass, err = activePass(tx, acct.ID, s.clock()); err != nil {
+			return err
+		}
 		if !acct.RemovalAt.IsZero() {
 			info.PendingRemoval = &PendingRemoval{MethodID: acct.RemovalMethodID, EffectiveAt: acct.RemovalAt}
 			for _, m := range methods {

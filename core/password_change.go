@@ -62,7 +62,7 @@ func (s *Local) ChangePassword(ctx context.Context, accountID, current, next str
 		if err := tx.UpdateAccount(cur); err != nil {
 			return err
 		}
-		if err := endOtherAccess(tx, cur.ID, sessionKey(a.SessionID), "", now); err != nil {
+		if err := s.endOtherAccess(tx, a, cur, sessionKey(a.SessionID), "", now); err != nil {
 			return err
 		}
 		if err := s.audit(tx, a, cur, ActionPasswordChanged, "", "", ""); err != nil {
@@ -79,17 +79,36 @@ func (s *Local) ChangePassword(ctx context.Context, accountID, current, next str
 }
 
 // endOtherAccess ends, in the transaction that changes or resets a
-// password, every session of the account but keepSession, every pending
-// sign-in, and every reset but keepReset (keepSession is a stored key): whoever knew the old password
+// password, signs the account out everywhere or requires re-registration,
+// every session of the account but keepSession (a stored key), every
+// pending sign-in, every reset but keepReset, and its Temporary Access
+// Pass (audited as a's): whoever knew the old password, or holds a pass,
 // is out at once.
-func endOtherAccess(tx Tx, accountID, keepSession, keepReset string, now time.Time) error {
-	if err := tx.EndSessions(accountID, keepSession, now); err != nil {
+func (s *Local) endOtherAccess(tx Tx, a Actor, acct *Account, keepSession, keepReset string, now time.Time) error {
+	if err := tx.EndSessions(acct.ID, keepSession, now); err != nil {
 		return err
 	}
-	if err := tx.EndVerifications(accountID, VerifySignIn, now); err != nil {
+	if err := tx.EndVerifications(acct.ID, VerifySignIn, now); err != nil {
 		return err
 	}
-	return tx.EndResets(accountID, keepReset, now)
+	if err := tx.EndResets(acct.ID, keepReset, now); err != nil {
+		return err
+	}
+	return s.endAccessPass(tx, a, acct, "ended with the account's other access", "")
+}
+
+// endAccessPass deletes the account's Temporary Access Pass, if it has
+// one, and audits it with detail and reason.
+func (s *Local) endAccessPass(tx Tx, a Actor, acct *Account, detail, reason string) error {
+	if _, err := tx.AccessPass(acct.ID); ErrorCode(err) == ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if err := tx.DeleteAccessPass(acct.ID); err != nil {
+		return err
+	}
+	return s.audit(tx, a, acct, ActionPassDeleted, KindTemporaryAccessPass, detail, reason)
 }
 
 // checkCurrentPassword checks the current password given to change it.

@@ -11,6 +11,7 @@ func TestServiceOnPostgres(t *testing.T) {
 	t.Cleanup(func() { onPostgres = false })
 	for name, test := range map[string]func(*testing.T){
 		"HelpdeskCannotTakeOverAnAdministrator":                TestHelpdeskCannotTakeOverAnAdministrator,
+		"NoCleanUpLeavesAPassBehind":                           TestNoCleanUpLeavesAPassBehind,
 		"PasswordChangeEndsEveryOtherSession":                  TestPasswordChangeEndsEveryOtherSession,
 		"EndedSessionCannotAct":                                TestEndedSessionCannotAct,
 		"ParallelGuessesCannotPassTheLockout":                  TestParallelGuessesCannotPassTheLockout,

@@ -445,13 +445,14 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 		if err := tx.UpdateReset(cur); err != nil {
 			return err
 		}
-		if err := endOtherAccess(tx, a.ID, "", cur.ID, now); err != nil {
+		owner := Actor{AccountID: a.ID, Name: a.Name, Role: a.Role, Source: "reset"}
+		if err := s.endOtherAccess(tx, owner, a, "", cur.ID, now); err != nil {
 			return err
 		}
 		if err := tx.SaveSignInCounter(&FailureCounter{Subject: a.Name}); err != nil {
 			return err
 		}
-		if err := s.audit(tx, Actor{AccountID: a.ID, Name: a.Name, Role: a.Role, Source: "reset"}, a, ActionPasswordReset, "",
+		if err := s.audit(tx, owner, a, ActionPasswordReset, "",
 			fmt.Sprintf("%d methods proven", len(cur.Proven)), ""); err != nil {
 			return err
 		}

@@ -33,6 +33,8 @@ type AccountSummary struct {
 	LastSignInAt   *time.Time     `json:"lastSignInAt"`
 	Locked         bool           `json:"locked"`
 	PendingRemoval bool           `json:"pendingRemoval"`
+	// AccessPass is the person's active Temporary Access Pass, if any.
+	AccessPass *AccessPassView `json:"accessPass"`
 }
 
 // AccountDetail is what a search result shows of an account besides the
@@ -92,6 +94,9 @@ func (s *Local) SearchAccounts(ctx context.Context, q AccountSearch) ([]AccountS
 			}
 			if last := d.LastSignIn; !last.IsZero() {
 				sum.LastSignInAt = &last
+			}
+			if sum.AccessPass, err = activePass(tx, acct.ID, now); err != nil {
+				return err
 			}
 			out = append(out, sum)
 		}

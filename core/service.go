@@ -75,6 +75,9 @@ type MethodService interface {
 	DeleteMethod(ctx context.Context, accountID, methodID string) (*DeletePreview, error)
 	// CancelRemoval cancels a scheduled removal of the last security info.
 	CancelRemoval(ctx context.Context, accountID string) error
+	// DeleteOwnAccessPass ends the owner's own Temporary Access Pass
+	// (ENOTFOUND without one).
+	DeleteOwnAccessPass(ctx context.Context, accountID string) error
 	// ChangePassword changes the signed-in account's own password.
 	ChangePassword(ctx context.Context, accountID, current, next string) error
 	// RecentActivity lists the account's audit events, newest first.
@@ -227,6 +230,9 @@ type SecurityInfo struct {
 	Default        *DefaultChoice  `json:"default"`
 	Requirements   Requirements    `json:"requirements"`
 	PendingRemoval *PendingRemoval `json:"pendingRemoval"`
+	// AccessPass is the account's active Temporary Access Pass (nil
+	// without one); its owner may delete it.
+	AccessPass *AccessPassView `json:"accessPass"`
 }
 
 // PendingRemoval is a scheduled removal of the last security info.

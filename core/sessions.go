@@ -101,6 +101,9 @@ func (s *Local) SignOutEverywhere(ctx context.Context, accountID string) error {
 		if err := tx.EndVerifications(accountID, VerifySignIn, now); err != nil {
 			return err
 		}
+		if err := s.endAccessPass(tx, a, acct, "ended with every session", ""); err != nil {
+			return err
+		}
 		return s.audit(tx, a, acct, ActionSessionsEnded, "", "everywhere", "")
 	})
 }

@@ -246,6 +246,10 @@ func (c *Client) CancelRemoval(ctx context.Context, accountID string) error {
 	return c.do(ctx, call{op: "CancelRemoval", account: accountID})
 }
 
+func (c *Client) DeleteOwnAccessPass(ctx context.Context, accountID string) error {
+	return c.do(ctx, call{op: "DeleteOwnAccessPass", account: accountID})
+}
+
 func (c *Client) ChangePassword(ctx context.Context, accountID, current, next string) error {
 	return c.do(ctx, call{op: "ChangePassword", account: accountID, body: changePasswordBody{CurrentPassword: current, NewPassword: next}})
 }

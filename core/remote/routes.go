@@ -531,6 +531,11 @@ var selfRoutes = []Route{
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
 			return none(svc.CancelRemoval(ctx, in.accountID))
 		}},
+	{Method: "DELETE", Path: "/me/authentication/temporaryAccessPass", Op: "DeleteOwnAccessPass", Status: 204, Actor: true, Account: true,
+		Summary: "End one's own Temporary Access Pass.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return none(svc.DeleteOwnAccessPass(ctx, in.accountID))
+		}},
 	{Method: "POST", Path: "/me/authentication/phoneMethods", Op: "BeginPhone", Status: 201, Actor: true, Account: true, Body: core.PhoneRequest{}, Out: core.Challenge{},
 		Summary: "Add a phone: sends it a code; confirm with the verification.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {

@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,6 +43,9 @@ func TestNoCleanUpLeavesAPassBehind(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t)
+			if _, err := f.svc.SetPolicy(f.ctx, []string{"tapOneTime=false"}); err != nil {
+				t.Fatal(err)
+			}
 			d := newDesk(t, f)
 			d.verify(t, f)
 			pass, err := f.svc.CreateAccessPass(d.as, d.user.ID, core.AccessPassRequest{Reason: "INC-0 walk-up", OneTime: &oneTime, LifetimeMinutes: 480})
@@ -124,4 +128,47 @@ func TestNoCleanUpLeavesAPassBehind(t *testing.T) {
 			t.Fatalf("an expired pass is shown: %+v", found)
 		}
 	})
+}
+
+// TestAnAgentCannotWeakenThePassPolicy: with tapLength=20 and
+// tapOneTime=true an agent asking for an 8-character reusable pass gets
+// neither; a longer one-time pass, stricter than the policy, is made; with
+// tapOneTime=false a reusable pass is the default.
+func TestAnAgentCannotWeakenThePassPolicy(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.svc.SetPolicy(f.ctx, []string{"tapLength=20", "tapOneTime=true"}); err != nil {
+		t.Fatal(err)
+	}
+	d := newDesk(t, f)
+	d.verify(t, f)
+	reusable, oneTime := false, true
+	for _, r := range []core.AccessPassRequest{
+		{Reason: "INC-1", Length: 8},
+		{Reason: "INC-1", Length: 19, OneTime: &oneTime},
+		{Reason: "INC-1", OneTime: &reusable},
+		{Reason: "INC-1", Length: 8, OneTime: &reusable, LifetimeMinutes: 480},
+	} {
+		if np, err := f.svc.CreateAccessPass(d.as, d.user.ID, r); err == nil || !strings.Contains(core.ErrorMessage(err), "policy") {
+			t.Fatalf("%+v: %+v %v", r, np, err)
+		}
+	}
+	if _, err := f.svc.SignInWithPass(context.Background(), d.user.Name, "x"); core.ErrorCode(err) != core.EWRONGCODE {
+		t.Fatalf("a refused request left a pass: %v", err)
+	}
+	np, err := f.svc.CreateAccessPass(d.as, d.user.ID, core.AccessPassRequest{Reason: "INC-2"})
+	if err != nil || len(np.Pass) != 20 || !np.OneTime {
+		t.Fatalf("the policy's pass: %+v %v", np, err)
+	}
+	if np, err = f.svc.CreateAccessPass(d.as, d.user.ID, core.AccessPassRequest{Reason: "INC-3", Length: 30}); err != nil || len(np.Pass) != 30 || !np.OneTime {
+		t.Fatalf("a stricter pass: %+v %v", np, err)
+	}
+	if _, err := f.svc.SetPolicy(f.ctx, []string{"tapOneTime=false"}); err != nil {
+		t.Fatal(err)
+	}
+	if np, err = f.svc.CreateAccessPass(d.as, d.user.ID, core.AccessPassRequest{Reason: "INC-4"}); err != nil || np.OneTime {
+		t.Fatalf("reusable where the policy allows it: %+v %v", np, err)
+	}
+	if np, err = f.svc.CreateAccessPass(d.as, d.user.ID, core.AccessPassRequest{Reason: "INC-5", OneTime: &oneTime}); err != nil || !np.OneTime {
+		t.Fatalf("one-time on request: %+v %v", np, err)
+	}
 }

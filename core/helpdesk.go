@@ -154,7 +154,9 @@ func (s *Local) DeleteOwnAccessPass(ctx context.Context, accountID string) error
 }
 
 // AccessPassRequest asks for a pass. Zero LifetimeMinutes and Length take
-// the policy's; OneTime nil takes the policy's.
+// the policy's; OneTime nil takes the policy's. A Length below the
+// policy's, or a reusable pass where the policy makes every pass
+// one-time, is refused.
 type AccessPassRequest struct {
 	LifetimeMinutes int    `json:"lifetimeMinutes,omitempty"`
 	Length          int    `json:"length,omitempty"`
@@ -448,13 +450,22 @@ func (s *Local) CreateAccessPass(ctx context.Context, accountID string, r Access
 	var notices []queued
 	err = s.onDesk(ctx, accountID, true, func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
 		length, life, oneTime := p.TAPLength, time.Duration(p.TAPLifetimeMinutes)*time.Minute, p.TAPOneTime
+		// An agent may ask for a stricter pass than the policy's, never a
+		// weaker one: tapLength is a minimum, and with tapOneTime every
+		// pass is one-time.
 		if r.Length != 0 {
+			if r.Length < p.TAPLength {
+				return Errorf(EINVALID, "The policy asks for a Temporary Access Pass of at least %d characters (tapLength), not %d.", p.TAPLength, r.Length)
+			}
 			length = r.Length
 		}
 		if r.LifetimeMinutes != 0 {
 			life = time.Duration(r.LifetimeMinutes) * time.Minute
 		}
 		if r.OneTime != nil {
+			if !*r.OneTime && p.TAPOneTime {
+				return Errorf(EFORBIDDEN, "The policy allows only one-time Temporary Access Passes (tapOneTime); an administrator can change it.")
+			}
 			oneTime = *r.OneTime
 		}
 		if length < 8 || length > 48 {

@@ -48,8 +48,9 @@ type Policy struct {
 	SessionIdleMinutes int `json:"sessionIdleMinutes"`
 	SessionMaxHours    int `json:"sessionMaxHours"`
 
-	// Temporary Access Pass: its length, default and longest lifetime,
-	// and whether it is one-time by default.
+	// Temporary Access Pass: its shortest length, default and longest
+	// lifetime, and whether every pass is one-time (false: reusable
+	// unless the agent asks for one-time).
 	TAPLength             int  `json:"tapLength"`
 	TAPLifetimeMinutes    int  `json:"tapLifetimeMinutes"`
 	TAPMaxLifetimeMinutes int  `json:"tapMaxLifetimeMinutes"`

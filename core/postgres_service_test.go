@@ -12,6 +12,7 @@ func TestServiceOnPostgres(t *testing.T) {
 	for name, test := range map[string]func(*testing.T){
 		"HelpdeskCannotTakeOverAnAdministrator":                TestHelpdeskCannotTakeOverAnAdministrator,
 		"NoCleanUpLeavesAPassBehind":                           TestNoCleanUpLeavesAPassBehind,
+		"AnAgentCannotWeakenThePassPolicy":                     TestAnAgentCannotWeakenThePassPolicy,
 		"PasswordChangeEndsEveryOtherSession":                  TestPasswordChangeEndsEveryOtherSession,
 		"EndedSessionCannotAct":                                TestEndedSessionCannotAct,
 		"ParallelGuessesCannotPassTheLockout":                  TestParallelGuessesCannotPassTheLockout,

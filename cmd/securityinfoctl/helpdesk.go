@@ -172,8 +172,8 @@ func helpdeskCommands() []*command {
 			accountFlag(fs)
 			reasonFlag(fs)
 			fs.DurationVar(&lifetime, "lifetime", 0, "how long it works, 10m to the policy's tapMaxLifetimeMinutes (default: the policy's)")
-			fs.IntVar(&length, "length", 0, "characters, 8 to 48 (default: the policy's)")
-			fs.BoolVar(&reusable, "reusable", false, "usable more than once while it lasts (default: the policy's, one-time)")
+			fs.IntVar(&length, "length", 0, "characters, the policy's tapLength to 48 (default: the policy's)")
+			fs.BoolVar(&reusable, "reusable", false, "usable more than once while it lasts (only where the policy's tapOneTime is false)")
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {

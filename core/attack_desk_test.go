@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -170,5 +171,146 @@ func TestAnAgentCannotWeakenThePassPolicy(t *testing.T) {
 	}
 	if np, err = f.svc.CreateAccessPass(d.as, d.user.ID, core.AccessPassRequest{Reason: "INC-5", OneTime: &oneTime}); err != nil || !np.OneTime {
 		t.Fatalf("one-time on request: %+v %v", np, err)
+	}
+}
+
+// TestPhoneSearchCannotRecoverNumbers: an agent who knows the masked last
+// two digits of an administrator's phone tries every longer suffix. A
+// search takes exactly the last 4 digits, never finds an account the
+// agent may not act on (an administrator, another agent), is audited, and
+// stops at the policy's hourly count.
+func TestPhoneSearchCannotRecoverNumbers(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	f.add(t, f.alice, phoneOf("alicephone", "+442079460458"))
+	hd2 := f.newAccount(t, "hd2@contoso.com", core.RoleHelpdesk)
+	f.add(t, hd2, phoneOf("hd2phone", "+442079461958"))
+	for _, text := range []string{"58", "958", "60958", "+442079460958"} {
+		if _, err := f.svc.SearchAccounts(d.as, core.AccountSearch{Text: text}); core.ErrorCode(err) != core.EINVALID || !strings.Contains(core.ErrorMessage(err), "last 4 digits") {
+			t.Fatalf("%q: %v", text, err)
+		}
+	}
+	found, err := f.svc.SearchAccounts(d.as, core.AccountSearch{Text: "0958"})
+	if err != nil || len(found) != 1 || found[0].Name != "uma@contoso.com" {
+		t.Fatalf("the user's phone: %+v %v", found, err)
+	}
+	for _, text := range []string{"0458", "1958", "alice", "hd2"} {
+		if found, err := f.svc.SearchAccounts(d.as, core.AccountSearch{Text: text}); err != nil || len(found) != 0 {
+			t.Fatalf("%q finds an account the desk may not act on: %+v %v", text, found, err)
+		}
+	}
+	// Up to the hourly count (30 by default, the 2 above included).
+	var limited error
+	for i := range 40 {
+		if _, err := f.svc.SearchAccounts(d.as, core.AccountSearch{Text: fmt.Sprintf("%04d", i)}); err != nil {
+			limited = err
+			break
+		}
+	}
+	if core.ErrorCode(limited) != core.ELIMITED || !strings.Contains(core.ErrorMessage(limited), "30 times") {
+		t.Fatalf("no limit: %v", limited)
+	}
+	if _, err := f.svc.SearchAccounts(d.as, core.AccountSearch{Text: "uma"}); err != nil {
+		t.Fatalf("a name search past the limit: %v", err)
+	}
+	events, _ := f.svc.AuditLog(f.ctx, core.AuditFilter{})
+	searched := 0
+	for _, e := range events {
+		if e.Action == core.ActionPhoneSearched && e.ActorID == d.agent.ID {
+			searched++
+		}
+	}
+	if searched != 30 {
+		t.Fatalf("%d searches audited, want 30", searched)
+	}
+	// An administrator finds other administrators.
+	admin := f.newAccount(t, "root@contoso.com", core.RoleAdmin)
+	f.add(t, admin, phoneOf("rootphone", "+442079460111"))
+	if found, err := f.svc.SearchAccounts(f.session(t, admin), core.AccountSearch{Text: "0458"}); err != nil || len(found) != 1 || found[0].Name != "alice@contoso.com" {
+		t.Fatalf("an administrator's search: %+v %v", found, err)
+	}
+}
+
+// TestTheDeskReadsOnlyBelowIt: the help desk's account list and audit log
+// hold nothing about administrators or other agents; an administrator's
+// hold everything.
+func TestTheDeskReadsOnlyBelowIt(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	hd2 := f.newAccount(t, "hd2@contoso.com", core.RoleHelpdesk)
+	f.session(t, hd2)
+	f.session(t, f.alice)
+	for range 4 {
+		f.session(t, d.user)
+	}
+	accts, err := f.svc.Accounts(d.as)
+	if err != nil || len(accts) != 1 || accts[0].ID != d.user.ID {
+		t.Fatalf("the desk's account list: %d %v", len(accts), err)
+	}
+	events, err := f.svc.AuditLog(d.as, core.AuditFilter{})
+	if err != nil || len(events) == 0 {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		if e.AccountID != d.user.ID {
+			t.Fatalf("the desk reads %s about %s", e.Action, e.AccountName)
+		}
+	}
+	for _, id := range []string{f.alice.ID, hd2.ID, d.agent.ID} {
+		if events, err := f.svc.AuditLog(d.as, core.AuditFilter{AccountID: id}); err != nil || len(events) != 0 {
+			t.Fatalf("the desk reads %d events of %s: %v", len(events), id, err)
+		}
+	}
+	f.session(t, hd2) // the newest events are not the desk's to read
+	last, err := f.svc.AuditLog(d.as, core.AuditFilter{Limit: 5})
+	all, _ := f.svc.AuditLog(f.ctx, core.AuditFilter{})
+	if err != nil || len(last) != 5 || last[4].Seq != lastOf(all, d.user.ID).Seq {
+		t.Fatalf("the newest 5: %d %v", len(last), err)
+	}
+	root := f.newAccount(t, "root@contoso.com", core.RoleAdmin)
+	f.add(t, root, phoneOf("rootphone", "+442079460111"))
+	if accts, err := f.svc.Accounts(f.session(t, root)); err != nil || len(accts) != 5 {
+		t.Fatalf("an administrator's list: %d %v", len(accts), err)
+	}
+}
+
+// lastOf is the newest event about accountID.
+func lastOf(events []*core.AuditEvent, accountID string) *core.AuditEvent {
+	for i := len(events) - 1; i >= 0; i-- {
+		if events[i].AccountID == accountID {
+			return events[i]
+		}
+	}
+	return nil
+}
+
+// TestNamesAreNoOracle: a signed-in user asking for another account by
+// name gets the same answer for a real account as for a made-up one; so
+// does the help desk asking for an administrator.
+func TestNamesAreNoOracle(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	user := f.session(t, d.user)
+	answer := func(ctx context.Context, name string) string {
+		_, err := f.svc.AccountByName(ctx, name)
+		return core.ErrorCode(err) + ": " + strings.ReplaceAll(core.ErrorMessage(err), name, "NAME")
+	}
+	for _, c := range []struct {
+		who        context.Context
+		real, fake string
+	}{
+		{user, "alice@contoso.com", "nobody@contoso.com"},
+		{user, "hd@contoso.com", "nobody@contoso.com"},
+		{d.as, "alice@contoso.com", "nobody@contoso.com"},
+	} {
+		if a, b := answer(c.who, c.real), answer(c.who, c.fake); a != b || a == ": " {
+			t.Fatalf("%s: %q, %s: %q", c.real, a, c.fake, b)
+		}
+	}
+	if acct, err := f.svc.AccountByName(user, "uma@contoso.com"); err != nil || acct.ID != d.user.ID {
+		t.Fatalf("one's own: %v", err)
+	}
+	if acct, err := f.svc.AccountByName(d.as, "uma@contoso.com"); err != nil || acct.ID != d.user.ID {
+		t.Fatalf("the desk's person: %v", err)
 	}
 }

@@ -182,12 +182,14 @@ const (
 	ActionSessionsRevoked   = "sessions.revoked"
 	ActionReregistration    = "account.reregistrationRequired"
 	ActionPasswordSetByDesk = "password.resetByHelpdesk"
+	ActionPhoneSearched     = "helpdesk.phoneSearched"
 )
 
 // Send purposes counting what one agent does in an hour.
 const (
 	sendAgentVerify = "agent-verify"
 	sendAgentPass   = "agent-pass"
+	sendAgentSearch = "agent-search"
 )
 
 // flowDesk is the flow of an agent's identity check: its codes are
@@ -233,10 +235,8 @@ func (s *Local) limitAgent(tx Tx, a Actor, acct *Account, purpose string, max in
 		return nil, err
 	}
 	if len(times) >= max {
-		key := "helpdesk.limitVerify"
-		if purpose == sendAgentPass {
-			key = "helpdesk.limitPass"
-		}
+		key := map[string]string{sendAgentVerify: "helpdesk.limitVerify", sendAgentPass: "helpdesk.limitPass",
+			sendAgentSearch: "helpdesk.limitSearch"}[purpose]
 		if err := s.audit(tx, a, acct, ActionHelpdeskLimited, "", purpose, fmt.Sprintf("%d in the last hour", len(times))); err != nil {
 			return nil, err
 		}

@@ -431,16 +431,25 @@ func (s *Local) Accounts(ctx context.Context) ([]*Account, error) {
 	if err := requireRole(a, sess, RoleAdmin, RoleHelpdesk); err != nil {
 		return nil, err
 	}
-	var out []*Account
+	var all []*Account
 	err = s.store.View(ctx, func(tx Tx) (err error) {
-		out, err = tx.Accounts()
+		all, err = tx.Accounts()
 		return err
 	})
+	out := []*Account{}
+	for _, acct := range all {
+		if mayRead(a, acct) {
+			out = append(out, acct)
+		}
+	}
 	return out, err
 }
 
 // AccountByName implements Service: one's own account, or, for an
-// administrator or the help desk, an account they may act on.
+// administrator or the help desk, an account they may act on. Anyone else
+// asking for another name gets one answer whether or not it exists, and
+// the help desk the same for an account it may not read as for a made-up
+// name, so that neither can tell which accounts exist.
 func (s *Local) AccountByName(ctx context.Context, name string) (*Account, error) {
 	a, sess, err := s.caller(ctx)
 	if err != nil {
@@ -450,12 +459,23 @@ func (s *Local) AccountByName(ctx context.Context, name string) (*Account, error
 	if err != nil {
 		return nil, err
 	}
+	if norm != a.Name && !IsLocalAdministrator(a) {
+		// Before any read: the answer cannot depend on the name.
+		if err := requireRole(a, sess, RoleAdmin, RoleHelpdesk); err != nil {
+			if a.Role != RoleAdmin && a.Role != RoleHelpdesk {
+				return nil, Reason(EFORBIDDEN, "forbidden.own", nil)
+			}
+			return nil, err
+		}
+	}
 	var acct *Account
 	err = s.store.View(ctx, func(tx Tx) (err error) {
 		acct, err = tx.AccountByName(norm)
 		return err
 	})
-	if err != nil {
+	if ErrorCode(err) == ENOTFOUND || err == nil && acct.ID != a.AccountID && !mayRead(a, acct) {
+		return nil, Errorf(ENOTFOUND, "There is no account named %s that you may act on.", norm)
+	} else if err != nil {
 		return nil, err
 	}
 	if err := authorize(a, sess, acct, readOnly); err != nil {
@@ -950,10 +970,52 @@ func (s *Local) AuditLog(ctx context.Context, f AuditFilter) ([]*AuditEvent, err
 	}
 	var out []*AuditEvent
 	err = s.store.View(ctx, func(tx Tx) (err error) {
-		out, err = tx.AuditEvents(f)
+		if IsLocalAdministrator(a) || a.Role == RoleAdmin {
+			out, err = tx.AuditEvents(f)
+			return err
+		}
+		out, err = deskAuditEvents(tx, a, f)
 		return err
 	})
 	return out, err
+}
+
+// deskAuditEvents reads the events the help desk may read: those about
+// accounts ranked below it (mayRead), newest f.Limit of them.
+func deskAuditEvents(tx Tx, a Actor, f AuditFilter) ([]*AuditEvent, error) {
+	accts, err := tx.Accounts()
+	if err != nil {
+		return nil, err
+	}
+	readable := map[string]bool{}
+	for _, acct := range accts {
+		readable[acct.ID] = mayRead(a, acct)
+	}
+	if f.AccountID != "" && !readable[f.AccountID] {
+		return []*AuditEvent{}, nil // as for an account that does not exist
+	}
+	// The store's events come oldest first; with a limit, read more of
+	// the newest until f.Limit readable ones are found or none are left.
+	var out []*AuditEvent
+	for want := f.Limit; ; want *= 4 {
+		events, err := tx.AuditEvents(AuditFilter{AccountID: f.AccountID, Limit: want})
+		if err != nil {
+			return nil, err
+		}
+		out = []*AuditEvent{}
+		for _, e := range events {
+			if readable[e.AccountID] {
+				out = append(out, e)
+			}
+		}
+		if f.Limit <= 0 || len(events) < want || len(out) >= f.Limit {
+			break
+		}
+	}
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[len(out)-f.Limit:]
+	}
+	return out, nil
 }
 
 // VerifyAudit implements Service.

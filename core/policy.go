@@ -59,6 +59,9 @@ type Policy struct {
 	// engineering: identity verifications started, passes created.
 	HelpdeskVerificationsPerHour int `json:"helpdeskVerificationsPerHour"`
 	HelpdeskPassesPerHour        int `json:"helpdeskPassesPerHour"`
+	// Searches by a phone's last digits one agent may make in an hour
+	// (each is audited).
+	HelpdeskPhoneSearchesPerHour int `json:"helpdeskPhoneSearchesPerHour"`
 }
 
 // DefaultPolicy returns the policy of a new store: the numbers of DESIGN
@@ -101,6 +104,7 @@ func DefaultPolicy() *Policy {
 		TAPOneTime:                   true,
 		HelpdeskVerificationsPerHour: 20,
 		HelpdeskPassesPerHour:        10,
+		HelpdeskPhoneSearchesPerHour: 30,
 	}
 }
 
@@ -175,6 +179,7 @@ func (p *Policy) policyInts() map[string]struct {
 		"tapMaxLifetimeMinutes":        {&p.TAPMaxLifetimeMinutes, intRange{10, 43200}},
 		"helpdeskVerificationsPerHour": {&p.HelpdeskVerificationsPerHour, intRange{1, 200}},
 		"helpdeskPassesPerHour":        {&p.HelpdeskPassesPerHour, intRange{1, 100}},
+		"helpdeskPhoneSearchesPerHour": {&p.HelpdeskPhoneSearchesPerHour, intRange{1, 500}},
 	}
 }
 

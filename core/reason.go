@@ -62,6 +62,7 @@ var reasons = map[string]string{
 	"helpdesk.unverified":  "Verify who is asking first: their identity check has not been done, or it ended more than 10 minutes ago.",
 	"helpdesk.limitVerify": "You started {{.Max}} identity checks in the last hour, the most allowed. Try again after {{.At}}.",
 	"helpdesk.limitPass":   "You created {{.Max}} Temporary Access Passes in the last hour, the most allowed. Try again after {{.At}}.",
+	"helpdesk.limitSearch": "You searched by phone digits {{.Max}} times in the last hour, the most allowed. Search by name, or try again after {{.At}}.",
 	"helpdesk.checkEnded":  "This identity check has ended. Start a new one.",
 	"helpdesk.checkFailed": "That code is wrong too. The identity check has ended after three wrong codes, and the account's owner was told.",
 	"helpdesk.reason":      "Enter a ticket reference or a reason: every help-desk action records one.",

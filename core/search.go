@@ -48,10 +48,15 @@ type AccountDetail struct {
 // searchLimit bounds one page of results.
 const searchLimit = 50
 
-// SearchAccounts implements HelpdeskService: the help desk and
-// administrators (two steps) find people; methods are shown masked.
+// SearchAccounts implements Service: the help desk and administrators
+// (two steps) find people; methods are shown masked. The help desk finds
+// only accounts ranked below it (mayRead). A search by a phone's digits
+// takes exactly its last phoneSearchDigits digits, so that searches
+// cannot recover a whole number digit by digit, and is counted per agent
+// (helpdeskPhoneSearchesPerHour) and audited.
 func (s *Local) SearchAccounts(ctx context.Context, q AccountSearch) ([]AccountSummary, error) {
-	if _, err := s.staff(ctx); err != nil {
+	a, err := s.staff(ctx)
+	if err != nil {
 		return nil, err
 	}
 	text := strings.ToLower(strings.TrimSpace(q.Text))
@@ -70,15 +75,32 @@ func (s *Local) SearchAccounts(ctx context.Context, q AccountSearch) ([]AccountS
 			}
 			return -1
 		}, text)
-		if len(digits) < 2 {
-			return nil, Errorf(EINVALID, "Type at least the last 2 digits of the phone number.")
+		if len(digits) != phoneSearchDigits {
+			return nil, Errorf(EINVALID, "Type the last %d digits of the phone number.", phoneSearchDigits)
+		}
+		if err := s.countPhoneSearch(ctx, a, digits); err != nil {
+			return nil, err
 		}
 	}
 	var out []AccountSummary
-	err := s.store.View(ctx, func(tx Tx) error {
-		accts, err := tx.SearchAccounts(text, digits, q.After, limit)
-		if err != nil {
-			return err
+	err = s.store.View(ctx, func(tx Tx) error {
+		var accts []*Account
+		// Pages of the store's matches, less the accounts the actor may
+		// not read, until limit are found or the matches run out.
+		for after := q.After; len(accts) < limit; {
+			page, err := tx.SearchAccounts(text, digits, after, limit)
+			if err != nil {
+				return err
+			}
+			for _, acct := range page {
+				if mayRead(a, acct) && len(accts) < limit {
+					accts = append(accts, acct)
+				}
+			}
+			if len(page) < limit || len(accts) == limit {
+				break
+			}
+			after = page[len(page)-1].Name
 		}
 		details, err := tx.AccountDetails(accts)
 		if err != nil {
@@ -103,6 +125,41 @@ func (s *Local) SearchAccounts(ctx context.Context, q AccountSearch) ([]AccountS
 		return nil
 	})
 	return out, err
+}
+
+// phoneSearchDigits is how many of a phone's last digits a search takes:
+// two more than a masked number shows.
+const phoneSearchDigits = 4
+
+// countPhoneSearch counts and audits a search by a phone's digits,
+// refusing it past the agent's hourly limit.
+func (s *Local) countPhoneSearch(ctx context.Context, a Actor, digits string) error {
+	if IsLocalAdministrator(a) {
+		return nil // whoever holds the data folder reads it all anyway
+	}
+	var limited error
+	err := s.store.Update(ctx, func(tx Tx) error {
+		p, err := tx.Policy()
+		if err != nil {
+			return err
+		}
+		now := s.clock()
+		if limited, err = s.limitAgent(tx, a, nil, sendAgentSearch, p.HelpdeskPhoneSearchesPerHour, now); err != nil || limited != nil {
+			return err
+		}
+		return s.audit(tx, a, nil, ActionPhoneSearched, KindPhone, "ending "+digits, "")
+	})
+	if err != nil {
+		return err
+	}
+	return limited
+}
+
+// mayRead says whether staff actor a may read acct: an administrator
+// (and the local one) reads every account, the help desk only those
+// ranked below it, the accounts it may act on.
+func mayRead(a Actor, acct *Account) bool {
+	return IsLocalAdministrator(a) || a.Role == RoleAdmin || rank(acct.Role) < rank(a.Role)
 }
 
 // MergeAccounts appends to a the accounts of b it lacks, up to limit: the

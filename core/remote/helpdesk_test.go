@@ -96,14 +96,14 @@ func TestHelpdeskThroughTheClient(t *testing.T) {
 	if err := c.UnlockAccount(desk, uma.ID, "INC-1"); err != nil {
 		t.Fatal(err)
 	}
+	if err := c.DeleteAccessPass(desk, uma.ID, "INC-1 done"); err != nil {
+		t.Fatal(err)
+	}
 	if err := c.RevokeSessions(desk, uma.ID, "INC-1 stolen laptop"); err != nil {
 		t.Fatal(err)
 	}
 	passAs := core.WithActor(ctx, core.SessionActor(step.Session, step.Account, "test"))
 	if _, err := c.SecurityInfo(passAs, uma.ID); core.ErrorCode(err) != core.EEXPIRED {
 		t.Fatalf("after sign-out everywhere: %v", err)
-	}
-	if err := c.DeleteAccessPass(desk, uma.ID, "INC-1 done"); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -93,7 +93,9 @@ func (s *signInScreen) showPicker(list []rememberedAccount) {
 		if r.DisplayName != "" {
 			label = r.DisplayName + " (" + r.Name + ")"
 		}
-		pick := &widget.Button{Text: label, Icon: icon("password"), Alignment: widget.ButtonAlignLeading, OnTapped: func() { s.pick(r.Name) }}
+		// Enter chooses as Space and a click do.
+		pick := newButton(label, widget.MediumImportance, func() { s.pick(r.Name) }, nil)
+		pick.Icon, pick.Alignment = icon("password"), widget.ButtonAlignLeading
 		forget := link(tr.T("picker.forget"), func() {
 			s.u.forgetAccount(r.Name)
 			s.show()

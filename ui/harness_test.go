@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/securityinfo/securityinfo/assets"
@@ -379,6 +380,28 @@ func (h *harness) key(name fyne.KeyName) {
 		h.fatal("nothing has the focus")
 	}
 	f.TypedKey(&fyne.KeyEvent{Name: name})
+}
+
+// press sends a key as the GLFW driver does: KeyDown and TypedKey, then
+// the rune the key types (0: none), then KeyUp, each to whatever has the
+// focus by then. (The test package's Type sends runes alone.)
+func (h *harness) press(name fyne.KeyName, r rune) {
+	h.t.Helper()
+	c := h.w.Canvas()
+	ev := &fyne.KeyEvent{Name: name}
+	if c.Focused() == nil {
+		h.fatal("nothing has the focus")
+	}
+	if k, ok := c.Focused().(desktop.Keyable); ok {
+		k.KeyDown(ev)
+	}
+	c.Focused().TypedKey(ev)
+	if f := c.Focused(); f != nil && r != 0 {
+		f.TypedRune(r)
+	}
+	if k, ok := c.Focused().(desktop.Keyable); ok {
+		k.KeyUp(ev)
+	}
 }
 
 // typeFocused types into the focused widget.

@@ -313,8 +313,7 @@ func (p *helpdeskPage) choose(a *core.AccountSummary) {
 		})
 	}
 	actions = append(actions, pass)
-	resetPw := &widget.Button{Text: tr.T("helpdesk.resetPassword")}
-	resetPw.OnTapped = func() {
+	resetPassword := func() {
 		r := reason.Text
 		call(p.u.o.Runner, func() (*core.TemporaryPassword, error) {
 			return p.u.svc.ResetPasswordForPerson(p.u.ctx, a.ID, r)
@@ -326,6 +325,7 @@ func (p *helpdeskPage) choose(a *core.AccountSummary) {
 			}
 		})
 	}
+	resetPw := &widget.Button{Text: tr.T("helpdesk.resetPassword"), OnTapped: func() { p.confirmResetPassword(a, resetPassword) }}
 	actions = append(actions, resetPw)
 	unlock := act(tr.T("helpdesk.unlock"), false, func(r string) error { return p.u.svc.UnlockAccount(p.u.ctx, a.ID, r) }, tr.T("helpdesk.unlocked"))
 	revoke := act(tr.T("helpdesk.signOutEverywhere"), true, func(r string) error { return p.u.svc.RevokeSessions(p.u.ctx, a.ID, r) }, tr.T("helpdesk.signedOut"))
@@ -445,6 +445,18 @@ func (p *helpdeskPage) confirmReregistration(a *core.AccountSummary, yes func())
 	no := newButton(tr.T("common.no"), widget.MediumImportance, m.close, m.close)
 	ok := newButton(tr.T("common.yes"), widget.DangerImportance, func() { m.close(); yes() }, m.close)
 	m.step(wrapped(tr.F("helpdesk.reregisterConfirm", "Name", a.Name)), no, ok)
+	m.show(460)
+	p.u.win.Canvas().Focus(no)
+}
+
+// confirmResetPassword asks before a reset replaces the person's password
+// and ends their sessions.
+func (p *helpdeskPage) confirmResetPassword(a *core.AccountSummary, yes func()) {
+	tr := p.u.tr
+	m := newModal(tr.T("helpdesk.resetPassword"), p.u.win)
+	no := newButton(tr.T("common.no"), widget.MediumImportance, m.close, m.close)
+	ok := newButton(tr.T("common.yes"), widget.DangerImportance, func() { m.close(); yes() }, m.close)
+	m.step(wrapped(tr.F("helpdesk.resetPasswordConfirm", "Name", a.Name)), no, ok)
 	m.show(460)
 	p.u.win.Canvas().Focus(no)
 }

@@ -215,6 +215,7 @@ func TestHelpdeskPageResetsThePassword(t *testing.T) {
 	}
 	h.verifyUma()
 	h.tap("Reset password")
+	h.tap("Yes")
 	h.shows("Temporary password for uma@contoso.com:")
 	h.shows("They must choose their own password at their next sign-in.")
 	tmp := h.shownPass()
@@ -246,6 +247,54 @@ func TestHelpdeskPageResetsThePassword(t *testing.T) {
 		}
 	}
 	h.shows("Temporary password set by the help desk: verified by: email — by hd@contoso.com — reason: INC-51")
+}
+
+// TestHelpdeskPageResetAsksFirst: "Reset password" asks first, naming the
+// person and what follows; No leaves everything as it was (no audit event,
+// no notice, the old password still works), Yes resets it.
+func TestHelpdeskPageResetAsksFirst(t *testing.T) {
+	h, uma := deskHarness(t)
+	h.verifyUma()
+	audited := func() bool {
+		events, err := h.svc.AuditLog(h.admin, core.AuditFilter{AccountID: uma.ID})
+		if err != nil {
+			h.fatal(err)
+		}
+		for _, e := range events {
+			if e.Action == core.ActionPasswordSetByDesk {
+				return true
+			}
+		}
+		return false
+	}
+	sent, _ := h.readOutbox()
+	h.tap("Reset password")
+	h.shows("Reset the password of uma@contoso.com?")
+	h.shows("signed out everywhere")
+	h.shows("must change at their next sign-in")
+	h.tap("No")
+	if h.dialogs() != 0 {
+		h.fatal("No left the question open")
+	}
+	if audited() {
+		h.fatal("No reset the password: it was audited")
+	}
+	if now, _ := h.readOutbox(); len(now) != len(sent) {
+		h.fatalf("No sent %d messages", len(now)-len(sent))
+	}
+	if step, err := h.svc.SignIn(context.Background(), uma.Name, alicePassword); err != nil || step.Session == nil {
+		h.fatalf("after No, uma's password no longer works: %+v %v", step, err)
+	}
+
+	h.tap("Reset password")
+	h.tap("Yes")
+	h.shows("Temporary password for uma@contoso.com:")
+	if !audited() {
+		h.fatal("Yes did not reset the password")
+	}
+	if _, err := h.svc.SignIn(context.Background(), uma.Name, h.shownPass()); err != nil {
+		h.fatalf("the temporary password shown does not sign in: %v", err)
+	}
 }
 
 // TestHelpdeskPageReregistersAndDeletes: re-registration asks first; the

@@ -339,6 +339,8 @@ func TestScreenshotsHelpdeskActions(t *testing.T) {
 		h.tap("Done")
 		h.tap("Reset password")
 	})
+	s.shot("helpdesk_reset_confirm")
+	s.do(func() { h.tap("Yes") })
 	s.shot("helpdesk_temp_password")
 	s.do(func() {
 		tmp = h.shownPass()

@@ -2,12 +2,12 @@ package ui
 
 import (
 	"strings"
-
-	"fyne.io/fyne/v2/widget"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 	"github.com/securityinfo/securityinfo/core"
@@ -158,6 +158,72 @@ func TestForgotPasswordUnknownAccount(t *testing.T) {
 	h.shows("That code is wrong. You have 4 tries left.")
 	if es, _ := h.readOutbox(); len(es) != 0 {
 		t.Fatalf("something was sent: %+v", es)
+	}
+}
+
+// TestPickerKeysTypeNothing: the key that chooses in the account picker
+// never reaches the field the next screen focuses. Space on an account
+// types a space too (GLFW sends the key, then its rune, to whatever has
+// the focus by then); had it reached the password field, the right
+// password would fail and count toward the lockout.
+func TestPickerKeysTypeNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		focus string // the picker's control to press: "" for the account, focused first
+		key   fyne.KeyName
+		r     rune
+	}{
+		{"Space on the account", "", fyne.KeySpace, ' '},
+		{"Enter on the account", "", fyne.KeyReturn, 0},
+		{"Space on Use another account", "Use another account", fyne.KeySpace, ' '},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, "en")
+			h.withAccount()
+			h.u.signOut("")
+			h.shows("Alice Smith (alice@contoso.com)")
+			c := h.w.Canvas()
+			if tc.focus != "" {
+				c.Focus(h.tappable(tc.focus).(fyne.Focusable))
+			}
+			h.press(tc.key, tc.r)
+			f, ok := c.Focused().(*field)
+			if !ok {
+				h.fatalf("%s did not go on to a field; shown:\n%s", tc.name, h.text())
+			}
+			if f.Text != "" {
+				h.fatalf("the %s field holds %q", f.PlaceHolder, f.Text)
+			}
+			if f.PlaceHolder == h.u.tr.T("signin.namePlaceholder") {
+				h.typeFocused("alice@contoso.com")
+				c.Focus(h.entry(h.u.tr.T("signin.passwordPlaceholder")))
+			}
+			h.typeFocused(alicePassword)
+			if pw := h.entry(h.u.tr.T("signin.passwordPlaceholder")).Text; pw != alicePassword {
+				h.fatalf("the password field holds %q", pw)
+			}
+			h.press(fyne.KeyReturn, 0)
+			if h.u.sess == nil {
+				h.fatalf("the right password did not sign in; shown:\n%s", h.text())
+			}
+			h.shows("These are the methods you use to sign into your account or reset your password.")
+		})
+	}
+}
+
+// TestFieldKeepsTypedSpace: a space typed with its key into a field that
+// has just gained the focus is kept; only the rune of a key that went
+// elsewhere is dropped.
+func TestFieldKeepsTypedSpace(t *testing.T) {
+	h := newHarness(t, "en")
+	h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", Password: alicePassword})
+	h.u.Start()
+	pw := h.entry(h.u.tr.T("signin.passwordPlaceholder"))
+	h.w.Canvas().Focus(pw)
+	h.press(fyne.KeySpace, ' ')
+	h.press(fyne.KeyA, 'a')
+	if pw.Text != " a" {
+		h.fatalf("the password field holds %q, want %q", pw.Text, " a")
 	}
 }
 

@@ -18,9 +18,19 @@ import (
 
 // field is an entry that also cancels its dialog on Escape; Enter
 // submits through OnSubmitted as usual.
+//
+// A space that reaches a field before any key has since the field gained
+// the focus is not typed: it is the rune of the Space that pressed a
+// button or link and so moved the focus here (GLFW sends a key's KeyDown and
+// TypedKey, then its rune, to whatever has the focus by then). Typed, it
+// would make the password that follows wrong. Every activating key goes
+// through here, whatever widget it pressed; only a leading space put in
+// without a key (an input method's) is lost.
 type field struct {
 	widget.Entry
 	onEscape func()
+	// keyed: a key or rune reached the field since it gained the focus.
+	keyed bool
 }
 
 func newField(placeholder string, onEscape func()) *field {
@@ -30,8 +40,32 @@ func newField(placeholder string, onEscape func()) *field {
 	return f
 }
 
+// FocusGained implements fyne.Focusable.
+func (f *field) FocusGained() {
+	f.keyed = false
+	f.Entry.FocusGained()
+}
+
+// KeyDown implements desktop.Keyable.
+func (f *field) KeyDown(ev *fyne.KeyEvent) {
+	f.keyed = true
+	f.Entry.KeyDown(ev)
+}
+
+// TypedRune implements fyne.Focusable: it drops the space of a Space
+// that pressed something else (see field).
+func (f *field) TypedRune(r rune) {
+	if r == ' ' && !f.keyed {
+		f.keyed = true
+		return
+	}
+	f.keyed = true
+	f.Entry.TypedRune(r)
+}
+
 // TypedKey implements fyne.Focusable.
 func (f *field) TypedKey(ev *fyne.KeyEvent) {
+	f.keyed = true
 	if ev.Name == fyne.KeyEscape && f.onEscape != nil {
 		f.onEscape()
 		return

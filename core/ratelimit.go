@@ -2,13 +2,16 @@ package core
 
 import (
 	"context"
+	"net/netip"
 	"time"
 )
 
 // Limits per client address (the central service's callers), on top of
 // the limits per name and destination, over a rolling minute. They are
 // kept in the store's send records (purpose "client-KIND", destination
-// "client:ADDRESS"), so servers sharing a database share them.
+// "client:ADDRESS"), so servers sharing a database share them. Sign-ins
+// count only failures, so that many people signing in from one office
+// address do not use up each other's; the rest count every attempt.
 var clientLimits = map[string]int{"signin": 30, "reset": 20, "send": 20, "setup": 10}
 
 type clientKey struct{}
@@ -20,16 +23,58 @@ func WithClient(ctx context.Context, addr string) context.Context {
 	return context.WithValue(ctx, clientKey{}, addr)
 }
 
+// ClientFrom returns the context's client address ("" without one).
+func ClientFrom(ctx context.Context) string {
+	addr, _ := ctx.Value(clientKey{}).(string)
+	return addr
+}
+
+// clientBucket is what a client address is counted under: an IPv4
+// address, or an IPv6 address's /64, the block one subscriber or one
+// host usually has whole (counting single IPv6 addresses would give one
+// machine 2^64 budgets).
+func clientBucket(addr string) string {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	if a = a.Unmap(); a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
+}
+
 // limitClient counts a call of kind from the context's client address and
 // refuses it (ELIMITED, saying when to try again) past the limit.
 func (s *Local) limitClient(ctx context.Context, kind string) error {
-	addr, _ := ctx.Value(clientKey{}).(string)
+	return s.clientCount(ctx, kind, true)
+}
+
+// checkClient refuses a call of kind past its client's limit without
+// counting it; failedClient counts one that failed.
+func (s *Local) checkClient(ctx context.Context, kind string) error {
+	return s.clientCount(ctx, kind, false)
+}
+
+func (s *Local) failedClient(ctx context.Context, kind string) error {
+	addr := ClientFrom(ctx)
 	if addr == "" {
 		return nil
 	}
 	return s.store.Update(ctx, func(tx Tx) error {
+		return tx.RecordSend(Send{Destination: "client:" + clientBucket(addr), Purpose: "client-" + kind, At: s.clock()})
+	})
+}
+
+func (s *Local) clientCount(ctx context.Context, kind string, count bool) error {
+	addr := ClientFrom(ctx)
+	if addr == "" {
+		return nil
+	}
+	check := func(tx Tx) error {
 		now := s.clock()
-		f := SendFilter{Destination: "client:" + addr, Purpose: "client-" + kind, Since: now.Add(-time.Minute)}
+		f := SendFilter{Destination: "client:" + clientBucket(addr), Purpose: "client-" + kind, Since: now.Add(-time.Minute)}
 		times, err := tx.SendTimes(f)
 		if err != nil {
 			return err
@@ -38,6 +83,13 @@ func (s *Local) limitClient(ctx context.Context, kind string) error {
 			wait := times[len(times)-max].Add(time.Minute).Sub(now)
 			return Reason(ELIMITED, "client.limited", map[string]any{"Wait": inWords(wait), "Seconds": int((wait + time.Second - 1) / time.Second)})
 		}
+		if !count {
+			return nil
+		}
 		return tx.RecordSend(Send{Destination: f.Destination, Purpose: f.Purpose, At: now})
-	})
+	}
+	if !count {
+		return s.store.View(ctx, check)
+	}
+	return s.store.Update(ctx, check)
 }

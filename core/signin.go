@@ -234,7 +234,7 @@ func (s *Local) signInAttempt(ctx context.Context, name string, lookup func(tx T
 	if err != nil {
 		return nil, err
 	}
-	if err := s.limitClient(ctx, "signin"); err != nil {
+	if err := s.checkClient(ctx, "signin"); err != nil {
 		return nil, err
 	}
 	var acct *Account
@@ -264,6 +264,13 @@ func (s *Local) signInAttempt(ctx context.Context, name string, lookup func(tx T
 	right, err := check(acct)
 	if err != nil {
 		return nil, err
+	}
+	if !right {
+		// Only a failure counts toward the address's limit: the right
+		// password of someone behind the same address is not refused.
+		if err := s.failedClient(ctx, "signin"); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.settleSignIn(ctx, norm, acct, lock, right); err != nil || !right {
 		return nil, err

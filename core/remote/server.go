@@ -9,8 +9,8 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -40,6 +40,10 @@ type Problem struct {
 
 // Server serves core.Service over HTTP with the routes of Routes.
 type Server struct {
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (clientAddr); set before serving.
+	TrustedProxies []netip.Prefix
+
 	svc     core.Service
 	log     *slog.Logger
 	routes  *http.ServeMux
@@ -139,8 +143,8 @@ func (s *Server) handler(rt *Route) http.Handler {
 		if ua := r.Header.Get("User-Agent"); ua != "" {
 			ctx = core.WithDevice(ctx, ua)
 		}
-		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-			ctx = core.WithClient(ctx, host) // limits per address (behind no proxy)
+		if addr := s.clientAddr(r); addr != "" {
+			ctx = core.WithClient(ctx, addr) // limits per address
 		}
 		in := &input{path: r.PathValue, query: r.URL.Query().Get, token: bearer(r), accountID: r.PathValue("accountId"),
 			decode: func(v any) error { return decodeBody(raw, v) }}

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/securityinfo/securityinfo/cmd/internal/datafolder"
@@ -33,6 +36,20 @@ func TestAttackFixedWorldReadableConfigWithTokenInURL(t *testing.T) {
 		os.Chmod(path, 0o644)
 		if _, err := datafolder.LoadConfig(dir, "", func(string) string { return "" }); err == nil {
 			t.Errorf("held check broke: %s", body)
+		}
+	}
+}
+
+// A --server on plain http:// to a host across the network would carry
+// the password in clear: login is refused before it is sent, saying to
+// use https://.
+func TestAttackLoginOverPlainHTTP(t *testing.T) {
+	for _, server := range []string{"http://192.0.2.1:8443", "http://example.com"} {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), []string{"--server", server, "--token-file", filepath.Join(t.TempDir(), "token"),
+			"login", "--account", "alice@contoso.com", "--password-stdin"}, strings.NewReader("the password of alice\n"), &out, &errb)
+		if code != 1 || !strings.Contains(errb.String(), "is not a loopback address") || !strings.Contains(errb.String(), "use https://") {
+			t.Errorf("login to %s: exit %d\n%s%s", server, code, out.String(), errb.String())
 		}
 	}
 }

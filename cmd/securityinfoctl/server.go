@@ -19,7 +19,10 @@ func (c *cli) openServer(ctx context.Context) (context.Context, core.Service, er
 	if err != nil {
 		return ctx, nil, err
 	}
-	svc := remote.NewClient(c.server, hc)
+	svc, err := remote.NewClient(c.server, hc)
+	if err != nil {
+		return ctx, nil, err
+	}
 	token, err := c.loadToken()
 	if err != nil || token == "" {
 		return ctx, svc, err

@@ -164,7 +164,10 @@ func TestSlowMailNeverHoldsARequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	url := start(t, "--store", "sqlite:"+filepath.Join(dir, "data"), "--key-file", filepath.Join(dir, "key"), "--config", cfg)
-	c := remote.NewClient(url, &http.Client{Timeout: 5 * time.Second})
+	c, err := remote.NewClient(url, &http.Client{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	alice, err := c.CreateFirstAccount(ctx, core.NewAccount{Name: "alice@contoso.com", Password: "a long enough passphrase"})
 	if err != nil {
@@ -238,7 +241,10 @@ func TestDatabaseOutageUnderLoad(t *testing.T) {
 	name := strings.TrimPrefix(u.Path, "/")
 	dir := t.TempDir()
 	url := start(t, "--store", db, "--key-file", filepath.Join(dir, "key"), "--data", filepath.Join(dir, "data"))
-	c := remote.NewClient(url, &http.Client{Timeout: 10 * time.Second})
+	c, err := remote.NewClient(url, &http.Client{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	alice, err := c.CreateFirstAccount(ctx, core.NewAccount{Name: "alice@contoso.com", Password: "a long enough passphrase"})
 	if err != nil {

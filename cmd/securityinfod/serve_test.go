@@ -28,9 +28,12 @@ import (
 // CI machine runs PostgreSQL's migrations several times slower.
 const startupTimeout = 60 * time.Second
 
-var servingRE = regexp.MustCompile(`msg=serving addr=(\S+)`)
+var (
+	servingRE = regexp.MustCompile(`msg=serving addr=(\S+)`)
+	metricsRE = regexp.MustCompile(`msg="serving metrics" addr=(\S+)`)
+)
 
-// launch runs the service with args on a port the kernel picks (no port
+// launch runs the service with args on ports the kernel picks (no port
 // is chosen first and released, so none can be taken meanwhile), and
 // returns its URL once /readyz answers 200, with the channel run's
 // result arrives on and its log.
@@ -38,7 +41,9 @@ func launch(t *testing.T, ctx context.Context, args ...string) (string, <-chan e
 	t.Helper()
 	done := make(chan error, 1)
 	logs := new(syncBuffer)
-	go func() { done <- run(ctx, append([]string{"--listen", "127.0.0.1:0"}, args...), logs) }()
+	go func() {
+		done <- run(ctx, append([]string{"--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"}, args...), logs)
+	}()
 	deadline := time.Now().Add(startupTimeout)
 	url := ""
 	for time.Now().Before(deadline) {

@@ -94,7 +94,11 @@ func newHarnessOn(t *testing.T, lang string, a fyne.App, w fyne.Window, r Runner
 				t.Error("the window never called the server")
 			}
 		})
-		windowSvc = remote.NewClient(srv.URL, nil)
+		c, err := remote.NewClient(srv.URL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		windowSvc = c
 	}
 	h.u = New(a, h.w, Options{Lang: lang, Runner: r, Now: h.Now, Tick: h.tick,
 		Open: func(context.Context) (*Backend, error) {

@@ -103,7 +103,11 @@ func openServer(server, caFile string) (*ui.Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ui.Backend{Service: remote.NewClient(server, hc), Close: func() error { return nil },
+	c, err := remote.NewClient(server, hc)
+	if err != nil {
+		return nil, err
+	}
+	return &ui.Backend{Service: c, Close: func() error { return nil },
 		Sessions: keyringSessions{server: strings.TrimRight(server, "/")}, Place: strings.TrimRight(server, "/")}, nil
 }
 

@@ -27,6 +27,7 @@ type cli struct {
 	usedPass  bool          // the sign-in used a Temporary Access Pass
 	server    string        // --server: the central service instead of a data folder
 	tokenFile string        // --token-file: where login keeps the session token
+	loggingIn bool          // login: the kept token is not read (it is replaced)
 	caFile    string        // --ca-file: a private CA for the server's certificate
 	me        *core.Account // with --server: the signed-in account
 

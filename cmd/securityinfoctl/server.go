@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/securityinfo/securityinfo/core"
@@ -19,7 +22,13 @@ func (c *cli) openServer(ctx context.Context) (context.Context, core.Service, er
 	if err != nil {
 		return ctx, nil, err
 	}
-	svc := remote.NewClient(c.server, hc)
+	svc, err := remote.NewClient(c.server, hc)
+	if err != nil {
+		return ctx, nil, err
+	}
+	if c.loggingIn {
+		return ctx, svc, nil // login starts a session: an old token is neither read nor sent
+	}
 	token, err := c.loadToken()
 	if err != nil || token == "" {
 		return ctx, svc, err
@@ -38,12 +47,24 @@ func (c *cli) openServer(ctx context.Context) (context.Context, core.Service, er
 // tokenName is the keyring entry of the session token of a server.
 func (c *cli) tokenName() string { return "session " + strings.TrimRight(c.server, "/") }
 
+// loadToken returns the session token kept by login ("" when none). A
+// token file others may read is refused, as the key file is: whoever reads
+// it is signed in as the account.
 func (c *cli) loadToken() (string, error) {
 	if c.tokenFile != "" {
-		b, err := os.ReadFile(c.tokenFile)
+		f, err := os.Open(c.tokenFile)
 		if errors.Is(err, os.ErrNotExist) {
 			return "", nil
 		}
+		if err != nil {
+			return "", core.Errorf(core.EUNAVAILABLE, "Cannot read the token file %s.", c.tokenFile)
+		}
+		defer f.Close()
+		if fi, err := f.Stat(); err == nil && runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+			return "", core.Errorf(core.EUNAVAILABLE, "The token file %s can be read by other users (mode %v). Run: chmod 600 %s (and log in again if someone may have read it).",
+				c.tokenFile, fi.Mode().Perm(), c.tokenFile)
+		}
+		b, err := io.ReadAll(io.LimitReader(f, 4<<10))
 		if err != nil {
 			return "", core.Errorf(core.EUNAVAILABLE, "Cannot read the token file %s.", c.tokenFile)
 		}
@@ -53,14 +74,40 @@ func (c *cli) loadToken() (string, error) {
 	return t, err
 }
 
+// saveToken keeps the token of login. The token file is written as a new
+// 0600 file in the same folder and renamed over the old one, so the token
+// is never in a file others can read, even for a moment, and a symlink at
+// the path is replaced, not followed.
 func (c *cli) saveToken(token string) error {
 	if c.tokenFile != "" {
-		if err := os.WriteFile(c.tokenFile, []byte(token+"\n"), 0o600); err != nil {
-			return core.Errorf(core.EUNAVAILABLE, "Cannot write the token file %s.", c.tokenFile)
+		if err := writePrivate(c.tokenFile, []byte(token+"\n")); err != nil {
+			return core.Errorf(core.EUNAVAILABLE, "Cannot write the token file %s: %v.", c.tokenFile, err)
 		}
-		return os.Chmod(c.tokenFile, 0o600) // an existing file keeps its mode otherwise
+		return nil
 	}
 	return keyring.Keyring{}.SetToken(c.tokenName(), token)
+}
+
+// writePrivate replaces path by a file only its owner can read holding data.
+func writePrivate(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*") // 0600
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
 }
 
 func (c *cli) forgetToken() error {
@@ -88,6 +135,7 @@ func serverCommands() []*command {
 			if a.account == "" {
 				return usageError{"login needs --account"}
 			}
+			c.loggingIn = true
 			ctx, svc, err := c.open(ctx)
 			if err != nil {
 				return err

@@ -199,7 +199,7 @@ func serveInProcess(ctx context.Context, o benchOptions, stderr io.Writer) (stri
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	args := []string{"--listen", addr, "--store", o.store, "--key-file", o.keyFile}
+	args := []string{"--listen", addr, "--store", o.store, "--key-file", o.keyFile, "--metrics-listen", "off"}
 	if o.data != "" {
 		args = append(args, "--data", o.data)
 	}

@@ -2,6 +2,7 @@
 // HTTP/JSON API of core.Service (core/remote) over a store.
 //
 //	securityinfod --listen 127.0.0.1:8443 --store sqlite:DIR|postgres://... --key-file FILE [--config FILE] [--tls-cert F --tls-key F]
+//	              [--metrics-listen 127.0.0.1:9464|off]
 //	securityinfod --version
 //	securityinfod bench --store ... --key-file FILE [--accounts N] [--clients N] [--duration D] [--server URL] [--cpuprofile F]
 package main

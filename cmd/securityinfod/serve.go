@@ -21,6 +21,7 @@ import (
 // options are the command's flags.
 type options struct {
 	listen, store, keyFile, config, tlsCert, tlsKey, data string
+	metricsListen                                         string // "" when off
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -33,6 +34,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.config, "config", "", "delivery configuration (securityinfo.toml)")
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "TLS certificate (PEM)")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "TLS private key (PEM)")
+	fs.StringVar(&o.metricsListen, "metrics-listen", "127.0.0.1:9464", "address of GET /metrics (Prometheus, plain HTTP, no authentication), or off")
 	fs.StringVar(&o.data, "data", "", "with a postgres store: the folder of the configuration and the outbox (default: the user configuration folder/securityinfo)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -44,6 +46,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, errors.New("--key-file is required")
 	case (o.tlsCert == "") != (o.tlsKey == ""):
 		return o, errors.New("--tls-cert and --tls-key go together")
+	}
+	if o.metricsListen == "off" {
+		o.metricsListen = ""
+	}
+	if _, _, err := net.SplitHostPort(o.metricsListen); o.metricsListen != "" && err != nil {
+		return o, fmt.Errorf("--metrics-listen %s: give HOST:PORT (127.0.0.1:9464), or off", o.metricsListen)
 	}
 	if o.tlsCert == "" && !loopback(o.listen) {
 		return o, fmt.Errorf("%s is not a loopback address: serve it with --tls-cert and --tls-key, or listen on 127.0.0.1", o.listen)
@@ -96,11 +104,25 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		fmt.Fprintln(w, "ready")
 	})
 	api := remote.NewServer(svc, log)
-	mux.Handle("GET /metrics", api.Metrics())
-	mux.Handle("/", api)
+	mux.Handle("/", api) // not /metrics: anyone who reaches the API would read them
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	done := make(chan error, 1)
+	done := make(chan error, 2)
+	servers := []*http.Server{srv}
+	if o.metricsListen != "" {
+		mln, err := net.Listen("tcp", o.metricsListen)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("--metrics-listen: %w", err)
+		}
+		mmux := http.NewServeMux()
+		mmux.Handle("GET /metrics", api.Metrics())
+		msrv := &http.Server{Handler: mmux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+			WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		servers = append(servers, msrv)
+		go func() { done <- msrv.Serve(mln) }()
+		log.Info("serving metrics", "addr", mln.Addr().String())
+	}
 	go func() {
 		if o.tlsCert != "" {
 			done <- srv.ServeTLS(ln, o.tlsCert, o.tlsKey)
@@ -109,16 +131,22 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}()
 	log.Info("serving", "addr", ln.Addr().String(), "store", storeKind(o.store), "tls", o.tlsCert != "")
+	var serveErr error
 	select {
-	case err := <-done:
-		return err
+	case serveErr = <-done:
 	case <-ctx.Done():
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err = srv.Shutdown(shutdown)
+	var stopErr error
+	for _, s := range servers {
+		stopErr = errors.Join(stopErr, s.Shutdown(shutdown))
+	}
 	svc.WaitBackground()
-	return err
+	if serveErr != nil {
+		return serveErr
+	}
+	return stopErr
 }
 
 func storeKind(s string) string { k, _, _ := strings.Cut(s, ":"); return k }

@@ -28,9 +28,12 @@ import (
 // CI machine runs PostgreSQL's migrations several times slower.
 const startupTimeout = 60 * time.Second
 
-var servingRE = regexp.MustCompile(`msg=serving addr=(\S+)`)
+var (
+	servingRE = regexp.MustCompile(`msg=serving addr=(\S+)`)
+	metricsRE = regexp.MustCompile(`msg="serving metrics" addr=(\S+)`)
+)
 
-// launch runs the service with args on a port the kernel picks (no port
+// launch runs the service with args on ports the kernel picks (no port
 // is chosen first and released, so none can be taken meanwhile), and
 // returns its URL once /readyz answers 200, with the channel run's
 // result arrives on and its log.
@@ -38,7 +41,9 @@ func launch(t *testing.T, ctx context.Context, args ...string) (string, <-chan e
 	t.Helper()
 	done := make(chan error, 1)
 	logs := new(syncBuffer)
-	go func() { done <- run(ctx, append([]string{"--listen", "127.0.0.1:0"}, args...), logs) }()
+	go func() {
+		done <- run(ctx, append([]string{"--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"}, args...), logs)
+	}()
 	deadline := time.Now().Add(startupTimeout)
 	url := ""
 	for time.Now().Before(deadline) {
@@ -164,7 +169,10 @@ func TestSlowMailNeverHoldsARequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	url := start(t, "--store", "sqlite:"+filepath.Join(dir, "data"), "--key-file", filepath.Join(dir, "key"), "--config", cfg)
-	c := remote.NewClient(url, &http.Client{Timeout: 5 * time.Second})
+	c, err := remote.NewClient(url, &http.Client{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	alice, err := c.CreateFirstAccount(ctx, core.NewAccount{Name: "alice@contoso.com", Password: "a long enough passphrase"})
 	if err != nil {
@@ -238,7 +246,10 @@ func TestDatabaseOutageUnderLoad(t *testing.T) {
 	name := strings.TrimPrefix(u.Path, "/")
 	dir := t.TempDir()
 	url := start(t, "--store", db, "--key-file", filepath.Join(dir, "key"), "--data", filepath.Join(dir, "data"))
-	c := remote.NewClient(url, &http.Client{Timeout: 10 * time.Second})
+	c, err := remote.NewClient(url, &http.Client{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	alice, err := c.CreateFirstAccount(ctx, core.NewAccount{Name: "alice@contoso.com", Password: "a long enough passphrase"})
 	if err != nil {

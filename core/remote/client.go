@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -33,11 +34,45 @@ var _ core.Service = (*Client)(nil)
 
 // NewClient returns a client of the server at base ("https://host:8443").
 // hc nil means a client with a 30-second timeout.
-func NewClient(base string, hc *http.Client) *Client {
+//
+// Passwords and session tokens go only where base says, encrypted: base
+// must be https://, or http:// to a loopback address (as securityinfod
+// serves plain HTTP only there); anything else is refused with EINVALID
+// before any request. Redirects are never followed, whatever hc says: a
+// 3xx answer is an EUNAVAILABLE error, so a body and its token are never
+// sent on to another address.
+func NewClient(base string, hc *http.Client) (*Client, error) {
+	if err := checkBase(base); err != nil {
+		return nil, err
+	}
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
-	return &Client{base: strings.TrimRight(base, "/"), http: hc}
+	own := *hc // the caller's client keeps its own redirect policy
+	own.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &Client{base: strings.TrimRight(base, "/"), http: &own}, nil
+}
+
+// checkBase refuses a server address a password should not be sent to.
+func checkBase(base string) error {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" {
+		return core.Errorf(core.EINVALID, "The server address %q is not a URL: use https://HOST:PORT.", base)
+	}
+	if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+		return core.Errorf(core.EINVALID, "http://%s is not a loopback address, so passwords would cross the network unencrypted: use https://%s.", u.Host, u.Host)
+	}
+	return nil
+}
+
+// loopbackHost reports whether host names this machine only: localhost or
+// a loopback IP address.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // HTTPClient is the HTTP client of the window and the command line: a
@@ -130,6 +165,9 @@ func (c *Client) do(ctx context.Context, k call) error {
 	if err != nil {
 		return &core.Error{Code: core.EUNAVAILABLE, Message: "The Security info service's answer was cut off. Try again."}
 	}
+	if res.StatusCode >= 300 && res.StatusCode < 400 {
+		return redirectError(c.base, res)
+	}
 	if res.StatusCode >= 300 {
 		return problemError(res.StatusCode, raw)
 	}
@@ -140,6 +178,18 @@ func (c *Client) do(ctx context.Context, k call) error {
 		return fmt.Errorf("%s: decode the answer: %w", k.op, err)
 	}
 	return nil
+}
+
+// redirectError is the error of a 3xx answer, which is not followed: the
+// service itself never redirects, so the address is wrong or something
+// between is answering for it.
+func redirectError(base string, res *http.Response) error {
+	to := res.Header.Get("Location")
+	if len(to) > 200 {
+		to = to[:200] + "…"
+	}
+	return core.Errorf(core.EUNAVAILABLE, "%s answered with a redirect (%d to %q), which is not followed so that passwords and tokens go only to the address given. "+
+		"Check the server address: use the service's own https:// URL.", base, res.StatusCode, to)
 }
 
 // problemError turns a problem answer back into the core's error.

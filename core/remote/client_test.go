@@ -12,7 +12,7 @@ import (
 // answers and the errors (code, reason, arguments) are the core's own.
 func TestClientIsTheService(t *testing.T) {
 	e := newEnv(t)
-	c := remote.NewClient(e.srv.URL, nil)
+	c := newClient(t, e.srv.URL)
 	ctx := context.Background()
 	if need, err := c.NeedsFirstAccount(ctx); err != nil || !need {
 		t.Fatalf("needs first account = %v, %v", need, err)
@@ -65,8 +65,18 @@ func TestClientIsTheService(t *testing.T) {
 		t.Fatalf("resume after sign-out: %v", err)
 	}
 	// A server that is not there is a clear error, not a hang.
-	gone := remote.NewClient("http://127.0.0.1:1", nil)
+	gone := newClient(t, "http://127.0.0.1:1")
 	if _, err := gone.Policy(ctx); core.ErrorCode(err) != core.EUNAVAILABLE {
 		t.Fatalf("no server: %v", err)
 	}
+}
+
+// newClient is a client of the server at base, which must be allowed.
+func newClient(t *testing.T, base string) *remote.Client {
+	t.Helper()
+	c, err := remote.NewClient(base, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/securityinfo/securityinfo/core"
-	"github.com/securityinfo/securityinfo/core/remote"
 )
 
 // TestHelpdeskThroughTheClient: the desk's flow over HTTP with the
@@ -15,7 +14,7 @@ import (
 func TestHelpdeskThroughTheClient(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	c := remote.NewClient(e.srv.URL, nil)
+	c := newClient(t, e.srv.URL)
 	admin := core.WithActor(ctx, core.LocalAdministrator)
 	mk := func(name string, role core.Role, email string) *core.Account {
 		t.Helper()

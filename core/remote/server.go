@@ -11,6 +11,8 @@ import (
 	"mime"
 	"net/http"
 	"net/netip"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -196,7 +198,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return nil, core.Errorf(core.EINVALID, "The request body is larger than %d KiB.", MaxBody>>10)
+		return nil, errBodyTooLarge
 	} else if err != nil {
 		return nil, core.Errorf(core.EINVALID, "The request body could not be read.")
 	}
@@ -209,8 +211,13 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	return raw, nil
 }
 
+// errBodyTooLarge is answered 413.
+var errBodyTooLarge = core.Errorf(core.EINVALID, "The request body is larger than %d KiB.", MaxBody>>10)
+
 // decodeBody decodes raw into v, refusing unknown fields and trailing data;
-// an empty body is an empty object.
+// an empty body is an empty object. Its errors name the JSON field and the
+// JSON type expected, never a Go type or struct (whose names would tell a
+// prober about the implementation).
 func decodeBody(raw []byte, v any) error {
 	if raw == nil {
 		raw = []byte("{}")
@@ -218,12 +225,68 @@ func decodeBody(raw []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return core.Errorf(core.EINVALID, "The request body is not valid: %s.", strings.TrimPrefix(err.Error(), "json: "))
+		return bodyError(err)
 	}
 	if dec.More() {
 		return core.Errorf(core.EINVALID, "The request body has more than one JSON value.")
 	}
 	return nil
+}
+
+// bodyError words a decoding error for the person who sent the body.
+func bodyError(err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
+		return core.Errorf(core.EINVALID, "The request body is not valid JSON.")
+	case errors.As(err, &typ) && typ.Field == "":
+		return core.Errorf(core.EINVALID, "The request body must be a JSON object.")
+	case errors.As(err, &typ):
+		return core.Errorf(core.EINVALID, "The request body is not valid: field %s has the wrong type (expected %s).", typ.Field, jsonType(typ.Type))
+	}
+	// encoding/json words an unknown field only in its message.
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if n, err := strconv.Unquote(name); err == nil {
+			name = n
+		}
+		if len(name) > 64 {
+			name = name[:64] + "…"
+		}
+		return core.Errorf(core.EINVALID, "The request body is not valid: unknown field %q.", name)
+	}
+	return core.Errorf(core.EINVALID, "The request body is not valid: a value has the wrong form.")
+}
+
+// jsonType is the JSON type a Go type is decoded from.
+func jsonType(t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return "a value"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "base64 string" // encoding/json's []byte
+		}
+		return "array"
+	case reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	}
+	return "a value"
 }
 
 // problem answers err as RFC 9457 problem details. Anything that is not a
@@ -237,6 +300,9 @@ func (s *Server) problem(w http.ResponseWriter, err error) int {
 	p.Reason, p.Args = core.ErrorReason(err)
 	if p.Reason == "signin.first" || strings.HasPrefix(p.Reason, "session.") && code == core.EEXPIRED {
 		p.Status = http.StatusUnauthorized
+	}
+	if errors.Is(err, errBodyTooLarge) {
+		p.Status = http.StatusRequestEntityTooLarge
 	}
 	if left, ok := p.Args["Left"].(int); ok {
 		p.TriesLeft = &left

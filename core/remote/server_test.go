@@ -192,7 +192,7 @@ func TestEveryErrorIsAProblem(t *testing.T) {
 		{"unknown field", "POST", "/v1/signIn", "application/json", `{"name":"a@contoso.com","password":"x","admin":true}`, 400, core.EINVALID},
 		{"two values", "POST", "/v1/signIn", "application/json", `{"name":"a"} {}`, 400, core.EINVALID},
 		{"wrong content type", "POST", "/v1/signIn", "text/plain", `{"name":"a"}`, 400, core.EINVALID},
-		{"too large", "POST", "/v1/passwordResets", "application/json", `{"name":"` + strings.Repeat("a", remote.MaxBody) + `"}`, 400, core.EINVALID},
+		{"too large", "POST", "/v1/passwordResets", "application/json", `{"name":"` + strings.Repeat("a", remote.MaxBody) + `"}`, 413, core.EINVALID},
 		{"wrong password", "POST", "/v1/signIn", "application/json", `{"name":"nobody@contoso.com","password":"x"}`, 400, core.EWRONGCODE},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -39,7 +39,7 @@ func TestTwoServersOneDatabase(t *testing.T) {
 		svc := core.NewLocal(store, keys, core.Options{Sender: ob, Texts: assets.Default, Background: func(f func()) { f() }})
 		srv := httptest.NewServer(remote.NewServer(svc, nil))
 		t.Cleanup(srv.Close)
-		clients = append(clients, remote.NewClient(srv.URL, nil))
+		clients = append(clients, newClient(t, srv.URL))
 	}
 	ctx := context.Background()
 	alice, err := clients[0].CreateFirstAccount(ctx, core.NewAccount{Name: "alice@contoso.com", Password: "a long enough passphrase"})

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 type options struct {
 	listen, store, keyFile, config, tlsCert, tlsKey, data string
 	metricsListen                                         string // "" when off
+	trustedProxies                                        []netip.Prefix
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -35,6 +37,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "TLS certificate (PEM)")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "TLS private key (PEM)")
 	fs.StringVar(&o.metricsListen, "metrics-listen", "127.0.0.1:9464", "address of GET /metrics (Prometheus, plain HTTP, no authentication), or off")
+	var proxies []string
+	fs.Func("trusted-proxy", "a reverse proxy (address or CIDR, repeatable) whose X-Forwarded-For names the client", func(v string) error {
+		proxies = append(proxies, v)
+		return nil
+	})
 	fs.StringVar(&o.data, "data", "", "with a postgres store: the folder of the configuration and the outbox (default: the user configuration folder/securityinfo)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -46,6 +53,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, errors.New("--key-file is required")
 	case (o.tlsCert == "") != (o.tlsKey == ""):
 		return o, errors.New("--tls-cert and --tls-key go together")
+	}
+	var err error
+	if o.trustedProxies, err = remote.ParseProxies(proxies); err != nil {
+		return o, err
 	}
 	if o.metricsListen == "off" {
 		o.metricsListen = ""
@@ -104,6 +115,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		fmt.Fprintln(w, "ready")
 	})
 	api := remote.NewServer(svc, log)
+	api.TrustedProxies = o.trustedProxies
 	mux.Handle("/", api) // not /metrics: anyone who reaches the API would read them
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}

@@ -52,6 +52,13 @@ func openSQLite(t *testing.T) *sqlite.Store {
 // rnd (crypto/rand when nil) and logging to log (nil: the server's own).
 func newEnvOn(t *testing.T, store core.Store, rnd io.Reader, log *slog.Logger) *env {
 	t.Helper()
+	return newEnvWith(t, store, rnd, log, nil)
+}
+
+// newEnvWith is newEnvOn with the server set up by setup (when not nil)
+// before it serves.
+func newEnvWith(t *testing.T, store core.Store, rnd io.Reader, log *slog.Logger, setup func(*remote.Server)) *env {
+	t.Helper()
 	keys, err := core.NewKeys(bytes.Repeat([]byte{7}, core.KeySize), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -59,6 +66,9 @@ func newEnvOn(t *testing.T, store core.Store, rnd io.Reader, log *slog.Logger) *
 	ob := outbox.New(filepath.Join(t.TempDir(), outbox.FileName), time.Now)
 	svc := core.NewLocal(store, keys, core.Options{Sender: ob, Texts: assets.Default, Rand: rnd, Background: func(f func()) { f() }})
 	api := remote.NewServer(svc, log)
+	if setup != nil {
+		setup(api)
+	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", api.Metrics())
 	mux.Handle("/", api)

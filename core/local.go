@@ -30,6 +30,8 @@ type Local struct {
 	rand   io.Reader
 	queue  bool          // Options.Queue
 	wake   chan struct{} // kicks RunWorker
+
+	setupToken string // AllowSetup
 }
 
 var _ Service = (*Local)(nil)
@@ -325,6 +327,9 @@ func (s *Local) CreateFirstAccount(ctx context.Context, n NewAccount) (*Account,
 // per-address limit, or once any account exists.
 func (s *Local) firstAccountAllowed(ctx context.Context) error {
 	if err := s.limitClient(ctx, "setup"); err != nil {
+		return err
+	}
+	if err := s.setupAllowed(ctx); err != nil {
 		return err
 	}
 	need, err := s.NeedsFirstAccount(ctx)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -11,7 +13,7 @@ import (
 )
 
 func accountCommands() []*command {
-	var name, display, role, language string
+	var name, display, role, language, setupTokenFile string
 	var passwordStdin, listJSON bool
 	return []*command{{
 		path: "account create",
@@ -22,6 +24,7 @@ func accountCommands() []*command {
 			fs.StringVar(&role, "role", "user", "user, helpdesk or admin")
 			fs.StringVar(&language, "language", "en", "language of the account: en or de")
 			fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input (required)")
+			fs.StringVar(&setupTokenFile, "setup-token-file", "", "with --server, the first account from another machine: a copy of securityinfod's setup-token file")
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
 			if len(args) > 0 {
@@ -44,6 +47,13 @@ func accountCommands() []*command {
 			ctx, svc, err := c.open(ctx)
 			if err != nil {
 				return err
+			}
+			if setupTokenFile != "" {
+				b, err := os.ReadFile(setupTokenFile)
+				if err != nil {
+					return core.Errorf(core.EINVALID, "Cannot read the setup token file %s.", setupTokenFile)
+				}
+				ctx = core.WithSetupToken(ctx, strings.TrimSpace(string(b)))
 			}
 			n := core.NewAccount{Name: name, DisplayName: display, Role: r, Language: language, Password: pw}
 			create := svc.CreateAccount

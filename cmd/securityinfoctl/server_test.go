@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -245,5 +246,39 @@ func TestServerFromConfiguration(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(desk, datafolder.DatabaseName)); !os.IsNotExist(err) {
 		t.Fatalf("a local database was made: %v", err)
+	}
+}
+
+// TestFirstAccountFromAnotherMachine: through a proxy that names the
+// client as another machine, account create on a service without
+// accounts is refused, and succeeds with --setup-token-file.
+func TestFirstAccountFromAnotherMachine(t *testing.T) {
+	e := newEnv(t)
+	folder, err := datafolder.Open(context.Background(), datafolder.Options{Dir: e.data, KeyFile: e.key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { folder.Close() })
+	folder.Service.AllowSetup("c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00")
+	api := remote.NewServer(folder.Service, nil)
+	api.TrustedProxies, _ = remote.ParseProxies([]string{"127.0.0.1", "::1"})
+	proxy := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Set("X-Forwarded-For", "198.51.100.7") // as the proxy in front would
+		api.ServeHTTP(w, r)
+	})
+	srv := httptest.NewServer(proxy)
+	t.Cleanup(srv.Close)
+	tokenFile := filepath.Join(t.TempDir(), "setup-token")
+	os.WriteFile(tokenFile, []byte("c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00\n"), 0o600)
+	ctl := func(args ...string) (int, string) {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), append([]string{"--server", srv.URL}, args...), strings.NewReader("a long enough passphrase\n"), &out, &errb)
+		return code, out.String() + errb.String()
+	}
+	if code, out := ctl("account", "create", "--name", "alice@contoso.com", "--password-stdin"); code == 0 || !strings.Contains(out, "setup token") {
+		t.Fatalf("without the token: %d %s", code, out)
+	}
+	if code, out := ctl("account", "create", "--name", "alice@contoso.com", "--password-stdin", "--setup-token-file", tokenFile); code != 0 || !strings.Contains(out, "(admin)") {
+		t.Fatalf("with the token: %d %s", code, out)
 	}
 }

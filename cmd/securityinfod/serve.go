@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +12,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -91,7 +95,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	svc, closeStore, err := openService(ctx, o, log)
+	folder, err := openService(ctx, o, log)
 	if err != nil {
 		if ce := (*core.Error)(nil); errors.As(err, &ce) {
 			return errors.New(core.ErrorMessage(err))
@@ -100,7 +104,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		// failed (pgx leaves a URL's password out of its errors).
 		return fmt.Errorf("cannot open the store: %v", err)
 	}
-	defer closeStore()
+	defer folder.Close()
+	svc := folder.Service
+	if err := prepareSetup(ctx, folder, log); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return err
@@ -164,22 +172,64 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 func storeKind(s string) string { k, _, _ := strings.Cut(s, ":"); return k }
 
 // openService opens the store named by --store and the service over it.
-func openService(ctx context.Context, o options, log *slog.Logger) (*core.Local, func(), error) {
+func openService(ctx context.Context, o options, log *slog.Logger) (*datafolder.Folder, error) {
+	opts := datafolder.Options{Dir: o.data, KeyFile: o.keyFile, Config: o.config, Log: log, Worker: true, Queue: true}
 	if dir, ok := strings.CutPrefix(o.store, "sqlite:"); ok {
-		f, err := datafolder.Open(ctx, datafolder.Options{Dir: dir, KeyFile: o.keyFile, Config: o.config, Log: log,
-			Worker: true, Queue: true})
-		if err != nil {
-			return nil, nil, err
-		}
-		return f.Service, func() { f.Close() }, nil
+		opts.Dir = dir
+	} else if strings.HasPrefix(o.store, "postgres://") || strings.HasPrefix(o.store, "postgresql://") {
+		opts.Store = func(ctx context.Context) (core.Store, error) { return postgres.Open(ctx, o.store) }
+	} else {
+		return nil, core.Errorf(core.EINVALID, "--store %q: use sqlite:DIR or postgres://USER@HOST:5432/DB.", storeKind(o.store))
 	}
-	if strings.HasPrefix(o.store, "postgres://") || strings.HasPrefix(o.store, "postgresql://") {
-		f, err := datafolder.Open(ctx, datafolder.Options{Dir: o.data, KeyFile: o.keyFile, Config: o.config, Log: log,
-			Worker: true, Queue: true, Store: func(ctx context.Context) (core.Store, error) { return postgres.Open(ctx, o.store) }})
-		if err != nil {
-			return nil, nil, err
-		}
-		return f.Service, func() { f.Close() }, nil
+	return datafolder.Open(ctx, opts)
+}
+
+// SetupTokenFile is the file in the state folder holding the one-time
+// token that lets another machine create the first account.
+const SetupTokenFile = "setup-token"
+
+// prepareSetup, on a store without accounts, writes a new setup token
+// 0600 into the state folder (through a temporary file renamed into
+// place) and gives it to the service; on a store with accounts it removes
+// a token file left from the first start. Only the file's path is logged.
+func prepareSetup(ctx context.Context, f *datafolder.Folder, log *slog.Logger) error {
+	path := filepath.Join(f.Dir, SetupTokenFile)
+	need, err := f.Service.NeedsFirstAccount(ctx)
+	if err != nil {
+		return err
 	}
-	return nil, nil, core.Errorf(core.EINVALID, "--store %q: use sqlite:DIR or postgres://USER@HOST:5432/DB.", storeKind(o.store))
+	if !need {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove the used setup token: %w", err)
+		}
+		return nil
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return err
+	}
+	token := hex.EncodeToString(b)
+	tmp, err := os.CreateTemp(f.Dir, ".setup-token-*")
+	if err != nil {
+		return fmt.Errorf("write the setup token: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write the setup token: %w", err)
+	}
+	if _, err := tmp.WriteString(token + "\n"); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write the setup token: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write the setup token: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write the setup token: %w", err)
+	}
+	f.Service.AllowSetup(token)
+	log.Info("no account yet: create the first one from this machine, or from another with the setup token in the file",
+		"file", path)
+	return nil
 }

@@ -156,6 +156,9 @@ func (c *Client) do(ctx context.Context, k call) error {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	if t := core.SetupTokenFrom(ctx); t != "" && k.op == "CreateFirstAccount" {
+		req.Header.Set(SetupTokenHeader, t)
+	}
 	res, err := c.http.Do(req)
 	if err != nil {
 		return &core.Error{Code: core.EUNAVAILABLE, Message: "The Security info service can't be reached. Check the connection and try again."}

@@ -279,7 +279,7 @@ var selfRoutes = []Route{
 			return firstAccountAnswer{need}, err
 		}},
 	{Method: "POST", Path: "/setup/firstAccount", Op: "CreateFirstAccount", Status: 201, Body: core.NewAccount{}, Out: core.Account{},
-		Summary: "Create the first account of an empty store, an administrator.",
+		Summary: "Create the first account of an empty store, an administrator: from the service's own machine, or with the Setup-Token header holding the token in securityinfod's setup-token file.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
 			n, err := body[core.NewAccount](in)
 			if err != nil {

@@ -22,6 +22,10 @@ import (
 // MaxBody is the largest request body accepted.
 const MaxBody = 64 << 10
 
+// SetupTokenHeader carries the setup token that lets another machine
+// create the first account (core.WithSetupToken).
+const SetupTokenHeader = "Setup-Token"
+
 // ProblemType is the content type of every error answer (RFC 9457).
 const ProblemType = "application/problem+json"
 
@@ -147,6 +151,9 @@ func (s *Server) handler(rt *Route) http.Handler {
 		}
 		if addr := s.clientAddr(r); addr != "" {
 			ctx = core.WithClient(ctx, addr) // limits per address
+		}
+		if t := r.Header.Get(SetupTokenHeader); t != "" {
+			ctx = core.WithSetupToken(ctx, t)
 		}
 		in := &input{path: r.PathValue, query: r.URL.Query().Get, token: bearer(r), accountID: r.PathValue("accountId"),
 			decode: func(v any) error { return decodeBody(raw, v) }}

@@ -314,3 +314,69 @@ func TestNamesAreNoOracle(t *testing.T) {
 		t.Fatalf("the desk's person: %v", err)
 	}
 }
+
+// TestNewChecksBringNoNewTries: an agent guessing a person's app codes
+// gets three wrong codes an hour for that person, however many checks
+// they start (8 wrong over 4 checks locked nothing before); the third ends
+// the check, tells the owner and pauses checks for an hour. Agents'
+// wrong codes count toward the method's own lockout: four agents with
+// three guesses each lock the app for its owner too.
+func TestNewChecksBringNoNewTries(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	before := len(f.sent(t))
+	wrongs := 0
+	for range 4 {
+		ch, err := f.svc.BeginIdentityCheck(d.as, d.user.ID, d.app.ID)
+		if err != nil {
+			if core.ErrorCode(err) != core.ELIMITED || !strings.Contains(core.ErrorMessage(err), "paused until 10:00") {
+				t.Fatalf("a new check after 3 wrong codes: %v", err)
+			}
+			break
+		}
+		for range 2 {
+			if _, err := f.svc.FinishIdentityCheck(d.as, d.user.ID, ch.VerificationID, "000000"); err == nil {
+				t.Fatal("a wrong code passed")
+			} else if core.ErrorCode(err) == core.ECONFLICT {
+				break
+			}
+			wrongs++
+		}
+	}
+	if wrongs != 3 {
+		t.Fatalf("%d wrong codes over new checks; want 3", wrongs)
+	}
+	if sent := f.sent(t)[before:]; len(sent) != 1 || !strings.Contains(sent[0].Text, "three codes were wrong") {
+		t.Fatalf("the owner is told once: %+v", sent)
+	}
+	f.clock.Advance(time.Hour)
+	d.as = f.session(t, d.agent)
+	if _, err := f.svc.BeginIdentityCheck(d.as, d.user.ID, d.app.ID); err != nil {
+		t.Fatalf("an hour later: %v", err)
+	}
+
+	// Three more agents, three guesses each: 3+3+3+1 reaches the app's
+	// lockout of 10.
+	for i := range 3 {
+		agent := f.newAccount(t, fmt.Sprintf("hd%d@contoso.com", i+2), core.RoleHelpdesk)
+		f.add(t, agent, phoneOf(fmt.Sprintf("hd%dphone", i+2), fmt.Sprintf("+44207946010%d", i)))
+		as := f.session(t, agent)
+		ch, err := f.svc.BeginIdentityCheck(as, d.user.ID, d.app.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			f.svc.FinishIdentityCheck(as, d.user.ID, ch.VerificationID, "000000")
+		}
+	}
+	ch, err := f.svc.BeginIdentityCheck(d.as, d.user.ID, d.app.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.FinishIdentityCheck(d.as, d.user.ID, ch.VerificationID, "000000"); core.ErrorCode(err) == core.EWRONGCODE {
+		t.Fatalf("the 10th wrong code did not lock the app: %v", err)
+	}
+	if err := f.svc.VerifyAuthenticator(f.session(t, d.user), d.user.ID, d.app.ID, codeAt(t, d.secret, f.clock.Now())); core.ErrorCode(err) != core.ELOCKED {
+		t.Fatalf("the owner's app after the agents' guesses: %v", err)
+	}
+}

@@ -78,8 +78,16 @@ const temporaryPasswordLength = 16
 // verified, for the agent who verified them.
 const IdentityProofLifetime = 10 * time.Minute
 
-// identityCheckTries is how many wrong codes end an identity check.
+// identityCheckTries is how many wrong codes end an identity check, and
+// how many one agent may type for one person in an hour, whatever the
+// number of checks: a new check does not bring new tries.
 const identityCheckTries = 3
+
+// agentWrongCodes lists the wrong codes agent a typed for acct in the
+// hour before now (each recorded as a send of purpose sendAgentWrong).
+func agentWrongCodes(tx Tx, a Actor, acct *Account, now time.Time) ([]time.Time, error) {
+	return tx.SendTimes(SendFilter{AccountID: a.AccountID, Destination: "person:" + acct.ID, Purpose: sendAgentWrong, Since: now.Add(-time.Hour)})
+}
 
 // IdentityProof is what an agent proved of who is asking for an account.
 type IdentityProof struct {
@@ -190,6 +198,7 @@ const (
 	sendAgentVerify = "agent-verify"
 	sendAgentPass   = "agent-pass"
 	sendAgentSearch = "agent-search"
+	sendAgentWrong  = "agent-wrong-code"
 )
 
 // flowDesk is the flow of an agent's identity check: its codes are
@@ -258,6 +267,15 @@ func (s *Local) BeginIdentityCheck(ctx context.Context, accountID, methodID stri
 		if !m.Kind.IsPhone() && m.Kind != KindEmail && m.Kind != KindAuthenticatorApp {
 			return Errorf(EINVALID, "A person proves who they are with a phone, an email address or an authenticator app.")
 		}
+		wrong, err := agentWrongCodes(tx, a, acct, now)
+		if err != nil {
+			return err
+		}
+		if len(wrong) >= identityCheckTries {
+			limited = Reason(ELIMITED, "helpdesk.checkPaused", map[string]any{"Max": identityCheckTries,
+				"At": clockTime(wrong[len(wrong)-identityCheckTries].Add(time.Hour), now)})
+			return nil
+		}
 		if limited, err = s.limitAgent(tx, a, acct, sendAgentVerify, p.HelpdeskVerificationsPerHour, now); err != nil || limited != nil {
 			return err
 		}
@@ -320,7 +338,11 @@ func (s *Local) FinishIdentityCheck(ctx context.Context, accountID, verification
 		if err != nil {
 			return err
 		}
-		if proof.Failures >= identityCheckTries || !v.UsedAt.IsZero() {
+		wrong, err := agentWrongCodes(tx, a, acct, now)
+		if err != nil {
+			return err
+		}
+		if proof.Failures >= identityCheckTries || len(wrong) >= identityCheckTries || !v.UsedAt.IsZero() {
 			return Reason(ECONFLICT, "helpdesk.checkEnded", nil)
 		}
 		m, err := ownMethod(tx, accountID, v.MethodID)
@@ -329,6 +351,20 @@ func (s *Local) FinishIdentityCheck(ctx context.Context, accountID, verification
 		}
 		if m.Kind != KindAuthenticatorApp && (m.Detail != v.Detail || m.Extension != v.Extension) {
 			return notFound() // the number or address was changed since the code went out
+		}
+		// Wrong codes count toward the method's own lockout too, as the
+		// owner's would: an agent's guesses are no free tries.
+		subject := destSubject(v.Detail)
+		if m.Kind == KindAuthenticatorApp {
+			subject = "method:" + m.ID
+		}
+		counter, lockErr := checkLock(tx, acct.ID, subject, now)
+		if lockErr != nil {
+			if counter == nil {
+				return lockErr
+			}
+			userErr = lockErr
+			return nil
 		}
 		right := false
 		if m.Kind == KindAuthenticatorApp {
@@ -354,9 +390,16 @@ func (s *Local) FinishIdentityCheck(ctx context.Context, accountID, verification
 			right = subtle.ConstantTimeEq(int32(len(code)), int32(p.CodeLength)) == 1 && s.keys.CodeMatches(v.CodeHash, v.ID, code)
 		}
 		if !right {
+			if err := tx.RecordSend(Send{AccountID: a.AccountID, Destination: "person:" + acct.ID, Purpose: sendAgentWrong, At: now}); err != nil {
+				return err
+			}
+			locked, err := s.fail(tx, counter, p, now)
+			if err != nil {
+				return err
+			}
 			proof.Failures++
-			left := identityCheckTries - proof.Failures
-			if left > 0 {
+			left := identityCheckTries - max(proof.Failures, len(wrong)+1)
+			if left > 0 && !locked {
 				userErr = wrongCode(left)
 				return tx.SaveIdentityProof(proof)
 			}
@@ -379,6 +422,9 @@ func (s *Local) FinishIdentityCheck(ctx context.Context, accountID, verification
 		} else if !ok {
 			userErr = Reason(ECONFLICT, "code.used", nil)
 			return nil
+		}
+		if err := succeed(tx, counter); err != nil {
+			return err
 		}
 		proof.Failures, proof.VerifiedUntil, proof.How = 0, now.Add(IdentityProofLifetime), string(m.Kind)
 		if err := tx.SaveIdentityProof(proof); err != nil {

@@ -16,6 +16,7 @@ func TestServiceOnPostgres(t *testing.T) {
 		"PhoneSearchCannotRecoverNumbers":                      TestPhoneSearchCannotRecoverNumbers,
 		"TheDeskReadsOnlyBelowIt":                              TestTheDeskReadsOnlyBelowIt,
 		"NamesAreNoOracle":                                     TestNamesAreNoOracle,
+		"NewChecksBringNoNewTries":                             TestNewChecksBringNoNewTries,
 		"PasswordChangeEndsEveryOtherSession":                  TestPasswordChangeEndsEveryOtherSession,
 		"EndedSessionCannotAct":                                TestEndedSessionCannotAct,
 		"ParallelGuessesCannotPassTheLockout":                  TestParallelGuessesCannotPassTheLockout,

@@ -64,6 +64,7 @@ var reasons = map[string]string{
 	"helpdesk.limitPass":   "You created {{.Max}} Temporary Access Passes in the last hour, the most allowed. Try again after {{.At}}.",
 	"helpdesk.limitSearch": "You searched by phone digits {{.Max}} times in the last hour, the most allowed. Search by name, or try again after {{.At}}.",
 	"helpdesk.checkEnded":  "This identity check has ended. Start a new one.",
+	"helpdesk.checkPaused": "You typed {{.Max}} wrong codes for this person in the last hour. Identity checks for them are paused until {{.At}}; verify them in person with photo ID instead.",
 	"helpdesk.checkFailed": "That code is wrong too. The identity check has ended after three wrong codes, and the account's owner was told.",
 	"helpdesk.reason":      "Enter a ticket reference or a reason: every help-desk action records one.",
 	"password.mustChange":  "The help desk set a temporary password for this account. Choose your own password first.",

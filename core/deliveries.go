@@ -158,11 +158,54 @@ func (s *Local) attempt(ctx context.Context, d *Delivery) {
 	}
 	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), deliveryTimeout)
 	defer cancel()
-	if err := s.sender.Send(sendCtx, p.Message); err != nil {
+	release := s.holdLease(ctx, d)
+	err = s.sender.Send(sendCtx, p.Message)
+	release()
+	if err != nil {
 		s.failed(ctx, d, p, err)
 		return
 	}
 	s.delivered(ctx, d)
+}
+
+// leaseRenewal is how often a delivery being sent has its lease renewed;
+// leaseRenewed is told of each renewal (tests wait on it).
+var (
+	leaseRenewal = deliveryLease / 4
+	leaseRenewed = func(id string) {}
+)
+
+// holdLease renews d's lease while its message is handed to a provider,
+// so that a provider call blocking past the lease (one that ignores its
+// context) is not taken over by another worker and sent twice. If this
+// process dies, the lease runs out and another worker takes it over. The
+// returned release stops the renewals and waits for them.
+func (s *Local) holdLease(ctx context.Context, d *Delivery) (release func()) {
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(leaseRenewal)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			err := s.store.Update(context.WithoutCancel(ctx), func(tx Tx) error {
+				return tx.RetryDelivery(d.ID, s.clock().Add(deliveryLease), d.LastError)
+			})
+			if err != nil {
+				s.log.Warn("delivery lease not renewed", "delivery", d.ID, "err", Redact(err.Error()))
+				continue
+			}
+			leaseRenewed(d.ID)
+		}
+	}()
+	return func() {
+		close(stop)
+		<-done
+	}
 }
 
 // DeliverDue claims the deliveries that are due and tries each once, side

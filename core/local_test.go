@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,11 +20,24 @@ import (
 	"github.com/securityinfo/securityinfo/core/sqlite"
 )
 
-// clock is a settable test clock.
-type clock struct{ t time.Time }
+// clock is a settable test clock; Now and Advance may be called from
+// several goroutines.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
 
-func (c *clock) Now() time.Time          { return c.t }
-func (c *clock) Advance(d time.Duration) { c.t = c.t.Add(d) }
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
 
 type fixture struct {
 	svc   *core.Local
@@ -45,7 +59,7 @@ type fixture struct {
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	store, lite := openFixtureStore(t)
-	c := &clock{time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
+	c := &clock{t: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
 	f := &fixture{store: store, sqlite: lite, clock: c, keys: testKeys(t, 7), ctx: core.WithActor(context.Background(), core.LocalAdministrator),
 		outbox: outbox.New(filepath.Join(t.TempDir(), outbox.FileName), c.Now), log: &bytes.Buffer{}}
 	f.svc = f.service(store)

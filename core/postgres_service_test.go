@@ -17,6 +17,8 @@ func TestServiceOnPostgres(t *testing.T) {
 		"TheDeskReadsOnlyBelowIt":                              TestTheDeskReadsOnlyBelowIt,
 		"NamesAreNoOracle":                                     TestNamesAreNoOracle,
 		"NewChecksBringNoNewTries":                             TestNewChecksBringNoNewTries,
+		"ABlockedProviderIsNotSentTwice":                       TestABlockedProviderIsNotSentTwice,
+		"AFailedKeyRegistrationUsesUpItsChallenge":             TestAFailedKeyRegistrationUsesUpItsChallenge,
 		"PasswordChangeEndsEveryOtherSession":                  TestPasswordChangeEndsEveryOtherSession,
 		"EndedSessionCannotAct":                                TestEndedSessionCannotAct,
 		"ParallelGuessesCannotPassTheLockout":                  TestParallelGuessesCannotPassTheLockout,

@@ -148,6 +148,7 @@ func (s *Local) ConfirmSecurityKey(ctx context.Context, accountID, verificationI
 	}
 	var view MethodView
 	var notices []queued
+	var userErr error
 	err = s.change(ctx, accountID, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		v, err := ownVerification(tx, accountID, verificationID)
 		if err != nil {
@@ -160,21 +161,26 @@ func (s *Local) ConfirmSecurityKey(ctx context.Context, accountID, verificationI
 		if err != nil {
 			return err
 		}
+		// From here a refusal is committed with the challenge used: a
+		// failed registration cannot be tried again on the same one.
 		cred, err := relyingParty(p, acct.Name).VerifyRegistration(challenge, r.CredentialID, r.ClientData, r.AttestationObject)
 		if err != nil {
-			return Reason(EINVALID, "key.notVerified", nil)
+			userErr = Reason(EINVALID, "key.notVerified", nil)
+			return nil
 		}
 		methods, err := tx.Methods(accountID)
 		if err != nil {
 			return err
 		}
 		if err := CanAdd(methods, KindSecurityKey, p); err != nil {
-			return err
+			userErr = err
+			return nil
 		}
 		detail := base64.RawURLEncoding.EncodeToString(cred.ID)
 		for _, m := range methods {
 			if m.Kind == KindSecurityKey && m.Detail == detail {
-				return Reason(ECONFLICT, "key.already", nil)
+				userErr = Reason(ECONFLICT, "key.already", nil)
+				return nil
 			}
 		}
 		id, err := s.newID()
@@ -200,6 +206,9 @@ func (s *Local) ConfirmSecurityKey(ctx context.Context, accountID, verificationI
 	})
 	if err != nil {
 		return nil, err
+	}
+	if userErr != nil {
+		return nil, userErr
 	}
 	s.sendNotices(ctx, notices)
 	return &view, nil

@@ -25,6 +25,9 @@ type helpdeskPage struct {
 	list    *widget.List
 	err     *widget.Label
 	person  *fyne.Container
+	// summary is the chosen person's summary line, kept current by
+	// every search that finds them again.
+	summary *widget.Label
 	// asked counts searches, so that the answer to an older one that
 	// arrives late does not replace a newer one.
 	asked int
@@ -107,13 +110,20 @@ func (p *helpdeskPage) icon() fyne.Resource     { return icon("helpdesk") }
 func (p *helpdeskPage) view() fyne.CanvasObject { return p.root }
 func (p *helpdeskPage) reload()                 { p.find(); p.loadApprovals() }
 
-// summaryLine is a result's second line: role, masked methods, last
-// sign-in, lockout, pending removal.
+// summaryLine is a result's second line: role, masked methods, an
+// active Temporary Access Pass, last sign-in, lockout, pending removal.
 func (p *helpdeskPage) summaryLine(a core.AccountSummary) string {
 	tr := p.u.tr
 	parts := []string{tr.T("role." + string(a.Role))}
 	for _, m := range a.Methods {
 		parts = append(parts, tr.Kind(m.Kind)+" "+m.Detail)
+	}
+	if ap := a.AccessPass; ap != nil {
+		key := "helpdesk.summaryPassReusable"
+		if ap.OneTime {
+			key = "helpdesk.summaryPassOneTime"
+		}
+		parts = append(parts, tr.F(key, "Until", tr.until(ap.ExpiresAt, p.u.o.Now())))
 	}
 	if a.LastSignInAt != nil {
 		parts = append(parts, tr.F("helpdesk.lastSignIn", "When", tr.dateTime(*a.LastSignInAt)))
@@ -150,6 +160,11 @@ func (p *helpdeskPage) find() {
 		p.results = found
 		p.list.UnselectAll()
 		p.list.Refresh()
+		for _, a := range found {
+			if p.sel != nil && p.summary != nil && a.ID == p.sel.ID {
+				p.summary.SetText(a.Name + " · " + p.summaryLine(a))
+			}
+		}
 	})
 }
 
@@ -309,6 +324,7 @@ func (p *helpdeskPage) choose(a *core.AccountSummary) {
 				}
 				p.showSecret(tr.T("helpdesk.passTitle"), tr.F("helpdesk.passFor", "Name", a.Name), np.Pass,
 					tr.F("helpdesk.passValid", "Kind", kind, "Until", tr.dateTime(np.ExpiresAt)))
+				p.find() // the summary shows the new pass
 			}
 		})
 	}
@@ -368,7 +384,8 @@ func (p *helpdeskPage) choose(a *core.AccountSummary) {
 
 	p.person.RemoveAll()
 	p.person.Add(subheading(a.DisplayName))
-	p.person.Add(&widget.Label{Text: a.Name + " · " + p.summaryLine(*a), Wrapping: fyne.TextWrapWord})
+	p.summary = &widget.Label{Text: a.Name + " · " + p.summaryLine(*a), Wrapping: fyne.TextWrapWord}
+	p.person.Add(p.summary)
 	p.person.Add(widget.NewForm(widget.NewFormItem(tr.T("helpdesk.ticket"), reason)))
 	p.person.Add(widget.NewCard(tr.T("helpdesk.verifyTitle"), tr.T("helpdesk.verifyLead"), verifyBox))
 	p.person.Add(widget.NewCard(tr.T("helpdesk.helpTitle"), tr.T("helpdesk.helpLead"),

@@ -305,6 +305,9 @@ func TestScreenshotsHelpdesk(t *testing.T) {
 	s.do(func() {
 		pass = h.shownPass()
 		h.tap("Done")
+	})
+	s.shot("helpdesk_person_pass")
+	s.do(func() {
 		h.u.signOut("")
 		h.pickFirst()
 		h.entry(h.u.tr.T("signin.namePlaceholder")).SetText("uma@contoso.com")
@@ -368,6 +371,28 @@ func TestScreenshotsHelpdeskActions(t *testing.T) {
 		h.u.signedIn(step)
 	})
 	s.shot("password_must_change")
+}
+
+// TestScreenshotsAccessPass: a person signed in with a reusable pass
+// sees it on their Security info page, and its Delete asks first.
+func TestScreenshotsAccessPass(t *testing.T) {
+	s := newShooter(t, "en")
+	h := s.h
+	s.do(func() {
+		h.withAccount()
+		uma := deskOn(h)
+		h.svc.SetPolicy(h.admin, []string{"tapOneTime=false"})
+		_, agent := h.secondAgent("hd2@contoso.com", "+44 20 7946 0002")
+		pass := h.issuePass(agent, uma, false)
+		step, err := h.svc.SignInWithPass(context.Background(), uma.Name, pass)
+		if err != nil {
+			h.fatal(err)
+		}
+		h.u.signedIn(step)
+	})
+	s.shot("securityinfo_access_pass")
+	s.do(func() { h.tap("Delete") })
+	s.shot("securityinfo_access_pass_delete")
 }
 
 func TestScreenshotsKeepSecure(t *testing.T) {

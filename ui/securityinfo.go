@@ -1,13 +1,15 @@
 package ui
 
 import (
+	"strings"
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/securityinfo/securityinfo/core"
-	"strings"
 )
 
 // securityInfoPage is the Security info page: the default sign-in
@@ -116,6 +118,12 @@ func (p *securityInfoPage) show(info *core.SecurityInfo) {
 		p.rows.Add(p.row(m))
 		p.rows.Add(widget.NewSeparator())
 	}
+	// A Temporary Access Pass is no security info, but while it works it
+	// signs the person in: shown last, where its owner can end it.
+	if info.AccessPass != nil {
+		p.rows.Add(p.passRow(*info.AccessPass))
+		p.rows.Add(widget.NewSeparator())
+	}
 	p.u.win.Content().Refresh()
 }
 
@@ -139,11 +147,36 @@ func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 		}
 		actions.Add(link(tr.T("info.delete"), func() { p.onDelete(m) }))
 	}
+	return rowLayout(kindIcon(m.Kind), kind, detail, actions)
+}
+
+// rowLayout lays out a row of the page: icon, kind, detail, actions.
+func rowLayout(res fyne.Resource, kind, detail fyne.CanvasObject, actions *fyne.Container) fyne.CanvasObject {
 	cols := container.New(layout.NewGridLayoutWithColumns(2), kind, detail)
 	// The actions column has one width on every row, so details line up.
 	width := fixedWidth(150)
 	right := container.New(&width, container.NewHBox(layout.NewSpacer(), actions))
-	return container.NewBorder(nil, nil, sized(kindIcon(m.Kind), 28), right, cols)
+	return container.NewBorder(nil, nil, sized(res, 28), right, cols)
+}
+
+// passRow is the person's active Temporary Access Pass: until when it
+// works, whether once or more than once, and Delete.
+func (p *securityInfoPage) passRow(ap core.AccessPassView) fyne.CanvasObject {
+	tr := p.u.tr
+	kind := &widget.Label{Text: tr.Kind(core.KindTemporaryAccessPass), TextStyle: fyne.TextStyle{Bold: true}}
+	detail := &widget.Label{Text: passDetail(tr, ap, p.u.o.Now()), Wrapping: fyne.TextWrapWord}
+	actions := container.NewHBox(link(tr.T("info.delete"), p.onDeletePass))
+	return rowLayout(kindIcon(core.KindTemporaryAccessPass), kind, detail, actions)
+}
+
+// passDetail says until when a pass works and whether once or more
+// than once: "One-time, works until 10:00".
+func passDetail(tr text, ap core.AccessPassView, now time.Time) string {
+	key := "info.passReusable"
+	if ap.OneTime {
+		key = "info.passOneTime"
+	}
+	return tr.F(key, "Until", tr.until(ap.ExpiresAt, now))
 }
 
 // methodDetail is what a row says about a method: the number in
@@ -210,5 +243,31 @@ func (p *securityInfoPage) onCancelRemoval() {
 		p.setBusy(false)
 		p.u.tr.setError(p.errLabel, err)
 		p.u.reloadAll()
+	})
+}
+
+// onDeletePass asks before the owner ends their Temporary Access Pass.
+func (p *securityInfoPage) onDeletePass() {
+	tr := p.u.tr
+	m := newModal(tr.T("info.passDeleteTitle"), p.u.win)
+	no := newButton(tr.T("common.no"), widget.MediumImportance, m.close, m.close)
+	yes := newButton(tr.T("common.yes"), widget.DangerImportance, func() { m.close(); p.deletePass() }, m.close)
+	m.step(container.NewVBox(wrapped(tr.T("info.passDeleteQuestion")),
+		&widget.Label{Text: tr.T("delete.noUndo"), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}), no, yes)
+	m.show(460)
+	p.u.win.Canvas().Focus(no)
+}
+
+// deletePass ends the owner's pass and shows the page without it.
+func (p *securityInfoPage) deletePass() {
+	p.setBusy(true)
+	call(p.u.o.Runner, func() (struct{}, error) {
+		return struct{}{}, p.u.svc.DeleteOwnAccessPass(p.u.ctx, p.u.acct.ID)
+	}, func(_ struct{}, err error) {
+		p.setBusy(false)
+		p.u.tr.setError(p.errLabel, err)
+		if err == nil {
+			p.u.reloadAll()
+		}
 	})
 }

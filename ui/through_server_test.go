@@ -51,6 +51,9 @@ func TestWindowThroughTheServer(t *testing.T) {
 		"CodeScreenRecoveryPaths":              TestCodeScreenRecoveryPaths,
 		"ChangeAPhone":                         TestChangeAPhone,
 		"OutboxShowsOnlyOwnMessages":           TestOutboxShowsOnlyOwnMessages,
+		"OwnAccessPass":                        TestOwnAccessPass,
+		"OwnAccessPassAlreadyGone":             TestOwnAccessPassAlreadyGone,
+		"HelpdeskSummaryShowsThePass":          TestHelpdeskSummaryShowsThePass,
 	} {
 		t.Run(name, test)
 	}

@@ -107,6 +107,14 @@ func TestNoCleanUpLeavesAPassBehind(t *testing.T) {
 		if err := f.svc.DeleteOwnAccessPass(f.session(t, bob), bob.ID); core.ErrorCode(err) != core.ENOTFOUND {
 			t.Fatalf("bob has no pass: %v", err)
 		}
+		umaAs := f.session(t, d.user)
+		before := len(f.sent(t))
+		if err := f.svc.DeleteOwnAccessPass(umaAs, d.user.ID); err != nil {
+			t.Fatal(err)
+		}
+		if sent := f.sent(t)[before:]; len(sent) != 1 || !strings.Contains(sent[0].Text, "deleted from its own Security info page") {
+			t.Fatalf("the owner's other contacts are told who deleted it: %+v", sent)
+		}
 	})
 	t.Run("an expired or used pass is not shown", func(t *testing.T) {
 		f := newFixture(t)

@@ -143,7 +143,7 @@ func (s *Local) DeleteOwnAccessPass(ctx context.Context, accountID string) error
 	var notices []queued
 	err := s.onAccount(ctx, accountID, prove, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		if _, err := tx.AccessPass(acct.ID); ErrorCode(err) == ENOTFOUND {
-			return Errorf(ENOTFOUND, "You have no Temporary Access Pass.")
+			return Reason(ENOTFOUND, "tap.none", nil)
 		} else if err != nil {
 			return err
 		}
@@ -151,7 +151,7 @@ func (s *Local) DeleteOwnAccessPass(ctx context.Context, accountID string) error
 			return err
 		}
 		var err error
-		notices, err = s.queueNotice(tx, acct, notice{key: "notice.passDeleted"})
+		notices, err = s.queueNotice(tx, acct, notice{key: "notice.passDeletedByOwner"})
 		return err
 	})
 	if err != nil {

@@ -43,6 +43,7 @@ type AccountDetail struct {
 	Methods     []*Method
 	LastSignIn  time.Time
 	LockedUntil time.Time
+	AccessPass  *AccessPass // nil without one
 }
 
 // searchLimit bounds one page of results.
@@ -117,9 +118,7 @@ func (s *Local) SearchAccounts(ctx context.Context, q AccountSearch) ([]AccountS
 			if last := d.LastSignIn; !last.IsZero() {
 				sum.LastSignInAt = &last
 			}
-			if sum.AccessPass, err = activePass(tx, acct.ID, now); err != nil {
-				return err
-			}
+			sum.AccessPass = d.AccessPass.View(now)
 			out = append(out, sum)
 		}
 		return nil

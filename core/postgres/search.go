@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/securityinfo/securityinfo/core"
 )
@@ -96,6 +97,24 @@ func (t *tx) AccountDetails(accts []*core.Account) (map[string]*core.AccountDeta
 	}
 	for _, l := range locks {
 		byName[l.name].LockedUntil = l.until
+	}
+	passes, err := collect(t, []*core.AccessPass{}, func(r pgx.Row) (*core.AccessPass, error) {
+		p := &core.AccessPass{}
+		var used pgtype.Timestamptz
+		if err := r.Scan(&p.AccountID, &p.CreatedBy, &p.CreatedAt, &p.ExpiresAt, &p.OneTime, &used); err != nil {
+			return nil, err
+		}
+		p.CreatedAt, p.ExpiresAt = p.CreatedAt.UTC(), p.ExpiresAt.UTC()
+		if used.Valid {
+			p.UsedAt = used.Time.UTC()
+		}
+		return p, nil
+	}, `SELECT account_id, created_by, created_at, expires_at, one_time, used_at FROM access_passes WHERE account_id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("search details: %w", err)
+	}
+	for _, p := range passes {
+		out[p.AccountID].AccessPass = p
 	}
 	return out, nil
 }

@@ -63,6 +63,11 @@ func (t *tx) AccountDetails(accts []*core.Account) (map[string]*core.AccountDeta
 			return nil, err
 		}
 		d.LockedUntil = c.LockedUntil
+		if d.AccessPass, err = t.AccessPass(a.ID); core.ErrorCode(err) == core.ENOTFOUND {
+			d.AccessPass = nil
+		} else if err != nil {
+			return nil, err
+		}
 		out[a.ID] = d
 	}
 	return out, nil

@@ -1250,6 +1250,9 @@ func testAccountDetails(t *testing.T, s core.Store) {
 				return err
 			}
 		}
+		if err := tx.SaveAccessPass(&core.AccessPass{AccountID: "a3", Hash: "h", CreatedBy: "a1", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour), OneTime: true, UsedAt: t0.Add(time.Minute)}); err != nil {
+			return err
+		}
 		return tx.SaveSignInCounter(&core.FailureCounter{Subject: "bob@contoso.com", Failures: 5, LockedUntil: t0.Add(15 * time.Minute)})
 	})
 	view(t, s, func(tx core.Tx) error {
@@ -1268,6 +1271,9 @@ func testAccountDetails(t *testing.T, s core.Store) {
 		}
 		if !d["a2"].LockedUntil.Equal(t0.Add(15*time.Minute)) || !d["a1"].LockedUntil.IsZero() {
 			return fmt.Errorf("locks: %v %v", d["a2"].LockedUntil, d["a1"].LockedUntil)
+		}
+		if p := d["a3"].AccessPass; p == nil || !p.ExpiresAt.Equal(t0.Add(time.Hour)) || !p.OneTime || !p.UsedAt.Equal(t0.Add(time.Minute)) || p.CreatedBy != "a1" || d["a1"].AccessPass != nil {
+			return fmt.Errorf("passes: %+v %+v", d["a3"].AccessPass, d["a1"].AccessPass)
 		}
 		if none, err := tx.AccountDetails(nil); err != nil || len(none) != 0 {
 			return fmt.Errorf("no accounts: %v %v", none, err)

@@ -150,6 +150,9 @@ func (s *Local) PendingApprovals(ctx context.Context) ([]Approval, error) {
 			ap.AccountName = acct.Name
 			if req, err := tx.Account(ap.RequestedBy); err == nil {
 				ap.RequesterName = req.Name
+				if hiddenFrom(a, req) {
+					ap.RequestedBy, ap.RequesterName = "", roleWords(req.Role) // not named to the desk
+				}
 			}
 			out = append(out, *ap)
 		}
@@ -177,9 +180,15 @@ func (s *Local) ApprovalStatus(ctx context.Context, approvalID string) (*Approva
 		ap.AccountName = acct.Name
 		if req, err := tx.Account(ap.RequestedBy); err == nil {
 			ap.RequesterName = req.Name
+			if hiddenFrom(a, req) {
+				ap.RequestedBy, ap.RequesterName = "", roleWords(req.Role) // not named to the desk
+			}
 		}
 		if by, err := tx.Account(ap.ApprovedBy); ap.ApprovedBy != "" && err == nil {
 			ap.ApproverName = by.Name
+			if hiddenFrom(a, by) {
+				ap.ApprovedBy, ap.ApproverName = "", roleWords(by.Role)
+			}
 		}
 		out = ap
 		return nil

@@ -597,10 +597,14 @@ func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn 
 				}
 			}
 			acct, err := tx.Account(accountID)
-			if err != nil {
-				if own && ErrorCode(err) == ENOTFOUND {
-					return Reason(EEXPIRED, "session.ended", nil)
-				}
+			switch {
+			case own && ErrorCode(err) == ENOTFOUND:
+				return Reason(EEXPIRED, "session.ended", nil)
+			case ErrorCode(err) == ENOTFOUND, err == nil && !own && how&writes == 0 && a.AccountID != acct.ID && !mayRead(a, acct):
+				// Staff reading an account above them are answered as
+				// for an ID that does not exist.
+				return Reason(ENOTFOUND, "account.notFound", nil)
+			case err != nil:
 				return err
 			}
 			if !acct.RemovalAt.IsZero() && !s.clock().Before(acct.RemovalAt) && !settled {
@@ -679,7 +683,7 @@ func currentDefault(acct *Account, methods []*Method) *DefaultChoice {
 // SecurityInfo implements Service.
 func (s *Local) SecurityInfo(ctx context.Context, accountID string) (*SecurityInfo, error) {
 	var info *SecurityInfo
-	err := s.read(ctx, accountID, func(tx Tx, acct *Account, p *Policy) error {
+	err := s.onAccount(ctx, accountID, readOnly, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		methods, err := tx.Methods(accountID)
 		if err != nil {
 			return err
@@ -688,6 +692,14 @@ func (s *Local) SecurityInfo(ctx context.Context, accountID string) (*SecurityIn
 			Methods: []MethodView{}}
 		for _, m := range methods {
 			info.Methods = append(info.Methods, m.View(info.Default))
+		}
+		if deskReader(a, acct) {
+			for i, m := range methods {
+				info.Methods[i].Detail, info.Methods[i].Extension = MaskedDetail(m), ""
+			}
+			if info.Default != nil {
+				maskChoice(info.Default, methods)
+			}
 		}
 		if info.AccessPass, err = activePass(tx, acct.ID, s.clock()); err != nil {
 			return err
@@ -723,12 +735,38 @@ func (s *Local) AvailableKinds(ctx context.Context, accountID string) ([]MethodK
 // DefaultChoices implements Service.
 func (s *Local) DefaultChoices(ctx context.Context, accountID string) ([]DefaultChoice, error) {
 	var out []DefaultChoice
-	err := s.read(ctx, accountID, func(tx Tx, acct *Account, p *Policy) error {
+	err := s.onAccount(ctx, accountID, readOnly, func(tx Tx, a Actor, acct *Account, p *Policy) error {
 		methods, err := tx.Methods(accountID)
 		out = DefaultChoices(methods)
+		if deskReader(a, acct) {
+			for i := range out {
+				maskChoice(&out[i], methods)
+			}
+		}
 		return err
 	})
 	return out, err
+}
+
+// deskReader reports whether a reads acct as the help desk: phone numbers
+// and addresses are then shown masked, as in its search, verified person
+// or not (an administrator reads them whole).
+func deskReader(a Actor, acct *Account) bool {
+	return a.AccountID != acct.ID && a.Role == RoleHelpdesk && !IsLocalAdministrator(a)
+}
+
+// maskChoice masks the phone number in a default choice.
+func maskChoice(c *DefaultChoice, methods []*Method) {
+	if c.Destination == "" {
+		return
+	}
+	for _, m := range methods {
+		if m.ID == c.MethodID {
+			masked := MaskPhone(m.Detail)
+			c.Label = strings.ReplaceAll(c.Label, c.Destination, masked)
+			c.Destination = masked
+		}
+	}
 }
 
 // SetDefault implements Service.
@@ -985,6 +1023,20 @@ func (s *Local) AuditLog(ctx context.Context, f AuditFilter) ([]*AuditEvent, err
 	return out, err
 }
 
+// hiddenFrom reports whether x ranks above staff actor a, who then reads
+// x's role in x's place ("an administrator"), never x's name or ID.
+func hiddenFrom(a Actor, x *Account) bool {
+	return !IsLocalAdministrator(a) && x.ID != a.AccountID && rank(x.Role) > rank(a.Role)
+}
+
+// roleWords names someone the help desk may not read by their role.
+func roleWords(r Role) string {
+	if r == RoleAdmin {
+		return "an administrator"
+	}
+	return "the help desk"
+}
+
 // deskAuditEvents reads the events the help desk may read: those about
 // accounts ranked below it (mayRead), newest f.Limit of them.
 func deskAuditEvents(tx Tx, a Actor, f AuditFilter) ([]*AuditEvent, error) {
@@ -992,9 +1044,9 @@ func deskAuditEvents(tx Tx, a Actor, f AuditFilter) ([]*AuditEvent, error) {
 	if err != nil {
 		return nil, err
 	}
-	readable := map[string]bool{}
+	readable, roles := map[string]bool{}, map[string]Role{}
 	for _, acct := range accts {
-		readable[acct.ID] = mayRead(a, acct)
+		readable[acct.ID], roles[acct.ID] = mayRead(a, acct), acct.Role
 	}
 	if f.AccountID != "" && !readable[f.AccountID] {
 		return []*AuditEvent{}, nil // as for an account that does not exist
@@ -1009,9 +1061,16 @@ func deskAuditEvents(tx Tx, a Actor, f AuditFilter) ([]*AuditEvent, error) {
 		}
 		out = []*AuditEvent{}
 		for _, e := range events {
-			if readable[e.AccountID] {
-				out = append(out, e)
+			if !readable[e.AccountID] {
+				continue
 			}
+			if r, known := roles[e.ActorID]; known && rank(r) > rank(a.Role) {
+				// Done by someone above the desk: not named to it.
+				c := *e
+				c.ActorID, c.ActorName = "", roleWords(r)
+				e = &c
+			}
+			out = append(out, e)
 		}
 		if f.Limit <= 0 || len(events) < want || len(out) >= f.Limit {
 			break

@@ -130,7 +130,8 @@ func (s *Local) checkCurrentPassword(ctx context.Context, acct *Account, current
 	case right:
 		return err
 	case ErrorCode(err) == ELOCKED:
-		if endErr := s.store.Update(ctx, func(tx Tx) error { return tx.EndSessions(acct.ID, "", s.clock()) }); endErr != nil {
+		system := Actor{Name: "system", Source: "lockout"}
+		if endErr := s.store.Update(ctx, func(tx Tx) error { return s.endOtherAccess(tx, system, acct, "", "", s.clock()) }); endErr != nil {
 			return endErr
 		}
 		return err

@@ -12,7 +12,7 @@ import (
 // "client:ADDRESS"), so servers sharing a database share them. Sign-ins
 // count only failures, so that many people signing in from one office
 // address do not use up each other's; the rest count every attempt.
-var clientLimits = map[string]int{"signin": 30, "reset": 20, "send": 20, "setup": 10}
+var clientLimits = map[string]int{"signin": 30, "reset": 20, "send": 20, "setup": 10, "proof": 20}
 
 type clientKey struct{}
 
@@ -48,31 +48,21 @@ func clientBucket(addr string) string {
 // limitClient counts a call of kind from the context's client address and
 // refuses it (ELIMITED, saying when to try again) past the limit.
 func (s *Local) limitClient(ctx context.Context, kind string) error {
-	return s.clientCount(ctx, kind, true)
+	_, err := s.claimClient(ctx, kind)
+	return err
 }
 
-// checkClient refuses a call of kind past its client's limit without
-// counting it; failedClient counts one that failed.
-func (s *Local) checkClient(ctx context.Context, kind string) error {
-	return s.clientCount(ctx, kind, false)
-}
-
-func (s *Local) failedClient(ctx context.Context, kind string) error {
+// claimClient is limitClient returning the record that counts the call
+// (nil without a client address), so that refundClient can take it back:
+// a call is counted before its work, so that calls in flight at once are
+// all counted, and a sign-in with the right password is then refunded.
+func (s *Local) claimClient(ctx context.Context, kind string) (*Send, error) {
 	addr := ClientFrom(ctx)
 	if addr == "" {
-		return nil
+		return nil, nil
 	}
-	return s.store.Update(ctx, func(tx Tx) error {
-		return tx.RecordSend(Send{Destination: "client:" + clientBucket(addr), Purpose: "client-" + kind, At: s.clock()})
-	})
-}
-
-func (s *Local) clientCount(ctx context.Context, kind string, count bool) error {
-	addr := ClientFrom(ctx)
-	if addr == "" {
-		return nil
-	}
-	check := func(tx Tx) error {
+	var claim *Send
+	err := s.store.Update(ctx, func(tx Tx) error {
 		now := s.clock()
 		f := SendFilter{Destination: "client:" + clientBucket(addr), Purpose: "client-" + kind, Since: now.Add(-time.Minute)}
 		times, err := tx.SendTimes(f)
@@ -83,13 +73,19 @@ func (s *Local) clientCount(ctx context.Context, kind string, count bool) error 
 			wait := times[len(times)-max].Add(time.Minute).Sub(now)
 			return Reason(ELIMITED, "client.limited", map[string]any{"Wait": inWords(wait), "Seconds": int((wait + time.Second - 1) / time.Second)})
 		}
-		if !count {
-			return nil
-		}
-		return tx.RecordSend(Send{Destination: f.Destination, Purpose: f.Purpose, At: now})
+		claim = &Send{Destination: f.Destination, Purpose: f.Purpose, At: now}
+		return tx.RecordSend(*claim)
+	})
+	if err != nil {
+		return nil, err
 	}
-	if !count {
-		return s.store.View(ctx, check)
+	return claim, nil
+}
+
+// refundClient takes back a call counted by claimClient.
+func (s *Local) refundClient(ctx context.Context, claim *Send) error {
+	if claim == nil {
+		return nil
 	}
-	return s.store.Update(ctx, check)
+	return s.store.Update(ctx, func(tx Tx) error { return tx.DeleteSend(*claim) })
 }

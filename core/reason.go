@@ -76,6 +76,7 @@ var reasons = map[string]string{
 	"approval.tooMany":     "You have {{.Max}} requests waiting for approval, the most allowed. Wait for an answer, or for one to lapse.",
 	"change.gone":          "The method you were changing was deleted or changed meanwhile. Start again.",
 	"client.limited":       "Too many requests from this address. Try again in {{.Wait}}.",
+	"account.notFound":     "There is no such account, or it is not one you may act on.",
 	"tap.none":             "You have no Temporary Access Pass.",
 	"setup.remote":         "The first account can be created only on the service's own machine, or with the setup token that securityinfod wrote to its data folder (setup-token) at its first start.",
 	"account.firstTaken":   "This data already has accounts. Sign in, or ask an administrator to create your account.",

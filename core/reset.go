@@ -289,6 +289,9 @@ func (s *Local) ResetSendCode(ctx context.Context, resetID, optionID string) (*C
 // an authenticator app) and counts the method as proven. Failures count
 // toward the sign-in lockout of the name.
 func (s *Local) ResetVerify(ctx context.Context, resetID, optionID, verificationID, code string) (*ResetState, error) {
+	if err := s.limitClient(ctx, "proof"); err != nil {
+		return nil, err
+	}
 	c, err := s.resetOption(ctx, resetID, optionID, append([]MethodKind{KindAuthenticatorApp}, codeKinds...)...)
 	if err != nil {
 		return nil, err
@@ -345,6 +348,11 @@ func (s *Local) countQuestionAsks(ctx context.Context, c resetChoice) error {
 
 // ResetAnswer implements Service: it checks the answers to ResetQuestions.
 func (s *Local) ResetAnswer(ctx context.Context, resetID, optionID, verificationID string, answers map[string]string) (*ResetState, error) {
+	// Answers are hashed: counted per address before anything else, so
+	// that no flood of answers makes the service hash without end.
+	if err := s.limitClient(ctx, "proof"); err != nil {
+		return nil, err
+	}
 	c, err := s.resetOption(ctx, resetID, optionID, KindSecurityQuestions)
 	if err != nil {
 		return nil, err

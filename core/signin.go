@@ -234,7 +234,8 @@ func (s *Local) signInAttempt(ctx context.Context, name string, lookup func(tx T
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkClient(ctx, "signin"); err != nil {
+	claim, err := s.claimClient(ctx, "signin")
+	if err != nil {
 		return nil, err
 	}
 	var acct *Account
@@ -265,10 +266,10 @@ func (s *Local) signInAttempt(ctx context.Context, name string, lookup func(tx T
 	if err != nil {
 		return nil, err
 	}
-	if !right {
-		// Only a failure counts toward the address's limit: the right
-		// password of someone behind the same address is not refused.
-		if err := s.failedClient(ctx, "signin"); err != nil {
+	if right {
+		// Only failures stay counted toward the address's limit: the
+		// right passwords of people behind one address use none of it.
+		if err := s.refundClient(ctx, claim); err != nil {
 			return nil, err
 		}
 	}

@@ -425,7 +425,7 @@ func (p *helpdeskPage) waitFor(a *core.AccountSummary, ap *core.Approval, done f
 			if p.sel != a {
 				return
 			}
-			if st.ApprovedBy != "" {
+			if !st.ApprovedAt.IsZero() {
 				stop()
 				done(st)
 			} else if !p.u.o.Now().Before(st.ExpiresAt) {

@@ -23,7 +23,7 @@ func (s *Server) clientAddr(r *http.Request) string {
 	}
 	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 	for i := len(hops) - 1; i >= 0; i-- {
-		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		hop, err := parseHop(hops[i])
 		if err != nil {
 			// A hop that is no address cannot be told from a forgery:
 			// the request counts against the last proxy that sent it.
@@ -35,6 +35,42 @@ func (s *Server) clientAddr(r *http.Request) string {
 		}
 	}
 	return peer.String()
+}
+
+// fromThisMachine reports whether r comes from the service's own machine
+// and not through a proxy: its TCP peer is a loopback address that is not
+// a trusted proxy, and it carries no header a proxy adds. A proxy on this
+// machine that adds no header (a plain TCP or TLS proxy) cannot be told
+// apart: it must be named in --trusted-proxy.
+func (s *Server) fromThisMachine(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !peer.Unmap().IsLoopback() || s.trusted(peer) {
+		return false
+	}
+	for _, h := range []string{"X-Forwarded-For", "Forwarded", "X-Real-Ip", "X-Forwarded-Host", "X-Forwarded-Proto"} {
+		if len(r.Header.Values(h)) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// parseHop parses one X-Forwarded-For hop: an address, or an address with
+// a port (203.0.113.7:41234, [2001:db8::1]:41234), as some proxies write.
+func parseHop(hop string) (netip.Addr, error) {
+	hop = strings.TrimSpace(hop)
+	if a, err := netip.ParseAddr(strings.Trim(hop, "[]")); err == nil {
+		return a, nil
+	}
+	ap, err := netip.ParseAddrPort(hop)
+	if err != nil {
+		return netip.Addr{}, err
+	}
+	return ap.Addr(), nil
 }
 
 // trusted reports whether addr is one of the trusted proxies.

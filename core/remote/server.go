@@ -152,6 +152,9 @@ func (s *Server) handler(rt *Route) http.Handler {
 		if addr := s.clientAddr(r); addr != "" {
 			ctx = core.WithClient(ctx, addr) // limits per address
 		}
+		if s.fromThisMachine(r) {
+			ctx = core.WithThisMachine(ctx)
+		}
 		if t := r.Header.Get(SetupTokenHeader); t != "" {
 			ctx = core.WithSetupToken(ctx, t)
 		}

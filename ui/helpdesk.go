@@ -341,14 +341,14 @@ func (p *helpdeskPage) choose(a *core.AccountSummary) {
 			}
 		})
 	}
-	resetPw := &widget.Button{Text: tr.T("helpdesk.resetPassword"), OnTapped: func() { p.confirmResetPassword(a, resetPassword) }}
+	resetPw := &widget.Button{Text: tr.T("helpdesk.resetPassword"), OnTapped: func() { p.confirm("helpdesk.resetPassword", "helpdesk.resetPasswordConfirm", a, resetPassword) }}
 	actions = append(actions, resetPw)
 	unlock := act(tr.T("helpdesk.unlock"), false, func(r string) error { return p.u.svc.UnlockAccount(p.u.ctx, a.ID, r) }, tr.T("helpdesk.unlocked"))
 	revoke := act(tr.T("helpdesk.signOutEverywhere"), true, func(r string) error { return p.u.svc.RevokeSessions(p.u.ctx, a.ID, r) }, tr.T("helpdesk.signedOut"))
 	reregister := act(tr.T("helpdesk.reregister"), true, func(r string) error { return p.u.svc.RequireReregistration(p.u.ctx, a.ID, r) }, tr.T("helpdesk.reregistered"))
 	reregisterTap := reregister.OnTapped
 	reregister.OnTapped = func() {
-		p.confirmReregistration(a, reregisterTap)
+		p.confirm("helpdesk.reregister", "helpdesk.reregisterConfirm", a, reregisterTap)
 	}
 	walkup := &widget.Button{Text: tr.T("helpdesk.walkup"), Icon: theme.AccountIcon()}
 	walkup.OnTapped = func() { p.walkUp(a, reason.Text, errL) }
@@ -454,26 +454,15 @@ func (p *helpdeskPage) deleteMethod(a *core.AccountSummary, m core.MaskedMethod,
 	d.show()
 }
 
-// confirmReregistration asks before re-registration removes phones and
-// apps.
-func (p *helpdeskPage) confirmReregistration(a *core.AccountSummary, yes func()) {
+// confirm asks before an action that cannot be undone (re-registration
+// removing phones and apps, a reset replacing the password), naming the
+// person and what follows; No has the focus.
+func (p *helpdeskPage) confirm(titleKey, questionKey string, a *core.AccountSummary, yes func()) {
 	tr := p.u.tr
-	m := newModal(tr.T("helpdesk.reregister"), p.u.win)
+	m := newModal(tr.T(titleKey), p.u.win)
 	no := newButton(tr.T("common.no"), widget.MediumImportance, m.close, m.close)
 	ok := newButton(tr.T("common.yes"), widget.DangerImportance, func() { m.close(); yes() }, m.close)
-	m.step(wrapped(tr.F("helpdesk.reregisterConfirm", "Name", a.Name)), no, ok)
-	m.show(460)
-	p.u.win.Canvas().Focus(no)
-}
-
-// confirmResetPassword asks before a reset replaces the person's password
-// and ends their sessions.
-func (p *helpdeskPage) confirmResetPassword(a *core.AccountSummary, yes func()) {
-	tr := p.u.tr
-	m := newModal(tr.T("helpdesk.resetPassword"), p.u.win)
-	no := newButton(tr.T("common.no"), widget.MediumImportance, m.close, m.close)
-	ok := newButton(tr.T("common.yes"), widget.DangerImportance, func() { m.close(); yes() }, m.close)
-	m.step(wrapped(tr.F("helpdesk.resetPasswordConfirm", "Name", a.Name)), no, ok)
+	m.step(wrapped(tr.F(questionKey, "Name", a.Name)), no, ok)
 	m.show(460)
 	p.u.win.Canvas().Focus(no)
 }

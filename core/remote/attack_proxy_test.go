@@ -14,12 +14,13 @@ import (
 	"github.com/securityinfo/securityinfo/core/remote"
 )
 
-// signInFrom signs in with X-Forwarded-For set to xff ("" for none) and
-// returns the status.
-func (e *env) signInFrom(xff, name, password string) int {
+// postFrom posts body to path with X-Forwarded-For set to xff ("" for
+// none), as a proxy in front of the server would, and returns the status
+// and the answer.
+func (e *env) postFrom(path, xff string, body any) (int, string) {
 	e.t.Helper()
-	b, _ := json.Marshal(map[string]string{"name": name, "password": password})
-	req, _ := http.NewRequest("POST", e.srv.URL+"/v1/signIn", bytes.NewReader(b))
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", e.srv.URL+path, bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
 	if xff != "" {
 		req.Header.Set("X-Forwarded-For", xff)
@@ -28,9 +29,16 @@ func (e *env) signInFrom(xff, name, password string) int {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	return res.StatusCode
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(raw)
+}
+
+// signInFrom signs in from xff and returns the status.
+func (e *env) signInFrom(xff, name, password string) int {
+	e.t.Helper()
+	status, _ := e.postFrom("/v1/signIn", xff, map[string]string{"name": name, "password": password})
+	return status
 }
 
 // behindProxy is a server whose trusted reverse proxy is this machine

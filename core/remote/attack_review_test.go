@@ -7,8 +7,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"sync"
@@ -21,19 +19,7 @@ import (
 // setupFrom posts a first account with X-Forwarded-For xff ("" none).
 func (e *env) setupFrom(xff string) (int, string) {
 	e.t.Helper()
-	b, _ := json.Marshal(core.NewAccount{Name: "mallory@contoso.com", Password: "a long enough passphrase"})
-	req, _ := http.NewRequest("POST", e.srv.URL+"/v1/setup/firstAccount", bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	if xff != "" {
-		req.Header.Set("X-Forwarded-For", xff)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(raw)
+	return e.postFrom("/v1/setup/firstAccount", xff, core.NewAccount{Name: "mallory@contoso.com", Password: "a long enough passphrase"})
 }
 
 func proxied(t *testing.T, proxies ...string) *env {

@@ -121,7 +121,7 @@ bench:
 	$(GO) test ./core -run '^$$' -bench . -benchmem
 
 # screenshots renders the main states with the real OpenGL driver under
-# Xvfb into docs/screenshots (linked from the README).
+# Xvfb into docs/screenshots (linked from the README and docs/).
 screenshots: deps-desktop
 	rm -rf docs/screenshots
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots xvfb-run -a -s "-screen 0 1280x800x24" \

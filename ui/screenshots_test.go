@@ -2,7 +2,7 @@
 
 package ui
 
-// The screenshots of the README, rendered by the real (OpenGL) driver.
+// The screenshots of the README and docs/, rendered by the real (OpenGL) driver.
 // Run under an X server: make screenshots (uses xvfb-run). Not part of
 // make test: it waits for frames to be painted, which a test must not do.
 

@@ -105,11 +105,17 @@ staticcheck:
 # test runs every test under the race detector, inside a private D-Bus
 # session with an unlocked gnome-keyring, so the keyring test uses a real
 # Secret Service, and beside a throw-away PostgreSQL server for the
-# PostgreSQL store. core alone takes about 4 minutes under the race
+# PostgreSQL store. Then the test matrix's other setting: every service
+# test of the core on PostgreSQL, and every window flow through the
+# central service's API (SECURITYINFO_TEST_STORE, SECURITYINFO_TEST_VIA;
+# docs/architecture.md). core alone takes about 4 minutes under the race
 # detector on 2 cores, 6 on a loaded machine: go test's default 10-minute
 # limit per package is too close.
 test: deps vet importcheck
-	dbus-run-session -- scripts/with-keyring scripts/with-postgres $(GO) test -race -count=1 -timeout 25m ./...
+	dbus-run-session -- scripts/with-keyring scripts/with-postgres sh -c '\
+		$(GO) test -race -count=1 -timeout 25m ./... && \
+		SECURITYINFO_TEST_STORE=postgres SECURITYINFO_TEST_VIA=http $(GO) test -race -count=1 -timeout 25m ./core ./ui'
+
 
 lint: deps vet importcheck staticcheck
 

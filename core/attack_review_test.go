@@ -208,9 +208,3 @@ func TestReviewIdentityCheckRace(t *testing.T) {
 		t.Errorf("%d wrong codes checked at once; want at most 3", checked)
 	}
 }
-
-func TestReviewIdentityCheckRaceOnPostgres(t *testing.T) {
-	onPostgres = true
-	t.Cleanup(func() { onPostgres = false })
-	TestReviewIdentityCheckRace(t)
-}

@@ -370,7 +370,7 @@ func rawDB(t *testing.T, f *fixture) *sql.DB {
 // F9: the head's MAC seals (seq, hash) but not freshness: an older sealed
 // head put back after cutting the newer rows verifies.
 func TestAttackFixedAuditRollbackToAnOlderHead(t *testing.T) {
-	f := newFixture(t)
+	f := newSQLiteFixture(t) // edits the file with SQL
 	db := rawDB(t, f)
 	if _, err := f.svc.SetPolicy(f.ctx, []string{"issuer=Contoso"}); err != nil {
 		t.Fatal(err)
@@ -591,7 +591,7 @@ func TestAttackHeldAuditEdits(t *testing.T) {
 	}
 	for name, stmts := range edits {
 		t.Run(name, func(t *testing.T) {
-			f := newFixture(t)
+			f := newSQLiteFixture(t) // edits the file with SQL
 			db := rawDB(t, f)
 			for i := 0; i < 4; i++ {
 				f.svc.SetPolicy(f.ctx, []string{fmt.Sprintf("codeMaxTries=%d", i+2)})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -45,6 +46,7 @@ type fixture struct {
 	// sqlite is the SQLite store (nil on PostgreSQL), for the tests that
 	// edit or reopen its file.
 	sqlite *sqlite.Store
+	pgURL  string // the PostgreSQL database's URL ("" on SQLite)
 	keys   *core.Keys
 	clock  *clock
 	ctx    context.Context // acting as the local administrator
@@ -58,9 +60,21 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	store, lite := openFixtureStore(t)
+	return newFixtureOn(t, testStore(t))
+}
+
+// newSQLiteFixture is a fixture on a SQLite file whatever the setting,
+// for the few tests that edit or reopen the file itself.
+func newSQLiteFixture(t testing.TB) *fixture {
+	t.Helper()
+	return newFixtureOn(t, "sqlite")
+}
+
+func newFixtureOn(t testing.TB, kind string) *fixture {
+	t.Helper()
+	store, lite, pgURL := openFixtureStore(t, kind)
 	c := &clock{t: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
-	f := &fixture{store: store, sqlite: lite, clock: c, keys: testKeys(t, 7), ctx: core.WithActor(context.Background(), core.LocalAdministrator),
+	f := &fixture{store: store, sqlite: lite, pgURL: pgURL, clock: c, keys: testKeys(t, 7), ctx: core.WithActor(context.Background(), core.LocalAdministrator),
 		outbox: outbox.New(filepath.Join(t.TempDir(), outbox.FileName), c.Now), log: &bytes.Buffer{}}
 	f.svc = f.service(store)
 	var err error
@@ -77,29 +91,61 @@ func (f *fixture) as(a *core.Account) context.Context {
 	return core.WithActor(context.Background(), core.OwnerActor(a, "test"))
 }
 
-// onPostgres makes newFixture use a fresh PostgreSQL database instead of
-// a SQLite file (set only by TestServiceOnPostgres, which runs its tests
-// one after another).
-var onPostgres bool
-
-// openFixtureStore opens the fixture's store: SQLite, or PostgreSQL under
-// TestServiceOnPostgres.
-func openFixtureStore(t testing.TB) (core.Store, *sqlite.Store) {
+// reopen closes the fixture's store and opens it again, as a restarted
+// program does: the same SQLite file, or the same PostgreSQL database.
+func (f *fixture) reopen(t *testing.T) core.Store {
 	t.Helper()
-	if onPostgres {
-		s, err := postgres.Open(context.Background(), pgtest.FreshDatabase(t))
+	var store core.Store
+	var err error
+	if f.sqlite != nil {
+		f.sqlite.Close()
+		store, err = sqlite.Open(f.sqlite.Path())
+	} else {
+		f.store.(*postgres.Store).Close()
+		store, err = postgres.Open(context.Background(), f.pgURL)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return store
+}
+
+// testStore is the store the service's tests run on, from
+// SECURITYINFO_TEST_STORE: "sqlite" (the default) or "postgres" (a fresh
+// database per test, under scripts/with-postgres). make test runs both.
+func testStore(t testing.TB) string {
+	t.Helper()
+	switch s := os.Getenv("SECURITYINFO_TEST_STORE"); s {
+	case "", "sqlite":
+		return "sqlite"
+	case "postgres":
+		return s
+	default:
+		t.Fatalf("SECURITYINFO_TEST_STORE=%q: use sqlite or postgres", s)
+		return ""
+	}
+}
+
+// openFixtureStore opens a fixture's store: a SQLite file, or a fresh
+// PostgreSQL database.
+func openFixtureStore(t testing.TB, kind string) (core.Store, *sqlite.Store, string) {
+	t.Helper()
+	if kind == "postgres" {
+		url := pgtest.FreshDatabase(t)
+		s, err := postgres.Open(context.Background(), url)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
-		return s, nil
+		return s, nil, url
 	}
 	s, err := sqlite.Open(filepath.Join(t.TempDir(), "securityinfo.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return s, s
+	return s, s, ""
 }
 
 // service returns a Local over store with the fixture's keys, clock,

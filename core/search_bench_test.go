@@ -17,7 +17,7 @@ import (
 // times the help desk's search, as the window runs it on each keystroke:
 // by the start of a sign-in name, of a display name, and by a phone's
 // last digits. It reports the p50 and p95 of one search. SQLite by
-// default; PostgreSQL with SECURITYINFO_BENCH_POSTGRES=1 under
+// default; PostgreSQL with SECURITYINFO_TEST_STORE=postgres under
 // scripts/with-postgres. Run:
 //
 //	go test ./core -run '^$' -bench HelpdeskSearch -benchtime 200x -timeout 30m
@@ -26,11 +26,7 @@ func BenchmarkHelpdeskSearch(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("SECURITYINFO_BENCH_ACCOUNTS")); err == nil && v > 0 {
 		n = v
 	}
-	if os.Getenv("SECURITYINFO_BENCH_POSTGRES") != "" {
-		onPostgres = true
-		defer func() { onPostgres = false }()
-	}
-	f := newFixture(b)
+	f := newFixture(b) // SECURITYINFO_TEST_STORE=postgres for PostgreSQL
 	firsts := []string{"Uma", "Ulla", "Bob", "Carol", "Dieter", "Eva", "Farid", "Greta", "Hana", "Ivo", "Jana", "Kai"}
 	lasts := []string{"Thurman", "Meyer", "Smith", "Okafor", "Lindqvist", "Novak", "Tanaka", "Rossi", "Schmidt", "Garcia"}
 	started := time.Now()

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/securityinfo/securityinfo/core"
-	"github.com/securityinfo/securityinfo/core/sqlite"
 )
 
 func (f *fixture) beginPhone(t *testing.T, number string, ch core.Channel) *core.Challenge {
@@ -407,13 +406,7 @@ func TestAuthenticatorEnrolmentAndReplay(t *testing.T) {
 		t.Fatalf("replay: %v", err)
 	}
 	// Replay is refused after a restart too: the last step is stored.
-	path := f.sqlite.Path()
-	f.sqlite.Close()
-	store, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := f.reopen(t)
 	restarted := f.service(store)
 	if err := restarted.VerifyAuthenticator(f.own, f.alice.ID, m.ID, next); core.ErrorCode(err) != core.EWRONGCODE {
 		t.Fatalf("replay after restart: %v", err)

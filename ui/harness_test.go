@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -45,6 +46,23 @@ type harness struct {
 	sessions SessionKeeper
 }
 
+// testSetting reads one axis of the test matrix from the environment:
+// SECURITYINFO_TEST_STORE (sqlite or postgres) is the service's store,
+// SECURITYINFO_TEST_VIA (local or http) whether the window calls the
+// service in-process or over HTTP through core/remote, as it does with
+// --server. The first choice is the default; make test runs each.
+func testSetting(t *testing.T, name string, choices ...string) string {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		return choices[0]
+	}
+	if !slices.Contains(choices, v) {
+		t.Fatalf("%s=%q: use one of %v", name, v, choices)
+	}
+	return v
+}
+
 func newHarness(t *testing.T, lang string) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
@@ -59,10 +77,9 @@ func newHarness(t *testing.T, lang string) *harness {
 func newHarnessOn(t *testing.T, lang string, a fyne.App, w fyne.Window, r Runner) *harness {
 	h := &harness{t: t, now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), admin: core.WithActor(context.Background(), core.LocalAdministrator)}
 	dir := t.TempDir()
-	// Through the server, the store is PostgreSQL, as an organisation's is.
 	var store core.Store
 	var err error
-	if viaServer {
+	if testSetting(t, "SECURITYINFO_TEST_STORE", "sqlite", "postgres") == "postgres" {
 		store, err = postgres.Open(context.Background(), pgtest.FreshDatabase(t))
 	} else {
 		store, err = sqlite.Open(filepath.Join(dir, "securityinfo.db"))
@@ -82,7 +99,7 @@ func newHarnessOn(t *testing.T, lang string, a fyne.App, w fyne.Window, r Runner
 	// Through the server: the window talks to the same service over HTTP,
 	// through the remote client, as it does with --server.
 	var windowSvc core.Service = h.svc
-	if viaServer {
+	if testSetting(t, "SECURITYINFO_TEST_VIA", "local", "http") == "http" {
 		api, calls := remote.NewServer(h.svc, nil), new(atomic.Int64)
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			calls.Add(1)

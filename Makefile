@@ -1,7 +1,7 @@
 # Security info — build, test and run.
 #   make run          open the window on the default data folder
 #   make test         vet + import rule + go test -race ./... (with a real keyring)
-#   make lint         the above checks plus staticcheck
+#   make lint         the above checks plus staticcheck and gocyclo (no function over 30)
 #   make screenshots  PNGs of the main states, real driver under Xvfb, in docs/screenshots
 #   make startup      start-up time of the window against an empty Fyne window
 #   make serve        the central service on a local SQLite folder (127.0.0.1:8443)
@@ -30,7 +30,7 @@ VPKG := github.com/securityinfo/securityinfo/internal/version
 LDFLAGS := -X $(VPKG).Version=$(VERSION) -X $(VPKG).Commit=$(COMMIT) -X $(VPKG).Date=$(DATE)
 export VERSION COMMIT DATE
 
-.PHONY: serve all build run test lint vet importcheck staticcheck deps deps-desktop deps-package install-packages fuzz bench cli screenshots goldens startup package package-check print-ldflags
+.PHONY: serve all build run test lint vet importcheck staticcheck gocyclo deps deps-desktop deps-package install-packages fuzz bench cli screenshots goldens startup package package-check print-ldflags
 
 all: build
 
@@ -117,7 +117,14 @@ test: deps vet importcheck
 		SECURITYINFO_TEST_STORE=postgres SECURITYINFO_TEST_VIA=http $(GO) test -race -count=1 -timeout 25m ./core ./ui'
 
 
-lint: deps vet importcheck staticcheck
+lint: deps vet importcheck staticcheck gocyclo
+
+# gocyclo keeps every function of the programs and the core below a
+# cyclomatic complexity of 31 (tests, long lists of checks, are left out).
+gocyclo:
+	@out=$$($(GO) tool gocyclo -over 30 -ignore '_test\.go$$' .); \
+	if [ -n "$$out" ]; then echo "gocyclo: split these functions (over 30):" >&2; echo "$$out" >&2; exit 1; fi; \
+	echo "gocyclo: ok"
 
 fuzz:
 	$(GO) test ./core -run '^$$' -fuzz FuzzParsePhone -fuzztime 30s

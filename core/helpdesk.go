@@ -366,55 +366,13 @@ func (s *Local) FinishIdentityCheck(ctx context.Context, accountID, verification
 			userErr = lockErr
 			return nil
 		}
-		right := false
-		if m.Kind == KindAuthenticatorApp {
-			if !now.Before(v.ExpiresAt) {
-				userErr = Reason(EEXPIRED, "code.expired", nil)
-				return nil
-			}
-			secret, err := s.keys.Open(m.Secret, "method:"+m.ID)
-			if err != nil {
-				return fmt.Errorf("open app secret: %w", err)
-			}
-			if step, ok := MatchTOTP(secret, code, now, p, m.LastStep); ok {
-				if right, err = tx.AdvanceTOTPStep(m.ID, step, now); err != nil {
-					return err
-				}
-			}
-		} else {
-			code = strings.Join(strings.Fields(code), "")
-			if err := codeUnusable(v.UsedAt, v.ExpiresAt, v.Tries, p, now); err != nil {
-				userErr = err
-				return nil
-			}
-			right = subtle.ConstantTimeEq(int32(len(code)), int32(p.CodeLength)) == 1 && s.keys.CodeMatches(v.CodeHash, v.ID, code)
+		right, unusable, err := s.identityCodeRight(tx, m, v, code, p, now)
+		if err != nil || unusable != nil {
+			userErr = unusable
+			return err
 		}
 		if !right {
-			if err := tx.RecordSend(Send{AccountID: a.AccountID, Destination: "person:" + acct.ID, Purpose: sendAgentWrong, At: now}); err != nil {
-				return err
-			}
-			locked, err := s.fail(tx, counter, p, now)
-			if err != nil {
-				return err
-			}
-			proof.Failures++
-			left := identityCheckTries - max(proof.Failures, len(wrong)+1)
-			if left > 0 && !locked {
-				userErr = wrongCode(left)
-				return tx.SaveIdentityProof(proof)
-			}
-			// The third wrong code ends the check and tells the owner.
-			if _, err := tx.UseVerification(v.ID, now); err != nil {
-				return err
-			}
-			if err := tx.SaveIdentityProof(proof); err != nil {
-				return err
-			}
-			if err := s.audit(tx, a, acct, ActionIdentityFailed, m.Kind, MaskedDetail(m), "three wrong codes"); err != nil {
-				return err
-			}
-			userErr = Reason(EFORBIDDEN, "helpdesk.checkFailed", nil)
-			notices, err = s.queueNotice(tx, acct, notice{key: "notice.helpdeskCheckFailed", subject: m})
+			userErr, notices, err = s.wrongIdentityCode(tx, a, acct, m, v, proof, counter, len(wrong), p, now)
 			return err
 		}
 		if ok, err := tx.UseVerification(v.ID, now); err != nil {
@@ -441,6 +399,62 @@ func (s *Local) FinishIdentityCheck(ctx context.Context, accountID, verification
 		return nil, userErr
 	}
 	return out, nil
+}
+
+// wrongIdentityCode records a wrong code of an identity check: toward the
+// agent's hourly count for the person (wrongBefore codes already in it)
+// and the method's lockout. The third, or the one that locks the method,
+// ends the check, is audited and tells the owner.
+func (s *Local) wrongIdentityCode(tx Tx, a Actor, acct *Account, m *Method, v *Verification, proof *IdentityProof, counter *FailureCounter,
+	wrongBefore int, p *Policy, now time.Time) (userErr error, notices []queued, err error) {
+	if err := tx.RecordSend(Send{AccountID: a.AccountID, Destination: "person:" + acct.ID, Purpose: sendAgentWrong, At: now}); err != nil {
+		return nil, nil, err
+	}
+	locked, err := s.fail(tx, counter, p, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	proof.Failures++
+	if left := identityCheckTries - max(proof.Failures, wrongBefore+1); left > 0 && !locked {
+		return wrongCode(left), nil, tx.SaveIdentityProof(proof)
+	}
+	if _, err := tx.UseVerification(v.ID, now); err != nil {
+		return nil, nil, err
+	}
+	if err := tx.SaveIdentityProof(proof); err != nil {
+		return nil, nil, err
+	}
+	if err := s.audit(tx, a, acct, ActionIdentityFailed, m.Kind, MaskedDetail(m), "three wrong codes"); err != nil {
+		return nil, nil, err
+	}
+	notices, err = s.queueNotice(tx, acct, notice{key: "notice.helpdeskCheckFailed", subject: m})
+	return Reason(EFORBIDDEN, "helpdesk.checkFailed", nil), notices, err
+}
+
+// identityCodeRight checks the code of an identity check: the app's
+// current code (its step used once), or the code sent. unusable is why a
+// code can no longer be checked (expired, used up).
+func (s *Local) identityCodeRight(tx Tx, m *Method, v *Verification, code string, p *Policy, now time.Time) (right bool, unusable, err error) {
+	if m.Kind != KindAuthenticatorApp {
+		code = strings.Join(strings.Fields(code), "")
+		if err := codeUnusable(v.UsedAt, v.ExpiresAt, v.Tries, p, now); err != nil {
+			return false, err, nil
+		}
+		return subtle.ConstantTimeEq(int32(len(code)), int32(p.CodeLength)) == 1 && s.keys.CodeMatches(v.CodeHash, v.ID, code), nil, nil
+	}
+	if !now.Before(v.ExpiresAt) {
+		return false, Reason(EEXPIRED, "code.expired", nil), nil
+	}
+	secret, err := s.keys.Open(m.Secret, "method:"+m.ID)
+	if err != nil {
+		return false, nil, fmt.Errorf("open app secret: %w", err)
+	}
+	step, ok := MatchTOTP(secret, code, now, p, m.LastStep)
+	if !ok {
+		return false, nil, nil
+	}
+	right, err = tx.AdvanceTOTPStep(m.ID, step, now)
+	return right, nil, err
 }
 
 // needReason refuses a help-desk action without a ticket or reason.

@@ -553,24 +553,9 @@ const (
 // that a request on one's own account is one transaction; staff acting on
 // another account are checked first (caller).
 func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn func(tx Tx, a Actor, acct *Account, p *Policy) error) error {
-	a, ok := ActorFrom(ctx)
-	if !ok {
-		return Reason(EFORBIDDEN, "signin.first", nil)
-	}
-	own := a.SessionID != "" && a.AccountID == accountID
-	if !own {
-		var err error
-		if a, _, err = s.caller(ctx); err != nil {
-			return err
-		}
-		if a.AccountID != accountID {
-			switch {
-			case how&ownerOnly != 0:
-				return Reason(EFORBIDDEN, "forbidden.owner", nil)
-			case a.Role != RoleAdmin && a.Role != RoleHelpdesk:
-				return Reason(EFORBIDDEN, "forbidden.own", nil)
-			}
-		}
+	a, own, err := s.gateActor(ctx, accountID, how)
+	if err != nil {
+		return err
 	}
 	run := s.store.Update
 	if how&writes == 0 {
@@ -579,61 +564,12 @@ func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn 
 	touch := false
 	for settled := false; ; settled = true {
 		err := run(ctx, func(tx Tx) error {
-			p, err := tx.Policy()
+			g, err := s.gate(tx, a, own, accountID, how, settled)
 			if err != nil {
 				return err
 			}
-			// An owner's claim (a token names its account) is checked
-			// before anything of the account is read or settled, so that
-			// a forged token reads and answers the same whether the
-			// account it names exists or not.
-			var sess *Session
-			if own {
-				if sess, err = s.liveSession(tx, a.SessionID, p, false); err != nil {
-					return err
-				}
-				if sess.AccountID != a.AccountID {
-					return Errorf(EFORBIDDEN, "This session belongs to another account. Sign in again.")
-				}
-			}
-			acct, err := tx.Account(accountID)
-			switch {
-			case own && ErrorCode(err) == ENOTFOUND:
-				return Reason(EEXPIRED, "session.ended", nil)
-			case ErrorCode(err) == ENOTFOUND, err == nil && !own && how&writes == 0 && a.AccountID != acct.ID && !mayRead(a, acct):
-				// Staff reading an account above them are answered as
-				// for an ID that does not exist.
-				return Reason(ENOTFOUND, "account.notFound", nil)
-			case err != nil:
-				return err
-			}
-			if !acct.RemovalAt.IsZero() && !s.clock().Before(acct.RemovalAt) && !settled {
-				return errSettle
-			}
-			if sess, err = s.checkSession(tx, a, acct, p, how, sess); err != nil {
-				return err
-			}
-			if own {
-				a.Name, a.Role = acct.Name, acct.Role
-				if acct.PasswordMustChange && how&writes != 0 {
-					return Reason(EFORBIDDEN, "password.mustChange", nil)
-				}
-				// Use keeps the session from going idle, written at most
-				// once per sessionTouch.
-				if touch = s.clock().Sub(sess.LastSeenAt) >= sessionTouch; touch && how&writes != 0 {
-					touch = false
-					if _, err := s.liveSession(tx, a.SessionID, p, true); err != nil {
-						return err
-					}
-				}
-			}
-			if err := authorize(a, sess, acct, how); err != nil {
-				return err
-			}
-			if how&changesInfo != 0 && !acct.RemovalAt.IsZero() {
-				return Reason(ECONFLICT, "removal.pending", map[string]any{"Date": acct.RemovalAt.Format("2 January 2006")})
-			}
-			return fn(tx, a, acct, p)
+			touch = g.touch
+			return fn(tx, g.actor, g.acct, g.policy)
 		})
 		if err == errSettle {
 			if err := s.settle(ctx, accountID); err != nil {
@@ -646,6 +582,114 @@ func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn 
 		}
 		return err
 	}
+}
+
+// gateActor is the gate's part before the transaction: an owner's claim
+// is checked inside it (own), anyone else's session first (caller), and
+// refused at once where the access is the owner's alone or the actor is
+// not staff.
+func (s *Local) gateActor(ctx context.Context, accountID string, how access) (Actor, bool, error) {
+	a, ok := ActorFrom(ctx)
+	if !ok {
+		return Actor{}, false, Reason(EFORBIDDEN, "signin.first", nil)
+	}
+	own := a.SessionID != "" && a.AccountID == accountID
+	if own {
+		return a, true, nil
+	}
+	a, _, err := s.caller(ctx)
+	if err != nil {
+		return Actor{}, false, err
+	}
+	if a.AccountID != accountID {
+		switch {
+		case how&ownerOnly != 0:
+			return Actor{}, false, Reason(EFORBIDDEN, "forbidden.owner", nil)
+		case a.Role != RoleAdmin && a.Role != RoleHelpdesk:
+			return Actor{}, false, Reason(EFORBIDDEN, "forbidden.own", nil)
+		}
+	}
+	return a, false, nil
+}
+
+// gated is what the gate lets an operation act with.
+type gated struct {
+	actor  Actor
+	acct   *Account
+	policy *Policy
+	touch  bool // the owner's session is due to be recorded as used
+}
+
+// gate is the gate's part inside the operation's transaction: the owner's
+// session, the account (a removal due first: errSettle), authorization,
+// and a pending removal for a change of security info.
+func (s *Local) gate(tx Tx, a Actor, own bool, accountID string, how access, settled bool) (gated, error) {
+	p, err := tx.Policy()
+	if err != nil {
+		return gated{}, err
+	}
+	// An owner's claim (a token names its account) is checked before
+	// anything of the account is read or settled, so that a forged token
+	// reads and answers the same whether the account it names exists or
+	// not.
+	var sess *Session
+	if own {
+		if sess, err = s.liveSession(tx, a.SessionID, p, false); err != nil {
+			return gated{}, err
+		}
+		if sess.AccountID != a.AccountID {
+			return gated{}, Errorf(EFORBIDDEN, "This session belongs to another account. Sign in again.")
+		}
+	}
+	acct, err := tx.Account(accountID)
+	switch {
+	case own && ErrorCode(err) == ENOTFOUND:
+		return gated{}, Reason(EEXPIRED, "session.ended", nil)
+	case ErrorCode(err) == ENOTFOUND, err == nil && !own && how&writes == 0 && a.AccountID != acct.ID && !mayRead(a, acct):
+		// Staff reading an account above them are answered as for an
+		// ID that does not exist.
+		return gated{}, Reason(ENOTFOUND, "account.notFound", nil)
+	case err != nil:
+		return gated{}, err
+	}
+	if !acct.RemovalAt.IsZero() && !s.clock().Before(acct.RemovalAt) && !settled {
+		return gated{}, errSettle
+	}
+	if sess, err = s.checkSession(tx, a, acct, p, how, sess); err != nil {
+		return gated{}, err
+	}
+	touch := false
+	if own {
+		if a, touch, err = s.ownerUse(tx, a, acct, sess, p, how); err != nil {
+			return gated{}, err
+		}
+	}
+	if err := authorize(a, sess, acct, how); err != nil {
+		return gated{}, err
+	}
+	if how&changesInfo != 0 && !acct.RemovalAt.IsZero() {
+		return gated{}, Reason(ECONFLICT, "removal.pending", map[string]any{"Date": acct.RemovalAt.Format("2 January 2006")})
+	}
+	return gated{actor: a, acct: acct, policy: p, touch: touch}, nil
+}
+
+// ownerUse takes the owner's name and role from the account, refuses a
+// change while the password must be changed, and records the session's
+// use (at most once per sessionTouch: in a write at once, after a read by
+// the caller, touch).
+func (s *Local) ownerUse(tx Tx, a Actor, acct *Account, sess *Session, p *Policy, how access) (Actor, bool, error) {
+	a.Name, a.Role = acct.Name, acct.Role
+	if acct.PasswordMustChange && how&writes != 0 {
+		return a, false, Reason(EFORBIDDEN, "password.mustChange", nil)
+	}
+	touch := s.clock().Sub(sess.LastSeenAt) >= sessionTouch
+	if touch && how&writes != 0 {
+		if _, err := s.liveSession(tx, a.SessionID, p, true); err != nil {
+			return a, false, err
+		}
+		touch = false
+	}
+	return a, touch, nil
 }
 
 // errSettle asks onAccount to settle a due removal first.

@@ -185,9 +185,12 @@ func (p *Policy) policyInts() map[string]struct {
 
 // PolicyKeys returns every key Set accepts, sorted.
 func PolicyKeys() []string {
-	keys := []string{"enabledMethods", "organizationDomains", "allowedCountryCodes", "customQuestions",
-		"requireRegistration", "issuer", "tapOneTime", "relyingPartyId"}
-	for k := range DefaultPolicy().policyInts() {
+	var keys []string
+	p := DefaultPolicy()
+	for k := range p.otherSetters() {
+		keys = append(keys, k)
+	}
+	for k := range p.policyInts() {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
@@ -202,90 +205,129 @@ func (p *Policy) Set(key, value string) error {
 	value = strings.TrimSpace(value)
 	if f, ok := p.policyInts()[key]; ok {
 		n, err := strconv.Atoi(value)
-		if err != nil || n < f.r.min || n > f.r.max || key == "codeLength" && n != 6 && n != 8 || key == "totpDigits" && n != 6 && n != 8 || key == "totpPeriodSeconds" && n != 30 && n != 60 {
+		if err != nil || n < f.r.min || n > f.r.max || !allowedInt(key, n) {
 			return Errorf(EINVALID, "%s must be %s; %q is not allowed.", key, describeRange(key, f.r), value)
 		}
 		*f.v = n
 		return nil
 	}
-	switch key {
-	case "enabledMethods":
-		var ks []MethodKind
-		for _, s := range splitList(value, ",") {
-			k, err := ParseKind(s)
-			if err != nil {
-				return Errorf(EINVALID, "enabledMethods: %s", ErrorMessage(err))
-			}
-			if !slices.Contains(ks, k) {
-				ks = append(ks, k)
-			}
-		}
-		p.EnabledMethods = ks
-	case "organizationDomains":
-		ds := []string{}
-		for _, s := range splitList(value, ",") {
-			d := strings.ToLower(strings.TrimSuffix(s, "."))
-			if !validDomain(d) {
-				return Errorf(EINVALID, "organizationDomains: %q is not a domain name such as contoso.com.", s)
-			}
-			if !slices.Contains(ds, d) {
-				ds = append(ds, d)
-			}
-		}
-		p.OrganizationDomains = ds
-	case "allowedCountryCodes":
-		cs := []int{}
-		for _, s := range splitList(value, ",") {
-			n, err := strconv.Atoi(strings.TrimPrefix(s, "+"))
-			if err != nil || n < 1 || n > 999 || !knownCountryCode(n) {
-				return Errorf(EINVALID, "allowedCountryCodes: %q is not a country calling code such as 44 or 1.", s)
-			}
-			if !slices.Contains(cs, n) {
-				cs = append(cs, n)
-			}
-		}
-		p.AllowedCountryCodes = cs
-	case "customQuestions":
-		qs := []string{}
-		for _, s := range splitList(value, "|") {
-			q, err := NormalizeQuestionText(s)
-			if err != nil {
-				return Errorf(EINVALID, "customQuestions: %s", ErrorMessage(err))
-			}
-			qs = append(qs, q)
-		}
-		p.CustomQuestions = qs
-	case "requireRegistration":
-		b, err := strconv.ParseBool(value)
-		if err != nil {
-			return Errorf(EINVALID, "requireRegistration must be true or false; %q is not allowed.", value)
-		}
-		p.RequireRegistration = b
-	case "tapOneTime":
-		b, err := strconv.ParseBool(value)
-		if err != nil {
-			return Errorf(EINVALID, "tapOneTime must be true or false; %q is not allowed.", value)
-		}
-		p.TAPOneTime = b
-	case "issuer":
-		v, err := NormalizeText("issuer", value)
-		if err != nil {
-			return err
-		}
-		if n := utf8.RuneCountInString(v); n < 1 || n > 64 || strings.Contains(v, ":") {
-			return Errorf(EINVALID, "issuer must be 1 to 64 characters without a colon; %q is not allowed.", value)
-		}
-		p.Issuer = v
-	case "relyingPartyId":
-		d := strings.ToLower(strings.TrimSuffix(value, "."))
-		if d != "" && !validDomain(d) {
-			return Errorf(EINVALID, "relyingPartyId: %q is not a domain name such as contoso.com.", value)
-		}
-		p.RelyingPartyID = d
-	default:
-		return Errorf(EINVALID, "%q is not a policy key. Use one of: %s.", key, strings.Join(PolicyKeys(), ", "))
+	if set, ok := p.otherSetters()[key]; ok {
+		return set(value)
 	}
+	return Errorf(EINVALID, "%q is not a policy key. Use one of: %s.", key, strings.Join(PolicyKeys(), ", "))
+}
+
+// otherSetters are the setters of the keys that are not whole numbers.
+func (p *Policy) otherSetters() map[string]func(string) error {
+	return map[string]func(string) error{
+		"enabledMethods":      p.setEnabledMethods,
+		"organizationDomains": p.setOrganizationDomains,
+		"allowedCountryCodes": p.setAllowedCountryCodes,
+		"customQuestions":     p.setCustomQuestions,
+		"requireRegistration": func(v string) error { return setBool("requireRegistration", v, &p.RequireRegistration) },
+		"tapOneTime":          func(v string) error { return setBool("tapOneTime", v, &p.TAPOneTime) },
+		"issuer":              p.setIssuer,
+		"relyingPartyId":      p.setRelyingPartyID,
+	}
+}
+
+func setBool(key, value string, to *bool) error {
+	b, err := strconv.ParseBool(value)
+	if err != nil {
+		return Errorf(EINVALID, "%s must be true or false; %q is not allowed.", key, value)
+	}
+	*to = b
 	return nil
+}
+
+func (p *Policy) setEnabledMethods(value string) error {
+	var ks []MethodKind
+	for _, s := range splitList(value, ",") {
+		k, err := ParseKind(s)
+		if err != nil {
+			return Errorf(EINVALID, "enabledMethods: %s", ErrorMessage(err))
+		}
+		if !slices.Contains(ks, k) {
+			ks = append(ks, k)
+		}
+	}
+	p.EnabledMethods = ks
+	return nil
+}
+
+func (p *Policy) setOrganizationDomains(value string) error {
+	ds := []string{}
+	for _, s := range splitList(value, ",") {
+		d := strings.ToLower(strings.TrimSuffix(s, "."))
+		if !validDomain(d) {
+			return Errorf(EINVALID, "organizationDomains: %q is not a domain name such as contoso.com.", s)
+		}
+		if !slices.Contains(ds, d) {
+			ds = append(ds, d)
+		}
+	}
+	p.OrganizationDomains = ds
+	return nil
+}
+
+func (p *Policy) setAllowedCountryCodes(value string) error {
+	cs := []int{}
+	for _, s := range splitList(value, ",") {
+		n, err := strconv.Atoi(strings.TrimPrefix(s, "+"))
+		if err != nil || n < 1 || n > 999 || !knownCountryCode(n) {
+			return Errorf(EINVALID, "allowedCountryCodes: %q is not a country calling code such as 44 or 1.", s)
+		}
+		if !slices.Contains(cs, n) {
+			cs = append(cs, n)
+		}
+	}
+	p.AllowedCountryCodes = cs
+	return nil
+}
+
+func (p *Policy) setCustomQuestions(value string) error {
+	qs := []string{}
+	for _, s := range splitList(value, "|") {
+		q, err := NormalizeQuestionText(s)
+		if err != nil {
+			return Errorf(EINVALID, "customQuestions: %s", ErrorMessage(err))
+		}
+		qs = append(qs, q)
+	}
+	p.CustomQuestions = qs
+	return nil
+}
+
+func (p *Policy) setIssuer(value string) error {
+	v, err := NormalizeText("issuer", value)
+	if err != nil {
+		return err
+	}
+	if n := utf8.RuneCountInString(v); n < 1 || n > 64 || strings.Contains(v, ":") {
+		return Errorf(EINVALID, "issuer must be 1 to 64 characters without a colon; %q is not allowed.", value)
+	}
+	p.Issuer = v
+	return nil
+}
+
+func (p *Policy) setRelyingPartyID(value string) error {
+	d := strings.ToLower(strings.TrimSuffix(value, "."))
+	if d != "" && !validDomain(d) {
+		return Errorf(EINVALID, "relyingPartyId: %q is not a domain name such as contoso.com.", value)
+	}
+	p.RelyingPartyID = d
+	return nil
+}
+
+// allowedInt checks the keys whose whole numbers are a choice of two.
+func allowedInt(key string, n int) bool {
+	switch key {
+	case "codeLength", "totpDigits":
+		return n == 6 || n == 8
+	case "totpPeriodSeconds":
+		return n == 30 || n == 60
+	}
+	return true
 }
 
 func describeRange(key string, r intRange) string {

@@ -16,108 +16,141 @@ import (
 
 // addCommands are the commands that add and prove methods.
 func addCommands() []*command {
-	var number, channel, kind, extension, region, address, name, qrFile, language string
-	var asJSON bool
-	jsonFlag := func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print JSON") }
-	return []*command{{
+	ad := &addFlags{}
+	return []*command{ad.phone(), ad.email(), ad.securityKey(), ad.authenticator(), ad.questions(), ad.confirm(), ad.resend(),
+		ad.questionList()}
+}
+
+// addFlags holds the flags the commands that add methods share, and their
+// helper.
+type addFlags struct {
+	number, channel, kind, extension, region, address, name, qrFile, language string
+	asJSON                                                                    bool
+}
+
+func (ad *addFlags) jsonFlag(fs *flag.FlagSet) { fs.BoolVar(&ad.asJSON, "json", false, "print JSON") }
+
+// phone is `securityinfoctl methods add phone`.
+func (ad *addFlags) phone() *command {
+	return &command{
 		path: "methods add phone",
 		help: "Send a code to a phone being added. Confirm with: methods confirm VERIFICATION_ID CODE",
 		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&number, "number", "", "the number, with + and country code (or national with --country)")
-			fs.StringVar(&region, "country", "", "ISO country code (GB, US, DE) for a national number")
-			fs.StringVar(&channel, "channel", "", "sms or voice (default: sms for a mobile, voice for the others)")
-			fs.StringVar(&kind, "type", "mobile", "mobile, alternate or office")
-			fs.StringVar(&extension, "extension", "", "office phone extension")
-			fs.StringVar(&language, "language", "", "language of the messages to this phone (default: the account's)")
-			jsonFlag(fs)
+			fs.StringVar(&ad.number, "number", "", "the number, with + and country code (or national with --country)")
+			fs.StringVar(&ad.region, "country", "", "ISO country code (GB, US, DE) for a national number")
+			fs.StringVar(&ad.channel, "channel", "", "sms or voice (default: sms for a mobile, voice for the others)")
+			fs.StringVar(&ad.kind, "type", "mobile", "mobile, alternate or office")
+			fs.StringVar(&ad.extension, "extension", "", "office phone extension")
+			fs.StringVar(&ad.language, "language", "", "language of the messages to this phone (default: the account's)")
+			ad.jsonFlag(fs)
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
-			if number == "" {
+			if ad.number == "" {
 				return usageError{"methods add phone needs --number"}
 			}
-			k, ok := map[string]core.MethodKind{"mobile": core.KindPhone, "alternate": core.KindAlternatePhone, "office": core.KindOfficePhone}[kind]
+			k, ok := map[string]core.MethodKind{"mobile": core.KindPhone, "alternate": core.KindAlternatePhone, "office": core.KindOfficePhone}[ad.kind]
 			if !ok {
-				return usageError{fmt.Sprintf("--type must be mobile, alternate or office, not %q", kind)}
+				return usageError{fmt.Sprintf("--type must be mobile, alternate or office, not %q", ad.kind)}
 			}
-			if channel != "" && channel != "sms" && channel != "voice" {
-				return usageError{fmt.Sprintf("--channel must be sms or voice, not %q", channel)}
+			if ad.channel != "" && ad.channel != "sms" && ad.channel != "voice" {
+				return usageError{fmt.Sprintf("--channel must be sms or voice, not %q", ad.channel)}
 			}
 			ctx, svc, a, err := c.openTarget(ctx)
 			if err != nil {
 				return err
 			}
-			ch, err := svc.BeginPhone(ctx, a.ID, core.PhoneRequest{Kind: k, Number: number, Region: region, Extension: extension,
-				Channel: core.Channel(channel), Language: language})
+			ch, err := svc.BeginPhone(ctx, a.ID, core.PhoneRequest{Kind: k, Number: ad.number, Region: ad.region, Extension: ad.extension,
+				Channel: core.Channel(ad.channel), Language: ad.language})
 			if err != nil {
 				return err
 			}
-			return c.printChallenge(ch, asJSON)
+			return c.printChallenge(ch, ad.asJSON)
 		},
-	}, {
+	}
+}
+
+// email is `securityinfoctl methods add email`.
+func (ad *addFlags) email() *command {
+	return &command{
 		path: "methods add email",
 		help: "Send a code to an email address being added (not one of the organisation's domains).",
 		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&address, "address", "", "the address")
-			fs.StringVar(&language, "language", "", "language of the messages to this address (default: the account's)")
-			jsonFlag(fs)
+			fs.StringVar(&ad.address, "address", "", "the address")
+			fs.StringVar(&ad.language, "language", "", "language of the messages to this address (default: the account's)")
+			ad.jsonFlag(fs)
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
-			if address == "" {
+			if ad.address == "" {
 				return usageError{"methods add email needs --address"}
 			}
 			ctx, svc, a, err := c.openTarget(ctx)
 			if err != nil {
 				return err
 			}
-			ch, err := svc.BeginEmail(ctx, a.ID, address, language)
+			ch, err := svc.BeginEmail(ctx, a.ID, ad.address, ad.language)
 			if err != nil {
 				return err
 			}
-			return c.printChallenge(ch, asJSON)
+			return c.printChallenge(ch, ad.asJSON)
 		},
-	}, {
+	}
+}
+
+// securityKey is `securityinfoctl methods add security-key`.
+func (ad *addFlags) securityKey() *command {
+	return &command{
 		path: "methods add security-key",
 		help: "Security keys are added in the window, which talks to the key (its PIN and touch); the command line\nlists, renames and deletes them (methods list, methods rename, methods delete).",
 		run: func(ctx context.Context, c *cli, args []string) error {
 			return core.Errorf(core.EINVALID, "Adding a security key needs the window (securityinfo), which talks to the key: its PIN and touch. Here, methods list, rename and delete work on keys.")
 		},
-	}, {
+	}
+}
+
+// authenticator is `securityinfoctl methods add authenticator`.
+func (ad *addFlags) authenticator() *command {
+	return &command{
 		path: "methods add authenticator",
 		help: "Start adding an authenticator app: prints the secret and otpauth URI, and writes the QR code.\nConfirm with the app's code: methods confirm VERIFICATION_ID CODE",
 		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&name, "name", "", "a name for the app, such as the phone it is on")
-			fs.StringVar(&qrFile, "qr", "", "write the QR code to this PNG file")
-			jsonFlag(fs)
+			fs.StringVar(&ad.name, "name", "", "a name for the app, such as the phone it is on")
+			fs.StringVar(&ad.qrFile, "qr", "", "write the QR code to this PNG file")
+			ad.jsonFlag(fs)
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
 			ctx, svc, a, err := c.openTarget(ctx)
 			if err != nil {
 				return err
 			}
-			e, err := svc.BeginAuthenticator(ctx, a.ID, name)
+			e, err := svc.BeginAuthenticator(ctx, a.ID, ad.name)
 			if err != nil {
 				return err
 			}
-			if qrFile != "" {
+			if ad.qrFile != "" {
 				png, err := core.QRPNG(e.URI, 512)
 				if err != nil {
 					return err
 				}
-				if err := os.WriteFile(qrFile, png, 0o600); err != nil {
-					return core.Errorf(core.EUNAVAILABLE, "Cannot write the QR code to %s: %v.", qrFile, errors.Unwrap(err))
+				if err := os.WriteFile(ad.qrFile, png, 0o600); err != nil {
+					return core.Errorf(core.EUNAVAILABLE, "Cannot write the QR code to %s: %v.", ad.qrFile, errors.Unwrap(err))
 				}
 			}
-			if asJSON {
+			if ad.asJSON {
 				return c.printJSON(map[string]any{"verificationId": e.VerificationID, "secret": e.Secret, "uri": e.URI})
 			}
 			fmt.Fprintf(c.stdout, "Scan the QR code%s with the app, or type:\n  Account: %s\n  Secret key: %s\n\nThen: securityinfoctl --as %s methods confirm %s CODE\n",
-				map[bool]string{true: " in " + qrFile, false: ""}[qrFile != ""], e.AccountName, core.SecretGroups(e.Secret), a.Name, e.VerificationID)
+				map[bool]string{true: " in " + ad.qrFile, false: ""}[ad.qrFile != ""], e.AccountName, core.SecretGroups(e.Secret), a.Name, e.VerificationID)
 			return nil
 		},
-	}, {
+	}
+}
+
+// questions is `securityinfoctl methods add questions`.
+func (ad *addFlags) questions() *command {
+	return &command{
 		path:  "methods add questions",
 		help:  "Register security questions, read from standard input as JSON:\n[{\"question\": \"ID or text\", \"answer\": \"...\"}, ...] (see: questions list).",
-		flags: jsonFlag,
+		flags: ad.jsonFlag,
 		run: func(ctx context.Context, c *cli, args []string) error {
 			var qas []core.QuestionAnswer
 			dec := json.NewDecoder(io.LimitReader(c.stdin, 1<<20))
@@ -133,13 +166,18 @@ func addCommands() []*command {
 			if err != nil {
 				return err
 			}
-			return c.printMethod(m, asJSON)
+			return c.printMethod(m, ad.asJSON)
 		},
-	}, {
+	}
+}
+
+// confirm is `securityinfoctl methods confirm`.
+func (ad *addFlags) confirm() *command {
+	return &command{
 		path:  "methods confirm",
 		args:  "VERIFICATION_ID CODE",
 		help:  "Confirm a method being added with the code sent to it (or shown by the app).\nA wrong code exits 1 with the reason and the tries left.",
-		flags: jsonFlag,
+		flags: ad.jsonFlag,
 		run: func(ctx context.Context, c *cli, args []string) error {
 			if len(args) != 2 {
 				return usageError{"methods confirm needs VERIFICATION_ID and CODE"}
@@ -152,13 +190,18 @@ func addCommands() []*command {
 			if err != nil {
 				return err
 			}
-			return c.printMethod(m, asJSON)
+			return c.printMethod(m, ad.asJSON)
 		},
-	}, {
+	}
+}
+
+// resend is `securityinfoctl methods resend`.
+func (ad *addFlags) resend() *command {
+	return &command{
 		path:  "methods resend",
 		args:  "VERIFICATION_ID",
 		help:  "Send a new code in place of the old one (no sooner than the policy's wait).",
-		flags: jsonFlag,
+		flags: ad.jsonFlag,
 		run: func(ctx context.Context, c *cli, args []string) error {
 			if len(args) != 1 {
 				return usageError{"methods resend needs VERIFICATION_ID"}
@@ -171,25 +214,30 @@ func addCommands() []*command {
 			if err != nil {
 				return err
 			}
-			return c.printChallenge(ch, asJSON)
+			return c.printChallenge(ch, ad.asJSON)
 		},
-	}, {
+	}
+}
+
+// questionList is `securityinfoctl questions list`.
+func (ad *addFlags) questionList() *command {
+	return &command{
 		path: "questions list",
 		help: "List the security question bank.",
 		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&language, "language", "en", "language of the questions")
-			jsonFlag(fs)
+			fs.StringVar(&ad.language, "language", "en", "language of the questions")
+			ad.jsonFlag(fs)
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
 			ctx, svc, err := c.open(ctx)
 			if err != nil {
 				return err
 			}
-			qs, err := svc.QuestionBank(ctx, language)
+			qs, err := svc.QuestionBank(ctx, ad.language)
 			if err != nil {
 				return err
 			}
-			if asJSON {
+			if ad.asJSON {
 				return c.printJSON(qs)
 			}
 			w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
@@ -198,7 +246,7 @@ func addCommands() []*command {
 			}
 			return w.Flush()
 		},
-	}}
+	}
 }
 
 // openTarget opens the folder and resolves --as.

@@ -16,53 +16,72 @@ import (
 // agent; on a data folder as the local administrator, through the same
 // rules (verification first, audited, the owner told).
 func helpdeskCommands() []*command {
-	var account, method, code, verification, reason, kind string
-	var asJSON, reusable bool
-	var lifetime time.Duration
-	var length int
-	accountFlag := func(fs *flag.FlagSet) {
-		fs.StringVar(&account, "account", "", "the account of the person asking (required)")
+	h := &helpdesk{}
+	return []*command{h.search(), h.verify(), h.tapCreate(), h.tapDelete(), h.unlock(), h.requireReregister(),
+		h.deleteMethod(), h.resetPassword(), h.requestApproval(), h.approvals(), h.approve(), h.revokeSessions()}
+}
+
+// helpdesk holds the flags the help desk's commands share, and their
+// helpers: the person named by --account, and finishing an identity check.
+type helpdesk struct {
+	account, method, code, verification, reason, kind string
+	asJSON, reusable                                  bool
+	lifetime                                          time.Duration
+	length                                            int
+	limit                                             int
+	after                                             string
+}
+
+func (h *helpdesk) accountFlag(fs *flag.FlagSet) {
+	fs.StringVar(&h.account, "account", "", "the account of the person asking (required)")
+}
+
+func (h *helpdesk) reasonFlag(fs *flag.FlagSet) {
+	fs.StringVar(&h.reason, "reason", "", "ticket reference or reason, recorded in the audit log (required)")
+}
+
+// person opens the service and finds the --account (the person named), as
+// the signed-in agent with --server.
+func (h *helpdesk) person(ctx context.Context, c *cli, cmd string) (context.Context, core.Service, *core.Account, error) {
+	if h.account == "" {
+		return ctx, nil, nil, usageError{cmd + " needs --account"}
 	}
-	reasonFlag := func(fs *flag.FlagSet) {
-		fs.StringVar(&reason, "reason", "", "ticket reference or reason, recorded in the audit log (required)")
+	ctx, svc, err := c.open(ctx)
+	if err != nil {
+		return ctx, nil, nil, err
 	}
-	// person opens the service and finds the --account.
-	person := func(ctx context.Context, c *cli, cmd string) (context.Context, core.Service, *core.Account, error) {
-		if account == "" {
-			return ctx, nil, nil, usageError{cmd + " needs --account"}
-		}
-		ctx, svc, err := c.open(ctx)
-		if err != nil {
-			return ctx, nil, nil, err
-		}
-		if c.server != "" && c.me == nil {
-			return ctx, nil, nil, core.Errorf(core.EFORBIDDEN, "Log in first: securityinfoctl --server %s login --account NAME --password-stdin", c.server)
-		}
-		acct, err := svc.AccountByName(ctx, account)
-		return ctx, svc, acct, err
+	if c.server != "" && c.me == nil {
+		return ctx, nil, nil, core.Errorf(core.EFORBIDDEN, "Log in first: securityinfoctl --server %s login --account NAME --password-stdin", c.server)
 	}
-	finish := func(ctx context.Context, c *cli, svc core.Service, acct *core.Account, verificationID string) error {
-		proof, err := svc.FinishIdentityCheck(ctx, acct.ID, verificationID, code)
-		if err != nil {
-			return err
-		}
-		if asJSON {
-			return c.printJSON(proof)
-		}
-		fmt.Fprintf(c.stdout, "Verified: the person asking owns %s (by %s), until %s.\n", acct.Name, proof.How,
-			proof.VerifiedUntil.Local().Format(time.TimeOnly))
-		return nil
+	acct, err := svc.AccountByName(ctx, h.account)
+	return ctx, svc, acct, err
+}
+
+// finish checks the code of an identity check and says until when the
+// person is verified.
+func (h *helpdesk) finish(ctx context.Context, c *cli, svc core.Service, acct *core.Account, verificationID string) error {
+	proof, err := svc.FinishIdentityCheck(ctx, acct.ID, verificationID, h.code)
+	if err != nil {
+		return err
 	}
-	var limit int
-	var after string
-	return []*command{{
+	if h.asJSON {
+		return c.printJSON(proof)
+	}
+	fmt.Fprintf(c.stdout, "Verified: the person asking owns %s (by %s), until %s.\n", acct.Name, proof.How,
+		proof.VerifiedUntil.Local().Format(time.TimeOnly))
+	return nil
+}
+
+// search is `securityinfoctl helpdesk search`.
+func (h *helpdesk) search() *command {
+	return &command{
 		path: "helpdesk search",
 		args: "QUERY",
 		help: "Find people by the start of a sign-in or display name, or the last digits of a phone; methods masked.",
 		flags: func(fs *flag.FlagSet) {
-			fs.IntVar(&limit, "limit", 20, "results per page (at most 50)")
-			fs.StringVar(&after, "after", "", "the next page: the last name of the page before")
-			fs.BoolVar(&asJSON, "json", false, "print JSON")
+			fs.IntVar(&h.limit, "limit", 20, "results per page (at most 50)")
+			fs.StringVar(&h.after, "after", "", "the next page: the last name of the page before")
+			fs.BoolVar(&h.asJSON, "json", false, "print JSON")
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
 			if len(args) != 1 {
@@ -75,11 +94,11 @@ func helpdeskCommands() []*command {
 			if c.server != "" && c.me == nil {
 				return core.Errorf(core.EFORBIDDEN, "Log in first: securityinfoctl --server %s login --account NAME --password-stdin", c.server)
 			}
-			found, err := svc.SearchAccounts(ctx, core.AccountSearch{Text: args[0], Limit: limit, After: after})
+			found, err := svc.SearchAccounts(ctx, core.AccountSearch{Text: args[0], Limit: h.limit, After: h.after})
 			if err != nil {
 				return err
 			}
-			if asJSON {
+			if h.asJSON {
 				if found == nil {
 					found = []core.AccountSummary{}
 				}
@@ -113,46 +132,51 @@ func helpdeskCommands() []*command {
 			}
 			return nil
 		},
-	}, {
+	}
+}
+
+// verify is `securityinfoctl helpdesk verify`.
+func (h *helpdesk) verify() *command {
+	return &command{
 		path: "helpdesk verify",
 		help: "Prove that the person asking owns the account, through one of its methods (--method, from methods list):\n" +
 			"a code is sent to a phone or an address, or the person reads out their authenticator app's code.\n" +
 			"Then run again with --verification ID --code CODE. Verified means 10 minutes, for you only.",
 		flags: func(fs *flag.FlagSet) {
-			accountFlag(fs)
-			fs.StringVar(&method, "method", "", "the method to verify with")
-			fs.StringVar(&code, "code", "", "the code the person read out")
-			fs.StringVar(&verification, "verification", "", "the verification an earlier run started")
-			fs.BoolVar(&asJSON, "json", false, "print JSON")
+			h.accountFlag(fs)
+			fs.StringVar(&h.method, "method", "", "the method to verify with")
+			fs.StringVar(&h.code, "code", "", "the code the person read out")
+			fs.StringVar(&h.verification, "verification", "", "the verification an earlier run started")
+			fs.BoolVar(&h.asJSON, "json", false, "print JSON")
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
-			if verification == "" && method == "" {
+			if h.verification == "" && h.method == "" {
 				return usageError{"helpdesk verify needs --method (to start) or --verification and --code (to finish)"}
 			}
-			if verification != "" && code == "" {
+			if h.verification != "" && h.code == "" {
 				return usageError{"helpdesk verify --verification needs --code"}
 			}
-			ctx, svc, acct, err := person(ctx, c, "helpdesk verify")
+			ctx, svc, acct, err := h.person(ctx, c, "helpdesk verify")
 			if err != nil {
 				return err
 			}
-			if verification != "" {
-				return finish(ctx, c, svc, acct, verification)
+			if h.verification != "" {
+				return h.finish(ctx, c, svc, acct, h.verification)
 			}
-			ch, err := svc.BeginIdentityCheck(ctx, acct.ID, method)
+			ch, err := svc.BeginIdentityCheck(ctx, acct.ID, h.method)
 			if err != nil {
 				return err
 			}
-			if ch.Channel == core.ChannelApp && code == "" && !asJSON {
+			if ch.Channel == core.ChannelApp && h.code == "" && !h.asJSON {
 				fmt.Fprint(c.stderr, "The code the person's authenticator app shows now: ")
-				if code, err = readLine(c.stdin); err != nil || code == "" {
+				if h.code, err = readLine(c.stdin); err != nil || h.code == "" {
 					return usageError{"helpdesk verify needs the app's code: type it, or pass --code"}
 				}
 			}
-			if ch.Channel == core.ChannelApp && code != "" {
-				return finish(ctx, c, svc, acct, ch.VerificationID)
+			if ch.Channel == core.ChannelApp && h.code != "" {
+				return h.finish(ctx, c, svc, acct, ch.VerificationID)
 			}
-			if asJSON {
+			if h.asJSON {
 				return c.printJSON(map[string]any{"verificationId": ch.VerificationID, "destination": ch.Destination, "expiresAt": ch.ExpiresAt})
 			}
 			if ch.Channel == core.ChannelApp {
@@ -164,35 +188,40 @@ func helpdeskCommands() []*command {
 				ch.Destination, acct.Name, ch.VerificationID)
 			return nil
 		},
-	}, {
+	}
+}
+
+// tapCreate is `securityinfoctl tap create`.
+func (h *helpdesk) tapCreate() *command {
+	return &command{
 		path: "tap create",
 		help: "Create the account's Temporary Access Pass (it replaces any other) and print it, the only time it is shown.\n" +
 			"The person must have been verified (helpdesk verify) in the last 10 minutes.",
 		flags: func(fs *flag.FlagSet) {
-			accountFlag(fs)
-			reasonFlag(fs)
-			fs.DurationVar(&lifetime, "lifetime", 0, "how long it works, 10m to the policy's tapMaxLifetimeMinutes (default: the policy's)")
-			fs.IntVar(&length, "length", 0, "characters, the policy's tapLength to 48 (default: the policy's)")
-			fs.BoolVar(&reusable, "reusable", false, "usable more than once while it lasts (only where the policy's tapOneTime is false)")
-			fs.BoolVar(&asJSON, "json", false, "print JSON")
+			h.accountFlag(fs)
+			h.reasonFlag(fs)
+			fs.DurationVar(&h.lifetime, "lifetime", 0, "how long it works, 10m to the policy's tapMaxLifetimeMinutes (default: the policy's)")
+			fs.IntVar(&h.length, "length", 0, "characters, the policy's tapLength to 48 (default: the policy's)")
+			fs.BoolVar(&h.reusable, "reusable", false, "usable more than once while it lasts (only where the policy's tapOneTime is false)")
+			fs.BoolVar(&h.asJSON, "json", false, "print JSON")
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
-			if lifetime%time.Minute != 0 {
+			if h.lifetime%time.Minute != 0 {
 				return usageError{"tap create --lifetime is whole minutes, such as 90m or 1h"}
 			}
-			ctx, svc, acct, err := person(ctx, c, "tap create")
+			ctx, svc, acct, err := h.person(ctx, c, "tap create")
 			if err != nil {
 				return err
 			}
-			r := core.AccessPassRequest{LifetimeMinutes: int(lifetime / time.Minute), Length: length, Reason: reason}
-			if reusable {
+			r := core.AccessPassRequest{LifetimeMinutes: int(h.lifetime / time.Minute), Length: h.length, Reason: h.reason}
+			if h.reusable {
 				r.OneTime = new(bool)
 			}
 			pass, err := svc.CreateAccessPass(ctx, acct.ID, r)
 			if err != nil {
 				return err
 			}
-			if asJSON {
+			if h.asJSON {
 				return c.printJSON(pass)
 			}
 			kind := "reusable"
@@ -203,142 +232,177 @@ func helpdeskCommands() []*command {
 				acct.Name, pass.Pass, kind, pass.ExpiresAt.Local().Format(time.DateTime))
 			return nil
 		},
-	}, {
+	}
+}
+
+// tapDelete is `securityinfoctl tap delete`.
+func (h *helpdesk) tapDelete() *command {
+	return &command{
 		path: "tap delete",
 		help: "Delete the account's Temporary Access Pass.",
 		flags: func(fs *flag.FlagSet) {
-			accountFlag(fs)
-			fs.StringVar(&reason, "reason", "Temporary Access Pass deleted", "ticket reference or reason")
+			h.accountFlag(fs)
+			fs.StringVar(&h.reason, "reason", "Temporary Access Pass deleted", "ticket reference or reason")
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
-			ctx, svc, acct, err := person(ctx, c, "tap delete")
+			ctx, svc, acct, err := h.person(ctx, c, "tap delete")
 			if err != nil {
 				return err
 			}
-			if err := svc.DeleteAccessPass(ctx, acct.ID, reason); err != nil {
+			if err := svc.DeleteAccessPass(ctx, acct.ID, h.reason); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.stdout, "Deleted the Temporary Access Pass of %s.\n", acct.Name)
 			return nil
 		},
-	}, {
+	}
+}
+
+// unlock is `securityinfoctl account unlock`.
+func (h *helpdesk) unlock() *command {
+	return &command{
 		path: "account unlock",
 		help: "Clear the account's sign-in and method lockouts (the person verified first).",
 		flags: func(fs *flag.FlagSet) {
-			accountFlag(fs)
-			reasonFlag(fs)
+			h.accountFlag(fs)
+			h.reasonFlag(fs)
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
-			ctx, svc, acct, err := person(ctx, c, "account unlock")
+			ctx, svc, acct, err := h.person(ctx, c, "account unlock")
 			if err != nil {
 				return err
 			}
-			if err := svc.UnlockAccount(ctx, acct.ID, reason); err != nil {
+			if err := svc.UnlockAccount(ctx, acct.ID, h.reason); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.stdout, "Unlocked %s.\n", acct.Name)
 			return nil
 		},
-	}, {
+	}
+}
+
+// requireReregister is `securityinfoctl account require-reregister`.
+func (h *helpdesk) requireReregister() *command {
+	return &command{
 		path: "account require-reregister",
 		help: "Remove the account's phones, authenticator apps and keys (email and questions stay), sign it out\n" +
 			"everywhere, and ask for registration at the next sign-in (the person verified first).",
 		flags: func(fs *flag.FlagSet) {
-			accountFlag(fs)
-			reasonFlag(fs)
+			h.accountFlag(fs)
+			h.reasonFlag(fs)
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
-			ctx, svc, acct, err := person(ctx, c, "account require-reregister")
+			ctx, svc, acct, err := h.person(ctx, c, "account require-reregister")
 			if err != nil {
 				return err
 			}
-			if err := svc.RequireReregistration(ctx, acct.ID, reason); err != nil {
+			if err := svc.RequireReregistration(ctx, acct.ID, h.reason); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.stdout, "%s must register again at the next sign-in; phones and apps were removed.\n", acct.Name)
 			return nil
 		},
-	}, {
+	}
+}
+
+// deleteMethod is `securityinfoctl helpdesk delete-method`.
+func (h *helpdesk) deleteMethod() *command {
+	return &command{
 		path: "helpdesk delete-method",
 		args: "METHOD_ID",
 		help: "Delete one method of the person (a lost phone), with the owner's delete rules (the person verified first).",
 		flags: func(fs *flag.FlagSet) {
-			accountFlag(fs)
-			reasonFlag(fs)
+			h.accountFlag(fs)
+			h.reasonFlag(fs)
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
 			if len(args) != 1 {
 				return usageError{"helpdesk delete-method needs one METHOD_ID"}
 			}
-			ctx, svc, acct, err := person(ctx, c, "helpdesk delete-method")
+			ctx, svc, acct, err := h.person(ctx, c, "helpdesk delete-method")
 			if err != nil {
 				return err
 			}
-			pv, err := svc.DeleteMethodForPerson(ctx, acct.ID, args[0], reason)
+			pv, err := svc.DeleteMethodForPerson(ctx, acct.ID, args[0], h.reason)
 			if err != nil {
 				return err
 			}
 			printPreview(c, pv, true)
 			return nil
 		},
-	}, {
+	}
+}
+
+// resetPassword is `securityinfoctl password reset-by-helpdesk`.
+func (h *helpdesk) resetPassword() *command {
+	return &command{
 		path: "password reset-by-helpdesk",
 		help: "Set a temporary password for the account and print it, the only time it is shown; the person must\n" +
 			"change it at the next sign-in. Signs the account out everywhere (the person verified first).",
 		flags: func(fs *flag.FlagSet) {
-			accountFlag(fs)
-			reasonFlag(fs)
-			fs.BoolVar(&asJSON, "json", false, "print JSON")
+			h.accountFlag(fs)
+			h.reasonFlag(fs)
+			fs.BoolVar(&h.asJSON, "json", false, "print JSON")
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
-			ctx, svc, acct, err := person(ctx, c, "password reset-by-helpdesk")
+			ctx, svc, acct, err := h.person(ctx, c, "password reset-by-helpdesk")
 			if err != nil {
 				return err
 			}
-			tmp, err := svc.ResetPasswordForPerson(ctx, acct.ID, reason)
+			tmp, err := svc.ResetPasswordForPerson(ctx, acct.ID, h.reason)
 			if err != nil {
 				return err
 			}
-			if asJSON {
+			if h.asJSON {
 				return c.printJSON(tmp)
 			}
 			fmt.Fprintf(c.stdout, "Temporary password for %s:\n\n    %s\n\nIt must be changed at the next sign-in. It is not shown again.\n", acct.Name, tmp.Password)
 			return nil
 		},
-	}, {
+	}
+}
+
+// requestApproval is `securityinfoctl helpdesk request-approval`.
+func (h *helpdesk) requestApproval() *command {
+	return &command{
 		path: "helpdesk request-approval",
 		help: "Ask a second agent to approve what you may not do alone: --kind admin to act on another administrator\n" +
 			"(an administrator approves), or --kind inPerson to verify a person by the photo ID they show you.",
 		flags: func(fs *flag.FlagSet) {
-			accountFlag(fs)
-			reasonFlag(fs)
-			fs.StringVar(&kind, "kind", "", "admin or inPerson (required)")
-			fs.BoolVar(&asJSON, "json", false, "print JSON")
+			h.accountFlag(fs)
+			h.reasonFlag(fs)
+			fs.StringVar(&h.kind, "kind", "", "admin or inPerson (required)")
+			fs.BoolVar(&h.asJSON, "json", false, "print JSON")
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
-			if kind == "" {
+			if h.kind == "" {
 				return usageError{"helpdesk request-approval needs --kind admin or --kind inPerson"}
 			}
-			ctx, svc, acct, err := person(ctx, c, "helpdesk request-approval")
+			ctx, svc, acct, err := h.person(ctx, c, "helpdesk request-approval")
 			if err != nil {
 				return err
 			}
-			ap, err := svc.RequestApproval(ctx, acct.ID, core.ApprovalRequest{Kind: core.ApprovalKind(kind), Reason: reason})
+			ap, err := svc.RequestApproval(ctx, acct.ID, core.ApprovalRequest{Kind: core.ApprovalKind(h.kind), Reason: h.reason})
 			if err != nil {
 				return err
 			}
-			if asJSON {
+			if h.asJSON {
 				return c.printJSON(ap)
 			}
 			fmt.Fprintf(c.stdout, "Asked for approval %s. Another agent approves it with: helpdesk approve %s (before %s)\n",
 				ap.ID, ap.ID, ap.ExpiresAt.Local().Format(time.TimeOnly))
 			return nil
 		},
-	}, {
+	}
+}
+
+// approvals is `securityinfoctl helpdesk approvals`.
+func (h *helpdesk) approvals() *command {
+	return &command{
 		path: "helpdesk approvals",
 		help: "List the other agents' requests you may approve.",
 		flags: func(fs *flag.FlagSet) {
-			fs.BoolVar(&asJSON, "json", false, "print JSON")
+			fs.BoolVar(&h.asJSON, "json", false, "print JSON")
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
 			ctx, svc, err := c.open(ctx)
@@ -349,7 +413,7 @@ func helpdeskCommands() []*command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
+			if h.asJSON {
 				return c.printJSON(list)
 			}
 			if len(list) == 0 {
@@ -363,12 +427,17 @@ func helpdeskCommands() []*command {
 			}
 			return w.Flush()
 		},
-	}, {
+	}
+}
+
+// approve is `securityinfoctl helpdesk approve`.
+func (h *helpdesk) approve() *command {
+	return &command{
 		path: "helpdesk approve",
 		args: "APPROVAL_ID",
 		help: "Approve another agent's request (see helpdesk approvals).",
 		flags: func(fs *flag.FlagSet) {
-			fs.BoolVar(&asJSON, "json", false, "print JSON")
+			fs.BoolVar(&h.asJSON, "json", false, "print JSON")
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
 			if len(args) != 1 {
@@ -382,29 +451,34 @@ func helpdeskCommands() []*command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
+			if h.asJSON {
 				return c.printJSON(ap)
 			}
 			fmt.Fprintf(c.stdout, "Approved, until %s.\n", ap.ExpiresAt.Local().Format(time.TimeOnly))
 			return nil
 		},
-	}, {
+	}
+}
+
+// revokeSessions is `securityinfoctl sessions revoke`.
+func (h *helpdesk) revokeSessions() *command {
+	return &command{
 		path: "sessions revoke",
 		help: "Sign the account out everywhere (the person verified first).",
 		flags: func(fs *flag.FlagSet) {
-			accountFlag(fs)
-			reasonFlag(fs)
+			h.accountFlag(fs)
+			h.reasonFlag(fs)
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
-			ctx, svc, acct, err := person(ctx, c, "sessions revoke")
+			ctx, svc, acct, err := h.person(ctx, c, "sessions revoke")
 			if err != nil {
 				return err
 			}
-			if err := svc.RevokeSessions(ctx, acct.ID, reason); err != nil {
+			if err := svc.RevokeSessions(ctx, acct.ID, h.reason); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.stdout, "Signed %s out everywhere.\n", acct.Name)
 			return nil
 		},
-	}}
+	}
 }

@@ -11,12 +11,22 @@ import (
 )
 
 func methodsCommands() []*command {
-	var listJSON, yes, outJSON bool
-	var channel string
-	return []*command{{
+	mf := &methodsFlags{}
+	return []*command{mf.list(), mf.delete(), mf.cancelRemoval(), mf.setDefault(), mf.rename()}
+}
+
+// methodsFlags holds the flags the methods commands share.
+type methodsFlags struct {
+	listJSON, yes, outJSON bool
+	channel                string
+}
+
+// list is `securityinfoctl methods list`.
+func (mf *methodsFlags) list() *command {
+	return &command{
 		path:  "methods list",
 		help:  "List the security info of the --as account.",
-		flags: func(fs *flag.FlagSet) { fs.BoolVar(&listJSON, "json", false, "print JSON") },
+		flags: func(fs *flag.FlagSet) { fs.BoolVar(&mf.listJSON, "json", false, "print JSON") },
 		run: func(ctx context.Context, c *cli, args []string) error {
 			ctx, svc, a, err := c.openTarget(ctx)
 			if err != nil {
@@ -26,7 +36,7 @@ func methodsCommands() []*command {
 			if err != nil {
 				return err
 			}
-			if listJSON {
+			if mf.listJSON {
 				return c.printJSON(info.Methods)
 			}
 			if info.Default != nil {
@@ -51,13 +61,18 @@ func methodsCommands() []*command {
 			}
 			return w.Flush()
 		},
-	}, {
+	}
+}
+
+// delete is `securityinfoctl methods delete`.
+func (mf *methodsFlags) delete() *command {
+	return &command{
 		path: "methods delete",
 		args: "METHOD_ID",
 		help: "Delete a method. Says first which method becomes the default and whether the policy is still met;\nwithout --yes nothing is deleted. Deleting the last security info is scheduled for 30 days.",
 		flags: func(fs *flag.FlagSet) {
-			fs.BoolVar(&yes, "yes", false, "delete without asking (there is no undo)")
-			fs.BoolVar(&outJSON, "json", false, "print what was done as JSON")
+			fs.BoolVar(&mf.yes, "yes", false, "delete without asking (there is no undo)")
+			fs.BoolVar(&mf.outJSON, "json", false, "print what was done as JSON")
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
 			if len(args) != 1 {
@@ -67,7 +82,7 @@ func methodsCommands() []*command {
 			if err != nil {
 				return err
 			}
-			if !yes {
+			if !mf.yes {
 				pv, err := svc.PreviewDelete(ctx, a.ID, args[0])
 				if err != nil {
 					return err
@@ -80,13 +95,18 @@ func methodsCommands() []*command {
 			if err != nil {
 				return err
 			}
-			if outJSON {
+			if mf.outJSON {
 				return c.printJSON(pv)
 			}
 			printPreview(c, pv, true)
 			return nil
 		},
-	}, {
+	}
+}
+
+// cancelRemoval is `securityinfoctl methods cancel-removal`.
+func (mf *methodsFlags) cancelRemoval() *command {
+	return &command{
 		path: "methods cancel-removal",
 		help: "Cancel the scheduled removal of the last security info of the --as account.",
 		run: func(ctx context.Context, c *cli, args []string) error {
@@ -100,32 +120,42 @@ func methodsCommands() []*command {
 			fmt.Fprintln(c.stdout, "The scheduled removal was cancelled.")
 			return nil
 		},
-	}, {
+	}
+}
+
+// setDefault is `securityinfoctl methods default`.
+func (mf *methodsFlags) setDefault() *command {
+	return &command{
 		path: "methods default",
 		args: "METHOD_ID",
 		help: "Make a method the default sign-in method.",
 		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&channel, "channel", "", "sms or voice, for a phone (default: the channel it was added with)")
+			fs.StringVar(&mf.channel, "channel", "", "sms or voice, for a phone (default: the channel it was added with)")
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
 			if len(args) != 1 {
 				return usageError{"methods default needs one METHOD_ID"}
 			}
-			if channel != "" && channel != string(core.ChannelSMS) && channel != string(core.ChannelVoice) {
-				return usageError{fmt.Sprintf("--channel must be sms or voice, not %q", channel)}
+			if mf.channel != "" && mf.channel != string(core.ChannelSMS) && mf.channel != string(core.ChannelVoice) {
+				return usageError{fmt.Sprintf("--channel must be sms or voice, not %q", mf.channel)}
 			}
 			ctx, svc, a, err := c.openTarget(ctx)
 			if err != nil {
 				return err
 			}
-			ch, err := svc.SetDefault(ctx, a.ID, args[0], core.Channel(channel))
+			ch, err := svc.SetDefault(ctx, a.ID, args[0], core.Channel(mf.channel))
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(c.stdout, "Default sign-in method: %s\n", ch.Label)
 			return nil
 		},
-	}, {
+	}
+}
+
+// rename is `securityinfoctl methods rename`.
+func (mf *methodsFlags) rename() *command {
+	return &command{
 		path: "methods rename",
 		args: "METHOD_ID NAME",
 		help: "Rename an authenticator app or security key.",
@@ -144,7 +174,7 @@ func methodsCommands() []*command {
 			fmt.Fprintf(c.stdout, "Renamed to %s\n", m.Name)
 			return nil
 		},
-	}}
+	}
 }
 
 // printPreview says what a delete does (done) or would do.

@@ -1184,29 +1184,35 @@ func testApprovals(t *testing.T, s core.Store) {
 		if p, _ := tx.PendingApprovals(core.ApprovalFilter{Now: t0, Limit: 10}); len(p) != 2 {
 			return fmt.Errorf("pending after r1 was approved: %+v", p)
 		}
-		for _, c := range []struct {
-			f    core.ApprovalFilter
-			want int
-		}{
-			{core.ApprovalFilter{RequestedBy: "agent"}, 2},
-			{core.ApprovalFilter{RequestedBy: "other"}, 0},
-			{core.ApprovalFilter{NotRequestedBy: "agent"}, 0},
-			{core.ApprovalFilter{NotAccount: "a1"}, 0},
-			{core.ApprovalFilter{Roles: []core.Role{core.RoleUser}}, 2},
-			{core.ApprovalFilter{Roles: []core.Role{core.RoleAdmin}}, 0},
-			{core.ApprovalFilter{Roles: []core.Role{}}, 0},
-			{core.ApprovalFilter{Limit: 1}, 1},
-		} {
-			c.f.Now = t0
-			if c.f.Limit == 0 {
-				c.f.Limit = 10
-			}
-			if p, err := tx.PendingApprovals(c.f); err != nil || len(p) != c.want {
-				return fmt.Errorf("pending with %+v: %d, want %d (%v)", c.f, len(p), c.want, err)
-			}
-		}
-		return nil
+		return checkApprovalFilters(tx)
 	})
+}
+
+// checkApprovalFilters checks each filter of PendingApprovals against
+// testApprovals' two pending requests of "agent" about a1 (a user).
+func checkApprovalFilters(tx core.Tx) error {
+	for _, c := range []struct {
+		f    core.ApprovalFilter
+		want int
+	}{
+		{core.ApprovalFilter{RequestedBy: "agent"}, 2},
+		{core.ApprovalFilter{RequestedBy: "other"}, 0},
+		{core.ApprovalFilter{NotRequestedBy: "agent"}, 0},
+		{core.ApprovalFilter{NotAccount: "a1"}, 0},
+		{core.ApprovalFilter{Roles: []core.Role{core.RoleUser}}, 2},
+		{core.ApprovalFilter{Roles: []core.Role{core.RoleAdmin}}, 0},
+		{core.ApprovalFilter{Roles: []core.Role{}}, 0},
+		{core.ApprovalFilter{Limit: 1}, 1},
+	} {
+		c.f.Now = t0
+		if c.f.Limit == 0 {
+			c.f.Limit = 10
+		}
+		if p, err := tx.PendingApprovals(c.f); err != nil || len(p) != c.want {
+			return fmt.Errorf("pending with %+v: %d, want %d (%v)", c.f, len(p), c.want, err)
+		}
+	}
+	return nil
 }
 
 // testRaceApprove: of 32 approvals of one request at once, exactly one

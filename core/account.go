@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"strings"
 	"time"
 	"unicode"
@@ -172,4 +173,189 @@ func NormalizeLanguage(tag string) (string, error) {
 		}
 	}
 	return "", Errorf(EINVALID, "Language %q is not available. Use one of: %s.", tag, strings.Join(Languages, ", "))
+}
+
+// NeedsFirstAccount implements Service.
+func (s *Local) NeedsFirstAccount(ctx context.Context) (bool, error) {
+	var n int
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		n, err = tx.CountAccounts()
+		return err
+	})
+	return n == 0, err
+}
+
+// CreateFirstAccount implements Service: on a store without accounts it
+// creates the first one, an administrator, with no actor needed. Once any
+// account exists it is refused (ECONFLICT): the core alone decides which
+// account is the first, whatever a form asks for.
+func (s *Local) CreateFirstAccount(ctx context.Context, n NewAccount) (*Account, error) {
+	n.Role = RoleAdmin
+	return s.createAccount(ctx, n, true)
+}
+
+// firstAccountAllowed refuses a first account from a client over its
+// per-address limit, or once any account exists.
+func (s *Local) firstAccountAllowed(ctx context.Context) error {
+	if err := s.limitClient(ctx, "setup"); err != nil {
+		return err
+	}
+	if err := s.setupAllowed(ctx); err != nil {
+		return err
+	}
+	need, err := s.NeedsFirstAccount(ctx)
+	if err != nil {
+		return err
+	}
+	if !need {
+		return Reason(ECONFLICT, "account.firstTaken", nil)
+	}
+	return nil
+}
+
+// CreateAccount implements Service: an administrator creates an account.
+// On a store without accounts the local administrator's first account is
+// an administrator whatever n.Role says.
+func (s *Local) CreateAccount(ctx context.Context, n NewAccount) (*Account, error) {
+	return s.createAccount(ctx, n, false)
+}
+
+func (s *Local) createAccount(ctx context.Context, n NewAccount, first bool) (*Account, error) {
+	var a Actor
+	if first {
+		// Before the password is hashed: a refused setup costs a count,
+		// not an argon2id computation (the write checks again).
+		if err := s.firstAccountAllowed(ctx); err != nil {
+			return nil, err
+		}
+	} else {
+		var sess *Session
+		var err error
+		if a, sess, err = s.caller(ctx); err != nil {
+			return nil, err
+		}
+		if err := requireRole(a, sess, RoleAdmin); err != nil {
+			return nil, err
+		}
+	}
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	if err := ValidatePassword(n.Password, n.Name, false); err != nil {
+		return nil, err
+	}
+	hash, err := HashSecret(n.Password, s.rand)
+	if err != nil {
+		return nil, err
+	}
+	id, err := s.newID()
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	acct := &Account{ID: id, Name: n.Name, DisplayName: n.DisplayName, Role: n.Role, Language: n.Language,
+		CreatedAt: now, PasswordHash: hash, PasswordChangedAt: now}
+	err = s.store.Update(ctx, func(tx Tx) error {
+		existing, err := tx.Accounts()
+		if err != nil {
+			return err
+		}
+		switch {
+		case len(existing) == 0:
+			acct.Role = RoleAdmin
+			if first {
+				a = Actor{AccountID: acct.ID, Name: acct.Name, Role: RoleAdmin, Source: "setup"}
+			}
+		case first:
+			return Reason(ECONFLICT, "account.firstTaken", nil)
+		}
+		if err := lookAlike(existing, acct.Name); err != nil {
+			return err
+		}
+		if err := tx.CreateAccount(acct); err != nil {
+			return err
+		}
+		return s.audit(tx, a, acct, ActionAccountCreated, "", string(acct.Role), "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return acct, nil
+}
+
+// lookAlike refuses a new name that looks like an existing account's
+// (the same skeleton: "аdmin" with a Cyrillic а and "admin").
+func lookAlike(existing []*Account, name string) error {
+	sk := NameSkeleton(name)
+	for _, e := range existing {
+		if e.Name == name {
+			return Errorf(ECONFLICT, "An account named %s already exists.", name)
+		}
+		if NameSkeleton(e.Name) == sk {
+			return Reason(ECONFLICT, "account.lookalike", map[string]any{"Name": name})
+		}
+	}
+	return nil
+}
+
+// Accounts implements Service.
+func (s *Local) Accounts(ctx context.Context) ([]*Account, error) {
+	a, sess, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireRole(a, sess, RoleAdmin, RoleHelpdesk); err != nil {
+		return nil, err
+	}
+	var all []*Account
+	err = s.store.View(ctx, func(tx Tx) (err error) {
+		all, err = tx.Accounts()
+		return err
+	})
+	out := []*Account{}
+	for _, acct := range all {
+		if mayRead(a, acct) {
+			out = append(out, acct)
+		}
+	}
+	return out, err
+}
+
+// AccountByName implements Service: one's own account, or, for an
+// administrator or the help desk, an account they may act on. Anyone else
+// asking for another name gets one answer whether or not it exists, and
+// the help desk the same for an account it may not read as for a made-up
+// name, so that neither can tell which accounts exist.
+func (s *Local) AccountByName(ctx context.Context, name string) (*Account, error) {
+	a, sess, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	norm, err := NormalizeAccountName(name)
+	if err != nil {
+		return nil, err
+	}
+	if norm != a.Name && !IsLocalAdministrator(a) {
+		// Before any read: the answer cannot depend on the name.
+		if err := requireRole(a, sess, RoleAdmin, RoleHelpdesk); err != nil {
+			if a.Role != RoleAdmin && a.Role != RoleHelpdesk {
+				return nil, Reason(EFORBIDDEN, "forbidden.own", nil)
+			}
+			return nil, err
+		}
+	}
+	var acct *Account
+	err = s.store.View(ctx, func(tx Tx) (err error) {
+		acct, err = tx.AccountByName(norm)
+		return err
+	})
+	if ErrorCode(err) == ENOTFOUND || err == nil && acct.ID != a.AccountID && !mayRead(a, acct) {
+		return nil, Errorf(ENOTFOUND, "There is no account named %s that you may act on.", norm)
+	} else if err != nil {
+		return nil, err
+	}
+	if err := authorize(a, sess, acct, readOnly); err != nil {
+		return nil, err
+	}
+	return acct, nil
 }

@@ -5,13 +5,6 @@ import (
 	"time"
 )
 
-// Audit actions of the steps after sign-in.
-const (
-	ActionRegistrationSnoozed = "registration.snoozed"
-	ActionInfoConfirmed       = "info.confirmed"
-	ActionReconfirmSkipped    = "reconfirm.skipped"
-)
-
 // Reconfirmation limits of the seeds: a person may skip reviewing their
 // security info 24 hours at a time, for 7 days from the first notice.
 const (

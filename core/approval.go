@@ -67,12 +67,6 @@ const approvalsPending = 5
 // how long an approval lasts once given.
 const ApprovalLifetime = IdentityProofLifetime
 
-// Approval audit actions.
-const (
-	ActionApprovalRequested = "helpdesk.approvalRequested"
-	ActionApprovalGiven     = "helpdesk.approved"
-)
-
 // RequestApproval implements HelpdeskService.
 func (s *Local) RequestApproval(ctx context.Context, accountID string, r ApprovalRequest) (*Approval, error) {
 	reason, err := needReason(r.Reason)

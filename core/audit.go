@@ -8,23 +8,6 @@ import (
 	"time"
 )
 
-// Audit actions.
-const (
-	ActionAccountCreated   = "account.created"
-	ActionMethodAdded      = "method.added"
-	ActionMethodDeleted    = "method.deleted"
-	ActionMethodRenamed    = "method.renamed"
-	ActionDefaultChanged   = "default.changed"
-	ActionRemovalScheduled = "removal.scheduled"
-	ActionRemovalCancelled = "removal.cancelled"
-	ActionRemovalCompleted = "removal.completed"
-	ActionPolicyChanged    = "policy.changed"
-	// ActionAuditTampered stands in the chain for a queued event that was
-	// edited in the database before it was chained.
-	ActionAuditTampered = "audit.tampered"
-	ActionMethodLocked  = "method.locked"
-)
-
 // AuditEvent is one row of the append-only audit log. Detail is masked: it
 // never holds a full number, an address, a code or a secret.
 type AuditEvent struct {
@@ -179,10 +162,4 @@ func (k *Keys) VerifyAuditLog(events []*AuditEvent, head AuditHead, accounts int
 		return &AuditBreak{1, "the audit log is empty although accounts exist (events were deleted)"}
 	}
 	return k.VerifyAudit(events, head)
-}
-
-// AuditActions lists every action the audit log records, so that each
-// has words in every language (a test keeps it complete).
-func AuditActions() []string {
-	return []string{"account.created", "account.reregistrationRequired", "account.unlocked", "audit.tampered", "default.changed", "helpdesk.approvalRequested", "helpdesk.approved", "helpdesk.limited", "helpdesk.phoneSearched", "helpdesk.verified", "helpdesk.verifyFailed", "info.confirmed", "method.added", "method.changed", "method.deleted", "method.locked", "method.renamed", "outbox.viewed", "password.changed", "password.reset", "password.resetByHelpdesk", "policy.changed", "reconfirm.skipped", "registration.snoozed", "securityKey.cloned", "removal.cancelled", "removal.completed", "removal.scheduled", "sessions.ended", "sessions.revoked", "signin.locked", "signin.succeeded", "tap.created", "tap.deleted"}
 }

@@ -91,10 +91,6 @@ func (s *Local) Confirm(ctx context.Context, accountID, verificationID, code str
 	return &view, nil
 }
 
-// ActionMethodChanged is audited when a phone's number or an email
-// address is changed to a proven one.
-const ActionMethodChanged = "method.changed"
-
 // changeIn puts the number or address v proved in the place of the
 // method v names, in one write: the method keeps its ID, name, place as
 // the default and age. Audited as a change; the old destination is told

@@ -13,7 +13,7 @@
 // tell which it has.
 //
 // Every operation of Local passes one gate before it reads anything
-// (onAccount and caller in local.go, onDesk in helpdesk.go): the actor's
+// (onAccount and caller in gate.go, onDesk in helpdesk.go): the actor's
 // session is checked inside the operation's own transaction, the role is
 // read again from the account, and the actor is authorized for that
 // account and that kind of access. A person's mistakes come back as *Error

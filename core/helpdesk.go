@@ -179,20 +179,6 @@ type NewAccessPass struct {
 	OneTime   bool      `json:"oneTime"`
 }
 
-// Help-desk audit actions.
-const (
-	ActionIdentityVerified  = "helpdesk.verified"
-	ActionIdentityFailed    = "helpdesk.verifyFailed"
-	ActionHelpdeskLimited   = "helpdesk.limited"
-	ActionPassCreated       = "tap.created"
-	ActionPassDeleted       = "tap.deleted"
-	ActionAccountUnlocked   = "account.unlocked"
-	ActionSessionsRevoked   = "sessions.revoked"
-	ActionReregistration    = "account.reregistrationRequired"
-	ActionPasswordSetByDesk = "password.resetByHelpdesk"
-	ActionPhoneSearched     = "helpdesk.phoneSearched"
-)
-
 // Send purposes counting what one agent does in an hour.
 const (
 	sendAgentVerify = "agent-verify"

@@ -6,9 +6,6 @@ import (
 	"time"
 )
 
-// ActionPasswordChanged is audited when a person changes their password.
-const ActionPasswordChanged = "password.changed"
-
 // ChangePassword implements Service: the account's owner changes their
 // password, giving the current one. The new one follows the DESIGN rules:
 // 8 characters with a second sign-in method, 15 without.

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -428,4 +429,40 @@ func validDomain(d string) bool {
 		}
 	}
 	return true
+}
+
+// Policy implements Service.
+func (s *Local) Policy(ctx context.Context) (*Policy, error) {
+	var p *Policy
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		p, err = tx.Policy()
+		return err
+	})
+	return p, err
+}
+
+// SetPolicy implements Service.
+func (s *Local) SetPolicy(ctx context.Context, pairs []string) (*Policy, error) {
+	a, sess, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireRole(a, sess, RoleAdmin); err != nil {
+		return nil, err
+	}
+	var out *Policy
+	err = s.store.Update(ctx, func(tx Tx) error {
+		p, err := tx.Policy()
+		if err != nil {
+			return err
+		}
+		if out, err = p.Apply(pairs); err != nil {
+			return err
+		}
+		if err := tx.SavePolicy(out); err != nil {
+			return err
+		}
+		return s.audit(tx, a, nil, ActionPolicyChanged, "", strings.Join(pairs, " "), "")
+	})
+	return out, err
 }

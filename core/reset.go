@@ -9,9 +9,6 @@ import (
 	"time"
 )
 
-// ActionPasswordReset is audited when a password is reset by its owner.
-const ActionPasswordReset = "password.reset"
-
 // ResetLifetime is how long a password reset may take.
 const ResetLifetime = 30 * time.Minute
 

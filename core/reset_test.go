@@ -3,11 +3,12 @@ package core_test
 import (
 	"context"
 	"fmt"
-	"github.com/securityinfo/securityinfo/assets"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/securityinfo/securityinfo/assets"
 
 	"github.com/securityinfo/securityinfo/core"
 )

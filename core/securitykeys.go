@@ -47,9 +47,6 @@ type KeyAssertion struct {
 // keyChallengeLifetime is how long a key has to answer.
 const keyChallengeLifetime = 5 * time.Minute
 
-// ActionKeyCloned is audited when a key's sign counter goes backwards.
-const ActionKeyCloned = "securityKey.cloned"
-
 // storedKey is what a security key method keeps, sealed: its public key
 // and make.
 type storedKey struct {

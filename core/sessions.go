@@ -5,9 +5,6 @@ import (
 	"time"
 )
 
-// ActionSessionsEnded is audited when an owner signs out sessions.
-const ActionSessionsEnded = "sessions.ended"
-
 // SessionView is a signed-in session as the Devices page lists it. Its ID
 // is the store's key of the session (the SHA-256 of the token): it names
 // the session without being able to act as it.

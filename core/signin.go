@@ -12,12 +12,6 @@ import (
 	"time"
 )
 
-// Sign-in audit actions.
-const (
-	ActionSignedIn     = "signin.succeeded"
-	ActionSignInLocked = "signin.locked"
-)
-
 // VerifySignIn is the purpose of a pending two-step sign-in.
 const VerifySignIn = "signin"
 

@@ -388,3 +388,24 @@ func TestNewChecksBringNoNewTries(t *testing.T) {
 		t.Fatalf("the owner's app after the agents' guesses: %v", err)
 	}
 }
+
+// TestTheCoreSaysWhichMethodsProveIdentity: the desk's summary marks the
+// methods an identity check may use (phones, email, apps), not security
+// questions, and a check with another kind is refused.
+func TestTheCoreSaysWhichMethodsProveIdentity(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	f.add(t, d.user, &core.Method{ID: "umaq", Kind: core.KindSecurityQuestions})
+	found, err := f.svc.SearchAccounts(d.as, core.AccountSearch{Text: "uma@"})
+	if err != nil || len(found) != 1 {
+		t.Fatal(found, err)
+	}
+	for _, m := range found[0].Methods {
+		if want := m.Kind != core.KindSecurityQuestions; m.ProvesIdentity != want {
+			t.Errorf("%s: proves identity %v, want %v", m.Kind, m.ProvesIdentity, want)
+		}
+	}
+	if _, err := f.svc.BeginIdentityCheck(d.as, d.user.ID, "umaq"); core.ErrorCode(err) != core.EINVALID {
+		t.Fatalf("a check with security questions: %v", err)
+	}
+}

@@ -250,7 +250,7 @@ func (s *Local) BeginIdentityCheck(ctx context.Context, accountID, methodID stri
 		if err != nil {
 			return err
 		}
-		if !m.Kind.IsPhone() && m.Kind != KindEmail && m.Kind != KindAuthenticatorApp {
+		if !provesIdentity(m.Kind) {
 			return Errorf(EINVALID, "A person proves who they are with a phone, an email address or an authenticator app.")
 		}
 		wrong, err := agentWrongCodes(tx, a, acct, now)
@@ -415,6 +415,12 @@ func (s *Local) wrongIdentityCode(tx Tx, a Actor, acct *Account, m *Method, v *V
 	}
 	notices, err = s.queueNotice(tx, acct, notice{key: "notice.helpdeskCheckFailed", subject: m})
 	return Reason(EFORBIDDEN, "helpdesk.checkFailed", nil), notices, err
+}
+
+// provesIdentity reports whether the help desk may check who is asking
+// with a method of kind k: one that receives a code, or shows one.
+func provesIdentity(k MethodKind) bool {
+	return k.IsPhone() || k == KindEmail || k == KindAuthenticatorApp
 }
 
 // identityCodeRight checks the code of an identity check: the app's

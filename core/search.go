@@ -21,6 +21,9 @@ type MaskedMethod struct {
 	ID     string     `json:"id"`
 	Kind   MethodKind `json:"kind"`
 	Detail string     `json:"detail"`
+	// ProvesIdentity says the help desk may check who is asking with it
+	// (BeginIdentityCheck): a phone, an email address or an app.
+	ProvesIdentity bool `json:"provesIdentity"`
 }
 
 // AccountSummary is one search result.
@@ -113,7 +116,7 @@ func (s *Local) SearchAccounts(ctx context.Context, q AccountSearch) ([]AccountS
 			sum := AccountSummary{ID: acct.ID, Name: acct.Name, DisplayName: acct.DisplayName, Role: acct.Role,
 				PendingRemoval: !acct.RemovalAt.IsZero(), Methods: []MaskedMethod{}, Locked: now.Before(d.LockedUntil)}
 			for _, m := range d.Methods {
-				sum.Methods = append(sum.Methods, MaskedMethod{ID: m.ID, Kind: m.Kind, Detail: MaskedDetail(m)})
+				sum.Methods = append(sum.Methods, MaskedMethod{ID: m.ID, Kind: m.Kind, Detail: MaskedDetail(m), ProvesIdentity: provesIdentity(m.Kind)})
 			}
 			if last := d.LastSignIn; !last.IsZero() {
 				sum.LastSignInAt = &last

@@ -201,7 +201,7 @@ func (p *helpdeskPage) choose(a *core.AccountSummary) {
 	var options []string
 	byLabel := map[string]core.MaskedMethod{}
 	for _, m := range a.Methods {
-		if m.Kind.IsPhone() || m.Kind == core.KindEmail || m.Kind == core.KindAuthenticatorApp {
+		if m.ProvesIdentity {
 			l := tr.Kind(m.Kind) + " " + m.Detail
 			options = append(options, l)
 			byLabel[l] = m

@@ -171,229 +171,300 @@ func (p *helpdeskPage) find() {
 // choose shows a person: the masked summary, the identity check, and the
 // actions, which wait for the check.
 func (p *helpdeskPage) choose(a *core.AccountSummary) {
-	tr := p.u.tr
 	if p.stopWait != nil {
 		p.stopWait()
 		p.stopWait = nil
 	}
 	p.sel, p.verified = a, time.Time{}
-	status := &widget.Label{Text: tr.T("helpdesk.notVerified"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
-	errL := errorLabel()
-	reason := newField(tr.T("helpdesk.reasonPlaceholder"), nil)
-	var actions []fyne.Disableable
-	enable := func() {
-		for _, b := range actions {
-			if p.verified.IsZero() {
-				b.Disable()
-			} else {
-				b.Enable()
-			}
-		}
-	}
-	verifiedNow := func(until time.Time, text string) {
-		p.verified = until
-		status.Importance = widget.SuccessImportance
-		status.SetText(text)
-		enable()
-	}
-
-	// Proving who is asking: a method, then the code they read out.
-	var options []string
-	byLabel := map[string]core.MaskedMethod{}
-	for _, m := range a.Methods {
-		if m.ProvesIdentity {
-			l := tr.Kind(m.Kind) + " " + m.Detail
-			options = append(options, l)
-			byLabel[l] = m
-		}
-	}
-	method := widget.NewSelect(options, nil)
-	code := newField(tr.T("code.placeholder"), nil)
-	var verification string
-	check := &widget.Button{Text: tr.T("helpdesk.check"), Importance: widget.HighImportance}
-	check.Disable()
-	start := widget.NewButton(tr.T("helpdesk.sendCode"), nil)
-	start.Disable()
-	method.OnChanged = func(l string) {
-		start.Enable()
-		if byLabel[l].Kind == core.KindAuthenticatorApp {
-			start.SetText(tr.T("helpdesk.askApp"))
-		} else {
-			start.SetText(tr.T("helpdesk.sendCode"))
-		}
-	}
-	start.OnTapped = func() {
-		m := byLabel[method.Selected]
-		start.Disable()
-		call(p.u.o.Runner, func() (*core.Challenge, error) {
-			return p.u.svc.BeginIdentityCheck(p.u.ctx, a.ID, m.ID)
-		}, func(ch *core.Challenge, err error) {
-			start.Enable()
-			tr.setError(errL, err)
-			if err != nil {
-				return
-			}
-			verification = ch.VerificationID
-			if ch.Channel == core.ChannelApp {
-				status.SetText(tr.T("helpdesk.readApp"))
-			} else {
-				status.SetText(tr.F("helpdesk.codeSent", "To", ch.Destination))
-			}
-			check.Enable()
-			p.u.win.Canvas().Focus(code)
-		})
-	}
-	finish := func() {
-		if verification == "" || strings.TrimSpace(code.Text) == "" {
-			return
-		}
-		check.Disable()
-		call(p.u.o.Runner, func() (*core.IdentityProof, error) {
-			return p.u.svc.FinishIdentityCheck(p.u.ctx, a.ID, verification, code.Text)
-		}, func(proof *core.IdentityProof, err error) {
-			check.Enable()
-			code.SetText("")
-			tr.setError(errL, err)
-			if err == nil {
-				verifiedNow(proof.VerifiedUntil, tr.F("helpdesk.verifiedUntil", "How", tr.Kind(core.MethodKind(proof.How)), "Until", clockOf(proof.VerifiedUntil)))
-			}
-		})
-	}
-	check.OnTapped = finish
-	code.OnSubmitted = func(string) { finish() }
-
-	// What one agent may not do alone: a second agent approves it.
-	ask := func(kind core.ApprovalKind) func() {
-		return func() {
-			r := reason.Text
-			call(p.u.o.Runner, func() (*core.Approval, error) {
-				return p.u.svc.RequestApproval(p.u.ctx, a.ID, core.ApprovalRequest{Kind: kind, Reason: r})
-			}, func(ap *core.Approval, err error) {
-				tr.setError(errL, err)
-				if err != nil {
-					return
-				}
-				status.Importance = widget.WarningImportance
-				status.SetText(tr.F("helpdesk.waiting", "Until", clockOf(ap.ExpiresAt)))
-				p.waitFor(a, ap, func(st *core.Approval) {
-					switch {
-					case st == nil:
-						status.SetText(tr.T("helpdesk.lapsed"))
-					case st.Kind == core.ApprovalInPerson:
-						verifiedNow(st.ExpiresAt, tr.F("helpdesk.verifiedInPerson", "By", st.ApproverName, "Until", clockOf(st.ExpiresAt)))
-					default:
-						status.Importance = widget.SuccessImportance
-						status.SetText(tr.F("helpdesk.approvedAdmin", "By", st.ApproverName, "Until", clockOf(st.ExpiresAt)))
-					}
-				})
-			})
-		}
-	}
-	inPerson := &widget.Button{Text: tr.T("helpdesk.inPerson"), Importance: widget.LowImportance, OnTapped: ask(core.ApprovalInPerson)}
-
-	// Helping, each with a reason.
-	act := func(label string, danger bool, do func(reason string) error, done string) *widget.Button {
-		b := &widget.Button{Text: label}
-		if danger {
-			b.Importance = widget.DangerImportance
-		}
-		b.OnTapped = func() {
-			r := reason.Text
-			call(p.u.o.Runner, func() (struct{}, error) { return struct{}{}, do(r) }, func(_ struct{}, err error) {
-				tr.setError(errL, err)
-				if err == nil {
-					status.SetText(done)
-					p.find()
-				}
-			})
-		}
-		actions = append(actions, b)
-		return b
-	}
-	pass := &widget.Button{Text: tr.T("helpdesk.createPass"), Importance: widget.HighImportance}
-	pass.OnTapped = func() {
-		r := reason.Text
-		call(p.u.o.Runner, func() (*core.NewAccessPass, error) {
-			return p.u.svc.CreateAccessPass(p.u.ctx, a.ID, core.AccessPassRequest{Reason: r})
-		}, func(np *core.NewAccessPass, err error) {
-			tr.setError(errL, err)
-			if err == nil {
-				kind := tr.T("helpdesk.reusable")
-				if np.OneTime {
-					kind = tr.T("helpdesk.oneTime")
-				}
-				p.showSecret(tr.T("helpdesk.passTitle"), tr.F("helpdesk.passFor", "Name", a.Name), np.Pass,
-					tr.F("helpdesk.passValid", "Kind", kind, "Until", tr.dateTime(np.ExpiresAt)))
-				p.find() // the summary shows the new pass
-			}
-		})
-	}
-	actions = append(actions, pass)
-	resetPassword := func() {
-		r := reason.Text
-		call(p.u.o.Runner, func() (*core.TemporaryPassword, error) {
-			return p.u.svc.ResetPasswordForPerson(p.u.ctx, a.ID, r)
-		}, func(tmp *core.TemporaryPassword, err error) {
-			tr.setError(errL, err)
-			if err == nil {
-				p.showSecret(tr.T("helpdesk.tempTitle"), tr.F("helpdesk.tempFor", "Name", a.Name), tmp.Password, tr.T("helpdesk.tempMustChange"))
-				p.find()
-			}
-		})
-	}
-	resetPw := &widget.Button{Text: tr.T("helpdesk.resetPassword"), OnTapped: func() { p.confirm("helpdesk.resetPassword", "helpdesk.resetPasswordConfirm", a, resetPassword) }}
-	actions = append(actions, resetPw)
-	unlock := act(tr.T("helpdesk.unlock"), false, func(r string) error { return p.u.svc.UnlockAccount(p.u.ctx, a.ID, r) }, tr.T("helpdesk.unlocked"))
-	revoke := act(tr.T("helpdesk.signOutEverywhere"), true, func(r string) error { return p.u.svc.RevokeSessions(p.u.ctx, a.ID, r) }, tr.T("helpdesk.signedOut"))
-	reregister := act(tr.T("helpdesk.reregister"), true, func(r string) error { return p.u.svc.RequireReregistration(p.u.ctx, a.ID, r) }, tr.T("helpdesk.reregistered"))
-	reregisterTap := reregister.OnTapped
-	reregister.OnTapped = func() {
-		p.confirm("helpdesk.reregister", "helpdesk.reregisterConfirm", a, reregisterTap)
-	}
-	walkup := &widget.Button{Text: tr.T("helpdesk.walkup"), Icon: theme.AccountIcon()}
-	walkup.OnTapped = func() { p.walkUp(a, reason.Text, errL) }
-	actions = append(actions, walkup)
-
-	// Deleting one method (a lost phone), with the owner's preview.
-	var mOptions []string
-	mByLabel := map[string]core.MaskedMethod{}
-	for _, m := range a.Methods {
-		l := tr.Kind(m.Kind) + " " + m.Detail
-		mOptions = append(mOptions, l)
-		mByLabel[l] = m
-	}
-	which := widget.NewSelect(mOptions, nil)
-	which.PlaceHolder = tr.T("helpdesk.deleteWhich")
-	del := &widget.Button{Text: tr.T("helpdesk.deleteMethod"), Icon: theme.DeleteIcon(), Importance: widget.DangerImportance}
-	del.OnTapped = func() {
-		m, ok := mByLabel[which.Selected]
-		if !ok {
-			return
-		}
-		p.deleteMethod(a, m, which.Selected, reason.Text, status)
-	}
-	actions = append(actions, which, del)
-	enable()
-
-	verifyBox := container.NewVBox(container.NewBorder(nil, nil, nil, start, method), container.NewBorder(nil, nil, nil, check, code), status)
-	if a.Role == core.RoleAdmin {
-		verifyBox.Add(&widget.Label{Text: tr.F("helpdesk.adminLead", "Name", a.Name), Wrapping: fyne.TextWrapWord})
-		verifyBox.Add(container.NewHBox(&widget.Button{Text: tr.T("helpdesk.askAdmin"), OnTapped: ask(core.ApprovalAdmin)}))
-	}
-	verifyBox.Add(container.NewHBox(inPerson))
-
+	v := newPersonView(p, a)
 	p.person.RemoveAll()
 	p.person.Add(subheading(a.DisplayName))
 	p.summary = &widget.Label{Text: a.Name + " · " + p.summaryLine(*a), Wrapping: fyne.TextWrapWord}
 	p.person.Add(p.summary)
-	p.person.Add(widget.NewForm(widget.NewFormItem(tr.T("helpdesk.ticket"), reason)))
-	p.person.Add(widget.NewCard(tr.T("helpdesk.verifyTitle"), tr.T("helpdesk.verifyLead"), verifyBox))
-	p.person.Add(widget.NewCard(tr.T("helpdesk.helpTitle"), tr.T("helpdesk.helpLead"),
-		container.NewVBox(container.NewGridWithColumns(3, pass, resetPw, unlock, revoke, reregister, walkup),
-			container.NewBorder(nil, nil, nil, del, which), errL)))
-	if len(options) == 0 {
-		status.SetText(tr.T("helpdesk.noMethod"))
+	for _, o := range v.view() {
+		p.person.Add(o)
 	}
+}
+
+// personView is the help desk's view of one person: the identity check
+// (a method, then the code the person reads out, or a second agent's
+// approval), and the actions, each with the ticket or reason, enabled
+// only while the person is verified for this agent.
+type personView struct {
+	p      *helpdeskPage
+	a      *core.AccountSummary
+	tr     text
+	status *widget.Label
+	errL   *widget.Label
+	reason *field
+	// actions wait for the identity check.
+	actions []fyne.Disableable
+
+	// The identity check.
+	method       *widget.Select
+	byLabel      map[string]core.MaskedMethod
+	code         *field
+	start, check *widget.Button
+	verification string
+
+	// The actions.
+	pass, resetPw, unlock, revoke, reregister, walkup, del *widget.Button
+	which                                                  *widget.Select
+	whichByLabel                                           map[string]core.MaskedMethod
+}
+
+func newPersonView(p *helpdeskPage, a *core.AccountSummary) *personView {
+	tr := p.u.tr
+	v := &personView{p: p, a: a, tr: tr, errL: errorLabel(), reason: newField(tr.T("helpdesk.reasonPlaceholder"), nil),
+		status: &widget.Label{Text: tr.T("helpdesk.notVerified"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}}
+	v.buildCheck()
+	v.buildActions()
+	v.enable()
+	return v
+}
+
+// buildCheck makes the identity check's widgets: the methods that can
+// prove identity (the core says which), the code, Send and Check.
+func (v *personView) buildCheck() {
+	var options []string
+	v.byLabel = map[string]core.MaskedMethod{}
+	for _, m := range v.a.Methods {
+		if m.ProvesIdentity {
+			l := v.tr.Kind(m.Kind) + " " + m.Detail
+			options = append(options, l)
+			v.byLabel[l] = m
+		}
+	}
+	v.method = widget.NewSelect(options, v.onMethod)
+	v.code = newField(v.tr.T("code.placeholder"), nil)
+	v.code.OnSubmitted = func(string) { v.onCheck() }
+	v.check = &widget.Button{Text: v.tr.T("helpdesk.check"), Importance: widget.HighImportance, OnTapped: v.onCheck}
+	v.check.Disable()
+	v.start = widget.NewButton(v.tr.T("helpdesk.sendCode"), v.onStart)
+	v.start.Disable()
+	if len(options) == 0 {
+		v.status.SetText(v.tr.T("helpdesk.noMethod"))
+	}
+}
+
+// buildActions makes the actions' buttons.
+func (v *personView) buildActions() {
+	tr := v.tr
+	v.pass = v.action(&widget.Button{Text: tr.T("helpdesk.createPass"), Importance: widget.HighImportance, OnTapped: v.onCreatePass})
+	v.resetPw = v.action(&widget.Button{Text: tr.T("helpdesk.resetPassword"), OnTapped: func() {
+		v.p.confirm("helpdesk.resetPassword", "helpdesk.resetPasswordConfirm", v.a, v.onResetPassword)
+	}})
+	a, svc, ctx := v.a, v.p.u.svc, v.p.u.ctx
+	v.unlock = v.simple(tr.T("helpdesk.unlock"), false, func(r string) error { return svc.UnlockAccount(ctx, a.ID, r) }, tr.T("helpdesk.unlocked"))
+	v.revoke = v.simple(tr.T("helpdesk.signOutEverywhere"), true, func(r string) error { return svc.RevokeSessions(ctx, a.ID, r) }, tr.T("helpdesk.signedOut"))
+	v.reregister = v.simple(tr.T("helpdesk.reregister"), true, func(r string) error { return svc.RequireReregistration(ctx, a.ID, r) }, tr.T("helpdesk.reregistered"))
+	reregister := v.reregister.OnTapped
+	v.reregister.OnTapped = func() { v.p.confirm("helpdesk.reregister", "helpdesk.reregisterConfirm", a, reregister) }
+	v.walkup = v.action(&widget.Button{Text: tr.T("helpdesk.walkup"), Icon: theme.AccountIcon(), OnTapped: func() { v.p.walkUp(a, v.reason.Text, v.errL) }})
+
+	// Deleting one method (a lost phone), with the owner's preview.
+	var options []string
+	v.whichByLabel = map[string]core.MaskedMethod{}
+	for _, m := range a.Methods {
+		l := tr.Kind(m.Kind) + " " + m.Detail
+		options = append(options, l)
+		v.whichByLabel[l] = m
+	}
+	v.which = widget.NewSelect(options, nil)
+	v.which.PlaceHolder = tr.T("helpdesk.deleteWhich")
+	v.actions = append(v.actions, v.which)
+	v.del = v.action(&widget.Button{Text: tr.T("helpdesk.deleteMethod"), Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: v.onDelete})
+}
+
+// view is the person's check and actions, below their name and summary.
+func (v *personView) view() []fyne.CanvasObject {
+	tr := v.tr
+	verifyBox := container.NewVBox(container.NewBorder(nil, nil, nil, v.start, v.method), container.NewBorder(nil, nil, nil, v.check, v.code), v.status)
+	if v.a.Role == core.RoleAdmin {
+		verifyBox.Add(&widget.Label{Text: tr.F("helpdesk.adminLead", "Name", v.a.Name), Wrapping: fyne.TextWrapWord})
+		verifyBox.Add(container.NewHBox(&widget.Button{Text: tr.T("helpdesk.askAdmin"), OnTapped: v.ask(core.ApprovalAdmin)}))
+	}
+	verifyBox.Add(container.NewHBox(&widget.Button{Text: tr.T("helpdesk.inPerson"), Importance: widget.LowImportance, OnTapped: v.ask(core.ApprovalInPerson)}))
+	return []fyne.CanvasObject{
+		widget.NewForm(widget.NewFormItem(tr.T("helpdesk.ticket"), v.reason)),
+		widget.NewCard(tr.T("helpdesk.verifyTitle"), tr.T("helpdesk.verifyLead"), verifyBox),
+		widget.NewCard(tr.T("helpdesk.helpTitle"), tr.T("helpdesk.helpLead"),
+			container.NewVBox(container.NewGridWithColumns(3, v.pass, v.resetPw, v.unlock, v.revoke, v.reregister, v.walkup),
+				container.NewBorder(nil, nil, nil, v.del, v.which), v.errL)),
+	}
+}
+
+// action adds b to the actions that wait for the identity check.
+func (v *personView) action(b *widget.Button) *widget.Button {
+	v.actions = append(v.actions, b)
+	return b
+}
+
+// enable enables the actions while the person is verified.
+func (v *personView) enable() {
+	for _, b := range v.actions {
+		if v.p.verified.IsZero() {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
+}
+
+// verifiedNow records that the person is verified until then and says so.
+func (v *personView) verifiedNow(until time.Time, text string) {
+	v.p.verified = until
+	v.status.Importance = widget.SuccessImportance
+	v.status.SetText(text)
+	v.enable()
+}
+
+func (v *personView) onMethod(l string) {
+	v.start.Enable()
+	if v.byLabel[l].Kind == core.KindAuthenticatorApp {
+		v.start.SetText(v.tr.T("helpdesk.askApp"))
+	} else {
+		v.start.SetText(v.tr.T("helpdesk.sendCode"))
+	}
+}
+
+// onStart begins the identity check with the chosen method.
+func (v *personView) onStart() {
+	m := v.byLabel[v.method.Selected]
+	v.start.Disable()
+	u := v.p.u
+	call(u.o.Runner, func() (*core.Challenge, error) {
+		return u.svc.BeginIdentityCheck(u.ctx, v.a.ID, m.ID)
+	}, func(ch *core.Challenge, err error) {
+		v.start.Enable()
+		v.tr.setError(v.errL, err)
+		if err != nil {
+			return
+		}
+		v.verification = ch.VerificationID
+		if ch.Channel == core.ChannelApp {
+			v.status.SetText(v.tr.T("helpdesk.readApp"))
+		} else {
+			v.status.SetText(v.tr.F("helpdesk.codeSent", "To", ch.Destination))
+		}
+		v.check.Enable()
+		u.win.Canvas().Focus(v.code)
+	})
+}
+
+// onCheck checks the code the person read out.
+func (v *personView) onCheck() {
+	if v.verification == "" || strings.TrimSpace(v.code.Text) == "" {
+		return
+	}
+	v.check.Disable()
+	u, code := v.p.u, v.code.Text
+	call(u.o.Runner, func() (*core.IdentityProof, error) {
+		return u.svc.FinishIdentityCheck(u.ctx, v.a.ID, v.verification, code)
+	}, func(proof *core.IdentityProof, err error) {
+		v.check.Enable()
+		v.code.SetText("")
+		v.tr.setError(v.errL, err)
+		if err == nil {
+			v.verifiedNow(proof.VerifiedUntil, v.tr.F("helpdesk.verifiedUntil", "How", v.tr.Kind(core.MethodKind(proof.How)), "Until", clockOf(proof.VerifiedUntil)))
+		}
+	})
+}
+
+// ask requests what one agent may not do alone, for a second agent to
+// approve, and waits for the answer.
+func (v *personView) ask(kind core.ApprovalKind) func() {
+	return func() {
+		u, r := v.p.u, v.reason.Text
+		call(u.o.Runner, func() (*core.Approval, error) {
+			return u.svc.RequestApproval(u.ctx, v.a.ID, core.ApprovalRequest{Kind: kind, Reason: r})
+		}, func(ap *core.Approval, err error) {
+			v.tr.setError(v.errL, err)
+			if err != nil {
+				return
+			}
+			v.status.Importance = widget.WarningImportance
+			v.status.SetText(v.tr.F("helpdesk.waiting", "Until", clockOf(ap.ExpiresAt)))
+			v.p.waitFor(v.a, ap, v.approved)
+		})
+	}
+}
+
+// approved shows the answer to a request (nil: it lapsed).
+func (v *personView) approved(st *core.Approval) {
+	switch {
+	case st == nil:
+		v.status.SetText(v.tr.T("helpdesk.lapsed"))
+	case st.Kind == core.ApprovalInPerson:
+		v.verifiedNow(st.ExpiresAt, v.tr.F("helpdesk.verifiedInPerson", "By", st.ApproverName, "Until", clockOf(st.ExpiresAt)))
+	default:
+		v.status.Importance = widget.SuccessImportance
+		v.status.SetText(v.tr.F("helpdesk.approvedAdmin", "By", st.ApproverName, "Until", clockOf(st.ExpiresAt)))
+	}
+}
+
+// simple is an action that needs only the reason and says done when it
+// worked.
+func (v *personView) simple(label string, danger bool, do func(reason string) error, done string) *widget.Button {
+	b := &widget.Button{Text: label}
+	if danger {
+		b.Importance = widget.DangerImportance
+	}
+	b.OnTapped = func() {
+		r := v.reason.Text
+		call(v.p.u.o.Runner, func() (struct{}, error) { return struct{}{}, do(r) }, func(_ struct{}, err error) {
+			v.tr.setError(v.errL, err)
+			if err == nil {
+				v.status.SetText(done)
+				v.p.find()
+			}
+		})
+	}
+	return v.action(b)
+}
+
+// onCreatePass creates the person's Temporary Access Pass and shows it once.
+func (v *personView) onCreatePass() {
+	u, r := v.p.u, v.reason.Text
+	call(u.o.Runner, func() (*core.NewAccessPass, error) {
+		return u.svc.CreateAccessPass(u.ctx, v.a.ID, core.AccessPassRequest{Reason: r})
+	}, func(np *core.NewAccessPass, err error) {
+		v.tr.setError(v.errL, err)
+		if err != nil {
+			return
+		}
+		kind := v.tr.T("helpdesk.reusable")
+		if np.OneTime {
+			kind = v.tr.T("helpdesk.oneTime")
+		}
+		v.p.showSecret(v.tr.T("helpdesk.passTitle"), v.tr.F("helpdesk.passFor", "Name", v.a.Name), np.Pass,
+			v.tr.F("helpdesk.passValid", "Kind", kind, "Until", v.tr.dateTime(np.ExpiresAt)))
+		v.p.find() // the summary shows the new pass
+	})
+}
+
+// onResetPassword resets the person's password (asked first) and shows
+// the temporary one once.
+func (v *personView) onResetPassword() {
+	u, r := v.p.u, v.reason.Text
+	call(u.o.Runner, func() (*core.TemporaryPassword, error) {
+		return u.svc.ResetPasswordForPerson(u.ctx, v.a.ID, r)
+	}, func(tmp *core.TemporaryPassword, err error) {
+		v.tr.setError(v.errL, err)
+		if err == nil {
+			v.p.showSecret(v.tr.T("helpdesk.tempTitle"), v.tr.F("helpdesk.tempFor", "Name", v.a.Name), tmp.Password, v.tr.T("helpdesk.tempMustChange"))
+			v.p.find()
+		}
+	})
+}
+
+// onDelete deletes the chosen method, with the owner's preview.
+func (v *personView) onDelete() {
+	m, ok := v.whichByLabel[v.which.Selected]
+	if !ok {
+		return
+	}
+	v.p.deleteMethod(v.a, m, v.which.Selected, v.reason.Text, v.status)
 }
 
 // waitFor asks every few seconds whether ap was approved, until it is

@@ -94,3 +94,50 @@ func accountCommands() []*command {
 		},
 	}}
 }
+
+// unlock is `securityinfoctl account unlock`.
+func (h *helpdesk) unlock() *command {
+	return &command{
+		path: "account unlock",
+		help: "Clear the account's sign-in and method lockouts (the person verified first).",
+		flags: func(fs *flag.FlagSet) {
+			h.accountFlag(fs)
+			h.reasonFlag(fs)
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			ctx, svc, acct, err := h.person(ctx, c, "account unlock")
+			if err != nil {
+				return err
+			}
+			if err := svc.UnlockAccount(ctx, acct.ID, h.reason); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "Unlocked %s.\n", acct.Name)
+			return nil
+		},
+	}
+}
+
+// requireReregister is `securityinfoctl account require-reregister`.
+func (h *helpdesk) requireReregister() *command {
+	return &command{
+		path: "account require-reregister",
+		help: "Remove the account's phones, authenticator apps and keys (email and questions stay), sign it out\n" +
+			"everywhere, and ask for registration at the next sign-in (the person verified first).",
+		flags: func(fs *flag.FlagSet) {
+			h.accountFlag(fs)
+			h.reasonFlag(fs)
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			ctx, svc, acct, err := h.person(ctx, c, "account require-reregister")
+			if err != nil {
+				return err
+			}
+			if err := svc.RequireReregistration(ctx, acct.ID, h.reason); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "%s must register again at the next sign-in; phones and apps were removed.\n", acct.Name)
+			return nil
+		},
+	}
+}

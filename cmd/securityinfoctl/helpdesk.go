@@ -14,7 +14,10 @@ import (
 // helpdeskCommands are the help desk's: prove who is asking, then act,
 // each action with a reason. With --server they act as the signed-in
 // agent; on a data folder as the local administrator, through the same
-// rules (verification first, audited, the owner told).
+// rules (verification first, audited, the owner told). Each lives in the
+// file of its command's first word: helpdesk.go, tap.go, account.go
+// (unlock, require-reregister), reset.go (password reset-by-helpdesk),
+// sessions.go (revoke).
 func helpdeskCommands() []*command {
 	h := &helpdesk{}
 	return []*command{h.search(), h.verify(), h.tapCreate(), h.tapDelete(), h.unlock(), h.requireReregister(),
@@ -191,120 +194,6 @@ func (h *helpdesk) verify() *command {
 	}
 }
 
-// tapCreate is `securityinfoctl tap create`.
-func (h *helpdesk) tapCreate() *command {
-	return &command{
-		path: "tap create",
-		help: "Create the account's Temporary Access Pass (it replaces any other) and print it, the only time it is shown.\n" +
-			"The person must have been verified (helpdesk verify) in the last 10 minutes.",
-		flags: func(fs *flag.FlagSet) {
-			h.accountFlag(fs)
-			h.reasonFlag(fs)
-			fs.DurationVar(&h.lifetime, "lifetime", 0, "how long it works, 10m to the policy's tapMaxLifetimeMinutes (default: the policy's)")
-			fs.IntVar(&h.length, "length", 0, "characters, the policy's tapLength to 48 (default: the policy's)")
-			fs.BoolVar(&h.reusable, "reusable", false, "usable more than once while it lasts (only where the policy's tapOneTime is false)")
-			fs.BoolVar(&h.asJSON, "json", false, "print JSON")
-		},
-		run: func(ctx context.Context, c *cli, args []string) error {
-			if h.lifetime%time.Minute != 0 {
-				return usageError{"tap create --lifetime is whole minutes, such as 90m or 1h"}
-			}
-			ctx, svc, acct, err := h.person(ctx, c, "tap create")
-			if err != nil {
-				return err
-			}
-			r := core.AccessPassRequest{LifetimeMinutes: int(h.lifetime / time.Minute), Length: h.length, Reason: h.reason}
-			if h.reusable {
-				r.OneTime = new(bool)
-			}
-			pass, err := svc.CreateAccessPass(ctx, acct.ID, r)
-			if err != nil {
-				return err
-			}
-			if h.asJSON {
-				return c.printJSON(pass)
-			}
-			kind := "reusable"
-			if pass.OneTime {
-				kind = "one-time"
-			}
-			fmt.Fprintf(c.stdout, "Temporary Access Pass for %s:\n\n    %s\n\n%s, valid until %s. It is not shown again.\n",
-				acct.Name, pass.Pass, kind, pass.ExpiresAt.Local().Format(time.DateTime))
-			return nil
-		},
-	}
-}
-
-// tapDelete is `securityinfoctl tap delete`.
-func (h *helpdesk) tapDelete() *command {
-	return &command{
-		path: "tap delete",
-		help: "Delete the account's Temporary Access Pass.",
-		flags: func(fs *flag.FlagSet) {
-			h.accountFlag(fs)
-			fs.StringVar(&h.reason, "reason", "Temporary Access Pass deleted", "ticket reference or reason")
-		},
-		run: func(ctx context.Context, c *cli, args []string) error {
-			ctx, svc, acct, err := h.person(ctx, c, "tap delete")
-			if err != nil {
-				return err
-			}
-			if err := svc.DeleteAccessPass(ctx, acct.ID, h.reason); err != nil {
-				return err
-			}
-			fmt.Fprintf(c.stdout, "Deleted the Temporary Access Pass of %s.\n", acct.Name)
-			return nil
-		},
-	}
-}
-
-// unlock is `securityinfoctl account unlock`.
-func (h *helpdesk) unlock() *command {
-	return &command{
-		path: "account unlock",
-		help: "Clear the account's sign-in and method lockouts (the person verified first).",
-		flags: func(fs *flag.FlagSet) {
-			h.accountFlag(fs)
-			h.reasonFlag(fs)
-		},
-		run: func(ctx context.Context, c *cli, args []string) error {
-			ctx, svc, acct, err := h.person(ctx, c, "account unlock")
-			if err != nil {
-				return err
-			}
-			if err := svc.UnlockAccount(ctx, acct.ID, h.reason); err != nil {
-				return err
-			}
-			fmt.Fprintf(c.stdout, "Unlocked %s.\n", acct.Name)
-			return nil
-		},
-	}
-}
-
-// requireReregister is `securityinfoctl account require-reregister`.
-func (h *helpdesk) requireReregister() *command {
-	return &command{
-		path: "account require-reregister",
-		help: "Remove the account's phones, authenticator apps and keys (email and questions stay), sign it out\n" +
-			"everywhere, and ask for registration at the next sign-in (the person verified first).",
-		flags: func(fs *flag.FlagSet) {
-			h.accountFlag(fs)
-			h.reasonFlag(fs)
-		},
-		run: func(ctx context.Context, c *cli, args []string) error {
-			ctx, svc, acct, err := h.person(ctx, c, "account require-reregister")
-			if err != nil {
-				return err
-			}
-			if err := svc.RequireReregistration(ctx, acct.ID, h.reason); err != nil {
-				return err
-			}
-			fmt.Fprintf(c.stdout, "%s must register again at the next sign-in; phones and apps were removed.\n", acct.Name)
-			return nil
-		},
-	}
-}
-
 // deleteMethod is `securityinfoctl helpdesk delete-method`.
 func (h *helpdesk) deleteMethod() *command {
 	return &command{
@@ -328,35 +217,6 @@ func (h *helpdesk) deleteMethod() *command {
 				return err
 			}
 			printPreview(c, pv, true)
-			return nil
-		},
-	}
-}
-
-// resetPassword is `securityinfoctl password reset-by-helpdesk`.
-func (h *helpdesk) resetPassword() *command {
-	return &command{
-		path: "password reset-by-helpdesk",
-		help: "Set a temporary password for the account and print it, the only time it is shown; the person must\n" +
-			"change it at the next sign-in. Signs the account out everywhere (the person verified first).",
-		flags: func(fs *flag.FlagSet) {
-			h.accountFlag(fs)
-			h.reasonFlag(fs)
-			fs.BoolVar(&h.asJSON, "json", false, "print JSON")
-		},
-		run: func(ctx context.Context, c *cli, args []string) error {
-			ctx, svc, acct, err := h.person(ctx, c, "password reset-by-helpdesk")
-			if err != nil {
-				return err
-			}
-			tmp, err := svc.ResetPasswordForPerson(ctx, acct.ID, h.reason)
-			if err != nil {
-				return err
-			}
-			if h.asJSON {
-				return c.printJSON(tmp)
-			}
-			fmt.Fprintf(c.stdout, "Temporary password for %s:\n\n    %s\n\nIt must be changed at the next sign-in. It is not shown again.\n", acct.Name, tmp.Password)
 			return nil
 		},
 	}
@@ -455,29 +315,6 @@ func (h *helpdesk) approve() *command {
 				return c.printJSON(ap)
 			}
 			fmt.Fprintf(c.stdout, "Approved, until %s.\n", ap.ExpiresAt.Local().Format(time.TimeOnly))
-			return nil
-		},
-	}
-}
-
-// revokeSessions is `securityinfoctl sessions revoke`.
-func (h *helpdesk) revokeSessions() *command {
-	return &command{
-		path: "sessions revoke",
-		help: "Sign the account out everywhere (the person verified first).",
-		flags: func(fs *flag.FlagSet) {
-			h.accountFlag(fs)
-			h.reasonFlag(fs)
-		},
-		run: func(ctx context.Context, c *cli, args []string) error {
-			ctx, svc, acct, err := h.person(ctx, c, "sessions revoke")
-			if err != nil {
-				return err
-			}
-			if err := svc.RevokeSessions(ctx, acct.ID, h.reason); err != nil {
-				return err
-			}
-			fmt.Fprintf(c.stdout, "Signed %s out everywhere.\n", acct.Name)
 			return nil
 		},
 	}

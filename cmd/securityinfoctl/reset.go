@@ -260,3 +260,32 @@ func (j *jsonLines) fail(err error) {
 	}
 	j.out.Encode(line)
 }
+
+// resetPassword is `securityinfoctl password reset-by-helpdesk`.
+func (h *helpdesk) resetPassword() *command {
+	return &command{
+		path: "password reset-by-helpdesk",
+		help: "Set a temporary password for the account and print it, the only time it is shown; the person must\n" +
+			"change it at the next sign-in. Signs the account out everywhere (the person verified first).",
+		flags: func(fs *flag.FlagSet) {
+			h.accountFlag(fs)
+			h.reasonFlag(fs)
+			fs.BoolVar(&h.asJSON, "json", false, "print JSON")
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			ctx, svc, acct, err := h.person(ctx, c, "password reset-by-helpdesk")
+			if err != nil {
+				return err
+			}
+			tmp, err := svc.ResetPasswordForPerson(ctx, acct.ID, h.reason)
+			if err != nil {
+				return err
+			}
+			if h.asJSON {
+				return c.printJSON(tmp)
+			}
+			fmt.Fprintf(c.stdout, "Temporary password for %s:\n\n    %s\n\nIt must be changed at the next sign-in. It is not shown again.\n", acct.Name, tmp.Password)
+			return nil
+		},
+	}
+}

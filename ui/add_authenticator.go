@@ -17,7 +17,7 @@ import (
 // app", the QR code (with "Can't scan image?"), the app's first code and
 // an optional name, success.
 type authenticatorWizard struct {
-	u      *UI
+	sc     *scope
 	m      *modal
 	e      *core.Enrolment
 	name   *field
@@ -25,11 +25,13 @@ type authenticatorWizard struct {
 	next   *button
 	err    *widget.Label
 	secret *fyne.Container
+	// otherMethod is "I want to set up a different method".
+	otherMethod func()
 }
 
-func newAuthenticatorWizard(u *UI) *authenticatorWizard {
-	w := &authenticatorWizard{u: u, m: newModal(u.tr.Kind(core.KindAuthenticatorApp), u.win), err: errorLabel()}
-	w.name = newField(u.tr.T("app.namePlaceholder"), w.m.close)
+func newAuthenticatorWizard(sc *scope, otherMethod func()) *authenticatorWizard {
+	w := &authenticatorWizard{sc: sc, m: newModal(sc.tr.Kind(core.KindAuthenticatorApp), sc.win), err: errorLabel(), otherMethod: otherMethod}
+	w.name = newField(sc.tr.T("app.namePlaceholder"), w.m.close)
 	w.name.Validator = plain(func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			return nil // the core names it
@@ -37,7 +39,7 @@ func newAuthenticatorWizard(u *UI) *authenticatorWizard {
 		_, err := core.ValidateMethodName(s)
 		return err
 	})
-	w.code = newField(u.tr.T("code.placeholder"), w.m.close)
+	w.code = newField(sc.tr.T("code.placeholder"), w.m.close)
 	w.code.Validator = plain(func(s string) error {
 		// The app's codes have the policy's number of digits, told by
 		// the enrolment (6 until it arrives).
@@ -47,7 +49,7 @@ func newAuthenticatorWizard(u *UI) *authenticatorWizard {
 		}
 		s = strings.TrimSpace(s)
 		if len(s) != n || strings.Trim(s, "0123456789") != "" {
-			return core.Errorf(core.EINVALID, "%s", u.tr.F("code.digits", "N", n))
+			return core.Errorf(core.EINVALID, "%s", sc.tr.F("code.digits", "N", n))
 		}
 		return nil
 	})
@@ -64,19 +66,19 @@ func (w *authenticatorWizard) show() {
 }
 
 func (w *authenticatorWizard) cancel() *button {
-	return newButton(w.u.tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close)
+	return newButton(w.sc.tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close)
 }
 
 // getApp is "Start by getting the app".
 func (w *authenticatorWizard) getApp() {
-	tr := w.u.tr
+	tr := w.sc.tr
 	next := newButton(tr.T("common.next"), widget.HighImportance, w.scan, w.m.close)
 	other := link(tr.T("app.differentMethod"), func() {
 		w.m.close()
-		newAddMethodDialog(w.u).show()
+		w.otherMethod()
 	})
 	w.m.step(container.NewVBox(subheading(tr.T("app.getTitle")), wrapped(tr.T("app.getBody")), container.NewHBox(other)), w.cancel(), next)
-	w.u.win.Canvas().Focus(next)
+	w.sc.win.Canvas().Focus(next)
 }
 
 // scan makes the secret (once) and shows the QR code.
@@ -86,12 +88,12 @@ func (w *authenticatorWizard) scan() {
 		return
 	}
 	w.m.setBusy(true)
-	call(w.u.o.Runner, func() (*core.Enrolment, error) {
-		return w.u.svc.BeginAuthenticator(w.u.ctx, w.u.acct.ID, "")
+	call(w.sc.run, func() (*core.Enrolment, error) {
+		return w.sc.svc.BeginAuthenticator(w.sc.ctx, w.sc.acct.ID, "")
 	}, func(e *core.Enrolment, err error) {
 		w.m.setBusy(false)
 		if err != nil {
-			w.u.tr.setError(w.err, err)
+			w.sc.tr.setError(w.err, err)
 			w.m.step(container.NewVBox(w.err), w.cancel())
 			return
 		}
@@ -125,15 +127,15 @@ func qrImage(uri string) (*canvas.Image, error) {
 }
 
 func (w *authenticatorWizard) showQR() {
-	tr := w.u.tr
+	tr := w.sc.tr
 	qr, err := qrImage(w.e.URI)
 	if err != nil {
-		w.u.tr.setError(w.err, err)
+		w.sc.tr.setError(w.err, err)
 		return
 	}
 	copyBtn := &widget.Button{Text: tr.T("app.copy"), Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance}
 	copyBtn.OnTapped = func() {
-		w.u.app.Clipboard().SetContent(w.e.Secret)
+		w.sc.app.Clipboard().SetContent(w.e.Secret)
 		copyBtn.SetText(tr.T("app.copied"))
 	}
 	// The key has a row of its own, wrapped within the dialog, with Copy
@@ -152,7 +154,7 @@ func (w *authenticatorWizard) showQR() {
 	back := newButton(tr.T("common.back"), widget.MediumImportance, w.getApp, w.m.close)
 	w.m.step(container.NewVBox(subheading(tr.T("app.scanTitle")), wrapped(tr.T("app.scanBody")),
 		container.NewCenter(qr), container.NewHBox(cant), w.secret), w.cancel(), back, next)
-	w.u.win.Canvas().Focus(next)
+	w.sc.win.Canvas().Focus(next)
 }
 
 func (w *authenticatorWizard) validate() {
@@ -168,13 +170,13 @@ func (w *authenticatorWizard) validate() {
 
 // enterCode asks for the app's code and an optional name.
 func (w *authenticatorWizard) enterCode() {
-	tr := w.u.tr
+	tr := w.sc.tr
 	w.next = newButton(tr.T("common.next"), widget.HighImportance, w.onConfirm, w.m.close)
 	back := newButton(tr.T("common.back"), widget.MediumImportance, w.showQR, w.m.close)
 	w.m.step(container.NewVBox(subheading(tr.T("app.codeTitle")), wrapped(tr.T("app.codeBody")), w.code,
 		widget.NewLabel(tr.T("app.nameLabel")), w.name, w.err), w.cancel(), back, w.next)
 	w.validate()
-	w.u.win.Canvas().Focus(w.code)
+	w.sc.win.Canvas().Focus(w.code)
 }
 
 func (w *authenticatorWizard) onConfirm() {
@@ -185,10 +187,10 @@ func (w *authenticatorWizard) onConfirm() {
 	w.m.setBusy(true)
 	code, name := strings.TrimSpace(w.code.Text), strings.TrimSpace(w.name.Text)
 	type result struct{ m *core.MethodView }
-	call(w.u.o.Runner, func() (result, error) {
-		m, err := w.u.svc.Confirm(w.u.ctx, w.u.acct.ID, w.e.VerificationID, code)
+	call(w.sc.run, func() (result, error) {
+		m, err := w.sc.svc.Confirm(w.sc.ctx, w.sc.acct.ID, w.e.VerificationID, code)
 		if err == nil && name != "" && name != m.Name {
-			if r, err := w.u.svc.RenameMethod(w.u.ctx, w.u.acct.ID, m.ID, name); err == nil {
+			if r, err := w.sc.svc.RenameMethod(w.sc.ctx, w.sc.acct.ID, m.ID, name); err == nil {
 				m.Name, m.Detail = r.Name, r.Name
 			}
 		}
@@ -196,12 +198,12 @@ func (w *authenticatorWizard) onConfirm() {
 	}, func(r result, err error) {
 		w.m.setBusy(false)
 		if err != nil {
-			w.u.tr.setError(w.err, err)
+			w.sc.tr.setError(w.err, err)
 			w.code.SetText("")
 			w.validate()
-			w.u.win.Canvas().Focus(w.code)
+			w.sc.win.Canvas().Focus(w.code)
 			return
 		}
-		successStep(w.u, w.m, w.u.tr.T("app.verified"), w.u.tr.F("app.registered", "Name", r.m.Name))
+		successStep(w.sc, w.m, w.sc.tr.T("app.verified"), w.sc.tr.F("app.registered", "Name", r.m.Name))
 	})
 }

@@ -12,7 +12,7 @@ import (
 // (the organisation's own domains refused with the reason), the code,
 // success.
 type emailWizard struct {
-	u       *UI
+	sc      *scope
 	m       *modal
 	policy  *core.Policy
 	address *field
@@ -24,24 +24,24 @@ type emailWizard struct {
 
 // newEmailChangeWizard changes the address of email method m: the new one
 // is proven, then takes its place.
-func newEmailChangeWizard(u *UI, m core.MethodView) *emailWizard {
-	w := newEmailWizard(u)
+func newEmailChangeWizard(sc *scope, m core.MethodView) *emailWizard {
+	w := newEmailWizard(sc)
 	w.replaces = &m
-	w.m = newModal(u.tr.F("change.title", "Kind", u.tr.KindInSentence(m.Kind)), u.win)
+	w.m = newModal(sc.tr.F("change.title", "Kind", sc.tr.KindInSentence(m.Kind)), sc.win)
 	w.address.onEscape, w.next.onEscape = w.m.close, w.m.close
 	return w
 }
 
-func newEmailWizard(u *UI) *emailWizard {
-	w := &emailWizard{u: u, m: newModal(u.tr.Kind(core.KindEmail), u.win), err: errorLabel()}
-	w.address = newField(u.tr.T("email.placeholder"), w.m.close)
+func newEmailWizard(sc *scope) *emailWizard {
+	w := &emailWizard{sc: sc, m: newModal(sc.tr.Kind(core.KindEmail), sc.win), err: errorLabel()}
+	w.address = newField(sc.tr.T("email.placeholder"), w.m.close)
 	w.address.Validator = plain(func(s string) error {
 		_, err := core.ParseEmail(s, w.policy)
 		return err
 	})
 	w.address.OnChanged = func(string) { w.validate() }
 	w.address.OnSubmitted = func(string) { w.onNext() }
-	w.next = newButton(u.tr.T("common.next"), widget.HighImportance, w.onNext, w.m.close)
+	w.next = newButton(sc.tr.T("common.next"), widget.HighImportance, w.onNext, w.m.close)
 	w.next.Disable()
 	return w
 }
@@ -50,13 +50,13 @@ func (w *emailWizard) show() {
 	w.m.show(460)
 	w.first()
 	w.m.setBusy(true)
-	call(w.u.o.Runner, func() (*core.Policy, error) {
-		return w.u.svc.Policy(w.u.ctx)
+	call(w.sc.run, func() (*core.Policy, error) {
+		return w.sc.svc.Policy(w.sc.ctx)
 	}, func(p *core.Policy, err error) {
 		w.m.setBusy(false)
-		w.u.tr.setError(w.err, err)
+		w.sc.tr.setError(w.err, err)
 		if p != nil {
-			w.policy = p.ForAccount(w.u.acct.Name) // the sign-in domain is the organisation's
+			w.policy = p.ForAccount(w.sc.acct.Name) // the sign-in domain is the organisation's
 		}
 		w.validate()
 	})
@@ -77,14 +77,14 @@ func (w *emailWizard) validate() {
 	// address looks finished.
 	text := strings.TrimSpace(w.address.Text)
 	if err != nil && (core.ErrorKey(err) == "email.workAddress" || strings.Contains(text, "@") && strings.Contains(text[strings.Index(text, "@"):], ".")) {
-		w.u.tr.setError(w.err, err)
+		w.sc.tr.setError(w.err, err)
 	} else {
-		w.u.tr.setError(w.err, nil)
+		w.sc.tr.setError(w.err, nil)
 	}
 }
 
 func (w *emailWizard) first() {
-	tr := w.u.tr
+	tr := w.sc.tr
 	cancel := newButton(tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close)
 	w.m.onClose = nil
 	lead := tr.T("email.lead")
@@ -93,7 +93,7 @@ func (w *emailWizard) first() {
 	}
 	w.m.step(container.NewVBox(wrapped(lead), w.address, wrapped(tr.T("email.notWork")), w.err), cancel, w.next)
 	w.validate()
-	w.u.win.Canvas().Focus(w.address)
+	w.sc.win.Canvas().Focus(w.address)
 }
 
 func (w *emailWizard) onNext() {
@@ -107,22 +107,22 @@ func (w *emailWizard) onNext() {
 	if w.replaces != nil {
 		replaces = w.replaces.ID
 	}
-	call(w.u.o.Runner, func() (*core.Challenge, error) {
+	call(w.sc.run, func() (*core.Challenge, error) {
 		if replaces != "" {
-			return w.u.svc.BeginEmailChange(w.u.ctx, w.u.acct.ID, replaces, addr, "")
+			return w.sc.svc.BeginEmailChange(w.sc.ctx, w.sc.acct.ID, replaces, addr, "")
 		}
-		return w.u.svc.BeginEmail(w.u.ctx, w.u.acct.ID, addr, "")
+		return w.sc.svc.BeginEmail(w.sc.ctx, w.sc.acct.ID, addr, "")
 	}, func(ch *core.Challenge, err error) {
 		w.m.setBusy(false)
 		w.next.Enable()
 		if err != nil {
-			w.u.tr.setError(w.err, err)
+			w.sc.tr.setError(w.err, err)
 			return
 		}
-		newCodeStep(w.u, w.m, ch, w.first, w.done).show()
+		newCodeStep(w.sc, w.m, ch, w.first, w.done).show()
 	})
 }
 
 func (w *emailWizard) done(m *core.MethodView) {
-	successStep(w.u, w.m, w.u.tr.T("email.verified"), w.u.tr.F("email.registered", "Address", m.Detail))
+	successStep(w.sc, w.m, w.sc.tr.T("email.verified"), w.sc.tr.F("email.registered", "Address", m.Detail))
 }

@@ -64,13 +64,13 @@ func (d *addMethodDialog) onAdd() {
 func startWizard(u *UI, k core.MethodKind) {
 	switch k {
 	case core.KindPhone, core.KindAlternatePhone, core.KindOfficePhone:
-		newPhoneWizard(u, k).show()
+		newPhoneWizard(u.scope, k).show()
 	case core.KindEmail:
-		newEmailWizard(u).show()
+		newEmailWizard(u.scope).show()
 	case core.KindAuthenticatorApp:
-		newAuthenticatorWizard(u).show()
+		newAuthenticatorWizard(u.scope, func() { newAddMethodDialog(u).show() }).show()
 	case core.KindSecurityQuestions:
-		newQuestionsWizard(u).show()
+		newQuestionsWizard(u.scope).show()
 	case core.KindSecurityKey:
 		newKeyWizard(u).show()
 	}

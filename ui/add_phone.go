@@ -11,7 +11,7 @@ import (
 // phoneWizard adds a phone, alternate phone or office phone: country and
 // number (office: extension), text or call, then the code, then success.
 type phoneWizard struct {
-	u         *UI
+	sc        *scope
 	m         *modal
 	kind      core.MethodKind
 	countries []core.Country
@@ -28,8 +28,8 @@ type phoneWizard struct {
 
 // newPhoneChangeWizard changes the number of phone m: the new one is
 // proven, then takes its place.
-func newPhoneChangeWizard(u *UI, m core.MethodView) *phoneWizard {
-	w := newPhoneWizard(u, m.Kind)
+func newPhoneChangeWizard(sc *scope, m core.MethodView) *phoneWizard {
+	w := newPhoneWizard(sc, m.Kind)
 	w.replaces = &m
 	// The new number is likely in the old one's country.
 	if ph, err := core.ParsePhone(m.Detail, "", "", m.Kind, nil); err == nil {
@@ -39,33 +39,33 @@ func newPhoneChangeWizard(u *UI, m core.MethodView) *phoneWizard {
 			}
 		}
 	}
-	w.m = newModal(u.tr.F("change.title", "Kind", u.tr.KindInSentence(m.Kind)), u.win)
+	w.m = newModal(sc.tr.F("change.title", "Kind", sc.tr.KindInSentence(m.Kind)), sc.win)
 	w.number.onEscape, w.extension.onEscape = w.m.close, w.m.close
 	w.next.onEscape = w.m.close
 	return w
 }
 
-func newPhoneWizard(u *UI, kind core.MethodKind) *phoneWizard {
-	w := &phoneWizard{u: u, m: newModal(u.tr.Kind(kind), u.win), kind: kind, err: errorLabel()}
-	w.countries = core.Countries(u.tr.lang, nil)
+func newPhoneWizard(sc *scope, kind core.MethodKind) *phoneWizard {
+	w := &phoneWizard{sc: sc, m: newModal(sc.tr.Kind(kind), sc.win), kind: kind, err: errorLabel()}
+	w.countries = core.Countries(sc.tr.lang, nil)
 	var labels []string
 	for _, c := range w.countries {
 		labels = append(labels, c.Label())
 	}
 	w.country = newSelect(labels, nil, func() { w.onNext() }, func() { w.m.close() })
 	w.country.SetSelectedIndex(w.defaultCountry())
-	w.number = newField(u.tr.T("phone.numberPlaceholder"), w.m.close)
+	w.number = newField(sc.tr.T("phone.numberPlaceholder"), w.m.close)
 	w.number.Validator = plain(w.checkNumber)
 	w.number.OnChanged = func(string) { w.validate() }
 	w.number.OnSubmitted = func(string) { w.onNext() }
-	w.extension = newField(u.tr.T("phone.extensionPlaceholder"), w.m.close)
+	w.extension = newField(sc.tr.T("phone.extensionPlaceholder"), w.m.close)
 	w.extension.OnChanged = func(string) { w.validate() }
 	w.extension.OnSubmitted = func(string) { w.onNext() }
 	if kind == core.KindPhone {
-		w.how = newRadioChoice([]string{u.tr.T("phone.textMe"), u.tr.T("phone.callMe")}, func() { w.onNext() }, func() { w.m.close() })
-		w.how.SetSelected(u.tr.T("phone.textMe"))
+		w.how = newRadioChoice([]string{sc.tr.T("phone.textMe"), sc.tr.T("phone.callMe")}, func() { w.onNext() }, func() { w.m.close() })
+		w.how.SetSelected(sc.tr.T("phone.textMe"))
 	}
-	w.next = newButton(u.tr.T("common.next"), widget.HighImportance, w.onNext, w.m.close)
+	w.next = newButton(sc.tr.T("common.next"), widget.HighImportance, w.onNext, w.m.close)
 	w.country.OnChanged = func(string) { w.validate() }
 	return w
 }
@@ -73,7 +73,7 @@ func newPhoneWizard(u *UI, kind core.MethodKind) *phoneWizard {
 // defaultCountry is the country of the window's locale, else the United States.
 func (w *phoneWizard) defaultCountry() int {
 	want := "US"
-	if w.u.tr.lang == "de" {
+	if w.sc.tr.lang == "de" {
 		want = "DE"
 	}
 	for i, c := range w.countries {
@@ -106,9 +106,9 @@ func (w *phoneWizard) validate() {
 	}
 	// Say what is wrong once something was typed.
 	if strings.TrimSpace(w.number.Text) != "" && len(strings.TrimSpace(w.number.Text)) >= 6 {
-		w.u.tr.setError(w.err, err)
+		w.sc.tr.setError(w.err, err)
 	} else {
-		w.u.tr.setError(w.err, nil)
+		w.sc.tr.setError(w.err, nil)
 	}
 }
 
@@ -119,7 +119,7 @@ func (w *phoneWizard) show() {
 
 // first is the number step.
 func (w *phoneWizard) first() {
-	tr := w.u.tr
+	tr := w.sc.tr
 	lead := tr.T("phone.leadText")
 	if w.kind != core.KindPhone {
 		lead = tr.T("phone.leadCall")
@@ -142,11 +142,11 @@ func (w *phoneWizard) first() {
 	w.m.onClose = nil
 	w.m.step(rows, cancel, w.next)
 	w.validate()
-	w.u.win.Canvas().Focus(w.number)
+	w.sc.win.Canvas().Focus(w.number)
 }
 
 func (w *phoneWizard) channel() core.Channel {
-	if w.how != nil && w.how.Selected == w.u.tr.T("phone.textMe") {
+	if w.how != nil && w.how.Selected == w.sc.tr.T("phone.textMe") {
 		return core.ChannelSMS
 	}
 	return core.ChannelVoice
@@ -162,24 +162,24 @@ func (w *phoneWizard) onNext() {
 	if w.replaces != nil {
 		req.Replaces = w.replaces.ID
 	}
-	call(w.u.o.Runner, func() (*core.Challenge, error) {
-		return w.u.svc.BeginPhone(w.u.ctx, w.u.acct.ID, req)
+	call(w.sc.run, func() (*core.Challenge, error) {
+		return w.sc.svc.BeginPhone(w.sc.ctx, w.sc.acct.ID, req)
 	}, func(ch *core.Challenge, err error) {
 		w.m.setBusy(false)
 		w.next.Enable()
 		if err != nil {
-			w.u.tr.setError(w.err, err)
+			w.sc.tr.setError(w.err, err)
 			return
 		}
-		newCodeStep(w.u, w.m, ch, w.first, w.done).show()
+		newCodeStep(w.sc, w.m, ch, w.first, w.done).show()
 	})
 }
 
 func (w *phoneWizard) done(m *core.MethodView) {
-	tr := w.u.tr
+	tr := w.sc.tr
 	title := tr.T("phone.verifiedCall")
 	if m.Channel == core.ChannelSMS {
 		title = tr.T("phone.verifiedText")
 	}
-	successStep(w.u, w.m, title, tr.F("phone.registered", "Kind", tr.KindInSentence(m.Kind), "Number", tr.phone(m.Detail, m.Extension)))
+	successStep(w.sc, w.m, title, tr.F("phone.registered", "Kind", tr.KindInSentence(m.Kind), "Number", tr.phone(m.Detail, m.Extension)))
 }

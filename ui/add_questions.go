@@ -11,7 +11,7 @@ import (
 // drop-downs from the bank (a question cannot be picked twice), each with
 // an answer checked by the core's rules as it is typed.
 type questionsWizard struct {
-	u       *UI
+	sc      *scope
 	m       *modal
 	bank    []core.Question
 	selects []*selectBox
@@ -21,8 +21,8 @@ type questionsWizard struct {
 	err     *widget.Label
 }
 
-func newQuestionsWizard(u *UI) *questionsWizard {
-	return &questionsWizard{u: u, m: newModal(u.tr.Kind(core.KindSecurityQuestions), u.win), err: errorLabel()}
+func newQuestionsWizard(sc *scope) *questionsWizard {
+	return &questionsWizard{sc: sc, m: newModal(sc.tr.Kind(core.KindSecurityQuestions), sc.win), err: errorLabel()}
 }
 
 func (w *questionsWizard) show() {
@@ -32,18 +32,18 @@ func (w *questionsWizard) show() {
 		p    *core.Policy
 		bank []core.Question
 	}
-	w.m.step(w.err, newButton(w.u.tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close))
-	call(w.u.o.Runner, func() (loaded, error) {
-		p, err := w.u.svc.Policy(w.u.ctx)
+	w.m.step(w.err, newButton(w.sc.tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close))
+	call(w.sc.run, func() (loaded, error) {
+		p, err := w.sc.svc.Policy(w.sc.ctx)
 		if err != nil {
 			return loaded{}, err
 		}
-		bank, err := w.u.svc.QuestionBank(w.u.ctx, w.u.tr.lang)
+		bank, err := w.sc.svc.QuestionBank(w.sc.ctx, w.sc.tr.lang)
 		return loaded{p, bank}, err
 	}, func(l loaded, err error) {
 		w.m.setBusy(false)
 		if err != nil {
-			w.u.tr.setError(w.err, err)
+			w.sc.tr.setError(w.err, err)
 			return
 		}
 		w.bank = l.bank
@@ -52,7 +52,7 @@ func (w *questionsWizard) show() {
 }
 
 func (w *questionsWizard) build(n int) {
-	tr := w.u.tr
+	tr := w.sc.tr
 	rows := container.NewVBox(wrapped(tr.F("questions.lead", "N", n)))
 	for i := 0; i < n; i++ {
 		sel := newSelect(nil, nil, func() { w.onDone() }, func() { w.m.close() })
@@ -74,7 +74,7 @@ func (w *questionsWizard) build(n int) {
 	cancel := newButton(tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close)
 	w.m.step(tall(400, container.NewVScroll(rows)), cancel, w.done)
 	w.validate()
-	w.u.win.Canvas().Focus(w.selects[0])
+	w.sc.win.Canvas().Focus(w.selects[0])
 }
 
 // question returns the chosen question of row i.
@@ -122,13 +122,13 @@ func (w *questionsWizard) validate() {
 		default:
 			err = core.CheckAnswer(q, ans)
 			if err == nil && seen[core.NormalizeAnswer(ans)] {
-				err = core.Errorf(core.EINVALID, "%s", w.u.tr.T("questions.sameAnswer"))
+				err = core.Errorf(core.EINVALID, "%s", w.sc.tr.T("questions.sameAnswer"))
 			}
 			seen[core.NormalizeAnswer(ans)] = true
 		}
 		if err != nil {
 			ok = false
-			w.notes[i].SetText(w.u.tr.Error(err))
+			w.notes[i].SetText(w.sc.tr.Error(err))
 			w.notes[i].Show()
 		} else {
 			w.notes[i].Hide()
@@ -152,15 +152,15 @@ func (w *questionsWizard) onDone() {
 	}
 	w.done.Disable()
 	w.m.setBusy(true)
-	call(w.u.o.Runner, func() (*core.MethodView, error) {
-		return w.u.svc.AddQuestions(w.u.ctx, w.u.acct.ID, qas)
+	call(w.sc.run, func() (*core.MethodView, error) {
+		return w.sc.svc.AddQuestions(w.sc.ctx, w.sc.acct.ID, qas)
 	}, func(m *core.MethodView, err error) {
 		w.m.setBusy(false)
 		if err != nil {
-			w.u.tr.setError(w.err, err)
+			w.sc.tr.setError(w.err, err)
 			w.validate()
 			return
 		}
-		successStep(w.u, w.m, w.u.tr.T("questions.saved"), w.u.tr.F("questions.registered", "N", len(qas)))
+		successStep(w.sc, w.m, w.sc.tr.T("questions.saved"), w.sc.tr.F("questions.registered", "N", len(qas)))
 	})
 }

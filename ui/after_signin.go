@@ -51,7 +51,7 @@ func (u *UI) keepSecure(st *core.AfterSignIn) {
 		}
 		status.Add(container.NewBorder(nil, nil, widget.NewIcon(res), nil, wrapped(s.msg)))
 	}
-	app := newButton(tr.T("register.app"), widget.HighImportance, func() { newAuthenticatorWizard(u).show() }, nil)
+	app := newButton(tr.T("register.app"), widget.HighImportance, func() { newAuthenticatorWizard(u.scope, func() { newAddMethodDialog(u).show() }).show() }, nil)
 	other := link(tr.T("app.differentMethod"), func() { newAddMethodDialog(u).show() })
 	box := container.NewVBox(heading(tr.T("register.title")), wrapped(tr.T("register.lead")), status,
 		container.NewHBox(app), container.NewHBox(other), errL)
@@ -173,7 +173,7 @@ func (u *UI) verifyInfo(st *core.AfterSignIn) {
 // mustChangePassword is the only screen after signing in with a password
 // the help desk set: the person chooses their own before anything else.
 func (u *UI) mustChangePassword() {
-	p := newPasswordPage(u)
+	p := newPasswordPage(u.scope)
 	p.then = func() {
 		u.acct.PasswordMustChange = false
 		u.afterSignIn()

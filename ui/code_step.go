@@ -14,7 +14,7 @@ import (
 // "Resend code" counting down to when it is allowed, the tries left after
 // a wrong code, Back and Next.
 type codeStep struct {
-	u       *UI
+	sc      *scope
 	m       *modal
 	ch      *core.Challenge
 	entry   *field
@@ -28,21 +28,21 @@ type codeStep struct {
 	onAdded func(*core.MethodView)
 }
 
-func newCodeStep(u *UI, m *modal, ch *core.Challenge, onBack func(), onAdded func(*core.MethodView)) *codeStep {
-	s := &codeStep{u: u, m: m, ch: ch, onBack: onBack, onAdded: onAdded, err: errorLabel(), lead: wrapped("")}
-	s.entry = newField(u.tr.T("code.placeholder"), m.close)
+func newCodeStep(sc *scope, m *modal, ch *core.Challenge, onBack func(), onAdded func(*core.MethodView)) *codeStep {
+	s := &codeStep{sc: sc, m: m, ch: ch, onBack: onBack, onAdded: onAdded, err: errorLabel(), lead: wrapped("")}
+	s.entry = newField(sc.tr.T("code.placeholder"), m.close)
 	s.entry.Validator = plain(func(v string) error {
 		v = strings.TrimSpace(v)
 		if len(v) != ch.CodeLength || strings.Trim(v, "0123456789") != "" {
-			return core.Errorf(core.EINVALID, "%s", u.tr.F("code.digits", "N", ch.CodeLength))
+			return core.Errorf(core.EINVALID, "%s", sc.tr.F("code.digits", "N", ch.CodeLength))
 		}
 		return nil
 	})
 	s.entry.OnChanged = func(string) { s.validate() }
 	s.entry.OnSubmitted = func(string) { s.onNext() }
-	s.next = newButton(u.tr.T("common.next"), widget.HighImportance, s.onNext, m.close)
-	s.back = newButton(u.tr.T("common.back"), widget.MediumImportance, s.goBack, m.close)
-	s.resend = newButton(u.tr.T("code.resend"), widget.LowImportance, s.onResend, m.close)
+	s.next = newButton(sc.tr.T("common.next"), widget.HighImportance, s.onNext, m.close)
+	s.back = newButton(sc.tr.T("common.back"), widget.MediumImportance, s.goBack, m.close)
+	s.resend = newButton(sc.tr.T("code.resend"), widget.LowImportance, s.onResend, m.close)
 	m.onClose = s.stopCountdown
 	return s
 }
@@ -50,11 +50,11 @@ func newCodeStep(u *UI, m *modal, ch *core.Challenge, onBack func(), onAdded fun
 // show displays the step and starts the countdown.
 func (s *codeStep) show() {
 	s.setLead()
-	cancel := newButton(s.u.tr.T("common.cancel"), widget.MediumImportance, s.m.close, s.m.close)
+	cancel := newButton(s.sc.tr.T("common.cancel"), widget.MediumImportance, s.m.close, s.m.close)
 	s.m.step(container.NewVBox(s.lead, s.entry, container.NewHBox(s.resend), s.err), cancel, s.back, s.next)
 	s.validate()
 	s.startCountdown()
-	s.u.win.Canvas().Focus(s.entry)
+	s.sc.win.Canvas().Focus(s.entry)
 }
 
 func (s *codeStep) setLead() {
@@ -69,7 +69,7 @@ func (s *codeStep) setLead() {
 	case core.ChannelEmail:
 		key = "code.sentEmail"
 	}
-	s.lead.SetText(s.u.tr.F(key, "N", s.ch.CodeLength, "Destination", dest))
+	s.lead.SetText(s.sc.tr.F(key, "N", s.ch.CodeLength, "Destination", dest))
 }
 
 func (s *codeStep) validate() {
@@ -84,7 +84,7 @@ func (s *codeStep) validate() {
 func (s *codeStep) startCountdown() {
 	s.stopCountdown()
 	s.tick()
-	s.stop = s.u.o.Tick(time.Second, s.tick)
+	s.stop = s.sc.tick(time.Second, s.tick)
 }
 
 func (s *codeStep) stopCountdown() {
@@ -95,13 +95,13 @@ func (s *codeStep) stopCountdown() {
 }
 
 func (s *codeStep) tick() {
-	wait := s.ch.ResendAfter.Sub(s.u.o.Now())
+	wait := s.ch.ResendAfter.Sub(s.sc.now())
 	if wait > 0 {
-		s.resend.SetText(s.u.tr.F("code.resendIn", "Seconds", int((wait+time.Second-1)/time.Second)))
+		s.resend.SetText(s.sc.tr.F("code.resendIn", "Seconds", int((wait+time.Second-1)/time.Second)))
 		s.resend.Disable()
 		return
 	}
-	s.resend.SetText(s.u.tr.T("code.resend"))
+	s.resend.SetText(s.sc.tr.T("code.resend"))
 	s.resend.Enable()
 	s.stopCountdown()
 }
@@ -128,14 +128,14 @@ func (s *codeStep) onNext() {
 	}
 	s.busy(true)
 	code := strings.TrimSpace(s.entry.Text)
-	call(s.u.o.Runner, func() (*core.MethodView, error) {
-		return s.u.svc.Confirm(s.u.ctx, s.u.acct.ID, s.ch.VerificationID, code)
+	call(s.sc.run, func() (*core.MethodView, error) {
+		return s.sc.svc.Confirm(s.sc.ctx, s.sc.acct.ID, s.ch.VerificationID, code)
 	}, func(m *core.MethodView, err error) {
 		s.busy(false)
 		if err != nil {
-			s.u.tr.setError(s.err, err)
+			s.sc.tr.setError(s.err, err)
 			s.entry.SetText("")
-			s.u.win.Canvas().Focus(s.entry)
+			s.sc.win.Canvas().Focus(s.entry)
 			return
 		}
 		s.stopCountdown()
@@ -146,18 +146,18 @@ func (s *codeStep) onNext() {
 func (s *codeStep) onResend() {
 	s.resend.Disable()
 	s.m.setBusy(true)
-	call(s.u.o.Runner, func() (*core.Challenge, error) {
-		return s.u.svc.Resend(s.u.ctx, s.u.acct.ID, s.ch.VerificationID)
+	call(s.sc.run, func() (*core.Challenge, error) {
+		return s.sc.svc.Resend(s.sc.ctx, s.sc.acct.ID, s.ch.VerificationID)
 	}, func(ch *core.Challenge, err error) {
 		s.m.setBusy(false)
 		if err != nil {
-			s.u.tr.setError(s.err, err)
+			s.sc.tr.setError(s.err, err)
 			s.tick()
 			return
 		}
 		s.ch = ch
-		s.u.tr.setError(s.err, nil)
-		s.err.SetText(s.u.tr.T("code.resent"))
+		s.sc.tr.setError(s.err, nil)
+		s.err.SetText(s.sc.tr.T("code.resent"))
 		s.err.Importance = widget.SuccessImportance
 		s.err.Show()
 		s.setLead()
@@ -166,11 +166,11 @@ func (s *codeStep) onResend() {
 }
 
 // successStep ends a wizard: what was added, and Done.
-func successStep(u *UI, m *modal, title, body string) {
-	done := newButton(u.tr.T("common.done"), widget.HighImportance, m.close, m.close)
-	m.onClose = u.added
+func successStep(sc *scope, m *modal, title, body string) {
+	done := newButton(sc.tr.T("common.done"), widget.HighImportance, m.close, m.close)
+	m.onClose = sc.onAdded
 	m.step(container.NewVBox(sized(iconOK(), 48), subheading(title), wrapped(body)), done)
-	u.win.Canvas().Focus(done)
+	sc.win.Canvas().Focus(done)
 }
 
 var _ fyne.Focusable = (*field)(nil)

@@ -11,20 +11,23 @@ import (
 // devicesPage lists where the account is signed in: one session can be
 // signed out, or every one at once.
 type devicesPage struct {
-	u        *UI
+	sc       *scope
 	root     fyne.CanvasObject
 	sessions []core.SessionView
 	list     *widget.List
 	err      *widget.Label
 	all      *widget.Button
+	signOut  func(why string)
 }
 
-func newDevicesPage(u *UI) *devicesPage {
-	p := &devicesPage{u: u, err: errorLabel()}
+// newDevicesPage lists the account's sessions; signOut ends this window's
+// own, saying why.
+func newDevicesPage(sc *scope, signOut func(why string)) *devicesPage {
+	p := &devicesPage{sc: sc, signOut: signOut, err: errorLabel()}
 	p.list = widget.NewList(func() int { return len(p.sessions) },
 		func() fyne.CanvasObject {
-			out := &widget.Button{Text: u.tr.T("devices.signOut"), Importance: widget.LowImportance}
-			this := widget.NewLabel(u.tr.T("devices.this"))
+			out := &widget.Button{Text: sc.tr.T("devices.signOut"), Importance: widget.LowImportance}
+			this := widget.NewLabel(sc.tr.T("devices.this"))
 			return container.NewBorder(nil, nil, nil, container.NewStack(out, this),
 				container.NewVBox(&widget.Label{Text: "Security info desktop on linux", TextStyle: fyne.TextStyle{Bold: true}}, widget.NewLabel("Signed in")))
 		},
@@ -34,10 +37,10 @@ func newDevicesPage(u *UI) *devicesPage {
 			text := c.Objects[0].(*fyne.Container)
 			device := s.Device
 			if device == "" {
-				device = u.tr.T("devices.unknown")
+				device = sc.tr.T("devices.unknown")
 			}
 			text.Objects[0].(*widget.Label).SetText(device)
-			text.Objects[1].(*widget.Label).SetText(u.tr.F("devices.when", "Created", u.tr.dateTime(s.CreatedAt), "Used", u.tr.dateTime(s.LastSeenAt)))
+			text.Objects[1].(*widget.Label).SetText(sc.tr.F("devices.when", "Created", sc.tr.dateTime(s.CreatedAt), "Used", sc.tr.dateTime(s.LastSeenAt)))
 			right := c.Objects[1].(*fyne.Container)
 			out, this := right.Objects[0].(*widget.Button), right.Objects[1].(*widget.Label)
 			out.OnTapped = func() { p.onEnd(s) }
@@ -49,21 +52,21 @@ func newDevicesPage(u *UI) *devicesPage {
 				out.Show()
 			}
 		})
-	p.all = &widget.Button{Text: u.tr.T("devices.everywhere"), Importance: widget.DangerImportance, OnTapped: p.onEverywhere}
-	p.root = container.NewBorder(container.NewVBox(heading(u.tr.T("nav.devices")), flowing(wrapped(u.tr.T("devices.lead"))),
+	p.all = &widget.Button{Text: sc.tr.T("devices.everywhere"), Importance: widget.DangerImportance, OnTapped: p.onEverywhere}
+	p.root = container.NewBorder(container.NewVBox(heading(sc.tr.T("nav.devices")), flowing(wrapped(sc.tr.T("devices.lead"))),
 		flowing(p.err)), container.NewHBox(p.all), nil, nil, p.list)
 	return p
 }
 
-func (p *devicesPage) title() string           { return p.u.tr.T("nav.devices") }
+func (p *devicesPage) title() string           { return p.sc.tr.T("nav.devices") }
 func (p *devicesPage) icon() fyne.Resource     { return icon("devices") }
 func (p *devicesPage) view() fyne.CanvasObject { return p.root }
 
 func (p *devicesPage) reload() {
-	call(p.u.o.Runner, func() ([]core.SessionView, error) {
-		return p.u.svc.Sessions(p.u.ctx, p.u.acct.ID)
+	call(p.sc.run, func() ([]core.SessionView, error) {
+		return p.sc.svc.Sessions(p.sc.ctx, p.sc.acct.ID)
 	}, func(sessions []core.SessionView, err error) {
-		p.u.tr.setError(p.err, err)
+		p.sc.tr.setError(p.err, err)
 		if err == nil {
 			p.sessions = sessions
 			p.list.Refresh()
@@ -73,28 +76,28 @@ func (p *devicesPage) reload() {
 
 // onEnd signs out another session.
 func (p *devicesPage) onEnd(s core.SessionView) {
-	call(p.u.o.Runner, func() (struct{}, error) {
-		return struct{}{}, p.u.svc.EndSession(p.u.ctx, p.u.acct.ID, s.ID)
+	call(p.sc.run, func() (struct{}, error) {
+		return struct{}{}, p.sc.svc.EndSession(p.sc.ctx, p.sc.acct.ID, s.ID)
 	}, func(_ struct{}, err error) {
-		p.u.tr.setError(p.err, err)
+		p.sc.tr.setError(p.err, err)
 		p.reload()
 	})
 }
 
 // onEverywhere asks, then ends every session, this one too.
 func (p *devicesPage) onEverywhere() {
-	dialog.ShowConfirm(p.u.tr.T("devices.everywhere"), p.u.tr.T("devices.everywhereAsk"), func(ok bool) {
+	dialog.ShowConfirm(p.sc.tr.T("devices.everywhere"), p.sc.tr.T("devices.everywhereAsk"), func(ok bool) {
 		if !ok {
 			return
 		}
-		call(p.u.o.Runner, func() (struct{}, error) {
-			return struct{}{}, p.u.svc.SignOutEverywhere(p.u.ctx, p.u.acct.ID)
+		call(p.sc.run, func() (struct{}, error) {
+			return struct{}{}, p.sc.svc.SignOutEverywhere(p.sc.ctx, p.sc.acct.ID)
 		}, func(_ struct{}, err error) {
 			if err != nil {
-				p.u.tr.setError(p.err, err)
+				p.sc.tr.setError(p.err, err)
 				return
 			}
-			p.u.signOut(p.u.tr.T("devices.signedOutEverywhere"))
+			p.signOut(p.sc.tr.T("devices.signedOutEverywhere"))
 		})
-	}, p.u.win)
+	}, p.sc.win)
 }

@@ -18,13 +18,15 @@ import (
 // then help. Nothing but the masked summary is shown or done for a person
 // until they are verified, and every action asks for a ticket or reason.
 type helpdeskPage struct {
-	u       *UI
-	root    fyne.CanvasObject
-	search  *field
-	results []core.AccountSummary
-	list    *widget.List
-	err     *widget.Label
-	person  *fyne.Container
+	sc *scope
+	// startWalkUp hands the window to a walk-up person (UI.startWalkUp).
+	startWalkUp func(step *core.SignInStep, done func(idle bool))
+	root        fyne.CanvasObject
+	search      *field
+	results     []core.AccountSummary
+	list        *widget.List
+	err         *widget.Label
+	person      *fyne.Container
 	// summary is the chosen person's summary line, kept current by
 	// every search that finds them again.
 	summary *widget.Label
@@ -40,9 +42,9 @@ type helpdeskPage struct {
 	approvals *fyne.Container
 }
 
-func newHelpdeskPage(u *UI) *helpdeskPage {
-	p := &helpdeskPage{u: u, err: errorLabel(), person: container.NewVBox()}
-	p.search = newField(u.tr.T("helpdesk.searchPlaceholder"), nil)
+func newHelpdeskPage(sc *scope, startWalkUp func(step *core.SignInStep, done func(idle bool))) *helpdeskPage {
+	p := &helpdeskPage{sc: sc, startWalkUp: startWalkUp, err: errorLabel(), person: container.NewVBox()}
+	p.search = newField(sc.tr.T("helpdesk.searchPlaceholder"), nil)
 	p.search.OnChanged = func(string) { p.find() }
 	p.list = widget.NewList(func() int { return len(p.results) },
 		func() fyne.CanvasObject {
@@ -63,16 +65,16 @@ func newHelpdeskPage(u *UI) *helpdeskPage {
 	split := container.NewHSplit(left, container.NewVScroll(p.person))
 	split.SetOffset(0.45)
 	p.approvals = container.NewVBox()
-	p.root = container.NewBorder(container.NewVBox(heading(u.tr.T("nav.helpdesk")), flowing(wrapped(u.tr.T("helpdesk.lead"))), p.approvals), nil, nil, nil, split)
+	p.root = container.NewBorder(container.NewVBox(heading(sc.tr.T("nav.helpdesk")), flowing(wrapped(sc.tr.T("helpdesk.lead"))), p.approvals), nil, nil, nil, split)
 	return p
 }
 
 // loadApprovals lists the other agents' requests this agent may approve,
 // each with Approve; nothing when there are none.
 func (p *helpdeskPage) loadApprovals() {
-	tr := p.u.tr
-	call(p.u.o.Runner, func() ([]core.Approval, error) {
-		return p.u.svc.PendingApprovals(p.u.ctx)
+	tr := p.sc.tr
+	call(p.sc.run, func() ([]core.Approval, error) {
+		return p.sc.svc.PendingApprovals(p.sc.ctx)
 	}, func(list []core.Approval, err error) {
 		p.approvals.RemoveAll()
 		if err != nil || len(list) == 0 {
@@ -88,7 +90,7 @@ func (p *helpdeskPage) loadApprovals() {
 			approve := &widget.Button{Text: tr.T("helpdesk.approve"), Importance: widget.HighImportance}
 			approve.OnTapped = func() {
 				approve.Disable()
-				call(p.u.o.Runner, func() (*core.Approval, error) { return p.u.svc.Approve(p.u.ctx, ap.ID) }, func(_ *core.Approval, err error) {
+				call(p.sc.run, func() (*core.Approval, error) { return p.sc.svc.Approve(p.sc.ctx, ap.ID) }, func(_ *core.Approval, err error) {
 					tr.setError(errL, err)
 					if err == nil {
 						approve.SetText(tr.T("helpdesk.approved"))
@@ -105,7 +107,7 @@ func (p *helpdeskPage) loadApprovals() {
 	})
 }
 
-func (p *helpdeskPage) title() string           { return p.u.tr.T("nav.helpdesk") }
+func (p *helpdeskPage) title() string           { return p.sc.tr.T("nav.helpdesk") }
 func (p *helpdeskPage) icon() fyne.Resource     { return icon("helpdesk") }
 func (p *helpdeskPage) view() fyne.CanvasObject { return p.root }
 func (p *helpdeskPage) reload()                 { p.find(); p.loadApprovals() }
@@ -113,7 +115,7 @@ func (p *helpdeskPage) reload()                 { p.find(); p.loadApprovals() }
 // summaryLine is a result's second line: role, masked methods, an
 // active Temporary Access Pass, last sign-in, lockout, pending removal.
 func (p *helpdeskPage) summaryLine(a core.AccountSummary) string {
-	tr := p.u.tr
+	tr := p.sc.tr
 	parts := []string{tr.T("role." + string(a.Role))}
 	for _, m := range a.Methods {
 		parts = append(parts, tr.Kind(m.Kind)+" "+m.Detail)
@@ -123,7 +125,7 @@ func (p *helpdeskPage) summaryLine(a core.AccountSummary) string {
 		if ap.OneTime {
 			key = "helpdesk.summaryPassOneTime"
 		}
-		parts = append(parts, tr.F(key, "Until", tr.until(ap.ExpiresAt, p.u.o.Now())))
+		parts = append(parts, tr.F(key, "Until", tr.until(ap.ExpiresAt, p.sc.now())))
 	}
 	if a.LastSignInAt != nil {
 		parts = append(parts, tr.F("helpdesk.lastSignIn", "When", tr.dateTime(*a.LastSignInAt)))
@@ -147,16 +149,16 @@ func (p *helpdeskPage) find() {
 	if text == "" {
 		p.results = nil
 		p.list.Refresh()
-		p.u.tr.setError(p.err, nil)
+		p.sc.tr.setError(p.err, nil)
 		return
 	}
-	call(p.u.o.Runner, func() ([]core.AccountSummary, error) {
-		return p.u.svc.SearchAccounts(p.u.ctx, core.AccountSearch{Text: text, Limit: 50})
+	call(p.sc.run, func() ([]core.AccountSummary, error) {
+		return p.sc.svc.SearchAccounts(p.sc.ctx, core.AccountSearch{Text: text, Limit: 50})
 	}, func(found []core.AccountSummary, err error) {
 		if asked != p.asked {
 			return // a newer search is under way
 		}
-		p.u.tr.setError(p.err, err)
+		p.sc.tr.setError(p.err, err)
 		p.results = found
 		p.list.UnselectAll()
 		p.list.Refresh()
@@ -214,7 +216,7 @@ type personView struct {
 }
 
 func newPersonView(p *helpdeskPage, a *core.AccountSummary) *personView {
-	tr := p.u.tr
+	tr := p.sc.tr
 	v := &personView{p: p, a: a, tr: tr, errL: errorLabel(), reason: newField(tr.T("helpdesk.reasonPlaceholder"), nil),
 		status: &widget.Label{Text: tr.T("helpdesk.notVerified"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}}
 	v.buildCheck()
@@ -254,7 +256,7 @@ func (v *personView) buildActions() {
 	v.resetPw = v.action(&widget.Button{Text: tr.T("helpdesk.resetPassword"), OnTapped: func() {
 		v.p.confirm("helpdesk.resetPassword", "helpdesk.resetPasswordConfirm", v.a, v.onResetPassword)
 	}})
-	a, svc, ctx := v.a, v.p.u.svc, v.p.u.ctx
+	a, svc, ctx := v.a, v.p.sc.svc, v.p.sc.ctx
 	v.unlock = v.simple(tr.T("helpdesk.unlock"), false, func(r string) error { return svc.UnlockAccount(ctx, a.ID, r) }, tr.T("helpdesk.unlocked"))
 	v.revoke = v.simple(tr.T("helpdesk.signOutEverywhere"), true, func(r string) error { return svc.RevokeSessions(ctx, a.ID, r) }, tr.T("helpdesk.signedOut"))
 	v.reregister = v.simple(tr.T("helpdesk.reregister"), true, func(r string) error { return svc.RequireReregistration(ctx, a.ID, r) }, tr.T("helpdesk.reregistered"))
@@ -332,8 +334,8 @@ func (v *personView) onMethod(l string) {
 func (v *personView) onStart() {
 	m := v.byLabel[v.method.Selected]
 	v.start.Disable()
-	u := v.p.u
-	call(u.o.Runner, func() (*core.Challenge, error) {
+	u := v.p.sc
+	call(u.run, func() (*core.Challenge, error) {
 		return u.svc.BeginIdentityCheck(u.ctx, v.a.ID, m.ID)
 	}, func(ch *core.Challenge, err error) {
 		v.start.Enable()
@@ -358,8 +360,8 @@ func (v *personView) onCheck() {
 		return
 	}
 	v.check.Disable()
-	u, code := v.p.u, v.code.Text
-	call(u.o.Runner, func() (*core.IdentityProof, error) {
+	u, code := v.p.sc, v.code.Text
+	call(u.run, func() (*core.IdentityProof, error) {
 		return u.svc.FinishIdentityCheck(u.ctx, v.a.ID, v.verification, code)
 	}, func(proof *core.IdentityProof, err error) {
 		v.check.Enable()
@@ -375,8 +377,8 @@ func (v *personView) onCheck() {
 // approve, and waits for the answer.
 func (v *personView) ask(kind core.ApprovalKind) func() {
 	return func() {
-		u, r := v.p.u, v.reason.Text
-		call(u.o.Runner, func() (*core.Approval, error) {
+		u, r := v.p.sc, v.reason.Text
+		call(u.run, func() (*core.Approval, error) {
 			return u.svc.RequestApproval(u.ctx, v.a.ID, core.ApprovalRequest{Kind: kind, Reason: r})
 		}, func(ap *core.Approval, err error) {
 			v.tr.setError(v.errL, err)
@@ -412,7 +414,7 @@ func (v *personView) simple(label string, danger bool, do func(reason string) er
 	}
 	b.OnTapped = func() {
 		r := v.reason.Text
-		call(v.p.u.o.Runner, func() (struct{}, error) { return struct{}{}, do(r) }, func(_ struct{}, err error) {
+		call(v.p.sc.run, func() (struct{}, error) { return struct{}{}, do(r) }, func(_ struct{}, err error) {
 			v.tr.setError(v.errL, err)
 			if err == nil {
 				v.status.SetText(done)
@@ -425,8 +427,8 @@ func (v *personView) simple(label string, danger bool, do func(reason string) er
 
 // onCreatePass creates the person's Temporary Access Pass and shows it once.
 func (v *personView) onCreatePass() {
-	u, r := v.p.u, v.reason.Text
-	call(u.o.Runner, func() (*core.NewAccessPass, error) {
+	u, r := v.p.sc, v.reason.Text
+	call(u.run, func() (*core.NewAccessPass, error) {
 		return u.svc.CreateAccessPass(u.ctx, v.a.ID, core.AccessPassRequest{Reason: r})
 	}, func(np *core.NewAccessPass, err error) {
 		v.tr.setError(v.errL, err)
@@ -446,8 +448,8 @@ func (v *personView) onCreatePass() {
 // onResetPassword resets the person's password (asked first) and shows
 // the temporary one once.
 func (v *personView) onResetPassword() {
-	u, r := v.p.u, v.reason.Text
-	call(u.o.Runner, func() (*core.TemporaryPassword, error) {
+	u, r := v.p.sc, v.reason.Text
+	call(u.run, func() (*core.TemporaryPassword, error) {
 		return u.svc.ResetPasswordForPerson(u.ctx, v.a.ID, r)
 	}, func(tmp *core.TemporaryPassword, err error) {
 		v.tr.setError(v.errL, err)
@@ -476,7 +478,7 @@ func (p *helpdeskPage) waitFor(a *core.AccountSummary, ap *core.Approval, done f
 	}
 	var stop func()
 	busy := false
-	stop = p.u.o.Tick(3*time.Second, func() {
+	stop = p.sc.tick(3*time.Second, func() {
 		if p.sel != a {
 			stop()
 			return
@@ -485,8 +487,8 @@ func (p *helpdeskPage) waitFor(a *core.AccountSummary, ap *core.Approval, done f
 			return
 		}
 		busy = true
-		call(p.u.o.Runner, func() (*core.Approval, error) {
-			return p.u.svc.ApprovalStatus(p.u.ctx, ap.ID)
+		call(p.sc.run, func() (*core.Approval, error) {
+			return p.sc.svc.ApprovalStatus(p.sc.ctx, ap.ID)
 		}, func(st *core.Approval, err error) {
 			busy = false
 			if err != nil {
@@ -499,7 +501,7 @@ func (p *helpdeskPage) waitFor(a *core.AccountSummary, ap *core.Approval, done f
 			if !st.ApprovedAt.IsZero() {
 				stop()
 				done(st)
-			} else if !p.u.o.Now().Before(st.ExpiresAt) {
+			} else if !p.sc.now().Before(st.ExpiresAt) {
 				stop()
 				done(nil)
 			}
@@ -511,9 +513,11 @@ func (p *helpdeskPage) waitFor(a *core.AccountSummary, ap *core.Approval, done f
 // deleteMethod shows the owner's delete dialog, with its preview, for
 // one of the person's methods, and deletes it through the desk's call.
 func (p *helpdeskPage) deleteMethod(a *core.AccountSummary, m core.MaskedMethod, label, reason string, status *widget.Label) {
-	tr := p.u.tr
-	d := &deleteDialog{u: p.u, m: newModal(tr.T("delete.title"), p.u.win), accountID: a.ID, methodID: m.ID, label: label, err: errorLabel()}
-	d.del = func() (*core.DeletePreview, error) { return p.u.svc.DeleteMethodForPerson(p.u.ctx, a.ID, m.ID, reason) }
+	tr := p.sc.tr
+	d := &deleteDialog{sc: p.sc, m: newModal(tr.T("delete.title"), p.sc.win), accountID: a.ID, methodID: m.ID, label: label, err: errorLabel()}
+	d.del = func() (*core.DeletePreview, error) {
+		return p.sc.svc.DeleteMethodForPerson(p.sc.ctx, a.ID, m.ID, reason)
+	}
 	d.done = func(pv *core.DeletePreview) {
 		if pv.Scheduled {
 			status.SetText(tr.F("helpdesk.deleteScheduled", "Method", label, "Date", tr.date(pv.EffectiveAt)))
@@ -529,19 +533,19 @@ func (p *helpdeskPage) deleteMethod(a *core.AccountSummary, m core.MaskedMethod,
 // removing phones and apps, a reset replacing the password), naming the
 // person and what follows; No has the focus.
 func (p *helpdeskPage) confirm(titleKey, questionKey string, a *core.AccountSummary, yes func()) {
-	tr := p.u.tr
-	m := newModal(tr.T(titleKey), p.u.win)
+	tr := p.sc.tr
+	m := newModal(tr.T(titleKey), p.sc.win)
 	no := newButton(tr.T("common.no"), widget.MediumImportance, m.close, m.close)
 	ok := newButton(tr.T("common.yes"), widget.DangerImportance, func() { m.close(); yes() }, m.close)
 	m.step(wrapped(tr.F(questionKey, "Name", a.Name)), no, ok)
 	m.show(460)
-	p.u.win.Canvas().Focus(no)
+	p.sc.win.Canvas().Focus(no)
 }
 
 // showSecret shows a pass or a temporary password once, large, to read
 // out or copy.
 func (p *helpdeskPage) showSecret(title, lead, secret, valid string) {
-	tr := p.u.tr
+	tr := p.sc.tr
 	big := canvas.NewText(secret, theme.Color(theme.ColorNameForeground))
 	big.TextSize = 32
 	big.TextStyle = fyne.TextStyle{Monospace: true}
@@ -549,14 +553,14 @@ func (p *helpdeskPage) showSecret(title, lead, secret, valid string) {
 	bg := canvas.NewRectangle(color.Transparent)
 	bg.StrokeColor, bg.StrokeWidth, bg.CornerRadius = theme.Color(theme.ColorNamePrimary), 2, 6
 	copyB := widget.NewButtonWithIcon(tr.T("helpdesk.copy"), theme.ContentCopyIcon(), func() {
-		p.u.app.Clipboard().SetContent(secret)
+		p.sc.app.Clipboard().SetContent(secret)
 	})
 	body := container.NewVBox(wrapped(lead),
 		container.NewStack(bg, container.NewPadded(big)),
 		wrapped(valid),
 		&widget.Label{Text: tr.T("helpdesk.passOnce"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord},
 		container.NewHBox(copyB))
-	d := dialog.NewCustom(title, tr.T("common.done"), body, p.u.win)
+	d := dialog.NewCustom(title, tr.T("common.done"), body, p.sc.win)
 	d.Resize(fyne.NewSize(560, 340))
 	d.Show()
 }

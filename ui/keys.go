@@ -266,7 +266,7 @@ func (w *keyWizard) name(m *core.MethodView) {
 			if n == "" {
 				n = m.Detail
 			}
-			successStep(w.u, w.m, tr.T("key.registeredTitle"), tr.F("key.registered", "Name", n))
+			successStep(w.u.scope, w.m, tr.T("key.registeredTitle"), tr.F("key.registered", "Name", n))
 		})
 	}
 	name.OnSubmitted = func(string) { save.OnTapped() }

@@ -13,7 +13,7 @@ import (
 // It takes the account it acts on: the owner's own, or the person a
 // help-desk agent helps (del is then the desk's delete, with its reason).
 type deleteDialog struct {
-	u         *UI
+	sc        *scope
 	m         *modal
 	accountID string
 	methodID  string
@@ -27,39 +27,33 @@ type deleteDialog struct {
 	err      *widget.Label
 }
 
-// newDeleteDialog deletes one of the signed-in owner's methods.
-func newDeleteDialog(u *UI, m core.MethodView) *deleteDialog {
-	d := &deleteDialog{u: u, m: newModal(u.tr.T("delete.title"), u.win), accountID: u.acct.ID, methodID: m.ID,
-		label: u.tr.Kind(m.Kind) + " (" + methodDetail(u.tr, m) + ")", err: errorLabel()}
-	d.del = func() (*core.DeletePreview, error) { return u.svc.DeleteMethod(u.ctx, d.accountID, d.methodID) }
-	d.done = func(*core.DeletePreview) { u.reloadAll() }
-	// Deleting the last info starts a 30-day removal: offer to put the
-	// new number or address in its place, or to add another method, first.
-	d.addFirst = func() {
-		if m.Kind.IsPhone() || m.Kind == core.KindEmail {
-			changeContact(u, m)
-		} else {
-			newAddMethodDialog(u).show()
-		}
-	}
+// newDeleteDialog deletes one of the signed-in owner's methods; addFirst
+// is offered in place of a delete that would start the removal of the last
+// info.
+func newDeleteDialog(sc *scope, m core.MethodView, addFirst func()) *deleteDialog {
+	d := &deleteDialog{sc: sc, m: newModal(sc.tr.T("delete.title"), sc.win), accountID: sc.acct.ID, methodID: m.ID,
+		label: sc.tr.Kind(m.Kind) + " (" + methodDetail(sc.tr, m) + ")", err: errorLabel()}
+	d.del = func() (*core.DeletePreview, error) { return sc.svc.DeleteMethod(sc.ctx, d.accountID, d.methodID) }
+	d.done = func(*core.DeletePreview) { sc.changed() }
+	d.addFirst = addFirst
 	return d
 }
 
 func (d *deleteDialog) show() {
-	tr := d.u.tr
+	tr := d.sc.tr
 	no := newButton(tr.T("common.no"), widget.MediumImportance, d.m.close, d.m.close)
 	d.yes = newButton(tr.T("common.yes"), widget.DangerImportance, d.onYes, d.m.close)
 	d.yes.Disable()
 	d.m.step(container.NewVBox(d.err), no, d.yes)
 	d.m.show(460)
 	d.m.setBusy(true)
-	d.u.win.Canvas().Focus(no)
-	call(d.u.o.Runner, func() (*core.DeletePreview, error) {
-		return d.u.svc.PreviewDelete(d.u.ctx, d.accountID, d.methodID)
+	d.sc.win.Canvas().Focus(no)
+	call(d.sc.run, func() (*core.DeletePreview, error) {
+		return d.sc.svc.PreviewDelete(d.sc.ctx, d.accountID, d.methodID)
 	}, func(pv *core.DeletePreview, err error) {
 		d.m.setBusy(false)
 		if err != nil {
-			d.u.tr.setError(d.err, err)
+			d.sc.tr.setError(d.err, err)
 			return
 		}
 		lines := container.NewVBox(wrapped(tr.F("delete.question", "Method", d.label)))
@@ -72,12 +66,12 @@ func (d *deleteDialog) show() {
 			first := newButton(tr.T("delete.addFirst"), widget.HighImportance, func() { d.m.close(); d.addFirst() }, d.m.close)
 			d.m.step(lines, no, d.yes, first)
 			d.yes.Enable()
-			d.u.win.Canvas().Focus(first)
+			d.sc.win.Canvas().Focus(first)
 			return
 		}
 		d.m.step(lines, no, d.yes)
 		d.yes.Enable()
-		d.u.win.Canvas().Focus(d.yes) // Enter deletes, Escape cancels
+		d.sc.win.Canvas().Focus(d.yes) // Enter deletes, Escape cancels
 	})
 }
 
@@ -109,10 +103,10 @@ func previewLines(tr text, pv *core.DeletePreview) []string {
 func (d *deleteDialog) onYes() {
 	d.yes.Disable()
 	d.m.setBusy(true)
-	call(d.u.o.Runner, d.del, func(pv *core.DeletePreview, err error) {
+	call(d.sc.run, d.del, func(pv *core.DeletePreview, err error) {
 		d.m.setBusy(false)
 		if err != nil {
-			d.u.tr.setError(d.err, err)
+			d.sc.tr.setError(d.err, err)
 			return
 		}
 		d.m.close()
@@ -122,7 +116,7 @@ func (d *deleteDialog) onYes() {
 
 // defaultDialog changes the default sign-in method.
 type defaultDialog struct {
-	u       *UI
+	sc      *scope
 	m       *modal
 	current *core.DefaultChoice
 	choices []core.DefaultChoice
@@ -131,28 +125,28 @@ type defaultDialog struct {
 	err     *widget.Label
 }
 
-func newDefaultDialog(u *UI, info *core.SecurityInfo) *defaultDialog {
-	d := &defaultDialog{u: u, m: newModal(u.tr.T("default.title"), u.win), err: errorLabel()}
+func newDefaultDialog(sc *scope, info *core.SecurityInfo) *defaultDialog {
+	d := &defaultDialog{sc: sc, m: newModal(sc.tr.T("default.title"), sc.win), err: errorLabel()}
 	if info != nil {
 		d.current = info.Default
 	}
 	d.sel = newSelect(nil, func(string) { d.confirm.Enable() }, func() { d.onConfirm() }, func() { d.m.close() })
-	d.confirm = newButton(u.tr.T("common.confirm"), widget.HighImportance, d.onConfirm, d.m.close)
+	d.confirm = newButton(sc.tr.T("common.confirm"), widget.HighImportance, d.onConfirm, d.m.close)
 	d.confirm.Disable()
 	return d
 }
 
 func (d *defaultDialog) show() {
-	tr := d.u.tr
+	tr := d.sc.tr
 	back := newButton(tr.T("common.cancel"), widget.MediumImportance, d.m.close, d.m.close)
 	d.m.step(container.NewVBox(wrapped(tr.T("default.lead")), d.sel, d.err), back, d.confirm)
 	d.m.show(520)
 	d.m.setBusy(true)
-	call(d.u.o.Runner, func() ([]core.DefaultChoice, error) {
-		return d.u.svc.DefaultChoices(d.u.ctx, d.u.acct.ID)
+	call(d.sc.run, func() ([]core.DefaultChoice, error) {
+		return d.sc.svc.DefaultChoices(d.sc.ctx, d.sc.acct.ID)
 	}, func(cs []core.DefaultChoice, err error) {
 		d.m.setBusy(false)
-		d.u.tr.setError(d.err, err)
+		d.sc.tr.setError(d.err, err)
 		d.choices = cs
 		var labels []string
 		for _, c := range cs {
@@ -165,7 +159,7 @@ func (d *defaultDialog) show() {
 			}
 		}
 		d.confirm.Disable()
-		d.u.win.Canvas().Focus(d.sel)
+		d.sc.win.Canvas().Focus(d.sel)
 	})
 }
 
@@ -177,22 +171,22 @@ func (d *defaultDialog) onConfirm() {
 	c := d.choices[i]
 	d.confirm.Disable()
 	d.m.setBusy(true)
-	call(d.u.o.Runner, func() (*core.DefaultChoice, error) {
-		return d.u.svc.SetDefault(d.u.ctx, d.u.acct.ID, c.MethodID, c.Channel)
+	call(d.sc.run, func() (*core.DefaultChoice, error) {
+		return d.sc.svc.SetDefault(d.sc.ctx, d.sc.acct.ID, c.MethodID, c.Channel)
 	}, func(_ *core.DefaultChoice, err error) {
 		d.m.setBusy(false)
 		if err != nil {
-			d.u.tr.setError(d.err, err)
+			d.sc.tr.setError(d.err, err)
 			return
 		}
 		d.m.close()
-		d.u.reloadAll()
+		d.sc.changed()
 	})
 }
 
 // renameDialog renames an authenticator app or security key.
 type renameDialog struct {
-	u      *UI
+	sc     *scope
 	m      *modal
 	method core.MethodView
 	name   *field
@@ -200,13 +194,13 @@ type renameDialog struct {
 	err    *widget.Label
 }
 
-func newRenameDialog(u *UI, m core.MethodView) *renameDialog {
-	d := &renameDialog{u: u, m: newModal(u.tr.T("rename.title"), u.win), method: m, err: errorLabel()}
+func newRenameDialog(sc *scope, m core.MethodView) *renameDialog {
+	d := &renameDialog{sc: sc, m: newModal(sc.tr.T("rename.title"), sc.win), method: m, err: errorLabel()}
 	d.name = newField("", d.m.close)
 	d.name.SetText(m.Name)
 	d.name.Validator = plain(func(s string) error { _, err := core.ValidateMethodName(s); return err })
 	d.name.OnSubmitted = func(string) { d.onSave() }
-	d.save = newButton(u.tr.T("common.save"), widget.HighImportance, d.onSave, d.m.close)
+	d.save = newButton(sc.tr.T("common.save"), widget.HighImportance, d.onSave, d.m.close)
 	d.name.OnChanged = func(string) {
 		if valid(d.name) {
 			d.save.Enable()
@@ -218,10 +212,10 @@ func newRenameDialog(u *UI, m core.MethodView) *renameDialog {
 }
 
 func (d *renameDialog) show() {
-	cancel := newButton(d.u.tr.T("common.cancel"), widget.MediumImportance, d.m.close, d.m.close)
-	d.m.step(container.NewVBox(widget.NewLabel(d.u.tr.T("rename.lead")), d.name, d.err), cancel, d.save)
+	cancel := newButton(d.sc.tr.T("common.cancel"), widget.MediumImportance, d.m.close, d.m.close)
+	d.m.step(container.NewVBox(widget.NewLabel(d.sc.tr.T("rename.lead")), d.name, d.err), cancel, d.save)
 	d.m.show(420)
-	d.u.win.Canvas().Focus(d.name)
+	d.sc.win.Canvas().Focus(d.name)
 }
 
 func (d *renameDialog) onSave() {
@@ -230,15 +224,15 @@ func (d *renameDialog) onSave() {
 	}
 	name := d.name.Text
 	d.m.setBusy(true)
-	call(d.u.o.Runner, func() (*core.Method, error) {
-		return d.u.svc.RenameMethod(d.u.ctx, d.u.acct.ID, d.method.ID, name)
+	call(d.sc.run, func() (*core.Method, error) {
+		return d.sc.svc.RenameMethod(d.sc.ctx, d.sc.acct.ID, d.method.ID, name)
 	}, func(_ *core.Method, err error) {
 		d.m.setBusy(false)
 		if err != nil {
-			d.u.tr.setError(d.err, err)
+			d.sc.tr.setError(d.err, err)
 			return
 		}
 		d.m.close()
-		d.u.reloadAll()
+		d.sc.changed()
 	})
 }

@@ -13,7 +13,7 @@ import (
 // overviewPage shows the account and a summary of its methods, with what
 // each is good for.
 type overviewPage struct {
-	u       *UI
+	sc      *scope
 	root    fyne.CanvasObject
 	account *widget.Form
 	methods *fyne.Container
@@ -21,28 +21,29 @@ type overviewPage struct {
 	err     *widget.Label
 }
 
-func newOverviewPage(u *UI) *overviewPage {
-	p := &overviewPage{u: u, account: widget.NewForm(), methods: container.NewVBox(), status: container.NewVBox(), err: errorLabel()}
-	more := &widget.Button{Text: u.tr.T("overview.manage"), Importance: widget.LowImportance, OnTapped: func() { u.nav.Select(1) }}
-	p.root = container.NewVScroll(container.NewVBox(heading(u.tr.T("overview.title")), p.err,
-		widget.NewCard(u.tr.T("overview.account"), "", p.account),
-		widget.NewCard(u.tr.T("nav.securityInfo"), u.tr.T("overview.methodsLead"), container.NewVBox(p.status, p.methods, container.NewHBox(more)))))
+// newOverviewPage is the overview; manage shows the Security info page.
+func newOverviewPage(sc *scope, manage func()) *overviewPage {
+	p := &overviewPage{sc: sc, account: widget.NewForm(), methods: container.NewVBox(), status: container.NewVBox(), err: errorLabel()}
+	more := &widget.Button{Text: sc.tr.T("overview.manage"), Importance: widget.LowImportance, OnTapped: manage}
+	p.root = container.NewVScroll(container.NewVBox(heading(sc.tr.T("overview.title")), p.err,
+		widget.NewCard(sc.tr.T("overview.account"), "", p.account),
+		widget.NewCard(sc.tr.T("nav.securityInfo"), sc.tr.T("overview.methodsLead"), container.NewVBox(p.status, p.methods, container.NewHBox(more)))))
 	return p
 }
 
-func (p *overviewPage) title() string           { return p.u.tr.T("nav.overview") }
+func (p *overviewPage) title() string           { return p.sc.tr.T("nav.overview") }
 func (p *overviewPage) icon() fyne.Resource     { return theme.HomeIcon() }
 func (p *overviewPage) view() fyne.CanvasObject { return p.root }
 
 func (p *overviewPage) reload() {
-	call(p.u.o.Runner, func() (*core.SecurityInfo, error) {
-		return p.u.svc.SecurityInfo(p.u.ctx, p.u.acct.ID)
+	call(p.sc.run, func() (*core.SecurityInfo, error) {
+		return p.sc.svc.SecurityInfo(p.sc.ctx, p.sc.acct.ID)
 	}, func(info *core.SecurityInfo, err error) {
-		p.u.tr.setError(p.err, err)
+		p.sc.tr.setError(p.err, err)
 		if err != nil {
 			return
 		}
-		tr := p.u.tr
+		tr := p.sc.tr
 		a := info.Account
 		p.account.Items = nil
 		p.account.Append(tr.T("overview.name"), widget.NewLabel(a.DisplayName))
@@ -80,7 +81,7 @@ func (p *overviewPage) reload() {
 
 // passwordPage shows when the password was last changed and changes it.
 type passwordPage struct {
-	u        *UI
+	sc       *scope
 	root     fyne.CanvasObject
 	changed  *widget.Label
 	current  *field
@@ -95,8 +96,8 @@ type passwordPage struct {
 	then func()
 }
 
-func newPasswordPage(u *UI) *passwordPage {
-	p := &passwordPage{u: u, changed: widget.NewLabel(""), err: errorLabel(),
+func newPasswordPage(sc *scope) *passwordPage {
+	p := &passwordPage{sc: sc, changed: widget.NewLabel(""), err: errorLabel(),
 		feedback: &widget.Label{Importance: widget.SuccessImportance}}
 	p.feedback.Hide()
 	p.current = newField("", nil)
@@ -105,33 +106,33 @@ func newPasswordPage(u *UI) *passwordPage {
 	p.next.Password = true
 	p.confirm = newField("", nil)
 	p.confirm.Password = true
-	p.save = &widget.Button{Text: u.tr.T("password.change"), Importance: widget.HighImportance, OnTapped: p.onSave}
+	p.save = &widget.Button{Text: sc.tr.T("password.change"), Importance: widget.HighImportance, OnTapped: p.onSave}
 	for _, f := range []*field{p.current, p.next, p.confirm} {
 		f.OnChanged = func(string) { p.validate() }
 		f.OnSubmitted = func(string) { p.onSave() }
 	}
 	form := widget.NewForm(
-		widget.NewFormItem(u.tr.T("password.current"), p.current),
-		widget.NewFormItem(u.tr.T("password.new"), p.next),
-		widget.NewFormItem(u.tr.T("password.confirm"), p.confirm))
-	p.body = container.NewVBox(heading(u.tr.T("nav.password")), p.changed,
-		wrapped(u.tr.T("password.rules")), form, container.NewHBox(p.save), p.err, p.feedback)
+		widget.NewFormItem(sc.tr.T("password.current"), p.current),
+		widget.NewFormItem(sc.tr.T("password.new"), p.next),
+		widget.NewFormItem(sc.tr.T("password.confirm"), p.confirm))
+	p.body = container.NewVBox(heading(sc.tr.T("nav.password")), p.changed,
+		wrapped(sc.tr.T("password.rules")), form, container.NewHBox(p.save), p.err, p.feedback)
 	p.root = container.NewVScroll(p.body)
 	p.validate()
 	return p
 }
 
-func (p *passwordPage) title() string           { return p.u.tr.T("nav.password") }
+func (p *passwordPage) title() string           { return p.sc.tr.T("nav.password") }
 func (p *passwordPage) icon() fyne.Resource     { return icon("password") }
 func (p *passwordPage) view() fyne.CanvasObject { return p.root }
 
 func (p *passwordPage) reload() {
-	call(p.u.o.Runner, func() (*core.SecurityInfo, error) {
-		return p.u.svc.SecurityInfo(p.u.ctx, p.u.acct.ID)
+	call(p.sc.run, func() (*core.SecurityInfo, error) {
+		return p.sc.svc.SecurityInfo(p.sc.ctx, p.sc.acct.ID)
 	}, func(info *core.SecurityInfo, err error) {
-		p.u.tr.setError(p.err, err)
+		p.sc.tr.setError(p.err, err)
 		if err == nil {
-			p.changed.SetText(p.u.tr.F("password.lastChanged", "Date", p.u.tr.dateTime(info.Account.PasswordChangedAt)))
+			p.changed.SetText(p.sc.tr.F("password.lastChanged", "Date", p.sc.tr.dateTime(info.Account.PasswordChangedAt)))
 		}
 	})
 }
@@ -144,10 +145,10 @@ func (p *passwordPage) validate() {
 	}
 	if p.confirm.Text != "" && p.next.Text != p.confirm.Text {
 		p.err.Importance = widget.DangerImportance
-		p.err.SetText(p.u.tr.T("password.mismatch"))
+		p.err.SetText(p.sc.tr.T("password.mismatch"))
 		p.err.Show()
-	} else if p.err.Text == p.u.tr.T("password.mismatch") {
-		p.u.tr.setError(p.err, nil)
+	} else if p.err.Text == p.sc.tr.T("password.mismatch") {
+		p.sc.tr.setError(p.err, nil)
 	}
 }
 
@@ -158,10 +159,10 @@ func (p *passwordPage) onSave() {
 	cur, next := p.current.Text, p.next.Text
 	p.save.Disable()
 	p.feedback.Hide()
-	call(p.u.o.Runner, func() (struct{}, error) {
-		return struct{}{}, p.u.svc.ChangePassword(p.u.ctx, p.u.acct.ID, cur, next)
+	call(p.sc.run, func() (struct{}, error) {
+		return struct{}{}, p.sc.svc.ChangePassword(p.sc.ctx, p.sc.acct.ID, cur, next)
 	}, func(_ struct{}, err error) {
-		p.u.tr.setError(p.err, err)
+		p.sc.tr.setError(p.err, err)
 		if err == nil && p.then != nil {
 			p.then()
 			return
@@ -170,9 +171,9 @@ func (p *passwordPage) onSave() {
 			p.current.SetText("")
 			p.next.SetText("")
 			p.confirm.SetText("")
-			p.feedback.SetText(p.u.tr.T("password.changed"))
+			p.feedback.SetText(p.sc.tr.T("password.changed"))
 			p.feedback.Show()
-			p.u.reloadAll()
+			p.sc.changed()
 		}
 		p.validate()
 	})
@@ -180,15 +181,15 @@ func (p *passwordPage) onSave() {
 
 // activityPage lists the account's audit events, newest first.
 type activityPage struct {
-	u      *UI
+	sc     *scope
 	root   fyne.CanvasObject
 	events []*core.AuditEvent
 	list   *widget.List
 	err    *widget.Label
 }
 
-func newActivityPage(u *UI) *activityPage {
-	p := &activityPage{u: u, err: errorLabel()}
+func newActivityPage(sc *scope) *activityPage {
+	p := &activityPage{sc: sc, err: errorLabel()}
 	p.list = widget.NewList(func() int { return len(p.events) },
 		func() fyne.CanvasObject {
 			return container.NewBorder(nil, nil, widget.NewLabel("2 Jan 2006 15:04"), widget.NewLabel("desktop"), widget.NewLabel("Method added"))
@@ -197,11 +198,11 @@ func newActivityPage(u *UI) *activityPage {
 			e := p.events[id]
 			c := o.(*fyne.Container)
 			// NewBorder keeps the centre, then left, then right.
-			c.Objects[0].(*widget.Label).SetText(activityText(u.tr, e))
-			c.Objects[1].(*widget.Label).SetText(u.tr.dateTime(e.Time))
+			c.Objects[0].(*widget.Label).SetText(activityText(sc.tr, e))
+			c.Objects[1].(*widget.Label).SetText(sc.tr.dateTime(e.Time))
 			c.Objects[2].(*widget.Label).SetText(e.Source)
 		})
-	p.root = container.NewBorder(container.NewVBox(heading(u.tr.T("nav.activity")), flowing(wrapped(u.tr.T("activity.lead"))), flowing(p.err)), nil, nil, nil, p.list)
+	p.root = container.NewBorder(container.NewVBox(heading(sc.tr.T("nav.activity")), flowing(wrapped(sc.tr.T("activity.lead"))), flowing(p.err)), nil, nil, nil, p.list)
 	return p
 }
 
@@ -239,15 +240,15 @@ func activityText(tr text, e *core.AuditEvent) string {
 	return s
 }
 
-func (p *activityPage) title() string           { return p.u.tr.T("nav.activity") }
+func (p *activityPage) title() string           { return p.sc.tr.T("nav.activity") }
 func (p *activityPage) icon() fyne.Resource     { return icon("activity") }
 func (p *activityPage) view() fyne.CanvasObject { return p.root }
 
 func (p *activityPage) reload() {
-	call(p.u.o.Runner, func() ([]*core.AuditEvent, error) {
-		return p.u.svc.RecentActivity(p.u.ctx, p.u.acct.ID, 200)
+	call(p.sc.run, func() ([]*core.AuditEvent, error) {
+		return p.sc.svc.RecentActivity(p.sc.ctx, p.sc.acct.ID, 200)
 	}, func(events []*core.AuditEvent, err error) {
-		p.u.tr.setError(p.err, err)
+		p.sc.tr.setError(p.err, err)
 		if err == nil {
 			p.events = events
 			p.list.Refresh()

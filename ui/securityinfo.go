@@ -223,17 +223,27 @@ func (p *securityInfoPage) onAdd() { newAddMethodDialog(p.u).show() }
 // changeContact opens the Change wizard of a phone or an email address.
 func changeContact(u *UI, m core.MethodView) {
 	if m.Kind == core.KindEmail {
-		newEmailChangeWizard(u, m).show()
+		newEmailChangeWizard(u.scope, m).show()
 	} else {
-		newPhoneChangeWizard(u, m).show()
+		newPhoneChangeWizard(u.scope, m).show()
 	}
 }
 
-func (p *securityInfoPage) onChangeDefault() { newDefaultDialog(p.u, p.info).show() }
+func (p *securityInfoPage) onChangeDefault() { newDefaultDialog(p.u.scope, p.info).show() }
 
-func (p *securityInfoPage) onDelete(m core.MethodView) { newDeleteDialog(p.u, m).show() }
+func (p *securityInfoPage) onDelete(m core.MethodView) {
+	// Deleting the last info starts a 30-day removal: offer to put the
+	// new number or address in its place, or to add another method, first.
+	newDeleteDialog(p.u.scope, m, func() {
+		if m.Kind.IsPhone() || m.Kind == core.KindEmail {
+			changeContact(p.u, m)
+		} else {
+			newAddMethodDialog(p.u).show()
+		}
+	}).show()
+}
 
-func (p *securityInfoPage) onRename(m core.MethodView) { newRenameDialog(p.u, m).show() }
+func (p *securityInfoPage) onRename(m core.MethodView) { newRenameDialog(p.u.scope, m).show() }
 
 func (p *securityInfoPage) onCancelRemoval() {
 	p.setBusy(true)

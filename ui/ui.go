@@ -78,15 +78,10 @@ type Options struct {
 
 // UI is the main window: navigation on the left, the chosen page on the right.
 type UI struct {
-	app  fyne.App
-	win  fyne.Window
-	o    Options
-	tr   text
-	ctx  context.Context // carries the signed-in account as actor
-	back *Backend
-	svc  core.Service
-	acct *core.Account
-	sess *core.Session
+	*scope // app, win, tr, svc, ctx, acct: what screens share
+	o      Options
+	back   *Backend
+	sess   *core.Session
 	// stopWatch stops the session watch.
 	stopWatch func()
 	// registering is true while "Keep your account secure" is shown.
@@ -137,7 +132,9 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	return &UI{app: a, win: w, o: o, tr: text{o.Lang}, ctx: deviceContext()}
+	u := &UI{o: o, scope: &scope{app: a, win: w, tr: text{o.Lang}, ctx: deviceContext(), run: o.Runner, now: o.Now, tick: o.Tick}}
+	u.changed, u.onAdded = u.reloadAll, u.added
+	return u
 }
 
 func realTick(interval time.Duration, fn func()) func() {
@@ -248,17 +245,17 @@ func (u *UI) signedIn(step *core.SignInStep) {
 // showPages shows the Security info pages.
 func (u *UI) showPages() {
 	acct := u.acct
-	u.overview = newOverviewPage(u)
+	u.overview = newOverviewPage(u.scope, func() { u.nav.Select(1) })
 	u.info = newSecurityInfoPage(u)
-	u.password = newPasswordPage(u)
-	u.activity = newActivityPage(u)
-	u.devices = newDevicesPage(u)
+	u.password = newPasswordPage(u.scope)
+	u.activity = newActivityPage(u.scope)
+	u.devices = newDevicesPage(u.scope, u.signOut)
 	u.pages = []page{u.overview, u.info, u.password, u.devices, u.activity}
 	switch {
 	case u.walkUp != nil:
 		u.pages = []page{u.info} // a walk-up person sees their methods only
 	case acct.Role == core.RoleHelpdesk || acct.Role == core.RoleAdmin:
-		u.helpdesk = newHelpdeskPage(u)
+		u.helpdesk = newHelpdeskPage(u.scope, u.startWalkUp)
 		u.pages = append(u.pages, u.helpdesk)
 	}
 	u.content = container.NewStack()

@@ -24,12 +24,12 @@ const walkUpPassLength = 48
 // walkUpIdle. Their session is then ended, and nothing of theirs stays:
 // no token is kept (no session keeper), no name is remembered.
 func (p *helpdeskPage) walkUp(a *core.AccountSummary, reason string, errL *widget.Label) {
-	u := p.u
+	u := p.sc
 	if strings.TrimSpace(reason) != "" {
 		reason += " (walk-up registration at the desk)"
 	}
 	oneTime := true
-	call(u.o.Runner, func() (*core.SignInStep, error) {
+	call(u.run, func() (*core.SignInStep, error) {
 		np, err := u.svc.CreateAccessPass(u.ctx, a.ID, core.AccessPassRequest{Reason: reason, LifetimeMinutes: 10, Length: walkUpPassLength, OneTime: &oneTime})
 		if err != nil {
 			return nil, err
@@ -40,7 +40,7 @@ func (p *helpdeskPage) walkUp(a *core.AccountSummary, reason string, errL *widge
 		if err != nil {
 			return
 		}
-		u.startWalkUp(step, func(idle bool) {
+		p.startWalkUp(step, func(idle bool) {
 			key := "helpdesk.walkupEnded"
 			if idle {
 				key = "helpdesk.walkupIdle"
@@ -95,11 +95,14 @@ func (r activeRunner) Run(work, done func()) {
 func (u *UI) startWalkUp(step *core.SignInStep, done func(idle bool)) {
 	saved, menu := u.win.Content(), u.win.MainMenu()
 	last := u.o.Now()
-	person := &UI{app: u.app, o: u.o, tr: text{u.tr.lang}, ctx: deviceContext(), back: &Backend{Service: u.svc}, svc: u.svc}
+	person := &UI{o: u.o, back: &Backend{Service: u.svc},
+		scope: &scope{app: u.app, tr: text{u.tr.lang}, ctx: deviceContext(), svc: u.svc, now: u.o.Now, tick: u.o.Tick}}
+	person.changed, person.onAdded = person.reloadAll, person.added
 	if l := step.Account.Language; l != "" {
 		person.tr = text{l}
 	}
 	person.o.Runner = activeRunner{Runner: u.o.Runner, touch: func() { last = u.o.Now() }}
+	person.run = person.o.Runner
 	var stopIdle func()
 	var win *walkUpWindow
 	end := func(idle bool) {

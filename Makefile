@@ -131,7 +131,7 @@ fuzz:
 	$(GO) test ./core -run '^$$' -fuzz FuzzParseEmail -fuzztime 30s
 
 bench:
-	$(GO) test ./core -run '^$$' -bench . -benchmem
+	$(GO) test ./core -run '^$$' -bench 'ConfirmCode|VerifyTOTP|ListTenMethods|AppendAudit' -benchmem
 
 # screenshots renders the main states with the real OpenGL driver under
 # Xvfb into docs/screenshots (linked from the README and docs/).

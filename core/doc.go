@@ -21,7 +21,8 @@
 // is "Internal error.".
 //
 // The package imports no toolkit, no SQL driver and no HTTP server; the
-// outside things it needs (stores, senders, the keyring) are interfaces it
-// declares and adapters in its subpackages implement. See
+// outside things it needs (stores, senders) are interfaces it declares and
+// adapters in its subpackages implement (the keyring only hands it its key
+// bytes). See
 // docs/architecture.md for a request walked through the layers.
 package core

@@ -48,7 +48,7 @@ func (t *tx) SearchAccounts(text, digits, after string, limit int) ([]*core.Acco
 	return out, nil
 }
 
-// AccountDetails implements core.Tx: three queries for the whole page.
+// AccountDetails implements core.Tx: four queries for the whole page.
 func (t *tx) AccountDetails(accts []*core.Account) (map[string]*core.AccountDetail, error) {
 	out := make(map[string]*core.AccountDetail, len(accts))
 	ids, names := make([]string, len(accts)), make([]string, len(accts))

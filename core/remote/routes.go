@@ -1,6 +1,6 @@
 // Package remote is the HTTP/JSON face of core.Service: one route table
 // (this file) that drives the server (server.go), the OpenAPI document
-// (openapi.go) and, later, the client that implements core.Service over
+// (openapi.go) and the client that implements core.Service over
 // the same routes. Resources follow Microsoft Graph's authentication
 // methods API: /v1/me/authentication/... for one's own security info and
 // /v1/users/{id}/authentication/... for an administrator or the help desk.

@@ -1,5 +1,6 @@
 // Package storetest is the conformance suite every core.Store must pass:
-// the SQLite and PostgreSQL stores now, the remote client later.
+// the SQLite and PostgreSQL stores. Its cases are grouped by the part of
+// core.Tx they try (accounts.go, methods.go, codes.go, ...).
 package storetest
 
 import (

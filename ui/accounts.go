@@ -59,7 +59,7 @@ func (u *UI) forgetAccount(name string) {
 	}
 	if keeper := u.back.Sessions; keeper != nil {
 		svc := u.svc
-		call(u.o.Runner, func() (struct{}, error) {
+		call(u.run, func() (struct{}, error) {
 			// The kept session ends too, not only its token here.
 			if token, err := keeper.Load(name); err == nil && token != "" {
 				if who, err := svc.ResumeSession(deviceContext(), token); err == nil {
@@ -123,7 +123,7 @@ func (s *signInScreen) pick(name string) {
 		s.show()
 		return
 	}
-	call(s.u.o.Runner, func() (*core.SignedIn, error) {
+	call(s.u.run, func() (*core.SignedIn, error) {
 		token, err := keeper.Load(name)
 		if err != nil || token == "" {
 			return nil, err

@@ -32,7 +32,7 @@ func newAddMethodDialog(u *UI) *addMethodDialog {
 func (d *addMethodDialog) show() {
 	d.m.show(420)
 	d.m.setBusy(true)
-	call(d.u.o.Runner, func() ([]core.MethodKind, error) {
+	call(d.u.run, func() ([]core.MethodKind, error) {
 		return d.u.svc.AvailableKinds(d.u.ctx, d.u.acct.ID)
 	}, func(kinds []core.MethodKind, err error) {
 		d.m.setBusy(false)

@@ -14,7 +14,7 @@ func (u *UI) afterSignIn() {
 		u.mustChangePassword()
 		return
 	}
-	call(u.o.Runner, func() (*core.AfterSignIn, error) {
+	call(u.run, func() (*core.AfterSignIn, error) {
 		return u.svc.CheckAfterSignIn(u.ctx, u.acct.ID)
 	}, func(st *core.AfterSignIn, err error) {
 		switch {
@@ -57,7 +57,7 @@ func (u *UI) keepSecure(st *core.AfterSignIn) {
 		container.NewHBox(app), container.NewHBox(other), errL)
 	if st.SnoozesLeft > 0 {
 		skip := link(tr.F("register.skip", "N", st.SnoozesLeft), func() {
-			call(u.o.Runner, func() (struct{}, error) { return struct{}{}, u.svc.SnoozeRegistration(u.ctx, u.acct.ID) },
+			call(u.run, func() (struct{}, error) { return struct{}{}, u.svc.SnoozeRegistration(u.ctx, u.acct.ID) },
 				func(_ struct{}, err error) {
 					u.tr.setError(errL, err)
 					if err == nil {
@@ -75,7 +75,7 @@ func (u *UI) keepSecure(st *core.AfterSignIn) {
 // registered re-checks registration after a method was added from the
 // "Keep your account secure" screen, ending on a summary once done.
 func (u *UI) registered() {
-	call(u.o.Runner, func() (*core.AfterSignIn, error) {
+	call(u.run, func() (*core.AfterSignIn, error) {
 		return u.svc.CheckAfterSignIn(u.ctx, u.acct.ID)
 	}, func(st *core.AfterSignIn, err error) {
 		if err != nil || st.Register {
@@ -95,7 +95,7 @@ func (u *UI) summary() {
 	list := container.NewVBox()
 	done := &widget.Button{Text: tr.T("common.done"), Importance: widget.HighImportance, OnTapped: u.showPages}
 	u.showColumn(container.NewVBox(heading(tr.T("register.doneTitle")), wrapped(tr.T("register.doneLead")), list, container.NewHBox(done)))
-	call(u.o.Runner, func() (*core.SecurityInfo, error) { return u.svc.SecurityInfo(u.ctx, u.acct.ID) },
+	call(u.run, func() (*core.SecurityInfo, error) { return u.svc.SecurityInfo(u.ctx, u.acct.ID) },
 		func(info *core.SecurityInfo, err error) {
 			if err != nil {
 				return
@@ -116,7 +116,7 @@ func (u *UI) verifyInfo(st *core.AfterSignIn) {
 	list := container.NewVBox()
 	errL := errorLabel()
 	good := newButton(tr.T("verify.good"), widget.HighImportance, func() {
-		call(u.o.Runner, func() (struct{}, error) { return struct{}{}, u.svc.ConfirmSecurityInfo(u.ctx, u.acct.ID) },
+		call(u.run, func() (struct{}, error) { return struct{}{}, u.svc.ConfirmSecurityInfo(u.ctx, u.acct.ID) },
 			func(_ struct{}, err error) {
 				u.tr.setError(errL, err)
 				if err == nil {
@@ -130,7 +130,7 @@ func (u *UI) verifyInfo(st *core.AfterSignIn) {
 		edit.OnTapped = func() {
 			u.showPages()
 			u.top.Add(banner(tr.T("verify.confirmAfterEdit"), widget.WarningImportance, widget.NewButton(tr.T("verify.good"), func() {
-				call(u.o.Runner, func() (struct{}, error) { return struct{}{}, u.svc.ConfirmSecurityInfo(u.ctx, u.acct.ID) },
+				call(u.run, func() (struct{}, error) { return struct{}{}, u.svc.ConfirmSecurityInfo(u.ctx, u.acct.ID) },
 					func(_ struct{}, err error) {
 						if err != nil {
 							u.tr.setError(errL, err)
@@ -145,7 +145,7 @@ func (u *UI) verifyInfo(st *core.AfterSignIn) {
 	if st.CanSkip {
 		box.Add(&widget.Label{Text: tr.F("verify.skipUntil", "Date", tr.date(st.MustBy)), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord})
 		box.Add(container.NewHBox(link(tr.T("verify.skip"), func() {
-			call(u.o.Runner, func() (struct{}, error) { return struct{}{}, u.svc.SkipReconfirm(u.ctx, u.acct.ID) },
+			call(u.run, func() (struct{}, error) { return struct{}{}, u.svc.SkipReconfirm(u.ctx, u.acct.ID) },
 				func(_ struct{}, err error) {
 					u.tr.setError(errL, err)
 					if err == nil {
@@ -158,7 +158,7 @@ func (u *UI) verifyInfo(st *core.AfterSignIn) {
 	}
 	u.showColumn(box)
 	u.win.Canvas().Focus(good)
-	call(u.o.Runner, func() (*core.SecurityInfo, error) { return u.svc.SecurityInfo(u.ctx, u.acct.ID) },
+	call(u.run, func() (*core.SecurityInfo, error) { return u.svc.SecurityInfo(u.ctx, u.acct.ID) },
 		func(info *core.SecurityInfo, err error) {
 			if err != nil {
 				u.tr.setError(errL, err)

@@ -82,7 +82,7 @@ func (f *firstAccountForm) onCreate() {
 	f.busy.Show()
 	f.busy.Start()
 	n := core.NewAccount{Name: f.name.Text, DisplayName: f.display.Text, Password: f.password.Text, Language: f.u.tr.lang}
-	call(f.u.o.Runner, func() (*core.SignInStep, error) {
+	call(f.u.run, func() (*core.SignInStep, error) {
 		if _, err := f.u.svc.CreateFirstAccount(f.u.ctx, n); err != nil {
 			return nil, err
 		}

@@ -108,7 +108,7 @@ func (w *keyWizard) find() {
 		}
 		search.Disable()
 		w.m.setBusy(true)
-		call(w.u.o.Runner, func() ([]KeyDevice, error) { return w.u.o.Keys.List(context.Background()) }, func(ds []KeyDevice, err error) {
+		call(w.u.run, func() ([]KeyDevice, error) { return w.u.o.Keys.List(context.Background()) }, func(ds []KeyDevice, err error) {
 			w.m.setBusy(false)
 			search.Enable()
 			if err == nil && len(ds) == 0 {
@@ -131,7 +131,7 @@ func (w *keyWizard) find() {
 // says why it is asked again.
 func (w *keyWizard) pin(msg string) {
 	tr := w.u.tr
-	call(w.u.o.Runner, func() (bool, error) { return w.dev.HasPIN(context.Background()) }, func(has bool, err error) {
+	call(w.u.run, func() (bool, error) { return w.dev.HasPIN(context.Background()) }, func(has bool, err error) {
 		if err != nil {
 			w.err.SetText(keyMessage(tr, w.dev, err))
 			w.err.Show()
@@ -150,7 +150,7 @@ func (w *keyWizard) pin(msg string) {
 					w.err.Show()
 					return
 				}
-				call(w.u.o.Runner, func() (struct{}, error) { return struct{}{}, w.dev.SetPIN(context.Background(), p) }, func(_ struct{}, err error) {
+				call(w.u.run, func() (struct{}, error) { return struct{}{}, w.dev.SetPIN(context.Background(), p) }, func(_ struct{}, err error) {
 					if err != nil {
 						w.err.SetText(keyMessage(tr, w.dev, err))
 						w.err.Show()
@@ -205,7 +205,7 @@ func (w *keyWizard) touch(pin string) {
 	stop := newButton(tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close)
 	w.m.step(container.NewVBox(subheading(tr.T("key.touchTitle")), wrapped(tr.T("key.touchLead")), widget.NewProgressBarInfinite()), stop)
 	u, dev := w.u, w.dev
-	call(u.o.Runner, func() (*core.MethodView, error) {
+	call(u.run, func() (*core.MethodView, error) {
 		ch, err := u.svc.BeginSecurityKey(u.ctx, u.acct.ID)
 		if err != nil {
 			return nil, err
@@ -252,7 +252,7 @@ func (w *keyWizard) name(m *core.MethodView) {
 	save := newButton(tr.T("common.save"), widget.HighImportance, nil, w.m.close)
 	save.OnTapped = func() {
 		n := strings.TrimSpace(name.Text)
-		call(w.u.o.Runner, func() (struct{}, error) {
+		call(w.u.run, func() (struct{}, error) {
 			if n == "" || n == m.Detail {
 				return struct{}{}, nil
 			}
@@ -306,7 +306,7 @@ func (s *secondStep) keySignIn() {
 		errL.SetText(tr.T("key.touchLead"))
 		errL.Show()
 		var dev KeyDevice
-		call(u.o.Runner, func() (*core.SignInStep, error) {
+		call(u.run, func() (*core.SignInStep, error) {
 			var vid string
 			var a core.KeyAssertion
 			var err error

@@ -28,7 +28,7 @@ func (u *UI) showOutbox() {
 	}
 	load := func() {
 		m.setBusy(true)
-		call(u.o.Runner, func() (shown, error) {
+		call(u.run, func() (shown, error) {
 			es, err := u.back.Outbox()
 			if err != nil {
 				return shown{}, err

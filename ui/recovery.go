@@ -29,7 +29,7 @@ func newResender(u *UI, send func() (*core.Challenge, error), sent func(*core.Ch
 	r.button.Disable()
 	r.button.OnTapped = func() {
 		r.button.Disable()
-		call(u.o.Runner, send, func(ch *core.Challenge, err error) {
+		call(u.run, send, func(ch *core.Challenge, err error) {
 			if r.left {
 				return
 			}
@@ -61,7 +61,7 @@ func (r *resender) start(ch *core.Challenge) {
 	r.halt()
 	r.tick()
 	if r.button.Disabled() {
-		r.stop = r.u.o.Tick(time.Second, r.tick)
+		r.stop = r.u.tick(time.Second, r.tick)
 	}
 }
 
@@ -83,7 +83,7 @@ func (r *resender) tick() {
 	if r.ch == nil {
 		return
 	}
-	if wait := r.ch.ResendAfter.Sub(r.u.o.Now()); wait > 0 {
+	if wait := r.ch.ResendAfter.Sub(r.u.now()); wait > 0 {
 		r.button.SetText(r.u.tr.F("code.resendIn", "Seconds", int((wait+time.Second-1)/time.Second)))
 		r.button.Disable()
 		return

@@ -73,7 +73,7 @@ func (r *resetFlow) start() {
 	next.OnTapped = func() {
 		r.setBusy(true)
 		n := name.Text
-		call(r.u.o.Runner, func() (*core.ResetState, error) { return r.u.svc.StartReset(r.u.ctx, n) },
+		call(r.u.run, func() (*core.ResetState, error) { return r.u.svc.StartReset(r.u.ctx, n) },
 			func(st *core.ResetState, err error) {
 				r.setBusy(false)
 				r.u.tr.setError(r.err, err)
@@ -135,7 +135,7 @@ func (r *resetFlow) prove(o core.ResetOption) {
 	}
 	if o.Kind == core.KindSecurityQuestions {
 		r.setBusy(true)
-		call(r.u.o.Runner, func() (*core.QuestionChallenge, error) {
+		call(r.u.run, func() (*core.QuestionChallenge, error) {
 			return r.u.svc.ResetQuestions(r.u.ctx, r.st.ResetID, o.ID, tr.lang)
 		}, func(qc *core.QuestionChallenge, err error) {
 			r.setBusy(false)
@@ -157,7 +157,7 @@ func (r *resetFlow) prove(o core.ResetOption) {
 			vid = ch.VerificationID
 		}
 		r.setBusy(true)
-		call(r.u.o.Runner, func() (*core.ResetState, error) {
+		call(r.u.run, func() (*core.ResetState, error) {
 			return r.u.svc.ResetVerify(r.u.ctx, r.st.ResetID, o.ID, vid, c)
 		}, r.verified(code))
 	}
@@ -175,7 +175,7 @@ func (r *resetFlow) prove(o core.ResetOption) {
 	r.screen(tr.T("reset.title"), lead, code, container.NewHBox(verify), resend.view(), container.NewHBox(noCode), container.NewHBox(other))
 	r.u.win.Canvas().Focus(code)
 	r.setBusy(true)
-	call(r.u.o.Runner, func() (*core.Challenge, error) { return r.u.svc.ResetSendCode(r.u.ctx, r.st.ResetID, o.ID) },
+	call(r.u.run, func() (*core.Challenge, error) { return r.u.svc.ResetSendCode(r.u.ctx, r.st.ResetID, o.ID) },
 		func(c *core.Challenge, err error) {
 			r.setBusy(false)
 			if err != nil {
@@ -214,7 +214,7 @@ func (r *resetFlow) key(o core.ResetOption) {
 		touch.Show()
 		r.setBusy(true)
 		var dev KeyDevice
-		call(u.o.Runner, func() (*core.ResetState, error) {
+		call(u.run, func() (*core.ResetState, error) {
 			var vid string
 			var a core.KeyAssertion
 			var err error
@@ -278,7 +278,7 @@ func (r *resetFlow) questions(o core.ResetOption, qc *core.QuestionChallenge) {
 			a[id] = f.Text
 		}
 		r.setBusy(true)
-		call(r.u.o.Runner, func() (*core.ResetState, error) {
+		call(r.u.run, func() (*core.ResetState, error) {
 			return r.u.svc.ResetAnswer(r.u.ctx, r.st.ResetID, o.ID, qc.VerificationID, a)
 		}, r.verified(nil))
 	}
@@ -302,7 +302,7 @@ func (r *resetFlow) newPassword() {
 	finish.OnTapped = func() {
 		p := pw.Text
 		r.setBusy(true)
-		call(r.u.o.Runner, func() (struct{}, error) { return struct{}{}, r.u.svc.ResetPassword(r.u.ctx, r.st.ResetID, p) },
+		call(r.u.run, func() (struct{}, error) { return struct{}{}, r.u.svc.ResetPassword(r.u.ctx, r.st.ResetID, p) },
 			func(_ struct{}, err error) {
 				r.setBusy(false)
 				if err != nil {

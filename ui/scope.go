@@ -15,6 +15,8 @@ import (
 // something. The window keeps one scope and changes its context and
 // account at sign-in and sign-out, so a screen left open reads them when
 // it makes a call and never acts for a person who is no longer there.
+// run, now and tick are Options' (New fills in their defaults); the
+// window reads them here only.
 type scope struct {
 	app  fyne.App // the clipboard
 	win  fyne.Window

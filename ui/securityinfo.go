@@ -58,7 +58,7 @@ func (p *securityInfoPage) view() fyne.CanvasObject { return p.root }
 // reload fetches the account's security info and shows it.
 func (p *securityInfoPage) reload() {
 	p.setBusy(true)
-	call(p.u.o.Runner, func() (*core.SecurityInfo, error) {
+	call(p.u.run, func() (*core.SecurityInfo, error) {
 		return p.u.svc.SecurityInfo(p.u.ctx, p.u.acct.ID)
 	}, func(info *core.SecurityInfo, err error) {
 		p.setBusy(false)
@@ -164,7 +164,7 @@ func rowLayout(res fyne.Resource, kind, detail fyne.CanvasObject, actions *fyne.
 func (p *securityInfoPage) passRow(ap core.AccessPassView) fyne.CanvasObject {
 	tr := p.u.tr
 	kind := &widget.Label{Text: tr.Kind(core.KindTemporaryAccessPass), TextStyle: fyne.TextStyle{Bold: true}}
-	detail := &widget.Label{Text: passDetail(tr, ap, p.u.o.Now()), Wrapping: fyne.TextWrapWord}
+	detail := &widget.Label{Text: passDetail(tr, ap, p.u.now()), Wrapping: fyne.TextWrapWord}
 	actions := container.NewHBox(link(tr.T("info.delete"), p.onDeletePass))
 	return rowLayout(kindIcon(core.KindTemporaryAccessPass), kind, detail, actions)
 }
@@ -247,7 +247,7 @@ func (p *securityInfoPage) onRename(m core.MethodView) { newRenameDialog(p.u.sco
 
 func (p *securityInfoPage) onCancelRemoval() {
 	p.setBusy(true)
-	call(p.u.o.Runner, func() (struct{}, error) {
+	call(p.u.run, func() (struct{}, error) {
 		return struct{}{}, p.u.svc.CancelRemoval(p.u.ctx, p.u.acct.ID)
 	}, func(_ struct{}, err error) {
 		p.setBusy(false)
@@ -271,7 +271,7 @@ func (p *securityInfoPage) onDeletePass() {
 // deletePass ends the owner's pass and shows the page without it.
 func (p *securityInfoPage) deletePass() {
 	p.setBusy(true)
-	call(p.u.o.Runner, func() (struct{}, error) {
+	call(p.u.run, func() (struct{}, error) {
 		return struct{}{}, p.u.svc.DeleteOwnAccessPass(p.u.ctx, p.u.acct.ID)
 	}, func(_ struct{}, err error) {
 		p.setBusy(false)

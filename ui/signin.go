@@ -118,7 +118,7 @@ func (s *signInScreen) onSubmit() {
 	}
 	name, pw, usePass := s.name.Text, s.password.Text, s.usePass
 	s.setBusy(true)
-	call(s.u.o.Runner, func() (*core.SignInStep, error) {
+	call(s.u.run, func() (*core.SignInStep, error) {
 		if usePass {
 			return s.u.svc.SignInWithPass(s.u.ctx, name, pw)
 		}
@@ -248,7 +248,7 @@ func (s *secondStep) show(o core.SignInOption) {
 	s.u.win.Canvas().Focus(s.code)
 	s.lead.SetText(tr.T("signin.sending"))
 	s.setBusy(true)
-	call(s.u.o.Runner, func() (*core.Challenge, error) {
+	call(s.u.run, func() (*core.Challenge, error) {
 		return s.u.svc.SendSignInCode(s.u.ctx, s.pending.ID, o.MethodID, o.Channel)
 	}, func(ch *core.Challenge, err error) {
 		if s.option != o {
@@ -298,7 +298,7 @@ func (s *secondStep) onVerify() {
 		verification = s.ch.VerificationID
 	}
 	s.setBusy(true)
-	call(s.u.o.Runner, func() (*core.SignInStep, error) {
+	call(s.u.run, func() (*core.SignInStep, error) {
 		return s.u.svc.FinishSignIn(s.u.ctx, s.pending.ID, s.option.MethodID, verification, code)
 	}, func(step *core.SignInStep, err error) {
 		s.setBusy(false)
@@ -328,8 +328,8 @@ func (u *UI) watchSession() {
 		u.stopWatch()
 	}
 	id := u.sess.ID
-	u.stopWatch = u.o.Tick(30*time.Second, func() {
-		call(u.o.Runner, func() (*core.SignedIn, error) {
+	u.stopWatch = u.tick(30*time.Second, func() {
+		call(u.run, func() (*core.SignedIn, error) {
 			return u.svc.ResumeSession(u.ctx, id)
 		}, func(_ *core.SignedIn, err error) {
 			if err != nil && u.sess != nil && u.sess.ID == id {
@@ -353,7 +353,7 @@ func (u *UI) signOut(notice string) {
 	if sess := u.sess; sess != nil {
 		u.sess = nil
 		keeper, name := u.back.Sessions, u.acct.Name
-		call(u.o.Runner, func() (struct{}, error) {
+		call(u.run, func() (struct{}, error) {
 			err := u.svc.SignOut(u.ctx, sess.ID)
 			if keeper != nil {
 				err = errors.Join(err, keeper.Forget(name))

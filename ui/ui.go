@@ -159,7 +159,7 @@ func (u *UI) Start() {
 	u.win.SetTitle(u.tr.T("app.title"))
 	bar := widget.NewProgressBarInfinite()
 	u.win.SetContent(container.NewCenter(container.NewVBox(widget.NewLabel(u.tr.T("app.opening")), bar)))
-	call(u.o.Runner, func() (*Backend, error) {
+	call(u.run, func() (*Backend, error) {
 		return u.o.Open(context.Background())
 	}, func(b *Backend, err error) {
 		bar.Stop()
@@ -189,7 +189,7 @@ func (u *UI) chooseAccount() {
 		resumed *core.SignedIn
 	}
 	account := u.app.Preferences().String("account")
-	call(u.o.Runner, func() (start, error) {
+	call(u.run, func() (start, error) {
 		first, err := u.svc.NeedsFirstAccount(u.ctx)
 		if err != nil || first || u.back.Sessions == nil || account == "" {
 			return start{first: first}, err
@@ -229,7 +229,7 @@ func (u *UI) signedIn(step *core.SignInStep) {
 	u.ctx = core.WithActor(deviceContext(), core.SessionActor(step.Session, step.Account, "desktop"))
 	if keeper := u.back.Sessions; keeper != nil {
 		name, token := step.Account.Name, step.Session.ID
-		call(u.o.Runner, func() (struct{}, error) { return struct{}{}, keeper.Save(name, token) }, func(_ struct{}, err error) {
+		call(u.run, func() (struct{}, error) { return struct{}{}, keeper.Save(name, token) }, func(_ struct{}, err error) {
 			if err != nil {
 				u.o.Log.Warn("keep the session", "err", core.Redact(err.Error()))
 			}

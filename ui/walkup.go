@@ -94,15 +94,14 @@ func (r activeRunner) Run(work, done func()) {
 // for being idle).
 func (u *UI) startWalkUp(step *core.SignInStep, done func(idle bool)) {
 	saved, menu := u.win.Content(), u.win.MainMenu()
-	last := u.o.Now()
+	last := u.now()
 	person := &UI{o: u.o, back: &Backend{Service: u.svc},
-		scope: &scope{app: u.app, tr: text{u.tr.lang}, ctx: deviceContext(), svc: u.svc, now: u.o.Now, tick: u.o.Tick}}
+		scope: &scope{app: u.app, tr: text{u.tr.lang}, ctx: deviceContext(), svc: u.svc, now: u.now, tick: u.tick}}
 	person.changed, person.onAdded = person.reloadAll, person.added
 	if l := step.Account.Language; l != "" {
 		person.tr = text{l}
 	}
-	person.o.Runner = activeRunner{Runner: u.o.Runner, touch: func() { last = u.o.Now() }}
-	person.run = person.o.Runner
+	person.run = activeRunner{Runner: u.run, touch: func() { last = u.now() }}
 	var stopIdle func()
 	var win *walkUpWindow
 	end := func(idle bool) {
@@ -115,7 +114,7 @@ func (u *UI) startWalkUp(step *core.SignInStep, done func(idle bool)) {
 		if sess := person.sess; sess != nil {
 			person.sess = nil
 			ctx := person.ctx
-			call(u.o.Runner, func() (struct{}, error) { return struct{}{}, u.svc.SignOut(ctx, sess.ID) }, func(_ struct{}, err error) {
+			call(u.run, func() (struct{}, error) { return struct{}{}, u.svc.SignOut(ctx, sess.ID) }, func(_ struct{}, err error) {
 				if err != nil {
 					u.o.Log.Warn("end the walk-up session", "err", core.Redact(err.Error()))
 				}
@@ -134,8 +133,8 @@ func (u *UI) startWalkUp(step *core.SignInStep, done func(idle bool)) {
 		menu: fyne.NewMainMenu(fyne.NewMenu(person.tr.T("menu.file"), fyne.NewMenuItem(person.tr.T("common.done"), func() { end(false) })))}
 	person.win = win
 	person.walkUp = func() { end(false) }
-	stopIdle = u.o.Tick(10*time.Second, func() {
-		if !u.o.Now().Before(last.Add(walkUpIdle)) {
+	stopIdle = u.tick(10*time.Second, func() {
+		if !u.now().Before(last.Add(walkUpIdle)) {
 			end(true)
 		}
 	})

@@ -82,7 +82,7 @@ func (u *UI) forgetAccount(name string) {
 // showPicker is the sign-in document's first screen when accounts were
 // signed in here: choose one, use another, or forget one.
 func (s *signInScreen) showPicker(list []rememberedAccount) {
-	tr := s.u.tr
+	tr := s.d.tr
 	box := container.NewVBox(heading(tr.T("signin.title")), wrapped(tr.T("picker.lead")))
 	if s.notice != "" {
 		box.Add(&widget.Label{Text: s.notice, Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
@@ -97,7 +97,7 @@ func (s *signInScreen) showPicker(list []rememberedAccount) {
 		pick := newButton(label, widget.MediumImportance, func() { s.pick(r.Name) }, nil)
 		pick.Icon, pick.Alignment = icon("password"), widget.ButtonAlignLeading
 		forget := link(tr.T("picker.forget"), func() {
-			s.u.forgetAccount(r.Name)
+			s.d.forget(r.Name)
 			s.show()
 		})
 		if first == nil {
@@ -107,9 +107,9 @@ func (s *signInScreen) showPicker(list []rememberedAccount) {
 	}
 	box.Add(container.NewHBox(link(tr.T("picker.another"), func() { s.pick("") })))
 	box.Add(container.NewHBox(layout.NewSpacer()))
-	s.u.showColumn(box)
+	s.d.show(box)
 	if first != nil {
-		s.u.win.Canvas().Focus(first)
+		s.d.win.Canvas().Focus(first)
 	}
 }
 
@@ -118,17 +118,17 @@ func (s *signInScreen) showPicker(list []rememberedAccount) {
 func (s *signInScreen) pick(name string) {
 	s.picked = true
 	s.name.SetText(name)
-	keeper := s.u.back.Sessions
+	keeper := s.d.sessions
 	if name == "" || keeper == nil {
 		s.show()
 		return
 	}
-	call(s.u.run, func() (*core.SignedIn, error) {
+	call(s.d.run, func() (*core.SignedIn, error) {
 		token, err := keeper.Load(name)
 		if err != nil || token == "" {
 			return nil, err
 		}
-		who, err := s.u.svc.ResumeSession(s.u.ctx, token)
+		who, err := s.d.svc.ResumeSession(s.d.ctx, token)
 		if err != nil {
 			return nil, keeper.Forget(name) // ended meanwhile: sign in
 		}
@@ -136,8 +136,8 @@ func (s *signInScreen) pick(name string) {
 		return who, nil
 	}, func(who *core.SignedIn, err error) {
 		if who != nil {
-			s.u.app.Preferences().SetString("account", name)
-			s.u.signedIn(&core.SignInStep{Session: who.Session, Account: who.Account})
+			s.d.app.Preferences().SetString("account", name)
+			s.d.signedIn(&core.SignInStep{Session: who.Session, Account: who.Account})
 			return
 		}
 		s.show()
@@ -162,5 +162,5 @@ func (u *UI) switchAccount() {
 	for _, o := range u.win.Canvas().Overlays().List() {
 		u.win.Canvas().Overlays().Remove(o)
 	}
-	newSignInScreen(u, "").show()
+	newSignInScreen(u.door(), "").show()
 }

@@ -10,7 +10,7 @@ import (
 // addMethodDialog is "Add a method": a drop-down of the kinds the policy
 // enables and the account can still add, then the wizard of that kind.
 type addMethodDialog struct {
-	u      *UI
+	sc     *scope
 	m      *modal
 	kinds  []core.MethodKind
 	choose *selectBox
@@ -18,37 +18,37 @@ type addMethodDialog struct {
 	err    *widget.Label
 }
 
-func newAddMethodDialog(u *UI) *addMethodDialog {
-	d := &addMethodDialog{u: u, m: newModal(u.tr.T("add.title"), u.win), err: errorLabel()}
+func newAddMethodDialog(sc *scope) *addMethodDialog {
+	d := &addMethodDialog{sc: sc, m: newModal(sc.tr.T("add.title"), sc.win), err: errorLabel()}
 	d.choose = newSelect(nil, func(string) { d.add.Enable() }, func() { d.onAdd() }, func() { d.m.close() })
-	d.choose.PlaceHolder = u.tr.T("add.choose")
-	d.add = newButton(u.tr.T("add.add"), widget.HighImportance, d.onAdd, d.m.close)
+	d.choose.PlaceHolder = sc.tr.T("add.choose")
+	d.add = newButton(sc.tr.T("add.add"), widget.HighImportance, d.onAdd, d.m.close)
 	d.add.Disable()
-	cancel := newButton(u.tr.T("common.cancel"), widget.MediumImportance, d.m.close, d.m.close)
-	d.m.step(container.NewVBox(widget.NewLabel(u.tr.T("add.which")), d.choose, d.err), cancel, d.add)
+	cancel := newButton(sc.tr.T("common.cancel"), widget.MediumImportance, d.m.close, d.m.close)
+	d.m.step(container.NewVBox(widget.NewLabel(sc.tr.T("add.which")), d.choose, d.err), cancel, d.add)
 	return d
 }
 
 func (d *addMethodDialog) show() {
 	d.m.show(420)
 	d.m.setBusy(true)
-	call(d.u.run, func() ([]core.MethodKind, error) {
-		return d.u.svc.AvailableKinds(d.u.ctx, d.u.acct.ID)
+	call(d.sc.run, func() ([]core.MethodKind, error) {
+		return d.sc.svc.AvailableKinds(d.sc.ctx, d.sc.acct.ID)
 	}, func(kinds []core.MethodKind, err error) {
 		d.m.setBusy(false)
-		d.u.tr.setError(d.err, err)
+		d.sc.tr.setError(d.err, err)
 		d.kinds = kinds
 		var labels []string
 		for _, k := range kinds {
-			labels = append(labels, d.u.tr.Kind(k))
+			labels = append(labels, d.sc.tr.Kind(k))
 		}
 		d.choose.SetOptions(labels)
 		if len(kinds) == 0 && err == nil {
-			d.err.SetText(d.u.tr.T("add.none"))
+			d.err.SetText(d.sc.tr.T("add.none"))
 			d.err.Show()
 		}
 	})
-	d.u.win.Canvas().Focus(d.choose)
+	d.sc.win.Canvas().Focus(d.choose)
 }
 
 func (d *addMethodDialog) onAdd() {
@@ -57,22 +57,22 @@ func (d *addMethodDialog) onAdd() {
 		return
 	}
 	d.m.close()
-	startWizard(d.u, d.kinds[i])
+	startWizard(d.sc, d.kinds[i])
 }
 
 // startWizard opens the add wizard of a kind.
-func startWizard(u *UI, k core.MethodKind) {
+func startWizard(sc *scope, k core.MethodKind) {
 	switch k {
 	case core.KindPhone, core.KindAlternatePhone, core.KindOfficePhone:
-		newPhoneWizard(u.scope, k).show()
+		newPhoneWizard(sc, k).show()
 	case core.KindEmail:
-		newEmailWizard(u.scope).show()
+		newEmailWizard(sc).show()
 	case core.KindAuthenticatorApp:
-		newAuthenticatorWizard(u.scope, func() { newAddMethodDialog(u).show() }).show()
+		newAuthenticatorWizard(sc, func() { newAddMethodDialog(sc).show() }).show()
 	case core.KindSecurityQuestions:
-		newQuestionsWizard(u.scope).show()
+		newQuestionsWizard(sc).show()
 	case core.KindSecurityKey:
-		newKeyWizard(u).show()
+		newKeyWizard(sc).show()
 	}
 }
 

@@ -51,8 +51,8 @@ func (u *UI) keepSecure(st *core.AfterSignIn) {
 		}
 		status.Add(container.NewBorder(nil, nil, widget.NewIcon(res), nil, wrapped(s.msg)))
 	}
-	app := newButton(tr.T("register.app"), widget.HighImportance, func() { newAuthenticatorWizard(u.scope, func() { newAddMethodDialog(u).show() }).show() }, nil)
-	other := link(tr.T("app.differentMethod"), func() { newAddMethodDialog(u).show() })
+	app := newButton(tr.T("register.app"), widget.HighImportance, func() { newAuthenticatorWizard(u.scope, func() { newAddMethodDialog(u.scope).show() }).show() }, nil)
+	other := link(tr.T("app.differentMethod"), func() { newAddMethodDialog(u.scope).show() })
 	box := container.NewVBox(heading(tr.T("register.title")), wrapped(tr.T("register.lead")), status,
 		container.NewHBox(app), container.NewHBox(other), errL)
 	if st.SnoozesLeft > 0 {

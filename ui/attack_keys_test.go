@@ -69,7 +69,7 @@ func TestAttackLateKeyAnswerDoesNotTakeOverAnotherWay(t *testing.T) {
 		t.Fatal(err)
 	}
 	devs := &hookDevices{k: key}
-	h.u.o.Keys = devs
+	h.u.keys = devs
 	h.u.Start()
 	h.signInPage(alicePassword)
 	h.tap("Sign in another way")
@@ -94,7 +94,7 @@ func TestAttackCancelDuringTouchAddsNoKey(t *testing.T) {
 	key.SetPIN("1234")
 	h, alice := keyHarness(t)
 	devs := &hookDevices{k: key}
-	h.u.o.Keys = devs
+	h.u.keys = devs
 	h.addMethod("Security key")
 	h.tap("Search for the key")
 	test.Type(h.entry("Security key PIN"), "1234")
@@ -121,7 +121,7 @@ func TestAttackLateKeyAnswerDoesNotMoveAReset(t *testing.T) {
 	h, _ := keyHarness(t, key)
 	registerKey(h)
 	devs := &hookDevices{k: key}
-	h.u.o.Keys = devs
+	h.u.keys = devs
 	h.u.signOut("")
 	h.toForm()
 	h.tap("Forgot my password")

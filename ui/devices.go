@@ -12,6 +12,7 @@ import (
 // signed out, or every one at once.
 type devicesPage struct {
 	sc       *scope
+	svc      core.SessionService // the part of the service it uses
 	root     fyne.CanvasObject
 	sessions []core.SessionView
 	list     *widget.List
@@ -23,7 +24,7 @@ type devicesPage struct {
 // newDevicesPage lists the account's sessions; signOut ends this window's
 // own, saying why.
 func newDevicesPage(sc *scope, signOut func(why string)) *devicesPage {
-	p := &devicesPage{sc: sc, signOut: signOut, err: errorLabel()}
+	p := &devicesPage{sc: sc, svc: sc.svc, signOut: signOut, err: errorLabel()}
 	p.list = widget.NewList(func() int { return len(p.sessions) },
 		func() fyne.CanvasObject {
 			out := &widget.Button{Text: sc.tr.T("devices.signOut"), Importance: widget.LowImportance}
@@ -64,7 +65,7 @@ func (p *devicesPage) view() fyne.CanvasObject { return p.root }
 
 func (p *devicesPage) reload() {
 	call(p.sc.run, func() ([]core.SessionView, error) {
-		return p.sc.svc.Sessions(p.sc.ctx, p.sc.acct.ID)
+		return p.svc.Sessions(p.sc.ctx, p.sc.acct.ID)
 	}, func(sessions []core.SessionView, err error) {
 		p.sc.tr.setError(p.err, err)
 		if err == nil {
@@ -77,7 +78,7 @@ func (p *devicesPage) reload() {
 // onEnd signs out another session.
 func (p *devicesPage) onEnd(s core.SessionView) {
 	call(p.sc.run, func() (struct{}, error) {
-		return struct{}{}, p.sc.svc.EndSession(p.sc.ctx, p.sc.acct.ID, s.ID)
+		return struct{}{}, p.svc.EndSession(p.sc.ctx, p.sc.acct.ID, s.ID)
 	}, func(_ struct{}, err error) {
 		p.sc.tr.setError(p.err, err)
 		p.reload()
@@ -91,7 +92,7 @@ func (p *devicesPage) onEverywhere() {
 			return
 		}
 		call(p.sc.run, func() (struct{}, error) {
-			return struct{}{}, p.sc.svc.SignOutEverywhere(p.sc.ctx, p.sc.acct.ID)
+			return struct{}{}, p.svc.SignOutEverywhere(p.sc.ctx, p.sc.acct.ID)
 		}, func(_ struct{}, err error) {
 			if err != nil {
 				p.sc.tr.setError(p.err, err)

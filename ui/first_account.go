@@ -9,7 +9,7 @@ import (
 // firstAccountForm creates the first account of an empty data folder,
 // which becomes its administrator.
 type firstAccountForm struct {
-	u        *UI
+	d        *door
 	name     *field
 	display  *field
 	password *field
@@ -19,13 +19,13 @@ type firstAccountForm struct {
 	busy     *widget.ProgressBarInfinite
 }
 
-func newFirstAccountForm(u *UI) *firstAccountForm {
-	f := &firstAccountForm{u: u, err: errorLabel(), busy: widget.NewProgressBarInfinite()}
+func newFirstAccountForm(d *door) *firstAccountForm {
+	f := &firstAccountForm{d: d, err: errorLabel(), busy: widget.NewProgressBarInfinite()}
 	f.busy.Hide()
 	f.busy.Stop()
-	f.name = newField(u.tr.T("first.namePlaceholder"), nil)
+	f.name = newField(d.tr.T("first.namePlaceholder"), nil)
 	f.name.Validator = plain(func(s string) error { _, err := core.NormalizeAccountName(s); return err })
-	f.display = newField(u.tr.T("first.displayPlaceholder"), nil)
+	f.display = newField(d.tr.T("first.displayPlaceholder"), nil)
 	f.password = newField("", nil)
 	f.password.Password = true
 	f.password.Validator = plain(func(s string) error { return core.ValidatePassword(s, f.name.Text, false) })
@@ -33,11 +33,11 @@ func newFirstAccountForm(u *UI) *firstAccountForm {
 	f.confirm.Password = true
 	f.confirm.Validator = plain(func(s string) error {
 		if s != f.password.Text {
-			return core.Errorf(core.EINVALID, "%s", u.tr.T("password.mismatch"))
+			return core.Errorf(core.EINVALID, "%s", d.tr.T("password.mismatch"))
 		}
 		return nil
 	})
-	f.create = &widget.Button{Text: u.tr.T("first.create"), Importance: widget.HighImportance, OnTapped: f.onCreate}
+	f.create = &widget.Button{Text: d.tr.T("first.create"), Importance: widget.HighImportance, OnTapped: f.onCreate}
 	for _, e := range []*field{f.name, f.display, f.password, f.confirm} {
 		e.OnChanged = func(string) { f.validate() }
 		e.OnSubmitted = func(string) { f.onCreate() }
@@ -46,7 +46,7 @@ func newFirstAccountForm(u *UI) *firstAccountForm {
 }
 
 func (f *firstAccountForm) show() {
-	tr := f.u.tr
+	tr := f.d.tr
 	form := widget.NewForm(
 		widget.NewFormItem(tr.T("first.name"), f.name),
 		widget.NewFormItem(tr.T("first.display"), f.display),
@@ -57,9 +57,9 @@ func (f *firstAccountForm) show() {
 	// A column 520 wide, centred, scrolling when the window is short: its
 	// wrapped text must not make the window grow.
 	width := fixedWidth(520)
-	f.u.win.SetContent(container.NewVScroll(container.NewCenter(container.New(&width, box))))
+	f.d.win.SetContent(container.NewVScroll(container.NewCenter(container.New(&width, box))))
 	f.validate()
-	f.u.win.Canvas().Focus(f.name)
+	f.d.win.Canvas().Focus(f.name)
 }
 
 // validate enables Create when every field passes the core's checks;
@@ -81,22 +81,22 @@ func (f *firstAccountForm) onCreate() {
 	f.create.Disable()
 	f.busy.Show()
 	f.busy.Start()
-	n := core.NewAccount{Name: f.name.Text, DisplayName: f.display.Text, Password: f.password.Text, Language: f.u.tr.lang}
-	call(f.u.run, func() (*core.SignInStep, error) {
-		if _, err := f.u.svc.CreateFirstAccount(f.u.ctx, n); err != nil {
+	n := core.NewAccount{Name: f.name.Text, DisplayName: f.display.Text, Password: f.password.Text, Language: f.d.tr.lang}
+	call(f.d.run, func() (*core.SignInStep, error) {
+		if _, err := f.d.svc.CreateFirstAccount(f.d.ctx, n); err != nil {
 			return nil, err
 		}
 		// The new account has no method yet: its password signs it in.
-		return f.u.svc.SignIn(f.u.ctx, n.Name, n.Password)
+		return f.d.svc.SignIn(f.d.ctx, n.Name, n.Password)
 	}, func(step *core.SignInStep, err error) {
 		f.busy.Stop()
 		f.busy.Hide()
 		if err != nil || step.Session == nil {
-			f.u.tr.setError(f.err, err)
+			f.d.tr.setError(f.err, err)
 			f.create.Enable()
 			return
 		}
-		f.u.app.Preferences().SetString("account", step.Account.Name)
-		f.u.signedIn(step)
+		f.d.app.Preferences().SetString("account", step.Account.Name)
+		f.d.signedIn(step)
 	})
 }

@@ -73,15 +73,15 @@ func keyMessage(tr text, d KeyDevice, err error) string {
 // keyWizard adds a security key: find it, its PIN (set one when it has
 // none), the touch, then its name.
 type keyWizard struct {
-	u      *UI
+	sc     *scope
 	m      *modal
 	dev    KeyDevice
 	err    *widget.Label
 	cancel context.CancelFunc
 }
 
-func newKeyWizard(u *UI) *keyWizard {
-	return &keyWizard{u: u, m: newModal(u.tr.Kind(core.KindSecurityKey), u.win), err: errorLabel()}
+func newKeyWizard(sc *scope) *keyWizard {
+	return &keyWizard{sc: sc, m: newModal(sc.tr.Kind(core.KindSecurityKey), sc.win), err: errorLabel()}
 }
 
 func (w *keyWizard) show() {
@@ -96,19 +96,19 @@ func (w *keyWizard) show() {
 
 // find is "Insert your security key".
 func (w *keyWizard) find() {
-	tr := w.u.tr
-	w.u.tr.setError(w.err, nil)
+	tr := w.sc.tr
+	w.sc.tr.setError(w.err, nil)
 	search := newButton(tr.T("key.search"), widget.HighImportance, nil, w.m.close)
 	cancel := newButton(tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close)
 	search.OnTapped = func() {
-		if w.u.o.Keys == nil {
+		if w.sc.keys == nil {
 			w.err.SetText(tr.T("key.noSupport"))
 			w.err.Show()
 			return
 		}
 		search.Disable()
 		w.m.setBusy(true)
-		call(w.u.run, func() ([]KeyDevice, error) { return w.u.o.Keys.List(context.Background()) }, func(ds []KeyDevice, err error) {
+		call(w.sc.run, func() ([]KeyDevice, error) { return w.sc.keys.List(context.Background()) }, func(ds []KeyDevice, err error) {
 			w.m.setBusy(false)
 			search.Enable()
 			if err == nil && len(ds) == 0 {
@@ -124,14 +124,14 @@ func (w *keyWizard) find() {
 		})
 	}
 	w.m.step(container.NewVBox(subheading(tr.T("key.insertTitle")), wrapped(tr.T("key.insertLead")), w.err), cancel, search)
-	w.u.win.Canvas().Focus(search)
+	w.sc.win.Canvas().Focus(search)
 }
 
 // pin asks for the key's PIN, or for a new one when it has none; msg
 // says why it is asked again.
 func (w *keyWizard) pin(msg string) {
-	tr := w.u.tr
-	call(w.u.run, func() (bool, error) { return w.dev.HasPIN(context.Background()) }, func(has bool, err error) {
+	tr := w.sc.tr
+	call(w.sc.run, func() (bool, error) { return w.dev.HasPIN(context.Background()) }, func(has bool, err error) {
 		if err != nil {
 			w.err.SetText(keyMessage(tr, w.dev, err))
 			w.err.Show()
@@ -150,7 +150,7 @@ func (w *keyWizard) pin(msg string) {
 					w.err.Show()
 					return
 				}
-				call(w.u.run, func() (struct{}, error) { return struct{}{}, w.dev.SetPIN(context.Background(), p) }, func(_ struct{}, err error) {
+				call(w.sc.run, func() (struct{}, error) { return struct{}{}, w.dev.SetPIN(context.Background(), p) }, func(_ struct{}, err error) {
 					if err != nil {
 						w.err.SetText(keyMessage(tr, w.dev, err))
 						w.err.Show()
@@ -174,14 +174,14 @@ func (w *keyWizard) pin(msg string) {
 			rows.Add(confirm)
 		}
 		rows.Add(w.err)
-		w.u.tr.setError(w.err, nil)
+		w.sc.tr.setError(w.err, nil)
 		if msg != "" {
 			w.err.SetText(msg)
 			w.err.Show()
 		}
 		back := newButton(tr.T("common.back"), widget.MediumImportance, w.find, w.m.close)
 		w.m.step(rows, back, next)
-		w.u.win.Canvas().Focus(pin)
+		w.sc.win.Canvas().Focus(pin)
 	})
 }
 
@@ -199,12 +199,12 @@ func checkNewPIN(tr text, pin, again string) error {
 // touch asks the core for a challenge and the key for its credential,
 // waiting for the touch, then registers the key.
 func (w *keyWizard) touch(pin string) {
-	tr := w.u.tr
+	tr := w.sc.tr
 	ctx, cancel := context.WithCancel(context.Background())
 	w.cancel = cancel
 	stop := newButton(tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close)
 	w.m.step(container.NewVBox(subheading(tr.T("key.touchTitle")), wrapped(tr.T("key.touchLead")), widget.NewProgressBarInfinite()), stop)
-	u, dev := w.u, w.dev
+	u, dev := w.sc, w.dev
 	call(u.run, func() (*core.MethodView, error) {
 		ch, err := u.svc.BeginSecurityKey(u.ctx, u.acct.ID)
 		if err != nil {
@@ -246,38 +246,38 @@ func (w *keyWizard) touch(pin string) {
 
 // name lets the person name the key, then ends on success.
 func (w *keyWizard) name(m *core.MethodView) {
-	tr := w.u.tr
+	tr := w.sc.tr
 	name := newField(tr.T("key.namePlaceholder"), w.m.close)
 	name.SetText(m.Detail)
 	save := newButton(tr.T("common.save"), widget.HighImportance, nil, w.m.close)
 	save.OnTapped = func() {
 		n := strings.TrimSpace(name.Text)
-		call(w.u.run, func() (struct{}, error) {
+		call(w.sc.run, func() (struct{}, error) {
 			if n == "" || n == m.Detail {
 				return struct{}{}, nil
 			}
-			_, err := w.u.svc.RenameMethod(w.u.ctx, w.u.acct.ID, m.ID, n)
+			_, err := w.sc.svc.RenameMethod(w.sc.ctx, w.sc.acct.ID, m.ID, n)
 			return struct{}{}, err
 		}, func(_ struct{}, err error) {
 			if err != nil {
-				w.u.tr.setError(w.err, err)
+				w.sc.tr.setError(w.err, err)
 				return
 			}
 			if n == "" {
 				n = m.Detail
 			}
-			successStep(w.u.scope, w.m, tr.T("key.registeredTitle"), tr.F("key.registered", "Name", n))
+			successStep(w.sc, w.m, tr.T("key.registeredTitle"), tr.F("key.registered", "Name", n))
 		})
 	}
 	name.OnSubmitted = func(string) { save.OnTapped() }
 	w.m.step(container.NewVBox(subheading(tr.T("key.nameTitle")), name, w.err), save)
-	w.u.win.Canvas().Focus(name)
+	w.sc.win.Canvas().Focus(name)
 }
 
 // keySignIn is "Use a security key" at sign-in: the PIN, then the touch.
 func (s *secondStep) keySignIn() {
-	tr := s.u.tr
-	u := s.u
+	tr := s.d.tr
+	u := s.d
 	pin := newField(tr.T("key.pinPlaceholder"), nil)
 	pin.Password = true
 	errL := errorLabel()
@@ -291,7 +291,7 @@ func (s *secondStep) keySignIn() {
 		container.NewHBox(cont), container.NewHBox(other))
 	s.codeBox = box
 	start = func() {
-		if u.o.Keys == nil {
+		if u.keys == nil {
 			errL.SetText(tr.T("key.noSupport"))
 			errL.Show()
 			return
@@ -335,7 +335,7 @@ func (s *secondStep) keySignIn() {
 			u.signedIn(step)
 		})
 	}
-	u.showColumn(box)
+	u.show(box)
 	u.win.Canvas().Focus(pin)
 }
 
@@ -345,21 +345,21 @@ var _ fyne.Focusable = (*field)(nil)
 // challenge and has the key answer it with pin, waiting for the touch
 // until ctx ends. It blocks: the window calls it off the UI goroutine.
 // dev is the key found, for the PIN tries left.
-func (u *UI) keyAssert(ctx context.Context, pin string, begin func() (*core.KeyChallenge, error)) (dev KeyDevice, vid string, a core.KeyAssertion, err error) {
-	ds, err := u.o.Keys.List(context.Background())
+func (sc *scope) keyAssert(ctx context.Context, pin string, begin func() (*core.KeyChallenge, error)) (dev KeyDevice, vid string, a core.KeyAssertion, err error) {
+	ds, err := sc.keys.List(context.Background())
 	if err != nil {
 		return nil, "", a, err
 	}
 	if len(ds) == 0 {
-		return nil, "", a, core.Errorf(core.ENOTFOUND, "%s", u.tr.T("key.noneFound"))
+		return nil, "", a, core.Errorf(core.ENOTFOUND, "%s", sc.tr.T("key.noneFound"))
 	}
 	dev = ds[0]
 	ch, err := begin()
 	if err != nil {
 		return dev, "", a, err
 	}
-	if !u.rpFits(ch.RelyingPartyID) {
-		return dev, "", a, core.Errorf(core.EFORBIDDEN, "%s", u.tr.F("key.wrongSite", "RP", ch.RelyingPartyID))
+	if !sc.rpFits(ch.RelyingPartyID) {
+		return dev, "", a, core.Errorf(core.EFORBIDDEN, "%s", sc.tr.F("key.wrongSite", "RP", ch.RelyingPartyID))
 	}
 	rp := securitykey.RelyingParty{ID: ch.RelyingPartyID}
 	cd := rp.ClientData(false, ch.Challenge)
@@ -379,8 +379,8 @@ func (u *UI) keyAssert(ctx context.Context, pin string, begin func() (*core.KeyC
 // any, for a server on this computer): a server may not have the key
 // sign for another site. On a data folder the window is the relying
 // party itself.
-func (u *UI) rpFits(rpID string) bool {
-	place := u.back.Place
+func (sc *scope) rpFits(rpID string) bool {
+	place := sc.place
 	if !strings.HasPrefix(place, "https://") && !strings.HasPrefix(place, "http://") {
 		return true
 	}

@@ -58,7 +58,7 @@ func (d softDevice) GetAssertion(_ context.Context, rpID string, cdh []byte, all
 // and the software keys plugged in.
 func keyHarness(t *testing.T, keys ...*softkey.Key) (*harness, *core.Account) {
 	h := newHarness(t, "en")
-	h.u.o.Keys = &softDevices{keys: keys}
+	h.u.keys = &softDevices{keys: keys}
 	alice := h.withAccount()
 	h.svc.SetPolicy(h.admin, []string{"enabledMethods=authenticatorApp,phone,email,securityKey"})
 	return h, alice
@@ -75,7 +75,7 @@ func TestAddASecurityKey(t *testing.T) {
 	h.shows("Insert your security key")
 	h.tap("Search for the key")
 	h.shows("No security key was found.")
-	h.u.o.Keys = &softDevices{keys: []*softkey.Key{key}}
+	h.u.keys = &softDevices{keys: []*softkey.Key{key}}
 	h.tap("Search for the key")
 	h.shows("Found: Software key.")
 	h.shows("This key has no PIN yet.")
@@ -107,7 +107,7 @@ func TestAddASecurityKey(t *testing.T) {
 	// Another key: a wrong PIN says the tries left; no touch says so.
 	k2 := softkey.New()
 	k2.SetPIN("4321")
-	h.u.o.Keys = &softDevices{keys: []*softkey.Key{k2}}
+	h.u.keys = &softDevices{keys: []*softkey.Key{k2}}
 	h.tap("Search for the key")
 	test.Type(h.entry("Security key PIN"), "0000")
 	h.tap("Next")
@@ -158,7 +158,7 @@ func TestSignInWithASecurityKey(t *testing.T) {
 // sign for another site. On a data folder the window is the relying
 // party.
 func TestKeysSignOnlyForTheServersDomain(t *testing.T) {
-	u := &UI{back: &Backend{}}
+	u := &UI{scope: &scope{}}
 	for _, c := range []struct {
 		place, rp string
 		ok        bool
@@ -172,7 +172,7 @@ func TestKeysSignOnlyForTheServersDomain(t *testing.T) {
 		{"http://127.0.0.1:8443", "contoso.com", true},
 		{"http://[::1]:8443", "contoso.com", true},
 	} {
-		u.back.Place = c.place
+		u.place = c.place
 		if got := u.rpFits(c.rp); got != c.ok {
 			t.Errorf("server %q, relying party %q: %v, want %v", c.place, c.rp, got, c.ok)
 		}
@@ -198,13 +198,13 @@ func TestResetWithASecurityKey(t *testing.T) {
 	// A stranger's key: not registered for this account.
 	stranger := softkey.New()
 	stranger.SetPIN("1234")
-	h.u.o.Keys = &softDevices{keys: []*softkey.Key{stranger}}
+	h.u.keys = &softDevices{keys: []*softkey.Key{stranger}}
 	test.Type(h.entry("Security key PIN"), "1234")
 	h.tap("Continue")
 	h.shows("This security key is not registered for your account.")
 
 	// The right key, a wrong PIN first.
-	h.u.o.Keys = &softDevices{keys: []*softkey.Key{key}}
+	h.u.keys = &softDevices{keys: []*softkey.Key{key}}
 	test.Type(h.entry("Security key PIN"), "0000")
 	h.tap("Continue")
 	h.shows("That PIN is wrong. 7 tries left before the key blocks.")
@@ -241,7 +241,7 @@ func TestResetWithASecurityKey(t *testing.T) {
 // says so where a key would be used, and offers the other ways.
 func TestNoKeySupport(t *testing.T) {
 	h, _ := keyHarness(t)
-	h.u.o.Keys = nil
+	h.u.keys = nil
 	h.addMethod("Security key")
 	h.tap("Search for the key")
 	h.shows("Security info can't use security keys on this computer yet.")

@@ -14,6 +14,7 @@ import (
 // each is good for.
 type overviewPage struct {
 	sc      *scope
+	svc     core.MethodService // the part of the service it uses
 	root    fyne.CanvasObject
 	account *widget.Form
 	methods *fyne.Container
@@ -23,7 +24,7 @@ type overviewPage struct {
 
 // newOverviewPage is the overview; manage shows the Security info page.
 func newOverviewPage(sc *scope, manage func()) *overviewPage {
-	p := &overviewPage{sc: sc, account: widget.NewForm(), methods: container.NewVBox(), status: container.NewVBox(), err: errorLabel()}
+	p := &overviewPage{sc: sc, svc: sc.svc, account: widget.NewForm(), methods: container.NewVBox(), status: container.NewVBox(), err: errorLabel()}
 	more := &widget.Button{Text: sc.tr.T("overview.manage"), Importance: widget.LowImportance, OnTapped: manage}
 	p.root = container.NewVScroll(container.NewVBox(heading(sc.tr.T("overview.title")), p.err,
 		widget.NewCard(sc.tr.T("overview.account"), "", p.account),
@@ -37,7 +38,7 @@ func (p *overviewPage) view() fyne.CanvasObject { return p.root }
 
 func (p *overviewPage) reload() {
 	call(p.sc.run, func() (*core.SecurityInfo, error) {
-		return p.sc.svc.SecurityInfo(p.sc.ctx, p.sc.acct.ID)
+		return p.svc.SecurityInfo(p.sc.ctx, p.sc.acct.ID)
 	}, func(info *core.SecurityInfo, err error) {
 		p.sc.tr.setError(p.err, err)
 		if err != nil {
@@ -82,6 +83,7 @@ func (p *overviewPage) reload() {
 // passwordPage shows when the password was last changed and changes it.
 type passwordPage struct {
 	sc       *scope
+	svc      core.MethodService // the part of the service it uses
 	root     fyne.CanvasObject
 	changed  *widget.Label
 	current  *field
@@ -97,7 +99,7 @@ type passwordPage struct {
 }
 
 func newPasswordPage(sc *scope) *passwordPage {
-	p := &passwordPage{sc: sc, changed: widget.NewLabel(""), err: errorLabel(),
+	p := &passwordPage{sc: sc, svc: sc.svc, changed: widget.NewLabel(""), err: errorLabel(),
 		feedback: &widget.Label{Importance: widget.SuccessImportance}}
 	p.feedback.Hide()
 	p.current = newField("", nil)
@@ -128,7 +130,7 @@ func (p *passwordPage) view() fyne.CanvasObject { return p.root }
 
 func (p *passwordPage) reload() {
 	call(p.sc.run, func() (*core.SecurityInfo, error) {
-		return p.sc.svc.SecurityInfo(p.sc.ctx, p.sc.acct.ID)
+		return p.svc.SecurityInfo(p.sc.ctx, p.sc.acct.ID)
 	}, func(info *core.SecurityInfo, err error) {
 		p.sc.tr.setError(p.err, err)
 		if err == nil {
@@ -160,7 +162,7 @@ func (p *passwordPage) onSave() {
 	p.save.Disable()
 	p.feedback.Hide()
 	call(p.sc.run, func() (struct{}, error) {
-		return struct{}{}, p.sc.svc.ChangePassword(p.sc.ctx, p.sc.acct.ID, cur, next)
+		return struct{}{}, p.svc.ChangePassword(p.sc.ctx, p.sc.acct.ID, cur, next)
 	}, func(_ struct{}, err error) {
 		p.sc.tr.setError(p.err, err)
 		if err == nil && p.then != nil {
@@ -182,6 +184,7 @@ func (p *passwordPage) onSave() {
 // activityPage lists the account's audit events, newest first.
 type activityPage struct {
 	sc     *scope
+	svc    core.MethodService // the part of the service it uses
 	root   fyne.CanvasObject
 	events []*core.AuditEvent
 	list   *widget.List
@@ -189,7 +192,7 @@ type activityPage struct {
 }
 
 func newActivityPage(sc *scope) *activityPage {
-	p := &activityPage{sc: sc, err: errorLabel()}
+	p := &activityPage{sc: sc, svc: sc.svc, err: errorLabel()}
 	p.list = widget.NewList(func() int { return len(p.events) },
 		func() fyne.CanvasObject {
 			return container.NewBorder(nil, nil, widget.NewLabel("2 Jan 2006 15:04"), widget.NewLabel("desktop"), widget.NewLabel("Method added"))
@@ -246,7 +249,7 @@ func (p *activityPage) view() fyne.CanvasObject { return p.root }
 
 func (p *activityPage) reload() {
 	call(p.sc.run, func() ([]*core.AuditEvent, error) {
-		return p.sc.svc.RecentActivity(p.sc.ctx, p.sc.acct.ID, 200)
+		return p.svc.RecentActivity(p.sc.ctx, p.sc.acct.ID, 200)
 	}, func(events []*core.AuditEvent, err error) {
 		p.sc.tr.setError(p.err, err)
 		if err == nil {

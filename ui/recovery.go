@@ -14,7 +14,7 @@ import (
 // with the code's lifetime beside it. send asks the core for a new code
 // (off the UI goroutine); sent takes it.
 type resender struct {
-	u      *UI
+	sc     *scope
 	button *widget.Button
 	life   *widget.Label
 	ch     *core.Challenge
@@ -23,23 +23,23 @@ type resender struct {
 	left bool
 }
 
-func newResender(u *UI, send func() (*core.Challenge, error), sent func(*core.Challenge), errL *widget.Label) *resender {
-	r := &resender{u: u, life: &widget.Label{Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}}
-	r.button = &widget.Button{Text: u.tr.T("code.resend"), Importance: widget.LowImportance}
+func newResender(sc *scope, send func() (*core.Challenge, error), sent func(*core.Challenge), errL *widget.Label) *resender {
+	r := &resender{sc: sc, life: &widget.Label{Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}}
+	r.button = &widget.Button{Text: sc.tr.T("code.resend"), Importance: widget.LowImportance}
 	r.button.Disable()
 	r.button.OnTapped = func() {
 		r.button.Disable()
-		call(u.run, send, func(ch *core.Challenge, err error) {
+		call(sc.run, send, func(ch *core.Challenge, err error) {
 			if r.left {
 				return
 			}
 			if err != nil {
-				u.tr.setError(errL, err)
+				sc.tr.setError(errL, err)
 				r.tick()
 				return
 			}
 			errL.Importance = widget.SuccessImportance
-			errL.SetText(u.tr.T("code.newSent"))
+			errL.SetText(sc.tr.T("code.newSent"))
 			errL.Show()
 			r.start(ch)
 			sent(ch)
@@ -57,11 +57,11 @@ func (r *resender) view() fyne.CanvasObject {
 // ch's code works.
 func (r *resender) start(ch *core.Challenge) {
 	r.ch = ch
-	r.life.SetText(r.u.tr.F("code.worksUntil", "Time", clockOf(ch.ExpiresAt)))
+	r.life.SetText(r.sc.tr.F("code.worksUntil", "Time", clockOf(ch.ExpiresAt)))
 	r.halt()
 	r.tick()
 	if r.button.Disabled() {
-		r.stop = r.u.tick(time.Second, r.tick)
+		r.stop = r.sc.tick(time.Second, r.tick)
 	}
 }
 
@@ -83,12 +83,12 @@ func (r *resender) tick() {
 	if r.ch == nil {
 		return
 	}
-	if wait := r.ch.ResendAfter.Sub(r.u.now()); wait > 0 {
-		r.button.SetText(r.u.tr.F("code.resendIn", "Seconds", int((wait+time.Second-1)/time.Second)))
+	if wait := r.ch.ResendAfter.Sub(r.sc.now()); wait > 0 {
+		r.button.SetText(r.sc.tr.F("code.resendIn", "Seconds", int((wait+time.Second-1)/time.Second)))
 		r.button.Disable()
 		return
 	}
-	r.button.SetText(r.u.tr.T("code.resend"))
+	r.button.SetText(r.sc.tr.T("code.resend"))
 	r.button.Enable()
 	r.halt()
 }
@@ -96,10 +96,10 @@ func (r *resender) tick() {
 // showNoMethods is "I don't have any of these": what the help desk can do
 // for a person who can use none of their methods, a way to the sign-in
 // with a Temporary Access Pass, and Back.
-func (u *UI) showNoMethods(back func()) {
-	tr := u.tr
+func (d *door) showNoMethods(back func()) {
+	tr := d.tr
 	pass := &widget.Button{Text: tr.T("signin.usePass"), Importance: widget.HighImportance, OnTapped: func() {
-		s := newSignInScreen(u, "")
+		s := newSignInScreen(d, "")
 		s.picked = true // the form, with the last name used
 		s.show()
 		s.switchPass()
@@ -108,6 +108,6 @@ func (u *UI) showNoMethods(back func()) {
 	box := container.NewVBox(heading(tr.T("recovery.title")), wrapped(tr.T("recovery.lead")),
 		wrapped("• "+tr.T("recovery.pass")), wrapped("• "+tr.T("recovery.reregister")), wrapped("• "+tr.T("recovery.bring")),
 		container.NewHBox(pass), container.NewHBox(backB))
-	u.showColumn(box)
-	u.win.Canvas().Focus(pass)
+	d.show(box)
+	d.win.Canvas().Focus(pass)
 }

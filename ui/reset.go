@@ -13,7 +13,7 @@ import (
 // different methods as the policy says, then the new password. Its screens
 // are the same whether or not the account exists or has methods.
 type resetFlow struct {
-	u    *UI
+	d    *door
 	st   *core.ResetState
 	err  *widget.Label
 	busy *widget.ProgressBarInfinite
@@ -24,8 +24,8 @@ type resetFlow struct {
 	keyCancel context.CancelFunc
 }
 
-func newResetFlow(u *UI) *resetFlow {
-	r := &resetFlow{u: u, err: errorLabel(), busy: widget.NewProgressBarInfinite()}
+func newResetFlow(d *door) *resetFlow {
+	r := &resetFlow{d: d, err: errorLabel(), busy: widget.NewProgressBarInfinite()}
 	r.busy.Hide()
 	r.busy.Stop()
 	return r
@@ -44,7 +44,7 @@ func (r *resetFlow) setBusy(b bool) {
 // screen shows one step with the common error, progress and Back to sign-in.
 func (r *resetFlow) screen(title string, parts ...fyne.CanvasObject) {
 	r.leave()
-	back := link(r.u.tr.T("reset.backToSignIn"), func() { r.leave(); newSignInScreen(r.u, "").show() })
+	back := link(r.d.tr.T("reset.backToSignIn"), func() { r.leave(); newSignInScreen(r.d, "").show() })
 	box := container.NewVBox(heading(title))
 	for _, p := range parts {
 		box.Add(p)
@@ -52,7 +52,7 @@ func (r *resetFlow) screen(title string, parts ...fyne.CanvasObject) {
 	box.Add(r.err)
 	box.Add(r.busy)
 	box.Add(container.NewHBox(back))
-	r.u.showColumn(box)
+	r.d.show(box)
 }
 
 // leave gives up what the shown screen waits for.
@@ -66,17 +66,17 @@ func (r *resetFlow) leave() {
 
 // start asks for the account name.
 func (r *resetFlow) start() {
-	tr := r.u.tr
+	tr := r.d.tr
 	name := newField(tr.T("signin.namePlaceholder"), nil)
-	name.SetText(r.u.app.Preferences().String("account"))
+	name.SetText(r.d.app.Preferences().String("account"))
 	next := &widget.Button{Text: tr.T("common.next"), Importance: widget.HighImportance}
 	next.OnTapped = func() {
 		r.setBusy(true)
 		n := name.Text
-		call(r.u.run, func() (*core.ResetState, error) { return r.u.svc.StartReset(r.u.ctx, n) },
+		call(r.d.run, func() (*core.ResetState, error) { return r.d.svc.StartReset(r.d.ctx, n) },
 			func(st *core.ResetState, err error) {
 				r.setBusy(false)
-				r.u.tr.setError(r.err, err)
+				r.d.tr.setError(r.err, err)
 				if err == nil {
 					r.st = st
 					r.choose()
@@ -85,7 +85,7 @@ func (r *resetFlow) start() {
 	}
 	name.OnSubmitted = func(string) { next.OnTapped() }
 	r.screen(tr.T("reset.title"), wrapped(tr.T("reset.lead")), name, container.NewHBox(next))
-	r.u.win.Canvas().Focus(name)
+	r.d.win.Canvas().Focus(name)
 }
 
 // optionText names a reset option as the seeds do.
@@ -107,8 +107,8 @@ func resetOptionText(tr text, o core.ResetOption) string {
 
 // choose lists the methods still to prove, or asks for the new password.
 func (r *resetFlow) choose() {
-	tr := r.u.tr
-	r.u.tr.setError(r.err, nil)
+	tr := r.d.tr
+	r.d.tr.setError(r.err, nil)
 	if r.st.Ready() {
 		r.newPassword()
 		return
@@ -121,26 +121,26 @@ func (r *resetFlow) choose() {
 	if len(r.st.Options) == 0 {
 		box.Add(wrapped(tr.T("reset.noMore")))
 	}
-	box.Add(container.NewHBox(link(tr.T("code.noneOfThese"), func() { r.u.showNoMethods(r.choose) })))
+	box.Add(container.NewHBox(link(tr.T("code.noneOfThese"), func() { r.d.showNoMethods(r.choose) })))
 	r.screen(tr.T("reset.title"), box)
 }
 
 // prove asks for the code or the answers of o.
 func (r *resetFlow) prove(o core.ResetOption) {
-	tr := r.u.tr
-	r.u.tr.setError(r.err, nil)
+	tr := r.d.tr
+	r.d.tr.setError(r.err, nil)
 	if o.Kind == core.KindSecurityKey {
 		r.key(o)
 		return
 	}
 	if o.Kind == core.KindSecurityQuestions {
 		r.setBusy(true)
-		call(r.u.run, func() (*core.QuestionChallenge, error) {
-			return r.u.svc.ResetQuestions(r.u.ctx, r.st.ResetID, o.ID, tr.lang)
+		call(r.d.run, func() (*core.QuestionChallenge, error) {
+			return r.d.svc.ResetQuestions(r.d.ctx, r.st.ResetID, o.ID, tr.lang)
 		}, func(qc *core.QuestionChallenge, err error) {
 			r.setBusy(false)
 			if err != nil {
-				r.u.tr.setError(r.err, err)
+				r.d.tr.setError(r.err, err)
 				return
 			}
 			r.questions(o, qc)
@@ -157,29 +157,29 @@ func (r *resetFlow) prove(o core.ResetOption) {
 			vid = ch.VerificationID
 		}
 		r.setBusy(true)
-		call(r.u.run, func() (*core.ResetState, error) {
-			return r.u.svc.ResetVerify(r.u.ctx, r.st.ResetID, o.ID, vid, c)
+		call(r.d.run, func() (*core.ResetState, error) {
+			return r.d.svc.ResetVerify(r.d.ctx, r.st.ResetID, o.ID, vid, c)
 		}, r.verified(code))
 	}
 	code.OnSubmitted = func(string) { verify.OnTapped() }
 	other := link(tr.T("reset.another"), r.choose)
 	if o.Kind == core.KindAuthenticatorApp {
 		r.screen(tr.T("reset.title"), lead, code, container.NewHBox(verify), container.NewHBox(other))
-		r.u.win.Canvas().Focus(code)
+		r.d.win.Canvas().Focus(code)
 		lead.SetText(tr.T("reset.appLead"))
 		return
 	}
-	resend := newResender(r.u, func() (*core.Challenge, error) { return r.u.svc.ResetSendCode(r.u.ctx, r.st.ResetID, o.ID) },
+	resend := newResender(r.d.scope, func() (*core.Challenge, error) { return r.d.svc.ResetSendCode(r.d.ctx, r.st.ResetID, o.ID) },
 		func(c *core.Challenge) { ch = c }, r.err)
 	noCode := link(tr.T("code.noCode"), func() { resend.halt(); r.choose() })
 	r.screen(tr.T("reset.title"), lead, code, container.NewHBox(verify), resend.view(), container.NewHBox(noCode), container.NewHBox(other))
-	r.u.win.Canvas().Focus(code)
+	r.d.win.Canvas().Focus(code)
 	r.setBusy(true)
-	call(r.u.run, func() (*core.Challenge, error) { return r.u.svc.ResetSendCode(r.u.ctx, r.st.ResetID, o.ID) },
+	call(r.d.run, func() (*core.Challenge, error) { return r.d.svc.ResetSendCode(r.d.ctx, r.st.ResetID, o.ID) },
 		func(c *core.Challenge, err error) {
 			r.setBusy(false)
 			if err != nil {
-				r.u.tr.setError(r.err, err)
+				r.d.tr.setError(r.err, err)
 				resend.button.Enable() // try again (a wait, a delivery that failed)
 				return
 			}
@@ -191,7 +191,7 @@ func (r *resetFlow) prove(o core.ResetOption) {
 
 // key is "Use a security key": the PIN, then the touch.
 func (r *resetFlow) key(o core.ResetOption) {
-	tr, u := r.u.tr, r.u
+	tr, u := r.d.tr, r.d.scope
 	pin := newField(tr.T("key.pinPlaceholder"), nil)
 	pin.Password = true
 	cont := &widget.Button{Text: tr.T("key.continue"), Importance: widget.HighImportance}
@@ -201,8 +201,8 @@ func (r *resetFlow) key(o core.ResetOption) {
 	r.screen(tr.T("reset.title"), wrapped(tr.T("key.signInLead")), pin, touch, container.NewHBox(cont), container.NewHBox(other))
 	shown := r.shown
 	cont.OnTapped = func() {
-		r.u.tr.setError(r.err, nil)
-		if u.o.Keys == nil {
+		r.d.tr.setError(r.err, nil)
+		if u.keys == nil {
 			r.err.SetText(tr.T("key.noSupport"))
 			r.err.Show()
 			return
@@ -250,7 +250,7 @@ func (r *resetFlow) verified(code *field) func(*core.ResetState, error) {
 	return func(st *core.ResetState, err error) {
 		r.setBusy(false)
 		if err != nil {
-			r.u.tr.setError(r.err, err)
+			r.d.tr.setError(r.err, err)
 			if code != nil {
 				code.SetText("")
 			}
@@ -262,7 +262,7 @@ func (r *resetFlow) verified(code *field) func(*core.ResetState, error) {
 }
 
 func (r *resetFlow) questions(o core.ResetOption, qc *core.QuestionChallenge) {
-	tr := r.u.tr
+	tr := r.d.tr
 	box := container.NewVBox()
 	answers := map[string]*field{}
 	for _, q := range qc.Questions {
@@ -278,8 +278,8 @@ func (r *resetFlow) questions(o core.ResetOption, qc *core.QuestionChallenge) {
 			a[id] = f.Text
 		}
 		r.setBusy(true)
-		call(r.u.run, func() (*core.ResetState, error) {
-			return r.u.svc.ResetAnswer(r.u.ctx, r.st.ResetID, o.ID, qc.VerificationID, a)
+		call(r.d.run, func() (*core.ResetState, error) {
+			return r.d.svc.ResetAnswer(r.d.ctx, r.st.ResetID, o.ID, qc.VerificationID, a)
 		}, r.verified(nil))
 	}
 	r.screen(tr.T("reset.title"), box, container.NewHBox(verify))
@@ -287,7 +287,7 @@ func (r *resetFlow) questions(o core.ResetOption, qc *core.QuestionChallenge) {
 
 // newPassword asks for the new password twice.
 func (r *resetFlow) newPassword() {
-	tr := r.u.tr
+	tr := r.d.tr
 	pw, again := newField("", nil), newField("", nil)
 	pw.Password, again.Password = true, true
 	finish := &widget.Button{Text: tr.T("reset.finish"), Importance: widget.HighImportance}
@@ -302,19 +302,19 @@ func (r *resetFlow) newPassword() {
 	finish.OnTapped = func() {
 		p := pw.Text
 		r.setBusy(true)
-		call(r.u.run, func() (struct{}, error) { return struct{}{}, r.u.svc.ResetPassword(r.u.ctx, r.st.ResetID, p) },
+		call(r.d.run, func() (struct{}, error) { return struct{}{}, r.d.svc.ResetPassword(r.d.ctx, r.st.ResetID, p) },
 			func(_ struct{}, err error) {
 				r.setBusy(false)
 				if err != nil {
-					r.u.tr.setError(r.err, err)
+					r.d.tr.setError(r.err, err)
 					return
 				}
-				newSignInScreen(r.u, tr.T("reset.done")).show()
+				newSignInScreen(r.d, tr.T("reset.done")).show()
 			})
 	}
 	again.OnSubmitted = func(string) { finish.OnTapped() }
 	form := widget.NewForm(widget.NewFormItem(tr.T("password.new"), pw), widget.NewFormItem(tr.T("password.confirm"), again))
 	r.screen(tr.T("reset.title"), wrapped(tr.T("password.rules")), form, container.NewHBox(finish))
 	check("")
-	r.u.win.Canvas().Focus(pw)
+	r.d.win.Canvas().Focus(pw)
 }

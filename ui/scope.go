@@ -27,8 +27,29 @@ type scope struct {
 	run  Runner
 	now  func() time.Time
 	tick func(interval time.Duration, fn func()) (stop func())
+	// keys finds the security keys plugged in (nil: none can be used);
+	// place is the data folder or server the window opened (the relying
+	// party a key may sign for follows from it).
+	keys  KeyDevices
+	place string
+	// outbox lists the local outbox (nil: every channel is delivered).
+	outbox func() ([]OutboxEntry, error)
 	// changed shows everywhere what a screen changed (every page
 	// reloads); onAdded ends a wizard that added a method: the pages, or
 	// the next step of "Keep your account secure".
 	changed, onAdded func()
+}
+
+// door is what the screens before sign-in share (the sign-in screen, the
+// second step, the password reset, the first account): the scope, the
+// column they show in, the accounts this computer remembers (and their
+// kept sessions), and where a complete sign-in goes. They never see the
+// window's pages or its session.
+type door struct {
+	*scope
+	show       func(fyne.CanvasObject)
+	remembered func() []rememberedAccount
+	forget     func(name string)
+	sessions   SessionKeeper // nil: no session is kept between runs
+	signedIn   func(*core.SignInStep)
 }

@@ -501,7 +501,7 @@ func TestScreenshotsKeys(t *testing.T) {
 	h := s.h
 	key := softkey.New()
 	s.do(func() {
-		h.u.o.Keys = &softDevices{keys: []*softkey.Key{key}}
+		h.u.keys = &softDevices{keys: []*softkey.Key{key}}
 		h.withAccount()
 		h.svc.SetPolicy(h.admin, []string{"enabledMethods=authenticatorApp,phone,email,securityKey"})
 		h.addMethod("Security key")
@@ -537,7 +537,7 @@ func TestScreenshotsKeys(t *testing.T) {
 	s.shot("reset_key_choose")
 	s.do(func() {
 		h.tap("Use my security key")
-		h.u.o.Keys = &softDevices{keys: []*softkey.Key{softkey.New()}}
+		h.u.keys = &softDevices{keys: []*softkey.Key{softkey.New()}}
 		test.Type(h.entry("Security key PIN"), "1234")
 		h.tap("Continue")
 	})

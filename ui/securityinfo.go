@@ -15,7 +15,8 @@ import (
 // securityInfoPage is the Security info page: the default sign-in
 // method, "+ Add sign-in method" and one row per method.
 type securityInfoPage struct {
-	u *UI
+	sc  *scope
+	svc core.MethodService // the part of the service it uses
 
 	root        fyne.CanvasObject
 	pending     *fyne.Container
@@ -29,15 +30,15 @@ type securityInfoPage struct {
 	info *core.SecurityInfo
 }
 
-func newSecurityInfoPage(u *UI) *securityInfoPage {
-	p := &securityInfoPage{u: u, pending: container.NewVBox(), warnings: container.NewVBox(), defaultLine: container.NewHBox(),
+func newSecurityInfoPage(sc *scope) *securityInfoPage {
+	p := &securityInfoPage{sc: sc, svc: sc.svc, pending: container.NewVBox(), warnings: container.NewVBox(), defaultLine: container.NewHBox(),
 		rows: container.NewVBox(), errLabel: errorLabel(), busy: widget.NewProgressBarInfinite()}
-	p.add = &widget.Button{Text: u.tr.T("info.add"), Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: p.onAdd}
+	p.add = &widget.Button{Text: sc.tr.T("info.add"), Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: p.onAdd}
 	p.busy.Hide()
 	p.busy.Stop()
 	p.root = container.NewVScroll(container.NewVBox(
-		heading(u.tr.T("info.title")),
-		wrapped(u.tr.T("info.lead")),
+		heading(sc.tr.T("info.title")),
+		wrapped(sc.tr.T("info.lead")),
 		p.busy,
 		p.errLabel,
 		p.pending,
@@ -51,18 +52,18 @@ func newSecurityInfoPage(u *UI) *securityInfoPage {
 	return p
 }
 
-func (p *securityInfoPage) title() string           { return p.u.tr.T("nav.securityInfo") }
+func (p *securityInfoPage) title() string           { return p.sc.tr.T("nav.securityInfo") }
 func (p *securityInfoPage) icon() fyne.Resource     { return icon("authenticator") }
 func (p *securityInfoPage) view() fyne.CanvasObject { return p.root }
 
 // reload fetches the account's security info and shows it.
 func (p *securityInfoPage) reload() {
 	p.setBusy(true)
-	call(p.u.run, func() (*core.SecurityInfo, error) {
-		return p.u.svc.SecurityInfo(p.u.ctx, p.u.acct.ID)
+	call(p.sc.run, func() (*core.SecurityInfo, error) {
+		return p.svc.SecurityInfo(p.sc.ctx, p.sc.acct.ID)
 	}, func(info *core.SecurityInfo, err error) {
 		p.setBusy(false)
-		p.u.tr.setError(p.errLabel, err)
+		p.sc.tr.setError(p.errLabel, err)
 		if err != nil {
 			return
 		}
@@ -83,7 +84,7 @@ func (p *securityInfoPage) setBusy(b bool) {
 // show lays out info.
 func (p *securityInfoPage) show(info *core.SecurityInfo) {
 	p.info = info
-	tr := p.u.tr
+	tr := p.sc.tr
 	p.pending.RemoveAll()
 	if r := info.PendingRemoval; r != nil {
 		cancel := widget.NewButton(tr.T("info.cancelRemoval"), p.onCancelRemoval)
@@ -124,12 +125,12 @@ func (p *securityInfoPage) show(info *core.SecurityInfo) {
 		p.rows.Add(p.passRow(*info.AccessPass))
 		p.rows.Add(widget.NewSeparator())
 	}
-	p.u.win.Content().Refresh()
+	p.sc.win.Content().Refresh()
 }
 
 // row is one method: icon, kind, detail, and its actions.
 func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
-	tr := p.u.tr
+	tr := p.sc.tr
 	kind := &widget.Label{Text: tr.Kind(m.Kind), TextStyle: fyne.TextStyle{Bold: true}}
 	detail := widget.NewLabel(methodDetail(tr, m))
 	actions := container.NewHBox()
@@ -143,7 +144,7 @@ func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 		case m.Kind == core.KindAuthenticatorApp || m.Kind == core.KindSecurityKey:
 			actions.Add(link(tr.T("info.change"), func() { p.onRename(m) }))
 		case m.Kind.IsPhone() || m.Kind == core.KindEmail:
-			actions.Add(link(tr.T("info.change"), func() { changeContact(p.u, m) }))
+			actions.Add(link(tr.T("info.change"), func() { changeContact(p.sc, m) }))
 		}
 		actions.Add(link(tr.T("info.delete"), func() { p.onDelete(m) }))
 	}
@@ -162,9 +163,9 @@ func rowLayout(res fyne.Resource, kind, detail fyne.CanvasObject, actions *fyne.
 // passRow is the person's active Temporary Access Pass: until when it
 // works, whether once or more than once, and Delete.
 func (p *securityInfoPage) passRow(ap core.AccessPassView) fyne.CanvasObject {
-	tr := p.u.tr
+	tr := p.sc.tr
 	kind := &widget.Label{Text: tr.Kind(core.KindTemporaryAccessPass), TextStyle: fyne.TextStyle{Bold: true}}
-	detail := &widget.Label{Text: passDetail(tr, ap, p.u.now()), Wrapping: fyne.TextWrapWord}
+	detail := &widget.Label{Text: passDetail(tr, ap, p.sc.now()), Wrapping: fyne.TextWrapWord}
 	actions := container.NewHBox(link(tr.T("info.delete"), p.onDeletePass))
 	return rowLayout(kindIcon(core.KindTemporaryAccessPass), kind, detail, actions)
 }
@@ -218,66 +219,66 @@ func choiceLabel(tr text, c core.DefaultChoice) string {
 	return tr.Kind(c.Kind) + " - " + how + " " + number
 }
 
-func (p *securityInfoPage) onAdd() { newAddMethodDialog(p.u).show() }
+func (p *securityInfoPage) onAdd() { newAddMethodDialog(p.sc).show() }
 
 // changeContact opens the Change wizard of a phone or an email address.
-func changeContact(u *UI, m core.MethodView) {
+func changeContact(sc *scope, m core.MethodView) {
 	if m.Kind == core.KindEmail {
-		newEmailChangeWizard(u.scope, m).show()
+		newEmailChangeWizard(sc, m).show()
 	} else {
-		newPhoneChangeWizard(u.scope, m).show()
+		newPhoneChangeWizard(sc, m).show()
 	}
 }
 
-func (p *securityInfoPage) onChangeDefault() { newDefaultDialog(p.u.scope, p.info).show() }
+func (p *securityInfoPage) onChangeDefault() { newDefaultDialog(p.sc, p.info).show() }
 
 func (p *securityInfoPage) onDelete(m core.MethodView) {
 	// Deleting the last info starts a 30-day removal: offer to put the
 	// new number or address in its place, or to add another method, first.
-	newDeleteDialog(p.u.scope, m, func() {
+	newDeleteDialog(p.sc, m, func() {
 		if m.Kind.IsPhone() || m.Kind == core.KindEmail {
-			changeContact(p.u, m)
+			changeContact(p.sc, m)
 		} else {
-			newAddMethodDialog(p.u).show()
+			newAddMethodDialog(p.sc).show()
 		}
 	}).show()
 }
 
-func (p *securityInfoPage) onRename(m core.MethodView) { newRenameDialog(p.u.scope, m).show() }
+func (p *securityInfoPage) onRename(m core.MethodView) { newRenameDialog(p.sc, m).show() }
 
 func (p *securityInfoPage) onCancelRemoval() {
 	p.setBusy(true)
-	call(p.u.run, func() (struct{}, error) {
-		return struct{}{}, p.u.svc.CancelRemoval(p.u.ctx, p.u.acct.ID)
+	call(p.sc.run, func() (struct{}, error) {
+		return struct{}{}, p.svc.CancelRemoval(p.sc.ctx, p.sc.acct.ID)
 	}, func(_ struct{}, err error) {
 		p.setBusy(false)
-		p.u.tr.setError(p.errLabel, err)
-		p.u.reloadAll()
+		p.sc.tr.setError(p.errLabel, err)
+		p.sc.changed()
 	})
 }
 
 // onDeletePass asks before the owner ends their Temporary Access Pass.
 func (p *securityInfoPage) onDeletePass() {
-	tr := p.u.tr
-	m := newModal(tr.T("info.passDeleteTitle"), p.u.win)
+	tr := p.sc.tr
+	m := newModal(tr.T("info.passDeleteTitle"), p.sc.win)
 	no := newButton(tr.T("common.no"), widget.MediumImportance, m.close, m.close)
 	yes := newButton(tr.T("common.yes"), widget.DangerImportance, func() { m.close(); p.deletePass() }, m.close)
 	m.step(container.NewVBox(wrapped(tr.T("info.passDeleteQuestion")),
 		&widget.Label{Text: tr.T("delete.noUndo"), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}), no, yes)
 	m.show(460)
-	p.u.win.Canvas().Focus(no)
+	p.sc.win.Canvas().Focus(no)
 }
 
 // deletePass ends the owner's pass and shows the page without it.
 func (p *securityInfoPage) deletePass() {
 	p.setBusy(true)
-	call(p.u.run, func() (struct{}, error) {
-		return struct{}{}, p.u.svc.DeleteOwnAccessPass(p.u.ctx, p.u.acct.ID)
+	call(p.sc.run, func() (struct{}, error) {
+		return struct{}{}, p.svc.DeleteOwnAccessPass(p.sc.ctx, p.sc.acct.ID)
 	}, func(_ struct{}, err error) {
 		p.setBusy(false)
-		p.u.tr.setError(p.errLabel, err)
+		p.sc.tr.setError(p.errLabel, err)
 		if err == nil {
-			p.u.reloadAll()
+			p.sc.changed()
 		}
 	})
 }

@@ -13,7 +13,7 @@ import (
 
 // signInScreen asks for the account name and password.
 type signInScreen struct {
-	u        *UI
+	d        *door
 	name     *field
 	password *field
 	submit   *widget.Button
@@ -29,15 +29,15 @@ type signInScreen struct {
 	picked bool
 }
 
-func newSignInScreen(u *UI, notice string) *signInScreen {
-	s := &signInScreen{u: u, err: errorLabel(), busy: widget.NewProgressBarInfinite(), notice: notice}
+func newSignInScreen(d *door, notice string) *signInScreen {
+	s := &signInScreen{d: d, err: errorLabel(), busy: widget.NewProgressBarInfinite(), notice: notice}
 	s.busy.Hide()
 	s.busy.Stop()
-	s.name = newField(u.tr.T("signin.namePlaceholder"), nil)
-	s.name.SetText(u.app.Preferences().String("account"))
-	s.password = newField(u.tr.T("signin.passwordPlaceholder"), nil)
+	s.name = newField(d.tr.T("signin.namePlaceholder"), nil)
+	s.name.SetText(d.app.Preferences().String("account"))
+	s.password = newField(d.tr.T("signin.passwordPlaceholder"), nil)
 	s.password.Password = true
-	s.submit = &widget.Button{Text: u.tr.T("signin.submit"), Importance: widget.HighImportance, OnTapped: s.onSubmit}
+	s.submit = &widget.Button{Text: d.tr.T("signin.submit"), Importance: widget.HighImportance, OnTapped: s.onSubmit}
 	for _, f := range []*field{s.name, s.password} {
 		f.OnChanged = func(string) { s.validate() }
 		f.OnSubmitted = func(string) { s.onSubmit() }
@@ -54,8 +54,8 @@ func (s *signInScreen) validate() {
 }
 
 func (s *signInScreen) show() {
-	tr := s.u.tr
-	list := s.u.remembered()
+	tr := s.d.tr
+	list := s.d.remembered()
 	if len(list) > 0 && !s.picked {
 		s.showPicker(list)
 		return
@@ -70,23 +70,23 @@ func (s *signInScreen) show() {
 	box.Add(s.busy)
 	box.Add(container.NewHBox(s.submit))
 	s.toggle = link(tr.T("signin.usePass"), s.switchPass)
-	box.Add(container.NewHBox(link(tr.T("signin.forgot"), func() { newResetFlow(s.u).start() })))
+	box.Add(container.NewHBox(link(tr.T("signin.forgot"), func() { newResetFlow(s.d).start() })))
 	box.Add(container.NewHBox(s.toggle))
 	if len(list) > 0 {
 		box.Add(container.NewHBox(link(tr.T("picker.back"), func() { s.picked = false; s.show() })))
 	}
-	s.u.showColumn(box)
+	s.d.show(box)
 	s.validate()
 	if s.name.Text == "" {
-		s.u.win.Canvas().Focus(s.name)
+		s.d.win.Canvas().Focus(s.name)
 	} else {
-		s.u.win.Canvas().Focus(s.password)
+		s.d.win.Canvas().Focus(s.password)
 	}
 }
 
 // switchPass swaps the password for a Temporary Access Pass, or back.
 func (s *signInScreen) switchPass() {
-	tr := s.u.tr
+	tr := s.d.tr
 	s.usePass = !s.usePass
 	s.password.SetText("")
 	if s.usePass {
@@ -96,8 +96,8 @@ func (s *signInScreen) switchPass() {
 		s.password.SetPlaceHolder(tr.T("signin.passwordPlaceholder"))
 		s.toggle.SetText(tr.T("signin.usePass"))
 	}
-	s.u.tr.setError(s.err, nil)
-	s.u.win.Canvas().Focus(s.password)
+	s.d.tr.setError(s.err, nil)
+	s.d.win.Canvas().Focus(s.password)
 }
 
 func (s *signInScreen) setBusy(b bool) {
@@ -118,32 +118,32 @@ func (s *signInScreen) onSubmit() {
 	}
 	name, pw, usePass := s.name.Text, s.password.Text, s.usePass
 	s.setBusy(true)
-	call(s.u.run, func() (*core.SignInStep, error) {
+	call(s.d.run, func() (*core.SignInStep, error) {
 		if usePass {
-			return s.u.svc.SignInWithPass(s.u.ctx, name, pw)
+			return s.d.svc.SignInWithPass(s.d.ctx, name, pw)
 		}
-		return s.u.svc.SignIn(s.u.ctx, name, pw)
+		return s.d.svc.SignIn(s.d.ctx, name, pw)
 	}, func(step *core.SignInStep, err error) {
 		s.setBusy(false)
 		if err != nil {
-			s.u.tr.setError(s.err, err)
+			s.d.tr.setError(s.err, err)
 			s.password.SetText("")
-			s.u.win.Canvas().Focus(s.password)
+			s.d.win.Canvas().Focus(s.password)
 			return
 		}
-		s.u.app.Preferences().SetString("account", name)
+		s.d.app.Preferences().SetString("account", name)
 		if step.Session != nil {
-			s.u.signedIn(step)
+			s.d.signedIn(step)
 			return
 		}
-		newSecondStep(s.u, step.Pending).show(step.Pending.Options[0])
+		newSecondStep(s.d, step.Pending).show(step.Pending.Options[0])
 	})
 }
 
 // secondStep finishes a sign-in with the default method, or another
 // chosen through "Sign in another way".
 type secondStep struct {
-	u       *UI
+	d       *door
 	pending *core.PendingSignIn
 	option  core.SignInOption
 	ch      *core.Challenge
@@ -161,14 +161,14 @@ type secondStep struct {
 	keyCancel context.CancelFunc
 }
 
-func newSecondStep(u *UI, p *core.PendingSignIn) *secondStep {
-	s := &secondStep{u: u, pending: p, err: errorLabel(), busy: widget.NewProgressBarInfinite(), lead: wrapped("")}
+func newSecondStep(d *door, p *core.PendingSignIn) *secondStep {
+	s := &secondStep{d: d, pending: p, err: errorLabel(), busy: widget.NewProgressBarInfinite(), lead: wrapped("")}
 	s.busy.Hide()
 	s.busy.Stop()
-	s.code = newField(u.tr.T("code.placeholder"), nil)
+	s.code = newField(d.tr.T("code.placeholder"), nil)
 	s.code.OnChanged = func(string) { s.validate() }
 	s.code.OnSubmitted = func(string) { s.onVerify() }
-	s.verify = &widget.Button{Text: u.tr.T("signin.verify"), Importance: widget.HighImportance, OnTapped: s.onVerify}
+	s.verify = &widget.Button{Text: d.tr.T("signin.verify"), Importance: widget.HighImportance, OnTapped: s.onVerify}
 	return s
 }
 
@@ -207,10 +207,10 @@ func (s *secondStep) setBusy(b bool) {
 
 // show asks for the code of option, sending it first to a phone.
 func (s *secondStep) show(o core.SignInOption) {
-	tr := s.u.tr
+	tr := s.d.tr
 	s.option, s.ch = o, nil
 	s.code.SetText("")
-	s.u.tr.setError(s.err, nil)
+	s.d.tr.setError(s.err, nil)
 	if s.resend != nil {
 		s.resend.leave()
 	}
@@ -227,14 +227,14 @@ func (s *secondStep) show(o core.SignInOption) {
 	s.codeBox = box
 	if o.Kind == core.KindAuthenticatorApp {
 		box.Add(container.NewHBox(other))
-		s.u.showColumn(box)
-		s.u.win.Canvas().Focus(s.code)
+		s.d.show(box)
+		s.d.win.Canvas().Focus(s.code)
 		s.lead.SetText(tr.F("signin.appLead", "Name", o.Masked))
 		s.validate()
 		return
 	}
-	s.resend = newResender(s.u, func() (*core.Challenge, error) {
-		return s.u.svc.SendSignInCode(s.u.ctx, s.pending.ID, o.MethodID, o.Channel)
+	s.resend = newResender(s.d.scope, func() (*core.Challenge, error) {
+		return s.d.svc.SendSignInCode(s.d.ctx, s.pending.ID, o.MethodID, o.Channel)
 	}, func(ch *core.Challenge) {
 		if s.option == o {
 			s.ch = ch
@@ -244,19 +244,19 @@ func (s *secondStep) show(o core.SignInOption) {
 	box.Add(s.resend.view())
 	box.Add(container.NewHBox(link(tr.T("code.noCode"), s.showOptions)))
 	box.Add(container.NewHBox(other))
-	s.u.showColumn(box)
-	s.u.win.Canvas().Focus(s.code)
+	s.d.show(box)
+	s.d.win.Canvas().Focus(s.code)
 	s.lead.SetText(tr.T("signin.sending"))
 	s.setBusy(true)
-	call(s.u.run, func() (*core.Challenge, error) {
-		return s.u.svc.SendSignInCode(s.u.ctx, s.pending.ID, o.MethodID, o.Channel)
+	call(s.d.run, func() (*core.Challenge, error) {
+		return s.d.svc.SendSignInCode(s.d.ctx, s.pending.ID, o.MethodID, o.Channel)
 	}, func(ch *core.Challenge, err error) {
 		if s.option != o {
 			return // another way was chosen meanwhile
 		}
 		s.setBusy(false)
 		if err != nil {
-			s.u.tr.setError(s.err, err)
+			s.d.tr.setError(s.err, err)
 			s.resend.button.Enable() // try again (a wait, a delivery that failed)
 			return
 		}
@@ -273,19 +273,19 @@ func (s *secondStep) show(o core.SignInOption) {
 
 // showOptions is "Sign in another way".
 func (s *secondStep) showOptions() {
-	tr := s.u.tr
+	tr := s.d.tr
 	box := container.NewVBox(heading(tr.T("signin.anotherWay")))
 	for _, o := range s.pending.Options {
 		box.Add(&widget.Button{Text: optionLabel(tr, o), Icon: kindIcon(o.Kind), Alignment: widget.ButtonAlignLeading,
 			OnTapped: func() { s.show(o) }})
 	}
-	box.Add(container.NewHBox(link(tr.T("code.noneOfThese"), func() { s.u.showNoMethods(s.showOptions) })))
+	box.Add(container.NewHBox(link(tr.T("code.noneOfThese"), func() { s.d.showNoMethods(s.showOptions) })))
 	back := widget.NewButton(tr.T("common.back"), func() {
-		s.u.showColumn(s.codeBox)
-		s.u.win.Canvas().Focus(s.code)
+		s.d.show(s.codeBox)
+		s.d.win.Canvas().Focus(s.code)
 	})
 	box.Add(container.NewHBox(back))
-	s.u.showColumn(box)
+	s.d.show(box)
 }
 
 func (s *secondStep) onVerify() {
@@ -298,19 +298,19 @@ func (s *secondStep) onVerify() {
 		verification = s.ch.VerificationID
 	}
 	s.setBusy(true)
-	call(s.u.run, func() (*core.SignInStep, error) {
-		return s.u.svc.FinishSignIn(s.u.ctx, s.pending.ID, s.option.MethodID, verification, code)
+	call(s.d.run, func() (*core.SignInStep, error) {
+		return s.d.svc.FinishSignIn(s.d.ctx, s.pending.ID, s.option.MethodID, verification, code)
 	}, func(step *core.SignInStep, err error) {
 		s.setBusy(false)
 		if err != nil {
-			s.u.tr.setError(s.err, err)
+			s.d.tr.setError(s.err, err)
 			s.code.SetText("")
 			if code := core.ErrorCode(err); code == core.ELOCKED || code == core.ENOTFOUND || code == core.EEXPIRED && s.option.Kind == core.KindAuthenticatorApp {
-				newSignInScreen(s.u, s.u.tr.Error(err)).show()
+				newSignInScreen(s.d, s.d.tr.Error(err)).show()
 			}
 			return
 		}
-		s.u.signedIn(step)
+		s.d.signedIn(step)
 	})
 }
 
@@ -368,7 +368,7 @@ func (u *UI) signOut(notice string) {
 	for _, o := range u.win.Canvas().Overlays().List() {
 		u.win.Canvas().Overlays().Remove(o)
 	}
-	newSignInScreen(u, notice).show()
+	newSignInScreen(u.door(), notice).show()
 }
 
 // stopPolls stops what the pages ask the service on their own (the help
@@ -378,4 +378,10 @@ func (u *UI) stopPolls() {
 		u.helpdesk.stopWait()
 		u.helpdesk.stopWait = nil
 	}
+}
+
+// door is the scope of the screens before sign-in, with the window's own
+// column, remembered accounts and sign-in.
+func (u *UI) door() *door {
+	return &door{scope: u.scope, show: u.showColumn, remembered: u.remembered, forget: u.forgetAccount, sessions: u.back.Sessions, signedIn: u.signedIn}
 }

@@ -132,7 +132,7 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	u := &UI{o: o, scope: &scope{app: a, win: w, tr: text{o.Lang}, ctx: deviceContext(), run: o.Runner, now: o.Now, tick: o.Tick}}
+	u := &UI{o: o, scope: &scope{app: a, win: w, tr: text{o.Lang}, ctx: deviceContext(), run: o.Runner, now: o.Now, tick: o.Tick, keys: o.Keys}}
 	u.changed, u.onAdded = u.reloadAll, u.added
 	return u
 }
@@ -168,7 +168,7 @@ func (u *UI) Start() {
 			u.showFatal(err)
 			return
 		}
-		u.back, u.svc = b, b.Service
+		u.back, u.svc, u.place, u.outbox = b, b.Service, b.Place, b.Outbox
 		u.chooseAccount()
 	})
 }
@@ -208,15 +208,15 @@ func (u *UI) chooseAccount() {
 		switch {
 		case err != nil && !s.first && s.resumed == nil && u.back.Sessions != nil:
 			u.o.Log.Warn("session keeper", "err", core.Redact(err.Error()))
-			newSignInScreen(u, "").show()
+			newSignInScreen(u.door(), "").show()
 		case err != nil:
 			u.showFatal(err)
 		case s.first:
-			newFirstAccountForm(u).show()
+			newFirstAccountForm(u.door()).show()
 		case s.resumed != nil:
 			u.signedIn(&core.SignInStep{Session: s.resumed.Session, Account: s.resumed.Account})
 		default:
-			newSignInScreen(u, "").show()
+			newSignInScreen(u.door(), "").show()
 		}
 	})
 }
@@ -246,7 +246,7 @@ func (u *UI) signedIn(step *core.SignInStep) {
 func (u *UI) showPages() {
 	acct := u.acct
 	u.overview = newOverviewPage(u.scope, func() { u.nav.Select(1) })
-	u.info = newSecurityInfoPage(u)
+	u.info = newSecurityInfoPage(u.scope)
 	u.password = newPasswordPage(u.scope)
 	u.activity = newActivityPage(u.scope)
 	u.devices = newDevicesPage(u.scope, u.signOut)

@@ -54,8 +54,8 @@ func (u *UI) remember(a *core.Account) {
 // from the keyring.
 func (u *UI) forgetAccount(name string) {
 	u.saveRemembered(slices.DeleteFunc(u.remembered(), func(r rememberedAccount) bool { return r.Name == name }))
-	if u.app.Preferences().String("account") == name {
-		u.app.Preferences().SetString("account", "")
+	if u.lastName() == name {
+		u.setLastName("")
 	}
 	if keeper := u.back.Sessions; keeper != nil {
 		svc := u.svc
@@ -136,7 +136,7 @@ func (s *signInScreen) pick(name string) {
 		return who, nil
 	}, func(who *core.SignedIn, err error) {
 		if who != nil {
-			s.d.app.Preferences().SetString("account", name)
+			s.d.setLastName(name)
 			s.d.signedIn(&core.SignInStep{Session: who.Session, Account: who.Account})
 			return
 		}
@@ -158,6 +158,7 @@ func (u *UI) switchAccount() {
 	}
 	u.stopPolls()
 	u.sess, u.acct = nil, nil
+	u.viaPass, u.carried = false, ""
 	u.ctx = deviceContext()
 	for _, o := range u.win.Canvas().Overlays().List() {
 		u.win.Canvas().Overlays().Remove(o)

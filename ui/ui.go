@@ -84,6 +84,11 @@ type UI struct {
 	sess   *core.Session
 	// stopWatch stops the session watch.
 	stopWatch func()
+	// viaPass: this session began with a Temporary Access Pass.
+	viaPass bool
+	// carried is the password typed at sign-in, kept only until the
+	// screen that asks to change a temporary password takes it.
+	carried string
 	// registering is true while "Keep your account secure" is shown.
 	registering bool
 	// walkUp, set while a walk-up person uses the desk's window, ends
@@ -188,7 +193,7 @@ func (u *UI) chooseAccount() {
 		first   bool
 		resumed *core.SignedIn
 	}
-	account := u.app.Preferences().String("account")
+	account := u.lastName()
 	call(u.run, func() (start, error) {
 		first, err := u.svc.NeedsFirstAccount(u.ctx)
 		if err != nil || first || u.back.Sessions == nil || account == "" {
@@ -263,6 +268,11 @@ func (u *UI) showPages() {
 	if u.back.Outbox != nil {
 		u.top.Add(banner(u.tr.T("outbox.banner"), widget.WarningImportance,
 			widget.NewButton(u.tr.T("outbox.open"), u.showOutbox)))
+	}
+	if u.viaPass {
+		// Signed in with a Temporary Access Pass: the time to register.
+		u.top.Add(banner(u.tr.T("pass.registerNow"), widget.HighImportance,
+			widget.NewButton(u.tr.T("info.add"), func() { newAddMethodDialog(u.scope).show() })))
 	}
 	u.nav = widget.NewList(func() int { return len(u.pages) },
 		func() fyne.CanvasObject {

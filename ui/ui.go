@@ -84,6 +84,9 @@ type UI struct {
 	sess   *core.Session
 	// stopWatch stops the session watch.
 	stopWatch func()
+	// notKept: the keyring could not keep this session's token, so the
+	// next start asks for the password again (the window says so).
+	notKept bool
 	// viaPass: this session began with a Temporary Access Pass.
 	viaPass bool
 	// carried is the password typed at sign-in, kept only until the
@@ -237,6 +240,10 @@ func (u *UI) signedIn(step *core.SignInStep) {
 		call(u.run, func() (struct{}, error) { return struct{}{}, keeper.Save(name, token) }, func(_ struct{}, err error) {
 			if err != nil {
 				u.o.Log.Warn("keep the session", "err", core.Redact(err.Error()))
+				u.notKept = true
+				if u.top != nil && u.acct != nil && u.acct.Name == name {
+					u.top.Add(banner(u.tr.T("session.notKept"), widget.WarningImportance))
+				}
 			}
 		})
 	}
@@ -268,6 +275,9 @@ func (u *UI) showPages() {
 	if u.back.Outbox != nil {
 		u.top.Add(banner(u.tr.T("outbox.banner"), widget.WarningImportance,
 			widget.NewButton(u.tr.T("outbox.open"), u.showOutbox)))
+	}
+	if u.notKept {
+		u.top.Add(banner(u.tr.T("session.notKept"), widget.WarningImportance))
 	}
 	if u.viaPass {
 		// Signed in with a Temporary Access Pass: the time to register.

@@ -137,9 +137,11 @@ func TestAccountPicker(t *testing.T) {
 // keyring does when no Secret Service answers.
 type noKeyring struct{}
 
-func (noKeyring) Load(string) (string, error) { return "", core.Errorf(core.EUNAVAILABLE, "no keyring") }
-func (noKeyring) Save(string, string) error   { return core.Errorf(core.EUNAVAILABLE, "no keyring") }
-func (noKeyring) Forget(string) error         { return core.Errorf(core.EUNAVAILABLE, "no keyring") }
+func (noKeyring) Load(string) (string, error) {
+	return "", core.Errorf(core.EUNAVAILABLE, "no keyring")
+}
+func (noKeyring) Save(string, string) error { return core.Errorf(core.EUNAVAILABLE, "no keyring") }
+func (noKeyring) Forget(string) error       { return core.Errorf(core.EUNAVAILABLE, "no keyring") }
 
 // TestNoKeyringIsSaidInTheWindow: when the keyring cannot keep the
 // session, the window says the next start will ask to sign in again (not

@@ -721,3 +721,40 @@ func TestAboutShowsTheBuild(t *testing.T) {
 	h.shows("2026-12-03T12:00:00Z")
 	h.shows(h.u.back.Place)
 }
+
+// TestPhoneCountryFollowsTheNumber: Change on a +44 7911 number (a range
+// libphonenumber gives to Guernsey) chooses the United Kingdom, the main
+// country of +44; on Add, typing "+44 …" moves the country from the
+// United States to the United Kingdom, and "+1" keeps Canada when it is
+// chosen.
+func TestPhoneCountryFollowsTheNumber(t *testing.T) {
+	h := newHarness(t, "en")
+	alice := h.withAccount()
+	ch, err := h.svc.BeginPhone(h.as(alice), alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+447911123456"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.Confirm(h.as(alice), alice.ID, ch.VerificationID, h.lastCode()); err != nil {
+		t.Fatal(err)
+	}
+	h.relogin()
+	h.tap("Change")
+	if got := h.selects()[0].Selected; got != "United Kingdom (+44)" {
+		h.fatalf("Change on +44 7911 123456 chose %q", got)
+	}
+	h.key(fyne.KeyEscape)
+	h.addMethod("Alternate phone")
+	if got := h.selects()[0].Selected; got != "United States (+1)" {
+		h.fatalf("the add wizard starts on %q", got)
+	}
+	test.Type(h.entry("Enter phone number"), "+44 20")
+	if got := h.selects()[0].Selected; got != "United Kingdom (+44)" {
+		h.fatalf("typing +44 leaves the country on %q", got)
+	}
+	h.entry("Enter phone number").SetText("")
+	h.selects()[0].SetSelected("Canada (+1)")
+	test.Type(h.entry("Enter phone number"), "+1 416")
+	if got := h.selects()[0].Selected; got != "Canada (+1)" {
+		h.fatalf("typing +1 moved Canada to %q", got)
+	}
+}

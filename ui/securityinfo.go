@@ -91,10 +91,12 @@ func (p *securityInfoPage) show(info *core.SecurityInfo) {
 		p.pending.Add(banner(tr.F("info.pendingRemoval", "Date", tr.date(r.EffectiveAt)), widget.WarningImportance, cancel))
 	}
 	p.warnings.RemoveAll()
-	if len(info.Methods) > 0 && !info.Requirements.SignInMet {
+	// While a removal is pending nothing can be added: the banner's
+	// "Cancel removal" is the one thing to do, so nothing asks for more.
+	if info.PendingRemoval == nil && len(info.Methods) > 0 && !info.Requirements.SignInMet {
 		p.warnings.Add(&widget.Label{Text: tr.T("info.noSignIn"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
 	}
-	if len(info.Methods) > 0 && !info.Requirements.ResetMet {
+	if info.PendingRemoval == nil && len(info.Methods) > 0 && !info.Requirements.ResetMet {
 		p.warnings.Add(&widget.Label{Text: tr.F("info.resetNotMet", "Needed", info.Requirements.ResetNeeded, "Have", info.Requirements.ResetMethods),
 			Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
 	}

@@ -327,8 +327,12 @@ func TestDeleteWithConfirmation(t *testing.T) {
 	// Deleting the last one is scheduled, shown with its date and a Cancel.
 	h.tap("Delete")
 	h.shows("This is your last security info.")
+	h.notShows("There's no way to undo it.") // it can be cancelled until the date
 	h.tap("Yes")
 	h.shows("Removal of your security info is scheduled for 22 December 2026.")
+	if h.disabled("Add sign-in method") && (strings.Contains(h.text(), "Add an authenticator app") || strings.Contains(h.text(), "Add a sign-in method")) {
+		h.fatal("the page asks to add a method that cannot be added")
+	}
 	h.shows("Removal pending")
 	h.notShows("[Delete]")
 	h.tap("Cancel removal")

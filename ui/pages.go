@@ -71,7 +71,7 @@ func (p *overviewPage) reload() {
 			for _, us := range m.UsableFor {
 				uses = append(uses, tr.T("usage."+string(us)))
 			}
-			line := tr.Kind(m.Kind) + " — " + methodDetail(tr, m)
+			line := methodLine(tr, m)
 			p.methods.Add(container.NewBorder(nil, nil, sized(kindIcon(m.Kind), 20), &widget.Label{Text: strings.Join(uses, ", "), Importance: widget.LowImportance}, widget.NewLabel(line)))
 		}
 		if len(info.Methods) == 0 {

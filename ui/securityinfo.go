@@ -135,6 +135,9 @@ func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 	tr := p.sc.tr
 	kind := &widget.Label{Text: tr.Kind(m.Kind), TextStyle: fyne.TextStyle{Bold: true}}
 	detail := widget.NewLabel(methodDetail(tr, m))
+	if strings.EqualFold(detail.Text, tr.Kind(m.Kind)) {
+		detail.SetText("") // a default name says nothing the kind does not
+	}
 	actions := container.NewHBox()
 	// While a removal is pending no change is accepted, so none is offered.
 	switch {
@@ -144,9 +147,11 @@ func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 	default:
 		switch {
 		case m.Kind == core.KindAuthenticatorApp || m.Kind == core.KindSecurityKey:
-			actions.Add(link(tr.T("info.change"), func() { p.onRename(m) }))
+			actions.Add(link(tr.T("info.rename"), func() { p.onRename(m) }))
 		case m.Kind.IsPhone() || m.Kind == core.KindEmail:
 			actions.Add(link(tr.T("info.change"), func() { changeContact(p.sc, m) }))
+		case m.Kind == core.KindSecurityQuestions:
+			actions.Add(link(tr.T("info.change"), func() { newQuestionsChangeWizard(p.sc).show() }))
 		}
 		actions.Add(link(tr.T("info.delete"), func() { p.onDelete(m) }))
 	}

@@ -281,6 +281,29 @@ func TestQuestionsWizard(t *testing.T) {
 	if ms := h.methods(alice); len(ms) != 1 || ms[0].Kind != core.KindSecurityQuestions {
 		t.Fatalf("methods %+v", ms)
 	}
+	// Change answers them again: the new answers replace the old.
+	before := h.methods(alice)[0].ID
+	h.tap("Change")
+	h.shows("Change security questions")
+	sels = h.selects()
+	sels[0].SetSelected("In what city were you born?")
+	sels[1].SetSelected("What was the name of your first pet?")
+	sels[2].SetSelected("What was your childhood nickname?")
+	answers = answers[:0]
+	for _, o := range h.objects() {
+		if f, ok := o.(*field); ok && f.PlaceHolder == "Answer" {
+			answers = append(answers, f)
+		}
+	}
+	for i, a := range []string{"York", "Tom", "Sunny"} {
+		test.Type(answers[i], a)
+	}
+	h.tap("Done")
+	h.shows("Security questions saved")
+	h.tap("Done")
+	if ms := h.methods(alice); len(ms) != 1 || ms[0].Kind != core.KindSecurityQuestions || ms[0].ID == before {
+		t.Fatalf("after Change: methods %+v", ms)
+	}
 }
 
 func addPhoneAndApp(t *testing.T, h *harness, alice *core.Account) (phone, app core.MethodView) {

@@ -33,10 +33,24 @@ func TestFirstAccountOnEmptyStore(t *testing.T) {
 			pw = append(pw, f)
 		}
 	}
+	where := func() fyne.Position {
+		for _, o := range h.objects() {
+			if b, ok := o.(*widget.Button); ok && b.Text == "Create account" {
+				return fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+			}
+		}
+		h.fatal("no Create account")
+		return fyne.Position{}
+	}
+	before := where()
 	test.Type(pw[0], "short")
 	test.Type(pw[1], "short")
 	if !h.disabled("Create account") {
 		t.Fatal("Create account enabled with a short password")
+	}
+	h.shows("Use at least 15 characters")
+	if after := where(); after != before {
+		t.Fatalf("the form jumped when the password's problem appeared: Create account moved from %v to %v", before, after)
 	}
 	pw[0].SetText("a long enough passphrase")
 	pw[1].SetText("a long enough passphrase")

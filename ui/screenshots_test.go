@@ -300,6 +300,8 @@ func TestScreenshotsHelpdesk(t *testing.T) {
 	})
 	s.shot("helpdesk_verified")
 	s.do(func() { h.tap("Create Temporary Access Pass") })
+	s.shot("helpdesk_pass_options")
+	s.do(func() { h.tap("Create pass") })
 	s.shot("helpdesk_pass")
 	var pass string
 	s.do(func() {

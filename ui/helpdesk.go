@@ -49,7 +49,7 @@ type helpdeskPage struct {
 	// newer one.
 	asked, reads int
 
-	sel  *core.AccountSummary
+	sel    *core.AccountSummary
 	chosen *personView
 	// tickets keeps the ticket typed for each person, so that choosing
 	// them again or a refresh keeps it.

@@ -40,6 +40,7 @@ type helpdeskPage struct {
 	err         *widget.Label
 	errBox      fyne.CanvasObject // err's room, hidden with it
 	person      *fyne.Container
+	scroll      *container.Scroll // the person's, below the search
 	// summary is the chosen person's summary line and locked their
 	// lockout badge, kept current by every search that finds them and
 	// every read of the person.
@@ -88,7 +89,8 @@ func newHelpdeskPage(sc *scope, startWalkUp func(step *core.SignInStep, done fun
 	}
 	p.errBox = flowing(p.err)
 	p.errBox.Hide()
-	split := container.NewHSplit(p.list, container.NewVScroll(p.person))
+	p.scroll = container.NewVScroll(container.NewPadded(p.person))
+	split := container.NewHSplit(p.list, p.scroll)
 	split.SetOffset(0.4)
 	p.approvals = container.NewVBox()
 	top := container.NewVBox(heading(sc.tr.T("nav.helpdesk")), flowing(wrapped(sc.tr.T("helpdesk.lead"))), p.approvals, p.search, p.errBox)

@@ -1,6 +1,9 @@
 package core_test
 
 import (
+	"context"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/securityinfo/securityinfo/core"
@@ -78,4 +81,46 @@ func hasAction(evs []*core.AuditEvent, action string) bool {
 		}
 	}
 	return false
+}
+
+// TestAttackChangeQuestionsAtOnce: 32 changes of the questions at once
+// leave exactly one questions method, whose answers are one whole set (no
+// mix, no second method, nothing half-saved).
+func TestAttackChangeQuestionsAtOnce(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, f.alice, phoneOf("alicephone", "+442079460958"))
+	set := func(i int) []core.QuestionAnswer {
+		return []core.QuestionAnswer{{Question: "city-born", Answer: fmt.Sprintf("City %d", i)},
+			{Question: "first-pet", Answer: fmt.Sprintf("Pet %d", i)}, {Question: "first-school", Answer: fmt.Sprintf("School %d", i)}}
+	}
+	if _, err := f.svc.AddQuestions(f.own, f.alice.ID, set(0)); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 1; i <= 32; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f.svc.ChangeQuestions(f.own, f.alice.ID, set(i)) // some lose the race: refused, not half-done
+		}()
+	}
+	wg.Wait()
+	var ids []string
+	f.store.View(context.Background(), func(tx core.Tx) error {
+		ms, err := tx.Methods(f.alice.ID)
+		for _, m := range ms {
+			if m.Kind == core.KindSecurityQuestions {
+				ids = append(ids, m.ID)
+			}
+		}
+		return err
+	})
+	if len(ids) != 1 {
+		t.Fatalf("%d questions methods after 32 changes at once", len(ids))
+	}
+	var answers []core.StoredAnswer
+	f.store.View(context.Background(), func(tx core.Tx) (err error) { answers, err = tx.Answers(ids[0]); return err })
+	if len(answers) != 3 {
+		t.Fatalf("%d answers kept, want one whole set of 3", len(answers))
+	}
 }

@@ -14,7 +14,7 @@ type firstAccountForm struct {
 	display  *field
 	password *field
 	confirm  *field
-	create   *widget.Button
+	create   *button
 	err      *widget.Label
 	busy     *widget.ProgressBarInfinite
 }
@@ -37,7 +37,7 @@ func newFirstAccountForm(d *door) *firstAccountForm {
 		}
 		return nil
 	})
-	f.create = &widget.Button{Text: d.tr.T("first.create"), Importance: widget.HighImportance, OnTapped: f.onCreate}
+	f.create = newButton(d.tr.T("first.create"), widget.HighImportance, f.onCreate, nil)
 	for _, e := range []*field{f.name, f.display, f.password, f.confirm} {
 		e.OnChanged = func(string) { f.validate() }
 		e.OnSubmitted = func(string) { f.onCreate() }

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/securityinfo/securityinfo/core"
@@ -87,7 +86,7 @@ func (p *helpdeskPage) loadApprovals() {
 			if ap.Kind == core.ApprovalAdmin {
 				key = "helpdesk.approvalAdmin"
 			}
-			approve := &widget.Button{Text: tr.T("helpdesk.approve"), Importance: widget.HighImportance}
+			approve := newButton(tr.T("helpdesk.approve"), widget.HighImportance, nil, nil)
 			approve.OnTapped = func() {
 				approve.Disable()
 				call(p.sc.run, func() (*core.Approval, error) { return p.sc.svc.Approve(p.sc.ctx, ap.ID) }, func(_ *core.Approval, err error) {
@@ -100,7 +99,7 @@ func (p *helpdeskPage) loadApprovals() {
 			rows.Add(container.NewBorder(nil, nil, nil, approve,
 				wrapped(tr.F(key, "Requester", ap.RequesterName, "Account", ap.AccountName, "Reason", ap.Reason)+" ("+clockOf(ap.ExpiresAt)+")")))
 		}
-		refresh := widget.NewButtonWithIcon(tr.T("helpdesk.refresh"), theme.ViewRefreshIcon(), p.loadApprovals)
+		refresh := newButton(tr.T("helpdesk.refresh"), widget.MediumImportance, p.loadApprovals, nil).withIcon(theme.ViewRefreshIcon())
 		rows.Add(container.NewHBox(refresh))
 		rows.Add(errL)
 		p.approvals.Add(widget.NewCard(tr.T("helpdesk.approvalsTitle"), "", rows))
@@ -203,15 +202,15 @@ type personView struct {
 	actions []fyne.Disableable
 
 	// The identity check.
-	method       *widget.Select
+	method       *selectBox
 	byLabel      map[string]core.MaskedMethod
 	code         *field
-	start, check *widget.Button
+	start, check *button
 	verification string
 
 	// The actions.
-	pass, resetPw, unlock, revoke, reregister, walkup, del *widget.Button
-	which                                                  *widget.Select
+	pass, resetPw, unlock, revoke, reregister, walkup, del *button
+	which                                                  *selectBox
 	whichByLabel                                           map[string]core.MaskedMethod
 }
 
@@ -237,12 +236,12 @@ func (v *personView) buildCheck() {
 			v.byLabel[l] = m
 		}
 	}
-	v.method = widget.NewSelect(options, v.onMethod)
+	v.method = newSelect(options, v.onMethod, nil, nil)
 	v.code = newField(v.tr.T("code.placeholder"), nil)
 	v.code.OnSubmitted = func(string) { v.onCheck() }
-	v.check = &widget.Button{Text: v.tr.T("helpdesk.check"), Importance: widget.HighImportance, OnTapped: v.onCheck}
+	v.check = newButton(v.tr.T("helpdesk.check"), widget.HighImportance, v.onCheck, nil)
 	v.check.Disable()
-	v.start = widget.NewButton(v.tr.T("helpdesk.sendCode"), v.onStart)
+	v.start = newButton(v.tr.T("helpdesk.sendCode"), widget.MediumImportance, v.onStart, nil)
 	v.start.Disable()
 	if len(options) == 0 {
 		v.status.SetText(v.tr.T("helpdesk.noMethod"))
@@ -252,17 +251,17 @@ func (v *personView) buildCheck() {
 // buildActions makes the actions' buttons.
 func (v *personView) buildActions() {
 	tr := v.tr
-	v.pass = v.action(&widget.Button{Text: tr.T("helpdesk.createPass"), Importance: widget.HighImportance, OnTapped: v.onCreatePass})
-	v.resetPw = v.action(&widget.Button{Text: tr.T("helpdesk.resetPassword"), OnTapped: func() {
+	v.pass = v.action(newButton(tr.T("helpdesk.createPass"), widget.HighImportance, v.onCreatePass, nil))
+	v.resetPw = v.action(newButton(tr.T("helpdesk.resetPassword"), widget.MediumImportance, func() {
 		v.p.confirm("helpdesk.resetPassword", "helpdesk.resetPasswordConfirm", v.a, v.onResetPassword)
-	}})
+	}, nil))
 	a, svc, ctx := v.a, v.p.sc.svc, v.p.sc.ctx
 	v.unlock = v.simple(tr.T("helpdesk.unlock"), false, func(r string) error { return svc.UnlockAccount(ctx, a.ID, r) }, tr.T("helpdesk.unlocked"))
 	v.revoke = v.simple(tr.T("helpdesk.signOutEverywhere"), true, func(r string) error { return svc.RevokeSessions(ctx, a.ID, r) }, tr.T("helpdesk.signedOut"))
 	v.reregister = v.simple(tr.T("helpdesk.reregister"), true, func(r string) error { return svc.RequireReregistration(ctx, a.ID, r) }, tr.T("helpdesk.reregistered"))
 	reregister := v.reregister.OnTapped
 	v.reregister.OnTapped = func() { v.p.confirm("helpdesk.reregister", "helpdesk.reregisterConfirm", a, reregister) }
-	v.walkup = v.action(&widget.Button{Text: tr.T("helpdesk.walkup"), Icon: theme.AccountIcon(), OnTapped: func() { v.p.walkUp(a, v.reason.Text, v.errL) }})
+	v.walkup = v.action(newButton(tr.T("helpdesk.walkup"), widget.MediumImportance, func() { v.p.walkUp(a, v.reason.Text, v.errL) }, nil).withIcon(theme.AccountIcon()))
 
 	// Deleting one method (a lost phone), with the owner's preview.
 	var options []string
@@ -272,10 +271,10 @@ func (v *personView) buildActions() {
 		options = append(options, l)
 		v.whichByLabel[l] = m
 	}
-	v.which = widget.NewSelect(options, nil)
+	v.which = newSelect(options, nil, nil, nil)
 	v.which.PlaceHolder = tr.T("helpdesk.deleteWhich")
 	v.actions = append(v.actions, v.which)
-	v.del = v.action(&widget.Button{Text: tr.T("helpdesk.deleteMethod"), Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: v.onDelete})
+	v.del = v.action(newButton(tr.T("helpdesk.deleteMethod"), widget.DangerImportance, v.onDelete, nil).withIcon(theme.DeleteIcon()))
 }
 
 // view is the person's check and actions, below their name and summary.
@@ -284,9 +283,9 @@ func (v *personView) view() []fyne.CanvasObject {
 	verifyBox := container.NewVBox(container.NewBorder(nil, nil, nil, v.start, v.method), container.NewBorder(nil, nil, nil, v.check, v.code), v.status)
 	if v.a.Role == core.RoleAdmin {
 		verifyBox.Add(&widget.Label{Text: tr.F("helpdesk.adminLead", "Name", v.a.Name), Wrapping: fyne.TextWrapWord})
-		verifyBox.Add(container.NewHBox(&widget.Button{Text: tr.T("helpdesk.askAdmin"), OnTapped: v.ask(core.ApprovalAdmin)}))
+		verifyBox.Add(container.NewHBox(newButton(tr.T("helpdesk.askAdmin"), widget.MediumImportance, v.ask(core.ApprovalAdmin), nil)))
 	}
-	verifyBox.Add(container.NewHBox(&widget.Button{Text: tr.T("helpdesk.inPerson"), Importance: widget.LowImportance, OnTapped: v.ask(core.ApprovalInPerson)}))
+	verifyBox.Add(container.NewHBox(newButton(tr.T("helpdesk.inPerson"), widget.LowImportance, v.ask(core.ApprovalInPerson), nil)))
 	return []fyne.CanvasObject{
 		widget.NewForm(widget.NewFormItem(tr.T("helpdesk.ticket"), v.reason)),
 		widget.NewCard(tr.T("helpdesk.verifyTitle"), tr.T("helpdesk.verifyLead"), verifyBox),
@@ -297,7 +296,7 @@ func (v *personView) view() []fyne.CanvasObject {
 }
 
 // action adds b to the actions that wait for the identity check.
-func (v *personView) action(b *widget.Button) *widget.Button {
+func (v *personView) action(b *button) *button {
 	v.actions = append(v.actions, b)
 	return b
 }
@@ -407,8 +406,8 @@ func (v *personView) approved(st *core.Approval) {
 
 // simple is an action that needs only the reason and says done when it
 // worked.
-func (v *personView) simple(label string, danger bool, do func(reason string) error, done string) *widget.Button {
-	b := &widget.Button{Text: label}
+func (v *personView) simple(label string, danger bool, do func(reason string) error, done string) *button {
+	b := newButton(label, widget.MediumImportance, nil, nil)
 	if danger {
 		b.Importance = widget.DangerImportance
 	}
@@ -552,15 +551,15 @@ func (p *helpdeskPage) showSecret(title, lead, secret, valid string) {
 	big.Alignment = fyne.TextAlignCenter
 	bg := canvas.NewRectangle(color.Transparent)
 	bg.StrokeColor, bg.StrokeWidth, bg.CornerRadius = theme.Color(theme.ColorNamePrimary), 2, 6
-	copyB := widget.NewButtonWithIcon(tr.T("helpdesk.copy"), theme.ContentCopyIcon(), func() {
+	copyB := newButton(tr.T("helpdesk.copy"), widget.MediumImportance, func() {
 		p.sc.app.Clipboard().SetContent(secret)
-	})
+	}, nil).withIcon(theme.ContentCopyIcon())
 	body := container.NewVBox(wrapped(lead),
 		container.NewStack(bg, container.NewPadded(big)),
 		wrapped(valid),
 		&widget.Label{Text: tr.T("helpdesk.passOnce"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord},
 		container.NewHBox(copyB))
-	d := dialog.NewCustom(title, tr.T("common.done"), body, p.sc.win)
+	d := newInfoDialog(title, tr.T("common.done"), body, p.sc.win)
 	d.Resize(fyne.NewSize(560, 340))
 	d.Show()
 }

@@ -20,7 +20,6 @@ import (
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 	"github.com/securityinfo/securityinfo/core"
@@ -263,7 +262,7 @@ func TestScreenshots(t *testing.T) {
 	s.shot("reset_decoy")
 	s.do(func() {
 		for _, o := range h.objects() {
-			if b, ok := o.(*widget.Button); ok && strings.HasPrefix(b.Text, "Text my mobile phone") {
+			if b, ok := o.(*button); ok && strings.HasPrefix(b.Text, "Text my mobile phone") {
 				tapCentre(b)
 				break
 			}

@@ -16,14 +16,14 @@ type signInScreen struct {
 	d        *door
 	name     *field
 	password *field
-	submit   *widget.Button
+	submit   *button
 	err      *widget.Label
 	busy     *widget.ProgressBarInfinite
 	notice   string
 	// usePass: the password field takes a Temporary Access Pass, which
 	// replaces the password and the second step.
 	usePass bool
-	toggle  *widget.Hyperlink
+	toggle  *button
 	// picked: an account was chosen from the picker (or "Use another
 	// account"), so the form is shown.
 	picked bool
@@ -37,7 +37,7 @@ func newSignInScreen(d *door, notice string) *signInScreen {
 	s.name.SetText(d.app.Preferences().String("account"))
 	s.password = newField(d.tr.T("signin.passwordPlaceholder"), nil)
 	s.password.Password = true
-	s.submit = &widget.Button{Text: d.tr.T("signin.submit"), Importance: widget.HighImportance, OnTapped: s.onSubmit}
+	s.submit = newButton(d.tr.T("signin.submit"), widget.HighImportance, s.onSubmit, nil)
 	for _, f := range []*field{s.name, s.password} {
 		f.OnChanged = func(string) { s.validate() }
 		f.OnSubmitted = func(string) { s.onSubmit() }
@@ -148,7 +148,7 @@ type secondStep struct {
 	option  core.SignInOption
 	ch      *core.Challenge
 	code    *field
-	verify  *widget.Button
+	verify  *button
 	lead    *widget.Label
 	err     *widget.Label
 	busy    *widget.ProgressBarInfinite
@@ -168,7 +168,7 @@ func newSecondStep(d *door, p *core.PendingSignIn) *secondStep {
 	s.code = newField(d.tr.T("code.placeholder"), nil)
 	s.code.OnChanged = func(string) { s.validate() }
 	s.code.OnSubmitted = func(string) { s.onVerify() }
-	s.verify = &widget.Button{Text: d.tr.T("signin.verify"), Importance: widget.HighImportance, OnTapped: s.onVerify}
+	s.verify = newButton(d.tr.T("signin.verify"), widget.HighImportance, s.onVerify, nil)
 	return s
 }
 
@@ -276,16 +276,16 @@ func (s *secondStep) showOptions() {
 	tr := s.d.tr
 	box := container.NewVBox(heading(tr.T("signin.anotherWay")))
 	for _, o := range s.pending.Options {
-		box.Add(&widget.Button{Text: optionLabel(tr, o), Icon: kindIcon(o.Kind), Alignment: widget.ButtonAlignLeading,
-			OnTapped: func() { s.show(o) }})
+		box.Add(optionButton(optionLabel(tr, o), kindIcon(o.Kind), func() { s.show(o) }))
 	}
 	box.Add(container.NewHBox(link(tr.T("code.noneOfThese"), func() { s.d.showNoMethods(s.showOptions) })))
-	back := widget.NewButton(tr.T("common.back"), func() {
+	back := newButton(tr.T("common.back"), widget.MediumImportance, func() {
 		s.d.show(s.codeBox)
 		s.d.win.Canvas().Focus(s.code)
-	})
+	}, nil)
 	box.Add(container.NewHBox(back))
 	s.d.show(box)
+	focusFirst(s.d.win, box)
 }
 
 func (s *secondStep) onVerify() {

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 	"github.com/securityinfo/securityinfo/core"
@@ -147,7 +146,7 @@ func TestForgotPasswordUnknownAccount(t *testing.T) {
 	h.shows("Text my mobile phone +XX")
 	h.shows("Email my alternate email ")
 	for _, o := range h.objects() {
-		if b, ok := o.(*widget.Button); ok && strings.HasPrefix(b.Text, "Text my mobile phone") {
+		if b, ok := o.(*button); ok && strings.HasPrefix(b.Text, "Text my mobile phone") {
 			tapCentre(b)
 			break
 		}
@@ -232,7 +231,7 @@ func TestFieldKeepsTypedSpace(t *testing.T) {
 func (h *harness) toForm() {
 	h.t.Helper()
 	for _, o := range h.objects() {
-		if l, ok := o.(*widget.Hyperlink); ok && l.Text == "Use another account" && visible(l) {
+		if l, ok := o.(*button); ok && l.Text == "Use another account" && visible(l) {
 			tapCentre(l)
 			return
 		}

@@ -449,9 +449,13 @@ func TestAttackHeldOtherAccountsAndForgedActors(t *testing.T) {
 			"AskQuestions":   func() error { _, err := f.svc.AskQuestions(ctx, target, "en"); return err },
 			"CheckAnswers":   func() error { return f.svc.CheckAnswers(ctx, target, aq.VerificationID, nil) },
 			"ChangePassword": func() error { return f.svc.ChangePassword(ctx, target, alicePassword, "mallory passphrase 123") },
-			"AccountByName":  func() error { _, err := f.svc.AccountByName(ctx, f.alice.Name); return err },
-			"AuditLog":       func() error { _, err := f.svc.AuditLog(ctx, core.AuditFilter{}); return err },
-			"SetPolicy":      func() error { _, err := f.svc.SetPolicy(ctx, []string{"issuer=M"}); return err },
+			"ChangeQuestions": func() error {
+				_, err := f.svc.ChangeQuestions(ctx, target, []core.QuestionAnswer{{Question: "city-born", Answer: "Mallory town"}, {Question: "first-pet", Answer: "Mallory dog"}, {Question: "first-school", Answer: "Mallory school"}})
+				return err
+			},
+			"AccountByName": func() error { _, err := f.svc.AccountByName(ctx, f.alice.Name); return err },
+			"AuditLog":      func() error { _, err := f.svc.AuditLog(ctx, core.AuditFilter{}); return err },
+			"SetPolicy":     func() error { _, err := f.svc.SetPolicy(ctx, []string{"issuer=M"}); return err },
 		}
 		for name, call := range calls {
 			err := call()

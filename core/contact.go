@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/mail"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -145,6 +146,59 @@ func CountryLabel(region string) string {
 		return fmt.Sprintf("%s (+%d)", name, cc)
 	}
 	return name
+}
+
+// MainCountry is the country a number is shown under when it is changed:
+// the main country of its calling code ("GB" for every +44 number, also
+// one in a Guernsey range; "US" for +1), "" when it is not a number.
+func MainCountry(e164 string) string {
+	num, err := phonenumbers.Parse(e164, "")
+	if err != nil {
+		return ""
+	}
+	return mainRegion(int(num.GetCountryCode()))
+}
+
+// TypedCountry is the main country of the calling code typed so far
+// ("+44 79" is "GB"), so the country list follows a typed code; "" until
+// a whole code is typed, or for a national number.
+func TypedCountry(number string) string {
+	number = strings.TrimSpace(number)
+	switch {
+	case strings.HasPrefix(number, "+"):
+		number = number[1:]
+	case strings.HasPrefix(number, "00"):
+		number = number[2:]
+	default:
+		return ""
+	}
+	digits := ""
+	for _, r := range number {
+		if r >= '0' && r <= '9' {
+			digits += string(r)
+		} else if r != ' ' && r != '(' && r != '-' {
+			break
+		}
+		if len(digits) == 3 {
+			break
+		}
+	}
+	// Calling codes are prefix-free: the first known one is the code.
+	for n := 1; n <= len(digits); n++ {
+		cc, _ := strconv.Atoi(digits[:n])
+		if r := mainRegion(cc); r != "" {
+			return r
+		}
+	}
+	return ""
+}
+
+func mainRegion(cc int) string {
+	r := phonenumbers.GetRegionCodeForCountryCode(cc)
+	if r == "ZZ" || r == "001" {
+		return ""
+	}
+	return r
 }
 
 func knownCountryCode(cc int) bool {

@@ -181,3 +181,19 @@ func TestCountries(t *testing.T) {
 		t.Fatalf("German, +49 only: %+v", de)
 	}
 }
+
+// TestCountryOfANumber: the country shown for a number is the main
+// country of its calling code, also for a range libphonenumber gives to a
+// territory; a code typed so far names its country once it is whole.
+func TestCountryOfANumber(t *testing.T) {
+	for n, want := range map[string]string{"+447911123456": "GB", "+442079460958": "GB", "+14165550123": "US", "+4915112345678": "DE", "not a number": ""} {
+		if got := core.MainCountry(n); got != want {
+			t.Errorf("MainCountry(%q) = %q, want %q", n, got, want)
+		}
+	}
+	for typed, want := range map[string]string{"+": "", "+4": "", "+44": "GB", "+44 79": "GB", "0044 20": "GB", "+1": "US", "+35": "", "+353 1": "IE", "+49(151)": "DE", "020 7946": "", "+999": ""} {
+		if got := core.TypedCountry(typed); got != want {
+			t.Errorf("TypedCountry(%q) = %q, want %q", typed, got, want)
+		}
+	}
+}

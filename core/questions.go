@@ -214,6 +214,20 @@ const QuestionDrawLifetime = 24 * time.Hour
 // AddQuestions implements Service: it registers the policy's number of
 // security questions, the answers hashed with argon2id.
 func (s *Local) AddQuestions(ctx context.Context, accountID string, qas []QuestionAnswer) (*MethodView, error) {
+	return s.addQuestions(ctx, accountID, qas, false)
+}
+
+// ChangeQuestions implements Service: the owner answers the policy's
+// number of questions again, in place of the registered ones. The old
+// answers stop working in the same write; audited as a change, and the
+// owner is told.
+func (s *Local) ChangeQuestions(ctx context.Context, accountID string, qas []QuestionAnswer) (*MethodView, error) {
+	return s.addQuestions(ctx, accountID, qas, true)
+}
+
+// addQuestions adds security questions, or with replace puts them in
+// place of the registered ones.
+func (s *Local) addQuestions(ctx context.Context, accountID string, qas []QuestionAnswer, replace bool) (*MethodView, error) {
 	p, err := s.Policy(ctx)
 	if err != nil {
 		return nil, err
@@ -245,6 +259,12 @@ func (s *Local) AddQuestions(ctx context.Context, accountID string, qas []Questi
 		if err != nil {
 			return err
 		}
+		var old *Method
+		if replace {
+			if old, methods, err = dropQuestions(tx, methods); err != nil {
+				return err
+			}
+		}
 		if err := CanAdd(methods, KindSecurityQuestions, p2); err != nil {
 			return err
 		}
@@ -260,10 +280,20 @@ func (s *Local) AddQuestions(ctx context.Context, accountID string, qas []Questi
 		if err := tx.CreateAnswers(m.ID, stored); err != nil {
 			return err
 		}
+		view = m.View(currentDefault(acct, methods))
+		if old != nil {
+			if err := s.provedInSession(tx, a, m); err != nil {
+				return err
+			}
+			if err := s.audit(tx, a, acct, ActionMethodChanged, m.Kind, "answered again", ""); err != nil {
+				return err
+			}
+			notices, err = s.queueNotice(tx, acct, notice{key: "notice.questionsChanged"})
+			return err
+		}
 		if err := s.afterAdd(tx, a, acct, methods, m); err != nil {
 			return err
 		}
-		view = m.View(currentDefault(acct, methods))
 		notices, err = s.queueNotice(tx, acct, notice{key: "notice.added", subject: m, skip: m.ID})
 		return err
 	})
@@ -497,4 +527,18 @@ func bankIndex(bank []Question, id string) int {
 		return i
 	}
 	return len(bank)
+}
+
+// dropQuestions deletes the account's security questions (their answers
+// and draws go with them) and returns them and the methods left.
+func dropQuestions(tx Tx, methods []*Method) (*Method, []*Method, error) {
+	i := slices.IndexFunc(methods, func(m *Method) bool { return m.Kind == KindSecurityQuestions })
+	if i < 0 {
+		return nil, nil, Reason(ENOTFOUND, "questions.none", nil)
+	}
+	old := methods[i]
+	if err := tx.DeleteMethod(old.ID); err != nil {
+		return nil, nil, err
+	}
+	return old, slices.Delete(slices.Clone(methods), i, i+1), nil
 }

@@ -75,6 +75,7 @@ var reasons = map[string]string{
 	"approval.done":        "This request was already approved, or it has lapsed. Ask for a new one.",
 	"approval.tooMany":     "You have {{.Max}} requests waiting for approval, the most allowed. Wait for an answer, or for one to lapse.",
 	"change.gone":          "The method you were changing was deleted or changed meanwhile. Start again.",
+	"questions.none":       "You have no security questions to answer again. Add them instead.",
 	"client.limited":       "Too many requests from this address. Try again in {{.Wait}}.",
 	"account.notFound":     "There is no such account, or it is not one you may act on.",
 	"tap.none":             "You have no Temporary Access Pass.",

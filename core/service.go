@@ -111,6 +111,9 @@ type RegistrationService interface {
 	QuestionBank(ctx context.Context, lang string) ([]Question, error)
 	// AddQuestions registers the policy's number of security questions.
 	AddQuestions(ctx context.Context, accountID string, qas []QuestionAnswer) (*MethodView, error)
+	// ChangeQuestions answers the policy's number of questions again, in
+	// place of the registered ones.
+	ChangeQuestions(ctx context.Context, accountID string, qas []QuestionAnswer) (*MethodView, error)
 }
 
 // ProofService lets an owner prove a method already registered.

@@ -54,8 +54,8 @@ func (u *UI) remember(a *core.Account) {
 // from the keyring.
 func (u *UI) forgetAccount(name string) {
 	u.saveRemembered(slices.DeleteFunc(u.remembered(), func(r rememberedAccount) bool { return r.Name == name }))
-	if u.app.Preferences().String("account") == name {
-		u.app.Preferences().SetString("account", "")
+	if u.lastName() == name {
+		u.setLastName("")
 	}
 	if keeper := u.back.Sessions; keeper != nil {
 		svc := u.svc
@@ -88,6 +88,7 @@ func (s *signInScreen) showPicker(list []rememberedAccount) {
 		box.Add(&widget.Label{Text: s.notice, Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
 	}
 	var first fyne.Focusable
+	status := map[string]*widget.Label{}
 	for _, r := range list {
 		label := r.Name
 		if r.DisplayName != "" {
@@ -103,14 +104,53 @@ func (s *signInScreen) showPicker(list []rememberedAccount) {
 		if first == nil {
 			first = pick
 		}
-		box.Add(container.NewBorder(nil, nil, nil, forget, pick))
+		st := &widget.Label{Importance: widget.LowImportance}
+		status[r.Name] = st
+		box.Add(container.NewBorder(nil, nil, nil, container.NewHBox(st, forget), pick))
 	}
+	s.markKept(status)
 	box.Add(container.NewHBox(link(tr.T("picker.another"), func() { s.pick("") })))
 	box.Add(container.NewHBox(layout.NewSpacer()))
 	s.d.show(box)
 	if first != nil {
 		s.d.win.Canvas().Focus(first)
 	}
+}
+
+// markKept says beside each remembered account whether a session is kept
+// for it here (choosing it signs in at once) or its password is needed;
+// without a keyring no session is kept, and the picker says so.
+func (s *signInScreen) markKept(status map[string]*widget.Label) {
+	tr, keeper := s.d.tr, s.d.sessions
+	if keeper == nil {
+		return // a data folder: every sign-in asks for the password
+	}
+	names := make([]string, 0, len(status))
+	for n := range status {
+		names = append(names, n)
+	}
+	call(s.d.run, func() (map[string]bool, error) {
+		kept := map[string]bool{}
+		for _, n := range names {
+			token, err := keeper.Load(n)
+			if err != nil {
+				return nil, err
+			}
+			kept[n] = token != ""
+		}
+		return kept, nil
+	}, func(kept map[string]bool, err error) {
+		for n, l := range status {
+			switch {
+			case err != nil:
+				l.SetText(tr.T("picker.passwordNeeded"))
+			case kept[n]:
+				l.SetText(tr.T("picker.signedIn"))
+			default:
+				l.SetText(tr.T("picker.passwordNeeded"))
+			}
+		}
+	})
 }
 
 // pick goes on with a remembered account (its kept session resumed when
@@ -136,7 +176,7 @@ func (s *signInScreen) pick(name string) {
 		return who, nil
 	}, func(who *core.SignedIn, err error) {
 		if who != nil {
-			s.d.app.Preferences().SetString("account", name)
+			s.d.setLastName(name)
 			s.d.signedIn(&core.SignInStep{Session: who.Session, Account: who.Account})
 			return
 		}
@@ -158,6 +198,7 @@ func (u *UI) switchAccount() {
 	}
 	u.stopPolls()
 	u.sess, u.acct = nil, nil
+	u.viaPass, u.carried = false, ""
 	u.ctx = deviceContext()
 	for _, o := range u.win.Canvas().Overlays().List() {
 		u.win.Canvas().Overlays().Remove(o)

@@ -31,14 +31,9 @@ type phoneWizard struct {
 func newPhoneChangeWizard(sc *scope, m core.MethodView) *phoneWizard {
 	w := newPhoneWizard(sc, m.Kind)
 	w.replaces = &m
-	// The new number is likely in the old one's country.
-	if ph, err := core.ParsePhone(m.Detail, "", "", m.Kind, nil); err == nil {
-		for i, c := range w.countries {
-			if c.Region == ph.Region {
-				w.country.SetSelectedIndex(i)
-			}
-		}
-	}
+	// The new number is likely in the old one's country (the main
+	// country of its code: a +44 number is the United Kingdom's).
+	w.selectCountry(core.MainCountry(m.Detail))
 	w.m = newModal(sc.tr.F("change.title", "Kind", sc.tr.KindInSentence(m.Kind)), sc.win)
 	w.number.onEscape, w.extension.onEscape = w.m.close, w.m.close
 	w.next.onEscape = w.m.close
@@ -56,7 +51,10 @@ func newPhoneWizard(sc *scope, kind core.MethodKind) *phoneWizard {
 	w.country.SetSelectedIndex(w.defaultCountry())
 	w.number = newField(sc.tr.T("phone.numberPlaceholder"), w.m.close)
 	w.number.Validator = plain(w.checkNumber)
-	w.number.OnChanged = func(string) { w.validate() }
+	w.number.OnChanged = func(s string) {
+		w.followCode(s)
+		w.validate()
+	}
 	w.number.OnSubmitted = func(string) { w.onNext() }
 	w.extension = newField(sc.tr.T("phone.extensionPlaceholder"), w.m.close)
 	w.extension.OnChanged = func(string) { w.validate() }
@@ -82,6 +80,39 @@ func (w *phoneWizard) defaultCountry() int {
 		}
 	}
 	return 0
+}
+
+// followCode selects the country of a calling code as it is typed ("+44"
+// selects the United Kingdom), unless the country chosen has that code
+// already (Canada stays chosen for "+1").
+func (w *phoneWizard) followCode(number string) {
+	r := core.TypedCountry(number)
+	if r == "" {
+		return
+	}
+	if i := w.country.SelectedIndex(); i >= 0 && w.countries[i].Code == w.code(r) {
+		return
+	}
+	w.selectCountry(r)
+}
+
+func (w *phoneWizard) code(region string) int {
+	for _, c := range w.countries {
+		if c.Region == region {
+			return c.Code
+		}
+	}
+	return 0
+}
+
+// selectCountry chooses the country of region in the list.
+func (w *phoneWizard) selectCountry(region string) {
+	for i, c := range w.countries {
+		if c.Region == region && region != "" {
+			w.country.SetSelectedIndex(i)
+			return
+		}
+	}
 }
 
 func (w *phoneWizard) region() string {

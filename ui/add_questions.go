@@ -19,10 +19,21 @@ type questionsWizard struct {
 	notes   []*widget.Label
 	done    *button
 	err     *widget.Label
+	// change: the answers replace the registered questions'.
+	change bool
 }
 
 func newQuestionsWizard(sc *scope) *questionsWizard {
 	return &questionsWizard{sc: sc, m: newModal(sc.tr.Kind(core.KindSecurityQuestions), sc.win), err: errorLabel()}
+}
+
+// newQuestionsChangeWizard answers the questions again: the new answers
+// take the place of the registered ones, which stop working.
+func newQuestionsChangeWizard(sc *scope) *questionsWizard {
+	w := newQuestionsWizard(sc)
+	w.change = true
+	w.m = newModal(sc.tr.F("change.title", "Kind", sc.tr.KindInSentence(core.KindSecurityQuestions)), sc.win)
+	return w
 }
 
 func (w *questionsWizard) show() {
@@ -153,6 +164,9 @@ func (w *questionsWizard) onDone() {
 	w.done.Disable()
 	w.m.setBusy(true)
 	call(w.sc.run, func() (*core.MethodView, error) {
+		if w.change {
+			return w.sc.svc.ChangeQuestions(w.sc.ctx, w.sc.acct.ID, qas)
+		}
 		return w.sc.svc.AddQuestions(w.sc.ctx, w.sc.acct.ID, qas)
 	}, func(m *core.MethodView, err error) {
 		w.m.setBusy(false)

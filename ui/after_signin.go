@@ -10,7 +10,10 @@ import (
 // afterSignIn asks what the core wants shown before the pages: "Keep
 // your account secure" or "Verify your security info".
 func (u *UI) afterSignIn() {
+	pw := u.carried
+	u.carried = "" // the password typed at sign-in is kept no longer than this
 	if u.acct.PasswordMustChange {
+		u.carried = pw
 		u.mustChangePassword()
 		return
 	}
@@ -53,7 +56,11 @@ func (u *UI) keepSecure(st *core.AfterSignIn) {
 	}
 	app := newButton(tr.T("register.app"), widget.HighImportance, func() { newAuthenticatorWizard(u.scope, func() { newAddMethodDialog(u.scope).show() }).show() }, nil)
 	other := link(tr.T("app.differentMethod"), func() { newAddMethodDialog(u.scope).show() })
-	box := container.NewVBox(heading(tr.T("register.title")), wrapped(tr.T("register.lead")), status,
+	lead := wrapped(tr.T("register.lead"))
+	if u.viaPass {
+		lead.SetText(tr.T("pass.registerNow") + " " + tr.T("register.lead"))
+	}
+	box := container.NewVBox(heading(tr.T("register.title")), lead, status,
 		container.NewHBox(app), container.NewHBox(other), errL)
 	if st.SnoozesLeft > 0 {
 		skip := link(tr.F("register.skip", "N", st.SnoozesLeft), func() {
@@ -176,9 +183,19 @@ func (u *UI) mustChangePassword() {
 	p := newPasswordPage(u.scope)
 	p.then = func() {
 		u.acct.PasswordMustChange = false
-		u.afterSignIn()
+		done := &widget.Label{Text: u.tr.T("password.changedNow"), Importance: widget.SuccessImportance, Wrapping: fyne.TextWrapWord}
+		next := newButton(u.tr.T("common.continue"), widget.HighImportance, u.afterSignIn, nil)
+		u.showColumn(container.NewVBox(heading(u.tr.T("nav.password")), done, container.NewHBox(next)))
+		u.win.Canvas().Focus(next)
 	}
 	lead := &widget.Label{Text: u.tr.T("password.mustChangeLead"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
 	u.showColumn(container.NewVBox(lead, p.body))
+	if pw := u.carried; pw != "" {
+		u.carried = ""
+		p.withCurrent(pw)
+		lead.SetText(u.tr.T("password.mustChangeCarried"))
+		u.win.Canvas().Focus(p.next)
+		return
+	}
 	u.win.Canvas().Focus(p.current)
 }

@@ -96,7 +96,7 @@ func (f *firstAccountForm) onCreate() {
 			f.create.Enable()
 			return
 		}
-		f.d.app.Preferences().SetString("account", step.Account.Name)
+		f.d.setLastName(step.Account.Name)
 		f.d.signedIn(step)
 	})
 }

@@ -117,7 +117,11 @@ func (p *helpdeskPage) summaryLine(a core.AccountSummary) string {
 	tr := p.sc.tr
 	parts := []string{tr.T("role." + string(a.Role))}
 	for _, m := range a.Methods {
-		parts = append(parts, tr.Kind(m.Kind)+" "+m.Detail)
+		if m.Detail == "" || strings.EqualFold(m.Detail, tr.Kind(m.Kind)) {
+			parts = append(parts, tr.Kind(m.Kind))
+		} else {
+			parts = append(parts, tr.Kind(m.Kind)+" "+m.Detail)
+		}
 	}
 	if ap := a.AccessPass; ap != nil {
 		key := "helpdesk.summaryPassReusable"

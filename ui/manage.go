@@ -60,7 +60,11 @@ func (d *deleteDialog) show() {
 		for _, s := range previewLines(tr, pv) {
 			lines.Add(wrapped("• " + s))
 		}
-		lines.Add(&widget.Label{Text: tr.T("delete.noUndo"), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord})
+		if !pv.Scheduled {
+			// A scheduled removal can be cancelled until its date (the
+			// preview says so): only a delete at once is final.
+			lines.Add(&widget.Label{Text: tr.T("delete.noUndo"), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord})
+		}
 		lines.Add(d.err)
 		if pv.Scheduled && d.addFirst != nil {
 			first := newButton(tr.T("delete.addFirst"), widget.HighImportance, func() { d.m.close(); d.addFirst() }, d.m.close)

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -15,13 +16,37 @@ import (
 // account; an administrator (two steps) sees every account's, and that is
 // audited.
 func (sc *scope) showOutbox() {
+	admin, ctx, me := sc.acct.Role == core.RoleAdmin, sc.ctx, sc.acct.ID
+	sc.outboxDialog(func(es []OutboxEntry) ([]OutboxEntry, bool) {
+		// Every account's messages only for an administrator whose look
+		// is recorded; anyone else, or an administrator the core refuses
+		// (one step), sees their own.
+		if admin && sc.svc.RecordOutboxView(ctx) == nil {
+			return es, true
+		}
+		return slices.DeleteFunc(es, func(e OutboxEntry) bool { return e.AccountID != me }), false
+	})
+}
+
+// showOutboxSince is "Open outbox" on a code screen before sign-in: the
+// messages written since the screen's first code was sent, which hold
+// that code (the local outbox is a file in the data folder, which whoever
+// uses this computer account can read anyway).
+func (sc *scope) showOutboxSince(t time.Time) {
+	sc.outboxDialog(func(es []OutboxEntry) ([]OutboxEntry, bool) {
+		return slices.DeleteFunc(es, func(e OutboxEntry) bool { return e.Time.Before(t) }), false
+	})
+}
+
+// outboxDialog shows the outbox's messages that pick keeps, newest first;
+// all says they are every account's.
+func (sc *scope) outboxDialog(pick func([]OutboxEntry) (kept []OutboxEntry, all bool)) {
 	m := newModal(sc.tr.T("outbox.title"), sc.win)
 	list := container.NewVBox()
 	errL := errorLabel()
 	lead := wrapped(sc.tr.T("outbox.lead"))
 	closeBtn := newButton(sc.tr.T("common.close"), widget.HighImportance, m.close, m.close)
 	refresh := newButton(sc.tr.T("menu.refresh"), widget.MediumImportance, nil, m.close)
-	admin, ctx, me := sc.acct.Role == core.RoleAdmin, sc.ctx, sc.acct.ID
 	type shown struct {
 		entries []OutboxEntry
 		all     bool
@@ -33,19 +58,8 @@ func (sc *scope) showOutbox() {
 			if err != nil {
 				return shown{}, err
 			}
-			// Every account's messages only for an administrator whose
-			// look is recorded; anyone else, or an administrator the core
-			// refuses (one step), sees their own.
-			if admin && sc.svc.RecordOutboxView(ctx) == nil {
-				return shown{es, true}, nil
-			}
-			own := es[:0:0]
-			for _, e := range es {
-				if e.AccountID == me {
-					own = append(own, e)
-				}
-			}
-			return shown{own, false}, nil
+			kept, all := pick(es)
+			return shown{kept, all}, nil
 		}, func(got shown, err error) {
 			es := got.entries
 			m.setBusy(false)

@@ -71,7 +71,7 @@ func (p *overviewPage) reload() {
 			for _, us := range m.UsableFor {
 				uses = append(uses, tr.T("usage."+string(us)))
 			}
-			line := tr.Kind(m.Kind) + " — " + methodDetail(tr, m)
+			line := methodLine(tr, m)
 			p.methods.Add(container.NewBorder(nil, nil, sized(kindIcon(m.Kind), 20), &widget.Label{Text: strings.Join(uses, ", "), Importance: widget.LowImportance}, widget.NewLabel(line)))
 		}
 		if len(info.Methods) == 0 {
@@ -93,6 +93,7 @@ type passwordPage struct {
 	err      *widget.Label
 	feedback *widget.Label
 	body     *fyne.Container // root's content
+	form     *widget.Form
 	// then, when set, follows a change instead of the page's feedback
 	// (the change the help desk's temporary password asks for).
 	then func()
@@ -113,15 +114,32 @@ func newPasswordPage(sc *scope) *passwordPage {
 		f.OnChanged = func(string) { p.validate() }
 		f.OnSubmitted = func(string) { p.onSave() }
 	}
-	form := widget.NewForm(
+	p.form = widget.NewForm(
 		widget.NewFormItem(sc.tr.T("password.current"), p.current),
 		widget.NewFormItem(sc.tr.T("password.new"), p.next),
 		widget.NewFormItem(sc.tr.T("password.confirm"), p.confirm))
 	p.body = container.NewVBox(heading(sc.tr.T("nav.password")), p.changed,
-		wrapped(sc.tr.T("password.rules")), form, container.NewHBox(p.save), p.err, p.feedback)
+		wrapped(sc.tr.T("password.rules")), p.form, container.NewHBox(p.save), p.err, p.feedback)
 	p.root = container.NewVScroll(p.body)
 	p.validate()
 	return p
+}
+
+// withCurrent fills in the current password, typed a moment ago at
+// sign-in, and does not ask for it again.
+func (p *passwordPage) withCurrent(pw string) {
+	p.current.SetText(pw)
+	form := widget.NewForm(
+		widget.NewFormItem(p.sc.tr.T("password.new"), p.next),
+		widget.NewFormItem(p.sc.tr.T("password.confirm"), p.confirm))
+	for i, o := range p.body.Objects {
+		if o == p.form {
+			p.body.Objects[i] = form
+		}
+	}
+	p.form = form
+	p.body.Refresh()
+	p.validate()
 }
 
 func (p *passwordPage) title() string           { return p.sc.tr.T("nav.password") }

@@ -21,6 +21,9 @@ type resender struct {
 	stop   func()
 	// left: its screen was left; a late answer changes nothing.
 	left bool
+	// queued: "I don't have a code" asked for another code during the
+	// wait; it is sent when the wait is over.
+	queued bool
 }
 
 func newResender(sc *scope, send func() (*core.Challenge, error), sent func(*core.Challenge), errL *widget.Label) *resender {
@@ -35,6 +38,9 @@ func newResender(sc *scope, send func() (*core.Challenge, error), sent func(*cor
 			}
 			if err != nil {
 				sc.tr.setError(errL, err)
+				if r.ch == nil {
+					r.button.Enable() // no code to wait on: try again
+				}
 				r.tick()
 				return
 			}
@@ -91,6 +97,27 @@ func (r *resender) tick() {
 	r.button.SetText(r.sc.tr.T("code.resend"))
 	r.button.Enable()
 	r.halt()
+	if r.queued {
+		r.queued = false
+		r.button.OnTapped()
+	}
+}
+
+// noCode is "I don't have a code": another code now when the wait is
+// over, else as soon as it is, saying when in errL.
+func (r *resender) noCode(errL *widget.Label) {
+	if !r.button.Disabled() {
+		r.button.OnTapped()
+		return
+	}
+	if r.ch == nil {
+		return // a code is being sent
+	}
+	wait := r.ch.ResendAfter.Sub(r.sc.now())
+	r.queued = true
+	errL.Importance = widget.MediumImportance
+	errL.SetText(r.sc.tr.F("code.sendsAt", "Seconds", int((wait+time.Second-1)/time.Second)))
+	errL.Show()
 }
 
 // showNoMethods is "I don't have any of these": what the help desk can do

@@ -22,10 +22,14 @@ type resetFlow struct {
 	shown int
 	// keyCancel gives up a key's wait for a touch.
 	keyCancel context.CancelFunc
+	// form is the code screen shown (nil on the others); sent keeps the
+	// code sent to each option, so going back to one reuses it.
+	form *codeForm
+	sent *sentCodes
 }
 
 func newResetFlow(d *door) *resetFlow {
-	r := &resetFlow{d: d, err: errorLabel(), busy: widget.NewProgressBarInfinite()}
+	r := &resetFlow{d: d, err: errorLabel(), busy: widget.NewProgressBarInfinite(), sent: newSentCodes(d.now())}
 	r.busy.Hide()
 	r.busy.Stop()
 	return r
@@ -58,6 +62,10 @@ func (r *resetFlow) screen(title string, parts ...fyne.CanvasObject) {
 // leave gives up what the shown screen waits for.
 func (r *resetFlow) leave() {
 	r.shown++
+	if r.form != nil {
+		r.form.leave()
+		r.form = nil
+	}
 	if r.keyCancel != nil {
 		r.keyCancel()
 		r.keyCancel = nil
@@ -68,7 +76,7 @@ func (r *resetFlow) leave() {
 func (r *resetFlow) start() {
 	tr := r.d.tr
 	name := newField(tr.T("signin.namePlaceholder"), nil)
-	name.SetText(r.d.app.Preferences().String("account"))
+	name.SetText(r.d.lastName())
 	next := newButton(tr.T("common.next"), widget.HighImportance, nil, nil)
 	next.OnTapped = func() {
 		r.setBusy(true)
@@ -147,46 +155,34 @@ func (r *resetFlow) prove(o core.ResetOption) {
 		})
 		return
 	}
-	code := newField(tr.T("code.placeholder"), nil)
-	verify := newButton(tr.T("signin.verify"), widget.HighImportance, nil, nil)
-	lead := wrapped(tr.T("signin.sending"))
-	var ch *core.Challenge
-	verify.OnTapped = func() {
-		vid, c := "", code.Text
-		if ch != nil {
-			vid = ch.VerificationID
-		}
-		r.setBusy(true)
-		call(r.d.run, func() (*core.ResetState, error) {
-			return r.d.svc.ResetVerify(r.d.ctx, r.st.ResetID, o.ID, vid, c)
-		}, r.verified(code))
-	}
-	code.OnSubmitted = func(string) { verify.OnTapped() }
+	var f *codeForm
+	f = newCodeForm(r.d.scope, func(vid, c string) {
+		f.setBusy(true)
+		call(r.d.run, func() (*core.ResetState, error) { return r.d.svc.ResetVerify(r.d.ctx, r.st.ResetID, o.ID, vid, c) },
+			func(st *core.ResetState, err error) {
+				f.setBusy(false)
+				if err != nil {
+					f.failed(err)
+					return
+				}
+				r.st = st
+				r.choose()
+			})
+	})
 	other := link(tr.T("reset.another"), r.choose)
 	if o.Kind == core.KindAuthenticatorApp {
-		r.screen(tr.T("reset.title"), lead, code, container.NewHBox(verify), container.NewHBox(other))
-		r.d.win.Canvas().Focus(code)
-		lead.SetText(tr.T("reset.appLead"))
-		return
+		f.forApp(tr.T("reset.appLead"))
+	} else {
+		send := func() (*core.Challenge, error) { return r.d.svc.ResetSendCode(r.d.ctx, r.st.ResetID, o.ID) }
+		lead := func(c *core.Challenge) string {
+			return tr.F("reset.codeLead", "N", c.CodeLength, "Destination", c.Destination)
+		}
+		f.forSent(r.sent, o.ID, send, lead, func() bool { return r.form == f })
 	}
-	resend := newResender(r.d.scope, func() (*core.Challenge, error) { return r.d.svc.ResetSendCode(r.d.ctx, r.st.ResetID, o.ID) },
-		func(c *core.Challenge) { ch = c }, r.err)
-	noCode := link(tr.T("code.noCode"), func() { resend.halt(); r.choose() })
-	r.screen(tr.T("reset.title"), lead, code, container.NewHBox(verify), resend.view(), container.NewHBox(noCode), container.NewHBox(other))
-	r.d.win.Canvas().Focus(code)
-	r.setBusy(true)
-	call(r.d.run, func() (*core.Challenge, error) { return r.d.svc.ResetSendCode(r.d.ctx, r.st.ResetID, o.ID) },
-		func(c *core.Challenge, err error) {
-			r.setBusy(false)
-			if err != nil {
-				r.d.tr.setError(r.err, err)
-				resend.button.Enable() // try again (a wait, a delivery that failed)
-				return
-			}
-			ch = c
-			lead.SetText(tr.F("reset.codeLead", "N", c.CodeLength, "Destination", c.Destination))
-			resend.start(c)
-		})
+	r.screen(tr.T("reset.title"), f.rows(other)...)
+	r.form = f
+	f.start()
+	r.d.win.Canvas().Focus(f.code)
 }
 
 // key is "Use a security key": the PIN, then the touch.
@@ -309,7 +305,9 @@ func (r *resetFlow) newPassword() {
 					r.d.tr.setError(r.err, err)
 					return
 				}
-				newSignInScreen(r.d, tr.T("reset.done")).show()
+				done := newSignInScreen(r.d, tr.T("reset.done"))
+				done.done = true
+				done.show()
 			})
 	}
 	again.OnSubmitted = func(string) { finish.OnTapped() }

@@ -52,4 +52,19 @@ type door struct {
 	forget     func(name string)
 	sessions   SessionKeeper // nil: no session is kept between runs
 	signedIn   func(*core.SignInStep)
+	// typed is the password typed on the sign-in screen, handed to the
+	// window with the sign-in (a temporary one is changed next, without
+	// asking for it again), and nowhere else.
+	typed string
+	// viaPass: the sign-in used a Temporary Access Pass (the window then
+	// asks to register methods now).
+	viaPass bool
 }
+
+// lastName is the account name last signed in with at this place (the
+// data folder or the server): the sign-in screen starts with it.
+func (sc *scope) lastName() string { return sc.app.Preferences().String(sc.lastNameKey()) }
+
+func (sc *scope) setLastName(name string) { sc.app.Preferences().SetString(sc.lastNameKey(), name) }
+
+func (sc *scope) lastNameKey() string { return "account " + sc.place }

@@ -379,7 +379,7 @@ func TestScreenshotsRecovery(t *testing.T) {
 		h.tap("Sign in")
 	})
 	s.shot("signin_code_recovery")
-	s.do(func() { h.tap("I don't have a code") })
+	s.do(func() { h.tap("Sign in another way") })
 	s.shot("signin_another_way")
 	s.do(func() { h.tap("I don't have any of these") })
 	s.shot("signin_help_desk")

@@ -91,10 +91,12 @@ func (p *securityInfoPage) show(info *core.SecurityInfo) {
 		p.pending.Add(banner(tr.F("info.pendingRemoval", "Date", tr.date(r.EffectiveAt)), widget.WarningImportance, cancel))
 	}
 	p.warnings.RemoveAll()
-	if len(info.Methods) > 0 && !info.Requirements.SignInMet {
+	// While a removal is pending nothing can be added: the banner's
+	// "Cancel removal" is the one thing to do, so nothing asks for more.
+	if info.PendingRemoval == nil && len(info.Methods) > 0 && !info.Requirements.SignInMet {
 		p.warnings.Add(&widget.Label{Text: tr.T("info.noSignIn"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
 	}
-	if len(info.Methods) > 0 && !info.Requirements.ResetMet {
+	if info.PendingRemoval == nil && len(info.Methods) > 0 && !info.Requirements.ResetMet {
 		p.warnings.Add(&widget.Label{Text: tr.F("info.resetNotMet", "Needed", info.Requirements.ResetNeeded, "Have", info.Requirements.ResetMethods),
 			Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
 	}
@@ -133,6 +135,9 @@ func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 	tr := p.sc.tr
 	kind := &widget.Label{Text: tr.Kind(m.Kind), TextStyle: fyne.TextStyle{Bold: true}}
 	detail := widget.NewLabel(methodDetail(tr, m))
+	if strings.EqualFold(detail.Text, tr.Kind(m.Kind)) {
+		detail.SetText("") // a default name says nothing the kind does not
+	}
 	actions := container.NewHBox()
 	// While a removal is pending no change is accepted, so none is offered.
 	switch {
@@ -142,9 +147,11 @@ func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 	default:
 		switch {
 		case m.Kind == core.KindAuthenticatorApp || m.Kind == core.KindSecurityKey:
-			actions.Add(link(tr.T("info.change"), func() { p.onRename(m) }))
+			actions.Add(link(tr.T("info.rename"), func() { p.onRename(m) }))
 		case m.Kind.IsPhone() || m.Kind == core.KindEmail:
 			actions.Add(link(tr.T("info.change"), func() { changeContact(p.sc, m) }))
+		case m.Kind == core.KindSecurityQuestions:
+			actions.Add(link(tr.T("info.change"), func() { newQuestionsChangeWizard(p.sc).show() }))
 		}
 		actions.Add(link(tr.T("info.delete"), func() { p.onDelete(m) }))
 	}

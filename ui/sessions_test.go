@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"sync"
 	"testing"
 
@@ -128,5 +129,42 @@ func TestAccountPicker(t *testing.T) {
 	h.u.back.Place = "https://other.example"
 	if got := h.u.remembered(); len(got) != 0 {
 		h.fatalf("another place's list: %+v", got)
+	}
+}
+
+// noKeyring is a keyring that is not there: every call fails as the OS
+// keyring does when no Secret Service answers.
+type noKeyring struct{}
+
+func (noKeyring) Load(string) (string, error) {
+	return "", core.Errorf(core.EUNAVAILABLE, "no keyring")
+}
+func (noKeyring) Save(string, string) error { return core.Errorf(core.EUNAVAILABLE, "no keyring") }
+func (noKeyring) Forget(string) error       { return core.Errorf(core.EUNAVAILABLE, "no keyring") }
+
+// TestNoKeyringIsSaidInTheWindow: when the keyring cannot keep the
+// session, the window says the next start will ask to sign in again (not
+// only a line on stderr); the account picker marks which accounts are
+// still signed in and which need their password.
+func TestNoKeyringIsSaidInTheWindow(t *testing.T) {
+	h := newHarness(t, "en")
+	h.sessions = noKeyring{}
+	h.withAccount()
+	h.shows("This computer has no keyring to keep you signed in, so you'll be asked to sign in again the next time you open Security info.")
+
+	h = newHarness(t, "en")
+	kept := &keptTokens{m: map[string]string{}}
+	h.sessions = kept
+	h.withAccount()
+	bob, err := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "bob@contoso.com", Password: alicePassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.u.remember(bob)
+	h.u.switchAccount()
+	h.shows("alice@contoso.com")
+	text := h.text()
+	if !strings.Contains(text, "signed in") || !strings.Contains(text, "password needed") {
+		t.Fatalf("the picker does not say which accounts are signed in:\n%s", text)
 	}
 }

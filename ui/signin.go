@@ -20,6 +20,8 @@ type signInScreen struct {
 	err      *widget.Label
 	busy     *widget.ProgressBarInfinite
 	notice   string
+	// done: notice says something went well (the success colour).
+	done bool
 	// usePass: the password field takes a Temporary Access Pass, which
 	// replaces the password and the second step.
 	usePass bool
@@ -34,7 +36,7 @@ func newSignInScreen(d *door, notice string) *signInScreen {
 	s.busy.Hide()
 	s.busy.Stop()
 	s.name = newField(d.tr.T("signin.namePlaceholder"), nil)
-	s.name.SetText(d.app.Preferences().String("account"))
+	s.name.SetText(d.lastName())
 	s.password = newField(d.tr.T("signin.passwordPlaceholder"), nil)
 	s.password.Password = true
 	s.submit = newButton(d.tr.T("signin.submit"), widget.HighImportance, s.onSubmit, nil)
@@ -62,7 +64,11 @@ func (s *signInScreen) show() {
 	}
 	box := container.NewVBox(heading(tr.T("signin.title")))
 	if s.notice != "" {
-		box.Add(&widget.Label{Text: s.notice, Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
+		imp := widget.WarningImportance
+		if s.done {
+			imp = widget.SuccessImportance
+		}
+		box.Add(&widget.Label{Text: s.notice, Importance: imp, Wrapping: fyne.TextWrapWord})
 	}
 	box.Add(s.name)
 	box.Add(s.password)
@@ -97,7 +103,11 @@ func (s *signInScreen) switchPass() {
 		s.toggle.SetText(tr.T("signin.usePass"))
 	}
 	s.d.tr.setError(s.err, nil)
-	s.d.win.Canvas().Focus(s.password)
+	if s.name.Text == "" {
+		s.d.win.Canvas().Focus(s.name)
+	} else {
+		s.d.win.Canvas().Focus(s.password)
+	}
 }
 
 func (s *signInScreen) setBusy(b bool) {
@@ -117,6 +127,10 @@ func (s *signInScreen) onSubmit() {
 		return
 	}
 	name, pw, usePass := s.name.Text, s.password.Text, s.usePass
+	s.d.typed, s.d.viaPass = "", usePass
+	if !usePass {
+		s.d.typed = pw
+	}
 	s.setBusy(true)
 	call(s.d.run, func() (*core.SignInStep, error) {
 		if usePass {
@@ -126,12 +140,13 @@ func (s *signInScreen) onSubmit() {
 	}, func(step *core.SignInStep, err error) {
 		s.setBusy(false)
 		if err != nil {
+			s.d.typed = ""
 			s.d.tr.setError(s.err, err)
 			s.password.SetText("")
 			s.d.win.Canvas().Focus(s.password)
 			return
 		}
-		s.d.app.Preferences().SetString("account", name)
+		s.d.setLastName(name)
 		if step.Session != nil {
 			s.d.signedIn(step)
 			return
@@ -146,15 +161,11 @@ type secondStep struct {
 	d       *door
 	pending *core.PendingSignIn
 	option  core.SignInOption
-	ch      *core.Challenge
-	code    *field
-	verify  *button
-	lead    *widget.Label
-	err     *widget.Label
-	busy    *widget.ProgressBarInfinite
-	// resend is "Send a new code" of a phone option; codeBox the code
-	// screen, which Back on "Sign in another way" returns to.
-	resend  *resender
+	form    *codeForm
+	// sent keeps the code sent to each option, so going back to one
+	// within its life reuses it; codeBox is the code screen, which Back
+	// on "Sign in another way" returns to.
+	sent    *sentCodes
 	codeBox fyne.CanvasObject
 	// keyCancel gives up a key's wait for a touch when another way is
 	// chosen.
@@ -162,14 +173,7 @@ type secondStep struct {
 }
 
 func newSecondStep(d *door, p *core.PendingSignIn) *secondStep {
-	s := &secondStep{d: d, pending: p, err: errorLabel(), busy: widget.NewProgressBarInfinite(), lead: wrapped("")}
-	s.busy.Hide()
-	s.busy.Stop()
-	s.code = newField(d.tr.T("code.placeholder"), nil)
-	s.code.OnChanged = func(string) { s.validate() }
-	s.code.OnSubmitted = func(string) { s.onVerify() }
-	s.verify = newButton(d.tr.T("signin.verify"), widget.HighImportance, s.onVerify, nil)
-	return s
+	return &secondStep{d: d, pending: p, sent: newSentCodes(d.now())}
 }
 
 // optionLabel names a way to sign in, masked as before full sign-in.
@@ -185,90 +189,48 @@ func optionLabel(tr text, o core.SignInOption) string {
 	return tr.F("signin.callTo", "Number", o.Masked)
 }
 
-func (s *secondStep) validate() {
-	if len(s.code.Text) >= 6 && (s.option.Kind == core.KindAuthenticatorApp || s.ch != nil) {
-		s.verify.Enable()
-	} else {
-		s.verify.Disable()
-	}
-}
-
-func (s *secondStep) setBusy(b bool) {
-	if b {
-		s.busy.Show()
-		s.busy.Start()
-		s.verify.Disable()
-	} else {
-		s.busy.Stop()
-		s.busy.Hide()
-		s.validate()
-	}
-}
-
-// show asks for the code of option, sending it first to a phone.
+// show asks for the code of option: an app's, or one sent to a phone (the
+// one sent before while it works).
 func (s *secondStep) show(o core.SignInOption) {
 	tr := s.d.tr
-	s.option, s.ch = o, nil
-	s.code.SetText("")
-	s.d.tr.setError(s.err, nil)
-	if s.resend != nil {
-		s.resend.leave()
+	s.option = o
+	if s.form != nil {
+		s.form.leave()
 	}
 	if s.keyCancel != nil {
 		s.keyCancel()
 		s.keyCancel = nil
 	}
-	other := link(tr.T("signin.anotherWay"), s.showOptions)
 	if o.Kind == core.KindSecurityKey {
+		s.form = nil
 		s.keySignIn()
 		return
 	}
-	box := container.NewVBox(heading(tr.T("signin.verifyTitle")), s.lead, s.code, s.err, s.busy, container.NewHBox(s.verify))
-	s.codeBox = box
+	f := newCodeForm(s.d.scope, s.onVerify)
+	s.form = f
+	other := link(tr.T("signin.anotherWay"), s.showOptions)
 	if o.Kind == core.KindAuthenticatorApp {
-		box.Add(container.NewHBox(other))
-		s.d.show(box)
-		s.d.win.Canvas().Focus(s.code)
-		s.lead.SetText(tr.F("signin.appLead", "Name", o.Masked))
-		s.validate()
-		return
+		f.forApp(tr.F("signin.appLead", "Name", o.Masked))
+	} else {
+		send := func() (*core.Challenge, error) {
+			return s.d.svc.SendSignInCode(s.d.ctx, s.pending.ID, o.MethodID, o.Channel)
+		}
+		lead := func(ch *core.Challenge) string {
+			if ch.Channel == core.ChannelVoice {
+				return tr.F("signin.callLead", "Number", ch.Destination)
+			}
+			return tr.F("signin.textLead", "Number", ch.Destination)
+		}
+		f.forSent(s.sent, o.MethodID+" "+string(o.Channel), send, lead, func() bool { return s.form == f })
 	}
-	s.resend = newResender(s.d.scope, func() (*core.Challenge, error) {
-		return s.d.svc.SendSignInCode(s.d.ctx, s.pending.ID, o.MethodID, o.Channel)
-	}, func(ch *core.Challenge) {
-		if s.option == o {
-			s.ch = ch
-			s.validate()
-		}
-	}, s.err)
-	box.Add(s.resend.view())
-	box.Add(container.NewHBox(link(tr.T("code.noCode"), s.showOptions)))
-	box.Add(container.NewHBox(other))
+	box := container.NewVBox(heading(tr.T("signin.verifyTitle")))
+	for _, r := range f.rows(other) {
+		box.Add(r)
+	}
+	s.codeBox = box
 	s.d.show(box)
-	s.d.win.Canvas().Focus(s.code)
-	s.lead.SetText(tr.T("signin.sending"))
-	s.setBusy(true)
-	call(s.d.run, func() (*core.Challenge, error) {
-		return s.d.svc.SendSignInCode(s.d.ctx, s.pending.ID, o.MethodID, o.Channel)
-	}, func(ch *core.Challenge, err error) {
-		if s.option != o {
-			return // another way was chosen meanwhile
-		}
-		s.setBusy(false)
-		if err != nil {
-			s.d.tr.setError(s.err, err)
-			s.resend.button.Enable() // try again (a wait, a delivery that failed)
-			return
-		}
-		s.ch = ch
-		key := "signin.textLead"
-		if ch.Channel == core.ChannelVoice {
-			key = "signin.callLead"
-		}
-		s.lead.SetText(tr.F(key, "Number", ch.Destination))
-		s.resend.start(ch)
-		s.validate()
-	})
+	f.start()
+	s.d.win.Canvas().Focus(f.code)
 }
 
 // showOptions is "Sign in another way".
@@ -281,35 +243,30 @@ func (s *secondStep) showOptions() {
 	box.Add(container.NewHBox(link(tr.T("code.noneOfThese"), func() { s.d.showNoMethods(s.showOptions) })))
 	back := newButton(tr.T("common.back"), widget.MediumImportance, func() {
 		s.d.show(s.codeBox)
-		s.d.win.Canvas().Focus(s.code)
+		if s.form != nil {
+			s.d.win.Canvas().Focus(s.form.code)
+		}
 	}, nil)
 	box.Add(container.NewHBox(back))
 	s.d.show(box)
 	focusFirst(s.d.win, box)
 }
 
-func (s *secondStep) onVerify() {
-	if s.verify.Disabled() {
-		return
-	}
-	code := s.code.Text
-	verification := ""
-	if s.ch != nil {
-		verification = s.ch.VerificationID
-	}
-	s.setBusy(true)
+func (s *secondStep) onVerify(verification, code string) {
+	f := s.form
+	f.setBusy(true)
 	call(s.d.run, func() (*core.SignInStep, error) {
 		return s.d.svc.FinishSignIn(s.d.ctx, s.pending.ID, s.option.MethodID, verification, code)
 	}, func(step *core.SignInStep, err error) {
-		s.setBusy(false)
+		f.setBusy(false)
 		if err != nil {
-			s.d.tr.setError(s.err, err)
-			s.code.SetText("")
+			f.failed(err)
 			if code := core.ErrorCode(err); code == core.ELOCKED || code == core.ENOTFOUND || code == core.EEXPIRED && s.option.Kind == core.KindAuthenticatorApp {
 				newSignInScreen(s.d, s.d.tr.Error(err)).show()
 			}
 			return
 		}
+		f.leave()
 		s.d.signedIn(step)
 	})
 }
@@ -346,6 +303,7 @@ func (u *UI) signOut(notice string) {
 		return
 	}
 	u.stopPolls()
+	u.viaPass, u.carried = false, ""
 	if u.stopWatch != nil {
 		u.stopWatch()
 		u.stopWatch = nil
@@ -383,5 +341,11 @@ func (u *UI) stopPolls() {
 // door is the scope of the screens before sign-in, with the window's own
 // column, remembered accounts and sign-in.
 func (u *UI) door() *door {
-	return &door{scope: u.scope, show: u.showColumn, remembered: u.remembered, forget: u.forgetAccount, sessions: u.back.Sessions, signedIn: u.signedIn}
+	d := &door{scope: u.scope, show: u.showColumn, remembered: u.remembered, forget: u.forgetAccount, sessions: u.back.Sessions}
+	d.signedIn = func(step *core.SignInStep) {
+		u.carried, d.typed = d.typed, ""
+		u.viaPass, d.viaPass = d.viaPass, false
+		u.signedIn(step)
+	}
+	return d
 }

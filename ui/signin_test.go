@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 	"github.com/securityinfo/securityinfo/core"
@@ -96,20 +98,36 @@ func TestForgotPassword(t *testing.T) {
 	h.tap("Text my mobile phone +XX XXXXXXXX58")
 	h.shows("We sent a 6-digit code to +XX XXXXXXXX58. Enter it below.")
 	h.shows("The code works until 09:10.")
+	if !h.disabled("Verify") {
+		h.fatal("Verify is enabled with no code typed")
+	}
 	if !h.disabled("Resend code (30 s)") {
 		h.fatal("resend allowed at once")
 	}
-	// "I don't have a code" leads back to the choices, and from them
-	// "I don't have any of these" to the help desk.
-	h.tap("I don't have a code")
+	// "Use another method" and back to the same option within the code's
+	// life shows the same code (no second send the core would refuse);
+	// "I don't have any of these" leads to the help desk.
+	first := h.lastCode()
+	h.tap("Use another method")
 	h.tap("I don't have any of these")
 	h.shows("Ask your help desk")
 	h.tap("Back")
-	h.advance(30 * time.Second)
 	h.tap("Text my mobile phone +XX XXXXXXXX58")
+	h.shows("We sent a 6-digit code to +XX XXXXXXXX58. Enter it below.")
+	if h.lastCode() != first {
+		h.fatal("choosing the option again sent another code")
+	}
+	// "I don't have a code" during the wait sends another once it is over.
+	h.tap("I don't have a code")
+	h.shows("You'll get another code when the wait is over, in 30 s.")
+	if h.lastCode() != first {
+		h.fatal("a code was sent during the wait")
+	}
 	h.advance(30 * time.Second)
-	h.tap("Resend code")
 	h.shows("A new code was sent.")
+	if h.lastCode() == first {
+		h.fatal("no new code after the wait")
+	}
 	test.Type(h.entry("Enter code"), "000000")
 	h.tap("Verify")
 	h.shows("That code is wrong. You have 4 tries left.")
@@ -126,6 +144,11 @@ func TestForgotPassword(t *testing.T) {
 	test.Type(pw[1], "k8#mQz!vR")
 	h.tap("Finish")
 	h.shows("Your password was reset. Sign in with your new password.")
+	for _, o := range h.objects() {
+		if l, ok := o.(*widget.Label); ok && l.Text == "Your password was reset. Sign in with your new password." && l.Importance != widget.SuccessImportance {
+			h.fatal("the reset's confirmation is not in the success colour")
+		}
+	}
 	if _, err := h.svc.SignIn(h.admin, "alice@contoso.com", "k8#mQz!vR"); err != nil {
 		t.Fatalf("new password: %v", err)
 	}
@@ -240,9 +263,10 @@ func (h *harness) toForm() {
 
 // TestCodeScreenRecoveryPaths: the sign-in code screen says until when the
 // code works and offers "Resend code" once the wait is over (the new code
-// signs in); "I don't have a code" leads to the other methods, Back
-// returns without sending another code, and "I don't have any of these"
-// explains what the help desk can do, with the Temporary Access Pass.
+// signs in); "I don't have a code" after the wait sends another at once;
+// "Sign in another way" leads to the other methods, Back returns without
+// sending another code, and "I don't have any of these" explains what the
+// help desk can do, with the Temporary Access Pass.
 func TestCodeScreenRecoveryPaths(t *testing.T) {
 	h := newHarness(t, "en")
 	alice, _ := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", Password: alicePassword})
@@ -266,8 +290,16 @@ func TestCodeScreenRecoveryPaths(t *testing.T) {
 		h.fatal("no new code")
 	}
 	sent := func() int { es, _ := h.readOutbox(); return len(es) }
+	h.advance(30 * time.Second)
 	before := sent()
 	h.tap("I don't have a code")
+	h.shows("A new code was sent.")
+	if sent() != before+1 {
+		h.fatal("\"I don't have a code\" after the wait sent no code")
+	}
+	second = h.lastCode()
+	before = sent()
+	h.tap("Sign in another way")
 	h.shows("Text +XX XXXXXXXX58")
 	h.tap("Back")
 	h.shows("The code works until")
@@ -282,7 +314,7 @@ func TestCodeScreenRecoveryPaths(t *testing.T) {
 	h.u.signOut("")
 	h.advance(30 * time.Second)
 	h.signInPage(alicePassword)
-	h.tap("I don't have a code")
+	h.tap("Sign in another way")
 	h.tap("I don't have any of these")
 	h.shows("Ask your help desk")
 	h.shows("They can give you a Temporary Access Pass")
@@ -291,4 +323,154 @@ func TestCodeScreenRecoveryPaths(t *testing.T) {
 	h.tap("I don't have any of these")
 	h.tap("Use a Temporary Access Pass")
 	h.entry(h.u.tr.T("signin.passPlaceholder"))
+}
+
+// TestCodeScreenKeepsTheCodeSentWhenTheTextIsChosenAgain: app default,
+// "Sign in another way", Text, "Use another method"... and Text again
+// within the 30 s wait no longer dead-ends on "Sending a code…": the code
+// already sent stays usable (Verify works with it), the wait counts down
+// and ends, and "Resend code" comes back. "Open outbox" is there while
+// delivery is the local outbox.
+func TestCodeScreenKeepsTheCodeSentWhenTheTextIsChosenAgain(t *testing.T) {
+	h := newHarness(t, "en")
+	alice, _ := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", Password: alicePassword})
+	ch, _ := h.svc.BeginPhone(h.as(alice), alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+	enrol := h.lastCode()
+	h.svc.Confirm(h.as(alice), alice.ID, ch.VerificationID, enrol)
+	e, _ := h.svc.BeginAuthenticator(h.as(alice), alice.ID, "Pixel")
+	code, _ := totp.GenerateCodeCustom(e.Secret, h.now, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	app, _ := h.svc.Confirm(h.as(alice), alice.ID, e.VerificationID, code)
+	if _, err := h.svc.SetDefault(h.as(alice), alice.ID, app.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	h.advance(time.Minute)
+	h.u.Start()
+	h.signInPage(alicePassword)
+	h.shows("Enter the code displayed in your authenticator app (Pixel).")
+	h.tap("Sign in another way")
+	h.tap("Text +XX XXXXXXXX58")
+	h.shows("We texted your phone +XX XXXXXXXX58.")
+	sent := h.lastCode()
+	// Delivery is the local outbox: the code screen opens it, with the
+	// messages of this sign-in only.
+	h.tap("Open outbox")
+	h.shows(sent)
+	h.notShows(enrol)
+	h.tap("Close")
+	h.advance(5 * time.Second)
+	h.tap("Sign in another way")
+	h.tap("Text +XX XXXXXXXX58")
+	h.shows("We texted your phone +XX XXXXXXXX58.")
+	h.notShows("Sending a code")
+	h.shows("Resend code (25 s)")
+	h.advance(10 * time.Second)
+	h.shows("Resend code (15 s)")
+	h.advance(15 * time.Second)
+	if h.disabled("Resend code") {
+		h.fatal("Resend did not come back after the wait")
+	}
+	if h.lastCode() != sent {
+		h.fatal("choosing Text again sent another code")
+	}
+	test.Type(h.entry("Enter code"), sent)
+	if h.disabled("Verify") {
+		h.fatal("Verify stays disabled with the code that was sent")
+	}
+	h.tap("Verify")
+	h.shows("These are the methods you use to sign into your account or reset your password.")
+}
+
+// TestTemporaryPasswordIsNotAskedAgain: signing in with the help desk's
+// temporary password on the sign-in screen, the change that follows does not ask for it again as "Current password",
+// and a confirmation follows the change.
+func TestTemporaryPasswordIsNotAskedAgain(t *testing.T) {
+	h, uma := deskHarness(t)
+	h.verifyUma()
+	h.tap("Reset password")
+	h.tap("Yes")
+	tmp := h.shownPass()
+	h.tap("Done")
+	h.u.signOut("")
+	h.advance(time.Minute)
+	h.toForm()
+	h.entry("Account name, for example alice@contoso.com").SetText(uma.Name)
+	test.Type(h.entry("Password"), tmp)
+	h.tap("Sign in")
+	h.shows("The help desk set a temporary password for you. Choose your own password before you go on.")
+	h.notShows("Current password")
+	var pw []*field
+	for _, o := range h.objects() {
+		if f, ok := o.(*field); ok && f.Password && visible(f) {
+			pw = append(pw, f)
+		}
+	}
+	if len(pw) != 2 {
+		h.fatalf("%d password fields shown, want the new one and its confirmation", len(pw))
+	}
+	test.Type(pw[0], "a very own passphrase of mine")
+	test.Type(pw[1], "a very own passphrase of mine")
+	h.tap(h.u.tr.T("password.change"))
+	h.shows("Your password was changed. Use the new one from now on.")
+	if h.u.carried != "" {
+		h.fatal("the temporary password is still kept after the change")
+	}
+	h.tap("Continue")
+	h.notShows("The help desk set a temporary password for you.")
+	if _, err := h.svc.SignIn(context.Background(), uma.Name, "a very own passphrase of mine"); err != nil {
+		h.fatalf("the new password does not sign in: %v", err)
+	}
+}
+
+// TestPassSignInAsksForTheNameFirstAndThenToRegister: "Use a Temporary
+// Access Pass" with no name typed focuses the name, not the pass; after
+// the pass signs in, the window says to register methods now.
+func TestPassSignInAsksForTheNameFirstAndThenToRegister(t *testing.T) {
+	h := newHarness(t, "en")
+	uma, err := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "uma@contoso.com", DisplayName: "Uma Thurman", Password: alicePassword})
+	if err != nil {
+		h.fatal(err)
+	}
+	ch, _ := h.svc.BeginEmail(h.as(uma), uma.ID, "uma@gmail.com", "en")
+	h.svc.Confirm(h.as(uma), uma.ID, ch.VerificationID, h.lastCode())
+	info, _ := h.svc.SecurityInfo(h.as(uma), uma.ID)
+	if ch, err = h.svc.BeginIdentityCheck(h.admin, uma.ID, info.Methods[0].ID); err != nil {
+		h.fatal(err)
+	}
+	if _, err := h.svc.FinishIdentityCheck(h.admin, uma.ID, ch.VerificationID, h.lastCode()); err != nil {
+		h.fatal(err)
+	}
+	pass, err := h.svc.CreateAccessPass(h.admin, uma.ID, core.AccessPassRequest{Reason: "INC-5"})
+	if err != nil {
+		h.fatal(err)
+	}
+	tr := h.u.tr
+	h.u.Start()
+	name := h.entry(tr.T("signin.namePlaceholder"))
+	h.tap("Use a Temporary Access Pass")
+	if h.w.Canvas().Focused() != name {
+		h.fatalf("the pass field is focused while the name is empty")
+	}
+	test.Type(name, uma.Name)
+	test.Type(h.entry(tr.T("signin.passPlaceholder")), pass.Pass)
+	h.tap(tr.T("signin.submit"))
+	h.shows("You signed in with a Temporary Access Pass: register your sign-in methods now, while the pass works.")
+	if h.u.signOut(""); h.u.viaPass {
+		h.fatal("the pass sign-in outlives sign-out")
+	}
+}
+
+// TestLastNameIsPerPlace: the name the sign-in screen starts with is the
+// one last used at the same data folder or server, not on another.
+func TestLastNameIsPerPlace(t *testing.T) {
+	a := test.NewTempApp(t)
+	local := &scope{app: a, place: "/home/alice/.local/share/securityinfo"}
+	server := &scope{app: a, place: "https://securityinfo.contoso.com"}
+	local.setLastName("alice@contoso.com")
+	if got := server.lastName(); got != "" {
+		t.Fatalf("the server's sign-in starts with %q from the data folder", got)
+	}
+	server.setLastName("alice.smith@contoso.com")
+	if got := local.lastName(); got != "alice@contoso.com" {
+		t.Fatalf("the data folder's last name is %q", got)
+	}
 }

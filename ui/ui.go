@@ -83,6 +83,14 @@ type UI struct {
 	sess   *core.Session
 	// stopWatch stops the session watch.
 	stopWatch func()
+	// notKept: the keyring could not keep this session's token, so the
+	// next start asks for the password again (the window says so).
+	notKept bool
+	// viaPass: this session began with a Temporary Access Pass.
+	viaPass bool
+	// carried is the password typed at sign-in, kept only until the
+	// screen that asks to change a temporary password takes it.
+	carried string
 	// registering is true while "Keep your account secure" is shown.
 	registering bool
 	// walkUp, set while a walk-up person uses the desk's window, ends
@@ -187,7 +195,7 @@ func (u *UI) chooseAccount() {
 		first   bool
 		resumed *core.SignedIn
 	}
-	account := u.app.Preferences().String("account")
+	account := u.lastName()
 	call(u.run, func() (start, error) {
 		first, err := u.svc.NeedsFirstAccount(u.ctx)
 		if err != nil || first || u.back.Sessions == nil || account == "" {
@@ -231,6 +239,10 @@ func (u *UI) signedIn(step *core.SignInStep) {
 		call(u.run, func() (struct{}, error) { return struct{}{}, keeper.Save(name, token) }, func(_ struct{}, err error) {
 			if err != nil {
 				u.o.Log.Warn("keep the session", "err", core.Redact(err.Error()))
+				u.notKept = true
+				if u.top != nil && u.acct != nil && u.acct.Name == name {
+					u.top.Add(banner(u.tr.T("session.notKept"), widget.WarningImportance))
+				}
 			}
 		})
 	}
@@ -262,6 +274,14 @@ func (u *UI) showPages() {
 	if u.back.Outbox != nil {
 		u.top.Add(banner(u.tr.T("outbox.banner"), widget.WarningImportance,
 			newButton(u.tr.T("outbox.open"), widget.MediumImportance, u.showOutbox, nil)))
+	}
+	if u.notKept {
+		u.top.Add(banner(u.tr.T("session.notKept"), widget.WarningImportance))
+	}
+	if u.viaPass {
+		// Signed in with a Temporary Access Pass: the time to register.
+		u.top.Add(banner(u.tr.T("pass.registerNow"), widget.HighImportance,
+			newButton(u.tr.T("info.add"), widget.MediumImportance, func() { newAddMethodDialog(u.scope).show() }, nil)))
 	}
 	u.nav = widget.NewList(func() int { return len(u.pages) },
 		func() fyne.CanvasObject {

@@ -280,6 +280,29 @@ func TestQuestionsWizard(t *testing.T) {
 	if ms := h.methods(alice); len(ms) != 1 || ms[0].Kind != core.KindSecurityQuestions {
 		t.Fatalf("methods %+v", ms)
 	}
+	// Change answers them again: the new answers replace the old.
+	before := h.methods(alice)[0].ID
+	h.tap("Change")
+	h.shows("Change security questions")
+	sels = h.selects()
+	sels[0].SetSelected("In what city were you born?")
+	sels[1].SetSelected("What was the name of your first pet?")
+	sels[2].SetSelected("What was your childhood nickname?")
+	answers = answers[:0]
+	for _, o := range h.objects() {
+		if f, ok := o.(*field); ok && f.PlaceHolder == "Answer" {
+			answers = append(answers, f)
+		}
+	}
+	for i, a := range []string{"York", "Tom", "Sunny"} {
+		test.Type(answers[i], a)
+	}
+	h.tap("Done")
+	h.shows("Security questions saved")
+	h.tap("Done")
+	if ms := h.methods(alice); len(ms) != 1 || ms[0].Kind != core.KindSecurityQuestions || ms[0].ID == before {
+		t.Fatalf("after Change: methods %+v", ms)
+	}
 }
 
 func addPhoneAndApp(t *testing.T, h *harness, alice *core.Account) (phone, app core.MethodView) {
@@ -326,8 +349,12 @@ func TestDeleteWithConfirmation(t *testing.T) {
 	// Deleting the last one is scheduled, shown with its date and a Cancel.
 	h.tap("Delete")
 	h.shows("This is your last security info.")
+	h.notShows("There's no way to undo it.") // it can be cancelled until the date
 	h.tap("Yes")
 	h.shows("Removal of your security info is scheduled for 22 December 2026.")
+	if h.disabled("Add sign-in method") && (strings.Contains(h.text(), "Add an authenticator app") || strings.Contains(h.text(), "Add a sign-in method")) {
+		h.fatal("the page asks to add a method that cannot be added")
+	}
 	h.shows("Removal pending")
 	h.notShows("[Delete]")
 	h.tap("Cancel removal")
@@ -719,4 +746,41 @@ func TestAboutShowsTheBuild(t *testing.T) {
 	h.shows("abcdef123456")
 	h.shows("2026-12-03T12:00:00Z")
 	h.shows(h.u.back.Place)
+}
+
+// TestPhoneCountryFollowsTheNumber: Change on a +44 7911 number (a range
+// libphonenumber gives to Guernsey) chooses the United Kingdom, the main
+// country of +44; on Add, typing "+44 …" moves the country from the
+// United States to the United Kingdom, and "+1" keeps Canada when it is
+// chosen.
+func TestPhoneCountryFollowsTheNumber(t *testing.T) {
+	h := newHarness(t, "en")
+	alice := h.withAccount()
+	ch, err := h.svc.BeginPhone(h.as(alice), alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+447911123456"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.Confirm(h.as(alice), alice.ID, ch.VerificationID, h.lastCode()); err != nil {
+		t.Fatal(err)
+	}
+	h.relogin()
+	h.tap("Change")
+	if got := h.selects()[0].Selected; got != "United Kingdom (+44)" {
+		h.fatalf("Change on +44 7911 123456 chose %q", got)
+	}
+	h.key(fyne.KeyEscape)
+	h.addMethod("Alternate phone")
+	if got := h.selects()[0].Selected; got != "United States (+1)" {
+		h.fatalf("the add wizard starts on %q", got)
+	}
+	test.Type(h.entry("Enter phone number"), "+44 20")
+	if got := h.selects()[0].Selected; got != "United Kingdom (+44)" {
+		h.fatalf("typing +44 leaves the country on %q", got)
+	}
+	h.entry("Enter phone number").SetText("")
+	h.selects()[0].SetSelected("Canada (+1)")
+	test.Type(h.entry("Enter phone number"), "+1 416")
+	if got := h.selects()[0].Selected; got != "Canada (+1)" {
+		h.fatalf("typing +1 moved Canada to %q", got)
+	}
 }

@@ -17,7 +17,7 @@ import (
 // addCommands are the commands that add and prove methods.
 func addCommands() []*command {
 	ad := &addFlags{}
-	return []*command{ad.phone(), ad.email(), ad.securityKey(), ad.authenticator(), ad.questions(), ad.confirm(), ad.resend(),
+	return []*command{ad.phone(), ad.email(), ad.securityKey(), ad.authenticator(), ad.questions(), ad.changeQuestions(), ad.confirm(), ad.resend(),
 		ad.questionList()}
 }
 
@@ -147,9 +147,19 @@ func (ad *addFlags) authenticator() *command {
 
 // questions is `securityinfoctl methods add questions`.
 func (ad *addFlags) questions() *command {
+	return ad.questionsCommand("methods add questions", "Register security questions", core.Service.AddQuestions)
+}
+
+// changeQuestions is `securityinfoctl methods change-questions`.
+func (ad *addFlags) changeQuestions() *command {
+	return ad.questionsCommand("methods change-questions", "Answer security questions again, in place of the registered ones", core.Service.ChangeQuestions)
+}
+
+// questionsCommand reads questions and answers from standard input for do.
+func (ad *addFlags) questionsCommand(path, what string, do func(core.Service, context.Context, string, []core.QuestionAnswer) (*core.MethodView, error)) *command {
 	return &command{
-		path:  "methods add questions",
-		help:  "Register security questions, read from standard input as JSON:\n[{\"question\": \"ID or text\", \"answer\": \"...\"}, ...] (see: questions list).",
+		path:  path,
+		help:  what + ", read from standard input as JSON:\n[{\"question\": \"ID or text\", \"answer\": \"...\"}, ...] (see: questions list).",
 		flags: ad.jsonFlag,
 		run: func(ctx context.Context, c *cli, args []string) error {
 			var qas []core.QuestionAnswer
@@ -162,7 +172,7 @@ func (ad *addFlags) questions() *command {
 			if err != nil {
 				return err
 			}
-			m, err := svc.AddQuestions(ctx, a.ID, qas)
+			m, err := do(svc, ctx, a.ID, qas)
 			if err != nil {
 				return err
 			}

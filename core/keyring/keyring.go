@@ -42,7 +42,7 @@ func (k Keyring) MasterKey(instance string, create bool) ([]byte, error) {
 	if svc == "" {
 		svc = Service
 	}
-	v, err := gokeyring.Get(svc, user(instance))
+	v, err := get(svc, user(instance))
 	if err == nil {
 		key, err := base64.StdEncoding.DecodeString(v)
 		if err != nil || len(key) != core.KeySize {
@@ -60,7 +60,7 @@ func (k Keyring) MasterKey(instance string, create bool) ([]byte, error) {
 	if _, err := io.ReadFull(k.rand(), key); err != nil {
 		return nil, fmt.Errorf("new master key: %w", err)
 	}
-	if err := gokeyring.Set(svc, user(instance), base64.StdEncoding.EncodeToString(key)); err != nil {
+	if err := set(svc, user(instance), base64.StdEncoding.EncodeToString(key)); err != nil {
 		return nil, unavailable(err)
 	}
 	return key, nil
@@ -73,7 +73,7 @@ func (k Keyring) Delete(instance string) error {
 	if svc == "" {
 		svc = Service
 	}
-	return gokeyring.Delete(svc, user(instance))
+	return del(svc, user(instance))
 }
 
 func (k Keyring) rand() io.Reader {
@@ -148,7 +148,7 @@ func secretUser(name string) string { return "secret-" + name }
 // Secret returns a delivery secret kept in the keyring, and false when
 // there is none. Returns EUNAVAILABLE when no keyring answers.
 func (k Keyring) Secret(name string) (string, bool, error) {
-	v, err := gokeyring.Get(k.service(), secretUser(name))
+	v, err := get(k.service(), secretUser(name))
 	if errors.Is(err, gokeyring.ErrNotFound) {
 		return "", false, nil
 	}
@@ -160,7 +160,7 @@ func (k Keyring) Secret(name string) (string, bool, error) {
 
 // SetSecret keeps a delivery secret in the keyring.
 func (k Keyring) SetSecret(name, value string) error {
-	if err := gokeyring.Set(k.service(), secretUser(name), value); err != nil {
+	if err := set(k.service(), secretUser(name), value); err != nil {
 		return secretUnavailable(name, err)
 	}
 	return nil
@@ -172,7 +172,7 @@ func tokenUser(name string) string { return "token-" + name }
 // Token returns a session token kept in the keyring, and false when there
 // is none. Returns EUNAVAILABLE when no keyring answers.
 func (k Keyring) Token(name string) (string, bool, error) {
-	v, err := gokeyring.Get(k.service(), tokenUser(name))
+	v, err := get(k.service(), tokenUser(name))
 	if errors.Is(err, gokeyring.ErrNotFound) {
 		return "", false, nil
 	}
@@ -184,7 +184,7 @@ func (k Keyring) Token(name string) (string, bool, error) {
 
 // SetToken keeps a session token in the keyring.
 func (k Keyring) SetToken(name, token string) error {
-	if err := gokeyring.Set(k.service(), tokenUser(name), token); err != nil {
+	if err := set(k.service(), tokenUser(name), token); err != nil {
 		return unavailable(err)
 	}
 	return nil
@@ -192,7 +192,7 @@ func (k Keyring) SetToken(name, token string) error {
 
 // DeleteToken forgets a session token; none kept is not an error.
 func (k Keyring) DeleteToken(name string) error {
-	if err := gokeyring.Delete(k.service(), tokenUser(name)); err != nil && !errors.Is(err, gokeyring.ErrNotFound) {
+	if err := del(k.service(), tokenUser(name)); err != nil && !errors.Is(err, gokeyring.ErrNotFound) {
 		return unavailable(err)
 	}
 	return nil
@@ -203,4 +203,56 @@ func (k Keyring) service() string {
 		return Service
 	}
 	return k.Service
+}
+
+// get, set and del reach the OS keyring only when it can be reached
+// without starting anything: see sessionBus.
+func get(service, user string) (string, error) {
+	if err := sessionBus(); err != nil {
+		return "", err
+	}
+	return gokeyring.Get(service, user)
+}
+
+func set(service, user, value string) error {
+	if err := sessionBus(); err != nil {
+		return err
+	}
+	return gokeyring.Set(service, user, value)
+}
+
+func del(service, user string) error {
+	if err := sessionBus(); err != nil {
+		return err
+	}
+	return gokeyring.Delete(service, user)
+}
+
+// sessionBus refuses to use the Secret Service when no D-Bus session bus
+// runs. Without one, D-Bus would "autolaunch" a bus daemon of its own
+// (and with it a keyring daemon) that outlives the program, for every
+// try. The bus is DBUS_SESSION_BUS_ADDRESS's, or the socket
+// $XDG_RUNTIME_DIR/bus that systemd starts for a desktop session.
+func sessionBus() error {
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" || os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+		return nil
+	}
+	if dir := os.Getenv("XDG_RUNTIME_DIR"); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, "bus")); err == nil {
+			return nil
+		}
+	}
+	return errNoBus
+}
+
+var errNoBus = errors.New("no D-Bus session bus is running")
+
+// Check reports whether the OS keyring answers, without starting one (an
+// EUNAVAILABLE error that says how to go on). The data folder asks before
+// it creates anything.
+func (k Keyring) Check() error {
+	if _, err := get(k.service(), "check"); err != nil && !errors.Is(err, gokeyring.ErrNotFound) {
+		return unavailable(err)
+	}
+	return nil
 }

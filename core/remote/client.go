@@ -344,6 +344,10 @@ func (c *Client) AddQuestions(ctx context.Context, accountID string, qas []core.
 	return one[core.MethodView](ctx, c, call{op: "AddQuestions", account: accountID, body: questionsBody{Questions: qas}})
 }
 
+func (c *Client) ChangeQuestions(ctx context.Context, accountID string, qas []core.QuestionAnswer) (*core.MethodView, error) {
+	return one[core.MethodView](ctx, c, call{op: "ChangeQuestions", account: accountID, body: questionsBody{Questions: qas}})
+}
+
 func (c *Client) ProveMethod(ctx context.Context, accountID, methodID string, channel core.Channel) (*core.Challenge, error) {
 	return one[core.Challenge](ctx, c, call{op: "ProveMethod", account: accountID, params: []string{"methodId", methodID}, body: proveBody{Channel: channel}})
 }

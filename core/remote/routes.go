@@ -595,6 +595,15 @@ var selfRoutes = []Route{
 			}
 			return svc.AddQuestions(ctx, in.accountID, b.Questions)
 		}},
+	{Method: "PUT", Path: "/me/authentication/securityQuestionMethods", Op: "ChangeQuestions", Status: 200, Actor: true, Account: true, Body: questionsBody{}, Out: core.MethodView{},
+		Summary: "Answer security questions again, in place of the registered ones (the old answers stop working).",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[questionsBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.ChangeQuestions(ctx, in.accountID, b.Questions)
+		}},
 	{Method: "POST", Path: "/me/authentication/verifications/{verificationId}/confirm", Op: "Confirm", Status: 201, Actor: true, Account: true, Body: codeBody{}, Out: core.MethodView{},
 		Summary: "Confirm a method being added with its code; returns the method.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {

@@ -82,6 +82,13 @@ func Open(ctx context.Context, o Options) (*Folder, error) {
 		}
 		dir = d
 	}
+	if o.KeyFile == "" {
+		// Nothing is created (no folder, no database) until the keyring
+		// that will hold the key answers.
+		if err := (keyring.Keyring{Service: o.KeyringService}).Check(); err != nil {
+			return nil, err
+		}
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, core.Errorf(core.EUNAVAILABLE, "Cannot create the data folder %s: %v.", dir, errors.Unwrap(err))
 	}

@@ -261,7 +261,7 @@ func (s *Local) Approve(ctx context.Context, approvalID string) (*Approval, erro
 				return err
 			}
 			proof.VerifiedUntil, proof.Failures = until, 0
-			proof.How = fmt.Sprintf("in person with photo ID, approved by %s", a.Name)
+			proof.How = fmt.Sprintf("%s, approved by %s", inPersonHow, a.Name)
 			if err := tx.SaveIdentityProof(proof); err != nil {
 				return err
 			}

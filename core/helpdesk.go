@@ -27,6 +27,12 @@ type HelpdeskService interface {
 	// person counts as verified for IdentityProofLifetime, for this agent
 	// only; three wrong codes end the check and tell the owner.
 	FinishIdentityCheck(ctx context.Context, accountID, verificationID, code string) (*IdentityProof, error)
+	// HelpdeskPerson reads one person again as the desk sees them: their
+	// summary, and the caller's live verification of them (nil when none,
+	// or no longer accepted). ENOTFOUND for an account the caller may not
+	// read; EFORBIDDEN for the caller's own account or a caller who is not
+	// staff with two steps.
+	HelpdeskPerson(ctx context.Context, accountID string) (*HelpdeskPerson, error)
 	// CreateAccessPass makes the account's Temporary Access Pass (one per
 	// account, replacing any other) and returns it, the only time it is
 	// shown.

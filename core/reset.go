@@ -458,7 +458,7 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 			return err
 		}
 		if err := s.audit(tx, owner, a, ActionPasswordReset, "",
-			fmt.Sprintf("%d methods proven", len(cur.Proven)), ""); err != nil {
+			provenWords(len(cur.Proven)), ""); err != nil {
 			return err
 		}
 		notices, err = s.queueNotice(tx, a, notice{key: "notice.passwordReset"})
@@ -566,4 +566,13 @@ func (s *Local) countKeyAsk(ctx context.Context, c resetChoice) error {
 		n.Tries++
 		return nil
 	})
+}
+
+// provenWords is the detail of a reset's audit event: "1 method proven",
+// "2 methods proven" (the window words it in the person's language).
+func provenWords(n int) string {
+	if n == 1 {
+		return "1 method proven"
+	}
+	return fmt.Sprintf("%d methods proven", n)
 }

@@ -28,14 +28,17 @@ type MaskedMethod struct {
 
 // AccountSummary is one search result.
 type AccountSummary struct {
-	ID             string         `json:"id"`
-	Name           string         `json:"name"`
-	DisplayName    string         `json:"displayName"`
-	Role           Role           `json:"role"`
-	Methods        []MaskedMethod `json:"methods"`
-	LastSignInAt   *time.Time     `json:"lastSignInAt"`
-	Locked         bool           `json:"locked"`
-	PendingRemoval bool           `json:"pendingRemoval"`
+	ID           string         `json:"id"`
+	Name         string         `json:"name"`
+	DisplayName  string         `json:"displayName"`
+	Role         Role           `json:"role"`
+	Methods      []MaskedMethod `json:"methods"`
+	LastSignInAt *time.Time     `json:"lastSignInAt"`
+	Locked       bool           `json:"locked"`
+	// LockedUntil is when sign-in under the name opens again (nil when
+	// it is not locked).
+	LockedUntil    *time.Time `json:"lockedUntil,omitempty"`
+	PendingRemoval bool       `json:"pendingRemoval"`
 	// AccessPass is the person's active Temporary Access Pass, if any.
 	AccessPass *AccessPassView `json:"accessPass"`
 }
@@ -112,21 +115,30 @@ func (s *Local) SearchAccounts(ctx context.Context, q AccountSearch) ([]AccountS
 		}
 		now := s.clock()
 		for _, acct := range accts {
-			d := details[acct.ID]
-			sum := AccountSummary{ID: acct.ID, Name: acct.Name, DisplayName: acct.DisplayName, Role: acct.Role,
-				PendingRemoval: !acct.RemovalAt.IsZero(), Methods: []MaskedMethod{}, Locked: now.Before(d.LockedUntil)}
-			for _, m := range d.Methods {
-				sum.Methods = append(sum.Methods, MaskedMethod{ID: m.ID, Kind: m.Kind, Detail: MaskedDetail(m), ProvesIdentity: provesIdentity(m.Kind)})
-			}
-			if last := d.LastSignIn; !last.IsZero() {
-				sum.LastSignInAt = &last
-			}
-			sum.AccessPass = d.AccessPass.View(now)
-			out = append(out, sum)
+			out = append(out, summarize(acct, details[acct.ID], now))
 		}
 		return nil
 	})
 	return out, err
+}
+
+// summarize is what the help desk sees of acct at now: its methods
+// masked, its last sign-in, its lockout, its active pass.
+func summarize(acct *Account, d *AccountDetail, now time.Time) AccountSummary {
+	sum := AccountSummary{ID: acct.ID, Name: acct.Name, DisplayName: acct.DisplayName, Role: acct.Role,
+		PendingRemoval: !acct.RemovalAt.IsZero(), Methods: []MaskedMethod{}, Locked: now.Before(d.LockedUntil)}
+	if sum.Locked {
+		until := d.LockedUntil
+		sum.LockedUntil = &until
+	}
+	for _, m := range d.Methods {
+		sum.Methods = append(sum.Methods, MaskedMethod{ID: m.ID, Kind: m.Kind, Detail: MaskedDetail(m), ProvesIdentity: provesIdentity(m.Kind)})
+	}
+	if last := d.LastSignIn; !last.IsZero() {
+		sum.LastSignInAt = &last
+	}
+	sum.AccessPass = d.AccessPass.View(now)
+	return sum
 }
 
 // phoneSearchDigits is how many of a phone's last digits a search takes:

@@ -126,6 +126,7 @@ func TestHelpdeskSummaryShowsThePass(t *testing.T) {
 	h.verifyUma()
 	h.notShows("Temporary Access Pass until")
 	h.tap("Create Temporary Access Pass")
+	h.tap("Create pass")
 	h.tap("Done")
 	want := "Temporary Access Pass until 10:00 (one-time)"
 	if n := strings.Count(h.text(), want); n != 2 {

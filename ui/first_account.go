@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/securityinfo/securityinfo/core"
 )
@@ -17,6 +19,9 @@ type firstAccountForm struct {
 	create   *button
 	err      *widget.Label
 	busy     *widget.ProgressBarInfinite
+	// rules says what a password needs, or the first problem with what
+	// is typed, in a space of three lines: the form never jumps.
+	rules *widget.Label
 }
 
 func newFirstAccountForm(d *door) *firstAccountForm {
@@ -24,19 +29,12 @@ func newFirstAccountForm(d *door) *firstAccountForm {
 	f.busy.Hide()
 	f.busy.Stop()
 	f.name = newField(d.tr.T("first.namePlaceholder"), nil)
-	f.name.Validator = plain(func(s string) error { _, err := core.NormalizeAccountName(s); return err })
 	f.display = newField(d.tr.T("first.displayPlaceholder"), nil)
 	f.password = newField("", nil)
 	f.password.Password = true
-	f.password.Validator = plain(func(s string) error { return core.ValidatePassword(s, f.name.Text, false) })
 	f.confirm = newField("", nil)
 	f.confirm.Password = true
-	f.confirm.Validator = plain(func(s string) error {
-		if s != f.password.Text {
-			return core.Errorf(core.EINVALID, "%s", d.tr.T("password.mismatch"))
-		}
-		return nil
-	})
+	f.rules = &widget.Label{Text: d.tr.T("password.rules"), Wrapping: fyne.TextWrapWord}
 	f.create = newButton(d.tr.T("first.create"), widget.HighImportance, f.onCreate, nil)
 	for _, e := range []*field{f.name, f.display, f.password, f.confirm} {
 		e.OnChanged = func(string) { f.validate() }
@@ -52,7 +50,8 @@ func (f *firstAccountForm) show() {
 		widget.NewFormItem(tr.T("first.display"), f.display),
 		widget.NewFormItem(tr.T("password.new"), f.password),
 		widget.NewFormItem(tr.T("password.confirm"), f.confirm))
-	box := container.NewVBox(heading(tr.T("first.title")), wrapped(tr.T("first.lead")), form, wrapped(tr.T("password.rules")),
+	lines := fyne.MeasureText("Ag", theme.TextSize(), fyne.TextStyle{}).Height*3 + theme.InnerPadding()*2
+	box := container.NewVBox(heading(tr.T("first.title")), wrapped(tr.T("first.lead")), form, tall(lines, f.rules),
 		f.err, f.busy, container.NewHBox(f.create))
 	// A column 520 wide, centred, scrolling when the window is short: its
 	// wrapped text must not make the window grow.
@@ -62,16 +61,31 @@ func (f *firstAccountForm) show() {
 	f.d.win.Canvas().Focus(f.name)
 }
 
-// validate enables Create when every field passes the core's checks;
-// each field shows its own problem once typed in.
+// validate enables Create when every field passes the core's checks, and
+// puts the first problem with what is typed where the rules are.
 func (f *firstAccountForm) validate() {
-	for _, e := range []*field{f.name, f.password, f.confirm} {
-		if !valid(e) {
-			f.create.Disable()
-			return
-		}
+	var problem error
+	if f.name.Text != "" {
+		_, problem = core.NormalizeAccountName(f.name.Text)
 	}
-	f.create.Enable()
+	if problem == nil && f.password.Text != "" {
+		problem = core.ValidatePassword(f.password.Text, f.name.Text, false)
+	}
+	if problem == nil && f.confirm.Text != "" && f.confirm.Text != f.password.Text {
+		problem = core.Errorf(core.EINVALID, "%s", f.d.tr.T("password.mismatch"))
+	}
+	if problem != nil {
+		f.rules.Importance = widget.DangerImportance
+		f.rules.SetText(f.d.tr.Error(problem))
+	} else {
+		f.rules.Importance = widget.MediumImportance
+		f.rules.SetText(f.d.tr.T("password.rules"))
+	}
+	if problem == nil && f.name.Text != "" && f.password.Text != "" && f.confirm.Text == f.password.Text {
+		f.create.Enable()
+	} else {
+		f.create.Disable()
+	}
 }
 
 func (f *firstAccountForm) onCreate() {

@@ -94,7 +94,7 @@ func ring(t *testing.T, w fyne.Widget) *canvas.Rectangle {
 	return nil
 }
 
-// TestFocusRing: a focused button, link or drop-down shows a ring of
+// TestFocusRing: a focused button, link, drop-down or check box shows a ring of
 // focusRingWidth in the theme's focus-ring colour over its edge (a link's
 // around its text), hidden again when the focus leaves; the button's own
 // colour stays as it is, so the ring's contrast is the one
@@ -108,12 +108,14 @@ func TestFocusRing(t *testing.T) {
 	plain := newButton("Cancel", widget.MediumImportance, func() {}, nil)
 	l := link("Change", func() {})
 	sel := newSelect([]string{"Phone", "Email"}, nil, nil, nil)
-	w.SetContent(container.NewVBox(primary, plain, container.NewHBox(l), sel))
+	entered := 0
+	check := newCheckBox("Reusable", func() { entered++ }, nil)
+	w.SetContent(container.NewVBox(primary, plain, container.NewHBox(l), sel, check))
 	w.Resize(fyne.NewSize(400, 300))
 	c := w.Canvas()
 	v := a.Settings().ThemeVariant()
 	want := NewTheme().Color(colorNameFocusRing, v)
-	for _, x := range []fyne.Widget{primary, plain, l, sel} {
+	for _, x := range []fyne.Widget{primary, plain, l, sel, check} {
 		r := ring(t, x)
 		if r.Visible() {
 			t.Errorf("%T: ring shown without the focus", x)
@@ -142,6 +144,16 @@ func TestFocusRing(t *testing.T) {
 			}
 			break
 		}
+	}
+	// A check box: Space ticks it (Fyne's check takes the space the key
+	// types, which the driver sends after the key), Enter is its dialog's
+	// action.
+	c.Focus(check)
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	c.Focused().TypedRune(' ')
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if !check.Checked || entered != 1 {
+		t.Errorf("check box: Space then Enter: checked %v, action run %d times; want ticked and once", check.Checked, entered)
 	}
 	c.Focus(plain)
 	if ring(t, primary).Visible() {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,11 +14,22 @@ import (
 	"github.com/securityinfo/securityinfo/core"
 )
 
+// helpdeskRefresh is how often the page reads the chosen person again
+// while it is shown: a lockout, an unlock, a new method or the end of
+// the verification shows without File › Refresh.
+const helpdeskRefresh = 15 * time.Second
+
 // helpdeskPage is the help desk's: find the person, prove who is asking,
 // then help. Nothing but the masked summary is shown or done for a person
 // until they are verified, and every action asks for a ticket or reason.
+// Whether the person is verified is the service's to say (HelpdeskPerson),
+// read whenever they are chosen, after every action and every
+// helpdeskRefresh while the page is shown.
 type helpdeskPage struct {
 	sc *scope
+	// agent is the account whose page this is: what is carried over
+	// when the same agent comes back (switching accounts and back).
+	agent string
 	// startWalkUp hands the window to a walk-up person (UI.startWalkUp).
 	startWalkUp func(step *core.SignInStep, done func(idle bool))
 	root        fyne.CanvasObject
@@ -25,47 +37,97 @@ type helpdeskPage struct {
 	results     []core.AccountSummary
 	list        *widget.List
 	err         *widget.Label
+	errBox      fyne.CanvasObject // err's room, hidden with it
 	person      *fyne.Container
-	// summary is the chosen person's summary line, kept current by
-	// every search that finds them again.
-	summary *widget.Label
-	// asked counts searches, so that the answer to an older one that
-	// arrives late does not replace a newer one.
-	asked int
+	scroll      *container.Scroll // the person's, below the search
+	// summary is the chosen person's summary line and locked their
+	// lockout badge, kept current by every search that finds them and
+	// every read of the person.
+	summary, locked *widget.Label
+	// asked counts searches, and reads the reads of the person, so that
+	// the answer to an older one that arrives late does not replace a
+	// newer one.
+	asked, reads int
 
-	sel      *core.AccountSummary
-	verified time.Time // until when sel is verified for this agent
-	// stopWait stops asking whether a request was approved.
-	stopWait func()
+	sel    *core.AccountSummary
+	chosen *personView
+	// tickets keeps the ticket typed for each person, so that choosing
+	// them again or a refresh keeps it.
+	tickets map[string]string
+	// stopWait stops asking whether a request was approved; stopRefresh
+	// stops reading the person again (the page is left).
+	stopWait, stopRefresh func()
 	// approvals lists the requests this agent may approve.
 	approvals *fyne.Container
 }
 
 func newHelpdeskPage(sc *scope, startWalkUp func(step *core.SignInStep, done func(idle bool))) *helpdeskPage {
-	p := &helpdeskPage{sc: sc, startWalkUp: startWalkUp, err: errorLabel(), person: container.NewVBox()}
+	p := &helpdeskPage{sc: sc, startWalkUp: startWalkUp, err: errorLabel(), person: container.NewVBox(), tickets: map[string]string{}}
+	if sc.acct != nil {
+		p.agent = sc.acct.ID
+	}
 	p.search = newField(sc.tr.T("helpdesk.searchPlaceholder"), nil)
 	p.search.OnChanged = func(string) { p.find() }
 	p.list = widget.NewList(func() int { return len(p.results) },
 		func() fyne.CanvasObject {
-			return container.NewVBox(&widget.Label{Text: "Uma Thurman (uma@contoso.com)", TextStyle: fyne.TextStyle{Bold: true}},
+			name := &widget.Label{Text: "Uma Thurman (uma@contoso.com)", TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
+			return container.NewVBox(container.NewBorder(nil, nil, nil, lockBadge(), name),
 				&widget.Label{Text: "user · phone +XX XXXXXXXX58", Truncation: fyne.TextTruncateEllipsis})
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			a := p.results[id]
 			rows := o.(*fyne.Container).Objects
-			rows[0].(*widget.Label).SetText(a.DisplayName + " (" + a.Name + ")")
+			top := rows[0].(*fyne.Container).Objects
+			top[0].(*widget.Label).SetText(a.DisplayName + " (" + a.Name + ")")
+			p.setLocked(top[1].(*widget.Label), a)
 			rows[1].(*widget.Label).SetText(p.summaryLine(a))
 		})
 	p.list.OnSelected = func(id widget.ListItemID) {
 		a := p.results[id]
 		p.choose(&a)
 	}
-	left := container.NewBorder(container.NewVBox(p.search, flowing(p.err)), nil, nil, nil, p.list)
-	split := container.NewHSplit(left, container.NewVScroll(p.person))
-	split.SetOffset(0.45)
+	p.errBox = flowing(p.err)
+	p.errBox.Hide()
+	p.scroll = container.NewVScroll(container.NewPadded(p.person))
+	split := container.NewHSplit(p.list, p.scroll)
+	split.SetOffset(0.4)
 	p.approvals = container.NewVBox()
-	p.root = container.NewBorder(container.NewVBox(heading(sc.tr.T("nav.helpdesk")), flowing(wrapped(sc.tr.T("helpdesk.lead"))), p.approvals), nil, nil, nil, split)
+	top := container.NewVBox(heading(sc.tr.T("nav.helpdesk")), flowing(wrapped(sc.tr.T("helpdesk.lead"))), p.approvals, p.search, p.errBox)
+	p.root = container.NewBorder(top, nil, nil, nil, split)
 	return p
+}
+
+// carry takes over what the same agent's page before this one had
+// (after switching accounts and back): the tickets, the search and the
+// chosen person, read again.
+func (p *helpdeskPage) carry(old *helpdeskPage) {
+	if old == nil || old.agent == "" || old.agent != p.agent {
+		return
+	}
+	p.tickets = old.tickets
+	if old.sel != nil {
+		sel := *old.sel
+		p.sel = &sel
+	}
+	p.search.SetText(old.search.Text)
+}
+
+// lockBadge is the label that says, prominently, until when a person's
+// sign-in is locked; hidden while it is not.
+func lockBadge() *widget.Label {
+	l := &widget.Label{Text: "Locked until 00:05", TextStyle: fyne.TextStyle{Bold: true}, Importance: widget.DangerImportance}
+	l.Hide()
+	return l
+}
+
+// setLocked shows in l until when a's sign-in is locked, or hides l.
+func (p *helpdeskPage) setLocked(l *widget.Label, a core.AccountSummary) {
+	if a.LockedUntil == nil {
+		l.Hide()
+		return
+	}
+	l.SetText(p.sc.tr.F("helpdesk.lockedUntil", "Until", p.sc.tr.until(*a.LockedUntil, p.sc.now())))
+	l.Show()
 }
 
 // loadApprovals lists the other agents' requests this agent may approve,
@@ -109,10 +171,42 @@ func (p *helpdeskPage) loadApprovals() {
 func (p *helpdeskPage) title() string           { return p.sc.tr.T("nav.helpdesk") }
 func (p *helpdeskPage) icon() fyne.Resource     { return icon("helpdesk") }
 func (p *helpdeskPage) view() fyne.CanvasObject { return p.root }
-func (p *helpdeskPage) reload()                 { p.find(); p.loadApprovals() }
+
+// reload is File › Refresh and every page's reload after a change: the
+// results, the requests to approve, and the chosen person.
+func (p *helpdeskPage) reload() { p.find(); p.loadApprovals(); p.refresh() }
+
+// shown is called when the page comes on screen: its search has the
+// focus, and the chosen person is read again every helpdeskRefresh
+// until the page is left.
+func (p *helpdeskPage) shown() {
+	p.sc.win.Canvas().Focus(p.search)
+	if p.stopRefresh == nil {
+		p.stopRefresh = p.sc.tick(helpdeskRefresh, p.refresh)
+	}
+}
+
+// left stops reading the person again: the page is off screen.
+func (p *helpdeskPage) left() {
+	if p.stopRefresh != nil {
+		p.stopRefresh()
+		p.stopRefresh = nil
+	}
+}
+
+// stopPolls stops everything the page asks on its own, as the session
+// it asks in ends (sign-out, switching accounts).
+func (p *helpdeskPage) stopPolls() {
+	p.left()
+	if p.stopWait != nil {
+		p.stopWait()
+		p.stopWait = nil
+	}
+}
 
 // summaryLine is a result's second line: role, masked methods, an
-// active Temporary Access Pass, last sign-in, lockout, pending removal.
+// active Temporary Access Pass, last sign-in, pending removal. A lockout
+// has a badge of its own (setLocked).
 func (p *helpdeskPage) summaryLine(a core.AccountSummary) string {
 	tr := p.sc.tr
 	parts := []string{tr.T("role." + string(a.Role))}
@@ -135,24 +229,33 @@ func (p *helpdeskPage) summaryLine(a core.AccountSummary) string {
 	} else {
 		parts = append(parts, tr.T("helpdesk.neverSignedIn"))
 	}
-	if a.Locked {
-		parts = append(parts, tr.T("helpdesk.locked"))
-	}
 	if a.PendingRemoval {
 		parts = append(parts, tr.T("helpdesk.removalPending"))
 	}
 	return strings.Join(parts, " · ")
 }
 
-// find searches as the agent types, off the UI goroutine.
+// setError shows err above the results (nothing and no room without one).
+func (p *helpdeskPage) setError(err error) {
+	p.sc.tr.setError(p.err, err)
+	if err == nil {
+		p.errBox.Hide()
+	} else {
+		p.errBox.Show()
+	}
+}
+
+// find searches as the agent types, off the UI goroutine. The chosen
+// person keeps the highlight when the results hold them.
 func (p *helpdeskPage) find() {
 	text := strings.TrimSpace(p.search.Text)
 	p.asked++
 	asked := p.asked
 	if text == "" {
 		p.results = nil
+		p.list.UnselectAll()
 		p.list.Refresh()
-		p.sc.tr.setError(p.err, nil)
+		p.setError(nil)
 		return
 	}
 	call(p.sc.run, func() ([]core.AccountSummary, error) {
@@ -161,47 +264,105 @@ func (p *helpdeskPage) find() {
 		if asked != p.asked {
 			return // a newer search is under way
 		}
-		p.sc.tr.setError(p.err, err)
+		p.setError(err)
 		p.results = found
-		p.list.UnselectAll()
 		p.list.Refresh()
-		for _, a := range found {
-			if p.sel != nil && p.summary != nil && a.ID == p.sel.ID {
-				p.summary.SetText(a.Name + " · " + p.summaryLine(a))
+		for i, a := range found {
+			if p.sel != nil && a.ID == p.sel.ID {
+				p.list.Select(i) // the view stays (choose)
+				p.update(a)
+				return
 			}
 		}
+		p.list.UnselectAll()
 	})
 }
 
 // choose shows a person: the masked summary, the identity check, and the
-// actions, which wait for the check.
+// actions, which wait for the service to say the person is verified.
+// Choosing the person shown already keeps their view.
 func (p *helpdeskPage) choose(a *core.AccountSummary) {
+	if p.sel != nil && p.chosen != nil && p.sel.ID == a.ID {
+		return
+	}
 	if p.stopWait != nil {
 		p.stopWait()
 		p.stopWait = nil
 	}
-	p.sel, p.verified = a, time.Time{}
+	p.sel = a
 	v := newPersonView(p, a)
+	p.chosen = v
 	p.person.RemoveAll()
-	p.person.Add(subheading(a.DisplayName))
-	p.summary = &widget.Label{Text: a.Name + " · " + p.summaryLine(*a), Wrapping: fyne.TextWrapWord}
+	p.person.Add(&widget.Label{Text: a.DisplayName, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Truncation: fyne.TextTruncateEllipsis})
+	p.locked = lockBadge()
+	p.person.Add(p.locked)
+	p.summary = &widget.Label{Wrapping: fyne.TextWrapWord}
 	p.person.Add(p.summary)
 	for _, o := range v.view() {
 		p.person.Add(o)
+	}
+	p.update(*a)
+	p.refresh()
+}
+
+// refresh reads the chosen person again: their summary and whether
+// this agent's verification of them is live.
+func (p *helpdeskPage) refresh() {
+	a, v := p.sel, p.chosen
+	if a == nil || v == nil {
+		return
+	}
+	p.reads++
+	n := p.reads
+	call(p.sc.run, func() (*core.HelpdeskPerson, error) {
+		return p.sc.svc.HelpdeskPerson(p.sc.ctx, a.ID)
+	}, func(hp *core.HelpdeskPerson, err error) {
+		if n != p.reads || p.chosen != v {
+			return // a newer read, or another person
+		}
+		if err != nil {
+			v.tr.setError(v.errL, err)
+			return
+		}
+		p.update(hp.Summary)
+		v.setVerified(hp.Verified)
+	})
+}
+
+// update shows the chosen person's summary a, read again: the line, the
+// lockout badge, the methods to choose from, and their result row.
+func (p *helpdeskPage) update(a core.AccountSummary) {
+	if p.sel == nil || p.sel.ID != a.ID || p.chosen == nil {
+		return
+	}
+	*p.sel = a
+	p.summary.SetText(a.Name + " · " + p.summaryLine(a))
+	p.setLocked(p.locked, a)
+	p.chosen.setMethods(a.Methods)
+	for i := range p.results {
+		if p.results[i].ID == a.ID {
+			p.results[i] = a
+			p.list.RefreshItem(i)
+		}
 	}
 }
 
 // personView is the help desk's view of one person: the identity check
 // (a method, then the code the person reads out, or a second agent's
 // approval), and the actions, each with the ticket or reason, enabled
-// only while the person is verified for this agent.
+// only while the service says the person is verified for this agent.
 type personView struct {
-	p      *helpdeskPage
-	a      *core.AccountSummary
-	tr     text
-	status *widget.Label
-	errL   *widget.Label
-	reason *field
+	p  *helpdeskPage
+	a  *core.AccountSummary
+	tr text
+	// state says whether the person is verified; status how the check
+	// goes (a code sent, a request waiting); done what the last action
+	// did. checkErr, errL and ticketErr show what went wrong next to it.
+	state, status, done       *widget.Label
+	checkErr, errL, ticketErr *widget.Label
+	reason                    *field
+	// until is when the person's verification ends (zero: not verified).
+	until time.Time
 	// actions wait for the identity check.
 	actions []fyne.Disableable
 
@@ -220,35 +381,65 @@ type personView struct {
 
 func newPersonView(p *helpdeskPage, a *core.AccountSummary) *personView {
 	tr := p.sc.tr
-	v := &personView{p: p, a: a, tr: tr, errL: errorLabel(), reason: newField(tr.T("helpdesk.reasonPlaceholder"), nil),
-		status: &widget.Label{Text: tr.T("helpdesk.notVerified"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}}
+	hidden := func(l *widget.Label) *widget.Label { l.Hide(); return l }
+	v := &personView{p: p, a: a, tr: tr, errL: errorLabel(), checkErr: errorLabel(), ticketErr: errorLabel(),
+		reason: newField(tr.T("helpdesk.reasonPlaceholder"), nil),
+		state:  &widget.Label{Text: tr.T("helpdesk.notVerified"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord},
+		status: hidden(&widget.Label{Wrapping: fyne.TextWrapWord}),
+		done:   hidden(&widget.Label{Importance: widget.SuccessImportance, Wrapping: fyne.TextWrapWord})}
+	v.reason.SetText(p.tickets[a.ID])
+	v.reason.OnChanged = func(s string) {
+		p.tickets[a.ID] = s
+		v.tr.setError(v.ticketErr, nil)
+	}
 	v.buildCheck()
 	v.buildActions()
-	v.enable()
+	v.setMethods(a.Methods)
+	v.setVerified(nil)
 	return v
 }
 
 // buildCheck makes the identity check's widgets: the methods that can
-// prove identity (the core says which), the code, Send and Check.
+// prove identity (the core says which; setMethods), the code, Send and
+// Check.
 func (v *personView) buildCheck() {
-	var options []string
-	v.byLabel = map[string]core.MaskedMethod{}
-	for _, m := range v.a.Methods {
-		if m.ProvesIdentity {
-			l := v.tr.Kind(m.Kind) + " " + m.Detail
-			options = append(options, l)
-			v.byLabel[l] = m
-		}
-	}
-	v.method = newSelect(options, v.onMethod, nil, nil)
+	v.method = newSelect(nil, v.onMethod, nil, nil)
 	v.code = newField(v.tr.T("code.placeholder"), nil)
 	v.code.OnSubmitted = func(string) { v.onCheck() }
 	v.check = newButton(v.tr.T("helpdesk.check"), widget.HighImportance, v.onCheck, nil)
 	v.check.Disable()
 	v.start = newButton(v.tr.T("helpdesk.sendCode"), widget.MediumImportance, v.onStart, nil)
 	v.start.Disable()
-	if len(options) == 0 {
-		v.status.SetText(v.tr.T("helpdesk.noMethod"))
+}
+
+// setMethods offers the person's methods, read again, to prove who is
+// asking with and to delete, keeping what was chosen while it is there.
+func (v *personView) setMethods(methods []core.MaskedMethod) {
+	var proving, all []string
+	v.byLabel, v.whichByLabel = map[string]core.MaskedMethod{}, map[string]core.MaskedMethod{}
+	for _, m := range methods {
+		l := v.tr.Kind(m.Kind) + " " + m.Detail
+		all = append(all, l)
+		v.whichByLabel[l] = m
+		if m.ProvesIdentity {
+			proving = append(proving, l)
+			v.byLabel[l] = m
+		}
+	}
+	keep := func(s *selectBox, options []string) {
+		was := s.Selected
+		s.SetOptions(options)
+		if was != "" && !slices.Contains(options, was) {
+			s.ClearSelected()
+		}
+	}
+	keep(v.method, proving)
+	if _, ok := v.byLabel[v.method.Selected]; !ok {
+		v.start.Disable()
+	}
+	keep(v.which, all)
+	if v.until.IsZero() {
+		v.setVerified(nil) // the words for a person with no method, or with one now
 	}
 }
 
@@ -259,43 +450,39 @@ func (v *personView) buildActions() {
 	v.resetPw = v.action(newButton(tr.T("helpdesk.resetPassword"), widget.MediumImportance, func() {
 		v.p.confirm("helpdesk.resetPassword", "helpdesk.resetPasswordConfirm", v.a, v.onResetPassword)
 	}, nil))
-	a, svc, ctx := v.a, v.p.sc.svc, v.p.sc.ctx
-	v.unlock = v.simple(tr.T("helpdesk.unlock"), false, func(r string) error { return svc.UnlockAccount(ctx, a.ID, r) }, tr.T("helpdesk.unlocked"))
-	v.revoke = v.simple(tr.T("helpdesk.signOutEverywhere"), true, func(r string) error { return svc.RevokeSessions(ctx, a.ID, r) }, tr.T("helpdesk.signedOut"))
-	v.reregister = v.simple(tr.T("helpdesk.reregister"), true, func(r string) error { return svc.RequireReregistration(ctx, a.ID, r) }, tr.T("helpdesk.reregistered"))
+	a, sc := v.a, v.p.sc
+	v.unlock = v.simple(tr.T("helpdesk.unlock"), false, func(r string) error { return sc.svc.UnlockAccount(sc.ctx, a.ID, r) }, tr.T("helpdesk.unlocked"))
+	v.revoke = v.simple(tr.T("helpdesk.signOutEverywhere"), true, func(r string) error { return sc.svc.RevokeSessions(sc.ctx, a.ID, r) }, tr.T("helpdesk.signedOut"))
+	v.reregister = v.simple(tr.T("helpdesk.reregister"), true, func(r string) error { return sc.svc.RequireReregistration(sc.ctx, a.ID, r) }, tr.T("helpdesk.reregistered"))
 	reregister := v.reregister.OnTapped
 	v.reregister.OnTapped = func() { v.p.confirm("helpdesk.reregister", "helpdesk.reregisterConfirm", a, reregister) }
 	v.walkup = v.action(newButton(tr.T("helpdesk.walkup"), widget.MediumImportance, func() { v.p.walkUp(a, v.reason.Text, v.errL) }, nil).withIcon(theme.AccountIcon()))
 
 	// Deleting one method (a lost phone), with the owner's preview.
-	var options []string
-	v.whichByLabel = map[string]core.MaskedMethod{}
-	for _, m := range a.Methods {
-		l := tr.Kind(m.Kind) + " " + m.Detail
-		options = append(options, l)
-		v.whichByLabel[l] = m
-	}
-	v.which = newSelect(options, nil, nil, nil)
+	v.which = newSelect(nil, nil, nil, nil)
 	v.which.PlaceHolder = tr.T("helpdesk.deleteWhich")
 	v.actions = append(v.actions, v.which)
 	v.del = v.action(newButton(tr.T("helpdesk.deleteMethod"), widget.DangerImportance, v.onDelete, nil).withIcon(theme.DeleteIcon()))
 }
 
-// view is the person's check and actions, below their name and summary.
+// view is the person's ticket, check and actions, below their name and
+// summary. Everything wraps to the width the window gives it.
 func (v *personView) view() []fyne.CanvasObject {
 	tr := v.tr
-	verifyBox := container.NewVBox(container.NewBorder(nil, nil, nil, v.start, v.method), container.NewBorder(nil, nil, nil, v.check, v.code), v.status)
+	verifyBox := container.NewVBox(wrapped(tr.T("helpdesk.verifyLead")),
+		container.NewBorder(nil, nil, nil, v.start, v.method), container.NewBorder(nil, nil, nil, v.check, v.code),
+		v.state, v.status, v.checkErr)
 	if v.a.Role == core.RoleAdmin {
-		verifyBox.Add(&widget.Label{Text: tr.F("helpdesk.adminLead", "Name", v.a.Name), Wrapping: fyne.TextWrapWord})
+		verifyBox.Add(wrapped(tr.F("helpdesk.adminLead", "Name", v.a.Name)))
 		verifyBox.Add(container.NewHBox(newButton(tr.T("helpdesk.askAdmin"), widget.MediumImportance, v.ask(core.ApprovalAdmin), nil)))
 	}
 	verifyBox.Add(container.NewHBox(newButton(tr.T("helpdesk.inPerson"), widget.LowImportance, v.ask(core.ApprovalInPerson), nil)))
+	actions := container.New(&wrapRow{}, v.pass, v.resetPw, v.unlock, v.revoke, v.reregister, v.walkup)
 	return []fyne.CanvasObject{
-		widget.NewForm(widget.NewFormItem(tr.T("helpdesk.ticket"), v.reason)),
-		widget.NewCard(tr.T("helpdesk.verifyTitle"), tr.T("helpdesk.verifyLead"), verifyBox),
-		widget.NewCard(tr.T("helpdesk.helpTitle"), tr.T("helpdesk.helpLead"),
-			container.NewVBox(container.NewGridWithColumns(3, v.pass, v.resetPw, v.unlock, v.revoke, v.reregister, v.walkup),
-				container.NewBorder(nil, nil, nil, v.del, v.which), v.errL)),
+		widget.NewForm(widget.NewFormItem(tr.T("helpdesk.ticket"), v.reason)), v.ticketErr,
+		widget.NewCard(tr.T("helpdesk.verifyTitle"), "", verifyBox),
+		widget.NewCard(tr.T("helpdesk.helpTitle"), "", container.NewVBox(wrapped(tr.T("helpdesk.helpLead")), actions,
+			container.NewBorder(nil, nil, nil, v.del, v.which), v.done, v.errL)),
 	}
 }
 
@@ -305,10 +492,31 @@ func (v *personView) action(b *button) *button {
 	return b
 }
 
-// enable enables the actions while the person is verified.
-func (v *personView) enable() {
+// setVerified shows what the service says of this agent's verification
+// of the person (nil: none live), and enables the actions while it is.
+func (v *personView) setVerified(lv *core.LiveVerification) {
+	tr := v.tr
+	switch {
+	case lv == nil:
+		v.until = time.Time{}
+		v.state.Importance = widget.WarningImportance
+		if len(v.byLabel) == 0 {
+			v.state.SetText(tr.T("helpdesk.noMethod"))
+		} else {
+			v.state.SetText(tr.T("helpdesk.notVerified"))
+		}
+	case lv.InPerson:
+		v.until = lv.Until
+		v.state.Importance = widget.SuccessImportance
+		v.state.SetText(tr.F("helpdesk.verifiedInPerson", "By", lv.ApprovedBy, "Until", clockOf(lv.Until)))
+	default:
+		v.until = lv.Until
+		v.state.Importance = widget.SuccessImportance
+		v.state.SetText(tr.F("helpdesk.verifiedUntil", "How", tr.Kind(lv.How), "Until", clockOf(lv.Until)))
+	}
+	v.state.Refresh()
 	for _, b := range v.actions {
-		if v.p.verified.IsZero() {
+		if v.until.IsZero() {
 			b.Disable()
 		} else {
 			b.Enable()
@@ -316,15 +524,39 @@ func (v *personView) enable() {
 	}
 }
 
-// verifiedNow records that the person is verified until then and says so.
-func (v *personView) verifiedNow(until time.Time, text string) {
-	v.p.verified = until
-	v.status.Importance = widget.SuccessImportance
-	v.status.SetText(text)
-	v.enable()
+// setStatus says how the identity check goes ("": nothing to say).
+func (v *personView) setStatus(s string, importance widget.Importance) {
+	v.status.Importance = importance
+	v.status.SetText(s)
+	v.status.Hidden = s == ""
+	v.status.Refresh()
+}
+
+// setDone says what the last action did.
+func (v *personView) setDone(s string) {
+	v.done.SetText(s)
+	v.done.Show()
+}
+
+// fail shows err in l, or, when the ticket is missing, under the Ticket
+// field, which gets the focus. It reports whether there was an error.
+func (v *personView) fail(err error, l *widget.Label) bool {
+	v.tr.setError(v.ticketErr, nil)
+	if core.ErrorKey(err) == "helpdesk.reason" {
+		v.tr.setError(l, nil)
+		v.ticketErr.SetText(v.tr.T("helpdesk.ticketFirst"))
+		v.ticketErr.Show()
+		v.p.sc.win.Canvas().Focus(v.reason)
+		return true
+	}
+	v.tr.setError(l, err)
+	return err != nil
 }
 
 func (v *personView) onMethod(l string) {
+	if _, ok := v.byLabel[l]; !ok {
+		return
+	}
 	v.start.Enable()
 	if v.byLabel[l].Kind == core.KindAuthenticatorApp {
 		v.start.SetText(v.tr.T("helpdesk.askApp"))
@@ -335,22 +567,26 @@ func (v *personView) onMethod(l string) {
 
 // onStart begins the identity check with the chosen method.
 func (v *personView) onStart() {
-	m := v.byLabel[v.method.Selected]
+	m, ok := v.byLabel[v.method.Selected]
+	if !ok {
+		return
+	}
 	v.start.Disable()
 	u := v.p.sc
 	call(u.run, func() (*core.Challenge, error) {
 		return u.svc.BeginIdentityCheck(u.ctx, v.a.ID, m.ID)
 	}, func(ch *core.Challenge, err error) {
 		v.start.Enable()
-		v.tr.setError(v.errL, err)
-		if err != nil {
+		if v.fail(err, v.checkErr) {
 			return
 		}
 		v.verification = ch.VerificationID
+		// A new check ends the one before: the service says so.
+		v.setVerified(nil)
 		if ch.Channel == core.ChannelApp {
-			v.status.SetText(v.tr.T("helpdesk.readApp"))
+			v.setStatus(v.tr.T("helpdesk.readApp"), widget.MediumImportance)
 		} else {
-			v.status.SetText(v.tr.F("helpdesk.codeSent", "To", ch.Destination))
+			v.setStatus(v.tr.F("helpdesk.codeSent", "To", ch.Destination), widget.MediumImportance)
 		}
 		v.check.Enable()
 		u.win.Canvas().Focus(v.code)
@@ -369,10 +605,11 @@ func (v *personView) onCheck() {
 	}, func(proof *core.IdentityProof, err error) {
 		v.check.Enable()
 		v.code.SetText("")
-		v.tr.setError(v.errL, err)
-		if err == nil {
-			v.verifiedNow(proof.VerifiedUntil, v.tr.F("helpdesk.verifiedUntil", "How", v.tr.Kind(core.MethodKind(proof.How)), "Until", clockOf(proof.VerifiedUntil)))
+		if v.fail(err, v.checkErr) {
+			return
 		}
+		v.setStatus("", widget.MediumImportance)
+		v.setVerified(&core.LiveVerification{How: core.MethodKind(proof.How), Until: proof.VerifiedUntil})
 	})
 }
 
@@ -384,12 +621,10 @@ func (v *personView) ask(kind core.ApprovalKind) func() {
 		call(u.run, func() (*core.Approval, error) {
 			return u.svc.RequestApproval(u.ctx, v.a.ID, core.ApprovalRequest{Kind: kind, Reason: r})
 		}, func(ap *core.Approval, err error) {
-			v.tr.setError(v.errL, err)
-			if err != nil {
+			if v.fail(err, v.checkErr) {
 				return
 			}
-			v.status.Importance = widget.WarningImportance
-			v.status.SetText(v.tr.F("helpdesk.waiting", "Until", clockOf(ap.ExpiresAt)))
+			v.setStatus(v.tr.F("helpdesk.waiting", "Until", clockOf(ap.ExpiresAt)), widget.WarningImportance)
 			v.p.waitFor(v.a, ap, v.approved)
 		})
 	}
@@ -399,12 +634,12 @@ func (v *personView) ask(kind core.ApprovalKind) func() {
 func (v *personView) approved(st *core.Approval) {
 	switch {
 	case st == nil:
-		v.status.SetText(v.tr.T("helpdesk.lapsed"))
+		v.setStatus(v.tr.T("helpdesk.lapsed"), widget.WarningImportance)
 	case st.Kind == core.ApprovalInPerson:
-		v.verifiedNow(st.ExpiresAt, v.tr.F("helpdesk.verifiedInPerson", "By", st.ApproverName, "Until", clockOf(st.ExpiresAt)))
+		v.setStatus("", widget.MediumImportance)
+		v.setVerified(&core.LiveVerification{InPerson: true, ApprovedBy: st.ApproverName, Until: st.ExpiresAt})
 	default:
-		v.status.Importance = widget.SuccessImportance
-		v.status.SetText(v.tr.F("helpdesk.approvedAdmin", "By", st.ApproverName, "Until", clockOf(st.ExpiresAt)))
+		v.setStatus(v.tr.F("helpdesk.approvedAdmin", "By", st.ApproverName, "Until", clockOf(st.ExpiresAt)), widget.SuccessImportance)
 	}
 }
 
@@ -418,24 +653,38 @@ func (v *personView) simple(label string, danger bool, do func(reason string) er
 	b.OnTapped = func() {
 		r := v.reason.Text
 		call(v.p.sc.run, func() (struct{}, error) { return struct{}{}, do(r) }, func(_ struct{}, err error) {
-			v.tr.setError(v.errL, err)
-			if err == nil {
-				v.status.SetText(done)
-				v.p.find()
+			if !v.fail(err, v.errL) {
+				v.setDone(done)
 			}
+			v.p.refresh()
 		})
 	}
 	return v.action(b)
 }
 
-// onCreatePass creates the person's Temporary Access Pass and shows it once.
+// onCreatePass asks how long the person's Temporary Access Pass works,
+// and whether it is reusable where the policy allows it, then creates
+// it and shows it once.
 func (v *personView) onCreatePass() {
+	u := v.p.sc
+	call(u.run, func() (*core.Policy, error) {
+		return u.svc.Policy(u.ctx)
+	}, func(pol *core.Policy, err error) {
+		if v.fail(err, v.errL) {
+			return
+		}
+		newPassDialog(u, v.a.Name, pol, v.createPass)
+	})
+}
+
+// createPass creates the pass the dialog asked for and shows it once.
+func (v *personView) createPass(lifetimeMinutes int, oneTime bool) {
 	u, r := v.p.sc, v.reason.Text
 	call(u.run, func() (*core.NewAccessPass, error) {
-		return u.svc.CreateAccessPass(u.ctx, v.a.ID, core.AccessPassRequest{Reason: r})
+		return u.svc.CreateAccessPass(u.ctx, v.a.ID, core.AccessPassRequest{Reason: r, LifetimeMinutes: lifetimeMinutes, OneTime: &oneTime})
 	}, func(np *core.NewAccessPass, err error) {
-		v.tr.setError(v.errL, err)
-		if err != nil {
+		defer v.p.refresh() // the summary shows the new pass
+		if v.fail(err, v.errL) {
 			return
 		}
 		kind := v.tr.T("helpdesk.reusable")
@@ -444,7 +693,6 @@ func (v *personView) onCreatePass() {
 		}
 		v.p.showSecret(v.tr.T("helpdesk.passTitle"), v.tr.F("helpdesk.passFor", "Name", v.a.Name), np.Pass,
 			v.tr.F("helpdesk.passValid", "Kind", kind, "Until", v.tr.dateTime(np.ExpiresAt)))
-		v.p.find() // the summary shows the new pass
 	})
 }
 
@@ -455,10 +703,9 @@ func (v *personView) onResetPassword() {
 	call(u.run, func() (*core.TemporaryPassword, error) {
 		return u.svc.ResetPasswordForPerson(u.ctx, v.a.ID, r)
 	}, func(tmp *core.TemporaryPassword, err error) {
-		v.tr.setError(v.errL, err)
-		if err == nil {
+		defer v.p.refresh()
+		if !v.fail(err, v.errL) {
 			v.p.showSecret(v.tr.T("helpdesk.tempTitle"), v.tr.F("helpdesk.tempFor", "Name", v.a.Name), tmp.Password, v.tr.T("helpdesk.tempMustChange"))
-			v.p.find()
 		}
 	})
 }
@@ -469,7 +716,7 @@ func (v *personView) onDelete() {
 	if !ok {
 		return
 	}
-	v.p.deleteMethod(v.a, m, v.which.Selected, v.reason.Text, v.status)
+	v.p.deleteMethod(v, m, v.which.Selected)
 }
 
 // waitFor asks every few seconds whether ap was approved, until it is
@@ -515,19 +762,19 @@ func (p *helpdeskPage) waitFor(a *core.AccountSummary, ap *core.Approval, done f
 
 // deleteMethod shows the owner's delete dialog, with its preview, for
 // one of the person's methods, and deletes it through the desk's call.
-func (p *helpdeskPage) deleteMethod(a *core.AccountSummary, m core.MaskedMethod, label, reason string, status *widget.Label) {
-	tr := p.sc.tr
+func (p *helpdeskPage) deleteMethod(v *personView, m core.MaskedMethod, label string) {
+	tr, a, reason := p.sc.tr, v.a, v.reason.Text
 	d := &deleteDialog{sc: p.sc, m: newModal(tr.T("delete.title"), p.sc.win), accountID: a.ID, methodID: m.ID, label: label, err: errorLabel()}
 	d.del = func() (*core.DeletePreview, error) {
 		return p.sc.svc.DeleteMethodForPerson(p.sc.ctx, a.ID, m.ID, reason)
 	}
 	d.done = func(pv *core.DeletePreview) {
 		if pv.Scheduled {
-			status.SetText(tr.F("helpdesk.deleteScheduled", "Method", label, "Date", tr.date(pv.EffectiveAt)))
+			v.setDone(tr.F("helpdesk.deleteScheduled", "Method", label, "Date", tr.date(pv.EffectiveAt)))
 		} else {
-			status.SetText(tr.F("helpdesk.deleted", "Method", label))
+			v.setDone(tr.F("helpdesk.deleted", "Method", label))
 		}
-		p.find()
+		p.refresh()
 	}
 	d.show()
 }

@@ -85,7 +85,10 @@ func (sc *scope) outboxDialog(pick func([]OutboxEntry) (kept []OutboxEntry, all 
 		})
 	}
 	refresh.OnTapped = load
-	m.step(container.NewBorder(lead, errL, nil, nil, tall(440, container.NewVScroll(list))), refresh, closeBtn)
+	// The list fits the window, so Refresh and Close stay below it.
+	h := sc.win.Canvas().Size().Height - 260
+	h = max(160, min(440, h))
+	m.step(container.NewBorder(lead, errL, nil, nil, tall(h, container.NewVScroll(list))), refresh, closeBtn)
 	m.show(620)
 	load()
 	sc.win.Canvas().Focus(closeBtn)

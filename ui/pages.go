@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -199,33 +201,62 @@ func (p *passwordPage) onSave() {
 	})
 }
 
-// activityPage lists the account's audit events, newest first.
+// activityPage lists the account's audit events, newest first: what was
+// done in words that wrap, and under it when and from where.
 type activityPage struct {
-	sc     *scope
-	svc    core.MethodService // the part of the service it uses
-	root   fyne.CanvasObject
-	events []*core.AuditEvent
-	list   *widget.List
-	err    *widget.Label
+	sc   *scope
+	svc  core.MethodService // the part of the service it uses
+	root fyne.CanvasObject
+	rows *fyne.Container
+	err  *widget.Label
 }
 
 func newActivityPage(sc *scope) *activityPage {
-	p := &activityPage{sc: sc, svc: sc.svc, err: errorLabel()}
-	p.list = widget.NewList(func() int { return len(p.events) },
-		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, widget.NewLabel("2 Jan 2006 15:04"), widget.NewLabel("desktop"), widget.NewLabel("Method added"))
-		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			e := p.events[id]
-			c := o.(*fyne.Container)
-			// NewBorder keeps the centre, then left, then right.
-			c.Objects[0].(*widget.Label).SetText(activityText(sc.tr, e))
-			c.Objects[1].(*widget.Label).SetText(sc.tr.dateTime(e.Time))
-			c.Objects[2].(*widget.Label).SetText(e.Source)
-		})
-	p.root = container.NewBorder(container.NewVBox(heading(sc.tr.T("nav.activity")), flowing(wrapped(sc.tr.T("activity.lead"))), flowing(p.err)), nil, nil, nil, p.list)
+	p := &activityPage{sc: sc, svc: sc.svc, err: errorLabel(), rows: container.NewVBox()}
+	p.root = container.NewBorder(container.NewVBox(heading(sc.tr.T("nav.activity")), flowing(wrapped(sc.tr.T("activity.lead"))), flowing(p.err)),
+		nil, nil, nil, container.NewVScroll(p.rows))
 	return p
 }
+
+// show lists events, each what happened (wrapped) over when and where.
+func (p *activityPage) show(events []*core.AuditEvent) {
+	tr := p.sc.tr
+	p.rows.RemoveAll()
+	for _, e := range events {
+		what := &widget.Label{Text: activityText(tr, e), Wrapping: fyne.TextWrapWord}
+		when := &widget.Label{Text: tr.dateTime(e.Time) + " · " + sourceName(tr, e.Source), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
+		p.rows.Add(container.NewVBox(what, when))
+		p.rows.Add(widget.NewSeparator())
+	}
+	if len(events) == 0 {
+		p.rows.Add(&widget.Label{Text: tr.T("activity.none"), Importance: widget.LowImportance})
+	}
+}
+
+// sourceName names where an event came from in words ("Security info app"
+// for desktop), or the tag itself when it has no name.
+func sourceName(tr text, source string) string {
+	if name := tr.T("activity.source." + source); !strings.HasPrefix(name, "ui.") {
+		return name
+	}
+	return source
+}
+
+// detailWords puts the core's details that are words into the window's
+// language, counts with their plurals ("1 method proven"); the rest
+// (masked numbers, names) are data and shown as they are.
+func detailWords(tr text, detail string) string {
+	if m := provenDetail.FindStringSubmatch(detail); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return tr.F("activity.detail.proven", "N", n)
+	}
+	if w := tr.T("activity.detail." + strings.ReplaceAll(detail, " ", "_")); !strings.HasPrefix(w, "ui.") {
+		return w
+	}
+	return detail
+}
+
+var provenDetail = regexp.MustCompile(`^(\d+) methods? proven$`)
 
 // activityText is one event in words: "Method added: Phone (+XX XXXXXXXX58)".
 func activityText(tr text, e *core.AuditEvent) string {
@@ -233,10 +264,10 @@ func activityText(tr text, e *core.AuditEvent) string {
 	if strings.HasPrefix(s, "ui.action.") {
 		s = e.Action
 	}
-	detail := e.Detail
+	detail := detailWords(tr, e.Detail)
 	// A sign-in says how, in a sentence: "Signed in with password".
 	if e.Action == core.ActionSignedIn {
-		if how := tr.T("activity.signedIn." + strings.ReplaceAll(detail, " ", "_")); !strings.HasPrefix(how, "ui.") {
+		if how := tr.T("activity.signedIn." + strings.ReplaceAll(e.Detail, " ", "_")); !strings.HasPrefix(how, "ui.") {
 			s, detail = how, ""
 		}
 	}
@@ -271,8 +302,7 @@ func (p *activityPage) reload() {
 	}, func(events []*core.AuditEvent, err error) {
 		p.sc.tr.setError(p.err, err)
 		if err == nil {
-			p.events = events
-			p.list.Refresh()
+			p.show(events)
 		}
 	})
 }

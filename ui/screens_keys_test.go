@@ -89,6 +89,9 @@ func pressButton(c fyne.Canvas, o fyne.CanvasObject, press bool) string {
 	if d, ok := o.(fyne.Disableable); ok && d.Disabled() {
 		return "" // not focusable
 	}
+	if x, ok := o.(*checkBox); ok {
+		return pressCheckBox(c, x, press)
+	}
 	var b *button
 	onEnter := (*func())(nil)
 	switch x := o.(type) {
@@ -109,6 +112,28 @@ func pressButton(c fyne.Canvas, o fyne.CanvasObject, press bool) string {
 		}
 		if n := pressCount(c, f, action, k); n != 1 {
 			return fmt.Sprintf("%s on the focused %T %q pressed it %d times, want 1", k, o, b.Text, n)
+		}
+	}
+	return ""
+}
+
+// pressCheckBox: Space ticks a check box, Return and Enter are its
+// dialog's primary action. The tick is put back.
+func pressCheckBox(c fyne.Canvas, x *checkBox, press bool) string {
+	if !press {
+		return ""
+	}
+	was := x.Checked
+	defer x.SetChecked(was)
+	c.Focus(x)
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	c.Focused().TypedRune(' ') // a check takes Space's rune, sent after the key
+	if x.Checked == was {
+		return fmt.Sprintf("Space on the focused check box %q did not tick it", x.Text)
+	}
+	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEnter} {
+		if n := pressCount(c, x, &x.onEnter, k); n != 1 {
+			return fmt.Sprintf("%s on the focused check box %q ran the dialog's action %d times, want 1", k, x.Text, n)
 		}
 	}
 	return ""

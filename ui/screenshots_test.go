@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
@@ -205,7 +206,13 @@ func TestScreenshotsHelpdesk(t *testing.T) {
 		test.Type(h.entry(h.u.tr.T("helpdesk.reasonPlaceholder")), "INC-42 lost phone")
 	})
 	s.shot("helpdesk_verified")
+	// The window a person chose is kept: at 751 px the page wraps.
+	s.do(func() { h.w.Resize(fyne.NewSize(751, 680)) })
+	s.shot("helpdesk_narrow")
+	s.do(func() { h.w.Resize(fyne.NewSize(1000, 680)) })
 	s.do(func() { h.tap("Create Temporary Access Pass") })
+	s.shot("helpdesk_pass_options")
+	s.do(func() { h.tap("Create pass") })
 	s.shot("helpdesk_pass")
 	var pass string
 	s.do(func() {
@@ -240,7 +247,17 @@ func TestScreenshotsHelpdeskActions(t *testing.T) {
 		h.svc.CreateAccount(h.admin, core.NewAccount{Name: "wes@contoso.com", DisplayName: "Wes Walkup", Password: alicePassword})
 		h.verifyUma()
 	})
+	s.do(func() { h.u.helpdesk.scroll.ScrollToBottom() })
 	s.shot("helpdesk_actions")
+	s.do(func() {
+		for range 10 {
+			h.svc.SignIn(context.Background(), uma.Name, "wrong password, wrong")
+		}
+		h.u.helpdesk.refresh()
+		h.u.helpdesk.scroll.ScrollToTop()
+	})
+	s.shot("helpdesk_locked")
+	s.do(func() { h.tap("Unlock") })
 	s.do(func() { h.tap("Let the person register here") })
 	s.shot("helpdesk_walkup")
 	var tmp string

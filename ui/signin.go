@@ -330,11 +330,11 @@ func (u *UI) signOut(notice string) {
 }
 
 // stopPolls stops what the pages ask the service on their own (the help
-// desk's wait for an approval), as the session they ask in ends.
+// desk's wait for an approval and its person read again), as the session
+// they ask in ends.
 func (u *UI) stopPolls() {
-	if u.helpdesk != nil && u.helpdesk.stopWait != nil {
-		u.helpdesk.stopWait()
-		u.helpdesk.stopWait = nil
+	if u.helpdesk != nil {
+		u.helpdesk.stopPolls()
 	}
 }
 

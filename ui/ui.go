@@ -266,7 +266,9 @@ func (u *UI) showPages() {
 	case u.walkUp != nil:
 		u.pages = []page{u.info} // a walk-up person sees their methods only
 	case acct.Role == core.RoleHelpdesk || acct.Role == core.RoleAdmin:
+		old := u.helpdesk
 		u.helpdesk = newHelpdeskPage(u.scope, u.startWalkUp)
+		u.helpdesk.carry(old) // the same agent back: their tickets and person
 		u.pages = append(u.pages, u.helpdesk)
 	}
 	u.content = container.NewStack()
@@ -335,11 +337,27 @@ func (u *UI) showAbout() {
 	d.Show()
 }
 
+// onScreen is a page that does something while it is shown (the help
+// desk reads its person again), told when it comes on screen and when
+// it is left.
+type onScreen interface {
+	shown()
+	left()
+}
+
 func (u *UI) showPage(i int) {
+	if u.current < len(u.pages) && u.current != i {
+		if p, ok := u.pages[u.current].(onScreen); ok {
+			p.left()
+		}
+	}
 	u.current = i
 	u.content.Objects = []fyne.CanvasObject{u.pages[i].view()}
 	u.content.Refresh()
 	u.pages[i].reload()
+	if p, ok := u.pages[i].(onScreen); ok {
+		p.shown()
+	}
 }
 
 // reloadAll refreshes every page after a change.

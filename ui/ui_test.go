@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"encoding/base32"
 	"fmt"
 	"strings"
@@ -31,10 +32,24 @@ func TestFirstAccountOnEmptyStore(t *testing.T) {
 			pw = append(pw, f)
 		}
 	}
+	where := func() fyne.Position {
+		for _, o := range h.objects() {
+			if b, ok := o.(*button); ok && b.Text == "Create account" {
+				return fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+			}
+		}
+		h.fatal("no Create account")
+		return fyne.Position{}
+	}
+	before := where()
 	test.Type(pw[0], "short")
 	test.Type(pw[1], "short")
 	if !h.disabled("Create account") {
 		t.Fatal("Create account enabled with a short password")
+	}
+	h.shows("Use at least 15 characters")
+	if after := where(); after != before {
+		t.Fatalf("the form jumped when the password's problem appeared: Create account moved from %v to %v", before, after)
 	}
 	pw[0].SetText("a long enough passphrase")
 	pw[1].SetText("a long enough passphrase")
@@ -782,5 +797,59 @@ func TestPhoneCountryFollowsTheNumber(t *testing.T) {
 	test.Type(h.entry("Enter phone number"), "+1 416")
 	if got := h.selects()[0].Selected; got != "Canada (+1)" {
 		h.fatalf("typing +1 moved Canada to %q", got)
+	}
+}
+
+// TestRecentActivityInWords: a reset's event reads "1 method proven" (a
+// count with its plural, in the window's language, not the core's
+// English), sources have names ("password reset", not "reset"), and the
+// lead says the page lists sign-ins too.
+func TestRecentActivityInWords(t *testing.T) {
+	for _, c := range []struct{ lang, proven, source, lead string }{
+		{"en", "Password reset: 1 method proven", "password reset", "Sign-ins and changes"},
+		{"de", "1 Methode nachgewiesen", "Kennwortzurücksetzung", "Anmeldungen und Änderungen"},
+	} {
+		h := newHarness(t, c.lang)
+		alice, _ := h.svc.CreateAccount(h.admin, core.NewAccount{Name: "alice@contoso.com", Password: alicePassword})
+		ch, _ := h.svc.BeginPhone(h.as(alice), alice.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+		h.svc.Confirm(h.as(alice), alice.ID, ch.VerificationID, h.lastCode())
+		h.advance(time.Minute)
+		st, err := h.svc.StartReset(context.Background(), alice.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, err := h.svc.ResetSendCode(context.Background(), st.ResetID, st.Options[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.svc.ResetVerify(context.Background(), st.ResetID, st.Options[0].ID, rc.VerificationID, h.lastCode()); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.svc.ResetPassword(context.Background(), st.ResetID, "k8#mQz!vR and more"); err != nil {
+			t.Fatal(err)
+		}
+		step, err := h.svc.SignIn(context.Background(), alice.Name, "k8#mQz!vR and more")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.advance(time.Minute)
+		oc, err := h.svc.SendSignInCode(context.Background(), step.Pending.ID, step.Pending.Options[0].MethodID, step.Pending.Options[0].Channel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if step, err = h.svc.FinishSignIn(context.Background(), step.Pending.ID, step.Pending.Options[0].MethodID, oc.VerificationID, h.lastCode()); err != nil {
+			t.Fatal(err)
+		}
+		h.u.Start()
+		h.u.signedIn(step)
+		for i, p := range h.u.pages {
+			if p == page(h.u.activity) {
+				h.u.nav.Select(i)
+			}
+		}
+		h.shows(c.proven)
+		h.shows(c.source)
+		h.shows(c.lead)
+		h.notShows("methods proven")
 	}
 }

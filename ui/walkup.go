@@ -48,6 +48,7 @@ func (p *helpdeskPage) walkUp(a *core.AccountSummary, reason string, errL *widge
 			errL.Importance = widget.SuccessImportance
 			errL.SetText(u.tr.F(key, "Name", a.Name))
 			errL.Show()
+			p.refresh()
 			p.find()
 		})
 	})

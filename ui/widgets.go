@@ -496,6 +496,51 @@ func (o *radioOption) TypedKey(ev *fyne.KeyEvent) {
 	}
 }
 
+// checkBox is a check box that takes the dialog's keys as a radio
+// option does: Space or a tap ticks it, Enter is the dialog's primary
+// action, Escape cancels; it shows the focus ring.
+type checkBox struct {
+	widget.Check
+	onEnter, onEscape func()
+	focused           bool
+}
+
+func newCheckBox(label string, onEnter, onEscape func()) *checkBox {
+	c := &checkBox{onEnter: onEnter, onEscape: onEscape}
+	c.Text = label
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// CreateRenderer implements fyne.Widget.
+func (c *checkBox) CreateRenderer() fyne.WidgetRenderer {
+	return newRingRenderer(c, c.Check.CreateRenderer(), &c.focused)
+}
+
+// FocusGained implements fyne.Focusable.
+func (c *checkBox) FocusGained() {
+	c.focused = true
+	c.Refresh()
+}
+
+// FocusLost implements fyne.Focusable.
+func (c *checkBox) FocusLost() {
+	c.focused = false
+	c.Refresh()
+}
+
+// TypedKey implements fyne.Focusable.
+func (c *checkBox) TypedKey(ev *fyne.KeyEvent) {
+	switch {
+	case ev.Name == fyne.KeyEscape && c.onEscape != nil:
+		c.onEscape()
+	case (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && c.onEnter != nil:
+		c.onEnter()
+	default:
+		c.Check.TypedKey(ev) // Space ticks
+	}
+}
+
 // heading is a large bold label.
 func heading(text string) *widget.Label {
 	return &widget.Label{Text: text, SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}

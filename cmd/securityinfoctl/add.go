@@ -298,6 +298,15 @@ func (c *cli) printMethod(m *core.MethodView, asJSON bool) error {
 		return c.printJSON(m)
 	}
 	ki, _ := m.Kind.Info()
-	fmt.Fprintf(c.stdout, "Added %s (%s). Method ID: %s\n", ki.Label, m.Name, m.ID)
+	// "Added Phone (+44 20 7946 0958)", "Added Authenticator app (Pixel)":
+	// the name or detail only when it says more than the kind.
+	what := ""
+	for _, s := range []string{m.Name, m.Detail} {
+		if s != "" && !strings.EqualFold(s, ki.Label) {
+			what = " (" + s + ")"
+			break
+		}
+	}
+	fmt.Fprintf(c.stdout, "Added %s%s. Method ID: %s\n", ki.Label, what, m.ID)
 	return nil
 }

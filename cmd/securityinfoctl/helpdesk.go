@@ -20,7 +20,7 @@ import (
 // sessions.go (revoke).
 func helpdeskCommands() []*command {
 	h := &helpdesk{}
-	return []*command{h.search(), h.verify(), h.tapCreate(), h.tapDelete(), h.unlock(), h.requireReregister(),
+	return []*command{h.search(), h.show(), h.verify(), h.tapCreate(), h.tapDelete(), h.unlock(), h.requireReregister(),
 		h.deleteMethod(), h.resetPassword(), h.requestApproval(), h.approvals(), h.approve(), h.revokeSessions()}
 }
 
@@ -132,6 +132,61 @@ func (h *helpdesk) search() *command {
 			}
 			if len(found) == 0 {
 				fmt.Fprintln(c.stdout, "No one found.")
+			}
+			return nil
+		},
+	}
+}
+
+// show is `securityinfoctl helpdesk show`.
+func (h *helpdesk) show() *command {
+	return &command{
+		path: "helpdesk show",
+		help: "Show one person as the help desk sees them: methods masked, last sign-in, lockout, pass,\n" +
+			"and whether your verification of who is asking is live (by which method, until when).",
+		flags: func(fs *flag.FlagSet) {
+			h.accountFlag(fs)
+			fs.BoolVar(&h.asJSON, "json", false, "print JSON")
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			ctx, svc, acct, err := h.person(ctx, c, "helpdesk show")
+			if err != nil {
+				return err
+			}
+			p, err := svc.HelpdeskPerson(ctx, acct.ID)
+			if err != nil {
+				return err
+			}
+			if h.asJSON {
+				return c.printJSON(p)
+			}
+			a := p.Summary
+			fmt.Fprintf(c.stdout, "%s (%s), %s\n", a.Name, a.DisplayName, a.Role)
+			for _, m := range a.Methods {
+				fmt.Fprintf(c.stdout, "  %s %s\n", m.Kind, m.Detail)
+			}
+			if a.LastSignInAt != nil {
+				fmt.Fprintf(c.stdout, "Last sign-in %s.\n", a.LastSignInAt.Local().Format(time.DateTime))
+			} else {
+				fmt.Fprintln(c.stdout, "Never signed in.")
+			}
+			if a.LockedUntil != nil {
+				fmt.Fprintf(c.stdout, "Locked until %s.\n", a.LockedUntil.Local().Format(time.DateTime))
+			}
+			if ap := a.AccessPass; ap != nil {
+				kind := "reusable"
+				if ap.OneTime {
+					kind = "one-time"
+				}
+				fmt.Fprintf(c.stdout, "Temporary Access Pass (%s) until %s.\n", kind, ap.ExpiresAt.Local().Format(time.DateTime))
+			}
+			switch v := p.Verified; {
+			case v == nil:
+				fmt.Fprintln(c.stdout, "Not verified by you.")
+			case v.InPerson:
+				fmt.Fprintf(c.stdout, "Verified in person with photo ID, approved by %s, until %s.\n", v.ApprovedBy, v.Until.Local().Format(time.TimeOnly))
+			default:
+				fmt.Fprintf(c.stdout, "Verified by %s until %s.\n", v.How, v.Until.Local().Format(time.TimeOnly))
 			}
 			return nil
 		},

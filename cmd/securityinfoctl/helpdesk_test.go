@@ -47,6 +47,9 @@ func TestHelpdeskCommands(t *testing.T) {
 	}
 	methods := found[0].Methods
 
+	if out := e.mustCtl("", "helpdesk", "show", "--account", "uma@contoso.com"); !strings.HasPrefix(out, "uma@contoso.com (") || !strings.HasSuffix(out, "Never signed in.\nNot verified by you.\n") {
+		t.Fatalf("show before verification: %q", out)
+	}
 	if c, _, errs := e.ctl("", "tap", "create", "--account", "uma@contoso.com", "--reason", "INC-1"); c != 1 || !strings.Contains(errs, "Verify who is asking first") {
 		t.Fatalf("a pass before verification: %d %s", c, errs)
 	}
@@ -62,6 +65,9 @@ func TestHelpdeskCommands(t *testing.T) {
 	code, _ = e.lastOutboxCode()
 	if out := e.mustCtl("", "helpdesk", "verify", "--account", "uma@contoso.com", "--verification", begun.VerificationID, "--code", code); !strings.HasPrefix(out, "Verified: the person asking owns uma@contoso.com (by email)") {
 		t.Fatalf("finish: %q", out)
+	}
+	if out := e.mustCtl("", "helpdesk", "show", "--account", "uma@contoso.com"); !strings.Contains(out, "  email um*****@gmail.com\n") || !strings.Contains(out, "Verified by email until ") {
+		t.Fatalf("show: %q", out)
 	}
 	if c, _, errs := e.ctl("", "tap", "create", "--account", "uma@contoso.com"); c != 1 || !strings.Contains(errs, "ticket reference or a reason") {
 		t.Fatalf("a pass without a reason: %d %s", c, errs)

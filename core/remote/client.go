@@ -499,6 +499,11 @@ func (c *Client) FinishIdentityCheck(ctx context.Context, accountID, verificatio
 		body: codeBody{Code: code}})
 }
 
+// HelpdeskPerson reads one person as the help desk sees them.
+func (c *Client) HelpdeskPerson(ctx context.Context, accountID string) (*core.HelpdeskPerson, error) {
+	return one[core.HelpdeskPerson](ctx, c, call{op: "HelpdeskPerson", params: []string{"accountId", accountID}})
+}
+
 // CreateAccessPass creates the account's Temporary Access Pass.
 func (c *Client) CreateAccessPass(ctx context.Context, accountID string, r core.AccessPassRequest) (*core.NewAccessPass, error) {
 	return one[core.NewAccessPass](ctx, c, call{op: "CreateAccessPass", params: []string{"accountId", accountID}, body: r})

@@ -182,6 +182,11 @@ var helpdeskRoutes = []Route{
 			}
 			return svc.FinishIdentityCheck(ctx, in.accountID, in.path("verificationId"), b.Code)
 		}},
+	{Method: "GET", Path: "/users/{accountId}/helpdesk", Op: "HelpdeskPerson", Status: 200, Actor: true, Out: core.HelpdeskPerson{},
+		Summary: "The person as the help desk sees them: the masked summary, and whether the caller's verification of them is live.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.HelpdeskPerson(ctx, in.accountID)
+		}},
 	{Method: "POST", Path: "/users/{accountId}/authentication/temporaryAccessPassMethods", Op: "CreateAccessPass", Status: 201, Actor: true, Body: core.AccessPassRequest{}, Out: core.NewAccessPass{},
 		Summary: "Create the account's Temporary Access Pass, shown this once.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {

@@ -133,7 +133,7 @@ func (w *authenticatorWizard) showQR() {
 		w.sc.tr.setError(w.err, err)
 		return
 	}
-	copyBtn := &widget.Button{Text: tr.T("app.copy"), Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance}
+	copyBtn := newButton(tr.T("app.copy"), widget.LowImportance, nil, nil).withIcon(theme.ContentCopyIcon())
 	copyBtn.OnTapped = func() {
 		w.sc.app.Clipboard().SetContent(w.e.Secret)
 		copyBtn.SetText(tr.T("app.copied"))
@@ -148,7 +148,7 @@ func (w *authenticatorWizard) showQR() {
 		container.NewBorder(nil, nil, nil, copyBtn,
 			&widget.Label{Text: core.SecretGroups(w.e.Secret), TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true, Wrapping: fyne.TextWrapWord}))
 	w.secret.Hide()
-	cant := &widget.Button{Text: tr.T("app.cantScan"), Importance: widget.LowImportance}
+	cant := newButton(tr.T("app.cantScan"), widget.LowImportance, nil, nil)
 	cant.OnTapped = func() { w.secret.Show(); cant.Hide() }
 	next := newButton(tr.T("common.next"), widget.HighImportance, w.enterCode, w.m.close)
 	back := newButton(tr.T("common.back"), widget.MediumImportance, w.getApp, w.m.close)

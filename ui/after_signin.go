@@ -100,7 +100,7 @@ func (u *UI) registered() {
 func (u *UI) summary() {
 	tr := u.tr
 	list := container.NewVBox()
-	done := &widget.Button{Text: tr.T("common.done"), Importance: widget.HighImportance, OnTapped: u.showPages}
+	done := newButton(tr.T("common.done"), widget.HighImportance, u.showPages, nil)
 	u.showColumn(container.NewVBox(heading(tr.T("register.doneTitle")), wrapped(tr.T("register.doneLead")), list, container.NewHBox(done)))
 	call(u.run, func() (*core.SecurityInfo, error) { return u.svc.SecurityInfo(u.ctx, u.acct.ID) },
 		func(info *core.SecurityInfo, err error) {
@@ -131,12 +131,12 @@ func (u *UI) verifyInfo(st *core.AfterSignIn) {
 				}
 			})
 	}, nil)
-	edit := &widget.Button{Text: tr.T("verify.edit"), OnTapped: u.showPages}
+	edit := newButton(tr.T("verify.edit"), widget.MediumImportance, u.showPages, nil)
 	if !st.CanSkip {
 		// Past the days of putting it off, editing ends in confirming.
 		edit.OnTapped = func() {
 			u.showPages()
-			u.top.Add(banner(tr.T("verify.confirmAfterEdit"), widget.WarningImportance, widget.NewButton(tr.T("verify.good"), func() {
+			u.top.Add(banner(tr.T("verify.confirmAfterEdit"), widget.WarningImportance, newButton(tr.T("verify.good"), widget.MediumImportance, func() {
 				call(u.run, func() (struct{}, error) { return struct{}{}, u.svc.ConfirmSecurityInfo(u.ctx, u.acct.ID) },
 					func(_ struct{}, err error) {
 						if err != nil {
@@ -145,7 +145,7 @@ func (u *UI) verifyInfo(st *core.AfterSignIn) {
 						}
 						u.showPages()
 					})
-			})))
+			}, nil)))
 		}
 	}
 	box := container.NewVBox(heading(tr.T("verify.title")), wrapped(tr.T("verify.lead")), list, container.NewHBox(good, edit), errL)

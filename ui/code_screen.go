@@ -21,7 +21,7 @@ type codeForm struct {
 	code   *field
 	err    *widget.Label
 	busy   *widget.ProgressBarInfinite
-	verify *widget.Button
+	verify *button
 	// ch is the sent code asked for; app: the code comes from an app, and
 	// there is nothing to wait for.
 	ch      *core.Challenge
@@ -43,7 +43,7 @@ func newCodeForm(sc *scope, verify func(verificationID, code string)) *codeForm 
 	f.busy.Hide()
 	f.busy.Stop()
 	f.code = newField(sc.tr.T("code.placeholder"), nil)
-	f.verify = &widget.Button{Text: sc.tr.T("signin.verify"), Importance: widget.HighImportance}
+	f.verify = newButton(sc.tr.T("signin.verify"), widget.HighImportance, nil, nil)
 	f.verify.OnTapped = func() {
 		if f.verify.Disabled() {
 			return

@@ -3,7 +3,6 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 	"github.com/securityinfo/securityinfo/core"
 )
@@ -17,7 +16,7 @@ type devicesPage struct {
 	sessions []core.SessionView
 	list     *widget.List
 	err      *widget.Label
-	all      *widget.Button
+	all      *button
 	signOut  func(why string)
 }
 
@@ -27,7 +26,7 @@ func newDevicesPage(sc *scope, signOut func(why string)) *devicesPage {
 	p := &devicesPage{sc: sc, svc: sc.svc, signOut: signOut, err: errorLabel()}
 	p.list = widget.NewList(func() int { return len(p.sessions) },
 		func() fyne.CanvasObject {
-			out := &widget.Button{Text: sc.tr.T("devices.signOut"), Importance: widget.LowImportance}
+			out := newButton(sc.tr.T("devices.signOut"), widget.LowImportance, nil, nil)
 			this := widget.NewLabel(sc.tr.T("devices.this"))
 			return container.NewBorder(nil, nil, nil, container.NewStack(out, this),
 				container.NewVBox(&widget.Label{Text: "Security info desktop on linux", TextStyle: fyne.TextStyle{Bold: true}}, widget.NewLabel("Signed in")))
@@ -43,7 +42,7 @@ func newDevicesPage(sc *scope, signOut func(why string)) *devicesPage {
 			text.Objects[0].(*widget.Label).SetText(device)
 			text.Objects[1].(*widget.Label).SetText(sc.tr.F("devices.when", "Created", sc.tr.dateTime(s.CreatedAt), "Used", sc.tr.dateTime(s.LastSeenAt)))
 			right := c.Objects[1].(*fyne.Container)
-			out, this := right.Objects[0].(*widget.Button), right.Objects[1].(*widget.Label)
+			out, this := right.Objects[0].(*button), right.Objects[1].(*widget.Label)
 			out.OnTapped = func() { p.onEnd(s) }
 			if s.Current {
 				out.Hide()
@@ -53,7 +52,7 @@ func newDevicesPage(sc *scope, signOut func(why string)) *devicesPage {
 				out.Show()
 			}
 		})
-	p.all = &widget.Button{Text: sc.tr.T("devices.everywhere"), Importance: widget.DangerImportance, OnTapped: p.onEverywhere}
+	p.all = newButton(sc.tr.T("devices.everywhere"), widget.DangerImportance, p.onEverywhere, nil)
 	p.root = container.NewBorder(container.NewVBox(heading(sc.tr.T("nav.devices")), flowing(wrapped(sc.tr.T("devices.lead"))),
 		flowing(p.err)), container.NewHBox(p.all), nil, nil, p.list)
 	return p
@@ -87,7 +86,7 @@ func (p *devicesPage) onEnd(s core.SessionView) {
 
 // onEverywhere asks, then ends every session, this one too.
 func (p *devicesPage) onEverywhere() {
-	dialog.ShowConfirm(p.sc.tr.T("devices.everywhere"), p.sc.tr.T("devices.everywhereAsk"), func(ok bool) {
+	showConfirm(p.sc.tr, p.sc.tr.T("devices.everywhere"), p.sc.tr.T("devices.everywhereAsk"), func(ok bool) {
 		if !ok {
 			return
 		}

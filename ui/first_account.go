@@ -16,7 +16,7 @@ type firstAccountForm struct {
 	display  *field
 	password *field
 	confirm  *field
-	create   *widget.Button
+	create   *button
 	err      *widget.Label
 	busy     *widget.ProgressBarInfinite
 	// rules says what a password needs, or the first problem with what
@@ -35,7 +35,7 @@ func newFirstAccountForm(d *door) *firstAccountForm {
 	f.confirm = newField("", nil)
 	f.confirm.Password = true
 	f.rules = &widget.Label{Text: d.tr.T("password.rules"), Wrapping: fyne.TextWrapWord}
-	f.create = &widget.Button{Text: d.tr.T("first.create"), Importance: widget.HighImportance, OnTapped: f.onCreate}
+	f.create = newButton(d.tr.T("first.create"), widget.HighImportance, f.onCreate, nil)
 	for _, e := range []*field{f.name, f.display, f.password, f.confirm} {
 		e.OnChanged = func(string) { f.validate() }
 		e.OnSubmitted = func(string) { f.onCreate() }

@@ -263,14 +263,6 @@ func (h *harness) tappable(text string) fyne.Tappable {
 			if b.Text == text && visible(b) {
 				return b
 			}
-		case *widget.Button:
-			if b.Text == text && visible(b) {
-				return b
-			}
-		case *widget.Hyperlink:
-			if b.Text == text && visible(b) {
-				return b
-			}
 		}
 	}
 	h.fatalf("no button or link %q on screen; text shown:\n%s", text, h.text())
@@ -281,7 +273,7 @@ func (h *harness) tappable(text string) fyne.Tappable {
 func (h *harness) tapFirst(text string) {
 	h.t.Helper()
 	for _, o := range h.objects() {
-		if l, ok := o.(*widget.Hyperlink); ok && l.Text == text && visible(l) {
+		if l, ok := o.(*button); ok && l.link && l.Text == text && visible(l) {
 			tapCentre(l)
 			return
 		}
@@ -309,8 +301,6 @@ func (h *harness) disabled(text string) bool {
 	h.t.Helper()
 	switch b := h.tappable(text).(type) {
 	case *button:
-		return b.Disabled()
-	case *widget.Button:
 		return b.Disabled()
 	}
 	return false
@@ -364,11 +354,7 @@ func (h *harness) text() string {
 		switch x := o.(type) {
 		case *widget.Label:
 			b.WriteString(x.Text + "\n")
-		case *widget.Hyperlink:
-			b.WriteString("[" + x.Text + "]\n")
 		case *button:
-			b.WriteString("[" + x.Text + "]\n")
-		case *widget.Button:
 			b.WriteString("[" + x.Text + "]\n")
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/securityinfo/securityinfo/core"
@@ -149,7 +148,7 @@ func (p *helpdeskPage) loadApprovals() {
 			if ap.Kind == core.ApprovalAdmin {
 				key = "helpdesk.approvalAdmin"
 			}
-			approve := &widget.Button{Text: tr.T("helpdesk.approve"), Importance: widget.HighImportance}
+			approve := newButton(tr.T("helpdesk.approve"), widget.HighImportance, nil, nil)
 			approve.OnTapped = func() {
 				approve.Disable()
 				call(p.sc.run, func() (*core.Approval, error) { return p.sc.svc.Approve(p.sc.ctx, ap.ID) }, func(_ *core.Approval, err error) {
@@ -162,7 +161,7 @@ func (p *helpdeskPage) loadApprovals() {
 			rows.Add(container.NewBorder(nil, nil, nil, approve,
 				wrapped(tr.F(key, "Requester", ap.RequesterName, "Account", ap.AccountName, "Reason", ap.Reason)+" ("+clockOf(ap.ExpiresAt)+")")))
 		}
-		refresh := widget.NewButtonWithIcon(tr.T("helpdesk.refresh"), theme.ViewRefreshIcon(), p.loadApprovals)
+		refresh := newButton(tr.T("helpdesk.refresh"), widget.MediumImportance, p.loadApprovals, nil).withIcon(theme.ViewRefreshIcon())
 		rows.Add(container.NewHBox(refresh))
 		rows.Add(errL)
 		p.approvals.Add(widget.NewCard(tr.T("helpdesk.approvalsTitle"), "", rows))
@@ -368,15 +367,15 @@ type personView struct {
 	actions []fyne.Disableable
 
 	// The identity check.
-	method       *widget.Select
+	method       *selectBox
 	byLabel      map[string]core.MaskedMethod
 	code         *field
-	start, check *widget.Button
+	start, check *button
 	verification string
 
 	// The actions.
-	pass, resetPw, unlock, revoke, reregister, walkup, del *widget.Button
-	which                                                  *widget.Select
+	pass, resetPw, unlock, revoke, reregister, walkup, del *button
+	which                                                  *selectBox
 	whichByLabel                                           map[string]core.MaskedMethod
 }
 
@@ -404,12 +403,12 @@ func newPersonView(p *helpdeskPage, a *core.AccountSummary) *personView {
 // prove identity (the core says which; setMethods), the code, Send and
 // Check.
 func (v *personView) buildCheck() {
-	v.method = widget.NewSelect(nil, v.onMethod)
+	v.method = newSelect(nil, v.onMethod, nil, nil)
 	v.code = newField(v.tr.T("code.placeholder"), nil)
 	v.code.OnSubmitted = func(string) { v.onCheck() }
-	v.check = &widget.Button{Text: v.tr.T("helpdesk.check"), Importance: widget.HighImportance, OnTapped: v.onCheck}
+	v.check = newButton(v.tr.T("helpdesk.check"), widget.HighImportance, v.onCheck, nil)
 	v.check.Disable()
-	v.start = widget.NewButton(v.tr.T("helpdesk.sendCode"), v.onStart)
+	v.start = newButton(v.tr.T("helpdesk.sendCode"), widget.MediumImportance, v.onStart, nil)
 	v.start.Disable()
 }
 
@@ -427,7 +426,7 @@ func (v *personView) setMethods(methods []core.MaskedMethod) {
 			v.byLabel[l] = m
 		}
 	}
-	keep := func(s *widget.Select, options []string) {
+	keep := func(s *selectBox, options []string) {
 		was := s.Selected
 		s.SetOptions(options)
 		if was != "" && !slices.Contains(options, was) {
@@ -447,23 +446,23 @@ func (v *personView) setMethods(methods []core.MaskedMethod) {
 // buildActions makes the actions' buttons.
 func (v *personView) buildActions() {
 	tr := v.tr
-	v.pass = v.action(&widget.Button{Text: tr.T("helpdesk.createPass"), Importance: widget.HighImportance, OnTapped: v.onCreatePass})
-	v.resetPw = v.action(&widget.Button{Text: tr.T("helpdesk.resetPassword"), OnTapped: func() {
+	v.pass = v.action(newButton(tr.T("helpdesk.createPass"), widget.HighImportance, v.onCreatePass, nil))
+	v.resetPw = v.action(newButton(tr.T("helpdesk.resetPassword"), widget.MediumImportance, func() {
 		v.p.confirm("helpdesk.resetPassword", "helpdesk.resetPasswordConfirm", v.a, v.onResetPassword)
-	}})
+	}, nil))
 	a, sc := v.a, v.p.sc
 	v.unlock = v.simple(tr.T("helpdesk.unlock"), false, func(r string) error { return sc.svc.UnlockAccount(sc.ctx, a.ID, r) }, tr.T("helpdesk.unlocked"))
 	v.revoke = v.simple(tr.T("helpdesk.signOutEverywhere"), true, func(r string) error { return sc.svc.RevokeSessions(sc.ctx, a.ID, r) }, tr.T("helpdesk.signedOut"))
 	v.reregister = v.simple(tr.T("helpdesk.reregister"), true, func(r string) error { return sc.svc.RequireReregistration(sc.ctx, a.ID, r) }, tr.T("helpdesk.reregistered"))
 	reregister := v.reregister.OnTapped
 	v.reregister.OnTapped = func() { v.p.confirm("helpdesk.reregister", "helpdesk.reregisterConfirm", a, reregister) }
-	v.walkup = v.action(&widget.Button{Text: tr.T("helpdesk.walkup"), Icon: theme.AccountIcon(), OnTapped: func() { v.p.walkUp(a, v.reason.Text, v.errL) }})
+	v.walkup = v.action(newButton(tr.T("helpdesk.walkup"), widget.MediumImportance, func() { v.p.walkUp(a, v.reason.Text, v.errL) }, nil).withIcon(theme.AccountIcon()))
 
 	// Deleting one method (a lost phone), with the owner's preview.
-	v.which = widget.NewSelect(nil, nil)
+	v.which = newSelect(nil, nil, nil, nil)
 	v.which.PlaceHolder = tr.T("helpdesk.deleteWhich")
 	v.actions = append(v.actions, v.which)
-	v.del = v.action(&widget.Button{Text: tr.T("helpdesk.deleteMethod"), Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: v.onDelete})
+	v.del = v.action(newButton(tr.T("helpdesk.deleteMethod"), widget.DangerImportance, v.onDelete, nil).withIcon(theme.DeleteIcon()))
 }
 
 // view is the person's ticket, check and actions, below their name and
@@ -475,9 +474,9 @@ func (v *personView) view() []fyne.CanvasObject {
 		v.state, v.status, v.checkErr)
 	if v.a.Role == core.RoleAdmin {
 		verifyBox.Add(wrapped(tr.F("helpdesk.adminLead", "Name", v.a.Name)))
-		verifyBox.Add(container.NewHBox(&widget.Button{Text: tr.T("helpdesk.askAdmin"), OnTapped: v.ask(core.ApprovalAdmin)}))
+		verifyBox.Add(container.NewHBox(newButton(tr.T("helpdesk.askAdmin"), widget.MediumImportance, v.ask(core.ApprovalAdmin), nil)))
 	}
-	verifyBox.Add(container.NewHBox(&widget.Button{Text: tr.T("helpdesk.inPerson"), Importance: widget.LowImportance, OnTapped: v.ask(core.ApprovalInPerson)}))
+	verifyBox.Add(container.NewHBox(newButton(tr.T("helpdesk.inPerson"), widget.LowImportance, v.ask(core.ApprovalInPerson), nil)))
 	actions := container.New(&wrapRow{}, v.pass, v.resetPw, v.unlock, v.revoke, v.reregister, v.walkup)
 	return []fyne.CanvasObject{
 		widget.NewForm(widget.NewFormItem(tr.T("helpdesk.ticket"), v.reason)), v.ticketErr,
@@ -488,7 +487,7 @@ func (v *personView) view() []fyne.CanvasObject {
 }
 
 // action adds b to the actions that wait for the identity check.
-func (v *personView) action(b *widget.Button) *widget.Button {
+func (v *personView) action(b *button) *button {
 	v.actions = append(v.actions, b)
 	return b
 }
@@ -646,8 +645,8 @@ func (v *personView) approved(st *core.Approval) {
 
 // simple is an action that needs only the reason and says done when it
 // worked.
-func (v *personView) simple(label string, danger bool, do func(reason string) error, done string) *widget.Button {
-	b := &widget.Button{Text: label}
+func (v *personView) simple(label string, danger bool, do func(reason string) error, done string) *button {
+	b := newButton(label, widget.MediumImportance, nil, nil)
 	if danger {
 		b.Importance = widget.DangerImportance
 	}
@@ -803,15 +802,15 @@ func (p *helpdeskPage) showSecret(title, lead, secret, valid string) {
 	big.Alignment = fyne.TextAlignCenter
 	bg := canvas.NewRectangle(color.Transparent)
 	bg.StrokeColor, bg.StrokeWidth, bg.CornerRadius = theme.Color(theme.ColorNamePrimary), 2, 6
-	copyB := widget.NewButtonWithIcon(tr.T("helpdesk.copy"), theme.ContentCopyIcon(), func() {
+	copyB := newButton(tr.T("helpdesk.copy"), widget.MediumImportance, func() {
 		p.sc.app.Clipboard().SetContent(secret)
-	})
+	}, nil).withIcon(theme.ContentCopyIcon())
 	body := container.NewVBox(wrapped(lead),
 		container.NewStack(bg, container.NewPadded(big)),
 		wrapped(valid),
 		&widget.Label{Text: tr.T("helpdesk.passOnce"), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord},
 		container.NewHBox(copyB))
-	d := dialog.NewCustom(title, tr.T("common.done"), body, p.sc.win)
+	d := newInfoDialog(title, tr.T("common.done"), body, p.sc.win)
 	d.Resize(fyne.NewSize(560, 340))
 	d.Show()
 }

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 	"github.com/securityinfo/securityinfo/core"
 )
 
@@ -268,7 +267,7 @@ func TestHelpdeskPassLifetimeAndReusable(t *testing.T) {
 	lifetime.SetSelected("12 hours")
 	checked := false
 	for _, o := range h.objects() {
-		if c, ok := o.(*widget.Check); ok && c.Text == "Reusable: it works more than once until it ends" {
+		if c, ok := o.(*checkBox); ok && c.Text == "Reusable: it works more than once until it ends" {
 			test.Tap(c)
 			checked = c.Checked
 		}

@@ -49,7 +49,7 @@ type passDialog struct {
 	tr       text
 	m        *modal
 	lifetime *selectBox
-	reusable *widget.Check
+	reusable *checkBox
 	minutes  map[string]int
 }
 
@@ -72,7 +72,7 @@ func newPassDialog(sc *scope, name string, p *core.Policy, create func(lifetimeM
 	form := widget.NewForm(widget.NewFormItem(tr.T("helpdesk.passLifetime"), d.lifetime))
 	body := container.NewVBox(wrapped(tr.F("helpdesk.passLead", "Name", name)), form)
 	if !p.TAPOneTime {
-		d.reusable = widget.NewCheck(tr.T("helpdesk.passReusable"), nil)
+		d.reusable = newCheckBox(tr.T("helpdesk.passReusable"), ok, d.m.close)
 		body.Add(d.reusable)
 	} else {
 		body.Add(&widget.Label{Text: tr.T("helpdesk.passOneTimeOnly"), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord})

@@ -284,7 +284,7 @@ func (s *secondStep) keySignIn() {
 	busy := widget.NewProgressBarInfinite()
 	busy.Hide()
 	var start func()
-	cont := &widget.Button{Text: tr.T("key.continue"), Importance: widget.HighImportance, OnTapped: func() { start() }}
+	cont := newButton(tr.T("key.continue"), widget.HighImportance, func() { start() }, nil)
 	pin.OnSubmitted = func(string) { start() }
 	other := link(tr.T("signin.anotherWay"), s.showOptions)
 	box := container.NewVBox(heading(tr.T("signin.verifyTitle")), wrapped(tr.T("key.signInLead")), pin, errL, busy,

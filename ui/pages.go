@@ -27,7 +27,7 @@ type overviewPage struct {
 // newOverviewPage is the overview; manage shows the Security info page.
 func newOverviewPage(sc *scope, manage func()) *overviewPage {
 	p := &overviewPage{sc: sc, svc: sc.svc, account: widget.NewForm(), methods: container.NewVBox(), status: container.NewVBox(), err: errorLabel()}
-	more := &widget.Button{Text: sc.tr.T("overview.manage"), Importance: widget.LowImportance, OnTapped: manage}
+	more := newButton(sc.tr.T("overview.manage"), widget.LowImportance, manage, nil)
 	p.root = container.NewVScroll(container.NewVBox(heading(sc.tr.T("overview.title")), p.err,
 		widget.NewCard(sc.tr.T("overview.account"), "", p.account),
 		widget.NewCard(sc.tr.T("nav.securityInfo"), sc.tr.T("overview.methodsLead"), container.NewVBox(p.status, p.methods, container.NewHBox(more)))))
@@ -91,7 +91,7 @@ type passwordPage struct {
 	current  *field
 	next     *field
 	confirm  *field
-	save     *widget.Button
+	save     *button
 	err      *widget.Label
 	feedback *widget.Label
 	body     *fyne.Container // root's content
@@ -111,7 +111,7 @@ func newPasswordPage(sc *scope) *passwordPage {
 	p.next.Password = true
 	p.confirm = newField("", nil)
 	p.confirm.Password = true
-	p.save = &widget.Button{Text: sc.tr.T("password.change"), Importance: widget.HighImportance, OnTapped: p.onSave}
+	p.save = newButton(sc.tr.T("password.change"), widget.HighImportance, p.onSave, nil)
 	for _, f := range []*field{p.current, p.next, p.confirm} {
 		f.OnChanged = func(string) { p.validate() }
 		f.OnSubmitted = func(string) { p.onSave() }

@@ -15,7 +15,7 @@ import (
 // (off the UI goroutine); sent takes it.
 type resender struct {
 	sc     *scope
-	button *widget.Button
+	button *button
 	life   *widget.Label
 	ch     *core.Challenge
 	stop   func()
@@ -28,7 +28,7 @@ type resender struct {
 
 func newResender(sc *scope, send func() (*core.Challenge, error), sent func(*core.Challenge), errL *widget.Label) *resender {
 	r := &resender{sc: sc, life: &widget.Label{Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}}
-	r.button = &widget.Button{Text: sc.tr.T("code.resend"), Importance: widget.LowImportance}
+	r.button = newButton(sc.tr.T("code.resend"), widget.LowImportance, nil, nil)
 	r.button.Disable()
 	r.button.OnTapped = func() {
 		r.button.Disable()
@@ -125,13 +125,13 @@ func (r *resender) noCode(errL *widget.Label) {
 // with a Temporary Access Pass, and Back.
 func (d *door) showNoMethods(back func()) {
 	tr := d.tr
-	pass := &widget.Button{Text: tr.T("signin.usePass"), Importance: widget.HighImportance, OnTapped: func() {
+	pass := newButton(tr.T("signin.usePass"), widget.HighImportance, func() {
 		s := newSignInScreen(d, "")
 		s.picked = true // the form, with the last name used
 		s.show()
 		s.switchPass()
-	}}
-	backB := widget.NewButton(tr.T("common.back"), back)
+	}, nil)
+	backB := newButton(tr.T("common.back"), widget.MediumImportance, back, nil)
 	box := container.NewVBox(heading(tr.T("recovery.title")), wrapped(tr.T("recovery.lead")),
 		wrapped("• "+tr.T("recovery.pass")), wrapped("• "+tr.T("recovery.reregister")), wrapped("• "+tr.T("recovery.bring")),
 		container.NewHBox(pass), container.NewHBox(backB))

@@ -77,7 +77,7 @@ func (r *resetFlow) start() {
 	tr := r.d.tr
 	name := newField(tr.T("signin.namePlaceholder"), nil)
 	name.SetText(r.d.lastName())
-	next := &widget.Button{Text: tr.T("common.next"), Importance: widget.HighImportance}
+	next := newButton(tr.T("common.next"), widget.HighImportance, nil, nil)
 	next.OnTapped = func() {
 		r.setBusy(true)
 		n := name.Text
@@ -123,14 +123,14 @@ func (r *resetFlow) choose() {
 	}
 	box := container.NewVBox(wrapped(tr.F("reset.step", "N", r.st.Proven+1, "Of", r.st.Needed)))
 	for _, o := range r.st.Options {
-		box.Add(&widget.Button{Text: resetOptionText(tr, o), Icon: kindIcon(o.Kind), Alignment: widget.ButtonAlignLeading,
-			OnTapped: func() { r.prove(o) }})
+		box.Add(optionButton(resetOptionText(tr, o), kindIcon(o.Kind), func() { r.prove(o) }))
 	}
 	if len(r.st.Options) == 0 {
 		box.Add(wrapped(tr.T("reset.noMore")))
 	}
 	box.Add(container.NewHBox(link(tr.T("code.noneOfThese"), func() { r.d.showNoMethods(r.choose) })))
 	r.screen(tr.T("reset.title"), box)
+	focusFirst(r.d.win, box)
 }
 
 // prove asks for the code or the answers of o.
@@ -190,7 +190,7 @@ func (r *resetFlow) key(o core.ResetOption) {
 	tr, u := r.d.tr, r.d.scope
 	pin := newField(tr.T("key.pinPlaceholder"), nil)
 	pin.Password = true
-	cont := &widget.Button{Text: tr.T("key.continue"), Importance: widget.HighImportance}
+	cont := newButton(tr.T("key.continue"), widget.HighImportance, nil, nil)
 	touch := wrapped(tr.T("key.touchLead"))
 	touch.Hide()
 	other := link(tr.T("reset.another"), r.choose)
@@ -267,7 +267,7 @@ func (r *resetFlow) questions(o core.ResetOption, qc *core.QuestionChallenge) {
 		box.Add(widget.NewLabel(q.Text))
 		box.Add(f)
 	}
-	verify := &widget.Button{Text: tr.T("signin.verify"), Importance: widget.HighImportance}
+	verify := newButton(tr.T("signin.verify"), widget.HighImportance, nil, nil)
 	verify.OnTapped = func() {
 		a := map[string]string{}
 		for id, f := range answers {
@@ -286,7 +286,7 @@ func (r *resetFlow) newPassword() {
 	tr := r.d.tr
 	pw, again := newField("", nil), newField("", nil)
 	pw.Password, again.Password = true, true
-	finish := &widget.Button{Text: tr.T("reset.finish"), Importance: widget.HighImportance}
+	finish := newButton(tr.T("reset.finish"), widget.HighImportance, nil, nil)
 	check := func(string) {
 		if pw.Text != "" && pw.Text == again.Text {
 			finish.Enable()

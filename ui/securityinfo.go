@@ -22,7 +22,7 @@ type securityInfoPage struct {
 	pending     *fyne.Container
 	warnings    *fyne.Container
 	defaultLine *fyne.Container
-	add         *widget.Button
+	add         *button
 	rows        *fyne.Container
 	errLabel    *widget.Label
 	busy        *widget.ProgressBarInfinite
@@ -33,7 +33,7 @@ type securityInfoPage struct {
 func newSecurityInfoPage(sc *scope) *securityInfoPage {
 	p := &securityInfoPage{sc: sc, svc: sc.svc, pending: container.NewVBox(), warnings: container.NewVBox(), defaultLine: container.NewHBox(),
 		rows: container.NewVBox(), errLabel: errorLabel(), busy: widget.NewProgressBarInfinite()}
-	p.add = &widget.Button{Text: sc.tr.T("info.add"), Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: p.onAdd}
+	p.add = newButton(sc.tr.T("info.add"), widget.LowImportance, p.onAdd, nil).withIcon(theme.ContentAddIcon())
 	p.busy.Hide()
 	p.busy.Stop()
 	p.root = container.NewVScroll(container.NewVBox(
@@ -87,7 +87,7 @@ func (p *securityInfoPage) show(info *core.SecurityInfo) {
 	tr := p.sc.tr
 	p.pending.RemoveAll()
 	if r := info.PendingRemoval; r != nil {
-		cancel := widget.NewButton(tr.T("info.cancelRemoval"), p.onCancelRemoval)
+		cancel := newButton(tr.T("info.cancelRemoval"), widget.MediumImportance, p.onCancelRemoval, nil)
 		p.pending.Add(banner(tr.F("info.pendingRemoval", "Date", tr.date(r.EffectiveAt)), widget.WarningImportance, cancel))
 	}
 	p.warnings.RemoveAll()

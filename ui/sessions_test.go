@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 	"github.com/securityinfo/securityinfo/core"
 )
 
@@ -112,9 +111,9 @@ func TestAccountPicker(t *testing.T) {
 	}
 	h.u.switchAccount()
 	// Forget bob: gone from the list and from the keyring.
-	var forgets []*widget.Hyperlink
+	var forgets []*button
 	for _, o := range h.objects() {
-		if l, ok := o.(*widget.Hyperlink); ok && l.Text == "Forget this account" {
+		if l, ok := o.(*button); ok && l.Text == "Forget this account" {
 			forgets = append(forgets, l)
 		}
 	}

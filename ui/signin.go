@@ -16,7 +16,7 @@ type signInScreen struct {
 	d        *door
 	name     *field
 	password *field
-	submit   *widget.Button
+	submit   *button
 	err      *widget.Label
 	busy     *widget.ProgressBarInfinite
 	notice   string
@@ -25,7 +25,7 @@ type signInScreen struct {
 	// usePass: the password field takes a Temporary Access Pass, which
 	// replaces the password and the second step.
 	usePass bool
-	toggle  *widget.Hyperlink
+	toggle  *button
 	// picked: an account was chosen from the picker (or "Use another
 	// account"), so the form is shown.
 	picked bool
@@ -39,7 +39,7 @@ func newSignInScreen(d *door, notice string) *signInScreen {
 	s.name.SetText(d.lastName())
 	s.password = newField(d.tr.T("signin.passwordPlaceholder"), nil)
 	s.password.Password = true
-	s.submit = &widget.Button{Text: d.tr.T("signin.submit"), Importance: widget.HighImportance, OnTapped: s.onSubmit}
+	s.submit = newButton(d.tr.T("signin.submit"), widget.HighImportance, s.onSubmit, nil)
 	for _, f := range []*field{s.name, s.password} {
 		f.OnChanged = func(string) { s.validate() }
 		f.OnSubmitted = func(string) { s.onSubmit() }
@@ -238,18 +238,18 @@ func (s *secondStep) showOptions() {
 	tr := s.d.tr
 	box := container.NewVBox(heading(tr.T("signin.anotherWay")))
 	for _, o := range s.pending.Options {
-		box.Add(&widget.Button{Text: optionLabel(tr, o), Icon: kindIcon(o.Kind), Alignment: widget.ButtonAlignLeading,
-			OnTapped: func() { s.show(o) }})
+		box.Add(optionButton(optionLabel(tr, o), kindIcon(o.Kind), func() { s.show(o) }))
 	}
 	box.Add(container.NewHBox(link(tr.T("code.noneOfThese"), func() { s.d.showNoMethods(s.showOptions) })))
-	back := widget.NewButton(tr.T("common.back"), func() {
+	back := newButton(tr.T("common.back"), widget.MediumImportance, func() {
 		s.d.show(s.codeBox)
 		if s.form != nil {
 			s.d.win.Canvas().Focus(s.form.code)
 		}
-	})
+	}, nil)
 	box.Add(container.NewHBox(back))
 	s.d.show(box)
+	focusFirst(s.d.win, box)
 }
 
 func (s *secondStep) onVerify(verification, code string) {

@@ -169,7 +169,7 @@ func TestForgotPasswordUnknownAccount(t *testing.T) {
 	h.shows("Text my mobile phone +XX")
 	h.shows("Email my alternate email ")
 	for _, o := range h.objects() {
-		if b, ok := o.(*widget.Button); ok && strings.HasPrefix(b.Text, "Text my mobile phone") {
+		if b, ok := o.(*button); ok && strings.HasPrefix(b.Text, "Text my mobile phone") {
 			tapCentre(b)
 			break
 		}
@@ -254,7 +254,7 @@ func TestFieldKeepsTypedSpace(t *testing.T) {
 func (h *harness) toForm() {
 	h.t.Helper()
 	for _, o := range h.objects() {
-		if l, ok := o.(*widget.Hyperlink); ok && l.Text == "Use another account" && visible(l) {
+		if l, ok := o.(*button); ok && l.Text == "Use another account" && visible(l) {
 			tapCentre(l)
 			return
 		}

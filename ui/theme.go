@@ -9,7 +9,8 @@ import (
 
 // appTheme is Fyne's theme with the colours of text lifted where Fyne's
 // fall below WCAG AA contrast (4.5:1) on the background, in the light
-// and the dark variant (TestThemeContrast computes every pair). variant,
+// and the dark variant, and a focus ring (focusRing) of 3:1 against
+// everything it borders (TestThemeContrast computes every pair). variant,
 // when set, forces one (the light-theme screenshots).
 type appTheme struct {
 	fyne.Theme
@@ -28,12 +29,33 @@ var (
 	secondaryLight = color.NRGBA{R: 105, G: 105, B: 105, A: 255}
 )
 
+// colorNameFocusRing is the colour of the ring around the focused button,
+// link or drop-down (see button). Fyne's ColorNameFocus stays the faint
+// tint Fyne blends into menus and lists, under their text.
+const colorNameFocusRing fyne.ThemeColorName = "focusRing"
+
+// focusRing is white in the dark theme and black in the light one: the
+// ring lies on the page or dialog background outside and on the button's
+// own colour inside (grey, the primary blue, the danger red), and only
+// these are 3:1 against all of them.
+func (t appTheme) focusRing(v fyne.ThemeVariant) color.Color {
+	if t.variant != nil {
+		v = *t.variant
+	}
+	if v == theme.VariantDark {
+		return color.NRGBA{R: 255, G: 255, B: 255, A: 255}
+	}
+	return color.NRGBA{A: 255}
+}
+
 func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	if t.variant != nil {
 		v = *t.variant
 	}
 	dark := v == theme.VariantDark
 	switch n {
+	case colorNameFocusRing:
+		return t.focusRing(v)
 	case theme.ColorNamePrimary:
 		return primaryBlue
 	case theme.ColorNameHyperlink:

@@ -12,7 +12,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 	"github.com/securityinfo/securityinfo/core"
 	"github.com/securityinfo/securityinfo/internal/version"
@@ -184,7 +183,7 @@ func (u *UI) Start() {
 // showFatal explains why the data folder could not be opened.
 func (u *UI) showFatal(err error) {
 	msg := wrapped(u.tr.Error(err))
-	quit := widget.NewButton(u.tr.T("app.quit"), func() { u.app.Quit() })
+	quit := newButton(u.tr.T("app.quit"), widget.MediumImportance, func() { u.app.Quit() }, nil)
 	u.win.SetContent(container.NewPadded(container.NewVScroll(container.NewVBox(heading(u.tr.T("app.cannotOpen")), msg, container.NewHBox(quit)))))
 }
 
@@ -276,7 +275,7 @@ func (u *UI) showPages() {
 	u.top = container.NewVBox()
 	if u.back.Outbox != nil {
 		u.top.Add(banner(u.tr.T("outbox.banner"), widget.WarningImportance,
-			widget.NewButton(u.tr.T("outbox.open"), u.showOutbox)))
+			newButton(u.tr.T("outbox.open"), widget.MediumImportance, u.showOutbox, nil)))
 	}
 	if u.notKept {
 		u.top.Add(banner(u.tr.T("session.notKept"), widget.WarningImportance))
@@ -284,7 +283,7 @@ func (u *UI) showPages() {
 	if u.viaPass {
 		// Signed in with a Temporary Access Pass: the time to register.
 		u.top.Add(banner(u.tr.T("pass.registerNow"), widget.HighImportance,
-			widget.NewButton(u.tr.T("info.add"), func() { newAddMethodDialog(u.scope).show() })))
+			newButton(u.tr.T("info.add"), widget.MediumImportance, func() { newAddMethodDialog(u.scope).show() }, nil)))
 	}
 	u.nav = widget.NewList(func() int { return len(u.pages) },
 		func() fyne.CanvasObject {
@@ -333,7 +332,7 @@ func (u *UI) showAbout() {
 		form.Append(u.tr.T("about.place"), &widget.Label{Text: u.back.Place, Wrapping: fyne.TextWrapBreak})
 	}
 	box := container.NewVBox(subheading("Security info"), wrapped(u.tr.T("about.lead")), form)
-	d := dialog.NewCustom(u.tr.T("about.title"), u.tr.T("common.close"), box, u.win)
+	d := newInfoDialog(u.tr.T("about.title"), u.tr.T("common.close"), box, u.win)
 	d.Resize(fyne.NewSize(460, 0))
 	d.Show()
 }

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 	"github.com/securityinfo/securityinfo/core"
@@ -35,7 +34,7 @@ func TestFirstAccountOnEmptyStore(t *testing.T) {
 	}
 	where := func() fyne.Position {
 		for _, o := range h.objects() {
-			if b, ok := o.(*widget.Button); ok && b.Text == "Create account" {
+			if b, ok := o.(*button); ok && b.Text == "Create account" {
 				return fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
 			}
 		}
@@ -412,7 +411,7 @@ func TestKeyboardOnlyPhone(t *testing.T) {
 	c := h.w.Canvas()
 	for i := 0; i < 30; i++ {
 		test.FocusNext(c)
-		if b, ok := c.Focused().(*widget.Button); ok && b.Text == "Add sign-in method" {
+		if b, ok := c.Focused().(*button); ok && b.Text == "Add sign-in method" {
 			break
 		}
 	}
@@ -420,9 +419,9 @@ func TestKeyboardOnlyPhone(t *testing.T) {
 	if h.dialogs() != 1 {
 		t.Fatal("Space on Add sign-in method did not open the dialog")
 	}
-	// The kind drop-down has the focus: open it, move to "Phone", choose.
+	// The kind drop-down has the focus: open it (on its first kind), move
+	// to "Phone", choose.
 	h.key(fyne.KeySpace)
-	h.key(fyne.KeyDown)
 	h.key(fyne.KeyDown)
 	h.key(fyne.KeyReturn)
 	test.FocusNext(c) // to Cancel
@@ -586,9 +585,9 @@ func TestChangeAPhone(t *testing.T) {
 	h.relogin()
 	// The links in reading order: the default's Change, then the rows'
 	// (Email before Phone).
-	var changes []*widget.Hyperlink
+	var changes []*button
 	for _, o := range h.objects() {
-		if l, ok := o.(*widget.Hyperlink); ok && l.Text == "Change" {
+		if l, ok := o.(*button); ok && l.Text == "Change" {
 			changes = append(changes, l)
 		}
 	}

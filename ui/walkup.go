@@ -128,7 +128,7 @@ func (u *UI) startWalkUp(step *core.SignInStep, done func(idle bool)) {
 		u.win.SetMainMenu(menu)
 		done(idle)
 	}
-	finish := &widget.Button{Text: person.tr.T("common.done"), Importance: widget.HighImportance, OnTapped: func() { end(false) }}
+	finish := newButton(person.tr.T("common.done"), widget.HighImportance, func() { end(false) }, nil)
 	top := banner(person.tr.F("walkup.banner", "Name", step.Account.Name), widget.HighImportance, finish)
 	win = &walkUpWindow{Window: u.win, top: top,
 		menu: fyne.NewMainMenu(fyne.NewMenu(person.tr.T("menu.file"), fyne.NewMenuItem(person.tr.T("common.done"), func() { end(false) })))}

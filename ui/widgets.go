@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -73,10 +74,21 @@ func (f *field) TypedKey(ev *fyne.KeyEvent) {
 	f.Entry.TypedKey(ev)
 }
 
-// button is a button that also cancels its dialog on Escape.
+// button is the window's one button: every button and link in ui/ is
+// one (a link is a button drawn as a hyperlink, see link), so that Enter
+// and Space press whichever has the focus (Fyne's Button and Hyperlink
+// press only on Space), Escape cancels its dialog, and the focus shows as
+// a ring of focusRingWidth in the theme's focus-ring colour (appTheme,
+// checked by TestThemeContrast) instead of Fyne's faint tint.
 type button struct {
 	widget.Button
 	onEscape func()
+	// link draws the button as a hyperlink: its text in the link colour,
+	// underlined under the pointer, pressed only over its text.
+	link bool
+	// focused and hovered are the button's own: Fyne's are unexported and
+	// would tint the button's colour under the ring.
+	focused, hovered bool
 }
 
 func newButton(label string, importance widget.Importance, tapped, onEscape func()) *button {
@@ -86,26 +98,282 @@ func newButton(label string, importance widget.Importance, tapped, onEscape func
 	return b
 }
 
+// optionButton is a row of an option list ("Sign in another way",
+// "Forgot my password", the account picker): icon and text from the left.
+func optionButton(label string, res fyne.Resource, tapped func()) *button {
+	b := newButton(label, widget.MediumImportance, tapped, nil)
+	b.Icon, b.Alignment = res, widget.ButtonAlignLeading
+	return b
+}
+
+// withIcon gives b an icon and returns it.
+func (b *button) withIcon(res fyne.Resource) *button {
+	b.Icon = res
+	return b
+}
+
+// link is a focusable text link that runs fn, like the page's "Change"
+// and "Delete".
+func link(text string, fn func()) *button {
+	b := newButton(text, widget.MediumImportance, fn, nil)
+	b.link = true
+	return b
+}
+
+// CreateRenderer implements fyne.Widget: Fyne's button (or a hyperlink's
+// look, for a link) with the focus ring on top.
+func (b *button) CreateRenderer() fyne.WidgetRenderer {
+	if b.link {
+		return newLinkRenderer(b)
+	}
+	return newRingRenderer(b, b.Button.CreateRenderer(), &b.focused)
+}
+
+// FocusGained implements fyne.Focusable.
+func (b *button) FocusGained() {
+	b.focused = true
+	b.Refresh()
+}
+
+// FocusLost implements fyne.Focusable.
+func (b *button) FocusLost() {
+	b.focused = false
+	b.Refresh()
+}
+
+// Cursor implements desktop.Cursorable: a link shows the pointing hand
+// over its text, as Fyne's hyperlink does.
+func (b *button) Cursor() desktop.Cursor {
+	if b.link && b.hovered {
+		return desktop.PointerCursor
+	}
+	return desktop.DefaultCursor
+}
+
+// MouseIn implements desktop.Hoverable.
+func (b *button) MouseIn(ev *desktop.MouseEvent) {
+	b.hover(ev.Position)
+	b.Button.MouseIn(ev)
+}
+
+// MouseMoved implements desktop.Hoverable.
+func (b *button) MouseMoved(ev *desktop.MouseEvent) {
+	if was := b.hovered; b.hover(ev.Position) != was {
+		b.Refresh()
+	}
+}
+
+// MouseOut implements desktop.Hoverable.
+func (b *button) MouseOut() {
+	b.hovered = false
+	b.Button.MouseOut()
+}
+
+func (b *button) hover(pos fyne.Position) bool {
+	b.hovered = !b.link || b.overText(pos)
+	return b.hovered
+}
+
+// Tapped implements fyne.Tappable; a link reacts only over its text, as
+// Fyne's hyperlink does. Keys tap with no position.
+func (b *button) Tapped(ev *fyne.PointEvent) {
+	if b.link && ev != nil && !b.overText(ev.Position) {
+		return
+	}
+	b.Button.Tapped(ev)
+}
+
 // TypedKey implements fyne.Focusable: Enter and Space press the button,
 // Escape cancels its dialog.
 func (b *button) TypedKey(ev *fyne.KeyEvent) {
 	switch {
 	case ev.Name == fyne.KeyEscape && b.onEscape != nil:
 		b.onEscape()
-	case ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter:
+	case ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter || ev.Name == fyne.KeySpace:
 		if !b.Disabled() {
 			b.Tapped(nil)
 		}
-	default:
-		b.Button.TypedKey(ev)
 	}
 }
 
+// focusRingWidth is the focus ring's width in pixels. WCAG 2.4.7 asks for
+// a visible focus and 1.4.11 for 3:1 against what it borders: 2 px of a
+// colour that contrasts with the background and with every button's
+// colour (appTheme.focusRing) is seen at a glance.
+const focusRingWidth = 2
+
+// focusRingColor is the theme's focus ring colour; a theme without one
+// (the test driver's) draws it in the text colour.
+func focusRingColor(th fyne.Theme) color.Color {
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	if rt, ok := th.(interface {
+		focusRing(fyne.ThemeVariant) color.Color
+	}); ok {
+		return rt.focusRing(v)
+	}
+	return th.Color(theme.ColorNameForeground, v)
+}
+
+func newFocusRing() *canvas.Rectangle {
+	r := canvas.NewRectangle(color.Transparent)
+	r.StrokeWidth = focusRingWidth
+	r.Hide()
+	return r
+}
+
+// paintRing shows or hides a focus ring in th's colour.
+func paintRing(ring *canvas.Rectangle, th fyne.Theme, focused bool) {
+	ring.StrokeColor = focusRingColor(th)
+	ring.CornerRadius = th.Size(theme.SizeNameInputRadius)
+	ring.Hidden = !focused
+	ring.Refresh()
+}
+
+// ringRenderer is a widget's own renderer with the focus ring drawn over
+// its edge, so the ring borders the page on its outside and the widget's
+// colour on its inside.
+type ringRenderer struct {
+	fyne.WidgetRenderer
+	w       interface{ Theme() fyne.Theme }
+	ring    *canvas.Rectangle
+	focused *bool
+	objs    []fyne.CanvasObject
+}
+
+func newRingRenderer(w interface{ Theme() fyne.Theme }, inner fyne.WidgetRenderer, focused *bool) *ringRenderer {
+	r := &ringRenderer{WidgetRenderer: inner, w: w, ring: newFocusRing(), focused: focused}
+	paintRing(r.ring, w.Theme(), *focused)
+	return r
+}
+
+// Layout implements fyne.WidgetRenderer.
+func (r *ringRenderer) Layout(size fyne.Size) {
+	r.WidgetRenderer.Layout(size)
+	r.ring.Move(fyne.NewPos(0, 0))
+	r.ring.Resize(size)
+}
+
+// Objects implements fyne.WidgetRenderer: the widget's, then the ring.
+// (Fyne's button changes its objects when it gains an icon.)
+func (r *ringRenderer) Objects() []fyne.CanvasObject {
+	r.objs = append(append(r.objs[:0], r.WidgetRenderer.Objects()...), r.ring)
+	return r.objs
+}
+
+// Refresh implements fyne.WidgetRenderer.
+func (r *ringRenderer) Refresh() {
+	r.WidgetRenderer.Refresh()
+	paintRing(r.ring, r.w.Theme(), *r.focused)
+}
+
+// linkRenderer draws a link-styled button as Fyne's hyperlink looks: the
+// text with the same padding, the underline under the pointer, and the
+// focus ring around the text.
+type linkRenderer struct {
+	b           *button
+	seg         *widget.TextSegment
+	text        *widget.RichText
+	under, ring *canvas.Rectangle
+	objs        []fyne.CanvasObject
+}
+
+func newLinkRenderer(b *button) *linkRenderer {
+	seg := &widget.TextSegment{Text: b.Text, Style: widget.RichTextStyle{ColorName: theme.ColorNameHyperlink, Inline: true, SizeName: theme.SizeNameText}}
+	r := &linkRenderer{b: b, seg: seg, text: widget.NewRichText(seg), under: canvas.NewRectangle(color.Transparent), ring: newFocusRing()}
+	r.under.Hide()
+	r.objs = []fyne.CanvasObject{r.text, r.ring, r.under}
+	r.Refresh()
+	return r
+}
+
+// textArea is where a link's text and its ring are, in b's coordinates
+// (as Fyne's hyperlink places its focus).
+func (b *button) textArea() (fyne.Position, fyne.Size) {
+	th := b.Theme()
+	inner, pad := th.Size(theme.SizeNameInnerPadding), th.Size(theme.SizeNamePadding)
+	ts := fyne.MeasureText(b.Text, th.Size(theme.SizeNameText), fyne.TextStyle{})
+	w := min(b.Size().Width, ts.Width+inner+2*pad) - inner
+	return fyne.NewPos(inner/2, inner/2), fyne.NewSize(w, ts.Height+inner)
+}
+
+func (b *button) overText(p fyne.Position) bool {
+	pos, size := b.textArea()
+	return p.X >= pos.X && p.X <= pos.X+size.Width && p.Y >= pos.Y && p.Y <= pos.Y+size.Height
+}
+
+// Destroy implements fyne.WidgetRenderer.
+func (r *linkRenderer) Destroy() {}
+
+// Objects implements fyne.WidgetRenderer.
+func (r *linkRenderer) Objects() []fyne.CanvasObject { return r.objs }
+
+// MinSize implements fyne.WidgetRenderer.
+func (r *linkRenderer) MinSize() fyne.Size { return r.text.MinSize() }
+
+// Layout implements fyne.WidgetRenderer.
+func (r *linkRenderer) Layout(size fyne.Size) {
+	th := r.b.Theme()
+	inner, pad := th.Size(theme.SizeNameInnerPadding), th.Size(theme.SizeNamePadding)
+	r.text.Resize(size)
+	pos, area := r.b.textArea()
+	r.ring.Move(pos)
+	r.ring.Resize(area)
+	r.under.Move(fyne.NewPos(pos.X+inner/2, area.Height-inner+2*pad))
+	r.under.Resize(fyne.NewSize(area.Width-inner, 1))
+}
+
+// Refresh implements fyne.WidgetRenderer.
+func (r *linkRenderer) Refresh() {
+	th := r.b.Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	r.seg.Text = r.b.Text
+	r.seg.Style.ColorName = theme.ColorNameHyperlink
+	if r.b.Disabled() {
+		r.seg.Style.ColorName = theme.ColorNameDisabled
+	}
+	r.text.Refresh()
+	r.under.FillColor = th.Color(theme.ColorNameHyperlink, v)
+	r.under.Hidden = !r.b.hovered
+	r.under.Refresh()
+	paintRing(r.ring, th, r.b.focused)
+	r.Layout(r.b.Size())
+}
+
+// focusFirst focuses the first enabled, visible control in o (a screen's
+// container), so an option list starts on its first option.
+func focusFirst(win fyne.Window, o fyne.CanvasObject) {
+	if f := firstFocusable(o); f != nil {
+		win.Canvas().Focus(f)
+	}
+}
+
+func firstFocusable(o fyne.CanvasObject) fyne.Focusable {
+	if o == nil || !o.Visible() {
+		return nil
+	}
+	if f, ok := o.(fyne.Focusable); ok {
+		if d, ok := o.(fyne.Disableable); !ok || !d.Disabled() {
+			return f
+		}
+	}
+	if c, ok := o.(*fyne.Container); ok {
+		for _, x := range c.Objects {
+			if f := firstFocusable(x); f != nil {
+				return f
+			}
+		}
+	}
+	return nil
+}
+
 // selectBox is a drop-down that also takes the dialog's keys: Enter for
-// its primary action, Escape to cancel.
+// its primary action, Escape to cancel. It shows the focus ring as
+// buttons do, and opens with its choice (or else its first option)
+// highlighted, so Enter takes it at once.
 type selectBox struct {
 	widget.Select
 	onEnter, onEscape func()
+	focused           bool
 }
 
 func newSelect(options []string, changed func(string), onEnter, onEscape func()) *selectBox {
@@ -115,6 +383,29 @@ func newSelect(options []string, changed func(string), onEnter, onEscape func())
 	return s
 }
 
+// CreateRenderer implements fyne.Widget.
+func (s *selectBox) CreateRenderer() fyne.WidgetRenderer {
+	return newRingRenderer(s, s.Select.CreateRenderer(), &s.focused)
+}
+
+// FocusGained implements fyne.Focusable.
+func (s *selectBox) FocusGained() {
+	s.focused = true
+	s.Refresh()
+}
+
+// FocusLost implements fyne.Focusable.
+func (s *selectBox) FocusLost() {
+	s.focused = false
+	s.Refresh()
+}
+
+// Tapped implements fyne.Tappable.
+func (s *selectBox) Tapped(ev *fyne.PointEvent) {
+	s.Select.Tapped(ev)
+	s.highlightChoice()
+}
+
 // TypedKey implements fyne.Focusable.
 func (s *selectBox) TypedKey(ev *fyne.KeyEvent) {
 	switch {
@@ -122,14 +413,34 @@ func (s *selectBox) TypedKey(ev *fyne.KeyEvent) {
 		s.onEscape()
 	case (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && s.onEnter != nil:
 		s.onEnter()
+	case ev.Name == fyne.KeySpace || ev.Name == fyne.KeyUp || ev.Name == fyne.KeyDown:
+		s.Select.TypedKey(ev) // opens the list, which takes the focus
+		s.highlightChoice()
 	default:
 		s.Select.TypedKey(ev)
 	}
 }
 
+// highlightChoice highlights, in the list just opened, the option chosen
+// or else the first.
+func (s *selectBox) highlightChoice() {
+	c := fyne.CurrentApp().Driver().CanvasForObject(s)
+	if c == nil {
+		return
+	}
+	menu, ok := c.Focused().(*widget.PopUpMenu)
+	if !ok {
+		return
+	}
+	for range max(s.SelectedIndex(), 0) + 1 {
+		menu.ActivateNext()
+	}
+}
+
 // radioChoice is a set of radio buttons, each focusable in reading order:
 // Space or a tap chooses one, Enter is the dialog's primary action,
-// Escape cancels. (Fyne's RadioGroup lets neither key through.)
+// Escape cancels. (Fyne's RadioGroup lets neither key through.) Each
+// option is a button, with its focus ring.
 type radioChoice struct {
 	box      *fyne.Container
 	options  []*radioOption
@@ -137,15 +448,16 @@ type radioChoice struct {
 }
 
 type radioOption struct {
-	widget.Button
-	group             *radioChoice
-	onEnter, onEscape func()
+	button
+	group   *radioChoice
+	onEnter func()
 }
 
 func newRadioChoice(labels []string, onEnter, onEscape func()) *radioChoice {
 	g := &radioChoice{box: container.NewVBox()}
 	for _, l := range labels {
-		o := &radioOption{group: g, onEnter: onEnter, onEscape: onEscape}
+		o := &radioOption{group: g, onEnter: onEnter}
+		o.onEscape = onEscape
 		o.Text, o.Importance, o.Alignment = l, widget.LowImportance, widget.ButtonAlignLeading
 		o.OnTapped = func() { g.SetSelected(l) }
 		o.ExtendBaseWidget(o)
@@ -180,7 +492,52 @@ func (o *radioOption) TypedKey(ev *fyne.KeyEvent) {
 	case (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && o.onEnter != nil:
 		o.onEnter()
 	default:
-		o.Button.TypedKey(ev) // Space chooses
+		o.button.TypedKey(ev) // Space chooses
+	}
+}
+
+// checkBox is a check box that takes the dialog's keys as a radio
+// option does: Space or a tap ticks it, Enter is the dialog's primary
+// action, Escape cancels; it shows the focus ring.
+type checkBox struct {
+	widget.Check
+	onEnter, onEscape func()
+	focused           bool
+}
+
+func newCheckBox(label string, onEnter, onEscape func()) *checkBox {
+	c := &checkBox{onEnter: onEnter, onEscape: onEscape}
+	c.Text = label
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// CreateRenderer implements fyne.Widget.
+func (c *checkBox) CreateRenderer() fyne.WidgetRenderer {
+	return newRingRenderer(c, c.Check.CreateRenderer(), &c.focused)
+}
+
+// FocusGained implements fyne.Focusable.
+func (c *checkBox) FocusGained() {
+	c.focused = true
+	c.Refresh()
+}
+
+// FocusLost implements fyne.Focusable.
+func (c *checkBox) FocusLost() {
+	c.focused = false
+	c.Refresh()
+}
+
+// TypedKey implements fyne.Focusable.
+func (c *checkBox) TypedKey(ev *fyne.KeyEvent) {
+	switch {
+	case ev.Name == fyne.KeyEscape && c.onEscape != nil:
+		c.onEscape()
+	case (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && c.onEnter != nil:
+		c.onEnter()
+	default:
+		c.Check.TypedKey(ev) // Space ticks
 	}
 }
 
@@ -372,12 +729,24 @@ func (m messageError) Unwrap() error { return m.e }
 // not yet touched are not marked wrong.
 func valid(f *field) bool { return f.Validator == nil || f.Validator(f.Text) == nil }
 
-// link is a focusable text link that runs fn, like the page's "Change"
-// and "Delete".
-func link(text string, fn func()) *widget.Hyperlink {
-	h := widget.NewHyperlink(text, nil)
-	h.OnTapped = fn
-	return h
+// newInfoDialog is Fyne's dialog.NewCustom with the window's button as
+// its one button, which closes it (Escape too).
+func newInfoDialog(title, dismiss string, body fyne.CanvasObject, win fyne.Window) *dialog.CustomDialog {
+	d := dialog.NewCustomWithoutButtons(title, body, win)
+	d.SetButtons([]fyne.CanvasObject{newButton(dismiss, widget.MediumImportance, d.Hide, d.Hide)})
+	return d
+}
+
+// showConfirm is Fyne's dialog.ShowConfirm with the window's buttons and
+// words: No (or Escape) calls fn(false), Yes fn(true).
+func showConfirm(tr text, title, message string, fn func(bool), win fyne.Window) {
+	d := dialog.NewCustomWithoutButtons(title, wrapped(message), win)
+	no := newButton(tr.T("common.no"), widget.MediumImportance, func() { d.Hide(); fn(false) }, nil)
+	no.onEscape = no.OnTapped
+	yes := newButton(tr.T("common.yes"), widget.HighImportance, func() { d.Hide(); fn(true) }, no.OnTapped)
+	d.SetButtons([]fyne.CanvasObject{no, yes})
+	d.Show()
+	win.Canvas().Focus(no)
 }
 
 // fixedWidth lays its objects out at one width and their natural height

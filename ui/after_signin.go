@@ -181,6 +181,7 @@ func (u *UI) verifyInfo(st *core.AfterSignIn) {
 // the help desk set: the person chooses their own before anything else.
 func (u *UI) mustChangePassword() {
 	p := newPasswordPage(u.scope)
+	p.changed.Hide() // not loaded here: the lead says what to do
 	p.then = func() {
 		u.acct.PasswordMustChange = false
 		done := &widget.Label{Text: u.tr.T("password.changedNow"), Importance: widget.SuccessImportance, Wrapping: fyne.TextWrapWord}

@@ -291,6 +291,7 @@ func TestScreenshotsHelpdeskActions(t *testing.T) {
 		if err != nil {
 			h.fatal(err)
 		}
+		h.u.carried = tmp // as the sign-in screen hands it over
 		h.u.signedIn(step)
 	})
 	s.shot("password_must_change")

@@ -11,10 +11,11 @@
 #   make package-check  checks the packages are what they claim (CI runs it)
 GO ?= go
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# System packages: Fyne's OpenGL/X11 headers, a Secret Service and D-Bus for
+# System packages: Fyne's OpenGL/X11 and Wayland headers (Fyne 2.8 picks
+# Wayland or X11 at run time), a Secret Service and D-Bus for
 # the keyring tests, the sqlite3 tool for the tamper tests, PostgreSQL for
 # the PostgreSQL store's tests (scripts/with-postgres runs a throw-away server).
-DEB_PACKAGES := libgl1-mesa-dev xorg-dev gnome-keyring dbus dbus-x11 sqlite3 postgresql libfido2-dev
+DEB_PACKAGES := libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev wayland-protocols gnome-keyring dbus dbus-x11 sqlite3 postgresql libfido2-dev
 # To look at the window without a display: Xvfb, xdotool, ImageMagick's import.
 DEB_DESKTOP := xvfb xauth xdotool imagemagick
 # To package: the Windows cross compiler, wixl and msiinfo, osslsigncode and

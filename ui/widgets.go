@@ -190,8 +190,11 @@ func (b *button) TypedKey(ev *fyne.KeyEvent) {
 	case ev.Name == fyne.KeyEscape && b.onEscape != nil:
 		b.onEscape()
 	case ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter || ev.Name == fyne.KeySpace:
-		if !b.Disabled() {
-			b.Tapped(nil)
+		// Not Tapped: since Fyne 2.8 a tap takes the focus away (a mouse
+		// user's button is not focused), and a key must leave it where it
+		// is, on a radio option say, unless the action moves it.
+		if !b.Disabled() && b.OnTapped != nil {
+			b.OnTapped()
 		}
 	}
 }

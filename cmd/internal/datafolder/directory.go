@@ -1,6 +1,8 @@
 package datafolder
 
 import (
+	"context"
+	"log/slog"
 	"time"
 
 	"github.com/securityinfo/securityinfo/core"
@@ -75,4 +77,33 @@ func (c *Config) OpenDirectory(kr secrets) (*directory.Directory, error) {
 		MobileAttribute: dc.MobileAttribute, OfficePhoneAttribute: dc.OfficePhoneAttribute,
 		HelpdeskGroup: dc.HelpdeskGroup, AdminGroup: dc.AdminGroup,
 	})
+}
+
+// SyncEvery syncs the accounts with the directory at once and then every
+// interval until ctx ends (the central service's timer), logging what
+// each sync did; a failed sync is logged and tried at the next tick.
+func SyncEvery(ctx context.Context, svc *core.Local, every time.Duration, log *slog.Logger) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		start := time.Now()
+		r, err := svc.SyncDirectory(ctx, false, nil)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			log.Error("directory sync failed", "err", err)
+		default:
+			log.Info("directory sync", "listed", r.Listed, "added", r.Added, "updated", r.Updated,
+				"disabled", r.Disabled, "took", time.Since(start).Round(time.Millisecond))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -1,6 +1,9 @@
 package datafolder
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -8,6 +11,7 @@ import (
 	"time"
 
 	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/core/directory/ldaptest"
 )
 
 func TestDirectoryConfig(t *testing.T) {
@@ -71,5 +75,53 @@ sync_interval = "5m"
 	os.Chmod(path, 0o600)
 	if c, err := LoadConfig(dir, "", env(nil)); err != nil || c.Directory.BindPassword != "secret" {
 		t.Fatalf("0600: %v", err)
+	}
+}
+
+// stopOnSync is a log handler that ends the sync loop at its first
+// report, so the test waits for one sync without sleeping.
+type stopOnSync struct {
+	slog.Handler
+	cancel func()
+	msgs   *[]string
+}
+
+func (h stopOnSync) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h stopOnSync) Handle(ctx context.Context, r slog.Record) error {
+	*h.msgs = append(*h.msgs, r.Message)
+	h.cancel()
+	return nil
+}
+
+// TestSyncEvery: the central service's folder (Sync) opens the directory
+// and syncs with it at start.
+func TestSyncEvery(t *testing.T) {
+	tr := ldaptest.New(t)
+	tr.Person(t, "ivy", "ivy@contoso.test", "Ivy Example", "Ivy-pass-1", nil)
+	dir := t.TempDir()
+	c := tr.Config()
+	conf := fmt.Sprintf("[directory]\nkind = \"openldap\"\nurl = %q\nstart_tls = true\nca_file = %q\nbind_dn = %q\nbase_dn = %q\n",
+		c.URL, c.CAFile, c.BindDN, c.BaseDN)
+	if err := os.WriteFile(filepath.Join(dir, ConfigName), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(context.Background(), Options{Dir: dir, KeyFile: filepath.Join(t.TempDir(), "key"),
+		Getenv: env(map[string]string{"SECURITYINFO_DIRECTORY_BIND_PASSWORD": c.BindPassword})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.Directory == nil {
+		t.Fatal("no directory opened")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var msgs []string
+	SyncEvery(ctx, f.Service, time.Hour, slog.New(stopOnSync{Handler: slog.DiscardHandler, cancel: cancel, msgs: &msgs}))
+	if len(msgs) != 1 || msgs[0] != "directory sync" {
+		t.Fatalf("logged %v", msgs)
+	}
+	if _, err := f.Service.AccountByName(core.WithActor(context.Background(), core.LocalAdministrator), "ivy@contoso.test"); err != nil {
+		t.Fatalf("ivy after the sync: %v", err)
 	}
 }

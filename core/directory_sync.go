@@ -61,17 +61,29 @@ func (s *Local) SyncDirectory(ctx context.Context, dryRun bool, progress func(in
 	}
 	r := &DirectorySync{DryRun: dryRun, Changes: []DirectoryChange{}}
 	seen := map[string]bool{}
+	batch := make([]*DirectoryPerson, 0, syncBatch)
+	flush := func() error {
+		err := s.syncBatch(ctx, r, batch)
+		batch = batch[:0]
+		return err
+	}
 	err := s.dir.People(ctx, func(p *DirectoryPerson) error {
 		r.Listed++
-		if progress != nil && r.Listed%500 == 0 {
+		if progress != nil && r.Listed%syncBatch == 0 {
 			progress(r.Listed)
 		}
-		if p.Disabled {
+		if p.Disabled || seen[p.Name] {
 			return nil
 		}
 		seen[p.Name] = true
-		return s.syncPerson(ctx, r, p)
+		if batch = append(batch, p); len(batch) == syncBatch {
+			return flush()
+		}
+		return nil
 	})
+	if err == nil {
+		err = flush()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +95,11 @@ func (s *Local) SyncDirectory(ctx context.Context, dryRun bool, progress func(in
 	}
 	return r, nil
 }
+
+// syncBatch is how many people a sync writes in one transaction: a
+// directory of 100,000 is 200 commits, not 100,000, and a batch is all a
+// sync holds of the people besides their names.
+const syncBatch = 500
 
 // syncAllowed lets the local administrator (an actor without a session,
 // or none: the service's own timer) and two-step administrators sync.
@@ -100,55 +117,72 @@ func (s *Local) syncAllowed(ctx context.Context) error {
 	return requireRole(a, sess, RoleAdmin)
 }
 
-// syncPerson adds or updates one person's account.
-func (s *Local) syncPerson(ctx context.Context, r *DirectorySync, p *DirectoryPerson) error {
-	if r.DryRun {
-		return s.store.View(ctx, func(tx Tx) error {
-			a, err := tx.AccountByName(p.Name)
-			switch {
-			case ErrorCode(err) == ENOTFOUND:
-				r.Added++
-				r.note(p.Name, "add", "role "+string(p.Role))
-				return nil
-			case err != nil:
+// syncBatch adds or updates the accounts of a batch of people in one
+// transaction (only reads in a dry run). What it did is counted apart and
+// added to r once the transaction is done, since a store may run it again.
+func (s *Local) syncBatch(ctx context.Context, r *DirectorySync, batch []*DirectoryPerson) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	var done DirectorySync
+	run := func(tx Tx) error {
+		done = DirectorySync{}
+		for _, p := range batch {
+			if err := s.syncPerson(tx, &done, p, r.DryRun); err != nil {
 				return err
 			}
-			before := *a
-			if s.updatePerson(a, p) {
-				r.Updated++
-				r.note(p.Name, "update", changeDetail(&before, a))
-			} else {
-				r.Unchanged++
-			}
-			return nil
-		})
+		}
+		return nil
 	}
-	return s.store.Update(ctx, func(tx Tx) error {
-		a, err := tx.AccountByName(p.Name)
-		switch {
-		case ErrorCode(err) == ENOTFOUND:
+	var err error
+	if r.DryRun {
+		err = s.store.View(ctx, run)
+	} else {
+		err = s.store.Update(ctx, run)
+	}
+	if err != nil {
+		return err
+	}
+	r.Added += done.Added
+	r.Updated += done.Updated
+	r.Unchanged += done.Unchanged
+	for _, c := range done.Changes {
+		r.note(c.Name, c.Change, c.Detail)
+	}
+	return nil
+}
+
+// syncPerson adds or updates one person's account, counting it in done.
+func (s *Local) syncPerson(tx Tx, done *DirectorySync, p *DirectoryPerson, dryRun bool) error {
+	a, err := tx.AccountByName(p.Name)
+	switch {
+	case ErrorCode(err) == ENOTFOUND:
+		if !dryRun {
 			if _, err := s.addPerson(tx, p); err != nil {
 				return err
 			}
-			r.Added++
-			r.note(p.Name, "add", "role "+string(p.Role))
-			return nil
-		case err != nil:
-			return err
 		}
-		before := *a
-		if !s.updatePerson(a, p) {
-			r.Unchanged++
-			return nil
-		}
-		if err := tx.UpdateAccount(a); err != nil {
-			return err
-		}
-		detail := changeDetail(&before, a)
-		r.Updated++
-		r.note(p.Name, "update", detail)
-		return s.audit(tx, directoryActor, a, ActionDirectoryUpdated, "", detail, "")
-	})
+		done.Added++
+		done.note(p.Name, "add", "role "+string(p.Role))
+		return nil
+	case err != nil:
+		return err
+	}
+	before := *a
+	if !s.updatePerson(a, p) {
+		done.Unchanged++
+		return nil
+	}
+	detail := changeDetail(&before, a)
+	done.Updated++
+	done.note(p.Name, "update", detail)
+	if dryRun {
+		return nil
+	}
+	if err := tx.UpdateAccount(a); err != nil {
+		return err
+	}
+	return s.audit(tx, directoryActor, a, ActionDirectoryUpdated, "", detail, "")
 }
 
 // changeDetail says what a sync changed.
@@ -178,15 +212,14 @@ func (s *Local) syncGone(ctx context.Context, r *DirectorySync, seen map[string]
 		if seen[a.Name] {
 			continue
 		}
-		err := s.store.Update(ctx, func(tx Tx) error {
-			live, err := hasAccess(tx, a.ID)
-			if err != nil || !live {
+		live := false
+		do := s.store.Update
+		if r.DryRun {
+			do = s.store.View
+		}
+		err := do(ctx, func(tx Tx) (err error) {
+			if live, err = hasAccess(tx, a.ID); err != nil || !live || r.DryRun {
 				return err
-			}
-			r.Disabled++
-			r.note(a.Name, "disable", "not in the directory, or disabled there")
-			if r.DryRun {
-				return nil
 			}
 			now := s.clock()
 			if err := s.endOtherAccess(tx, directoryActor, a, "", "", now); err != nil {
@@ -196,6 +229,10 @@ func (s *Local) syncGone(ctx context.Context, r *DirectorySync, seen map[string]
 		})
 		if err != nil {
 			return err
+		}
+		if live {
+			r.Disabled++
+			r.note(a.Name, "disable", "not in the directory, or disabled there")
 		}
 	}
 	return nil

@@ -22,7 +22,7 @@ type dirFixture struct {
 	dir  *directory.Directory
 }
 
-func newDirectoryFixture(t *testing.T) *dirFixture {
+func newDirectoryFixture(t testing.TB) *dirFixture {
 	t.Helper()
 	f := newFixture(t)
 	tree := ldaptest.New(t)
@@ -44,7 +44,7 @@ func (f *dirFixture) serviceOn(d core.Directory) *core.Local {
 }
 
 // person adds a directory person uid with mail uid@contoso.test.
-func (f *dirFixture) person(t *testing.T, uid, password string, more map[string][]string) string {
+func (f *dirFixture) person(t testing.TB, uid, password string, more map[string][]string) string {
 	t.Helper()
 	return f.tree.Person(t, uid, uid+"@contoso.test", strings.ToUpper(uid[:1])+uid[1:]+" Example", password, more)
 }

@@ -168,3 +168,45 @@ func (t *Tree) Attribute(tb testing.TB, dn, attr string) string {
 	}
 	return res.Entries[0].GetEqualFoldAttributeValue(attr)
 }
+
+// Many adds n people uid=<prefix><i> (mail <prefix><i>@contoso.test, no
+// password) over a few connections at once, for benchmarks.
+func (t *Tree) Many(tb testing.TB, prefix string, n int) {
+	tb.Helper()
+	const conns = 4
+	errs := make(chan error, conns)
+	for c := range conns {
+		go func() {
+			conn, err := ldap.DialURL(t.URL)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer conn.Close()
+			if err := conn.Bind(t.AdminDN, t.AdminPass); err != nil {
+				errs <- err
+				return
+			}
+			for i := c; i < n; i += conns {
+				uid := fmt.Sprintf("%s%d", prefix, i)
+				req := ldap.NewAddRequest(fmt.Sprintf("uid=%s,%s", uid, t.People), nil)
+				req.Attribute("objectClass", []string{"inetOrgPerson"})
+				req.Attribute("uid", []string{uid})
+				req.Attribute("cn", []string{"Person " + uid})
+				req.Attribute("sn", []string{uid})
+				req.Attribute("mail", []string{uid + "@contoso.test"})
+				req.Attribute("mobile", []string{fmt.Sprintf("+1 425 555 %04d", i%10000)})
+				if err := conn.Add(req); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range conns {
+		if err := <-errs; err != nil {
+			tb.Fatalf("ldaptest: add people: %v", err)
+		}
+	}
+}

@@ -319,3 +319,82 @@ func TestDirectorySync(t *testing.T) {
 		t.Fatalf("third sync = %+v, %v", r, err)
 	}
 }
+
+// TestDirectoryActiveDirectory: the flow of the issue on Samba's AD: a
+// person of the domain signs in, resets the password self-service (a
+// unicodePwd replace over LDAPS), the domain takes the new one; the help
+// desk's temporary password sets pwdLastSet=0 and the person's change
+// clears it.
+func TestDirectoryActiveDirectory(t *testing.T) {
+	f := newFixture(t)
+	ad := ldaptest.NewAD(t)
+	d, err := directory.New(ad.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	df := &dirFixture{fixture: f, dir: d}
+	f.svc = df.serviceOn(d)
+	ctx := context.Background()
+	dn := ad.Person(t, "vic", "Vic Example", "Vic-pass-1x", nil)
+	agentDN := ad.Person(t, "hd", "Hd Example", "Hd-pass-1x", nil)
+	ad.Join(t, ad.HelpdeskGroup, agentDN)
+
+	step, err := f.svc.SignIn(ctx, "vic@contoso.test", "Vic-pass-1x")
+	if err != nil || step.Account.DisplayName != "Vic Example" {
+		t.Fatalf("sign-in: %+v, %v", step, err)
+	}
+	vic := step.Account
+	f.add(t, vic, phoneOf("vicphone", "+442079460958"))
+	st, err := f.svc.StartReset(ctx, "vic@contoso.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := f.svc.ResetSendCode(ctx, st.ResetID, st.Options[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err = f.svc.ResetVerify(ctx, st.ResetID, st.Options[0].ID, ch.VerificationID, f.lastCode(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.ResetPassword(ctx, st.ResetID, "simple"); core.ErrorKey(err) != "directory.passwordQuality" {
+		t.Fatalf("a simple password: %v", err)
+	}
+	if err := f.svc.ResetPassword(ctx, st.ResetID, "Vic-pass-2x"); err != nil {
+		t.Fatalf("reset: %v", err)
+	}
+	if !ad.Bind(t, dn, "Vic-pass-2x") || ad.Bind(t, dn, "Vic-pass-1x") {
+		t.Fatal("the domain does not take the reset's password, or still takes the old one")
+	}
+
+	step, err = f.svc.SignIn(ctx, "hd@contoso.test", "Hd-pass-1x")
+	if err != nil || step.Account.Role != core.RoleHelpdesk {
+		t.Fatalf("agent: %+v, %v", step, err)
+	}
+	f.add(t, step.Account, phoneOf("hdphone", "+442079460001"))
+	agentAs := df.sessionWith(t, "hd@contoso.test", "Hd-pass-1x")
+	ic, err := f.svc.BeginIdentityCheck(agentAs, vic.ID, "vicphone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.FinishIdentityCheck(agentAs, vic.ID, ic.VerificationID, f.lastCode(t)); err != nil {
+		t.Fatal(err)
+	}
+	tmp, err := f.svc.ResetPasswordForPerson(agentAs, vic.ID, "INC-21")
+	if err != nil {
+		t.Fatalf("desk reset: %v", err)
+	}
+	if got := ad.Attribute(t, dn, "pwdLastSet"); got != "0" {
+		t.Fatalf("pwdLastSet after the desk's reset = %q", got)
+	}
+	step, err = f.signInWith(t, "vic@contoso.test", tmp.Password)
+	if err != nil || !step.Account.PasswordMustChange {
+		t.Fatalf("sign-in with the temporary password: %+v, %v", step, err)
+	}
+	vicAs := core.WithActor(ctx, core.SessionActor(step.Session, step.Account, "desktop"))
+	if err := f.svc.ChangePassword(vicAs, vic.ID, tmp.Password, "Vic-pass-3x"); err != nil {
+		t.Fatalf("change: %v", err)
+	}
+	if !ad.Bind(t, dn, "Vic-pass-3x") || ad.Attribute(t, dn, "pwdLastSet") == "0" {
+		t.Fatal("the change did not reach the domain, or left must change")
+	}
+}

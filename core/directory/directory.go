@@ -344,6 +344,12 @@ func (d *Directory) member(conn *ldap.Conn, group, dn string) (bool, error) {
 	return len(res.Entries) > 0, nil
 }
 
+// adMustChange reports whether AD refused a bind because the password,
+// right, must be changed first ("data 773" in the diagnostic).
+func adMustChange(err error) bool {
+	return ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) && strings.Contains(err.Error(), "data 773")
+}
+
 // adDisabled reports whether a userAccountControl value has
 // ACCOUNTDISABLE (0x2); a value that does not parse counts as disabled.
 func adDisabled(uac string) bool {
@@ -382,6 +388,10 @@ func (d *Directory) CheckPassword(ctx context.Context, p *core.DirectoryPerson, 
 	var le *ldap.Error
 	switch {
 	case err == nil:
+		return true, nil
+	case d.c.Kind == KindActiveDirectory && p.MustChange && adMustChange(err):
+		// AD checks the password first, then refuses the bind of one
+		// that must be changed (data 773): it was right.
 		return true, nil
 	case errors.As(err, &le) && refusedBind[le.ResultCode]:
 		// Refused by the directory (wrong, locked, disabled, must

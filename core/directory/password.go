@@ -55,7 +55,9 @@ func (d *Directory) SetPassword(ctx context.Context, p *core.DirectoryPerson, pa
 	} else {
 		req.Delete("pwdReset", nil)
 	}
-	if err := conn.Modify(req); err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchAttribute) {
+	// Without the ppolicy overlay there is no pwdReset (undefined
+	// attribute type): the service's own "must change" still holds.
+	if err := conn.Modify(req); err != nil && !ldap.IsErrorAnyOf(err, ldap.LDAPResultNoSuchAttribute, ldap.LDAPResultUndefinedAttributeType) {
 		return core.DirectoryUnreachable(fmt.Errorf("set pwdReset of %s: %w", p.DN, err))
 	}
 	return nil
@@ -73,6 +75,9 @@ func (d *Directory) ChangePassword(ctx context.Context, p *core.DirectoryPerson,
 	}
 	if d.c.Kind == KindActiveDirectory && !d.secure {
 		return core.DirectoryUnreachable(errors.New("active directory takes a password only over TLS: use ldaps:// or start_tls"))
+	}
+	if d.c.Kind == KindActiveDirectory && p.MustChange {
+		return d.changeMustChange(ctx, p, current, next)
 	}
 	conn, done, err := d.dial(ctx)
 	if err != nil {
@@ -99,6 +104,21 @@ func (d *Directory) ChangePassword(ctx context.Context, p *core.DirectoryPerson,
 		return d.refusal("change the password of "+p.DN, err)
 	}
 	return nil
+}
+
+// changeMustChange is the change of an AD password marked "must change":
+// AD lets no such person bind, so the current password is proven by the
+// bind's answer (data 773 comes only for the right one) and the new one
+// set by the service, clearing the mark.
+func (d *Directory) changeMustChange(ctx context.Context, p *core.DirectoryPerson, current, next string) error {
+	right, err := d.CheckPassword(ctx, p, current)
+	if err != nil {
+		return err
+	}
+	if !right {
+		return core.Reason(core.EINVALID, "signin.wrong", nil)
+	}
+	return d.SetPassword(ctx, p, next, false)
 }
 
 // adPassword is a password as AD's unicodePwd takes it: in double quotes,
@@ -130,7 +150,8 @@ func (d *Directory) refusal(what string, err error) error {
 			return core.Reason(core.EINVALID, "directory.passwordHistory", nil)
 		case strings.Contains(msg, "too young"):
 			return core.Reason(core.EINVALID, "directory.passwordTooYoung", nil)
-		case strings.Contains(msg, "quality"), strings.Contains(msg, "too short"), strings.Contains(msg, "not long enough"):
+		case strings.Contains(msg, "quality"), strings.Contains(msg, "too short"), strings.Contains(msg, "not long enough"),
+			strings.Contains(msg, "complexity"):
 			return core.Reason(core.EINVALID, "directory.passwordQuality", nil)
 		case strings.Contains(msg, "0000052d"):
 			// AD: the password does not meet the domain's policy

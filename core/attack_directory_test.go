@@ -113,3 +113,37 @@ func TestAttackDirectoryDeskOnAdmin(t *testing.T) {
 		t.Fatal("the administrator's directory password was changed")
 	}
 }
+
+// TestAttackDirectoryCallback: the help desk verifies a caller by calling
+// back the directory's number, one the caller cannot have chosen: the
+// code goes to that number whatever the account's own phones say; only an
+// agent who may act on the person can start it; a person without such a
+// number has no such check.
+func TestAttackDirectoryCallback(t *testing.T) {
+	f := newDirectoryFixture(t)
+	d := newDirectoryDesk(t, f, "rosa")
+	f.tree.Modify(t, d.userDN, func(r *ldap.ModifyRequest) { r.Replace("mobile", []string{"+44 20 7946 0123"}) })
+	// Not an agent: refused before the directory is asked.
+	own := f.sessionWith(t, "rosa@contoso.test", d.userPass)
+	if _, err := f.svc.BeginIdentityCheck(own, d.user.ID, core.DirectoryMobileID); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Fatalf("a person starts a desk check on themself: %v", err)
+	}
+	if _, err := f.svc.BeginIdentityCheck(d.as, d.user.ID, core.DirectoryOfficeID); core.ErrorCode(err) != core.ENOTFOUND {
+		t.Fatalf("a check through a number the directory does not have: %v", err)
+	}
+	ch, err := f.svc.BeginIdentityCheck(d.as, d.user.ID, core.DirectoryMobileID)
+	if err != nil {
+		t.Fatalf("callback: %v", err)
+	}
+	sent := f.sent(t)
+	if last := sent[len(sent)-1]; last.To != "+442079460123" || last.Channel != core.ChannelVoice {
+		t.Fatalf("the code went to %s by %s, not the directory's number by a call", last.To, last.Channel)
+	}
+	proof, err := f.svc.FinishIdentityCheck(d.as, d.user.ID, ch.VerificationID, f.lastCode(t))
+	if err != nil || proof.VerifiedUntil.IsZero() {
+		t.Fatalf("finish: %+v, %v", proof, err)
+	}
+	if _, err := f.svc.ResetPasswordForPerson(d.as, d.user.ID, "INC-21 called back"); err != nil {
+		t.Fatalf("desk reset after the callback: %v", err)
+	}
+}

@@ -238,3 +238,63 @@ func (s *Local) directoryPhones(ctx context.Context, acct *Account) *DirectoryPh
 	}
 	return &DirectoryPhones{Mobile: p.Mobile, OfficePhone: p.OfficePhone}
 }
+
+// The IDs of a person's directory numbers in an identity check: the help
+// desk calls back a number from the directory, one the caller cannot have
+// chosen (the strongest defence against a caller who claims to be someone
+// else), offered first where SecurityInfo.Directory has one.
+const (
+	DirectoryMobileID = "directory:mobile"
+	DirectoryOfficeID = "directory:office"
+)
+
+// directoryCallback is the method an identity check calls back for a
+// directory number's ID (nil for any other ID): a voice call to the
+// number the directory has now. The agent is checked before the
+// directory is asked. ENOTFOUND without a directory or such a number.
+func (s *Local) directoryCallback(ctx context.Context, accountID, methodID string) (*Method, error) {
+	if methodID != DirectoryMobileID && methodID != DirectoryOfficeID {
+		return nil, nil
+	}
+	var acct *Account
+	if err := s.onDesk(ctx, accountID, false, func(_ Tx, _ Actor, a *Account, _ *Policy, _ time.Time) error {
+		acct = a
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if s.dir == nil {
+		return nil, Errorf(ENOTFOUND, "That method is not in your security info.")
+	}
+	p, err := s.directoryPerson(ctx, acct.Name)
+	if err != nil {
+		return nil, err
+	}
+	number, kind := "", KindPhone
+	if p != nil {
+		number = p.Mobile
+		if methodID == DirectoryOfficeID {
+			number, kind = p.OfficePhone, KindOfficePhone
+		}
+	}
+	if number == "" {
+		return nil, Errorf(ENOTFOUND, "The directory has no such number for this person.")
+	}
+	ph, err := ParsePhone(number, "", "", kind, &Policy{})
+	if err != nil {
+		return nil, Errorf(EINVALID, "The directory's number for this person is not one that can be called: %s", ErrorMessage(err))
+	}
+	return &Method{ID: methodID, AccountID: accountID, Kind: kind, Detail: ph.E164, Extension: ph.Extension,
+		Channel: ChannelVoice, Language: acct.Language}, nil
+}
+
+// identityMethod is the method an identity check's verification was sent
+// to: one of the account's, or the directory number it called back (as
+// the verification recorded it).
+func identityMethod(tx Tx, accountID string, v *Verification) (*Method, error) {
+	if v.MethodID == DirectoryMobileID || v.MethodID == DirectoryOfficeID {
+		return &Method{ID: v.MethodID, AccountID: accountID, Kind: v.Kind, Detail: v.Detail, Extension: v.Extension,
+			Channel: v.Channel, Language: v.Language}, nil
+	}
+	return ownMethod(tx, accountID, v.MethodID)
+}

@@ -245,10 +245,17 @@ func (s *Local) BeginIdentityCheck(ctx context.Context, accountID, methodID stri
 	var v *Verification
 	var app *Challenge
 	var limited error
-	err := s.onDesk(ctx, accountID, false, func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
-		m, err := ownMethod(tx, accountID, methodID)
-		if err != nil {
-			return err
+	dm, err := s.directoryCallback(ctx, accountID, methodID)
+	if err != nil {
+		return nil, err
+	}
+	err = s.onDesk(ctx, accountID, false, func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
+		m := dm
+		if m == nil {
+			var err error
+			if m, err = ownMethod(tx, accountID, methodID); err != nil {
+				return err
+			}
 		}
 		if !provesIdentity(m.Kind) {
 			return Errorf(EINVALID, "A person proves who they are with a phone, an email address or an authenticator app.")
@@ -331,7 +338,7 @@ func (s *Local) FinishIdentityCheck(ctx context.Context, accountID, verification
 		if proof.Failures >= identityCheckTries || len(wrong) >= identityCheckTries || !v.UsedAt.IsZero() {
 			return Reason(ECONFLICT, "helpdesk.checkEnded", nil)
 		}
-		m, err := ownMethod(tx, accountID, v.MethodID)
+		m, err := identityMethod(tx, accountID, v)
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -54,6 +55,9 @@ func BenchmarkDirectorySync(b *testing.B) {
 			b.Fatalf("sync = %+v, %v", r, err)
 		}
 		b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
+		if rss := peakRSS(); rss > 0 {
+			b.ReportMetric(rss, "peak-rss-MiB") // the whole process, adding the people too
+		}
 		b.ReportMetric(float64(n), "people")
 	}
 }
@@ -74,4 +78,20 @@ func BenchmarkDirectoryBind(b *testing.B) {
 			b.Fatal(ok, err)
 		}
 	}
+}
+
+// peakRSS is the process's peak resident memory in MiB (Linux's VmHWM), 0
+// where it cannot be read.
+func peakRSS() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
 }

@@ -74,7 +74,7 @@ func TestDirectorySignIn(t *testing.T) {
 	dora := step.Account
 	as := core.WithActor(ctx, core.SessionActor(step.Session, dora, "desktop"))
 	info, err := f.svc.SecurityInfo(as, dora.ID)
-	if err != nil || info.Directory == nil || info.Directory.Mobile != "+44 20 7946 0958" {
+	if err != nil || info.Directory == nil || info.Directory.Mobile != "+44 20 7946 0958" || !info.OrganizationPassword {
 		t.Fatalf("the directory's phones on the page: %+v, %v", info, err)
 	}
 

@@ -101,6 +101,7 @@ func (s *Local) SecurityInfo(ctx context.Context, accountID string) (*SecurityIn
 		return nil, err
 	}
 	// Outside the transaction: the directory is another server.
+	info.OrganizationPassword = s.dir != nil
 	if info.Directory = s.directoryPhones(ctx, info.Account); info.Directory != nil && info.Account.ID != accountIDOf(ctx) {
 		info.Directory.Mobile, info.Directory.OfficePhone = maskDirectoryPhone(info.Directory.Mobile), maskDirectoryPhone(info.Directory.OfficePhone)
 	}

@@ -238,6 +238,11 @@ type SecurityInfo struct {
 	// organization's directory", read-only here. Masked for anyone but
 	// the owner.
 	Directory *DirectoryPhones `json:"directory,omitempty"`
+	// OrganizationPassword is set where the password is the
+	// organisation's directory's: the Password page says so, and a change
+	// or reset is refused by the directory's own rules (directory.password*
+	// reasons).
+	OrganizationPassword bool `json:"organizationPassword,omitempty"`
 }
 
 // PendingRemoval is a scheduled removal of the last security info.

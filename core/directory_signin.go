@@ -43,10 +43,15 @@ func (s *Local) directoryPerson(ctx context.Context, name string) (*DirectoryPer
 // when it was right.
 func (s *Local) directoryBind(ctx context.Context, name, password string) (*DirectoryPerson, bool, error) {
 	p, err := s.directoryPerson(ctx, name)
-	if err != nil || p == nil {
+	if err != nil {
 		return nil, false, err
 	}
+	// Nobody binds too (as an entry that does not exist), so a made-up or
+	// disabled name takes as long as a wrong password.
 	ok, err := s.dir.CheckPassword(ctx, p, password)
+	if p == nil {
+		return nil, false, err
+	}
 	if err != nil || !ok {
 		return nil, false, err
 	}

@@ -374,22 +374,33 @@ var refusedBind = map[uint16]bool{
 
 // CheckPassword implements core.Directory: a simple bind as the entry.
 // An empty password is refused without asking (an empty simple bind is an
-// anonymous bind, which many directories accept).
+// anonymous bind, which many directories accept). For nobody (nil or no
+// DN) or a disabled person it binds as an entry that does not exist and
+// answers false, so their answer takes as long as a wrong password's.
 func (d *Directory) CheckPassword(ctx context.Context, p *core.DirectoryPerson, password string) (bool, error) {
-	if password == "" || p == nil || p.DN == "" || p.Disabled {
+	if password == "" {
 		return false, nil
+	}
+	dn, decoy := "", p == nil || p.DN == "" || p.Disabled
+	if decoy {
+		dn = "cn=no such person," + d.c.BaseDN
+	} else {
+		dn = p.DN
 	}
 	conn, done, err := d.dial(ctx)
 	if err != nil {
 		return false, err
 	}
 	defer done()
-	err = conn.Bind(p.DN, password)
+	err = conn.Bind(dn, password)
+	if decoy && err == nil {
+		return false, nil
+	}
 	var le *ldap.Error
 	switch {
 	case err == nil:
 		return true, nil
-	case d.c.Kind == KindActiveDirectory && p.MustChange && adMustChange(err):
+	case !decoy && d.c.Kind == KindActiveDirectory && p.MustChange && adMustChange(err):
 		// AD checks the password first, then refuses the bind of one
 		// that must be changed (data 773): it was right.
 		return true, nil
@@ -398,6 +409,6 @@ func (d *Directory) CheckPassword(ctx context.Context, p *core.DirectoryPerson, 
 		// change on AD): one answer for all.
 		return false, nil
 	default:
-		return false, core.DirectoryUnreachable(fmt.Errorf("bind as %s: %w", p.DN, err))
+		return false, core.DirectoryUnreachable(fmt.Errorf("bind as %s: %w", dn, err))
 	}
 }

@@ -59,6 +59,9 @@ func TestDirectoryCommands(t *testing.T) {
 		t.Fatalf("check of nobody: %d %s", code, errs)
 	}
 
+	if out := e.mustCtl("", "config", "check"); !strings.Contains(out, "directory: openldap at ldap://127.0.0.1") || strings.Contains(out, tr.BindPassword) {
+		t.Fatalf("config check:\n%s", out)
+	}
 	var dry core.DirectorySync
 	if err := json.Unmarshal([]byte(e.mustCtl("", "directory", "sync", "--dry-run", "--json")), &dry); err != nil || !dry.DryRun || dry.Added != 2 {
 		t.Fatalf("dry run: %+v %v", dry, err)

@@ -150,6 +150,9 @@ func New(c Config) (*Directory, error) {
 		if !c.StartTLS && !loopback(u.Hostname()) {
 			return nil, core.Errorf(core.EINVALID, "[directory] url %s would send passwords in the clear: use ldaps://, or set start_tls = true.", c.URL)
 		}
+		if !c.StartTLS && c.Kind == KindActiveDirectory {
+			return nil, core.Errorf(core.EINVALID, "[directory] Active Directory takes passwords only over TLS: use ldaps:// (%s is plain), or set start_tls = true.", c.URL)
+		}
 	default:
 		return nil, core.Errorf(core.EINVALID, "[directory] url %q must start with ldaps:// or ldap://.", c.URL)
 	}

@@ -63,6 +63,7 @@ func TestConfigRefusesPlainPasswords(t *testing.T) {
 		{"bad filter", func(c *directory.Config) { c.UserFilter = "(objectClass=person" }},
 		{"bad group", func(c *directory.Config) { c.AdminGroup = "not a dn" }},
 		{"missing CA file", func(c *directory.Config) { c.CAFile = filepath.Join(t.TempDir(), "none.pem") }},
+		{"plain AD on loopback", func(c *directory.Config) { c.Kind, c.URL = "activedirectory", "ldap://127.0.0.1" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := base

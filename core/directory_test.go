@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-ldap/ldap/v3"
 	"github.com/securityinfo/securityinfo/assets"
@@ -156,7 +157,17 @@ func TestDirectoryResetAndChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	uma := step.Account
-	f.add(t, uma, phoneOf("umaphone", "+442079460958"))
+	// She registers a phone through her own session, as in the window.
+	umaFirst := core.WithActor(ctx, core.SessionActor(step.Session, uma, "desktop"))
+	pc, err := f.svc.BeginPhone(umaFirst, uma.ID, core.PhoneRequest{Kind: core.KindPhone, Number: "+442079460958"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	phone, err := f.svc.Confirm(umaFirst, uma.ID, pc.VerificationID, f.lastCode(t))
+	if err != nil {
+		t.Fatalf("register a phone: %v", err)
+	}
+	f.clock.Advance(31 * time.Second)
 
 	st, err := f.svc.StartReset(ctx, "uma@contoso.test")
 	if err != nil {
@@ -196,7 +207,7 @@ func TestDirectoryResetAndChange(t *testing.T) {
 	agent := step.Account
 	f.add(t, agent, phoneOf("agentphone", "+442079460001"))
 	agentAs := f.sessionWith(t, "hd@contoso.test", "Hd-pass-1")
-	ic, err := f.svc.BeginIdentityCheck(agentAs, uma.ID, "umaphone")
+	ic, err := f.svc.BeginIdentityCheck(agentAs, uma.ID, phone.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

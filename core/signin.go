@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"hash/fnv"
 	"slices"
 	"strings"
@@ -257,15 +258,18 @@ func (s *Local) signInAttempt(ctx context.Context, name string, lookup func(tx T
 		return nil, err
 	}
 	right, err := check(acct)
-	if err != nil {
-		// Nothing was checked (a directory that cannot be reached): the
-		// attempt is taken back, so an outage locks nobody out.
+	if errors.Is(err, ErrDirectoryUnreachable) {
+		// Nothing was checked: the attempt is taken back, so a
+		// directory's outage locks nobody out.
 		if rerr := s.refundClient(ctx, claim); rerr != nil {
 			return nil, rerr
 		}
 		if serr := s.settleSignIn(ctx, norm, acct, lock, true); serr != nil {
 			return nil, serr
 		}
+		return nil, err
+	}
+	if err != nil {
 		return nil, err
 	}
 	if right {

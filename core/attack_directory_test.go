@@ -147,3 +147,37 @@ func TestAttackDirectoryCallback(t *testing.T) {
 		t.Fatalf("desk reset after the callback: %v", err)
 	}
 }
+
+// TestAttackDirectorySecondStepAfterLeaving: a sign-in whose password
+// step passed before the person left the directory gets no session after
+// the sync, however soon the second step comes.
+func TestAttackDirectorySecondStepAfterLeaving(t *testing.T) {
+	f := newDirectoryFixture(t)
+	ctx := context.Background()
+	dn := f.person(t, "sam", "Sam-pass-1", nil)
+	// Added by a sync: no session to end, only the pending sign-in.
+	if _, err := f.svc.SyncDirectory(f.ctx, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	sam, err := f.svc.AccountByName(f.ctx, "sam@contoso.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.add(t, sam, phoneOf("samphone", "+442079460958"))
+	step, err := f.svc.SignIn(ctx, "sam@contoso.test", "Sam-pass-1")
+	if err != nil || step.Pending == nil {
+		t.Fatalf("password step: %+v, %v", step, err)
+	}
+	o := step.Pending.Options[0]
+	ch, err := f.svc.SendSignInCode(ctx, step.Pending.ID, o.MethodID, o.Channel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.tree.Delete(t, dn)
+	if _, err := f.svc.SyncDirectory(f.ctx, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	if step, err := f.svc.FinishSignIn(ctx, step.Pending.ID, o.MethodID, ch.VerificationID, f.lastCode(t)); err == nil {
+		t.Fatalf("a second step after leaving opened a session: %+v", step)
+	}
+}

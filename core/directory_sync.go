@@ -218,11 +218,13 @@ func (s *Local) syncGone(ctx context.Context, r *DirectorySync, seen map[string]
 			do = s.store.View
 		}
 		err := do(ctx, func(tx Tx) (err error) {
-			if live, err = hasAccess(tx, a.ID); err != nil || !live || r.DryRun {
+			if live, err = hasAccess(tx, a.ID); err != nil || r.DryRun {
 				return err
 			}
-			now := s.clock()
-			if err := s.endOtherAccess(tx, directoryActor, a, "", "", now); err != nil {
+			// Pending sign-ins and resets end too, even with no session
+			// or pass to count (a second step begun before the person
+			// left would otherwise still open a session).
+			if err := s.endOtherAccess(tx, directoryActor, a, "", "", s.clock()); err != nil || !live {
 				return err
 			}
 			return s.audit(tx, directoryActor, a, ActionDirectoryDisabled, "", "sessions, pending sign-ins, resets and passes ended", "")

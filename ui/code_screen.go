@@ -67,8 +67,8 @@ func (f *codeForm) rows(links ...fyne.CanvasObject) []fyne.CanvasObject {
 		rows = append(rows, f.resend.view(), container.NewHBox(link(f.sc.tr.T("code.noCode"), func() { f.resend.noCode(f.err) })))
 		if f.sc.outbox != nil {
 			// Delivery is the local outbox: the code is read there.
-			since := f.sent.since
-			rows = append(rows, container.NewHBox(link(f.sc.tr.T("outbox.open"), func() { f.sc.showOutboxSince(since) })))
+			sent := f.sent
+			rows = append(rows, container.NewHBox(link(f.sc.tr.T("outbox.open"), func() { f.sc.showOutboxOf(sent) })))
 		}
 	}
 	for _, l := range links {
@@ -126,7 +126,8 @@ func (f *codeForm) leave() {
 // that choosing the option again while its code still works goes back to
 // that code (it stays usable and its wait counts on) instead of asking for
 // another the core would refuse until the wait is over.
-// since is when the flow began: "Open outbox" shows what came after.
+// since is when the flow began: "Open outbox" shows what came after to
+// where its codes went.
 type sentCodes struct {
 	since time.Time
 	codes map[string]*core.Challenge

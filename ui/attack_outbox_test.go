@@ -9,9 +9,9 @@ import (
 	"github.com/securityinfo/securityinfo/core"
 )
 
-// TestAttackCodeScreenOutboxShowsThisFlowOnly: "Open outbox" on a code
-// screen before sign-in shows the codes of this sign-in or reset, not
-// every message written since it began. On a shared desk machine a person
+// TestAttackCodeScreenOutboxShowsThisFlowOnly: "Open outbox" on the
+// sign-in's code screen shows the codes of this sign-in, not every message
+// written since it began, and a reset's code screen has no outbox at all. On a shared desk machine a person
 // who starts a reset for any name (a made-up one will do) and leaves the
 // outbox open must not read the codes and notices of the people who use
 // the computer after them, which the signed-in outbox shows only to their
@@ -60,10 +60,9 @@ func TestAttackCodeScreenOutboxShowsThisFlowOnly(t *testing.T) {
 	if _, err := h.svc.BeginEmail(h.as(bob), bob.ID, "bob@example.com", "en"); err != nil {
 		t.Fatal(err)
 	}
-	bobMail := h.lastCode()
-	h.tap("Open outbox")
-	h.shows(resetCode)
-	h.notShows(bobMail)
-	h.notShows(bobCode)
-	h.notShows("bob@example.com")
+	_ = resetCode
+	// A reset proves who the person is by its code alone: its screen does
+	// not open the outbox at all, or anyone at this computer could reset
+	// any account.
+	h.notShows("Open outbox")
 }

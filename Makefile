@@ -151,9 +151,9 @@ screenshots: deps-desktop
 # goldens rewrites the window's golden markup after a deliberate change.
 goldens:
 	rm -rf ui/testdata
-	-scripts/with-postgres $(GO) test ./ui >/dev/null 2>&1
+	-scripts/with-postgres scripts/with-ldap $(GO) test ./ui >/dev/null 2>&1
 	mv ui/testdata/failed/*.xml ui/testdata/ && rmdir ui/testdata/failed
-	scripts/with-postgres $(GO) test ./ui
+	scripts/with-postgres scripts/with-ldap $(GO) test ./ui
 
 # startup compares the window's start-up time with an empty Fyne window's.
 startup: deps-desktop

@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/go-ldap/ldap/v3"
@@ -130,6 +131,17 @@ func TestAttackDirectoryCallback(t *testing.T) {
 	}
 	if _, err := f.svc.BeginIdentityCheck(d.as, d.user.ID, core.DirectoryOfficeID); core.ErrorCode(err) != core.ENOTFOUND {
 		t.Fatalf("a check through a number the directory does not have: %v", err)
+	}
+	// The desk's view offers the directory's number first, masked.
+	hp, err := f.svc.HelpdeskPerson(d.as, d.user.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := hp.Summary.Methods; len(m) == 0 || m[0].ID != core.DirectoryMobileID || !m[0].FromDirectory || !m[0].ProvesIdentity || strings.Contains(m[0].Detail, "0123") {
+		t.Fatalf("the desk's view of the person's methods: %+v", hp.Summary.Methods)
+	}
+	if _, err := f.svc.HelpdeskPerson(own, d.user.ID); err == nil {
+		t.Fatal("a person reads the desk's view of themself")
 	}
 	ch, err := f.svc.BeginIdentityCheck(d.as, d.user.ID, core.DirectoryMobileID)
 	if err != nil {

@@ -14,8 +14,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System packages: Fyne's OpenGL/X11 and Wayland headers (Fyne 2.8 picks
 # Wayland or X11 at run time), a Secret Service and D-Bus for
 # the keyring tests, the sqlite3 tool for the tamper tests, PostgreSQL for
-# the PostgreSQL store's tests (scripts/with-postgres runs a throw-away server).
-DEB_PACKAGES := libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev wayland-protocols gnome-keyring dbus dbus-x11 sqlite3 postgresql libfido2-dev
+# the PostgreSQL store's tests (scripts/with-postgres runs a throw-away server),
+# OpenLDAP's slapd and tools for the directory's tests (scripts/with-ldap),
+# Samba's AD domain controller for its Active Directory tests
+# (scripts/with-samba-ad), and openssl for their certificates.
+DEB_PACKAGES := libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev wayland-protocols gnome-keyring dbus dbus-x11 sqlite3 postgresql libfido2-dev slapd ldap-utils openssl \
+	samba samba-ad-provision samba-dsdb-modules samba-vfs-modules
 # To look at the window without a display: Xvfb, xdotool, ImageMagick's import.
 DEB_DESKTOP := xvfb xauth xdotool imagemagick
 # To package: the Windows cross compiler, wixl and msiinfo, osslsigncode and
@@ -105,15 +109,17 @@ staticcheck:
 
 # test runs every test under the race detector, inside a private D-Bus
 # session with an unlocked gnome-keyring, so the keyring test uses a real
-# Secret Service, and beside a throw-away PostgreSQL server for the
-# PostgreSQL store. Then the test matrix's other setting: every service
+# Secret Service, beside a throw-away PostgreSQL server for the
+# PostgreSQL store, and a throw-away OpenLDAP server and Samba AD domain
+# controller for the directory (the latter runs as root: through sudo for
+# anyone else, on the fixed ports 389 and 636). Then the test matrix's other setting: every service
 # test of the core on PostgreSQL, and every window flow through the
 # central service's API (SECURITYINFO_TEST_STORE, SECURITYINFO_TEST_VIA;
 # docs/architecture.md). core alone takes about 4 minutes under the race
 # detector on 2 cores, 6 on a loaded machine: go test's default 10-minute
 # limit per package is too close.
 test: deps vet importcheck
-	dbus-run-session -- scripts/with-keyring scripts/with-postgres sh -c '\
+	dbus-run-session -- scripts/with-keyring scripts/with-postgres scripts/with-ldap scripts/with-samba-ad sh -c '\
 		$(GO) test -race -count=1 -timeout 25m ./... && \
 		SECURITYINFO_TEST_STORE=postgres SECURITYINFO_TEST_VIA=http $(GO) test -race -count=1 -timeout 25m ./core ./ui'
 
@@ -146,9 +152,9 @@ screenshots: deps-desktop
 # goldens rewrites the window's golden markup after a deliberate change.
 goldens:
 	rm -rf ui/testdata
-	-scripts/with-postgres $(GO) test ./ui >/dev/null 2>&1
+	-scripts/with-postgres scripts/with-ldap $(GO) test ./ui >/dev/null 2>&1
 	mv ui/testdata/failed/*.xml ui/testdata/ && rmdir ui/testdata/failed
-	scripts/with-postgres $(GO) test ./ui
+	scripts/with-postgres scripts/with-ldap $(GO) test ./ui
 
 # startup compares the window's start-up time with an empty Fyne window's.
 startup: deps-desktop

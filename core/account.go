@@ -177,6 +177,10 @@ func NormalizeLanguage(tag string) (string, error) {
 
 // NeedsFirstAccount implements Service.
 func (s *Local) NeedsFirstAccount(ctx context.Context) (bool, error) {
+	if s.dir != nil {
+		// Administrators come from the directory's admin group.
+		return false, nil
+	}
 	var n int
 	err := s.store.View(ctx, func(tx Tx) (err error) {
 		n, err = tx.CountAccounts()
@@ -199,6 +203,9 @@ func (s *Local) CreateFirstAccount(ctx context.Context, n NewAccount) (*Account,
 func (s *Local) firstAccountAllowed(ctx context.Context) error {
 	if err := s.limitClient(ctx, "setup"); err != nil {
 		return err
+	}
+	if s.dir != nil {
+		return Reason(ECONFLICT, "directory.firstAccount", nil)
 	}
 	if err := s.setupAllowed(ctx); err != nil {
 		return err
@@ -236,6 +243,9 @@ func (s *Local) createAccount(ctx context.Context, n NewAccount, first bool) (*A
 		}
 		if err := requireRole(a, sess, RoleAdmin); err != nil {
 			return nil, err
+		}
+		if s.dir != nil {
+			return nil, Reason(ECONFLICT, "directory.managed", nil)
 		}
 	}
 	if err := n.Validate(); err != nil {

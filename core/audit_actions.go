@@ -47,6 +47,11 @@ const (
 	ActionPassCreated       = "tap.created"
 	ActionPassDeleted       = "tap.deleted"
 
+	// The organisation's directory.
+	ActionDirectoryAdded    = "directory.added"    // a person of the directory added here (first sign-in or a sync)
+	ActionDirectoryUpdated  = "directory.updated"  // their role or display name changed by a sync
+	ActionDirectoryDisabled = "directory.disabled" // gone from the directory or disabled there: their access ended
+
 	// The log itself: stands in the chain for a queued event that was
 	// edited in the database before it was chained.
 	ActionAuditTampered = "audit.tampered"
@@ -64,6 +69,7 @@ func AuditActions() []string {
 		ActionRegistrationSnoozed, ActionInfoConfirmed, ActionReconfirmSkipped,
 		ActionIdentityVerified, ActionIdentityFailed, ActionHelpdeskLimited, ActionPhoneSearched,
 		ActionApprovalRequested, ActionApprovalGiven, ActionPassCreated, ActionPassDeleted,
+		ActionDirectoryAdded, ActionDirectoryUpdated, ActionDirectoryDisabled,
 		ActionAuditTampered,
 	}
 }

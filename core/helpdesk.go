@@ -251,10 +251,17 @@ func (s *Local) BeginIdentityCheck(ctx context.Context, accountID, methodID stri
 	var v *Verification
 	var app *Challenge
 	var limited error
-	err := s.onDesk(ctx, accountID, false, func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
-		m, err := ownMethod(tx, accountID, methodID)
-		if err != nil {
-			return err
+	dm, err := s.directoryCallback(ctx, accountID, methodID)
+	if err != nil {
+		return nil, err
+	}
+	err = s.onDesk(ctx, accountID, false, func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
+		m := dm
+		if m == nil {
+			var err error
+			if m, err = ownMethod(tx, accountID, methodID); err != nil {
+				return err
+			}
 		}
 		if !provesIdentity(m.Kind) {
 			return Errorf(EINVALID, "A person proves who they are with a phone, an email address or an authenticator app.")
@@ -337,7 +344,7 @@ func (s *Local) FinishIdentityCheck(ctx context.Context, accountID, verification
 		if proof.Failures >= identityCheckTries || len(wrong) >= identityCheckTries || !v.UsedAt.IsZero() {
 			return Reason(ECONFLICT, "helpdesk.checkEnded", nil)
 		}
-		m, err := ownMethod(tx, accountID, v.MethodID)
+		m, err := identityMethod(tx, accountID, v)
 		if err != nil {
 			return err
 		}
@@ -682,12 +689,7 @@ func (s *Local) ResetPasswordForPerson(ctx context.Context, accountID, reason st
 	if err := s.onDesk(ctx, accountID, true, func(Tx, Actor, *Account, *Policy, time.Time) error { return nil }); err != nil {
 		return nil, err
 	}
-	pw, err := s.newPass(temporaryPasswordLength)
-	if err != nil {
-		return nil, err
-	}
-	// Hashing is slow on purpose: do it outside the write.
-	hash, err := HashSecret(pw, s.rand)
+	pw, hash, err := s.temporaryPassword(ctx, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -705,6 +707,28 @@ func (s *Local) ResetPasswordForPerson(ctx context.Context, accountID, reason st
 		return nil, err
 	}
 	return &TemporaryPassword{Password: pw, MustChange: true}, nil
+}
+
+// temporaryPassword makes the help desk's temporary password: set in the
+// directory as the service with "must change" (hash ""), or hashed for
+// the store.
+func (s *Local) temporaryPassword(ctx context.Context, accountID string) (pw, hash string, err error) {
+	if s.dir == nil {
+		if pw, err = s.newPass(temporaryPasswordLength); err != nil {
+			return "", "", err
+		}
+		// Hashing is slow on purpose: do it outside the write.
+		hash, err = HashSecret(pw, s.rand)
+		return pw, hash, err
+	}
+	var acct *Account
+	if err := s.store.View(ctx, func(tx Tx) (err error) { acct, err = tx.Account(accountID); return err }); err != nil {
+		return "", "", err
+	}
+	if pw, err = s.directoryTemporaryPassword(); err != nil {
+		return "", "", err
+	}
+	return pw, "", s.directoryPassword(ctx, acct, "", pw, true)
 }
 
 // SignInWithPass signs in with a Temporary Access Pass in place of the
@@ -725,6 +749,15 @@ func (s *Local) SignInWithPass(ctx context.Context, name, pass string) (*SignInS
 		}
 		now := s.clock()
 		right := VerifySecret(hash, strings.TrimSpace(pass)) && ap != nil && now.Before(ap.ExpiresAt) && (ap.UsedAt.IsZero() || !ap.OneTime)
+		if right && s.dir != nil {
+			// A pass is no way in for someone who left the directory
+			// or is disabled there.
+			p, err := s.directoryPerson(ctx, acct.Name)
+			if err != nil {
+				return false, err
+			}
+			right = p != nil
+		}
 		if !right || !ap.OneTime {
 			return right, nil
 		}

@@ -42,7 +42,9 @@ const inPersonHow = "in person with photo ID"
 // does not exist.
 func (s *Local) HelpdeskPerson(ctx context.Context, accountID string) (*HelpdeskPerson, error) {
 	var out *HelpdeskPerson
+	var person *Account
 	err := s.onAccount(ctx, accountID, readOnly|desk, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+		person = acct
 		if err := deskActor(a, acct); err != nil {
 			return err
 		}
@@ -57,6 +59,20 @@ func (s *Local) HelpdeskPerson(ctx context.Context, accountID string) (*Helpdesk
 	})
 	if err != nil {
 		return nil, err
+	}
+	// Outside the transaction: the directory's numbers, offered first to
+	// call back (a number the caller cannot have chosen), masked.
+	if ph := s.directoryPhones(ctx, person); ph != nil {
+		var dir []MaskedMethod
+		for _, n := range []struct {
+			id, number string
+			kind       MethodKind
+		}{{DirectoryMobileID, ph.Mobile, KindPhone}, {DirectoryOfficeID, ph.OfficePhone, KindOfficePhone}} {
+			if n.number != "" {
+				dir = append(dir, MaskedMethod{ID: n.id, Kind: n.kind, Detail: maskDirectoryPhone(n.number), ProvesIdentity: true, FromDirectory: true})
+			}
+		}
+		out.Summary.Methods = append(dir, out.Summary.Methods...)
 	}
 	return out, nil
 }

@@ -18,6 +18,7 @@ type Local struct {
 	nameLocks [nameStripes]sync.Mutex
 
 	store  Store
+	dir    Directory // nil: the store's own accounts and passwords
 	keys   *Keys
 	sender Sender
 	texts  Texts
@@ -44,6 +45,9 @@ type Options struct {
 	// Background runs work that no answer waits for, such as delivering
 	// a reset's codes (nil: in a new goroutine); tests may run it at once.
 	Background func(func())
+	// Directory is the organisation's directory, the source of people
+	// and passwords (directory_signin.go); nil for the store's own.
+	Directory Directory
 	// Queue leaves every delivery to the outbox worker (RunWorker),
 	// as the central service does: no request waits for a provider, and a
 	// failed delivery is retried with backoff. Without it, the request
@@ -68,7 +72,7 @@ func NewLocal(store Store, keys *Keys, o Options) *Local {
 	if o.Sender == nil {
 		o.Sender = Router{}
 	}
-	s := &Local{store: store, keys: keys, sender: o.Sender, texts: o.Texts, log: o.Log, now: o.Now, rand: o.Rand, background: o.Background,
+	s := &Local{store: store, dir: o.Directory, keys: keys, sender: o.Sender, texts: o.Texts, log: o.Log, now: o.Now, rand: o.Rand, background: o.Background,
 		queue: o.Queue, wake: make(chan struct{}, 1)}
 	if s.background == nil {
 		s.background = func(f func()) {

@@ -81,6 +81,16 @@ var reasons = map[string]string{
 	"tap.none":             "You have no Temporary Access Pass.",
 	"setup.remote":         "The first account can be created only on the service's own machine, or with the setup token that securityinfod wrote to its data folder (setup-token) at its first start.",
 	"account.firstTaken":   "This data already has accounts. Sign in, or ask an administrator to create your account.",
+
+	// The organisation's directory (directory.go).
+	"directory.unreachable":      "The organization's directory can't be reached just now, so nothing was changed. Try again in a few minutes.",
+	"directory.passwordQuality":  "The organization's directory refused this password: it is too short or too simple. Choose a longer password that mixes letters, digits and symbols.",
+	"directory.passwordHistory":  "The organization's directory refused this password: it was used recently. Choose one you have not used before.",
+	"directory.passwordTooYoung": "The organization's directory refused the change: the password was changed too recently. Try again later, or ask the help desk.",
+	"directory.passwordPolicy":   "The organization's directory refused this password: it does not meet the organization's password rules (length, complexity, or not one of your recent passwords), or it was changed too recently.",
+	"directory.passwordRefused":  "The organization's directory refused this password. Choose another one, or ask the help desk.",
+	"directory.firstAccount":     "People come from the organization's directory here: administrators are the members of its admin group. Sign in with your directory account.",
+	"directory.managed":          "This account comes from the organization's directory: change it there.",
 }
 
 // Reasons lists the reason keys, sorted, for translators and tests.

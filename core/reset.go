@@ -417,10 +417,7 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 	if err := s.store.View(ctx, func(tx Tx) (err error) { methods, err = tx.Methods(acct.ID); return err }); err != nil {
 		return err
 	}
-	if err := ValidatePassword(password, acct.Name, len(signInOptions(acct, methods)) > 0); err != nil {
-		return err
-	}
-	hash, err := HashSecret(password, s.rand)
+	hash, err := s.resetPasswordHash(ctx, acct, methods, password)
 	if err != nil {
 		return err
 	}
@@ -469,6 +466,20 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 	}
 	s.sendNotices(ctx, notices)
 	return nil
+}
+
+// resetPasswordHash checks and writes the password of a self-service
+// reset: the directory's, set there by the service before the reset is
+// marked done (nothing here changes when it refuses), or the store's,
+// checked by the DESIGN rules and hashed.
+func (s *Local) resetPasswordHash(ctx context.Context, acct *Account, methods []*Method, password string) (string, error) {
+	if s.dir != nil {
+		return "", s.directoryPassword(ctx, acct, "", password, false)
+	}
+	if err := ValidatePassword(password, acct.Name, len(signInOptions(acct, methods)) > 0); err != nil {
+		return "", err
+	}
+	return HashSecret(password, s.rand)
 }
 
 // ResetKeyChallenge implements Service: a challenge for the reset's

@@ -24,6 +24,10 @@ type MaskedMethod struct {
 	// ProvesIdentity says the help desk may check who is asking with it
 	// (BeginIdentityCheck): a phone, an email address or an app.
 	ProvesIdentity bool `json:"provesIdentity"`
+	// FromDirectory: a number from the organization's directory (ID
+	// DirectoryMobileID or DirectoryOfficeID), which the help desk can
+	// call back but not delete.
+	FromDirectory bool `json:"fromDirectory,omitempty"`
 }
 
 // AccountSummary is one search result.

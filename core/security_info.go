@@ -97,7 +97,39 @@ func (s *Local) SecurityInfo(ctx context.Context, accountID string) (*SecurityIn
 		}
 		return nil
 	})
-	return info, err
+	if err != nil {
+		return nil, err
+	}
+	// Outside the transaction: the directory is another server.
+	info.OrganizationPassword = s.dir != nil
+	if info.Directory = s.directoryPhones(ctx, info.Account); info.Directory != nil && info.Account.ID != accountIDOf(ctx) {
+		info.Directory.Mobile, info.Directory.OfficePhone = maskDirectoryPhone(info.Directory.Mobile), maskDirectoryPhone(info.Directory.OfficePhone)
+	}
+	return info, nil
+}
+
+// accountIDOf is the acting account's ID ("" without an actor).
+func accountIDOf(ctx context.Context) string {
+	a, _ := ActorFrom(ctx)
+	return a.AccountID
+}
+
+// maskDirectoryPhone masks a directory number for anyone but its owner,
+// as the help desk reads numbers: its last two digits.
+func maskDirectoryPhone(n string) string {
+	if n == "" {
+		return ""
+	}
+	digits := []rune{}
+	for _, r := range n {
+		if r >= '0' && r <= '9' {
+			digits = append(digits, r)
+		}
+	}
+	if len(digits) < 2 {
+		return "••"
+	}
+	return "•••• " + string(digits[len(digits)-2:])
 }
 
 // AvailableKinds implements Service.

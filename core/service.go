@@ -236,6 +236,16 @@ type SecurityInfo struct {
 	// AccessPass is the account's active Temporary Access Pass (nil
 	// without one); its owner may delete it.
 	AccessPass *AccessPassView `json:"accessPass"`
+	// Directory is the person's numbers in the organisation's directory
+	// (nil without a directory or numbers): rows "from your
+	// organization's directory", read-only here. Masked for anyone but
+	// the owner.
+	Directory *DirectoryPhones `json:"directory,omitempty"`
+	// OrganizationPassword is set where the password is the
+	// organisation's directory's: the Password page says so, and a change
+	// or reset is refused by the directory's own rules (directory.password*
+	// reasons).
+	OrganizationPassword bool `json:"organizationPassword,omitempty"`
 }
 
 // PendingRemoval is a scheduled removal of the last security info.

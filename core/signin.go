@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"hash/fnv"
 	"slices"
 	"strings"
@@ -257,6 +258,17 @@ func (s *Local) signInAttempt(ctx context.Context, name string, lookup func(tx T
 		return nil, err
 	}
 	right, err := check(acct)
+	if errors.Is(err, ErrDirectoryUnreachable) {
+		// Nothing was checked: the attempt is taken back, so a
+		// directory's outage locks nobody out.
+		if rerr := s.refundClient(ctx, claim); rerr != nil {
+			return nil, rerr
+		}
+		if serr := s.settleSignIn(ctx, norm, acct, lock, true); serr != nil {
+			return nil, serr
+		}
+		return nil, err
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -286,6 +298,9 @@ func nameStripe(name string) int {
 // SignIn implements Service. The attempt is counted before the password
 // is checked (claimSignIn), the same way for names without an account.
 func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep, error) {
+	if s.dir != nil {
+		return s.signInDirectory(ctx, name, password)
+	}
 	var methods []*Method
 	acct, err := s.signInAttempt(ctx, name, func(tx Tx, a *Account) (err error) {
 		methods, err = tx.Methods(a.ID)
@@ -300,29 +315,7 @@ func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep,
 	if err != nil || acct == nil {
 		return nil, err
 	}
-	options := signInOptions(acct, methods)
-	if len(options) == 0 {
-		sess, err := s.startSession(ctx, acct, false)
-		if err != nil {
-			return nil, err
-		}
-		return &SignInStep{Session: sess, Account: acct}, nil
-	}
-	id, err := s.newID()
-	if err != nil {
-		return nil, err
-	}
-	now := s.clock()
-	v := &Verification{ID: id, AccountID: acct.ID, Purpose: VerifySignIn, Flow: "signin:" + id, Language: acct.Language, CreatedAt: now, ExpiresAt: now.Add(SignInLifetime)}
-	if err := s.store.Update(ctx, func(tx Tx) error {
-		if err := samePassword(tx, acct); err != nil {
-			return err
-		}
-		return tx.CreateVerification(v)
-	}); err != nil {
-		return nil, err
-	}
-	return &SignInStep{Pending: &PendingSignIn{ID: id, Options: options, ExpiresAt: v.ExpiresAt}}, nil
+	return s.afterPassword(ctx, acct, methods)
 }
 
 // signInOptions lists the ways to finish a sign-in: the default choice
@@ -462,7 +455,9 @@ func samePassword(tx Tx, checked *Account) error {
 	if err != nil {
 		return err
 	}
-	if cur.PasswordHash != checked.PasswordHash {
+	// A directory person has no hash here: the time of the last change
+	// made through this service tells a change apart.
+	if cur.PasswordHash != checked.PasswordHash || !cur.PasswordChangedAt.Equal(checked.PasswordChangedAt) {
 		return badSignIn
 	}
 	return nil

@@ -158,6 +158,7 @@ func (s *signInScreen) markKept(status map[string]*widget.Label) {
 func (s *signInScreen) pick(name string) {
 	s.picked = true
 	s.name.SetText(name)
+	s.d.typed, s.d.viaPass = "", false // a kept session is not the sign-in a password was typed for
 	keeper := s.d.sessions
 	if name == "" || keeper == nil {
 		s.show()

@@ -33,7 +33,12 @@ type codeForm struct {
 	resend *resender
 	start  func()
 	got    func(*core.Challenge)
-	sent   *sentCodes
+	// noOutbox: no "Open outbox" here. A password reset proves who the
+	// person is by the code alone; reading it from the window would let
+	// anyone at this computer reset any account (the sign-in's second
+	// step follows a right password).
+	noOutbox bool
+	sent     *sentCodes
 }
 
 // newCodeForm makes the form; verify gets the sent code's verification
@@ -65,10 +70,10 @@ func (f *codeForm) rows(links ...fyne.CanvasObject) []fyne.CanvasObject {
 	rows := []fyne.CanvasObject{f.lead, f.code, f.err, f.busy, container.NewHBox(f.verify)}
 	if f.resend != nil {
 		rows = append(rows, f.resend.view(), container.NewHBox(link(f.sc.tr.T("code.noCode"), func() { f.resend.noCode(f.err) })))
-		if f.sc.outbox != nil {
+		if f.sc.outbox != nil && !f.noOutbox {
 			// Delivery is the local outbox: the code is read there.
-			since := f.sent.since
-			rows = append(rows, container.NewHBox(link(f.sc.tr.T("outbox.open"), func() { f.sc.showOutboxSince(since) })))
+			sent := f.sent
+			rows = append(rows, container.NewHBox(link(f.sc.tr.T("outbox.open"), func() { f.sc.showOutboxOf(sent) })))
 		}
 	}
 	for _, l := range links {
@@ -126,7 +131,8 @@ func (f *codeForm) leave() {
 // that choosing the option again while its code still works goes back to
 // that code (it stays usable and its wait counts on) instead of asking for
 // another the core would refuse until the wait is over.
-// since is when the flow began: "Open outbox" shows what came after.
+// since is when the flow began: "Open outbox" shows what came after to
+// where its codes went.
 type sentCodes struct {
 	since time.Time
 	codes map[string]*core.Challenge

@@ -63,18 +63,20 @@ func testSetting(t *testing.T, name string, choices ...string) string {
 	return v
 }
 
-func newHarness(t *testing.T, lang string) *harness {
+// newHarness is a window on the test driver; with, when given, changes
+// the service's options (a directory, say).
+func newHarness(t *testing.T, lang string, with ...func(*core.Options)) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := test.NewWindow(nil)
 	w.Resize(fyne.NewSize(900, 640))
 	t.Cleanup(w.Close)
-	return newHarnessOn(t, lang, a, w, SyncRunner{})
+	return newHarnessOn(t, lang, a, w, SyncRunner{}, with...)
 }
 
 // newHarnessOn builds the harness on a given app and window (the real
 // driver for screenshots, the test driver otherwise).
-func newHarnessOn(t *testing.T, lang string, a fyne.App, w fyne.Window, r Runner) *harness {
+func newHarnessOn(t *testing.T, lang string, a fyne.App, w fyne.Window, r Runner, with ...func(*core.Options)) *harness {
 	h := &harness{t: t, now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), admin: core.WithActor(context.Background(), core.LocalAdministrator)}
 	dir := t.TempDir()
 	var store core.Store
@@ -93,8 +95,12 @@ func newHarnessOn(t *testing.T, lang string, a fyne.App, w fyne.Window, r Runner
 		t.Fatal(err)
 	}
 	h.outbox = outbox.New(filepath.Join(dir, outbox.FileName), h.Now)
-	h.svc = core.NewLocal(store, keys, core.Options{Sender: h.outbox, Texts: assets.Default, Now: h.Now,
-		Rand: rand.NewChaCha8([32]byte{2}), Background: func(f func()) { f() }})
+	opts := core.Options{Sender: h.outbox, Texts: assets.Default, Now: h.Now,
+		Rand: rand.NewChaCha8([32]byte{2}), Background: func(f func()) { f() }}
+	for _, fn := range with {
+		fn(&opts)
+	}
+	h.svc = core.NewLocal(store, keys, opts)
 	h.w = w
 	// Through the server: the window talks to the same service over HTTP,
 	// through the remote client, as it does with --server.

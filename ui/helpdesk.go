@@ -419,6 +419,14 @@ func (v *personView) setMethods(methods []core.MaskedMethod) {
 	v.byLabel, v.whichByLabel = map[string]core.MaskedMethod{}, map[string]core.MaskedMethod{}
 	for _, m := range methods {
 		l := v.tr.Kind(m.Kind) + " " + m.Detail
+		if m.FromDirectory {
+			// Called back, offered first (the core puts it first); not
+			// the person's to delete.
+			l = v.tr.F("helpdesk.directoryCallback", "Kind", v.tr.KindInSentence(m.Kind), "Number", m.Detail)
+			proving = append(proving, l)
+			v.byLabel[l] = m
+			continue
+		}
 		all = append(all, l)
 		v.whichByLabel[l] = m
 		if m.ProvesIdentity {

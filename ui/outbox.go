@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"slices"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -28,14 +27,34 @@ func (sc *scope) showOutbox() {
 	})
 }
 
-// showOutboxSince is "Open outbox" on a code screen before sign-in: the
-// messages written since the screen's first code was sent, which hold
-// that code (the local outbox is a file in the data folder, which whoever
-// uses this computer account can read anyway).
-func (sc *scope) showOutboxSince(t time.Time) {
+// showOutboxOf is "Open outbox" on a code screen before sign-in: the
+// messages written since the flow began to where its codes went (the
+// same channel, the destination as the code screen shows it), which hold
+// those codes. Not every message since then: the person at the computer
+// has not signed in, and the signed-in outbox shows a person only their
+// own (another's only to an administrator, audited).
+func (sc *scope) showOutboxOf(sent *sentCodes) {
+	// Taken now, on the UI goroutine: the list is read off it.
+	since := sent.since
+	var to []*core.Challenge
+	for _, ch := range sent.codes {
+		to = append(to, ch)
+	}
 	sc.outboxDialog(func(es []OutboxEntry) ([]OutboxEntry, bool) {
-		return slices.DeleteFunc(es, func(e OutboxEntry) bool { return e.Time.Before(t) }), false
+		return slices.DeleteFunc(es, func(e OutboxEntry) bool {
+			return e.Time.Before(since) || !slices.ContainsFunc(to, func(ch *core.Challenge) bool {
+				return ch.Channel == e.Channel && ch.Destination == maskedTo(e)
+			})
+		}), false
 	})
+}
+
+// maskedTo is a message's destination masked as a code screen shows it.
+func maskedTo(e OutboxEntry) string {
+	if e.Channel == core.ChannelEmail {
+		return core.MaskEmail(e.To)
+	}
+	return core.MaskPhone(e.To)
 }
 
 // outboxDialog shows the outbox's messages that pick keeps, newest first;

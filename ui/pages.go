@@ -96,6 +96,8 @@ type passwordPage struct {
 	feedback *widget.Label
 	body     *fyne.Container // root's content
 	form     *widget.Form
+	// org says the password is the organization's directory's.
+	org *widget.Label
 	// then, when set, follows a change instead of the page's feedback
 	// (the change the help desk's temporary password asks for).
 	then func()
@@ -120,7 +122,9 @@ func newPasswordPage(sc *scope) *passwordPage {
 		widget.NewFormItem(sc.tr.T("password.current"), p.current),
 		widget.NewFormItem(sc.tr.T("password.new"), p.next),
 		widget.NewFormItem(sc.tr.T("password.confirm"), p.confirm))
-	p.body = container.NewVBox(heading(sc.tr.T("nav.password")), p.changed,
+	p.org = &widget.Label{Text: sc.tr.T("password.organization"), Wrapping: fyne.TextWrapWord, Importance: widget.HighImportance}
+	p.org.Hide()
+	p.body = container.NewVBox(heading(sc.tr.T("nav.password")), p.org, p.changed,
 		wrapped(sc.tr.T("password.rules")), p.form, container.NewHBox(p.save), p.err, p.feedback)
 	p.root = container.NewVScroll(p.body)
 	p.validate()
@@ -155,6 +159,11 @@ func (p *passwordPage) reload() {
 		p.sc.tr.setError(p.err, err)
 		if err == nil {
 			p.changed.SetText(p.sc.tr.F("password.lastChanged", "Date", p.sc.tr.dateTime(info.Account.PasswordChangedAt)))
+			if info.OrganizationPassword {
+				p.org.Show()
+			} else {
+				p.org.Hide()
+			}
 		}
 	})
 }

@@ -177,6 +177,7 @@ func (r *resetFlow) prove(o core.ResetOption) {
 		lead := func(c *core.Challenge) string {
 			return tr.F("reset.codeLead", "N", c.CodeLength, "Destination", c.Destination)
 		}
+		f.noOutbox = true
 		f.forSent(r.sent, o.ID, send, lead, func() bool { return r.form == f })
 	}
 	r.screen(tr.T("reset.title"), f.rows(other)...)

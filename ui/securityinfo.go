@@ -121,6 +121,19 @@ func (p *securityInfoPage) show(info *core.SecurityInfo) {
 		p.rows.Add(p.row(m))
 		p.rows.Add(widget.NewSeparator())
 	}
+	// The directory's numbers are the organization's: shown, marked, with
+	// nothing to change here (as Entra shows a directory office phone).
+	if d := info.Directory; d != nil {
+		for _, n := range []struct {
+			kind   core.MethodKind
+			number string
+		}{{core.KindPhone, d.Mobile}, {core.KindOfficePhone, d.OfficePhone}} {
+			if n.number != "" {
+				p.rows.Add(p.directoryRow(n.kind, n.number))
+				p.rows.Add(widget.NewSeparator())
+			}
+		}
+	}
 	// A Temporary Access Pass is no security info, but while it works it
 	// signs the person in: shown last, where its owner can end it.
 	if info.AccessPass != nil {
@@ -165,6 +178,15 @@ func rowLayout(res fyne.Resource, kind, detail fyne.CanvasObject, actions *fyne.
 	width := fixedWidth(150)
 	right := container.New(&width, container.NewHBox(layout.NewSpacer(), actions))
 	return container.NewBorder(nil, nil, sized(res, 28), right, cols)
+}
+
+// directoryRow is a number from the organization's directory: read-only,
+// and said to be the directory's.
+func (p *securityInfoPage) directoryRow(kind core.MethodKind, number string) fyne.CanvasObject {
+	tr := p.sc.tr
+	label := &widget.Label{Text: tr.Kind(kind), TextStyle: fyne.TextStyle{Bold: true}}
+	detail := &widget.Label{Text: tr.F("info.fromDirectory", "Number", tr.phone(number, "")), Wrapping: fyne.TextWrapWord}
+	return rowLayout(kindIcon(kind), label, detail, container.NewHBox())
 }
 
 // passRow is the person's active Temporary Access Pass: until when it

@@ -32,6 +32,10 @@ type signInScreen struct {
 }
 
 func newSignInScreen(d *door, notice string) *signInScreen {
+	// A sign-in screen again: the sign-in the password was typed for was
+	// left (another way, a reset, an error), and a sign-in from here (a
+	// kept session picked, another account) is not its.
+	d.typed, d.viaPass = "", false
 	s := &signInScreen{d: d, err: errorLabel(), busy: widget.NewProgressBarInfinite(), notice: notice}
 	s.busy.Hide()
 	s.busy.Stop()

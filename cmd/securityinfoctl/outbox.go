@@ -72,6 +72,14 @@ func outboxCommands() []*command {
 				fmt.Fprintf(c.stdout, "Configuration: none (%s does not exist)\n", filepath.Join(dir, datafolder.ConfigName))
 			}
 			fmt.Fprint(c.stdout, d.Describe())
+			if cfg.Directory.Configured() {
+				// Described, not connected to: 'directory check' binds.
+				if dir, err := cfg.OpenDirectory(keyring.Keyring{}); err != nil {
+					fmt.Fprintf(c.stdout, "directory: %s\n", core.ErrorMessage(err))
+				} else {
+					fmt.Fprintf(c.stdout, "directory: %s\n", dir.Describe())
+				}
+			}
 			if d.Outbox {
 				fmt.Fprintf(c.stdout, "Messages for the outbox are NOT delivered: read them with 'securityinfoctl outbox list'.\n")
 			}
@@ -80,7 +88,7 @@ func outboxCommands() []*command {
 	}, {
 		path: "config set-secret",
 		args: "NAME",
-		help: "Keep a delivery secret in the OS keyring instead of the file, read from standard input.\nNAME: " + strings.Join(datafolder.SecretNames, ", ") + ".",
+		help: "Keep a secret (delivery, or the directory's bind password) in the OS keyring instead of the file, read from standard input.\nNAME: " + strings.Join(datafolder.SecretNames, ", ") + ".",
 		run: func(ctx context.Context, c *cli, args []string) error {
 			if len(args) != 1 || !slices.Contains(datafolder.SecretNames, args[0]) {
 				return usageError{"config set-secret needs NAME, one of: " + strings.Join(datafolder.SecretNames, ", ")}

@@ -173,7 +173,7 @@ func storeKind(s string) string { k, _, _ := strings.Cut(s, ":"); return k }
 
 // openService opens the store named by --store and the service over it.
 func openService(ctx context.Context, o options, log *slog.Logger) (*datafolder.Folder, error) {
-	opts := datafolder.Options{Dir: o.data, KeyFile: o.keyFile, Config: o.config, Log: log, Worker: true, Queue: true}
+	opts := datafolder.Options{Dir: o.data, KeyFile: o.keyFile, Config: o.config, Log: log, Worker: true, Queue: true, Sync: true}
 	if dir, ok := strings.CutPrefix(o.store, "sqlite:"); ok {
 		opts.Dir = dir
 	} else if strings.HasPrefix(o.store, "postgres://") || strings.HasPrefix(o.store, "postgresql://") {

@@ -231,18 +231,45 @@ func del(service, user string) error {
 // sessionBus refuses to use the Secret Service when no D-Bus session bus
 // runs. Without one, D-Bus would "autolaunch" a bus daemon of its own
 // (and with it a keyring daemon) that outlives the program, for every
-// try. The bus is DBUS_SESSION_BUS_ADDRESS's, or the socket
-// $XDG_RUNTIME_DIR/bus that systemd starts for a desktop session.
+// try. The bus is DBUS_SESSION_BUS_ADDRESS's (not "autolaunch:", which
+// asks for exactly that), or a socket named bus in $XDG_RUNTIME_DIR or
+// /run/user/<uid>, where systemd starts one for a desktop session. D-Bus
+// itself looks only in /run/user/<uid> before it autolaunches, so the
+// socket found is named to it in DBUS_SESSION_BUS_ADDRESS: what was
+// checked is what is used.
 func sessionBus() error {
-	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" || os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
 		return nil
 	}
-	if dir := os.Getenv("XDG_RUNTIME_DIR"); dir != "" {
-		if _, err := os.Stat(filepath.Join(dir, "bus")); err == nil {
-			return nil
+	if a := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); a != "" && !strings.HasPrefix(a, "autolaunch:") {
+		return nil
+	}
+	for _, dir := range []string{os.Getenv("XDG_RUNTIME_DIR"), fmt.Sprintf("/run/user/%d", os.Getuid())} {
+		if dir == "" {
+			continue
+		}
+		p := filepath.Join(dir, "bus")
+		if fi, err := os.Stat(p); err == nil && fi.Mode()&fs.ModeSocket != 0 {
+			return os.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+busAddressValue(p))
 		}
 	}
 	return errNoBus
+}
+
+// busAddressValue escapes a value of a D-Bus address: bytes other than
+// [-0-9A-Za-z_/.\*] as %XX.
+func busAddressValue(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == '-' || c == '_' || c == '/' || c == '.' || c == '\\' || c == '*' ||
+			'0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02x", c)
+		}
+	}
+	return b.String()
 }
 
 var errNoBus = errors.New("no D-Bus session bus is running")

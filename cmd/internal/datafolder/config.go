@@ -45,6 +45,10 @@ type Config struct {
 		Token string `toml:"token"`
 	} `toml:"webhook"`
 
+	// Directory is the organisation's directory ([directory]): with a
+	// kind set, people and passwords come from it (directory.go).
+	Directory DirectoryConfig `toml:"directory"`
+
 	// Server is the organisation's central service: with it the window
 	// and the command line use it, and open no local store.
 	Server string `toml:"server"`
@@ -60,10 +64,12 @@ const (
 	SecretSMTPPassword = "smtp-password"
 	SecretTwilioToken  = "twilio-auth-token"
 	SecretWebhookToken = "webhook-token"
+	// SecretDirectoryPassword is the directory's bind_password.
+	SecretDirectoryPassword = "directory-bind-password"
 )
 
 // SecretNames lists the names set-secret accepts.
-var SecretNames = []string{SecretSMTPPassword, SecretTwilioToken, SecretWebhookToken}
+var SecretNames = []string{SecretSMTPPassword, SecretTwilioToken, SecretWebhookToken, SecretDirectoryPassword}
 
 // envKeys maps each environment variable to its field.
 func (c *Config) envKeys() map[string]any {
@@ -81,6 +87,22 @@ func (c *Config) envKeys() map[string]any {
 		"SECURITYINFO_TWILIO_BASE_URL":    &c.Twilio.BaseURL,
 		"SECURITYINFO_WEBHOOK_URL":        &c.Webhook.URL,
 		"SECURITYINFO_WEBHOOK_TOKEN":      &c.Webhook.Token,
+
+		"SECURITYINFO_DIRECTORY_KIND":                   &c.Directory.Kind,
+		"SECURITYINFO_DIRECTORY_URL":                    &c.Directory.URL,
+		"SECURITYINFO_DIRECTORY_START_TLS":              &c.Directory.StartTLS,
+		"SECURITYINFO_DIRECTORY_CA_FILE":                &c.Directory.CAFile,
+		"SECURITYINFO_DIRECTORY_BIND_DN":                &c.Directory.BindDN,
+		"SECURITYINFO_DIRECTORY_BIND_PASSWORD":          &c.Directory.BindPassword,
+		"SECURITYINFO_DIRECTORY_BASE_DN":                &c.Directory.BaseDN,
+		"SECURITYINFO_DIRECTORY_USER_FILTER":            &c.Directory.UserFilter,
+		"SECURITYINFO_DIRECTORY_NAME_ATTRIBUTE":         &c.Directory.NameAttribute,
+		"SECURITYINFO_DIRECTORY_DISPLAY_NAME_ATTRIBUTE": &c.Directory.DisplayNameAttribute,
+		"SECURITYINFO_DIRECTORY_MOBILE_ATTRIBUTE":       &c.Directory.MobileAttribute,
+		"SECURITYINFO_DIRECTORY_OFFICE_PHONE_ATTRIBUTE": &c.Directory.OfficePhoneAttribute,
+		"SECURITYINFO_DIRECTORY_HELPDESK_GROUP":         &c.Directory.HelpdeskGroup,
+		"SECURITYINFO_DIRECTORY_ADMIN_GROUP":            &c.Directory.AdminGroup,
+		"SECURITYINFO_DIRECTORY_SYNC_INTERVAL":          &c.Directory.SyncInterval,
 	}
 }
 
@@ -115,7 +137,7 @@ func LoadConfig(dir, path string, getenv func(string) string) (*Config, error) {
 			for i, k := range und {
 				keys[i] = k.String()
 			}
-			return nil, core.Errorf(core.EINVALID, "The configuration file %s has unknown keys: %s. Known: [smtp] host, port, security, username, password, from, ca_file; [twilio] account_sid, auth_token, from, base_url; [webhook] url, token.",
+			return nil, core.Errorf(core.EINVALID, "The configuration file %s has unknown keys: %s. Known: [smtp] host, port, security, username, password, from, ca_file; [twilio] account_sid, auth_token, from, base_url; [webhook] url, token; [directory] kind, url, start_tls, ca_file, bind_dn, bind_password, base_dn, user_filter, name_attribute, display_name_attribute, mobile_attribute, office_phone_attribute, helpdesk_group, admin_group, sync_interval.",
 				path, strings.Join(keys, ", "))
 		}
 		// A file holding a secret is refused like a key file others can
@@ -144,16 +166,23 @@ func LoadConfig(dir, path string, getenv func(string) string) (*Config, error) {
 				return nil, core.Errorf(core.EINVALID, "%s=%q is not a number.", name, v)
 			}
 			*f = n
+		case *bool:
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return nil, core.Errorf(core.EINVALID, "%s=%q is not true or false.", name, v)
+			}
+			*f = b
 		}
 	}
 	return c, nil
 }
 
-// holdsSecret reports whether the configuration holds a delivery secret:
-// the SMTP password, the Twilio auth token, the webhook token, or a
+// holdsSecret reports whether the configuration holds a secret: the SMTP
+// password, the Twilio auth token, the webhook token, the directory's
+// bind_password, or a
 // password inside the webhook or Twilio URL.
 func (c *Config) holdsSecret() bool {
-	return c.SMTP.Password != "" || c.Twilio.AuthToken != "" || c.Webhook.Token != "" ||
+	return c.SMTP.Password != "" || c.Twilio.AuthToken != "" || c.Webhook.Token != "" || c.Directory.BindPassword != "" ||
 		urlHasSecret(c.Webhook.URL) || urlHasSecret(c.Twilio.BaseURL)
 }
 

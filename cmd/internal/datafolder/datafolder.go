@@ -13,10 +13,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/securityinfo/securityinfo/assets"
 	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/core/directory"
 	"github.com/securityinfo/securityinfo/core/keyring"
 	"github.com/securityinfo/securityinfo/core/outbox"
 	"github.com/securityinfo/securityinfo/core/sqlite"
@@ -48,6 +50,9 @@ type Options struct {
 	// Queue leaves every delivery to the worker (core.Options.Queue), so
 	// no request waits for a provider: the central service.
 	Queue bool
+	// Sync, with a directory configured, syncs the accounts with it at
+	// start and every sync_interval until Close: the central service.
+	Sync bool
 }
 
 // Folder is an open data folder.
@@ -58,6 +63,9 @@ type Folder struct {
 	Outbox   *outbox.Outbox
 	Delivery *Delivery
 	Service  *core.Local
+	// Directory is the organisation's directory ([directory]), nil when
+	// none is configured.
+	Directory *directory.Directory
 
 	stopWorker func() // ends the outbox worker, if any, and waits for it
 }
@@ -104,6 +112,14 @@ func Open(ctx context.Context, o Options) (*Folder, error) {
 	if err != nil {
 		return nil, err
 	}
+	directoryOf, err := cfg.OpenDirectory(lazyKeyring{keyring.Keyring{Service: o.KeyringService}})
+	if err != nil {
+		return nil, err
+	}
+	var coreDir core.Directory
+	if directoryOf != nil {
+		coreDir = directoryOf // never a nil *Directory in the interface
+	}
 	var store core.Store
 	if o.Store != nil {
 		store, err = o.Store(ctx)
@@ -119,16 +135,23 @@ func Open(ctx context.Context, o Options) (*Folder, error) {
 		return nil, err
 	}
 	svc := core.NewLocal(store, keys, core.Options{Sender: delivery.Router, Texts: assets.Default, Log: o.Log, Now: o.Now,
-		Queue: o.Queue && o.Worker})
-	f := &Folder{Dir: dir, Store: store, Keys: keys, Outbox: ob, Delivery: delivery, Service: svc, stopWorker: func() {}}
+		Queue: o.Queue && o.Worker, Directory: coreDir})
+	f := &Folder{Dir: dir, Store: store, Keys: keys, Outbox: ob, Delivery: delivery, Service: svc, Directory: directoryOf, stopWorker: func() {}}
+	var runs []func(context.Context)
 	if o.Worker {
+		runs = append(runs, svc.RunWorker)
+	}
+	if o.Sync && directoryOf != nil {
+		every, _ := cfg.Directory.Interval() // checked by OpenDirectory
+		runs = append(runs, func(ctx context.Context) { SyncEvery(ctx, svc, every, o.Log) })
+	}
+	if len(runs) > 0 {
 		ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			svc.RunWorker(ctx)
-		}()
-		f.stopWorker = func() { cancel(); <-done }
+		var wg sync.WaitGroup
+		for _, run := range runs {
+			wg.Go(func() { run(ctx) })
+		}
+		f.stopWorker = func() { cancel(); wg.Wait() }
 	}
 	return f, nil
 }

@@ -100,7 +100,7 @@ func (s *signInScreen) showPicker(list []rememberedAccount) {
 		forget := link(tr.T("picker.forget"), func() {
 			s.d.forget(r.Name)
 			s.show()
-		})
+		}).named(tr.F("picker.forgetNamed", "Name", r.Name))
 		if first == nil {
 			first = pick
 		}

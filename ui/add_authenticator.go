@@ -153,7 +153,7 @@ func (w *authenticatorWizard) showQR() {
 	next := newButton(tr.T("common.next"), widget.HighImportance, w.enterCode, w.m.close)
 	back := newButton(tr.T("common.back"), widget.MediumImportance, w.getApp, w.m.close)
 	w.m.step(container.NewVBox(subheading(tr.T("app.scanTitle")), wrapped(tr.T("app.scanBody")),
-		container.NewCenter(qr), container.NewHBox(cant), w.secret), w.cancel(), back, next)
+		container.NewCenter(newPicture(qr, tr.T("app.qrName"))), container.NewHBox(cant), w.secret), w.cancel(), back, next)
 	w.sc.win.Canvas().Focus(next)
 }
 

@@ -69,7 +69,7 @@ func (w *questionsWizard) build(n int) {
 		sel := newSelect(nil, nil, func() { w.onDone() }, func() { w.m.close() })
 		sel.PlaceHolder = tr.F("questions.pick", "N", i+1)
 		sel.OnChanged = func(string) { w.refreshOptions(); w.validate() }
-		ans := newField(tr.T("questions.answerPlaceholder"), w.m.close)
+		ans := newField(tr.T("questions.answerPlaceholder"), w.m.close).named(tr.F("questions.answerN", "N", i+1))
 		ans.OnChanged = func(string) { w.validate() }
 		ans.OnSubmitted = func(string) { w.onDone() }
 		note := &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}

@@ -14,7 +14,7 @@ type devicesPage struct {
 	svc      core.SessionService // the part of the service it uses
 	root     fyne.CanvasObject
 	sessions []core.SessionView
-	list     *widget.List
+	list     *fyne.Container // a row a session
 	err      *widget.Label
 	all      *button
 	signOut  func(why string)
@@ -24,37 +24,10 @@ type devicesPage struct {
 // own, saying why.
 func newDevicesPage(sc *scope, signOut func(why string)) *devicesPage {
 	p := &devicesPage{sc: sc, svc: sc.svc, signOut: signOut, err: errorLabel()}
-	p.list = widget.NewList(func() int { return len(p.sessions) },
-		func() fyne.CanvasObject {
-			out := newButton(sc.tr.T("devices.signOut"), widget.LowImportance, nil, nil)
-			this := widget.NewLabel(sc.tr.T("devices.this"))
-			return container.NewBorder(nil, nil, nil, container.NewStack(out, this),
-				container.NewVBox(&widget.Label{Text: "Security info desktop on linux", TextStyle: fyne.TextStyle{Bold: true}}, widget.NewLabel("Signed in")))
-		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			s := p.sessions[id]
-			c := o.(*fyne.Container)
-			text := c.Objects[0].(*fyne.Container)
-			device := s.Device
-			if device == "" {
-				device = sc.tr.T("devices.unknown")
-			}
-			text.Objects[0].(*widget.Label).SetText(device)
-			text.Objects[1].(*widget.Label).SetText(sc.tr.F("devices.when", "Created", sc.tr.dateTime(s.CreatedAt), "Used", sc.tr.dateTime(s.LastSeenAt)))
-			right := c.Objects[1].(*fyne.Container)
-			out, this := right.Objects[0].(*button), right.Objects[1].(*widget.Label)
-			out.OnTapped = func() { p.onEnd(s) }
-			if s.Current {
-				out.Hide()
-				this.Show()
-			} else {
-				this.Hide()
-				out.Show()
-			}
-		})
+	p.list = container.NewVBox()
 	p.all = newButton(sc.tr.T("devices.everywhere"), widget.DangerImportance, p.onEverywhere, nil)
 	p.root = container.NewBorder(container.NewVBox(heading(sc.tr.T("nav.devices")), flowing(wrapped(sc.tr.T("devices.lead"))),
-		flowing(p.err)), container.NewHBox(p.all), nil, nil, p.list)
+		flowing(p.err)), container.NewHBox(p.all), nil, nil, container.NewVScroll(p.list))
 	return p
 }
 
@@ -69,9 +42,32 @@ func (p *devicesPage) reload() {
 		p.sc.tr.setError(p.err, err)
 		if err == nil {
 			p.sessions = sessions
-			p.list.Refresh()
+			p.show()
 		}
 	})
+}
+
+// show lists the sessions: where and when, and Sign out for another
+// one (named with its device and time, so a screen reader tells the rows'
+// buttons apart), "This device" for this window's.
+func (p *devicesPage) show() {
+	tr := p.sc.tr
+	p.list.RemoveAll()
+	for _, s := range p.sessions {
+		device := s.Device
+		if device == "" {
+			device = tr.T("devices.unknown")
+		}
+		when := tr.F("devices.when", "Created", tr.dateTime(s.CreatedAt), "Used", tr.dateTime(s.LastSeenAt))
+		var right fyne.CanvasObject = widget.NewLabel(tr.T("devices.this"))
+		if !s.Current {
+			right = newButton(tr.T("devices.signOut"), widget.LowImportance, func() { p.onEnd(s) }, nil).
+				named(tr.F("devices.signOutOf", "Device", device, "When", when))
+		}
+		p.list.Add(container.NewBorder(nil, nil, nil, right,
+			container.NewVBox(&widget.Label{Text: device, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}, &widget.Label{Text: when, Wrapping: fyne.TextWrapWord})))
+		p.list.Add(widget.NewSeparator())
+	}
 }
 
 // onEnd signs out another session.

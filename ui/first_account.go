@@ -32,8 +32,10 @@ func newFirstAccountForm(d *door) *firstAccountForm {
 	f.display = newField(d.tr.T("first.displayPlaceholder"), nil)
 	f.password = newField("", nil)
 	f.password.Password = true
+	f.password.named(d.tr.T("password.new"))
 	f.confirm = newField("", nil)
 	f.confirm.Password = true
+	f.confirm.named(d.tr.T("password.confirm"))
 	f.rules = &widget.Label{Text: d.tr.T("password.rules"), Wrapping: fyne.TextWrapWord}
 	f.create = newButton(d.tr.T("first.create"), widget.HighImportance, f.onCreate, nil)
 	for _, e := range []*field{f.name, f.display, f.password, f.confirm} {

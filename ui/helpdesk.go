@@ -35,7 +35,7 @@ type helpdeskPage struct {
 	root        fyne.CanvasObject
 	search      *field
 	results     []core.AccountSummary
-	list        *widget.List
+	list        *choiceList
 	err         *widget.Label
 	errBox      fyne.CanvasObject // err's room, hidden with it
 	person      *fyne.Container
@@ -68,28 +68,32 @@ func newHelpdeskPage(sc *scope, startWalkUp func(step *core.SignInStep, done fun
 	}
 	p.search = newField(sc.tr.T("helpdesk.searchPlaceholder"), nil)
 	p.search.OnChanged = func(string) { p.find() }
-	p.list = widget.NewList(func() int { return len(p.results) },
+	p.list = newChoiceList(func() int { return len(p.results) },
 		func() fyne.CanvasObject {
 			name := &widget.Label{Text: "Uma Thurman (uma@contoso.com)", TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
 			return container.NewVBox(container.NewBorder(nil, nil, nil, lockBadge(), name),
 				&widget.Label{Text: "user · phone +XX XXXXXXXX58", Truncation: fyne.TextTruncateEllipsis})
 		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
+		func(id int, o fyne.CanvasObject) {
 			a := p.results[id]
 			rows := o.(*fyne.Container).Objects
 			top := rows[0].(*fyne.Container).Objects
 			top[0].(*widget.Label).SetText(a.DisplayName + " (" + a.Name + ")")
 			p.setLocked(top[1].(*widget.Label), a)
 			rows[1].(*widget.Label).SetText(p.summaryLine(a))
+		},
+		func(id int) string {
+			a := p.results[id]
+			return a.DisplayName + " (" + a.Name + "), " + p.summaryLine(a)
 		})
-	p.list.OnSelected = func(id widget.ListItemID) {
+	p.list.OnSelected = func(id int) {
 		a := p.results[id]
 		p.choose(&a)
 	}
 	p.errBox = flowing(p.err)
 	p.errBox.Hide()
 	p.scroll = container.NewVScroll(container.NewPadded(p.person))
-	split := container.NewHSplit(p.list, p.scroll)
+	split := container.NewHSplit(p.list.view, p.scroll)
 	split.SetOffset(0.4)
 	p.approvals = container.NewVBox()
 	top := container.NewVBox(heading(sc.tr.T("nav.helpdesk")), flowing(wrapped(sc.tr.T("helpdesk.lead"))), p.approvals, p.search, p.errBox)

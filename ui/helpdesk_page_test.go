@@ -289,7 +289,7 @@ func TestHelpdeskPassLifetimeAndReusable(t *testing.T) {
 // selected.
 func (h *harness) highlighted() bool {
 	found := false
-	walk(h.u.helpdesk.list, func(o fyne.CanvasObject) {
+	walk(h.u.helpdesk.list.view, func(o fyne.CanvasObject) {
 		if r, ok := o.(*canvas.Rectangle); ok && r.FillColor == theme.Color(theme.ColorNameSelection) {
 			found = true
 		}
@@ -310,7 +310,7 @@ func TestHelpdeskPageFocusAndHighlight(t *testing.T) {
 	}
 	h.typeFocused("uma")
 	d := fyne.CurrentApp().Driver()
-	gap := d.AbsolutePositionForObject(p.list).Y - (d.AbsolutePositionForObject(p.search).Y + p.search.Size().Height)
+	gap := d.AbsolutePositionForObject(p.list.view).Y - (d.AbsolutePositionForObject(p.search).Y + p.search.Size().Height)
 	if gap > 2*theme.Padding() {
 		h.fatalf("%.0f px between the search and the results", gap)
 	}

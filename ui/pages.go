@@ -109,10 +109,13 @@ func newPasswordPage(sc *scope) *passwordPage {
 	p.feedback.Hide()
 	p.current = newField("", nil)
 	p.current.Password = true
+	p.current.named(sc.tr.T("password.current"))
 	p.next = newField("", nil)
 	p.next.Password = true
+	p.next.named(sc.tr.T("password.new"))
 	p.confirm = newField("", nil)
 	p.confirm.Password = true
+	p.confirm.named(sc.tr.T("password.confirm"))
 	p.save = newButton(sc.tr.T("password.change"), widget.HighImportance, p.onSave, nil)
 	for _, f := range []*field{p.current, p.next, p.confirm} {
 		f.OnChanged = func(string) { p.validate() }

@@ -263,7 +263,7 @@ func (r *resetFlow) questions(o core.ResetOption, qc *core.QuestionChallenge) {
 	box := container.NewVBox()
 	answers := map[string]*field{}
 	for _, q := range qc.Questions {
-		f := newField(tr.T("questions.answerPlaceholder"), nil)
+		f := newField(tr.T("questions.answerPlaceholder"), nil).named(tr.F("questions.answerTo", "Question", q.Text))
 		answers[q.ID] = f
 		box.Add(widget.NewLabel(q.Text))
 		box.Add(f)
@@ -287,6 +287,8 @@ func (r *resetFlow) newPassword() {
 	tr := r.d.tr
 	pw, again := newField("", nil), newField("", nil)
 	pw.Password, again.Password = true, true
+	pw.named(tr.T("password.new"))
+	again.named(tr.T("password.confirm"))
 	finish := newButton(tr.T("reset.finish"), widget.HighImportance, nil, nil)
 	check := func(string) {
 		if pw.Text != "" && pw.Text == again.Text {

@@ -38,6 +38,9 @@ func (s *shooter) shot(name string) {
 	for _, msg := range pressEveryButton(s.h.w.Canvas()) {
 		s.t.Errorf("%s: %s", name, msg)
 	}
+	for _, msg := range checkAccessible(s.h.w.Canvas()) {
+		s.t.Errorf("%s: screen reader: %s", name, msg)
+	}
 }
 
 // pressEveryButton focuses each enabled button or link of c in turn and
@@ -91,6 +94,9 @@ func pressButton(c fyne.Canvas, o fyne.CanvasObject, press bool) string {
 	}
 	if x, ok := o.(*checkBox); ok {
 		return pressCheckBox(c, x, press)
+	}
+	if x, ok := o.(*choiceRow); ok {
+		return pressChoice(c, x, press)
 	}
 	var b *button
 	onEnter := (*func())(nil)
@@ -162,6 +168,26 @@ func label(o fyne.CanvasObject) string {
 		return x.Text
 	case *widget.Check:
 		return x.Text
+	}
+	return ""
+}
+
+// pressChoice: Return, Enter and Space choose a row of a choiceList once
+// each (OnSelected swapped for a counter).
+func pressChoice(c fyne.Canvas, r *choiceRow, press bool) string {
+	if !press {
+		return ""
+	}
+	was := r.list.OnSelected
+	defer func() { r.list.OnSelected = was }()
+	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace} {
+		n := 0
+		r.list.OnSelected = func(int) { n++ }
+		c.Focus(r)
+		r.TypedKey(&fyne.KeyEvent{Name: k})
+		if n != 1 {
+			return fmt.Sprintf("%s on the focused row %q chose it %d times, want 1", k, r.AccessibilityLabel(), n)
+		}
 	}
 	return ""
 }

@@ -160,15 +160,21 @@ func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 	default:
 		switch {
 		case m.Kind == core.KindAuthenticatorApp || m.Kind == core.KindSecurityKey:
-			actions.Add(link(tr.T("info.rename"), func() { p.onRename(m) }))
+			actions.Add(link(tr.T("info.rename"), func() { p.onRename(m) }).named(rowAction(tr, "info.rename", m)))
 		case m.Kind.IsPhone() || m.Kind == core.KindEmail:
-			actions.Add(link(tr.T("info.change"), func() { changeContact(p.sc, m) }))
+			actions.Add(link(tr.T("info.change"), func() { changeContact(p.sc, m) }).named(rowAction(tr, "info.change", m)))
 		case m.Kind == core.KindSecurityQuestions:
-			actions.Add(link(tr.T("info.change"), func() { newQuestionsChangeWizard(p.sc).show() }))
+			actions.Add(link(tr.T("info.change"), func() { newQuestionsChangeWizard(p.sc).show() }).named(rowAction(tr, "info.change", m)))
 		}
-		actions.Add(link(tr.T("info.delete"), func() { p.onDelete(m) }))
+		actions.Add(link(tr.T("info.delete"), func() { p.onDelete(m) }).named(rowAction(tr, "info.delete", m)))
 	}
 	return rowLayout(kindIcon(m.Kind), kind, detail, actions)
+}
+
+// rowAction names a row's action for a screen reader with the row's
+// method: "Delete Phone +44 20 7946 0958", not one of several "Delete".
+func rowAction(tr text, key string, m core.MethodView) string {
+	return tr.T(key) + " " + methodLine(tr, m)
 }
 
 // rowLayout lays out a row of the page: icon, kind, detail, actions.
@@ -195,7 +201,7 @@ func (p *securityInfoPage) passRow(ap core.AccessPassView) fyne.CanvasObject {
 	tr := p.sc.tr
 	kind := &widget.Label{Text: tr.Kind(core.KindTemporaryAccessPass), TextStyle: fyne.TextStyle{Bold: true}}
 	detail := &widget.Label{Text: passDetail(tr, ap, p.sc.now()), Wrapping: fyne.TextWrapWord}
-	actions := container.NewHBox(link(tr.T("info.delete"), p.onDeletePass))
+	actions := container.NewHBox(link(tr.T("info.delete"), p.onDeletePass).named(tr.T("info.delete") + " " + tr.Kind(core.KindTemporaryAccessPass)))
 	return rowLayout(kindIcon(core.KindTemporaryAccessPass), kind, detail, actions)
 }
 

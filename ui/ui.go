@@ -102,7 +102,7 @@ type UI struct {
 
 	content *fyne.Container // the page shown
 	top     *fyne.Container // banners above the page
-	nav     *widget.List
+	nav     *choiceList
 	pages   []page
 	current int
 
@@ -141,6 +141,13 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 	}
 	u := &UI{o: o, scope: &scope{app: a, win: w, tr: text{o.Lang}, ctx: deviceContext(), run: o.Runner, now: o.Now, tick: o.Tick, keys: o.Keys}}
 	u.changed, u.onAdded = u.reloadAll, u.added
+	tr := u.tr
+	revealNames = func(shown bool) string {
+		if shown {
+			return tr.T("password.hide")
+		}
+		return tr.T("password.show")
+	}
 	return u
 }
 
@@ -283,20 +290,21 @@ func (u *UI) showPages() {
 	if u.viaPass {
 		// Signed in with a Temporary Access Pass: the time to register.
 		u.top.Add(banner(u.tr.T("pass.registerNow"), widget.HighImportance,
-			newButton(u.tr.T("info.add"), widget.MediumImportance, func() { newAddMethodDialog(u.scope).show() }, nil)))
+			newButton(u.tr.T("pass.registerButton"), widget.MediumImportance, func() { newAddMethodDialog(u.scope).show() }, nil)))
 	}
-	u.nav = widget.NewList(func() int { return len(u.pages) },
+	u.nav = newChoiceList(func() int { return len(u.pages) },
 		func() fyne.CanvasObject {
 			return container.NewHBox(widget.NewIcon(nil), widget.NewLabel("Recent activity ....."))
 		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
+		func(id int, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
 			row.Objects[0].(*widget.Icon).SetResource(u.pages[id].icon())
 			row.Objects[1].(*widget.Label).SetText(u.pages[id].title())
-		})
-	u.nav.OnSelected = func(id widget.ListItemID) { u.showPage(id) }
+		},
+		func(id int) string { return u.tr.F("nav.page", "Page", u.pages[id].title()) })
+	u.nav.OnSelected = func(id int) { u.showPage(id) }
 	who := container.NewVBox(subheading(acct.DisplayName), &widget.Label{Text: acct.Name, Importance: widget.LowImportance})
-	left := container.NewBorder(container.NewPadded(who), nil, nil, nil, u.nav)
+	left := container.NewBorder(container.NewPadded(who), nil, nil, nil, u.nav.view)
 	split := container.NewHSplit(left, container.NewBorder(u.top, nil, nil, nil, container.NewPadded(u.content)))
 	split.SetOffset(0.24)
 	u.win.SetContent(split)

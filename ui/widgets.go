@@ -32,6 +32,7 @@ type field struct {
 	onEscape func()
 	// keyed: a key or rune reached the field since it gained the focus.
 	keyed bool
+	name  string // for a screen reader (named, accessible.go)
 }
 
 func newField(placeholder string, onEscape func()) *field {
@@ -86,6 +87,9 @@ type button struct {
 	// link draws the button as a hyperlink: its text in the link colour,
 	// underlined under the pointer, pressed only over its text.
 	link bool
+	// name is what a screen reader says when the text is not enough
+	// (named, accessible.go).
+	name string
 	// focused and hovered are the button's own: Fyne's are unexported and
 	// would tint the button's colour under the ring.
 	focused, hovered bool
@@ -377,6 +381,7 @@ type selectBox struct {
 	widget.Select
 	onEnter, onEscape func()
 	focused           bool
+	name              string // for a screen reader (named)
 }
 
 func newSelect(options []string, changed func(string), onEnter, onEscape func()) *selectBox {

@@ -47,6 +47,14 @@ const (
 	ActionPassCreated       = "tap.created"
 	ActionPassDeleted       = "tap.deleted"
 
+	// Other systems: RADIUS clients and applications (verify.go).
+	ActionVerifyStarted      = "verify.started"  // the password was right; the second step is asked
+	ActionVerifyCodeSent     = "verify.codeSent" // a code was sent for a caller's check
+	ActionVerifyAccepted     = "verify.accepted"
+	ActionVerifyRejected     = "verify.rejected" // the reason says which step, the answer never does
+	ActionApplicationCreated = "application.created"
+	ActionApplicationDeleted = "application.deleted"
+
 	// The log itself: stands in the chain for a queued event that was
 	// edited in the database before it was chained.
 	ActionAuditTampered = "audit.tampered"
@@ -64,6 +72,8 @@ func AuditActions() []string {
 		ActionRegistrationSnoozed, ActionInfoConfirmed, ActionReconfirmSkipped,
 		ActionIdentityVerified, ActionIdentityFailed, ActionHelpdeskLimited, ActionPhoneSearched,
 		ActionApprovalRequested, ActionApprovalGiven, ActionPassCreated, ActionPassDeleted,
+		ActionVerifyStarted, ActionVerifyCodeSent, ActionVerifyAccepted, ActionVerifyRejected,
+		ActionApplicationCreated, ActionApplicationDeleted,
 		ActionAuditTampered,
 	}
 }

@@ -301,6 +301,9 @@ func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep,
 		return nil, err
 	}
 	options := signInOptions(acct, methods)
+	if len(options) == 0 && callerFrom(ctx) != nil {
+		return &SignInStep{Account: acct}, nil // no second step: the caller refuses it (verify.go)
+	}
 	if len(options) == 0 {
 		sess, err := s.startSession(ctx, acct, false)
 		if err != nil {
@@ -313,7 +316,7 @@ func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep,
 		return nil, err
 	}
 	now := s.clock()
-	v := &Verification{ID: id, AccountID: acct.ID, Purpose: VerifySignIn, Flow: "signin:" + id, Language: acct.Language, CreatedAt: now, ExpiresAt: now.Add(SignInLifetime)}
+	v := &Verification{ID: id, AccountID: acct.ID, Purpose: VerifySignIn, Flow: signInFlow(ctx, id), Language: acct.Language, CreatedAt: now, ExpiresAt: now.Add(SignInLifetime)}
 	if err := s.store.Update(ctx, func(tx Tx) error {
 		if err := samePassword(tx, acct); err != nil {
 			return err
@@ -362,7 +365,7 @@ func (s *Local) pendingSignIn(ctx context.Context, id string) (*Verification, *A
 	if storeFailed(err) {
 		return nil, nil, err
 	}
-	if err != nil || v.Purpose != VerifySignIn {
+	if err != nil || v.Purpose != VerifySignIn || v.Flow != signInFlow(ctx, v.ID) {
 		return nil, nil, Errorf(ENOTFOUND, "This sign-in has ended. Start again.")
 	}
 	if !v.UsedAt.IsZero() || !s.clock().Before(v.ExpiresAt) {
@@ -427,6 +430,9 @@ func (s *Local) secondStepFailed(ctx context.Context, acct *Account, err error) 
 
 // secondStepDone ends a pending sign-in, once, with a two-step session.
 func (s *Local) secondStepDone(ctx context.Context, pending *Verification, acct *Account) (*SignInStep, error) {
+	if c := callerFrom(ctx); c != nil {
+		return s.verifyAccepted(ctx, c, pending, acct)
+	}
 	var used bool
 	if err := s.store.Update(ctx, func(tx Tx) (err error) { used, err = tx.UseVerification(pending.ID, s.clock()); return err }); err != nil {
 		return nil, err

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/securityinfo/securityinfo/cmd/internal/datafolder"
@@ -80,10 +79,10 @@ func outboxCommands() []*command {
 	}, {
 		path: "config set-secret",
 		args: "NAME",
-		help: "Keep a delivery secret in the OS keyring instead of the file, read from standard input.\nNAME: " + strings.Join(datafolder.SecretNames, ", ") + ".",
+		help: "Keep a delivery secret in the OS keyring instead of the file, read from standard input.\nNAME: " + strings.Join(datafolder.SecretNames, ", ") + ", or radius-CLIENT (a RADIUS client's shared secret).",
 		run: func(ctx context.Context, c *cli, args []string) error {
-			if len(args) != 1 || !slices.Contains(datafolder.SecretNames, args[0]) {
-				return usageError{"config set-secret needs NAME, one of: " + strings.Join(datafolder.SecretNames, ", ")}
+			if len(args) != 1 || !datafolder.ValidSecretName(args[0]) {
+				return usageError{"config set-secret needs NAME, one of: " + strings.Join(datafolder.SecretNames, ", ") + ", or radius-CLIENT for a RADIUS client's shared secret"}
 			}
 			v, err := readLine(io.LimitReader(c.stdin, 8192))
 			if err != nil {

@@ -45,6 +45,12 @@ type Config struct {
 		Token string `toml:"token"`
 	} `toml:"webhook"`
 
+	// Radius lists the RADIUS clients securityinfod answers (with
+	// --radius-listen): [[radius.client]].
+	Radius struct {
+		Client []RadiusClient `toml:"client"`
+	} `toml:"radius"`
+
 	// Server is the organisation's central service: with it the window
 	// and the command line use it, and open no local store.
 	Server string `toml:"server"`
@@ -115,7 +121,7 @@ func LoadConfig(dir, path string, getenv func(string) string) (*Config, error) {
 			for i, k := range und {
 				keys[i] = k.String()
 			}
-			return nil, core.Errorf(core.EINVALID, "The configuration file %s has unknown keys: %s. Known: [smtp] host, port, security, username, password, from, ca_file; [twilio] account_sid, auth_token, from, base_url; [webhook] url, token.",
+			return nil, core.Errorf(core.EINVALID, "The configuration file %s has unknown keys: %s. Known: [smtp] host, port, security, username, password, from, ca_file; [twilio] account_sid, auth_token, from, base_url; [webhook] url, token; [[radius.client]] name, address, secret, append_code, class_role, filter_id.",
 				path, strings.Join(keys, ", "))
 		}
 		// A file holding a secret is refused like a key file others can
@@ -149,10 +155,15 @@ func LoadConfig(dir, path string, getenv func(string) string) (*Config, error) {
 	return c, nil
 }
 
-// holdsSecret reports whether the configuration holds a delivery secret:
-// the SMTP password, the Twilio auth token, the webhook token, or a
-// password inside the webhook or Twilio URL.
+// holdsSecret reports whether the configuration holds a secret: the SMTP
+// password, the Twilio auth token, the webhook token, a password inside
+// the webhook or Twilio URL, or a RADIUS client's shared secret.
 func (c *Config) holdsSecret() bool {
+	for _, rc := range c.Radius.Client {
+		if rc.Secret != "" {
+			return true
+		}
+	}
 	return c.SMTP.Password != "" || c.Twilio.AuthToken != "" || c.Webhook.Token != "" ||
 		urlHasSecret(c.Webhook.URL) || urlHasSecret(c.Twilio.BaseURL)
 }

@@ -58,6 +58,7 @@ type Folder struct {
 	Outbox   *outbox.Outbox
 	Delivery *Delivery
 	Service  *core.Local
+	Config   *Config // securityinfo.toml and the environment, as read
 
 	stopWorker func() // ends the outbox worker, if any, and waits for it
 }
@@ -120,7 +121,7 @@ func Open(ctx context.Context, o Options) (*Folder, error) {
 	}
 	svc := core.NewLocal(store, keys, core.Options{Sender: delivery.Router, Texts: assets.Default, Log: o.Log, Now: o.Now,
 		Queue: o.Queue && o.Worker})
-	f := &Folder{Dir: dir, Store: store, Keys: keys, Outbox: ob, Delivery: delivery, Service: svc, stopWorker: func() {}}
+	f := &Folder{Dir: dir, Store: store, Keys: keys, Outbox: ob, Delivery: delivery, Service: svc, Config: cfg, stopWorker: func() {}}
 	if o.Worker {
 		ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		done := make(chan struct{})

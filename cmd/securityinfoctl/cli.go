@@ -70,6 +70,7 @@ func commands() []*command {
 	cs = append(cs, resetCommands()...)
 	cs = append(cs, serverCommands()...)
 	cs = append(cs, helpdeskCommands()...)
+	cs = append(cs, appsCommands()...)
 	return cs
 }
 

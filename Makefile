@@ -13,8 +13,9 @@ GO ?= go
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System packages: Fyne's OpenGL/X11 headers, a Secret Service and D-Bus for
 # the keyring tests, the sqlite3 tool for the tamper tests, PostgreSQL for
-# the PostgreSQL store's tests (scripts/with-postgres runs a throw-away server).
-DEB_PACKAGES := libgl1-mesa-dev xorg-dev gnome-keyring dbus dbus-x11 sqlite3 postgresql libfido2-dev
+# the PostgreSQL store's tests (scripts/with-postgres runs a throw-away server),
+# FreeRADIUS's radclient for the RADIUS server's test against a client we did not write.
+DEB_PACKAGES := libgl1-mesa-dev xorg-dev gnome-keyring dbus dbus-x11 sqlite3 postgresql libfido2-dev freeradius-utils
 # To look at the window without a display: Xvfb, xdotool, ImageMagick's import.
 DEB_DESKTOP := xvfb xauth xdotool imagemagick
 # To package: the Windows cross compiler, wixl and msiinfo, osslsigncode and

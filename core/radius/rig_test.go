@@ -50,7 +50,7 @@ func (c *clock) Advance(d time.Duration) {
 // rig is a service on the test store (SECURITYINFO_TEST_STORE) with
 // people to check, and RADIUS servers over it.
 type rig struct {
-	t      *testing.T
+	t      testing.TB
 	store  core.Store
 	clock  *clock
 	outbox *outbox.Outbox
@@ -59,14 +59,14 @@ type rig struct {
 	admin  context.Context
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t testing.TB) *rig {
 	t.Helper()
 	return newRigOn(t, openStore(t, ""))
 }
 
 // openStore opens the test store: SQLite, or PostgreSQL (url, or a fresh
 // database when url is "") when SECURITYINFO_TEST_STORE=postgres or url is set.
-func openStore(t *testing.T, url string) core.Store {
+func openStore(t testing.TB, url string) core.Store {
 	t.Helper()
 	kind := os.Getenv("SECURITYINFO_TEST_STORE")
 	if kind != "" && kind != "sqlite" && kind != "postgres" {
@@ -91,7 +91,7 @@ func openStore(t *testing.T, url string) core.Store {
 	return s
 }
 
-func newRigOn(t *testing.T, store core.Store) *rig {
+func newRigOn(t testing.TB, store core.Store) *rig {
 	t.Helper()
 	keys, err := core.NewKeys(bytes.Repeat([]byte{7}, core.KeySize), rand.Reader)
 	if err != nil {
@@ -251,7 +251,7 @@ type request struct {
 
 // exchange sends req to addr and returns the answer, nil when none came
 // within wait, checking the answer's authenticators.
-func exchange(t *testing.T, addr string, req request, wait time.Duration) *radius.Packet {
+func exchange(t testing.TB, addr string, req request, wait time.Duration) *radius.Packet {
 	t.Helper()
 	s := req.secret
 	if s == "" {

@@ -17,8 +17,8 @@ import (
 
 	"github.com/securityinfo/securityinfo/core"
 	"github.com/securityinfo/securityinfo/core/outbox"
-	"github.com/securityinfo/securityinfo/core/remote"
 	sradius "github.com/securityinfo/securityinfo/core/radius"
+	"github.com/securityinfo/securityinfo/core/remote"
 )
 
 var radiusRE = regexp.MustCompile(`msg="serving RADIUS" addr=(\S+)`)

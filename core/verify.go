@@ -169,6 +169,7 @@ func (s *Local) SendVerifyCode(ctx context.Context, signInID, methodID string, c
 	}
 	_, acct, err := s.pendingSignIn(ctx, signInID)
 	if err != nil {
+		s.auditVerify(ctx, c, s.signInAccount(ctx, signInID), ActionVerifyRejected, ErrorMessage(err))
 		return nil, err
 	}
 	ch, err := s.SendSignInCode(ctx, signInID, methodID, channel)
@@ -188,6 +189,9 @@ func (s *Local) FinishVerify(ctx context.Context, signInID, methodID, verificati
 	}
 	_, acct, err := s.pendingSignIn(ctx, signInID)
 	if err != nil {
+		// A replayed or expired check, or another caller's: refused, and
+		// audited against the person it was for.
+		s.auditVerify(ctx, c, s.signInAccount(ctx, signInID), ActionVerifyRejected, ErrorMessage(err))
 		return nil, err
 	}
 	var m *Method
@@ -241,6 +245,21 @@ func (s *Local) accountNamed(ctx context.Context, name string) *Account {
 	}
 	var a *Account
 	_ = s.store.View(ctx, func(tx Tx) (err error) { a, err = tx.AccountByName(norm); return err })
+	return a
+}
+
+// signInAccount reads the account a pending sign-in was for, whatever
+// state it is in, for the audit log (nil when there is none).
+func (s *Local) signInAccount(ctx context.Context, signInID string) *Account {
+	var a *Account
+	_ = s.store.View(ctx, func(tx Tx) error {
+		v, err := tx.Verification(signInID)
+		if err != nil || v.Purpose != VerifySignIn {
+			return err
+		}
+		a, err = tx.Account(v.AccountID)
+		return err
+	})
 	return a
 }
 

@@ -343,6 +343,10 @@ func (s *Server) challenge(ctx context.Context, c *Client, req *radius.Packet, n
 func (s *Server) finish(ctx context.Context, c *Client, req *radius.Packet, name string, raw []byte, code string) (*radius.Packet, error) {
 	st, ok := decodeState(c, name, raw)
 	if !ok {
+		// Forged, or another name's: nothing in it is trusted, so there
+		// is no person to audit it against; it is logged.
+		s.log.Warn("RADIUS request with a State not made for this client and name refused", "client", c.Name,
+			"station", printable(rfc2865.CallingStationID_GetString(req), 64))
 		return nil, core.Errorf(core.ENOTFOUND, "This sign-in has ended. Start again.")
 	}
 	r, err := s.svc.FinishVerify(ctx, st.signInID, st.methodID, st.verificationID, code)

@@ -57,6 +57,10 @@ func TestRadiusChallengeWithApp(t *testing.T) {
 	if len(res.Attributes.Get(rfc2865.ReplyMessage_Type)) != 0 {
 		t.Errorf("the reject says why: %q", rfc2865.ReplyMessage_GetString(res))
 	}
+	rejected := r.events(core.ActionVerifyRejected)
+	if len(rejected) != 1 || rejected[0].AccountName != "alice@contoso.com" || rejected[0].ActorName != "vpn" || !strings.Contains(rejected[0].Reason, "Start again") {
+		t.Errorf("the replayed State is not audited: %+v", rejected)
+	}
 }
 
 // TestRadiusTextedCode: a person whose default is a phone is texted a

@@ -1,6 +1,8 @@
 package radius_test
 
 import (
+	"bytes"
+	"net"
 	"net/netip"
 	"strings"
 	"testing"
@@ -216,5 +218,52 @@ func TestRadiusStateOfAnotherName(t *testing.T) {
 	state := rfc2865.State_Get(res)
 	if res := exchange(t, addr, request{name: "mallory@contoso.com", password: r.code(app), state: state}, wait); codeOf(res) != radius.CodeAccessReject {
 		t.Fatalf("alice's State under mallory's name: %v", codeOf(res))
+	}
+}
+
+// TestRadiusRetransmission: a NAS that resends an Access-Request (the
+// same packet, its answer lost) gets the same answer again, not a second
+// decision: the code's retransmission must not turn an accept into a
+// reject for a used State.
+func TestRadiusRetransmission(t *testing.T) {
+	r := newRig(t)
+	alice := r.person("alice@contoso.com", core.RoleUser)
+	app := r.app(alice)
+	addr := r.serve(r.svc, vpn(false))
+	res := exchange(t, addr, request{name: "alice@contoso.com", password: password}, wait)
+	p := radius.New(radius.CodeAccessRequest, []byte(secret))
+	rfc2865.UserName_SetString(p, "alice@contoso.com")
+	rfc2865.UserPassword_SetString(p, r.code(app))
+	rfc2865.State_Set(p, rfc2865.State_Get(res))
+	if err := sradius.SignRequest(p); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := p.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var answers [][]byte
+	for range 2 {
+		if _, err := conn.Write(raw); err != nil {
+			t.Fatal(err)
+		}
+		conn.SetReadDeadline(time.Now().Add(wait))
+		buf := make([]byte, 4096)
+		n, err := conn.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		answers = append(answers, buf[:n])
+	}
+	if radius.Code(answers[0][0]) != radius.CodeAccessAccept || !bytes.Equal(answers[0], answers[1]) {
+		t.Fatalf("answers %v and %v differ, or are not an accept", radius.Code(answers[0][0]), radius.Code(answers[1][0]))
+	}
+	if n := len(r.events(core.ActionVerifyAccepted)) + len(r.events(core.ActionVerifyRejected)); n != 1 {
+		t.Errorf("%d decisions for one request sent twice", n)
 	}
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -49,5 +51,28 @@ func TestAppsCommands(t *testing.T) {
 	}
 	if code, _, errs := e.ctl("", "apps", "create", "--name", "wiki"); code != 1 || !strings.Contains(errs, "already exists") {
 		t.Errorf("a taken name: %d %s", code, errs)
+	}
+}
+
+// TestConfigCheckNamesRadiusClients: config check lists the RADIUS
+// clients without their secrets, and says which secret is missing.
+func TestConfigCheckNamesRadiusClients(t *testing.T) {
+	e := newEnv(t)
+	e.mustCtl("", "policy", "show") // makes the data folder
+	write := func(toml string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(e.data, "securityinfo.toml"), []byte(toml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("[[radius.client]]\nname = \"vpn\"\naddress = \"10.0.0.0/24\"\nsecret = \"a shared secret of the vpn\"\nappend_code = true\n")
+	out := e.mustCtl("", "config", "check")
+	if !strings.Contains(out, "RADIUS client vpn: 10.0.0.0/24, code appended to the password") || strings.Contains(out, "a shared secret") {
+		t.Fatalf("config check:\n%s", out)
+	}
+	write("[[radius.client]]\nname = \"wifi-1\"\naddress = \"10.0.1.7\"\n")
+	t.Setenv("SECURITYINFO_RADIUS_WIFI_1_SECRET", "")
+	if code, _, errs := e.ctl("", "config", "check"); code != 1 || !strings.Contains(errs, "SECURITYINFO_RADIUS_WIFI_1_SECRET") {
+		t.Fatalf("a client without a secret: %d %s", code, errs)
 	}
 }

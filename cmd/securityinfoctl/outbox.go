@@ -51,7 +51,7 @@ func outboxCommands() []*command {
 		},
 	}, {
 		path: "config check",
-		help: "Say where email, text messages and calls go with the current configuration. Sends nothing.",
+		help: "Say where email, text messages and calls go with the current configuration, and which RADIUS\nclients securityinfod --radius-listen answers (never their secrets). Sends nothing.",
 		run: func(ctx context.Context, c *cli, args []string) error {
 			dir, err := c.dir()
 			if err != nil {
@@ -74,7 +74,7 @@ func outboxCommands() []*command {
 			if d.Outbox {
 				fmt.Fprintf(c.stdout, "Messages for the outbox are NOT delivered: read them with 'securityinfoctl outbox list'.\n")
 			}
-			return nil
+			return describeRadius(c, cfg)
 		},
 	}, {
 		path: "config set-secret",
@@ -106,4 +106,24 @@ func (c *cli) dir() (string, error) {
 		return c.dataDir, nil
 	}
 	return datafolder.DefaultDir()
+}
+
+// describeRadius says which RADIUS clients the configuration names, each
+// with where its secret comes from being checked (never the secret).
+func describeRadius(c *cli, cfg *datafolder.Config) error {
+	if len(cfg.Radius.Client) == 0 {
+		return nil
+	}
+	clients, err := cfg.RadiusClients(os.Getenv, "")
+	if err != nil {
+		return err
+	}
+	for _, rc := range clients {
+		how := "challenge"
+		if rc.AppendCode {
+			how = "code appended to the password"
+		}
+		fmt.Fprintf(c.stdout, "RADIUS client %s: %s, %s\n", rc.Name, rc.Address, how)
+	}
+	return nil
 }

@@ -2,9 +2,11 @@ package remote_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/securityinfo/securityinfo/core"
@@ -199,4 +201,53 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestAttackAppGuessesAtOnce: an application (or whoever holds its
+// secret) sends 32 guesses at one check's code at once: none is accepted,
+// and the person's lockout counts them as the window's sign-in does.
+func TestAttackAppGuessesAtOnce(t *testing.T) {
+	e := newAppEnv(t)
+	ac, err := remote.NewAppClient(e.srv.URL, e.app.ID, e.app.Secret, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	step, err := ac.StartVerify(ctx, "alice@contoso.com", "a long enough passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := step.Options[0]
+	ch, err := ac.SendVerifyCode(ctx, step.SignInID, o.MethodID, o.Channel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	right := e.lastCode()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	codes := map[string]int{}
+	for i := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			guess := fmt.Sprintf("%06d", (i*7919+13)%1000000)
+			if guess == right {
+				guess = "999999"
+			}
+			_, err := ac.FinishVerify(ctx, step.SignInID, o.MethodID, ch.VerificationID, guess)
+			mu.Lock()
+			defer mu.Unlock()
+			codes[core.ErrorCode(err)]++
+			if err == nil {
+				t.Errorf("the guess %s was accepted", guess)
+			}
+		}()
+	}
+	wg.Wait()
+	if _, err := ac.FinishVerify(ctx, step.SignInID, o.MethodID, ch.VerificationID, right); err == nil {
+		t.Fatalf("the right code after 32 wrong ones was accepted (answers: %v)", codes)
+	}
+	if _, err := ac.StartVerify(ctx, "alice@contoso.com", "a long enough passphrase"); core.ErrorCode(err) != core.ELOCKED {
+		t.Fatalf("after 32 wrong codes the name is not locked: %v (answers: %v)", err, codes)
+	}
 }

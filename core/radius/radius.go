@@ -195,7 +195,7 @@ func (s *Server) handle(raw []byte, from net.Addr) []byte {
 		s.log.Warn("RADIUS request from an unknown address dropped", "from", from.String())
 		return nil
 	}
-	if len(raw) < 20 || radius.Code(raw[0]) != radius.CodeAccessRequest {
+	if len(raw) < 20 || radius.Code(raw[0]) != radius.CodeAccessRequest && radius.Code(raw[0]) != radius.CodeStatusServer {
 		s.metrics.drop(c.Name, "malformed")
 		return nil
 	}
@@ -211,6 +211,16 @@ func (s *Server) handle(raw []byte, from net.Addr) []byte {
 	if err != nil {
 		s.metrics.drop(c.Name, "malformed")
 		return nil
+	}
+	if req.Code == radius.CodeStatusServer {
+		// RFC 5997: a NAS asks whether the server is up (to fail over
+		// between servers); Access-Accept, signed like every answer.
+		out, err := encodeResponse(req.Response(radius.CodeAccessAccept))
+		if err != nil {
+			return nil
+		}
+		s.metrics.observe(c.Name, "status", time.Since(started))
+		return out
 	}
 	key := from.String() + "/" + hex.EncodeToString(raw[1:20])
 	if out, seen := s.remember(key); seen {
@@ -470,7 +480,7 @@ type Metrics struct {
 func NewMetrics() *Metrics {
 	return &Metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "securityinfo_radius_requests_total",
-			Help: "RADIUS Access-Requests by client (\"\" for an unknown address) and result: accept, reject, challenge, error, or dropped_REASON."},
+			Help: "RADIUS requests by client (\"\" for an unknown address) and result: accept, reject, challenge, error, status (Status-Server), or dropped_REASON."},
 			[]string{"client", "result"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "securityinfo_radius_request_duration_seconds",
 			Help: "Time to decide a RADIUS Access-Request, by result.", Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}},

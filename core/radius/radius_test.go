@@ -2,6 +2,7 @@ package radius_test
 
 import (
 	"bytes"
+	"context"
 	"net"
 	"net/netip"
 	"strings"
@@ -265,5 +266,34 @@ func TestRadiusRetransmission(t *testing.T) {
 	}
 	if n := len(r.events(core.ActionVerifyAccepted)) + len(r.events(core.ActionVerifyRejected)); n != 1 {
 		t.Errorf("%d decisions for one request sent twice", n)
+	}
+}
+
+// TestRadiusStatusServer: a NAS's Status-Server (RFC 5997) with a
+// Message-Authenticator is answered, signed; without one it is dropped.
+func TestRadiusStatusServer(t *testing.T) {
+	r := newRig(t)
+	addr := r.serve(r.svc, vpn(false))
+	for _, signed := range []bool{true, false} {
+		p := radius.New(radius.CodeStatusServer, []byte(secret))
+		if signed {
+			if err := sradius.SignRequest(p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), silence)
+		res, err := (&radius.Client{Retry: 0}).Exchange(ctx, p, addr)
+		cancel()
+		switch {
+		case signed && (err != nil || res.Code != radius.CodeAccessAccept):
+			t.Fatalf("signed Status-Server: %v %v", res, err)
+		case signed:
+			raw, _ := res.MarshalBinary()
+			if !sradius.CheckResponse(raw, p) {
+				t.Error("the Status-Server answer is not signed")
+			}
+		case err == nil:
+			t.Fatalf("unsigned Status-Server answered %v", res.Code)
+		}
 	}
 }

@@ -373,10 +373,13 @@ func (s *Server) appended(ctx context.Context, c *Client, req *radius.Packet, na
 		return nil, err
 	}
 	n := p.CodeLength // of an app's codes too (core.Enrolment.Digits)
-	if len(typed) <= n || strings.IndexFunc(typed[len(typed)-n:], func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
-		return nil, core.Errorf(core.EWRONGCODE, "No code after the password.")
+	// Without n digits at the end there is no code: the whole is the
+	// password, checked (and counted) as any, and the empty code is the
+	// wrong one, so that this refusal is audited like the others.
+	password, code := typed, ""
+	if len(typed) > n && strings.IndexFunc(typed[len(typed)-n:], func(r rune) bool { return r < '0' || r > '9' }) < 0 {
+		password, code = typed[:len(typed)-n], typed[len(typed)-n:]
 	}
-	password, code := typed[:len(typed)-n], typed[len(typed)-n:]
 	step, err := s.svc.StartVerify(ctx, name, password)
 	if err != nil {
 		return nil, err

@@ -66,7 +66,7 @@ type Folder struct {
 	// Directory is the organisation's directory ([directory]), nil when
 	// none is configured.
 	Directory *directory.Directory
-	Config   *Config // securityinfo.toml and the environment, as read
+	Config    *Config // securityinfo.toml and the environment, as read
 
 	stopWorker func() // ends the outbox worker, if any, and waits for it
 }

@@ -17,9 +17,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # the PostgreSQL store's tests (scripts/with-postgres runs a throw-away server),
 # OpenLDAP's slapd and tools for the directory's tests (scripts/with-ldap),
 # Samba's AD domain controller for its Active Directory tests
-# (scripts/with-samba-ad), and openssl for their certificates.
+# (scripts/with-samba-ad), openssl for their certificates, and FreeRADIUS's
+# radclient for the RADIUS server's test against a client we did not write.
 DEB_PACKAGES := libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev wayland-protocols gnome-keyring dbus dbus-x11 sqlite3 postgresql libfido2-dev slapd ldap-utils openssl \
-	samba samba-ad-provision samba-dsdb-modules samba-vfs-modules
+	samba samba-ad-provision samba-dsdb-modules samba-vfs-modules freeradius-utils
 # To look at the window without a display: Xvfb, xdotool, ImageMagick's import.
 DEB_DESKTOP := xvfb xauth xdotool imagemagick
 # To package: the Windows cross compiler, wixl and msiinfo, osslsigncode and

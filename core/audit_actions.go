@@ -51,6 +51,13 @@ const (
 	ActionDirectoryAdded    = "directory.added"    // a person of the directory added here (first sign-in or a sync)
 	ActionDirectoryUpdated  = "directory.updated"  // their role or display name changed by a sync
 	ActionDirectoryDisabled = "directory.disabled" // gone from the directory or disabled there: their access ended
+	// Other systems: RADIUS clients and applications (verify.go).
+	ActionVerifyStarted      = "verify.started"  // the password was right; the second step is asked
+	ActionVerifyCodeSent     = "verify.codeSent" // a code was sent for a caller's check
+	ActionVerifyAccepted     = "verify.accepted"
+	ActionVerifyRejected     = "verify.rejected" // the reason says which step, the answer never does
+	ActionApplicationCreated = "application.created"
+	ActionApplicationDeleted = "application.deleted"
 
 	// The log itself: stands in the chain for a queued event that was
 	// edited in the database before it was chained.
@@ -70,6 +77,8 @@ func AuditActions() []string {
 		ActionIdentityVerified, ActionIdentityFailed, ActionHelpdeskLimited, ActionPhoneSearched,
 		ActionApprovalRequested, ActionApprovalGiven, ActionPassCreated, ActionPassDeleted,
 		ActionDirectoryAdded, ActionDirectoryUpdated, ActionDirectoryDisabled,
+		ActionVerifyStarted, ActionVerifyCodeSent, ActionVerifyAccepted, ActionVerifyRejected,
+		ActionApplicationCreated, ActionApplicationDeleted,
 		ActionAuditTampered,
 	}
 }

@@ -160,6 +160,9 @@ func (s *Local) updatePerson(a *Account, p *DirectoryPerson) bool {
 // an account without a second method, else a pending sign-in.
 func (s *Local) afterPassword(ctx context.Context, acct *Account, methods []*Method) (*SignInStep, error) {
 	options := signInOptions(acct, methods)
+	if len(options) == 0 && callerFrom(ctx) != nil {
+		return &SignInStep{Account: acct}, nil // no second step: the caller refuses it (verify.go)
+	}
 	if len(options) == 0 {
 		sess, err := s.startSession(ctx, acct, false)
 		if err != nil {
@@ -172,7 +175,7 @@ func (s *Local) afterPassword(ctx context.Context, acct *Account, methods []*Met
 		return nil, err
 	}
 	now := s.clock()
-	v := &Verification{ID: id, AccountID: acct.ID, Purpose: VerifySignIn, Flow: "signin:" + id, Language: acct.Language, CreatedAt: now, ExpiresAt: now.Add(SignInLifetime)}
+	v := &Verification{ID: id, AccountID: acct.ID, Purpose: VerifySignIn, Flow: signInFlow(ctx, id), Language: acct.Language, CreatedAt: now, ExpiresAt: now.Add(SignInLifetime)}
 	if err := s.store.Update(ctx, func(tx Tx) error {
 		if err := samePassword(tx, acct); err != nil {
 			return err

@@ -12,7 +12,7 @@ import (
 // "client:ADDRESS"), so servers sharing a database share them. Sign-ins
 // count only failures, so that many people signing in from one office
 // address do not use up each other's; the rest count every attempt.
-var clientLimits = map[string]int{"signin": 30, "reset": 20, "send": 20, "setup": 10, "proof": 20}
+var clientLimits = map[string]int{"signin": 30, "reset": 20, "send": 20, "setup": 10, "proof": 20, "appauth": 10}
 
 type clientKey struct{}
 

@@ -91,6 +91,8 @@ var reasons = map[string]string{
 	"directory.passwordRefused":  "The organization's directory refused this password. Choose another one, or ask the help desk.",
 	"directory.firstAccount":     "People come from the organization's directory here: administrators are the members of its admin group. Sign in with your directory account.",
 	"directory.managed":          "This account comes from the organization's directory: change it there.",
+	// The verify API (verify.go).
+	"application.wrongSecret": "The application's client ID or secret is wrong.",
 }
 
 // Reasons lists the reason keys, sorted, for translators and tests.

@@ -24,6 +24,7 @@ type Service interface {
 	AuditService
 	PolicyService
 	SessionService
+	ApplicationService
 }
 
 // SessionService is the Devices page: where one is signed in.

@@ -355,7 +355,7 @@ func (s *Local) pendingSignIn(ctx context.Context, id string) (*Verification, *A
 	if storeFailed(err) {
 		return nil, nil, err
 	}
-	if err != nil || v.Purpose != VerifySignIn {
+	if err != nil || v.Purpose != VerifySignIn || v.Flow != signInFlow(ctx, v.ID) {
 		return nil, nil, Errorf(ENOTFOUND, "This sign-in has ended. Start again.")
 	}
 	if !v.UsedAt.IsZero() || !s.clock().Before(v.ExpiresAt) {
@@ -420,6 +420,9 @@ func (s *Local) secondStepFailed(ctx context.Context, acct *Account, err error) 
 
 // secondStepDone ends a pending sign-in, once, with a two-step session.
 func (s *Local) secondStepDone(ctx context.Context, pending *Verification, acct *Account) (*SignInStep, error) {
+	if c := callerFrom(ctx); c != nil {
+		return s.verifyAccepted(ctx, c, pending, acct)
+	}
 	var used bool
 	if err := s.store.Update(ctx, func(tx Tx) (err error) { used, err = tx.UseVerification(pending.ID, s.clock()); return err }); err != nil {
 		return nil, err

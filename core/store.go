@@ -29,6 +29,7 @@ type Tx interface {
 	AuditTx
 	HelpdeskTx
 	PolicyTx
+	ApplicationTx
 }
 
 // AccountTx is the part of Tx over the accounts, sign-in names and their counters.
@@ -224,6 +225,19 @@ type HelpdeskTx interface {
 	// ApprovedFor returns the latest approval of kind of agentID's request
 	// on accountID still in force at now, ENOTFOUND when none is.
 	ApprovedFor(agentID, accountID string, kind ApprovalKind, now time.Time) (*Approval, error)
+}
+
+// ApplicationTx is the part of Tx over the applications registered to
+// use the verify API (verify.go). Their secrets are kept as hashes only.
+type ApplicationTx interface {
+	// CreateApplication adds one; ECONFLICT when its ID or name is taken.
+	CreateApplication(a *Application) error
+	// Application reads one by its client ID (ENOTFOUND when none).
+	Application(id string) (*Application, error)
+	// Applications lists every application, by name.
+	Applications() ([]*Application, error)
+	// DeleteApplication removes one (ENOTFOUND when none).
+	DeleteApplication(id string) error
 }
 
 // PolicyTx is the part of Tx over the policy and store-wide settings.

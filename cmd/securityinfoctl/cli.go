@@ -71,6 +71,7 @@ func commands() []*command {
 	cs = append(cs, serverCommands()...)
 	cs = append(cs, helpdeskCommands()...)
 	cs = append(cs, directoryCommands()...)
+	cs = append(cs, appsCommands()...)
 	return cs
 }
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/securityinfo/securityinfo/cmd/internal/datafolder"
@@ -52,7 +51,7 @@ func outboxCommands() []*command {
 		},
 	}, {
 		path: "config check",
-		help: "Say where email, text messages and calls go with the current configuration. Sends nothing.",
+		help: "Say where email, text messages and calls go with the current configuration, and which RADIUS\nclients securityinfod --radius-listen answers (never their secrets). Sends nothing.",
 		run: func(ctx context.Context, c *cli, args []string) error {
 			dir, err := c.dir()
 			if err != nil {
@@ -83,15 +82,15 @@ func outboxCommands() []*command {
 			if d.Outbox {
 				fmt.Fprintf(c.stdout, "Messages for the outbox are NOT delivered: read them with 'securityinfoctl outbox list'.\n")
 			}
-			return nil
+			return describeRadius(c, cfg)
 		},
 	}, {
 		path: "config set-secret",
 		args: "NAME",
-		help: "Keep a secret (delivery, or the directory's bind password) in the OS keyring instead of the file, read from standard input.\nNAME: " + strings.Join(datafolder.SecretNames, ", ") + ".",
+		help: "Keep a secret (delivery, or the directory's bind password) in the OS keyring instead of the file, read from standard input.\nNAME: " + strings.Join(datafolder.SecretNames, ", ") + ", or radius-CLIENT (a RADIUS client's shared secret).",
 		run: func(ctx context.Context, c *cli, args []string) error {
-			if len(args) != 1 || !slices.Contains(datafolder.SecretNames, args[0]) {
-				return usageError{"config set-secret needs NAME, one of: " + strings.Join(datafolder.SecretNames, ", ")}
+			if len(args) != 1 || !datafolder.ValidSecretName(args[0]) {
+				return usageError{"config set-secret needs NAME, one of: " + strings.Join(datafolder.SecretNames, ", ") + ", or radius-CLIENT for a RADIUS client's shared secret"}
 			}
 			v, err := readLine(io.LimitReader(c.stdin, 8192))
 			if err != nil {
@@ -115,4 +114,24 @@ func (c *cli) dir() (string, error) {
 		return c.dataDir, nil
 	}
 	return datafolder.DefaultDir()
+}
+
+// describeRadius says which RADIUS clients the configuration names, each
+// with where its secret comes from being checked (never the secret).
+func describeRadius(c *cli, cfg *datafolder.Config) error {
+	if len(cfg.Radius.Client) == 0 {
+		return nil
+	}
+	clients, err := cfg.RadiusClients(os.Getenv, "")
+	if err != nil {
+		return err
+	}
+	for _, rc := range clients {
+		how := "challenge"
+		if rc.AppendCode {
+			how = "code appended to the password"
+		}
+		fmt.Fprintf(c.stdout, "RADIUS client %s: %s, %s\n", rc.Name, rc.Address, how)
+	}
+	return nil
 }

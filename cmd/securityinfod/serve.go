@@ -20,6 +20,7 @@ import (
 	"github.com/securityinfo/securityinfo/cmd/internal/datafolder"
 	"github.com/securityinfo/securityinfo/core"
 	"github.com/securityinfo/securityinfo/core/postgres"
+	"github.com/securityinfo/securityinfo/core/radius"
 	"github.com/securityinfo/securityinfo/core/remote"
 )
 
@@ -27,6 +28,7 @@ import (
 type options struct {
 	listen, store, keyFile, config, tlsCert, tlsKey, data string
 	metricsListen                                         string // "" when off
+	radiusListen                                          string // "" when off
 	trustedProxies                                        []netip.Prefix
 }
 
@@ -41,6 +43,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "TLS certificate (PEM)")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "TLS private key (PEM)")
 	fs.StringVar(&o.metricsListen, "metrics-listen", "127.0.0.1:9464", "address of GET /metrics (Prometheus, plain HTTP, no authentication), or off")
+	fs.StringVar(&o.radiusListen, "radius-listen", "", "UDP address to answer RADIUS on (127.0.0.1:1812), for the [[radius.client]] of securityinfo.toml; off unless given")
 	var proxies []string
 	fs.Func("trusted-proxy", "a reverse proxy (address or CIDR, repeatable) whose X-Forwarded-For names the client", func(v string) error {
 		proxies = append(proxies, v)
@@ -67,6 +70,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if _, _, err := net.SplitHostPort(o.metricsListen); o.metricsListen != "" && err != nil {
 		return o, fmt.Errorf("--metrics-listen %s: give HOST:PORT (127.0.0.1:9464), or off", o.metricsListen)
+	}
+	if _, _, err := net.SplitHostPort(o.radiusListen); o.radiusListen != "" && err != nil {
+		return o, fmt.Errorf("--radius-listen %s: give HOST:PORT (0.0.0.0:1812)", o.radiusListen)
 	}
 	if o.tlsCert == "" && !loopback(o.listen) {
 		return o, fmt.Errorf("%s is not a loopback address: serve it with --tls-cert and --tls-key, or listen on 127.0.0.1", o.listen)
@@ -127,8 +133,14 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	mux.Handle("/", api) // not /metrics: anyone who reaches the API would read them
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	done := make(chan error, 2)
+	done := make(chan error, 3)
 	servers := []*http.Server{srv}
+	stopRadius, err := serveRadius(o, folder, api, log, done)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopRadius()
 	if o.metricsListen != "" {
 		mln, err := net.Listen("tcp", o.metricsListen)
 		if err != nil {
@@ -232,4 +244,44 @@ func prepareSetup(ctx context.Context, f *datafolder.Folder, log *slog.Logger) e
 	log.Info("no account yet: create the first one from this machine, or from another with the setup token in the file",
 		"file", path)
 	return nil
+}
+
+// serveRadius answers RADIUS on --radius-listen (when given) for the
+// configured clients, with its series among the API's metrics. It returns
+// what stops it: closing the socket, then waiting for the requests under
+// way.
+func serveRadius(o options, folder *datafolder.Folder, api *remote.Server, log *slog.Logger, done chan<- error) (func(), error) {
+	if o.radiusListen == "" {
+		return func() {}, nil
+	}
+	clients, err := folder.Config.RadiusClients(nil, "")
+	if err != nil {
+		return nil, errors.New(core.ErrorMessage(err))
+	}
+	if len(clients) == 0 {
+		return nil, errors.New("--radius-listen: securityinfo.toml names no [[radius.client]] to answer (name, address, secret)")
+	}
+	m := radius.NewMetrics()
+	api.MustRegister(m.Collectors()...)
+	rs, err := radius.NewServer(clients, folder.Service, radius.Options{Log: log, Metrics: m})
+	if err != nil {
+		return nil, errors.New(core.ErrorMessage(err))
+	}
+	pc, err := net.ListenPacket("udp", o.radiusListen)
+	if err != nil {
+		return nil, fmt.Errorf("--radius-listen: %w", err)
+	}
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		if err := rs.Serve(pc); err != nil {
+			done <- err
+		}
+	}()
+	names := make([]string, len(clients))
+	for i, c := range clients {
+		names[i] = c.Name
+	}
+	log.Info("serving RADIUS", "addr", pc.LocalAddr().String(), "clients", strings.Join(names, ","))
+	return func() { pc.Close(); <-stopped }, nil
 }

@@ -21,6 +21,7 @@ type metrics struct {
 	verifications *prometheus.CounterVec
 	sends         *prometheus.CounterVec
 	lockouts      prometheus.Counter
+	apps          *prometheus.CounterVec
 }
 
 // verifyOps are the operations that check a code, an app's code or answers.
@@ -40,6 +41,9 @@ func newMetrics() *metrics {
 			Help: "Codes sent (or, for a made-up reset, answered as sent), by channel."}, []string{"channel"}),
 		lockouts: prometheus.NewCounter(prometheus.CounterOpts{Name: "securityinfo_lockouts_total",
 			Help: "Answers that a name or method is locked."}),
+		apps: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "securityinfo_verify_api_requests_total",
+			Help: "Verify API calls by application (\"\" before it is known), operation and result (ok, unauthorized or the core's error code)."},
+			[]string{"application", "op", "result"}),
 	}
 	hashes := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securityinfo_password_hashes_total",
 		Help: "argon2id computations (passwords and answers hashed or checked) in this process."},
@@ -47,7 +51,7 @@ func newMetrics() *metrics {
 	hashing := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "securityinfo_password_hashes_running",
 		Help: "argon2id computations running now (at most one per core; the rest wait)."},
 		func() float64 { return float64(core.Hashing().Running) })
-	m.reg.MustRegister(m.requests, m.latency, m.verifications, m.sends, m.lockouts, hashes, hashing,
+	m.reg.MustRegister(m.apps, m.requests, m.latency, m.verifications, m.sends, m.lockouts, hashes, hashing,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -71,6 +75,22 @@ func (m *metrics) observe(rt *Route, out any, err error, status int, took time.D
 		m.lockouts.Inc()
 	}
 }
+
+// observeApp records one verify API call of application app.
+func (m *metrics) observeApp(rt *Route, app string, err error, status int) {
+	result := core.ErrorCode(err)
+	switch {
+	case err == nil:
+		result = "ok"
+	case status == http.StatusUnauthorized:
+		result = "unauthorized"
+	}
+	m.apps.WithLabelValues(app, rt.Op, result).Inc()
+}
+
+// MustRegister adds collectors to the series served at /metrics (the
+// RADIUS server's, when securityinfod serves RADIUS too).
+func (s *Server) MustRegister(cs ...prometheus.Collector) { s.metrics.reg.MustRegister(cs...) }
 
 // Metrics is the Prometheus text of the server's series, for GET /metrics.
 func (s *Server) Metrics() http.Handler {

@@ -50,6 +50,9 @@ func openAPI() map[string]any {
 			if rt.Actor {
 				op["security"] = []any{map[string]any{"bearer": []any{}}}
 			}
+			if rt.App {
+				op["security"] = []any{map[string]any{"application": []any{}}}
+			}
 			if rt.Body != nil {
 				op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 					"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(rt.Body), schemas)}}}
@@ -74,7 +77,9 @@ func openAPI() map[string]any {
 		"paths": paths,
 		"components": map[string]any{"schemas": schemas,
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer",
-				"description": "The session ID returned by signIn or signIn/{signInId}/finish."}}},
+				"description": "The session ID returned by signIn or signIn/{signInId}/finish."},
+				"application": map[string]any{"type": "http", "scheme": "basic",
+					"description": "An application's client ID and secret (securityinfoctl apps create), for /v1/verify; over TLS except from the server's own machine."}}},
 	}
 }
 

@@ -10,6 +10,7 @@ package remote
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/securityinfo/securityinfo/core"
@@ -33,6 +34,11 @@ type Route struct {
 	// answer (nil: none); the OpenAPI document names their types.
 	Body, Out any
 	call      func(ctx context.Context, svc core.Service, in *input) (any, error)
+	// App: the call is an application's (verify.go), authenticated with
+	// HTTP Basic (its client ID and secret) instead of a session, over
+	// TLS except from this machine; it calls verify instead of call.
+	App    bool
+	verify func(ctx context.Context, svc core.VerifyService, in *input) (any, error)
 }
 
 // input is what a handler gets from a request.
@@ -42,6 +48,7 @@ type input struct {
 	query     func(string) string
 	decode    func(v any) error
 	token     string
+	app       string // the application calling a verify route
 }
 
 // Request bodies.
@@ -151,7 +158,72 @@ func limitOf(in *input) (int, error) {
 func none(err error) (any, error) { return nil, err }
 
 // Routes is the API, in the order of the OpenAPI document.
-var Routes = append(selfRoutes, helpdeskRoutes...)
+var Routes = slices.Concat(selfRoutes, helpdeskRoutes, applicationRoutes, verifyRoutes)
+
+// Request bodies of the verify API and the applications.
+type (
+	verifyStartBody struct {
+		Name     string `json:"name"`
+		Password string `json:"password"`
+	}
+	applicationBody struct {
+		Name string `json:"name"`
+	}
+)
+
+// applicationRoutes are the administrators' list of the applications
+// that may use the verify API.
+var applicationRoutes = []Route{
+	{Method: "POST", Path: "/applications", Op: "CreateApplication", Status: 201, Actor: true, Body: applicationBody{}, Out: core.NewApplication{},
+		Summary: "Register an application for the verify API (administrators): its client ID, and its secret shown this once.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			b, err := body[applicationBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.CreateApplication(ctx, b.Name)
+		}},
+	{Method: "GET", Path: "/applications", Op: "Applications", Status: 200, Actor: true, Out: []core.Application{},
+		Summary: "The registered applications (administrators); never their secrets.",
+		call:    func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.Applications(ctx) }},
+	{Method: "DELETE", Path: "/applications/{applicationId}", Op: "DeleteApplication", Status: 204, Actor: true,
+		Summary: "Remove an application (administrators): its secret stops working at once.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return none(svc.DeleteApplication(ctx, in.path("applicationId")))
+		}},
+}
+
+// verifyRoutes are the verify API: an application, authenticated as
+// itself, drives a person's two-step check and learns only the answer.
+var verifyRoutes = []Route{
+	{Method: "POST", Path: "/verify/signIns", Op: "StartVerify", Status: 200, App: true, Body: verifyStartBody{}, Out: core.VerifyStep{},
+		Summary: "Check a person's name and password: the second-step choices (masked), or a refusal that never says which step failed.",
+		verify: func(ctx context.Context, svc core.VerifyService, in *input) (any, error) {
+			b, err := body[verifyStartBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.StartVerify(ctx, b.Name, b.Password)
+		}},
+	{Method: "POST", Path: "/verify/signIns/{signInId}/codes", Op: "SendVerifyCode", Status: 201, App: true, Body: signInCodeBody{}, Out: core.Challenge{},
+		Summary: "Send a code to the person's phone for a check this application started.",
+		verify: func(ctx context.Context, svc core.VerifyService, in *input) (any, error) {
+			b, err := body[signInCodeBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.SendVerifyCode(ctx, in.path("signInId"), b.MethodID, b.Channel)
+		}},
+	{Method: "POST", Path: "/verify/signIns/{signInId}/finish", Op: "FinishVerify", Status: 200, App: true, Body: finishSignInBody{}, Out: core.VerifyResult{},
+		Summary: "Check the second step: accepted, with the person's name, display name and role.",
+		verify: func(ctx context.Context, svc core.VerifyService, in *input) (any, error) {
+			b, err := body[finishSignInBody](in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.FinishVerify(ctx, in.path("signInId"), b.MethodID, b.VerificationID, b.Code)
+		}},
+}
 
 // helpdeskRoutes are the help desk's operations on another account.
 var helpdeskRoutes = []Route{

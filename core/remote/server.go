@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
 	"net/netip"
 	"reflect"
@@ -51,6 +52,7 @@ type Server struct {
 	TrustedProxies []netip.Prefix
 
 	svc     core.Service
+	apps    appVerifier // nil when svc is not one (the verify API answers 503)
 	log     *slog.Logger
 	routes  *http.ServeMux
 	metrics *metrics
@@ -63,6 +65,7 @@ func NewServer(svc core.Service, log *slog.Logger) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{svc: svc, log: log, routes: http.NewServeMux(), metrics: newMetrics()}
+	s.apps, _ = svc.(appVerifier)
 	for i := range Routes {
 		rt := &Routes[i]
 		for _, p := range rt.Patterns() {
@@ -160,6 +163,15 @@ func (s *Server) handler(rt *Route) http.Handler {
 		}
 		in := &input{path: r.PathValue, query: r.URL.Query().Get, token: bearer(r), accountID: r.PathValue("accountId"),
 			decode: func(v any) error { return decodeBody(raw, v) }}
+		if rt.App {
+			app, err := s.application(ctx, r)
+			if err != nil {
+				s.metrics.observeApp(rt, "", err, s.problem(w, err))
+				return
+			}
+			ctx = core.WithCaller(ctx, core.Caller{Kind: core.CallerApplication, ID: app.ID, Name: app.Name})
+			in.app = app.Name
+		}
 		if rt.Actor {
 			if in.token == "" {
 				s.problem(w, core.Reason(core.EFORBIDDEN, "signin.first", nil))
@@ -176,12 +188,20 @@ func (s *Server) handler(rt *Route) http.Handler {
 			}
 		}
 		started := time.Now()
-		out, err := rt.call(ctx, s.svc, in)
+		var out any
+		if rt.App {
+			out, err = rt.verify(ctx, s.apps, in)
+		} else {
+			out, err = rt.call(ctx, s.svc, in)
+		}
 		status := rt.Status
 		if err != nil {
 			status = s.problem(w, err)
 		}
 		s.metrics.observe(rt, out, err, status, time.Since(started))
+		if rt.App {
+			s.metrics.observeApp(rt, in.app, err, status)
+		}
 		if err != nil {
 			return
 		}
@@ -311,6 +331,10 @@ func (s *Server) problem(w http.ResponseWriter, err error) int {
 	if p.Reason == "signin.first" || strings.HasPrefix(p.Reason, "session.") && code == core.EEXPIRED {
 		p.Status = http.StatusUnauthorized
 	}
+	if p.Reason == appAuthReason {
+		p.Status = http.StatusUnauthorized
+		w.Header().Set("WWW-Authenticate", `Basic realm="securityinfo verify", charset="UTF-8"`)
+	}
 	if errors.Is(err, errBodyTooLarge) {
 		p.Status = http.StatusRequestEntityTooLarge
 	}
@@ -332,4 +356,46 @@ func (s *Server) writeProblem(w http.ResponseWriter, p Problem) {
 	w.Header().Del("Content-Length")
 	w.WriteHeader(p.Status)
 	w.Write(append(b, '\n'))
+}
+
+// appVerifier is what the verify API needs of the service: the checks
+// themselves, and the applications' secrets (core.Local).
+type appVerifier interface {
+	core.VerifyService
+	AuthenticateApplication(ctx context.Context, id, secret string) (*core.Application, error)
+}
+
+// appAuthReason is the reason of a wrong or missing application secret,
+// answered 401.
+const appAuthReason = "application.wrongSecret"
+
+// application authenticates the application calling a verify route: HTTP
+// Basic with its client ID and secret, over TLS (or from this machine, or
+// from a trusted proxy that says the client used https).
+func (s *Server) application(ctx context.Context, r *http.Request) (*core.Application, error) {
+	if s.apps == nil {
+		return nil, core.Errorf(core.EUNAVAILABLE, "This server does not offer the verify API.")
+	}
+	if !s.encrypted(r) {
+		return nil, core.Errorf(core.EFORBIDDEN, "Call the verify API over HTTPS: the application's secret and people's passwords must not cross the network unencrypted.")
+	}
+	id, secret, ok := r.BasicAuth()
+	if !ok {
+		return nil, core.Reason(core.EFORBIDDEN, appAuthReason, nil)
+	}
+	return s.apps.AuthenticateApplication(ctx, id, secret)
+}
+
+// encrypted reports whether r reached the service encrypted, or never
+// left this machine.
+func (s *Server) encrypted(r *http.Request) bool {
+	if r.TLS != nil || s.fromThisMachine(r) {
+		return true
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	peer, err := netip.ParseAddr(host)
+	return err == nil && s.trusted(peer) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }

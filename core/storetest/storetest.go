@@ -56,6 +56,9 @@ func Run(t *testing.T, open Open) {
 		{"Approvals", testApprovals},
 		{"RaceApprove", testRaceApprove},
 		{"AccountDetails", testAccountDetails},
+		// ApplicationTx (applications.go)
+		{"Applications", testApplications},
+		{"RaceCreateApplication", testRaceCreateApplication},
 		// PolicyTx (policy.go)
 		{"Policy", testPolicy},
 		{"Settings", testSettings},

@@ -48,6 +48,11 @@ type Config struct {
 	// Directory is the organisation's directory ([directory]): with a
 	// kind set, people and passwords come from it (directory.go).
 	Directory DirectoryConfig `toml:"directory"`
+	// Radius lists the RADIUS clients securityinfod answers (with
+	// --radius-listen): [[radius.client]].
+	Radius struct {
+		Client []RadiusClient `toml:"client"`
+	} `toml:"radius"`
 
 	// Server is the organisation's central service: with it the window
 	// and the command line use it, and open no local store.
@@ -137,7 +142,7 @@ func LoadConfig(dir, path string, getenv func(string) string) (*Config, error) {
 			for i, k := range und {
 				keys[i] = k.String()
 			}
-			return nil, core.Errorf(core.EINVALID, "The configuration file %s has unknown keys: %s. Known: [smtp] host, port, security, username, password, from, ca_file; [twilio] account_sid, auth_token, from, base_url; [webhook] url, token; [directory] kind, url, start_tls, ca_file, bind_dn, bind_password, base_dn, user_filter, name_attribute, display_name_attribute, mobile_attribute, office_phone_attribute, helpdesk_group, admin_group, sync_interval.",
+			return nil, core.Errorf(core.EINVALID, "The configuration file %s has unknown keys: %s. Known: [smtp] host, port, security, username, password, from, ca_file; [twilio] account_sid, auth_token, from, base_url; [webhook] url, token; [directory] kind, url, start_tls, ca_file, bind_dn, bind_password, base_dn, user_filter, name_attribute, display_name_attribute, mobile_attribute, office_phone_attribute, helpdesk_group, admin_group, sync_interval; [[radius.client]] name, address, secret, append_code, class_role, filter_id.",
 				path, strings.Join(keys, ", "))
 		}
 		// A file holding a secret is refused like a key file others can
@@ -179,9 +184,14 @@ func LoadConfig(dir, path string, getenv func(string) string) (*Config, error) {
 
 // holdsSecret reports whether the configuration holds a secret: the SMTP
 // password, the Twilio auth token, the webhook token, the directory's
-// bind_password, or a
-// password inside the webhook or Twilio URL.
+// bind_password, a password inside the webhook or Twilio URL, or a RADIUS
+// client's shared secret.
 func (c *Config) holdsSecret() bool {
+	for _, rc := range c.Radius.Client {
+		if rc.Secret != "" {
+			return true
+		}
+	}
 	return c.SMTP.Password != "" || c.Twilio.AuthToken != "" || c.Webhook.Token != "" || c.Directory.BindPassword != "" ||
 		urlHasSecret(c.Webhook.URL) || urlHasSecret(c.Twilio.BaseURL)
 }

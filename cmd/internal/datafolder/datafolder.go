@@ -66,6 +66,7 @@ type Folder struct {
 	// Directory is the organisation's directory ([directory]), nil when
 	// none is configured.
 	Directory *directory.Directory
+	Config    *Config // securityinfo.toml and the environment, as read
 
 	stopWorker func() // ends the outbox worker, if any, and waits for it
 }
@@ -136,7 +137,7 @@ func Open(ctx context.Context, o Options) (*Folder, error) {
 	}
 	svc := core.NewLocal(store, keys, core.Options{Sender: delivery.Router, Texts: assets.Default, Log: o.Log, Now: o.Now,
 		Queue: o.Queue && o.Worker, Directory: coreDir})
-	f := &Folder{Dir: dir, Store: store, Keys: keys, Outbox: ob, Delivery: delivery, Service: svc, Directory: directoryOf, stopWorker: func() {}}
+	f := &Folder{Dir: dir, Store: store, Keys: keys, Outbox: ob, Delivery: delivery, Service: svc, Directory: directoryOf, Config: cfg, stopWorker: func() {}}
 	var runs []func(context.Context)
 	if o.Worker {
 		runs = append(runs, svc.RunWorker)

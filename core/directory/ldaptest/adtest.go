@@ -27,6 +27,7 @@ type AD struct {
 	AdminGroup, HelpdeskGroup, Inner      string
 	id                                    string
 	conn                                  *ldap.Conn
+	added                                 []string // removed at the end, newest first
 }
 
 // NewAD makes an OU of its own in the test domain, failing tb without
@@ -60,6 +61,16 @@ func NewAD(tb testing.TB) *AD {
 		tb.Fatalf("adtest: bind as %s: %v", a.AdminDN, err)
 	}
 	a.conn = conn
+	// The domain is one for all of make test's runs (SQLite, then
+	// PostgreSQL) and sAMAccountName is unique in it: what a test added
+	// goes when it ends, so the next run can add the same people.
+	tb.Cleanup(func() {
+		for i := len(a.added) - 1; i >= 0; i-- {
+			if err := conn.Del(ldap.NewDelRequest(a.added[i], nil)); err != nil {
+				tb.Logf("adtest: remove %s: %v", a.added[i], err)
+			}
+		}
+	})
 	a.Add(tb, a.OU, map[string][]string{"objectClass": {"organizationalUnit"}, "ou": {a.id}})
 	for _, g := range []string{a.AdminGroup, a.HelpdeskGroup, a.Inner} {
 		cn := g[3 : len(g)-len(a.OU)-1]
@@ -87,6 +98,7 @@ func (a *AD) Add(tb testing.TB, dn string, attrs map[string][]string) {
 	if err := a.conn.Add(req); err != nil {
 		tb.Fatalf("adtest: add %s: %v", dn, err)
 	}
+	a.added = append(a.added, dn)
 }
 
 // Person adds an enabled user sam (userPrincipalName sam@contoso.test)

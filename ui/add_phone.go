@@ -47,7 +47,7 @@ func newPhoneWizard(sc *scope, kind core.MethodKind) *phoneWizard {
 	for _, c := range w.countries {
 		labels = append(labels, c.Label())
 	}
-	w.country = newSelect(labels, nil, func() { w.onNext() }, func() { w.m.close() })
+	w.country = newSelect(labels, nil, func() { w.onNext() }, func() { w.m.close() }).named(sc.tr.T("phone.country"))
 	w.country.SetSelectedIndex(w.defaultCountry())
 	w.number = newField(sc.tr.T("phone.numberPlaceholder"), w.m.close)
 	w.number.Validator = plain(w.checkNumber)

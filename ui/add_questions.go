@@ -66,7 +66,7 @@ func (w *questionsWizard) build(n int) {
 	tr := w.sc.tr
 	rows := container.NewVBox(wrapped(tr.F("questions.lead", "N", n)))
 	for i := 0; i < n; i++ {
-		sel := newSelect(nil, nil, func() { w.onDone() }, func() { w.m.close() })
+		sel := newSelect(nil, nil, func() { w.onDone() }, func() { w.m.close() }).named(tr.F("questions.questionN", "N", i+1))
 		sel.PlaceHolder = tr.F("questions.pick", "N", i+1)
 		sel.OnChanged = func(string) { w.refreshOptions(); w.validate() }
 		ans := newField(tr.T("questions.answerPlaceholder"), w.m.close).named(tr.F("questions.answerN", "N", i+1))

@@ -410,7 +410,7 @@ func TestKeyboardOnlyPhone(t *testing.T) {
 	alice := h.withAccount()
 	c := h.w.Canvas()
 	for i := 0; i < 30; i++ {
-		test.FocusNext(c)
+		c.FocusNext()
 		if b, ok := c.Focused().(*button); ok && b.Text == "Add sign-in method" {
 			break
 		}
@@ -424,8 +424,8 @@ func TestKeyboardOnlyPhone(t *testing.T) {
 	h.key(fyne.KeySpace)
 	h.key(fyne.KeyDown)
 	h.key(fyne.KeyReturn)
-	test.FocusNext(c) // to Cancel
-	test.FocusNext(c) // to Add
+	c.FocusNext() // to Cancel
+	c.FocusNext() // to Add
 	h.key(fyne.KeySpace)
 	h.shows("What phone number would you like to use?")
 	h.typeFocused("+44 20 7946 0958")
@@ -636,12 +636,12 @@ func TestEnterAndEscapeEverywhere(t *testing.T) {
 	// Enter from the radio buttons goes on.
 	h.addMethod("Phone")
 	h.entry("Enter phone number").SetText("+44 20 7946 0958")
-	test.FocusNext(c) // from the number to "Text me a code"
+	c.FocusNext() // from the number to "Text me a code"
 	if got := focused(); got != "radio Text me a code" {
 		h.fatalf("focus after the number: %s", got)
 	}
 	h.key(fyne.KeySpace)
-	test.FocusNext(c)
+	c.FocusNext()
 	h.key(fyne.KeySpace) // Call me
 	h.key(fyne.KeyReturn)
 	h.shows("We're calling +44 20 7946 0958")

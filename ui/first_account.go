@@ -58,7 +58,7 @@ func (f *firstAccountForm) show() {
 	// A column 520 wide, centred, scrolling when the window is short: its
 	// wrapped text must not make the window grow.
 	width := fixedWidth(520)
-	f.d.win.SetContent(container.NewVScroll(container.NewCenter(container.New(&width, box))))
+	setContent(f.d.win, container.NewVScroll(container.NewCenter(container.New(&width, box))))
 	f.validate()
 	f.d.win.Canvas().Focus(f.name)
 }

@@ -279,7 +279,7 @@ func (s *secondStep) onVerify(verification, code string) {
 func (u *UI) showColumn(box fyne.CanvasObject) {
 	u.win.SetMainMenu(nil)
 	width := fixedWidth(440)
-	u.win.SetContent(container.NewVScroll(container.NewCenter(container.New(&width, box))))
+	setContent(u.win, container.NewVScroll(container.NewCenter(container.New(&width, box))))
 }
 
 // watchSession notices, every half minute, that the session ended (idle,

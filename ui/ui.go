@@ -172,7 +172,7 @@ func realTick(interval time.Duration, fn func()) func() {
 func (u *UI) Start() {
 	u.win.SetTitle(u.tr.T("app.title"))
 	bar := widget.NewProgressBarInfinite()
-	u.win.SetContent(container.NewCenter(container.NewVBox(widget.NewLabel(u.tr.T("app.opening")), bar)))
+	setContent(u.win, container.NewCenter(container.NewVBox(widget.NewLabel(u.tr.T("app.opening")), bar)))
 	call(u.run, func() (*Backend, error) {
 		return u.o.Open(context.Background())
 	}, func(b *Backend, err error) {
@@ -191,7 +191,7 @@ func (u *UI) Start() {
 func (u *UI) showFatal(err error) {
 	msg := wrapped(u.tr.Error(err))
 	quit := newButton(u.tr.T("app.quit"), widget.MediumImportance, func() { u.app.Quit() }, nil)
-	u.win.SetContent(container.NewPadded(container.NewVScroll(container.NewVBox(heading(u.tr.T("app.cannotOpen")), msg, container.NewHBox(quit)))))
+	setContent(u.win, container.NewPadded(container.NewVScroll(container.NewVBox(heading(u.tr.T("app.cannotOpen")), msg, container.NewHBox(quit)))))
 }
 
 // chooseAccount shows the first-account form on an empty store, resumes
@@ -307,7 +307,7 @@ func (u *UI) showPages() {
 	left := container.NewBorder(container.NewPadded(who), nil, nil, nil, u.nav.view)
 	split := container.NewHSplit(left, container.NewBorder(u.top, nil, nil, nil, container.NewPadded(u.content)))
 	split.SetOffset(0.24)
-	u.win.SetContent(split)
+	setContent(u.win, split)
 	u.win.SetMainMenu(u.menu())
 	for i, p := range u.pages {
 		if p == page(u.info) {

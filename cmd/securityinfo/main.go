@@ -42,6 +42,16 @@ func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	a := app.NewWithID("org.securityinfo.desktop")
+	// The window calls back onto the UI goroutine with fyne.Do (FyneApp.toml
+	// says so for fyne package); a plain go build or go run finds no
+	// FyneApp.toml to read, so say it here too, or Fyne 2.8 warns at start.
+	if m := a.Metadata(); !m.Migrations["fyneDo"] {
+		if m.Migrations == nil {
+			m.Migrations = map[string]bool{}
+		}
+		m.Migrations["fyneDo"] = true
+		app.SetMetadata(m)
+	}
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	a.Settings().SetTheme(ui.NewTheme()) // text at WCAG AA contrast
 	w := a.NewWindow("Security info")

@@ -17,12 +17,10 @@ package directory
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -157,13 +155,9 @@ func New(c Config) (*Directory, error) {
 		return nil, core.Errorf(core.EINVALID, "[directory] url %q must start with ldaps:// or ldap://.", c.URL)
 	}
 	if c.CAFile != "" {
-		pem, err := os.ReadFile(c.CAFile)
+		pool, err := core.CAPool("[directory] ca_file", c.CAFile)
 		if err != nil {
-			return nil, core.Errorf(core.EINVALID, "[directory] ca_file %s cannot be read: %v.", c.CAFile, errors.Unwrap(err))
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, core.Errorf(core.EINVALID, "[directory] ca_file %s holds no PEM certificate.", c.CAFile)
+			return nil, err
 		}
 		d.tls.RootCAs = pool
 	}

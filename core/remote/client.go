@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -83,13 +81,9 @@ func HTTPClient(caFile string) (*http.Client, error) {
 	if caFile == "" {
 		return hc, nil
 	}
-	pem, err := os.ReadFile(caFile)
+	pool, err := core.CAPool("The CA file", caFile)
 	if err != nil {
-		return nil, core.Errorf(core.EINVALID, "Cannot read the CA file %s.", caFile)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, core.Errorf(core.EINVALID, "The CA file %s holds no PEM certificate.", caFile)
+		return nil, err
 	}
 	hc.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
 	return hc, nil

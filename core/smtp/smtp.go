@@ -6,11 +6,8 @@ package smtp
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strings"
 	"time"
 
@@ -96,13 +93,9 @@ func New(cfg Config) (*Mailer, error) {
 	}
 	tc := &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}
 	if cfg.CAFile != "" {
-		pem, err := os.ReadFile(cfg.CAFile)
+		pool, err := core.CAPool("[smtp] ca_file", cfg.CAFile)
 		if err != nil {
-			return nil, core.Errorf(core.EINVALID, "[smtp] ca_file %s can't be read: %v.", cfg.CAFile, errors.Unwrap(err))
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, core.Errorf(core.EINVALID, "[smtp] ca_file %s holds no PEM certificate.", cfg.CAFile)
+			return nil, err
 		}
 		tc.RootCAs = pool
 	}

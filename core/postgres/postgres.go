@@ -56,8 +56,9 @@ const maxAttempts = 25
 // Store is a core.Store over a pool of connections to one PostgreSQL
 // database.
 type Store struct {
-	pool  *pgxpool.Pool
-	where string // the database, for messages: no password
+	pool     *pgxpool.Pool
+	where    string      // the database, for messages: no password
+	policies policyCache // the last policy read (preload.go)
 }
 
 var _ core.Store = (*Store)(nil)
@@ -201,7 +202,7 @@ func (s *Store) attempt(ctx context.Context, opts pgx.TxOptions, fn func(core.Tx
 	if err != nil {
 		return false, fmt.Errorf("begin: %w", err)
 	}
-	t := &tx{ctx: ctx, tx: pgTx}
+	t := &tx{ctx: ctx, tx: pgTx, policies: &s.policies}
 	if err := fn(t); err != nil {
 		pgTx.Rollback(ctx)
 		return t.conflict || retryable(err), err

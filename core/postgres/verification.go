@@ -121,6 +121,9 @@ func (t *tx) SendTimes(f core.SendFilter) ([]time.Time, error) {
 }
 
 func (t *tx) FailureCounter(accountID, subject string) (*core.FailureCounter, error) {
+	if c := t.preCounter(accountID, subject); c != nil {
+		return c, nil
+	}
 	c := &core.FailureCounter{AccountID: accountID, Subject: subject}
 	err := t.queryRow(`SELECT failures, locked_until FROM failure_counters WHERE account_id = $1 AND subject = $2`,
 		accountID, subject).Scan(&c.Failures, ts(&c.LockedUntil))
@@ -208,6 +211,9 @@ func (t *tx) CreateSession(s *core.Session) error {
 }
 
 func (t *tx) Session(id string) (*core.Session, error) {
+	if s := t.preSession(id); s != nil {
+		return s, nil
+	}
 	s := &core.Session{}
 	err := t.queryRow(`SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, id).Scan(
 		&s.ID, &s.AccountID, ts(&s.CreatedAt), ts(&s.LastSeenAt), &s.TwoStep, ts(&s.EndedAt), &s.Device)
@@ -236,6 +242,11 @@ func (t *tx) Sessions(accountID string) ([]*core.Session, error) {
 }
 
 func (t *tx) UpdateSession(s *core.Session) error {
+	keep := t.pre // it writes one session's row, whose preloaded copy is already handed out
+	if keep != nil && keep.sess != nil && keep.sess.ID == s.ID {
+		keep = nil
+	}
+	defer func() { t.pre = keep }()
 	tag, err := t.exec(`UPDATE sessions SET last_seen_at = $1, two_step = $2, ended_at = $3 WHERE id = $4`,
 		tsArg(s.LastSeenAt), s.TwoStep, tsArg(s.EndedAt), s.ID)
 	return mustAffect(tag, err, "Session")

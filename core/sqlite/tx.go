@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/securityinfo/securityinfo/core"
@@ -14,8 +15,10 @@ import (
 
 // tx implements core.Tx over one SQL transaction.
 type tx struct {
-	ctx context.Context
-	tx  *sql.Tx
+	ctx    context.Context
+	tx     *sql.Tx
+	stmts  *stmtCache // nil: nothing prepared (migrations)
+	missed []string   // queries run unprepared, to prepare after the transaction
 }
 
 // timeLayout is fixed-width, so text order is time order.
@@ -42,10 +45,6 @@ func parseTime(s string) (time.Time, error) {
 // isUnique reports a UNIQUE or PRIMARY KEY violation.
 func isUnique(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
-}
-
-func (t *tx) exec(query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.ctx, query, args...)
 }
 
 // mustAffect returns ENOTFOUND when a write touched no row.
@@ -114,7 +113,7 @@ func (t *tx) UpdateAccount(a *core.Account) error {
 }
 
 func (t *tx) account(where string, arg any) (*core.Account, error) {
-	a, err := scanAccount(t.tx.QueryRowContext(t.ctx, `SELECT `+accountColumns+` FROM accounts WHERE `+where, arg))
+	a, err := scanAccount(t.queryRow(`SELECT `+accountColumns+` FROM accounts WHERE `+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "Account not found.")
 	}
@@ -135,7 +134,7 @@ func (t *tx) AccountByName(name string) (*core.Account, error) {
 }
 
 func (t *tx) Accounts() ([]*core.Account, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+accountColumns+` FROM accounts ORDER BY name`)
+	rows, err := t.query(`SELECT `+accountColumns+` FROM accounts ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list accounts: %w", err)
 	}
@@ -153,7 +152,7 @@ func (t *tx) Accounts() ([]*core.Account, error) {
 
 func (t *tx) CountAccounts() (int, error) {
 	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM accounts`).Scan(&n)
+	err := t.queryRow(`SELECT count(*) FROM accounts`).Scan(&n)
 	return n, err
 }
 
@@ -178,7 +177,7 @@ func scanMethod(row interface{ Scan(...any) error }) (*core.Method, error) {
 }
 
 func (t *tx) Methods(accountID string) ([]*core.Method, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+methodColumns+` FROM methods WHERE account_id = ? ORDER BY created_at, id`, accountID)
+	rows, err := t.query(`SELECT `+methodColumns+` FROM methods WHERE account_id = ? ORDER BY created_at, id`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("list methods: %w", err)
 	}
@@ -195,7 +194,7 @@ func (t *tx) Methods(accountID string) ([]*core.Method, error) {
 }
 
 func (t *tx) Method(id string) (*core.Method, error) {
-	m, err := scanMethod(t.tx.QueryRowContext(t.ctx, `SELECT `+methodColumns+` FROM methods WHERE id = ?`, id))
+	m, err := scanMethod(t.queryRow(`SELECT `+methodColumns+` FROM methods WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "That method is not in your security info.")
 	}
@@ -252,20 +251,34 @@ func (t *tx) DeleteMethod(id string) error {
 
 func (t *tx) Policy() (*core.Policy, error) {
 	var body string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT body FROM policy WHERE id = 1`).Scan(&body)
+	err := t.queryRow(`SELECT body FROM policy WHERE id = 1`).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return core.DefaultPolicy(), nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read policy: %w", err)
 	}
+	if c := lastPolicy.Load(); c != nil && c.body == body {
+		return c.policy.Clone(), nil // every request reads it: parse it once a change
+	}
 	// Start from the defaults so a key added by a newer build has a value.
 	p := core.DefaultPolicy()
 	if err := json.Unmarshal([]byte(body), p); err != nil {
 		return nil, fmt.Errorf("read policy: %w", err)
 	}
+	lastPolicy.Store(&parsedPolicy{body: body, policy: p.Clone()})
 	return p, nil
 }
+
+// parsedPolicy is a policy row's text and what it reads as.
+type parsedPolicy struct {
+	body   string
+	policy *core.Policy
+}
+
+// lastPolicy is the last policy read, kept by its text: a new text is
+// parsed again, so a change by another process counts at once.
+var lastPolicy atomic.Pointer[parsedPolicy]
 
 func (t *tx) SavePolicy(p *core.Policy) error {
 	body, err := json.Marshal(p)
@@ -281,7 +294,7 @@ func (t *tx) SavePolicy(p *core.Policy) error {
 
 func (t *tx) Setting(name string) (string, error) {
 	var v string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
+	err := t.queryRow(`SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -301,7 +314,7 @@ func (t *tx) SetSetting(name, value string) error {
 
 func (t *tx) AuditHead() (core.AuditHead, error) {
 	var h core.AuditHead
-	err := t.tx.QueryRowContext(t.ctx, `SELECT seq, hash, mac FROM audit_head WHERE id = 1`).Scan(&h.Seq, &h.Hash, &h.MAC)
+	err := t.queryRow(`SELECT seq, hash, mac FROM audit_head WHERE id = 1`).Scan(&h.Seq, &h.Hash, &h.MAC)
 	if errors.Is(err, sql.ErrNoRows) {
 		return core.AuditHead{}, nil
 	}
@@ -345,7 +358,7 @@ func (t *tx) AuditEvents(f core.AuditFilter) ([]*core.AuditEvent, error) {
 	} else {
 		q += ` ORDER BY rowid`
 	}
-	rows, err := t.tx.QueryContext(t.ctx, q, args...)
+	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list audit events: %w", err)
 	}

@@ -198,7 +198,7 @@ func backoff(attempt int) time.Duration {
 // a deadlock. It looks at every statement, not only at fn's error, in case
 // the caller replaced that error with one of its own.
 func (s *Store) attempt(ctx context.Context, opts pgx.TxOptions, fn func(core.Tx) error) (retry bool, err error) {
-	pgTx, err := s.pool.BeginTx(ctx, opts)
+	pgTx, err := beginLazy(ctx, s.pool, opts)
 	if err != nil {
 		return false, fmt.Errorf("begin: %w", err)
 	}

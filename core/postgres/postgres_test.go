@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -125,5 +126,61 @@ func TestNewerSchemaRefused(t *testing.T) {
 	}
 	if core.ErrorCode(err) != core.EUNAVAILABLE || !strings.Contains(core.ErrorMessage(err), "newer version of Security info (schema 99") {
 		t.Fatalf("open of a newer schema: %v", err)
+	}
+}
+
+// TestTransactionsEndRight: a transaction's BEGIN goes out with its first
+// statement (lazyTx), so what ends it is tried here: a statement that
+// failed, whose error the function swallowed, makes the commit fail and
+// saves nothing; a rolled-back transaction saves nothing and leaves its
+// connection usable; a transaction without a statement commits; and the
+// isolation level is the one asked for.
+func TestTransactionsEndRight(t *testing.T) {
+	dbURL := freshDatabase(t)
+	s := mustOpen(t, dbURL)
+	defer s.Close()
+	ctx := context.Background()
+	acct := func(id string) *core.Account {
+		return &core.Account{ID: id, Name: id + "@contoso.com", Role: core.RoleUser, Language: "en"}
+	}
+	if err := s.Update(ctx, func(tx core.Tx) error { return tx.CreateAccount(acct("a1")) }); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Update(ctx, func(tx core.Tx) error {
+		if err := tx.CreateAccount(acct("a2")); err != nil {
+			return err
+		}
+		tx.CreateAccount(acct("a1")) // a duplicate: the transaction is aborted; the error is dropped
+		return nil
+	})
+	if err == nil {
+		t.Fatal("a transaction with a failed statement committed")
+	}
+	if err := s.Update(ctx, func(tx core.Tx) error { tx.CreateAccount(acct("a3")); return errors.New("no") }); err == nil {
+		t.Fatal("a rolled-back transaction reported no error")
+	}
+	for range 20 { // more than the pool's connections: none was left in a transaction
+		if err := s.Update(ctx, func(tx core.Tx) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.View(ctx, func(tx core.Tx) error { _, err := tx.CountAccounts(); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := raw(t, dbURL).QueryRow(ctx, `SELECT count(*) FROM accounts`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("accounts = %d, %v; want only a1", n, err)
+	}
+	levels := map[string]string{}
+	s.Update(ctx, func(tx core.Tx) error {
+		levels["update"] = postgres.Isolation(tx)
+		return nil
+	})
+	s.View(ctx, func(tx core.Tx) error {
+		levels["view"] = postgres.Isolation(tx)
+		return nil
+	})
+	if levels["update"] != "serializable/off" || levels["view"] != "repeatable read/on" {
+		t.Fatalf("isolation (level/read only) = %v", levels)
 	}
 }

@@ -14,16 +14,6 @@ import (
 	"github.com/securityinfo/securityinfo/core"
 )
 
-// preloaded holds the rows a Preload read, each handed out once (the
-// first read of it) and dropped by a write that could change it.
-type preloaded struct {
-	policyDigest *string // md5 of the policy's text; nil: no policy row
-	acct         *core.Account
-	sess         *core.Session
-	method       *core.Method
-	counter      *core.FailureCounter
-}
-
 // Preload implements core.Preloader: the account, the session, the
 // method and its failure counter, and the policy's digest, in one
 // statement. When the account, the session or the method is missing, no
@@ -59,7 +49,7 @@ func (t *tx) Preload(p core.Preload) error {
 	if err != nil {
 		return fmt.Errorf("read account: %w", err)
 	}
-	t.pre = &preloaded{policyDigest: *digest, acct: acct, sess: sess, method: m, counter: counter}
+	t.pre = &core.Preloaded{HavePolicy: true, PolicyKey: *digest, Account: acct, Session: sess, Method: m, Counter: counter}
 	return nil
 }
 
@@ -114,44 +104,6 @@ func prefixed(alias, columns string) string {
 	return strings.Join(out, ", ")
 }
 
-// The reads a Preload may answer: each hands out its row once.
-
-func (t *tx) preAccount(id string) *core.Account {
-	if t.pre == nil || t.pre.acct == nil || t.pre.acct.ID != id {
-		return nil
-	}
-	a := t.pre.acct
-	t.pre.acct = nil
-	return a
-}
-
-func (t *tx) preSession(id string) *core.Session {
-	if t.pre == nil || t.pre.sess == nil || t.pre.sess.ID != id {
-		return nil
-	}
-	s := t.pre.sess
-	t.pre.sess = nil
-	return s
-}
-
-func (t *tx) preMethod(id string) *core.Method {
-	if t.pre == nil || t.pre.method == nil || t.pre.method.ID != id {
-		return nil
-	}
-	m := t.pre.method
-	t.pre.method = nil
-	return m
-}
-
-func (t *tx) preCounter(accountID, subject string) *core.FailureCounter {
-	if t.pre == nil || t.pre.counter == nil || t.pre.counter.AccountID != accountID || t.pre.counter.Subject != subject {
-		return nil
-	}
-	c := t.pre.counter
-	t.pre.counter = nil
-	return c
-}
-
 // policyCache is the last policy read by each store, kept by its text's
 // digest: a transaction that preloaded the digest reads the policy
 // without a statement, and one whose text changed parses it again.
@@ -178,9 +130,7 @@ func (c *policyCache) put(digest string, p *core.Policy) {
 
 // Policy implements core.Tx.
 func (t *tx) Policy() (*core.Policy, error) {
-	if t.pre != nil {
-		digest := t.pre.policyDigest
-		t.pre.policyDigest = nil
+	if digest, ok := t.pre.TakePolicyKey(); ok {
 		if digest == nil {
 			return core.DefaultPolicy(), nil
 		}

@@ -21,12 +21,12 @@ import (
 // error, and the store rolls back.
 type tx struct {
 	ctx context.Context
-	tx  pgx.Tx
+	tx  *lazyTx
 	// conflict is set when a statement failed with a serialization failure
 	// or a deadlock: Update then runs its function again.
 	conflict bool
-	pre      *preloaded   // Preload's rows, until a write
-	policies *policyCache // the store's
+	pre      *core.Preloaded // Preload's rows, until a write
+	policies *policyCache    // the store's
 }
 
 // note remembers a conflict in err, and returns err.
@@ -221,7 +221,7 @@ func (t *tx) account(where string, arg any) (*core.Account, error) {
 }
 
 func (t *tx) Account(id string) (*core.Account, error) {
-	if a := t.preAccount(id); a != nil {
+	if a := t.pre.TakeAccount(id); a != nil {
 		return a, nil
 	}
 	return t.account(`id = $1`, id)
@@ -271,7 +271,7 @@ func (t *tx) Methods(accountID string) ([]*core.Method, error) {
 }
 
 func (t *tx) Method(id string) (*core.Method, error) {
-	if m := t.preMethod(id); m != nil {
+	if m := t.pre.TakeMethod(id); m != nil {
 		return m, nil
 	}
 	m, err := scanMethod(t.queryRow(`SELECT `+methodColumns+` FROM methods WHERE id = $1`, id))

@@ -121,7 +121,7 @@ func (t *tx) SendTimes(f core.SendFilter) ([]time.Time, error) {
 }
 
 func (t *tx) FailureCounter(accountID, subject string) (*core.FailureCounter, error) {
-	if c := t.preCounter(accountID, subject); c != nil {
+	if c := t.pre.TakeCounter(accountID, subject); c != nil {
 		return c, nil
 	}
 	c := &core.FailureCounter{AccountID: accountID, Subject: subject}
@@ -211,7 +211,7 @@ func (t *tx) CreateSession(s *core.Session) error {
 }
 
 func (t *tx) Session(id string) (*core.Session, error) {
-	if s := t.preSession(id); s != nil {
+	if s := t.pre.TakeSession(id); s != nil {
 		return s, nil
 	}
 	s := &core.Session{}
@@ -242,10 +242,7 @@ func (t *tx) Sessions(accountID string) ([]*core.Session, error) {
 }
 
 func (t *tx) UpdateSession(s *core.Session) error {
-	keep := t.pre // it writes one session's row, whose preloaded copy is already handed out
-	if keep != nil && keep.sess != nil && keep.sess.ID == s.ID {
-		keep = nil
-	}
+	keep := t.pre.WithoutSession(s.ID) // it writes that session's row alone
 	defer func() { t.pre = keep }()
 	tag, err := t.exec(`UPDATE sessions SET last_seen_at = $1, two_step = $2, ended_at = $3 WHERE id = $4`,
 		tsArg(s.LastSeenAt), s.TwoStep, tsArg(s.EndedAt), s.ID)

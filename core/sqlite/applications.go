@@ -45,7 +45,7 @@ func (t *tx) Application(id string) (*core.Application, error) {
 }
 
 func (t *tx) Applications() ([]*core.Application, error) {
-	rows, err := t.query(`SELECT `+applicationColumns+` FROM applications ORDER BY name`)
+	rows, err := t.query(`SELECT ` + applicationColumns + ` FROM applications ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list applications: %w", err)
 	}

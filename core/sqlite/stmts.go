@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"sync"
 )
 
@@ -78,7 +79,16 @@ func (t *tx) stmt(query string) *sql.Stmt {
 	return nil
 }
 
+// wrote forgets the preloaded rows before a statement that writes (one
+// with RETURNING).
+func (t *tx) wrote(query string) {
+	if t.pre != nil && !strings.HasPrefix(strings.TrimSpace(query), "SELECT") {
+		t.pre = nil
+	}
+}
+
 func (t *tx) queryRow(query string, args ...any) *sql.Row {
+	t.wrote(query)
 	if st := t.stmt(query); st != nil {
 		return st.QueryRowContext(t.ctx, args...)
 	}
@@ -86,6 +96,7 @@ func (t *tx) queryRow(query string, args ...any) *sql.Row {
 }
 
 func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
+	t.wrote(query)
 	if st := t.stmt(query); st != nil {
 		return st.QueryContext(t.ctx, args...)
 	}
@@ -93,6 +104,7 @@ func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
 }
 
 func (t *tx) exec(query string, args ...any) (sql.Result, error) {
+	t.pre = nil // a write may change a preloaded row
 	if st := t.stmt(query); st != nil {
 		return st.ExecContext(t.ctx, args...)
 	}

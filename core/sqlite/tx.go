@@ -17,8 +17,9 @@ import (
 type tx struct {
 	ctx    context.Context
 	tx     *sql.Tx
-	stmts  *stmtCache // nil: nothing prepared (migrations)
-	missed []string   // queries run unprepared, to prepare after the transaction
+	stmts  *stmtCache      // nil: nothing prepared (migrations)
+	missed []string        // queries run unprepared, to prepare after the transaction
+	pre    *core.Preloaded // Preload's rows, until a write
 }
 
 // timeLayout is fixed-width, so text order is time order.
@@ -40,6 +41,29 @@ func parseTime(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
 	}
 	return t, nil
+}
+
+// tsDest scans a stored time (timeLayout's text, "" for none) into a
+// time.Time.
+type tsDest struct{ p *time.Time }
+
+func ts(p *time.Time) tsDest { return tsDest{p} }
+
+// Scan implements sql.Scanner.
+func (d tsDest) Scan(src any) error {
+	var s string
+	switch v := src.(type) {
+	case string:
+		s = v
+	case []byte:
+		s = string(v)
+	case nil:
+	default:
+		return fmt.Errorf("stored time is a %T", src)
+	}
+	t, err := parseTime(s)
+	*d.p = t
+	return err
 }
 
 // isUnique reports a UNIQUE or PRIMARY KEY violation.
@@ -66,21 +90,10 @@ const accountColumns = `id, name, display_name, role, language, created_at, pass
 
 func scanAccount(row interface{ Scan(...any) error }) (*core.Account, error) {
 	var a core.Account
-	var created, changed, removal, confirmed, noticed, skipped string
-	if err := row.Scan(&a.ID, &a.Name, &a.DisplayName, &a.Role, &a.Language, &created, &a.PasswordHash, &changed,
-		&a.DefaultMethodID, &a.DefaultChannel, &removal, &a.RemovalMethodID, &a.RegistrationSnoozes, &confirmed,
-		&noticed, &skipped, &a.PasswordMustChange); err != nil {
+	if err := row.Scan(&a.ID, &a.Name, &a.DisplayName, &a.Role, &a.Language, ts(&a.CreatedAt), &a.PasswordHash, ts(&a.PasswordChangedAt),
+		&a.DefaultMethodID, &a.DefaultChannel, ts(&a.RemovalAt), &a.RemovalMethodID, &a.RegistrationSnoozes, ts(&a.ConfirmedAt),
+		ts(&a.ReconfirmNoticedAt), ts(&a.ReconfirmSkippedUntil), &a.PasswordMustChange); err != nil {
 		return nil, err
-	}
-	for _, f := range []struct {
-		s string
-		t *time.Time
-	}{{created, &a.CreatedAt}, {changed, &a.PasswordChangedAt}, {removal, &a.RemovalAt}, {confirmed, &a.ConfirmedAt},
-		{noticed, &a.ReconfirmNoticedAt}, {skipped, &a.ReconfirmSkippedUntil}} {
-		var err error
-		if *f.t, err = parseTime(f.s); err != nil {
-			return nil, err
-		}
 	}
 	return &a, nil
 }
@@ -123,7 +136,12 @@ func (t *tx) account(where string, arg any) (*core.Account, error) {
 	return a, nil
 }
 
-func (t *tx) Account(id string) (*core.Account, error) { return t.account(`id = ?`, id) }
+func (t *tx) Account(id string) (*core.Account, error) {
+	if a := t.pre.TakeAccount(id); a != nil {
+		return a, nil
+	}
+	return t.account(`id = ?`, id)
+}
 
 func (t *tx) AccountByName(name string) (*core.Account, error) {
 	a, err := t.account(`name = ?`, name)
@@ -134,7 +152,7 @@ func (t *tx) AccountByName(name string) (*core.Account, error) {
 }
 
 func (t *tx) Accounts() ([]*core.Account, error) {
-	rows, err := t.query(`SELECT `+accountColumns+` FROM accounts ORDER BY name`)
+	rows, err := t.query(`SELECT ` + accountColumns + ` FROM accounts ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list accounts: %w", err)
 	}
@@ -161,16 +179,8 @@ const methodColumns = `id, account_id, kind, detail, extension, channel, name, l
 
 func scanMethod(row interface{ Scan(...any) error }) (*core.Method, error) {
 	var m core.Method
-	var created, used string
 	if err := row.Scan(&m.ID, &m.AccountID, &m.Kind, &m.Detail, &m.Extension, &m.Channel, &m.Name, &m.Language,
-		&created, &used, &m.Secret, &m.LastStep); err != nil {
-		return nil, err
-	}
-	var err error
-	if m.CreatedAt, err = parseTime(created); err != nil {
-		return nil, err
-	}
-	if m.LastUsedAt, err = parseTime(used); err != nil {
+		ts(&m.CreatedAt), ts(&m.LastUsedAt), &m.Secret, &m.LastStep); err != nil {
 		return nil, err
 	}
 	return &m, nil
@@ -194,6 +204,9 @@ func (t *tx) Methods(accountID string) ([]*core.Method, error) {
 }
 
 func (t *tx) Method(id string) (*core.Method, error) {
+	if m := t.pre.TakeMethod(id); m != nil {
+		return m, nil
+	}
 	m, err := scanMethod(t.queryRow(`SELECT `+methodColumns+` FROM methods WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "That method is not in your security info.")
@@ -251,12 +264,19 @@ func (t *tx) DeleteMethod(id string) error {
 
 func (t *tx) Policy() (*core.Policy, error) {
 	var body string
-	err := t.queryRow(`SELECT body FROM policy WHERE id = 1`).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return core.DefaultPolicy(), nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read policy: %w", err)
+	if key, ok := t.pre.TakePolicyKey(); ok {
+		if key == nil {
+			return core.DefaultPolicy(), nil
+		}
+		body = *key
+	} else {
+		err := t.queryRow(`SELECT body FROM policy WHERE id = 1`).Scan(&body)
+		if errors.Is(err, sql.ErrNoRows) {
+			return core.DefaultPolicy(), nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read policy: %w", err)
+		}
 	}
 	if c := lastPolicy.Load(); c != nil && c.body == body {
 		return c.policy.Clone(), nil // every request reads it: parse it once a change

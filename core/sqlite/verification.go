@@ -128,6 +128,9 @@ func (t *tx) SendTimes(f core.SendFilter) ([]time.Time, error) {
 }
 
 func (t *tx) FailureCounter(accountID, subject string) (*core.FailureCounter, error) {
+	if c := t.pre.TakeCounter(accountID, subject); c != nil {
+		return c, nil
+	}
 	c := &core.FailureCounter{AccountID: accountID, Subject: subject}
 	var locked string
 	err := t.queryRow(`SELECT failures, locked_until FROM failure_counters WHERE account_id = ? AND subject = ?`,
@@ -225,23 +228,16 @@ const sessionColumns = `id, account_id, created_at, last_seen_at, two_step, ende
 
 func scanSession(row interface{ Scan(...any) error }) (*core.Session, error) {
 	s := &core.Session{}
-	var created, seen, ended string
-	if err := row.Scan(&s.ID, &s.AccountID, &created, &seen, &s.TwoStep, &ended, &s.Device); err != nil {
+	if err := row.Scan(&s.ID, &s.AccountID, ts(&s.CreatedAt), ts(&s.LastSeenAt), &s.TwoStep, ts(&s.EndedAt), &s.Device); err != nil {
 		return nil, err
-	}
-	for _, f := range []struct {
-		s string
-		t *time.Time
-	}{{created, &s.CreatedAt}, {seen, &s.LastSeenAt}, {ended, &s.EndedAt}} {
-		var err error
-		if *f.t, err = parseTime(f.s); err != nil {
-			return nil, err
-		}
 	}
 	return s, nil
 }
 
 func (t *tx) Session(id string) (*core.Session, error) {
+	if s := t.pre.TakeSession(id); s != nil {
+		return s, nil
+	}
 	s, err := scanSession(t.queryRow(`SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "Your session has ended. Sign in again.")
@@ -271,6 +267,8 @@ func (t *tx) Sessions(accountID string) ([]*core.Session, error) {
 }
 
 func (t *tx) UpdateSession(s *core.Session) error {
+	keep := t.pre.WithoutSession(s.ID) // it writes that session's row alone
+	defer func() { t.pre = keep }()
 	res, err := t.exec(`UPDATE sessions SET last_seen_at = ?, two_step = ?, ended_at = ? WHERE id = ?`,
 		formatTime(s.LastSeenAt), s.TwoStep, formatTime(s.EndedAt), s.ID)
 	return mustAffect(res, err, "Session")

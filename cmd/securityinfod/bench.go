@@ -69,10 +69,12 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	var fl *result
 	if o.floor {
-		if fl, err = measureFloor(ctx, o); err != nil {
+		var used cpuUse
+		if fl, used, err = measureFloor(ctx, o); err != nil {
 			return err
 		}
 		fl.printAs(stdout, o, "floor (bare durable one-row conditional UPDATE)", "updates")
+		printCPU(stdout, "floor", used, fl.ok+fl.failed)
 	}
 	url := o.server
 	if url == "" {
@@ -94,8 +96,10 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	c0 := cpuNow()
 	r := drive(ctx, url, users, p, o)
 	r.print(stdout, o)
+	printCPU(stdout, "service", cpuNow().since(c0), r.ok+r.failed)
 	if fl != nil && fl.ok > 0 {
 		fmt.Fprintf(stdout, "ratio: the service's rate is %.2fx the floor's (%d clients)\n", r.rate()/fl.rate(), o.clients)
 	}

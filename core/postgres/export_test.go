@@ -11,3 +11,6 @@ func Isolation(t core.Tx) string {
 	}
 	return level + "/" + ro
 }
+
+// Defer queues a deferred write in t (lazyTx.Defer).
+func Defer(t core.Tx, sql string, args ...any) { t.(*tx).tx.Defer(sql, args...) }

@@ -240,9 +240,10 @@ func unreachable(ctx context.Context, err error) bool {
 		pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "conn closed")
 }
 
-// retryable reports a serialization failure (40001) or a deadlock (40P01):
-// the transaction lost a race and may succeed when run again.
+// retryable reports a serialization failure (40001), a deadlock (40P01)
+// or a deferred write that changed no row: the transaction lost a race
+// and may succeed when run again.
 func retryable(err error) bool {
 	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01") || errors.Is(err, errDeferredMissed)
 }

@@ -3,9 +3,12 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -182,5 +185,74 @@ func TestTransactionsEndRight(t *testing.T) {
 	})
 	if levels["update"] != "serializable/off" || levels["view"] != "repeatable read/on" {
 		t.Fatalf("isolation (level/read only) = %v", levels)
+	}
+}
+
+// TestDeferredStepWrite: a time step's write, after the method was read
+// in the same transaction, goes out with COMMIT. When another connection
+// advanced the step in between, the commit fails to serialize and the
+// transaction runs again, reading the new step: the older step is never
+// written over it. A deferred write that changes no row rolls its whole
+// transaction back.
+func TestDeferredStepWrite(t *testing.T) {
+	dbURL := freshDatabase(t)
+	s := mustOpen(t, dbURL)
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.Update(ctx, func(tx core.Tx) error {
+		if err := tx.CreateAccount(&core.Account{ID: "a1", Name: "alice@contoso.com", Role: core.RoleUser, Language: "en"}); err != nil {
+			return err
+		}
+		return tx.CreateMethod(&core.Method{ID: "m1", AccountID: "a1", Kind: core.KindAuthenticatorApp, Language: "en", LastStep: 5})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	other := raw(t, dbURL)
+	var attempts []string
+	err := s.Update(ctx, func(tx core.Tx) error {
+		m, err := tx.Method("m1")
+		if err != nil {
+			return err
+		}
+		if m.LastStep >= 9 {
+			attempts = append(attempts, fmt.Sprintf("read %d: not advanced", m.LastStep))
+			return nil
+		}
+		ok, err := tx.AdvanceTOTPStep("m1", 9, time.Now())
+		if err != nil || !ok {
+			return fmt.Errorf("advance = %v, %v", ok, err)
+		}
+		attempts = append(attempts, fmt.Sprintf("read %d: advanced", m.LastStep))
+		if len(attempts) == 1 { // another server accepts step 20 meanwhile
+			if _, err := other.Exec(ctx, `UPDATE methods SET last_step = 20 WHERE id = 'm1'`); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"read 5: advanced", "read 20: not advanced"}; !slices.Equal(attempts, want) {
+		t.Fatalf("attempts %q, want %q", attempts, want)
+	}
+	var step int64
+	if err := other.QueryRow(ctx, `SELECT last_step FROM methods WHERE id = 'm1'`).Scan(&step); err != nil || step != 20 {
+		t.Fatalf("last step = %d, %v; want 20", step, err)
+	}
+
+	err = s.Update(ctx, func(tx core.Tx) error {
+		if err := tx.CreateAccount(&core.Account{ID: "a2", Name: "bob@contoso.com", Role: core.RoleUser, Language: "en"}); err != nil {
+			return err
+		}
+		postgres.Defer(tx, `UPDATE methods SET last_step = 30 WHERE id = 'nope'`)
+		return nil
+	})
+	if err == nil {
+		t.Fatal("a transaction whose deferred write changed no row committed")
+	}
+	var n int
+	if err := other.QueryRow(ctx, `SELECT count(*) FROM accounts WHERE id = 'a2'`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("the rolled-back transaction's account: %d, %v", n, err)
 	}
 }

@@ -26,7 +26,10 @@ type tx struct {
 	// or a deadlock: Update then runs its function again.
 	conflict bool
 	pre      *core.Preloaded // Preload's rows, until a write
-	policies *policyCache    // the store's
+	// steps are the last steps of the methods read since the last write
+	// (AdvanceTOTPStep).
+	steps    map[string]int64
+	policies *policyCache // the store's
 }
 
 // note remembers a conflict in err, and returns err.
@@ -38,7 +41,7 @@ func (t *tx) note(err error) error {
 }
 
 func (t *tx) exec(query string, args ...any) (pgconn.CommandTag, error) {
-	t.pre = nil // a write may change a preloaded row
+	t.pre, t.steps = nil, nil // a write may change a row read
 	tag, err := t.tx.Exec(t.ctx, query, args...)
 	return tag, t.note(err)
 }
@@ -77,8 +80,8 @@ func collect[T any](t *tx, out []T, scan func(pgx.Row) (T, error), query string,
 // wrote drops the preloaded rows before a statement that writes (one
 // with RETURNING).
 func (t *tx) wrote(query string) {
-	if t.pre != nil && !strings.HasPrefix(strings.TrimSpace(query), "SELECT") {
-		t.pre = nil
+	if (t.pre != nil || t.steps != nil) && !strings.HasPrefix(strings.TrimSpace(query), "SELECT") {
+		t.pre, t.steps = nil, nil
 	}
 }
 
@@ -271,6 +274,17 @@ func (t *tx) Methods(accountID string) ([]*core.Method, error) {
 }
 
 func (t *tx) Method(id string) (*core.Method, error) {
+	m, err := t.method(id)
+	if err == nil {
+		if t.steps == nil {
+			t.steps = map[string]int64{}
+		}
+		t.steps[id] = m.LastStep
+	}
+	return m, err
+}
+
+func (t *tx) method(id string) (*core.Method, error) {
 	if m := t.pre.TakeMethod(id); m != nil {
 		return m, nil
 	}

@@ -147,7 +147,19 @@ func (t *tx) SaveFailureCounter(c *core.FailureCounter) error {
 }
 
 func (t *tx) AdvanceTOTPStep(methodID string, step int64, usedAt time.Time) (bool, error) {
-	tag, err := t.exec(`UPDATE methods SET last_step = $1, last_used_at = $3 WHERE id = $2 AND last_step < $1`, step, methodID, tsArg(usedAt))
+	const advance = `UPDATE methods SET last_step = $1, last_used_at = $3 WHERE id = $2 AND last_step < $1`
+	if last, read := t.steps[methodID]; read && last < step {
+		// This transaction read the method, with its last step below
+		// step, and wrote nothing since: under SERIALIZABLE the write
+		// changes the row, or fails to serialize when another
+		// transaction changed it first. So it goes out with COMMIT (or
+		// the next statement), a round trip saved; if it changes no row
+		// after all, the transaction runs again (lazyTx.Defer).
+		t.wrote("UPDATE")
+		t.tx.Defer(advance, step, methodID, tsArg(usedAt))
+		return true, nil
+	}
+	tag, err := t.exec(advance, step, methodID, tsArg(usedAt))
 	if err != nil {
 		return false, fmt.Errorf("advance TOTP step: %w", err)
 	}

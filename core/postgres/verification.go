@@ -199,8 +199,8 @@ func (t *tx) SaveSignInCounter(c *core.FailureCounter) error {
 }
 
 func (t *tx) CreateSession(s *core.Session) error {
-	_, err := t.exec(`INSERT INTO sessions (id, account_id, created_at, last_seen_at, two_step, ended_at, device) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-		s.ID, s.AccountID, tsArg(s.CreatedAt), tsArg(s.LastSeenAt), s.TwoStep, tsArg(s.EndedAt), s.Device)
+	_, err := t.exec(`INSERT INTO sessions (`+sessionColumns+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+		s.ID, s.AccountID, tsArg(s.CreatedAt), tsArg(s.LastSeenAt), s.TwoStep, tsArg(s.EndedAt), s.Device, s.SignInKind, s.SignInMethodID)
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
@@ -210,7 +210,7 @@ func (t *tx) CreateSession(s *core.Session) error {
 func (t *tx) Session(id string) (*core.Session, error) {
 	s := &core.Session{}
 	err := t.queryRow(`SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, id).Scan(
-		&s.ID, &s.AccountID, ts(&s.CreatedAt), ts(&s.LastSeenAt), &s.TwoStep, ts(&s.EndedAt), &s.Device)
+		&s.ID, &s.AccountID, ts(&s.CreatedAt), ts(&s.LastSeenAt), &s.TwoStep, ts(&s.EndedAt), &s.Device, &s.SignInKind, &s.SignInMethodID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "Your session has ended. Sign in again.")
 	}
@@ -220,12 +220,12 @@ func (t *tx) Session(id string) (*core.Session, error) {
 	return s, nil
 }
 
-const sessionColumns = `id, account_id, created_at, last_seen_at, two_step, ended_at, device`
+const sessionColumns = `id, account_id, created_at, last_seen_at, two_step, ended_at, device, signin_kind, signin_method_id`
 
 func (t *tx) Sessions(accountID string) ([]*core.Session, error) {
 	out, err := collect(t, []*core.Session{}, func(r pgx.Row) (*core.Session, error) {
 		s := &core.Session{}
-		err := r.Scan(&s.ID, &s.AccountID, ts(&s.CreatedAt), ts(&s.LastSeenAt), &s.TwoStep, ts(&s.EndedAt), &s.Device)
+		err := r.Scan(&s.ID, &s.AccountID, ts(&s.CreatedAt), ts(&s.LastSeenAt), &s.TwoStep, ts(&s.EndedAt), &s.Device, &s.SignInKind, &s.SignInMethodID)
 		return s, err
 	}, `SELECT `+sessionColumns+` FROM sessions WHERE account_id = $1 AND ended_at IS NULL
 		ORDER BY last_seen_at DESC, id COLLATE "C"`, accountID)

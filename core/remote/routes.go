@@ -775,9 +775,11 @@ var selfRoutes = []Route{
 	{Method: "POST", Path: "/me/activity/{seq}/report", Op: "ReportActivity", Status: 201, Actor: true, Account: true, Out: core.ActivityReport{},
 		Summary: "\"This wasn't me\" about one event: signs out everywhere, deletes the Temporary Access Pass, tells the help desk.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			// A number that is none is event 0, which does not exist: the
+			// core answers it after checking who asks, as for any other.
 			seq, err := strconv.ParseInt(in.path("seq"), 10, 64)
-			if err != nil || seq <= 0 {
-				return nil, core.Reason(core.ENOTFOUND, "report.notFound", nil)
+			if err != nil || seq < 0 {
+				seq = 0
 			}
 			return svc.ReportActivity(ctx, in.accountID, seq)
 		}},

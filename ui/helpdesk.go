@@ -99,6 +99,7 @@ func newHelpdeskPage(sc *scope, startWalkUp func(step *core.SignInStep, done fun
 	split := container.NewHSplit(p.list.view, p.scroll)
 	split.SetOffset(0.4)
 	p.approvals, p.reports = container.NewVBox(), container.NewVBox()
+	p.reports.Hide()
 	top := container.NewVBox(heading(sc.tr.T("nav.helpdesk")), flowing(wrapped(sc.tr.T("helpdesk.lead"))), p.reports, p.approvals, p.search, p.errBox)
 	p.root = container.NewBorder(top, nil, nil, nil, split)
 	return p
@@ -189,8 +190,10 @@ func (p *helpdeskPage) loadReports() {
 	}, func(list []*core.ActivityReport, err error) {
 		p.reports.RemoveAll()
 		if err != nil || len(list) == 0 {
-			return // not staff with two steps, or nothing reported
+			p.reports.Hide() // takes no room: not staff with two steps, or nothing reported
+			return
 		}
+		p.reports.Show()
 		rows := container.NewVBox()
 		for _, r := range list {
 			e := &core.AuditEvent{Action: r.Action, Kind: r.Kind, Detail: r.Detail, AccountID: r.AccountID, ActorName: r.EventActor}

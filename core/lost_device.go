@@ -26,6 +26,14 @@ func (k MethodKind) CanBeLost() bool {
 	return k == KindPhone || k == KindAlternatePhone || k == KindAuthenticatorApp
 }
 
+// SignedInWithoutADevice reports whether a session whose second step was
+// of kind k is one a person with a lost phone or app uses to get back in
+// (a Temporary Access Pass; recovery codes are to join), so the window
+// offers the lost-device path right away.
+func SignedInWithoutADevice(k MethodKind) bool {
+	return k == KindTemporaryAccessPass
+}
+
 // ReplaceLostMethod implements Service.
 func (s *Local) ReplaceLostMethod(ctx context.Context, accountID, methodID string) (*LostDevice, error) {
 	var out *LostDevice

@@ -78,6 +78,7 @@ func TestLostDeviceFromARow(t *testing.T) {
 	h.svc.Confirm(h.as(alice), alice.ID, ch.VerificationID, h.lastCode())
 	h.relogin() // with the phone
 	h.u.nav.Select(1)
+	h.notShows("I lost a phone or app") // a session signed in with a device has no banner for it
 	lost := 0
 	for _, o := range h.objects() {
 		if b, ok := o.(*button); ok && b.Text == "I lost it" {
@@ -138,4 +139,20 @@ func TestThisWasntMeInTheWindow(t *testing.T) {
 	h.u.nav.Select(len(h.u.pages) - 1)
 	h.shows("uma@contoso.com reported on")
 	h.shows("Temporary Access Pass created: Temporary Access Pass · one-time")
+}
+
+// TestLostOfferedOnAKeptPassSession: a session signed in with a pass and
+// resumed later (no sign-in screen, so not "via pass") still offers the
+// lost-device path; one signed in with the phone does not.
+func TestLostOfferedOnAKeptPassSession(t *testing.T) {
+	h := newHarness(t, "en")
+	h.withAccount()
+	umaWithPhoneOnPass(h)
+	sess, acct := h.u.sess, h.u.acct
+	h.u.viaPass = false
+	h.u.signedIn(&core.SignInStep{Session: sess, Account: acct})
+	h.notShows("register your sign-in methods now")
+	h.shows("You signed in without your phone or app.")
+	h.tap("I lost a phone or app")
+	h.shows("Pick the phone or app you lost")
 }

@@ -28,6 +28,11 @@ type AuditEvent struct {
 	// Keys.Chain. The store keeps it with the head (Tx.AppendAudit), not
 	// with the event, so it is nil in events read back.
 	HeadMAC []byte `json:"-"`
+	// Reportable and Reported are set for the account's owner reading
+	// Recent activity (not part of the event, nor of its hash): whether
+	// "This wasn't me" may be said of it, and whether it was.
+	Reportable bool `json:"reportable,omitempty"`
+	Reported   bool `json:"reported,omitempty"`
 }
 
 // AuditHead is the sequence number and hash of the newest audit event, kept

@@ -25,12 +25,14 @@ const (
 	ActionRemovalCancelled = "removal.cancelled"
 	ActionRemovalCompleted = "removal.completed"
 	ActionKeyCloned        = "securityKey.cloned" // a key's sign counter went backwards
+	ActionMethodLost       = "method.lost"        // a phone or app its owner lost, removed at once to be replaced
 
 	// Sign-in and sessions.
-	ActionSignedIn        = "signin.succeeded"
-	ActionSignInLocked    = "signin.locked"
-	ActionSessionsEnded   = "sessions.ended"   // by their owner
-	ActionSessionsRevoked = "sessions.revoked" // by the help desk
+	ActionSignedIn         = "signin.succeeded"
+	ActionSignInLocked     = "signin.locked"
+	ActionSessionsEnded    = "sessions.ended"    // by their owner
+	ActionSessionsRevoked  = "sessions.revoked"  // by the help desk
+	ActionActivityReported = "activity.reported" // "This wasn't me" about an event (Detail names it)
 
 	// After sign-in.
 	ActionRegistrationSnoozed = "registration.snoozed"
@@ -71,8 +73,8 @@ func AuditActions() []string {
 		ActionAccountCreated, ActionPolicyChanged, ActionOutboxViewed, ActionAccountUnlocked, ActionReregistration,
 		ActionPasswordChanged, ActionPasswordReset, ActionPasswordSetByDesk,
 		ActionMethodAdded, ActionMethodChanged, ActionMethodDeleted, ActionMethodRenamed, ActionMethodLocked,
-		ActionDefaultChanged, ActionRemovalScheduled, ActionRemovalCancelled, ActionRemovalCompleted, ActionKeyCloned,
-		ActionSignedIn, ActionSignInLocked, ActionSessionsEnded, ActionSessionsRevoked,
+		ActionDefaultChanged, ActionRemovalScheduled, ActionRemovalCancelled, ActionRemovalCompleted, ActionKeyCloned, ActionMethodLost,
+		ActionSignedIn, ActionSignInLocked, ActionSessionsEnded, ActionSessionsRevoked, ActionActivityReported,
 		ActionRegistrationSnoozed, ActionInfoConfirmed, ActionReconfirmSkipped,
 		ActionIdentityVerified, ActionIdentityFailed, ActionHelpdeskLimited, ActionPhoneSearched,
 		ActionApprovalRequested, ActionApprovalGiven, ActionPassCreated, ActionPassDeleted,

@@ -79,10 +79,16 @@ func (s *Local) RecentActivity(ctx context.Context, accountID string, limit int)
 	var out []*AuditEvent
 	err := s.read(ctx, accountID, func(tx Tx, acct *Account, p *Policy) error {
 		events, err := tx.AuditEvents(AuditFilter{AccountID: accountID, Limit: limit})
+		if err != nil {
+			return err
+		}
 		for i := len(events) - 1; i >= 0; i-- {
 			out = append(out, events[i])
 		}
-		return err
+		if a, _ := ActorFrom(ctx); a.AccountID != accountID {
+			return nil // staff reading: no report is theirs to make
+		}
+		return markReports(tx, accountID, out)
 	})
 	return out, err
 }

@@ -778,7 +778,7 @@ func (s *Local) SignInWithPass(ctx context.Context, name, pass string) (*SignInS
 	if err != nil || acct == nil {
 		return nil, err
 	}
-	sess, err := s.startSessionHow(ctx, acct, true, "temporary access pass")
+	sess, err := s.startSessionHow(ctx, acct, true, "temporary access pass", signedInWith{kind: KindTemporaryAccessPass})
 	if err != nil {
 		return nil, err
 	}

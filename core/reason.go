@@ -91,6 +91,12 @@ var reasons = map[string]string{
 	"directory.passwordRefused":  "The organization's directory refused this password. Choose another one, or ask the help desk.",
 	"directory.firstAccount":     "People come from the organization's directory here: administrators are the members of its admin group. Sign in with your directory account.",
 	"directory.managed":          "This account comes from the organization's directory: change it there.",
+	// The way back (report.go, lost_device.go).
+	"lost.notADevice":       "Only a phone or an authenticator app can be reported lost. Delete other methods from their row instead.",
+	"lost.signInAnotherWay": "To report this device lost, sign in another way: with a Temporary Access Pass from your help desk, a recovery code, or another method.",
+	"report.notFound":       "That event is not in your Recent activity.",
+	"report.notReportable":  "This event is not a change or a sign-in, so there is nothing to report about it.",
+	"report.already":        "This event was already reported. The help desk has it.",
 	// The verify API (verify.go).
 	"application.wrongSecret": "The application's client ID or secret is wrong.",
 }

@@ -283,7 +283,7 @@ func (s *Local) FinishKeySignIn(ctx context.Context, signInID, verificationID st
 	case userErr != nil:
 		return nil, userErr
 	}
-	return s.secondStepDone(ctx, pending, acct)
+	return s.secondStepDone(ctx, pending, acct, signedInWith{kind: KindSecurityKey})
 }
 
 // checkKeyAssertion uses the key challenge v once and checks r against it

@@ -25,6 +25,7 @@ type Service interface {
 	PolicyService
 	SessionService
 	ApplicationService
+	ReportService
 }
 
 // SessionService is the Devices page: where one is signed in.

@@ -33,6 +33,20 @@ type Session struct {
 	// Device names where the session was opened ("Security info desktop
 	// on linux", a browser's or tool's User-Agent), for the Devices page.
 	Device string `json:"device"`
+	// SignInKind is what the session's second step was (a method's kind,
+	// or temporaryAccessPass), "" for a password alone or a session older
+	// than this record; SignInMethodID is that method's ID ("" for a
+	// pass). A device reported lost ends the sessions signed in with it
+	// (ReplaceLostMethod), and a session signed in another way may report
+	// it lost.
+	SignInKind     MethodKind `json:"signInKind,omitempty"`
+	SignInMethodID string     `json:"signInMethodId,omitempty"`
+}
+
+// signedInWith is what a session's second step was (Session.SignInKind).
+type signedInWith struct {
+	kind     MethodKind
+	methodID string
 }
 
 // SignInOption is one way to finish a two-step sign-in, shown masked.
@@ -406,7 +420,13 @@ func (s *Local) FinishSignIn(ctx context.Context, signInID, methodID, verificati
 	} else if err != nil {
 		return nil, err
 	}
-	return s.secondStepDone(ctx, v, acct)
+	var kind MethodKind
+	for _, m := range methods {
+		if m.ID == methodID {
+			kind = m.Kind
+		}
+	}
+	return s.secondStepDone(ctx, v, acct, signedInWith{kind: kind, methodID: methodID})
 }
 
 // secondStepFailed counts a wrong second step toward the sign-in
@@ -419,7 +439,7 @@ func (s *Local) secondStepFailed(ctx context.Context, acct *Account, err error) 
 }
 
 // secondStepDone ends a pending sign-in, once, with a two-step session.
-func (s *Local) secondStepDone(ctx context.Context, pending *Verification, acct *Account) (*SignInStep, error) {
+func (s *Local) secondStepDone(ctx context.Context, pending *Verification, acct *Account, with signedInWith) (*SignInStep, error) {
 	if c := callerFrom(ctx); c != nil {
 		return s.verifyAccepted(ctx, c, pending, acct)
 	}
@@ -430,7 +450,7 @@ func (s *Local) secondStepDone(ctx context.Context, pending *Verification, acct 
 	if !used {
 		return nil, Errorf(ECONFLICT, "This sign-in was already finished.")
 	}
-	sess, err := s.startSession(ctx, acct, true)
+	sess, err := s.startSessionHow(ctx, acct, true, "password and second factor", with)
 	if err != nil {
 		return nil, err
 	}
@@ -473,12 +493,12 @@ func (s *Local) startSession(ctx context.Context, acct *Account, twoStep bool) (
 	if twoStep {
 		how = "password and second factor"
 	}
-	return s.startSessionHow(ctx, acct, twoStep, how)
+	return s.startSessionHow(ctx, acct, twoStep, how, signedInWith{})
 }
 
 // startSessionHow is startSession, with how the person signed in for the
 // audit log.
-func (s *Local) startSessionHow(ctx context.Context, acct *Account, twoStep bool, how string) (*Session, error) {
+func (s *Local) startSessionHow(ctx context.Context, acct *Account, twoStep bool, how string, with signedInWith) (*Session, error) {
 	// A session ID is a long-lived bearer secret: 256 bits, after the
 	// account's ID (see TokenAccount).
 	secret, err := s.randomHex(32)
@@ -487,7 +507,8 @@ func (s *Local) startSessionHow(ctx context.Context, acct *Account, twoStep bool
 	}
 	id := NewToken(acct.ID, secret)
 	now := s.clock()
-	sess := &Session{ID: id, AccountID: acct.ID, CreatedAt: now, LastSeenAt: now, TwoStep: twoStep, Device: deviceFrom(ctx)}
+	sess := &Session{ID: id, AccountID: acct.ID, CreatedAt: now, LastSeenAt: now, TwoStep: twoStep, Device: deviceFrom(ctx),
+		SignInKind: with.kind, SignInMethodID: with.methodID}
 	stored := *sess
 	stored.ID = sessionKey(id)
 	err = s.store.Update(ctx, func(tx Tx) error {

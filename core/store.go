@@ -123,6 +123,7 @@ type Tx interface {
 	HelpdeskTx
 	PolicyTx
 	ApplicationTx
+	ReportTx
 }
 
 // AccountTx is the part of Tx over the accounts, sign-in names and their counters.
@@ -331,6 +332,27 @@ type ApplicationTx interface {
 	Applications() ([]*Application, error)
 	// DeleteApplication removes one (ENOTFOUND when none).
 	DeleteApplication(id string) error
+}
+
+// ReportTx is the part of Tx over "This wasn't me": the reports people
+// make about events of their Recent activity, for the help desk.
+type ReportTx interface {
+	// AuditEvent reads one chained audit event by its sequence number,
+	// ENOTFOUND when there is none.
+	AuditEvent(seq int64) (*AuditEvent, error)
+	// CreateReport stores a report; ECONFLICT when the event it is about
+	// was already reported (one conditional write: of many reports of one
+	// event at once, exactly one is stored).
+	CreateReport(r *ActivityReport) error
+	// Reports lists the reports f selects, newest first.
+	Reports(f ReportFilter) ([]*ActivityReport, error)
+}
+
+// ReportFilter selects activity reports. Zero fields select everything.
+type ReportFilter struct {
+	AccountID string
+	// Limit, when positive, keeps only the newest Limit reports.
+	Limit int
 }
 
 // PolicyTx is the part of Tx over the policy and store-wide settings.

@@ -59,6 +59,9 @@ type helpdeskPage struct {
 	stopWait, stopRefresh func()
 	// approvals lists the requests this agent may approve.
 	approvals *fyne.Container
+	// reports lists what people said "This wasn't me" about, for the
+	// desk to follow up: at the top of the page.
+	reports *fyne.Container
 }
 
 func newHelpdeskPage(sc *scope, startWalkUp func(step *core.SignInStep, done func(idle bool))) *helpdeskPage {
@@ -95,8 +98,9 @@ func newHelpdeskPage(sc *scope, startWalkUp func(step *core.SignInStep, done fun
 	p.scroll = container.NewVScroll(container.NewPadded(p.person))
 	split := container.NewHSplit(p.list.view, p.scroll)
 	split.SetOffset(0.4)
-	p.approvals = container.NewVBox()
-	top := container.NewVBox(heading(sc.tr.T("nav.helpdesk")), flowing(wrapped(sc.tr.T("helpdesk.lead"))), p.approvals, p.search, p.errBox)
+	p.approvals, p.reports = container.NewVBox(), container.NewVBox()
+	p.reports.Hide()
+	top := container.NewVBox(heading(sc.tr.T("nav.helpdesk")), flowing(wrapped(sc.tr.T("helpdesk.lead"))), p.reports, p.approvals, p.search, p.errBox)
 	p.root = container.NewBorder(top, nil, nil, nil, split)
 	return p
 }
@@ -172,13 +176,48 @@ func (p *helpdeskPage) loadApprovals() {
 	})
 }
 
+// reportsShown is how many of the newest reports the page lists; the
+// command line lists them all (helpdesk reports).
+const reportsShown = 5
+
+// loadReports lists the newest "This wasn't me" reports of the people
+// this agent may read, each what was reported, by whom and when, to
+// follow up with them; nothing when there are none.
+func (p *helpdeskPage) loadReports() {
+	tr := p.sc.tr
+	call(p.sc.run, func() ([]*core.ActivityReport, error) {
+		return p.sc.svc.ActivityReports(p.sc.ctx, reportsShown)
+	}, func(list []*core.ActivityReport, err error) {
+		p.reports.RemoveAll()
+		if err != nil || len(list) == 0 {
+			p.reports.Hide() // takes no room: not staff with two steps, or nothing reported
+			return
+		}
+		p.reports.Show()
+		rows := container.NewVBox()
+		for _, r := range list {
+			e := &core.AuditEvent{Action: r.Action, Kind: r.Kind, Detail: r.Detail, AccountID: r.AccountID, ActorName: r.EventActor}
+			if r.EventActor != r.AccountName {
+				e.ActorID = "someone else" // activityText then names who did it
+			}
+			rows.Add(&widget.Label{Text: tr.F("helpdesk.reportLine", "Account", r.AccountName, "When", tr.dateTime(r.ReportedAt)),
+				TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord})
+			rows.Add(wrapped(activityText(tr, e) + " · " + tr.dateTime(r.EventTime)))
+		}
+		refresh := newButton(tr.T("helpdesk.refresh"), widget.MediumImportance, p.loadReports, nil).withIcon(theme.ViewRefreshIcon()).
+			named(tr.T("helpdesk.refresh") + " " + tr.T("helpdesk.reportsTitle"))
+		rows.Add(container.NewHBox(refresh))
+		p.reports.Add(widget.NewCard(tr.T("helpdesk.reportsTitle"), tr.T("helpdesk.reportsLead"), rows))
+	})
+}
+
 func (p *helpdeskPage) title() string           { return p.sc.tr.T("nav.helpdesk") }
 func (p *helpdeskPage) icon() fyne.Resource     { return icon("helpdesk") }
 func (p *helpdeskPage) view() fyne.CanvasObject { return p.root }
 
 // reload is File › Refresh and every page's reload after a change: the
 // results, the requests to approve, and the chosen person.
-func (p *helpdeskPage) reload() { p.find(); p.loadApprovals(); p.refresh() }
+func (p *helpdeskPage) reload() { p.find(); p.loadReports(); p.loadApprovals(); p.refresh() }
 
 // shown is called when the page comes on screen: its search has the
 // focus, and the chosen person is read again every helpdeskRefresh

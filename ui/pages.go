@@ -214,35 +214,84 @@ func (p *passwordPage) onSave() {
 }
 
 // activityPage lists the account's audit events, newest first: what was
-// done in words that wrap, and under it when and from where.
+// done in words that wrap, and under it when and from where. An event the
+// core offers for a report has "This wasn't me" (report.go).
 type activityPage struct {
-	sc   *scope
-	svc  core.MethodService // the part of the service it uses
-	root fyne.CanvasObject
-	rows *fyne.Container
-	err  *widget.Label
+	sc      *scope
+	svc     core.Service // the part of the service it uses: MethodService and ReportService
+	root    fyne.CanvasObject
+	rows    *fyne.Container
+	err     *widget.Label
+	signOut func(notice string) // ends this window's session, with a notice
 }
 
-func newActivityPage(sc *scope) *activityPage {
-	p := &activityPage{sc: sc, svc: sc.svc, err: errorLabel(), rows: container.NewVBox()}
+func newActivityPage(sc *scope, signOut func(notice string)) *activityPage {
+	p := &activityPage{sc: sc, svc: sc.svc, err: errorLabel(), rows: container.NewVBox(), signOut: signOut}
 	p.root = container.NewBorder(container.NewVBox(heading(sc.tr.T("nav.activity")), flowing(wrapped(sc.tr.T("activity.lead"))), flowing(p.err)),
 		nil, nil, nil, container.NewVScroll(p.rows))
 	return p
 }
 
-// show lists events, each what happened (wrapped) over when and where.
+// show lists events, each what happened (wrapped) over when and where,
+// with "This wasn't me" or "Reported" on the right.
 func (p *activityPage) show(events []*core.AuditEvent) {
 	tr := p.sc.tr
 	p.rows.RemoveAll()
 	for _, e := range events {
 		what := &widget.Label{Text: activityText(tr, e), Wrapping: fyne.TextWrapWord}
 		when := &widget.Label{Text: tr.dateTime(e.Time) + " · " + sourceName(tr, e.Source), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
-		p.rows.Add(container.NewVBox(what, when))
+		var right fyne.CanvasObject
+		switch {
+		case e.Reported:
+			right = &widget.Label{Text: tr.T("activity.reported"), Importance: widget.WarningImportance}
+		case e.Reportable:
+			right = link(tr.T("activity.notMe"), func() { p.onReport(e) }).named(tr.T("activity.notMe") + ": " + what.Text)
+		}
+		if right != nil {
+			right = container.NewVBox(right) // at the top of a tall row, its own height
+		}
+		p.rows.Add(container.NewBorder(nil, nil, nil, right, container.NewVBox(what, when)))
 		p.rows.Add(widget.NewSeparator())
 	}
 	if len(events) == 0 {
 		p.rows.Add(&widget.Label{Text: tr.T("activity.none"), Importance: widget.LowImportance})
 	}
+}
+
+// onReport asks first: a report signs out everywhere, this window too.
+func (p *activityPage) onReport(e *core.AuditEvent) {
+	tr := p.sc.tr
+	m := newModal(tr.T("activity.reportTitle"), p.sc.win)
+	errL := errorLabel()
+	no := newButton(tr.T("common.cancel"), widget.MediumImportance, m.close, m.close)
+	yes := newButton(tr.T("activity.reportYes"), widget.DangerImportance, nil, m.close)
+	yes.OnTapped = func() {
+		yes.Disable()
+		m.setBusy(true)
+		call(p.sc.run, func() (*core.ActivityReport, error) {
+			return p.svc.ReportActivity(p.sc.ctx, p.sc.acct.ID, e.Seq)
+		}, func(_ *core.ActivityReport, err error) {
+			m.setBusy(false)
+			if err != nil {
+				tr.setError(errL, err)
+				yes.Enable()
+				m.fit()
+				return
+			}
+			m.close()
+			p.signOut(tr.T("activity.reportedNext"))
+		})
+	}
+	m.step(container.NewVBox(
+		&widget.Label{Text: activityText(tr, e), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord},
+		wrapped(tr.T("activity.reportQuestion")),
+		wrapped("• "+tr.T("activity.reportSignsOut")),
+		wrapped("• "+tr.T("activity.reportPass")),
+		wrapped("• "+tr.T("activity.reportDesk")),
+		wrapped(tr.T("activity.reportNoUndo")),
+		errL), no, yes)
+	m.show(480)
+	p.sc.win.Canvas().Focus(no)
 }
 
 // sourceName names where an event came from in words ("Security info app"

@@ -480,3 +480,49 @@ func TestScreenshotsAbout(t *testing.T) {
 	})
 	s.shot("about")
 }
+
+// TestScreenshotsWayBack: signed in with a pass, the person replaces a
+// lost phone (the banner, the choice, the new phone's wizard), then says
+// "This wasn't me" about the pass they did not ask for (Recent activity,
+// the question, the sign-in screen after), and the help desk sees it.
+func TestScreenshotsWayBack(t *testing.T) {
+	s := newShooter(t, "en")
+	h := s.h
+	var uma *core.Account
+	s.do(func() {
+		h.withAccount()
+		uma = umaWithPhoneOnPass(h)
+	})
+	s.shot("lost_after_pass")
+	s.do(func() { h.tap("I lost a phone or app") })
+	s.do(func() { sels := h.selects(); sels[len(sels)-1].SetSelectedIndex(0) })
+	s.shot("lost_choose")
+	s.do(func() { h.tap("Remove it and set up a new one") })
+	s.shot("lost_new_phone")
+	s.do(func() {
+		h.tap("Cancel")
+		h.u.reloadAll()
+		h.u.nav.Select(4)
+	})
+	s.shot("activity_not_me")
+	s.do(func() {
+		events, err := h.svc.RecentActivity(h.u.ctx, uma.ID, 50)
+		if err != nil {
+			h.fatal(err)
+		}
+		for _, e := range events {
+			if e.Action == core.ActionPassCreated {
+				h.u.activity.onReport(e)
+			}
+		}
+	})
+	s.shot("report_confirm")
+	s.do(func() { h.tap("Report and sign out everywhere") })
+	s.shot("report_signed_out")
+	s.do(func() {
+		_, done := h.staffSession("hd3@contoso.com", core.RoleHelpdesk, "+44 20 7946 0003")
+		h.u.signedIn(done)
+		h.u.nav.Select(len(h.u.pages) - 1)
+	})
+	s.shot("helpdesk_reports")
+}

@@ -167,6 +167,9 @@ func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 			actions.Add(link(tr.T("info.change"), func() { newQuestionsChangeWizard(p.sc).show() }).named(rowAction(tr, "info.change", m)))
 		}
 		actions.Add(link(tr.T("info.delete"), func() { p.onDelete(m) }).named(rowAction(tr, "info.delete", m)))
+		if m.Kind.CanBeLost() {
+			actions.Add(link(tr.T("info.lost"), func() { newLostDialog(p.sc, m.ID).show() }).named(rowAction(tr, "info.lostName", m)))
+		}
 	}
 	return rowLayout(kindIcon(m.Kind), kind, detail, actions)
 }
@@ -181,7 +184,7 @@ func rowAction(tr text, key string, m core.MethodView) string {
 func rowLayout(res fyne.Resource, kind, detail fyne.CanvasObject, actions *fyne.Container) fyne.CanvasObject {
 	cols := container.New(layout.NewGridLayoutWithColumns(2), kind, detail)
 	// The actions column has one width on every row, so details line up.
-	width := fixedWidth(150)
+	width := fixedWidth(210)
 	right := container.New(&width, container.NewHBox(layout.NewSpacer(), actions))
 	return container.NewBorder(nil, nil, sized(res, 28), right, cols)
 }

@@ -266,7 +266,7 @@ func (u *UI) showPages() {
 	u.overview = newOverviewPage(u.scope, func() { u.nav.Select(1) })
 	u.info = newSecurityInfoPage(u.scope)
 	u.password = newPasswordPage(u.scope)
-	u.activity = newActivityPage(u.scope)
+	u.activity = newActivityPage(u.scope, u.signOut)
 	u.devices = newDevicesPage(u.scope, u.signOut)
 	u.pages = []page{u.overview, u.info, u.password, u.devices, u.activity}
 	switch {
@@ -287,10 +287,16 @@ func (u *UI) showPages() {
 	if u.notKept {
 		u.top.Add(banner(u.tr.T("session.notKept"), widget.WarningImportance))
 	}
-	if u.viaPass {
-		// Signed in with a Temporary Access Pass: the time to register.
+	lost := newButton(u.tr.T("lost.button"), widget.MediumImportance, func() { newLostDialog(u.scope, "").show() }, nil)
+	switch {
+	case u.viaPass:
+		// Signed in with a Temporary Access Pass: the time to register,
+		// or to replace what was lost.
 		u.top.Add(banner(u.tr.T("pass.registerNow"), widget.HighImportance,
-			newButton(u.tr.T("pass.registerButton"), widget.MediumImportance, func() { newAddMethodDialog(u.scope).show() }, nil)))
+			newButton(u.tr.T("pass.registerButton"), widget.MediumImportance, func() { newAddMethodDialog(u.scope).show() }, nil), lost))
+	case u.sess != nil && core.SignedInWithoutADevice(u.sess.SignInKind):
+		// A session signed in another way (kept, or a recovery code).
+		u.top.Add(banner(u.tr.T("lost.signedInAnotherWay"), widget.HighImportance, lost))
 	}
 	u.nav = newChoiceList(func() int { return len(u.pages) },
 		func() fyne.CanvasObject {

@@ -64,6 +64,7 @@ func commands() []*command {
 	cs = append(cs, policyCommands()...)
 	cs = append(cs, auditCommands()...)
 	cs = append(cs, methodsCommands()...)
+	cs = append(cs, activityCommands()...)
 	cs = append(cs, addCommands()...)
 	cs = append(cs, outboxCommands()...)
 	cs = append(cs, signinCommands()...)

@@ -21,7 +21,7 @@ import (
 func helpdeskCommands() []*command {
 	h := &helpdesk{}
 	return []*command{h.search(), h.show(), h.verify(), h.tapCreate(), h.tapDelete(), h.unlock(), h.requireReregister(),
-		h.deleteMethod(), h.resetPassword(), h.requestApproval(), h.approvals(), h.approve(), h.revokeSessions()}
+		h.deleteMethod(), h.resetPassword(), h.requestApproval(), h.approvals(), h.approve(), h.revokeSessions(), h.reports()}
 }
 
 // helpdesk holds the flags the help desk's commands share, and their
@@ -371,6 +371,43 @@ func (h *helpdesk) approve() *command {
 			}
 			fmt.Fprintf(c.stdout, "Approved, until %s.\n", ap.ExpiresAt.Local().Format(time.TimeOnly))
 			return nil
+		},
+	}
+}
+
+// reports is `securityinfoctl helpdesk reports`: what people said "This
+// wasn't me" about in their Recent activity, for the desk to follow up.
+func (h *helpdesk) reports() *command {
+	return &command{
+		path: "helpdesk reports",
+		help: "List the \"This wasn't me\" reports of the accounts you may read, newest first.",
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&h.asJSON, "json", false, "print JSON")
+			fs.IntVar(&h.limit, "limit", 50, "at most this many (0: all)")
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			ctx, svc, err := c.open(ctx)
+			if err != nil {
+				return err
+			}
+			list, err := svc.ActivityReports(ctx, h.limit)
+			if err != nil {
+				return err
+			}
+			if h.asJSON {
+				return c.printJSON(list)
+			}
+			if len(list) == 0 {
+				fmt.Fprintln(c.stdout, "No one has reported anything.")
+				return nil
+			}
+			w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "REPORTED\tACCOUNT\tEVENT\tACTION\tDONE BY\tWHEN")
+			for _, r := range list {
+				fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\n", r.ReportedAt.Local().Format(time.DateTime), r.AccountName, r.EventSeq, r.Action,
+					r.EventActor, r.EventTime.Local().Format(time.DateTime))
+			}
+			return w.Flush()
 		},
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 func methodsCommands() []*command {
 	mf := &methodsFlags{}
-	return []*command{mf.list(), mf.delete(), mf.cancelRemoval(), mf.setDefault(), mf.rename()}
+	return []*command{mf.list(), mf.delete(), mf.lost(), mf.cancelRemoval(), mf.setDefault(), mf.rename()}
 }
 
 // methodsFlags holds the flags the methods commands share.
@@ -102,6 +102,54 @@ func (mf *methodsFlags) delete() *command {
 			return nil
 		},
 	}
+}
+
+// lost is `securityinfoctl methods lost`: the lost-device path of the
+// window, for the --as account (core.Service.ReplaceLostMethod).
+func (mf *methodsFlags) lost() *command {
+	return &command{
+		path: "methods lost",
+		args: "METHOD_ID",
+		help: "Report a phone or authenticator app lost: it is removed at once (even the last one), the sessions signed in\nwith it end, and the default moves; add the new one next. Without --yes nothing is removed.",
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&mf.yes, "yes", false, "remove it at once (there is no undo)")
+			fs.BoolVar(&mf.outJSON, "json", false, "print what was done as JSON")
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			if len(args) != 1 {
+				return usageError{"methods lost needs one METHOD_ID"}
+			}
+			if !mf.yes {
+				fmt.Fprintln(c.stderr, "Nothing was removed. There is no undo: run again with --yes to remove the lost device at once.")
+				return exitError{1}
+			}
+			ctx, svc, a, err := c.openTarget(ctx)
+			if err != nil {
+				return err
+			}
+			ld, err := svc.ReplaceLostMethod(ctx, a.ID, args[0])
+			if err != nil {
+				return err
+			}
+			if mf.outJSON {
+				return c.printJSON(ld)
+			}
+			fmt.Fprintf(c.stdout, "Removed the lost %s %s; %d sessions signed in with it ended.\n", ld.Removed, ld.Detail, ld.SessionsEnded)
+			if ld.NewDefault != nil {
+				fmt.Fprintf(c.stdout, "Default sign-in method: %s\n", ld.NewDefault.Label)
+			}
+			fmt.Fprintf(c.stdout, "Add the new one with: methods add %s\n", addWord(ld.Replace))
+			return nil
+		},
+	}
+}
+
+// addWord is the `methods add` word of a kind to add in a lost one's place.
+func addWord(k core.MethodKind) string {
+	if k == core.KindAuthenticatorApp {
+		return "authenticator"
+	}
+	return "phone"
 }
 
 // cancelRemoval is `securityinfoctl methods cancel-removal`.

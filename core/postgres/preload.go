@@ -31,9 +31,7 @@ func (t *tx) Preload(p core.Preload) error {
 	acct, _ := scanAccount(&c)
 	var sess *core.Session
 	if p.SessionID != "" {
-		sess = &core.Session{}
-		c.dest = append(c.dest, &sess.ID, &sess.AccountID, ts(&sess.CreatedAt), ts(&sess.LastSeenAt), &sess.TwoStep,
-			ts(&sess.EndedAt), &sess.Device)
+		sess, _ = scanSession(&c)
 	}
 	var m *core.Method
 	var counter *core.FailureCounter

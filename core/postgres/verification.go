@@ -214,8 +214,8 @@ func (t *tx) SaveSignInCounter(c *core.FailureCounter) error {
 }
 
 func (t *tx) CreateSession(s *core.Session) error {
-	_, err := t.exec(`INSERT INTO sessions (id, account_id, created_at, last_seen_at, two_step, ended_at, device) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-		s.ID, s.AccountID, tsArg(s.CreatedAt), tsArg(s.LastSeenAt), s.TwoStep, tsArg(s.EndedAt), s.Device)
+	_, err := t.exec(`INSERT INTO sessions (`+sessionColumns+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+		s.ID, s.AccountID, tsArg(s.CreatedAt), tsArg(s.LastSeenAt), s.TwoStep, tsArg(s.EndedAt), s.Device, s.SignInKind, s.SignInMethodID)
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
@@ -226,9 +226,7 @@ func (t *tx) Session(id string) (*core.Session, error) {
 	if s := t.pre.TakeSession(id); s != nil {
 		return s, nil
 	}
-	s := &core.Session{}
-	err := t.queryRow(`SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, id).Scan(
-		&s.ID, &s.AccountID, ts(&s.CreatedAt), ts(&s.LastSeenAt), &s.TwoStep, ts(&s.EndedAt), &s.Device)
+	s, err := scanSession(t.queryRow(`SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "Your session has ended. Sign in again.")
 	}
@@ -238,14 +236,19 @@ func (t *tx) Session(id string) (*core.Session, error) {
 	return s, nil
 }
 
-const sessionColumns = `id, account_id, created_at, last_seen_at, two_step, ended_at, device`
+const sessionColumns = `id, account_id, created_at, last_seen_at, two_step, ended_at, device, signin_kind, signin_method_id`
+
+func scanSession(r pgx.Row) (*core.Session, error) {
+	s := &core.Session{}
+	if err := r.Scan(&s.ID, &s.AccountID, ts(&s.CreatedAt), ts(&s.LastSeenAt), &s.TwoStep, ts(&s.EndedAt), &s.Device,
+		&s.SignInKind, &s.SignInMethodID); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
 
 func (t *tx) Sessions(accountID string) ([]*core.Session, error) {
-	out, err := collect(t, []*core.Session{}, func(r pgx.Row) (*core.Session, error) {
-		s := &core.Session{}
-		err := r.Scan(&s.ID, &s.AccountID, ts(&s.CreatedAt), ts(&s.LastSeenAt), &s.TwoStep, ts(&s.EndedAt), &s.Device)
-		return s, err
-	}, `SELECT `+sessionColumns+` FROM sessions WHERE account_id = $1 AND ended_at IS NULL
+	out, err := collect(t, []*core.Session{}, scanSession, `SELECT `+sessionColumns+` FROM sessions WHERE account_id = $1 AND ended_at IS NULL
 		ORDER BY last_seen_at DESC, id COLLATE "C"`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("list sessions: %w", err)

@@ -308,6 +308,21 @@ func (c *Client) RecentActivity(ctx context.Context, accountID string, limit int
 	return list[*core.AuditEvent](ctx, c, call{op: "RecentActivity", account: accountID, query: url.Values{"limit": {strconv.Itoa(limit)}}})
 }
 
+// ReplaceLostMethod implements core.Service.
+func (c *Client) ReplaceLostMethod(ctx context.Context, accountID, methodID string) (*core.LostDevice, error) {
+	return one[core.LostDevice](ctx, c, call{op: "ReplaceLostMethod", account: accountID, params: []string{"methodId", methodID}})
+}
+
+// ReportActivity implements core.Service.
+func (c *Client) ReportActivity(ctx context.Context, accountID string, seq int64) (*core.ActivityReport, error) {
+	return one[core.ActivityReport](ctx, c, call{op: "ReportActivity", account: accountID, params: []string{"seq", strconv.FormatInt(seq, 10)}})
+}
+
+// ActivityReports implements core.Service.
+func (c *Client) ActivityReports(ctx context.Context, limit int) ([]*core.ActivityReport, error) {
+	return list[*core.ActivityReport](ctx, c, call{op: "ActivityReports", query: url.Values{"limit": {strconv.Itoa(limit)}}})
+}
+
 func (c *Client) BeginPhone(ctx context.Context, accountID string, r core.PhoneRequest) (*core.Challenge, error) {
 	return one[core.Challenge](ctx, c, call{op: "BeginPhone", account: accountID, body: r})
 }

@@ -325,6 +325,15 @@ var helpdeskRoutes = []Route{
 	{Method: "GET", Path: "/helpdesk/approvals", Op: "PendingApprovals", Status: 200, Actor: true, Out: []core.Approval{},
 		Summary: "Other agents' requests the caller may approve.",
 		call:    func(ctx context.Context, svc core.Service, in *input) (any, error) { return svc.PendingApprovals(ctx) }},
+	{Method: "GET", Path: "/helpdesk/reports", Op: "ActivityReports", Status: 200, Actor: true, Out: []core.ActivityReport{},
+		Summary: "\"This wasn't me\" reports of the accounts the caller may read, newest first (?limit=N).",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			limit, err := limitOf(in)
+			if err != nil {
+				return nil, err
+			}
+			return svc.ActivityReports(ctx, limit)
+		}},
 	{Method: "GET", Path: "/helpdesk/approvals/{approvalId}", Op: "ApprovalStatus", Status: 200, Actor: true, Out: core.Approval{},
 		Summary: "One request, for the agent who asked for it or one who may approve it.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
@@ -603,6 +612,11 @@ var selfRoutes = []Route{
 			_, err := svc.DeleteMethod(ctx, in.accountID, in.path("methodId"))
 			return nil, err
 		}},
+	{Method: "POST", Path: "/me/authentication/methods/{methodId}/lost", Op: "ReplaceLostMethod", Status: 200, Actor: true, Account: true, Out: core.LostDevice{},
+		Summary: "A lost phone or app: removed at once, its sessions ended; the answer says which kind to add in its place.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.ReplaceLostMethod(ctx, in.accountID, in.path("methodId"))
+		}},
 	{Method: "POST", Path: "/me/authentication/cancelRemoval", Op: "CancelRemoval", Status: 204, Actor: true, Account: true,
 		Summary: "Cancel the scheduled removal of the last security info.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
@@ -757,6 +771,17 @@ var selfRoutes = []Route{
 				return nil, err
 			}
 			return svc.RecentActivity(ctx, in.accountID, limit)
+		}},
+	{Method: "POST", Path: "/me/activity/{seq}/report", Op: "ReportActivity", Status: 201, Actor: true, Account: true, Out: core.ActivityReport{},
+		Summary: "\"This wasn't me\" about one event: signs out everywhere, deletes the Temporary Access Pass, tells the help desk.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			// A number that is none is event 0, which does not exist: the
+			// core answers it after checking who asks, as for any other.
+			seq, err := strconv.ParseInt(in.path("seq"), 10, 64)
+			if err != nil || seq < 0 {
+				seq = 0
+			}
+			return svc.ReportActivity(ctx, in.accountID, seq)
 		}},
 	{Method: "GET", Path: "/me/sessions", Op: "Sessions", Status: 200, Actor: true, Account: true, Out: []core.SessionView{},
 		Summary: "Where the account is signed in, most recently used first.",

@@ -216,19 +216,19 @@ func (t *tx) SaveSignInCounter(c *core.FailureCounter) error {
 }
 
 func (t *tx) CreateSession(s *core.Session) error {
-	_, err := t.exec(`INSERT INTO sessions (id, account_id, created_at, last_seen_at, two_step, ended_at, device) VALUES (?,?,?,?,?,?,?)`,
-		s.ID, s.AccountID, formatTime(s.CreatedAt), formatTime(s.LastSeenAt), s.TwoStep, formatTime(s.EndedAt), s.Device)
+	_, err := t.exec(`INSERT INTO sessions (`+sessionColumns+`) VALUES (?,?,?,?,?,?,?,?,?)`,
+		s.ID, s.AccountID, formatTime(s.CreatedAt), formatTime(s.LastSeenAt), s.TwoStep, formatTime(s.EndedAt), s.Device, s.SignInKind, s.SignInMethodID)
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
 	return nil
 }
 
-const sessionColumns = `id, account_id, created_at, last_seen_at, two_step, ended_at, device`
+const sessionColumns = `id, account_id, created_at, last_seen_at, two_step, ended_at, device, signin_kind, signin_method_id`
 
 func scanSession(row interface{ Scan(...any) error }) (*core.Session, error) {
 	s := &core.Session{}
-	if err := row.Scan(&s.ID, &s.AccountID, ts(&s.CreatedAt), ts(&s.LastSeenAt), &s.TwoStep, ts(&s.EndedAt), &s.Device); err != nil {
+	if err := row.Scan(&s.ID, &s.AccountID, ts(&s.CreatedAt), ts(&s.LastSeenAt), &s.TwoStep, ts(&s.EndedAt), &s.Device, &s.SignInKind, &s.SignInMethodID); err != nil {
 		return nil, err
 	}
 	return s, nil

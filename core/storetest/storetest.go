@@ -59,6 +59,10 @@ func Run(t *testing.T, open Open) {
 		// ApplicationTx (applications.go)
 		{"Applications", testApplications},
 		{"RaceCreateApplication", testRaceCreateApplication},
+		// ReportTx and sessions' second step (reports.go)
+		{"Reports", testReports},
+		{"RaceCreateReport", testRaceCreateReport},
+		{"SessionSignIn", testSessionSignIn},
 		// PolicyTx (policy.go)
 		{"Policy", testPolicy},
 		{"Settings", testSettings},

@@ -45,9 +45,19 @@ func testPreload(t *testing.T, s core.Store) {
 		}
 		return tx.SaveFailureCounter(&core.FailureCounter{AccountID: "a1", Subject: "method:ma", Failures: 2})
 	})
-	mine := core.Preload{SessionID: "sa", AccountID: "a1", MethodID: "ma", Subject: "method:ma"}
+	preloadReads(t, s)
+	preloadWrites(t, s)
+	preloadOthers(t, s)
+	preloadPolicy(t, s)
+}
 
-	// Every row as stored, read twice (the second read from the database).
+// mine is what testPreload's reads preload: alice's session, account,
+// app and its counter.
+var mine = core.Preload{SessionID: "sa", AccountID: "a1", MethodID: "ma", Subject: "method:ma"}
+
+// preloadReads: every row as stored, read twice (the second read from
+// the database), and rows other than the preloaded ones as themselves.
+func preloadReads(t *testing.T, s core.Store) {
 	update(t, s, func(tx core.Tx) error {
 		if err := preload(tx, mine); err != nil {
 			return err
@@ -85,7 +95,11 @@ func testPreload(t *testing.T, s core.Store) {
 		return nil
 	})
 
-	// A write in the transaction is read back, never the preloaded copy.
+}
+
+// preloadWrites: a write in the transaction is read back, never the
+// preloaded copy.
+func preloadWrites(t *testing.T, s core.Store) {
 	update(t, s, func(tx core.Tx) error {
 		if err := preload(tx, mine); err != nil {
 			return err
@@ -144,8 +158,11 @@ func testPreload(t *testing.T, s core.Store) {
 		return nil
 	})
 
-	// Another account's session and method keep their own account; a
-	// missing method is missing.
+}
+
+// preloadOthers: another account's session and method keep their own
+// account; a missing method is missing.
+func preloadOthers(t *testing.T, s core.Store) {
 	update(t, s, func(tx core.Tx) error {
 		if err := preload(tx, core.Preload{SessionID: "sb", AccountID: "a1", MethodID: "mb", Subject: "method:mb"}); err != nil {
 			return err
@@ -177,7 +194,11 @@ func testPreload(t *testing.T, s core.Store) {
 		return nil
 	})
 
-	// A policy saved since is the one read, however often the old one was.
+}
+
+// preloadPolicy: a policy saved since is the one read, however often the
+// old one was.
+func preloadPolicy(t *testing.T, s core.Store) {
 	p, err := core.DefaultPolicy().Apply([]string{"codeLength=8"})
 	if err != nil {
 		t.Fatal(err)

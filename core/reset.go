@@ -137,10 +137,23 @@ func (s *Local) shownOptions(tx Tx, r *Reset) (opts []ResetOption, real bool, er
 			return nil, false, err
 		}
 		if opts := resetOptions(methods, p); len(opts) > 0 {
-			return opts, true, nil
+			return withRecoveryOption(opts, p), true, nil
 		}
 	}
-	return s.keys.decoyOptions(r.Name, p.Enabled(KindSecurityKey)), false, nil
+	return withRecoveryOption(s.keys.decoyOptions(r.Name, p.Enabled(KindSecurityKey)), p), false, nil
+}
+
+// RecoveryOptionID is the reset option "Use a recovery code". It is
+// offered to every name while the policy allows codes, with or without an
+// account or a set, so that it tells nothing; a set is one method however
+// many codes are typed.
+const RecoveryOptionID = "recoveryCodes"
+
+func withRecoveryOption(opts []ResetOption, p *Policy) []ResetOption {
+	if !p.Enabled(KindRecoveryCodes) {
+		return opts
+	}
+	return append(opts, ResetOption{ID: RecoveryOptionID, Kind: KindRecoveryCodes, Channel: ChannelNone, Masked: "Recovery code"})
 }
 
 // resetState lists what r still needs.
@@ -172,8 +185,8 @@ func methodOf(optionID string) string { m, _, _ := strings.Cut(optionID, ":"); r
 // security key option "securityKey", whichever key signed, so that keys
 // count as one method however many there are.
 func provenAs(o ResetOption) string {
-	if o.Kind == KindSecurityKey {
-		return string(KindSecurityKey)
+	if o.Kind == KindSecurityKey || o.Kind == KindRecoveryCodes {
+		return string(o.Kind)
 	}
 	return methodOf(o.ID)
 }
@@ -182,8 +195,10 @@ func provenAs(o ResetOption) string {
 // only while the policy still allows keys.
 func provenCount(r *Reset, p *Policy) int {
 	n := len(r.Proven)
-	if slices.Contains(r.Proven, string(KindSecurityKey)) && !p.Enabled(KindSecurityKey) {
-		n--
+	for _, k := range []MethodKind{KindSecurityKey, KindRecoveryCodes} {
+		if slices.Contains(r.Proven, string(k)) && !p.Enabled(k) {
+			n--
+		}
 	}
 	return n
 }
@@ -289,11 +304,16 @@ func (s *Local) ResetVerify(ctx context.Context, resetID, optionID, verification
 	if err := s.limitClient(ctx, "proof"); err != nil {
 		return nil, err
 	}
-	c, err := s.resetOption(ctx, resetID, optionID, append([]MethodKind{KindAuthenticatorApp}, codeKinds...)...)
+	c, err := s.resetOption(ctx, resetID, optionID, append([]MethodKind{KindAuthenticatorApp, KindRecoveryCodes}, codeKinds...)...)
 	if err != nil {
 		return nil, err
 	}
 	switch {
+	case c.option.Kind == KindRecoveryCodes:
+		err = s.resetRecoveryCode(ctx, c, code)
+		if ErrorCode(err) == EINVALID {
+			return nil, err // not a code's shape: nothing was checked
+		}
 	case !c.real:
 		err = s.decoyCheck(ctx, c, verificationID)
 	case c.option.Kind == KindAuthenticatorApp:
@@ -305,6 +325,37 @@ func (s *Local) ResetVerify(ctx context.Context, resetID, optionID, verification
 		return nil, s.failedProof(ctx, c.reset, c.acct, err)
 	}
 	return s.proven(ctx, c.reset, provenAs(c.option))
+}
+
+// resetRecoveryCode checks a recovery code typed in a reset. A name
+// without an account or without a set gets the answer of a wrong code,
+// after the same keyed hash; the set's own lock answers as a wrong code
+// too (a made-up name has none), while the sign-in lockout of the name,
+// which every name has, still stops the guesses.
+func (s *Local) resetRecoveryCode(ctx context.Context, c resetChoice, code string) error {
+	var set *Method
+	if c.acct != nil {
+		if err := s.store.View(ctx, func(tx Tx) error {
+			methods, err := tx.Methods(c.acct.ID)
+			set = codesMethod(methods)
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	if set == nil {
+		n, ok := NormalizeRecoveryCode(code)
+		if !ok {
+			return Reason(EINVALID, "recovery.format", nil)
+		}
+		_ = s.keys.recoveryCodeHash(c.reset.ID, n)
+		return wrongRecoveryCode()
+	}
+	err := s.useRecoveryCode(resetActor(ctx, c.acct), c.acct.ID, set.ID, code)
+	if ErrorCode(err) == ELOCKED {
+		return wrongRecoveryCode()
+	}
+	return err
 }
 
 // ResetQuestions implements Service: the security questions to answer,

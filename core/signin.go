@@ -319,7 +319,9 @@ func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep,
 }
 
 // signInOptions lists the ways to finish a sign-in: the default choice
-// first, then the others, strongest first.
+// first, then the others, strongest first, then "Use a recovery code"
+// when the account has a set. Codes alone ask for no second step: they
+// are a way back for when the daily methods are lost, not one of them.
 func signInOptions(acct *Account, methods []*Method) []SignInOption {
 	var out []SignInOption
 	def := currentDefault(acct, methods)
@@ -337,6 +339,9 @@ func signInOptions(acct *Account, methods []*Method) []SignInOption {
 		} else {
 			out = append(out, o)
 		}
+	}
+	if m := codesMethod(methods); m != nil && len(out) > 0 {
+		out = append(out, SignInOption{MethodID: m.ID, Kind: KindRecoveryCodes, Channel: ChannelNone})
 	}
 	return out
 }
@@ -393,18 +398,29 @@ func (s *Local) FinishSignIn(ctx context.Context, signInID, methodID, verificati
 	if err := s.store.View(ctx, func(tx Tx) (err error) { methods, err = tx.Methods(acct.ID); return err }); err != nil {
 		return nil, err
 	}
-	if !slices.ContainsFunc(signInOptions(acct, methods), func(o SignInOption) bool { return o.MethodID == methodID }) {
+	i := slices.IndexFunc(signInOptions(acct, methods), func(o SignInOption) bool { return o.MethodID == methodID })
+	if i < 0 {
 		return nil, Errorf(EINVALID, "That method can't be used to sign in.")
 	}
-	if verificationID == "" {
+	recovery := signInOptions(acct, methods)[i].Kind == KindRecoveryCodes
+	switch {
+	case recovery && callerFrom(ctx) != nil:
+		// A RADIUS client or an application checks daily methods only.
+		return nil, Errorf(EINVALID, "That method can't be used to sign in.")
+	case recovery:
+		err = s.useRecoveryCode(actx, acct.ID, methodID, code)
+	case verificationID == "":
 		err = s.VerifyAuthenticator(actx, acct.ID, methodID, code)
-	} else {
+	default:
 		err = s.verifyCodeFor(actx, acct.ID, methodID, "", verificationID, code, v.Flow)
 	}
 	if c := ErrorCode(err); c == EWRONGCODE || c == EEXPIRED || c == ELOCKED {
 		return s.secondStepFailed(ctx, acct, err)
 	} else if err != nil {
 		return nil, err
+	}
+	if recovery {
+		return s.secondStepDoneHow(ctx, v, acct, "password and recovery code")
 	}
 	return s.secondStepDone(ctx, v, acct)
 }
@@ -420,6 +436,12 @@ func (s *Local) secondStepFailed(ctx context.Context, acct *Account, err error) 
 
 // secondStepDone ends a pending sign-in, once, with a two-step session.
 func (s *Local) secondStepDone(ctx context.Context, pending *Verification, acct *Account) (*SignInStep, error) {
+	return s.secondStepDoneHow(ctx, pending, acct, "password and second factor")
+}
+
+// secondStepDoneHow is secondStepDone, with how the person signed in for
+// the audit log.
+func (s *Local) secondStepDoneHow(ctx context.Context, pending *Verification, acct *Account, how string) (*SignInStep, error) {
 	if c := callerFrom(ctx); c != nil {
 		return s.verifyAccepted(ctx, c, pending, acct)
 	}
@@ -430,7 +452,7 @@ func (s *Local) secondStepDone(ctx context.Context, pending *Verification, acct 
 	if !used {
 		return nil, Errorf(ECONFLICT, "This sign-in was already finished.")
 	}
-	sess, err := s.startSession(ctx, acct, true)
+	sess, err := s.startSessionHow(ctx, acct, true, how)
 	if err != nil {
 		return nil, err
 	}

@@ -65,8 +65,8 @@ func resetOptions(methods []*Method, p *Policy) []ResetOption {
 			}
 			continue
 		}
-		if !ki.Reset {
-			continue
+		if !ki.Reset || m.Kind == KindRecoveryCodes {
+			continue // codes: one option for every name (withRecoveryOption)
 		}
 		masked := MaskedDetail(m)
 		if m.Kind == KindAuthenticatorApp {

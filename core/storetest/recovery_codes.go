@@ -86,7 +86,9 @@ func testRecoveryCodes(t *testing.T, s core.Store) {
 // transaction, exactly one succeeds, and the count goes down by one.
 func testRaceUseRecoveryCode(t *testing.T, s core.Store) {
 	hashes := codeSet(t, s)
-	used := race(t, s, func(tx core.Tx, i int) (bool, error) { return tx.UseRecoveryCode("m1", hashes[7], t0.Add(time.Duration(i)*time.Second)) })
+	used := race(t, s, func(tx core.Tx, i int) (bool, error) {
+		return tx.UseRecoveryCode("m1", hashes[7], t0.Add(time.Duration(i)*time.Second))
+	})
 	if n := count(used); n != 1 {
 		t.Fatalf("one code used %d times out of %d, want once", n, racers)
 	}

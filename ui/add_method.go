@@ -73,6 +73,8 @@ func startWizard(sc *scope, k core.MethodKind) {
 		newQuestionsWizard(sc).show()
 	case core.KindSecurityKey:
 		newKeyWizard(sc).show()
+	case core.KindRecoveryCodes:
+		newRecoveryCodesDialog(sc, false).show()
 	}
 }
 

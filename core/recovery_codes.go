@@ -103,6 +103,15 @@ func (k *Keys) recoveryCodeHash(methodID, normalized string) string {
 // desk's summary reads "7 of 10 left" without the codes.
 func codesDetail(left, total int) string { return fmt.Sprintf("%d of %d left", left, total) }
 
+// codesCount reads a set's "N of M left" back from its detail (0, 0 for
+// a detail not written by codesDetail).
+func codesCount(m *Method) (left, total int) {
+	if _, err := fmt.Sscanf(m.Detail, "%d of %d left", &left, &total); err != nil {
+		return 0, 0
+	}
+	return left, total
+}
+
 // AddRecoveryCodes implements Service: a first set of codes for the
 // owner (ECONFLICT with a set already: use NewRecoveryCodes).
 func (s *Local) AddRecoveryCodes(ctx context.Context, accountID string) (*RecoveryCodes, error) {

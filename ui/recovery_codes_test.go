@@ -230,3 +230,41 @@ func (h *harness) methodsLeft(t *testing.T) int {
 }
 
 var _ fyne.Tappable = (*button)(nil)
+
+// TestHelpdeskSeesHowManyCodesAreLeft: the desk's summary and its list of
+// methods say "Recovery codes: 7 left" and nothing of the codes; the set
+// is deleted like any method, with the reason.
+func TestHelpdeskSeesHowManyCodesAreLeft(t *testing.T) {
+	h, uma := deskHarness(t)
+	set, err := h.svc.AddRecoveryCodes(h.as(uma), uma.ID)
+	if err != nil {
+		h.fatal(err)
+	}
+	for _, c := range set.Codes[:3] { // three resets with a code each
+		st, err := h.svc.StartReset(context.Background(), uma.Name)
+		if err != nil {
+			h.fatal(err)
+		}
+		if _, err := h.svc.ResetVerify(context.Background(), st.ResetID, core.RecoveryOptionID, "", c); err != nil {
+			h.fatal(err)
+		}
+	}
+	h.verifyUma()
+	h.shows("Recovery codes: 7 left · ")
+	for _, c := range set.Codes {
+		h.notShows(c)
+	}
+	h.selects()[1].SetSelected("Recovery codes: 7 left")
+	h.tap("Delete")
+	h.tap("Yes")
+	for _, m := range h.methods(uma) {
+		if m.Kind == core.KindRecoveryCodes {
+			h.fatalf("the set is still there: %+v", m)
+		}
+	}
+	events, _ := h.svc.AuditLog(h.admin, core.AuditFilter{AccountID: uma.ID})
+	last := events[len(events)-1]
+	if last.Action != core.ActionMethodDeleted || last.Kind != core.KindRecoveryCodes || !strings.HasPrefix(last.Reason, "INC-51") {
+		h.fatalf("audit: %+v", last)
+	}
+}

@@ -124,14 +124,13 @@ func TestRecoveryCodesInTheWindow(t *testing.T) {
 }
 
 func TestCodesText(t *testing.T) {
-	h := newHarness(t, "en")
-	text := codesText(h.u.tr, "alice@contoso.com", []string{"7QKD-M2XF-9PLA", "2345-6789-ABCD"})
+	got := codesText(text{lang: "en"}, "alice@contoso.com", []string{"7QKD-M2XF-9PLA", "2345-6789-ABCD"})
 	want := "Recovery codes for alice@contoso.com. Each code works once. Keep them safe.\n\n 1. 7QKD-M2XF-9PLA\n 2. 2345-6789-ABCD\n"
-	if text != want {
-		t.Fatalf("codesText = %q, want %q", text, want)
+	if got != want {
+		t.Fatalf("codesText = %q, want %q", got, want)
 	}
 	var buf closingBuffer
-	if err := writeCodes(&buf, text); err != nil || buf.String() != want || !buf.closed {
+	if err := writeCodes(&buf, got); err != nil || buf.String() != want || !buf.closed {
 		t.Fatalf("writeCodes: %v, %q, closed %v", err, buf.String(), buf.closed)
 	}
 }

@@ -187,7 +187,7 @@ func (s *Local) issueRecoveryCodes(ctx context.Context, accountID string, replac
 		if err := s.audit(tx, a, acct, ActionMethodAdded, m.Kind, m.Detail, ""); err != nil {
 			return err
 		}
-		notices, err = s.queueNotice(tx, acct, notice{key: "notice.added", subject: m})
+		notices, err = s.queueNotice(tx, acct, notice{key: "notice.recoveryCodesAdded"})
 		return err
 	})
 	if err != nil {

@@ -161,7 +161,7 @@ func TestRecoveryCodesAreShownOnceAndCounted(t *testing.T) {
 		t.Fatalf("no method.added of recovery codes in %+v", events)
 	}
 	sent := c.sent(t)
-	if len(sent) == 0 || !strings.Contains(sent[len(sent)-1].Text, "Recovery codes was added") {
+	if len(sent) == 0 || !strings.Contains(sent[len(sent)-1].Text, "Recovery codes were made for uma@contoso.com") {
 		t.Fatalf("no notice of the addition in %+v", sent)
 	}
 	c.noCodeLeaks(t, c.codes.Codes)

@@ -537,3 +537,32 @@ func (f *fixture) noLeaks(t *testing.T, codes []string) {
 	t.Helper()
 	(&codesFixture{fixture: f}).noCodeLeaks(t, codes)
 }
+
+// TestRecoveryOptionAnswersAlike: in a reset, wrong codes for a real set,
+// for an account without a set and for a made-up name get the same
+// answers, the set's lock included.
+func TestRecoveryOptionAnswersAlike(t *testing.T) {
+	c := newCodesFixture(t)
+	c.svc.SetPolicy(c.ctx, []string{"methodLockoutThreshold=3", "signInLockoutThreshold=50"})
+	bare := c.newAccount(t, "bob@contoso.com", core.RoleUser)
+	c.add(t, bare, phoneOf("bobphone", "+442079460001"))
+	var transcripts []string
+	for _, name := range []string{c.uma.Name, bare.Name, "nobody@contoso.com"} {
+		st, err := c.svc.StartReset(context.Background(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for range 4 {
+			_, err := c.svc.ResetVerify(context.Background(), st.ResetID, core.RecoveryOptionID, "", "7QKD-M2XF-9PLA")
+			got = append(got, core.ReasonOf(err))
+		}
+		transcripts = append(transcripts, strings.Join(got, " "))
+	}
+	want := "recovery.wrong recovery.wrong recovery.locked method.locked"
+	for i, tr := range transcripts {
+		if tr != want {
+			t.Errorf("name %d answered %q, want %q", i, tr, want)
+		}
+	}
+}

@@ -328,34 +328,53 @@ func (s *Local) ResetVerify(ctx context.Context, resetID, optionID, verification
 }
 
 // resetRecoveryCode checks a recovery code typed in a reset. A name
-// without an account or without a set gets the answer of a wrong code,
-// after the same keyed hash; the set's own lock answers as a wrong code
-// too (a made-up name has none), while the sign-in lockout of the name,
-// which every name has, still stops the guesses.
+// without an account or without a set reads as much, hashes the code the
+// same way and is counted and locked as a set is (decoyRecoveryCode), so
+// the answers and their cost do not tell them apart.
 func (s *Local) resetRecoveryCode(ctx context.Context, c resetChoice, code string) error {
+	normalized, ok := NormalizeRecoveryCode(code)
+	if !ok {
+		return Reason(EINVALID, "recovery.format", nil)
+	}
 	var set *Method
-	if c.acct != nil {
-		if err := s.store.View(ctx, func(tx Tx) error {
-			methods, err := tx.Methods(c.acct.ID)
-			set = codesMethod(methods)
-			return err
-		}); err != nil {
-			return err
+	if err := s.store.View(ctx, func(tx Tx) error {
+		id := ""
+		if c.acct != nil {
+			id = c.acct.ID
 		}
+		methods, err := tx.Methods(id)
+		set = codesMethod(methods)
+		return err
+	}); err != nil {
+		return err
 	}
 	if set == nil {
-		n, ok := NormalizeRecoveryCode(code)
-		if !ok {
-			return Reason(EINVALID, "recovery.format", nil)
+		return s.decoyRecoveryCode(ctx, c, normalized)
+	}
+	return s.useRecoveryCode(resetActor(ctx, c.acct), c.acct.ID, set.ID, code)
+}
+
+// decoyRecoveryCode answers a recovery code where there is no set: never
+// right, with a set's words, its failures counted and locked as a set's.
+func (s *Local) decoyRecoveryCode(ctx context.Context, c resetChoice, normalized string) error {
+	var userErr error
+	err := s.onDecoy(ctx, c, func(tx Tx, p *Policy, _ map[string]*decoyCode) error {
+		now := s.clock()
+		_ = s.keys.recoveryCodeHash(c.reset.ID, normalized) // the cost of a real check
+		fc, lockErr := s.decoyLock(tx, c, now)
+		if userErr = lockErr; lockErr != nil {
+			return nil
 		}
-		_ = s.keys.recoveryCodeHash(c.reset.ID, n)
-		return wrongRecoveryCode()
+		locked, err := decoyFail(tx, fc, p, now)
+		if userErr = wrongRecoveryCode(); locked {
+			userErr = Reason(ELOCKED, "recovery.locked", map[string]any{"Until": clockTime(fc.LockedUntil, now)})
+		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	err := s.useRecoveryCode(resetActor(ctx, c.acct), c.acct.ID, set.ID, code)
-	if ErrorCode(err) == ELOCKED {
-		return wrongRecoveryCode()
-	}
-	return err
+	return userErr
 }
 
 // ResetQuestions implements Service: the security questions to answer,

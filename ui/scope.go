@@ -38,6 +38,11 @@ type scope struct {
 	// reloads); onAdded ends a wizard that added a method: the pages, or
 	// the next step of "Keep your account secure".
 	changed, onAdded func()
+	// walkUp: the person uses the help desk's machine (walk-up
+	// registration). Recovery codes are neither made nor replaced there:
+	// they would be shown on the desk's screen and could be left on its
+	// clipboard or disk.
+	walkUp bool
 }
 
 // door is what the screens before sign-in share (the sign-in screen, the

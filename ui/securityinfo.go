@@ -173,7 +173,7 @@ func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 			actions.Add(link(tr.T("info.change"), func() { changeContact(p.sc, m) }).named(rowAction(tr, "info.change", m)))
 		case m.Kind == core.KindSecurityQuestions:
 			actions.Add(link(tr.T("info.change"), func() { newQuestionsChangeWizard(p.sc).show() }).named(rowAction(tr, "info.change", m)))
-		case m.Kind == core.KindRecoveryCodes:
+		case m.Kind == core.KindRecoveryCodes && !p.sc.walkUp:
 			actions.Add(link(tr.T("codes.getNew"), func() { newRecoveryCodesDialog(p.sc, true).show() }).named(rowAction(tr, "codes.getNew", m)))
 		}
 		actions.Add(link(tr.T("info.delete"), func() { p.onDelete(m) }).named(rowAction(tr, "info.delete", m)))

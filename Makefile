@@ -139,7 +139,8 @@ fuzz:
 	$(GO) test ./core -run '^$$' -fuzz FuzzParseEmail -fuzztime 30s
 
 bench:
-	$(GO) test ./core -run '^$$' -bench 'ConfirmCode|VerifyTOTP|ListTenMethods|AppendAudit' -benchmem
+	$(GO) test ./core -run '^$$' -bench 'ConfirmCode|ListTenMethods|AppendAudit' -benchmem
+	GO=$(GO) scripts/bench-ratio
 
 # screenshots renders the main states with the real OpenGL driver under
 # Xvfb into docs/screenshots (linked from the README and docs/).

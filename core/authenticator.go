@@ -233,7 +233,8 @@ func (s *Local) checkEnrolment(tx Tx, v *Verification, code string, p *Policy, n
 // code, each time step once only, counting failures toward its lockout.
 func (s *Local) VerifyAuthenticator(ctx context.Context, accountID, methodID, code string) error {
 	var userErr error
-	err := s.proveWrite(ctx, accountID, func(tx Tx, acct *Account, p *Policy) error {
+	pre := Preload{MethodID: methodID, Subject: "method:" + methodID}
+	err := s.onAccountReading(ctx, accountID, prove, pre, func(tx Tx, _ Actor, acct *Account, p *Policy) error {
 		m, err := ownMethod(tx, accountID, methodID)
 		if err != nil {
 			return err

@@ -161,6 +161,13 @@ const (
 // that a request on one's own account is one transaction; staff acting on
 // another account are checked first (caller).
 func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn func(tx Tx, a Actor, acct *Account, p *Policy) error) error {
+	return s.onAccountReading(ctx, accountID, how, Preload{}, fn)
+}
+
+// onAccountReading is onAccount for an operation that reads the method
+// and failure counter named in pre first: a store that can (Preloader)
+// reads them with the gate's own rows.
+func (s *Local) onAccountReading(ctx context.Context, accountID string, how access, pre Preload, fn func(tx Tx, a Actor, acct *Account, p *Policy) error) error {
 	a, own, err := s.gateActor(ctx, accountID, how)
 	if err != nil {
 		return err
@@ -172,6 +179,15 @@ func (s *Local) onAccount(ctx context.Context, accountID string, how access, fn 
 	touch := false
 	for settled := false; ; settled = true {
 		err := run(ctx, func(tx Tx) error {
+			if pl, ok := tx.(Preloader); ok {
+				pre.AccountID = accountID
+				if a.SessionID != "" {
+					pre.SessionID = sessionKey(a.SessionID)
+				}
+				if err := pl.Preload(pre); err != nil {
+					return err
+				}
+			}
 			g, err := s.gate(tx, a, own, accountID, how, settled)
 			if err != nil {
 				return err

@@ -20,6 +20,11 @@ const (
 	argonThreads   = 1
 	argonKeyLen    = 32
 	argonSaltLen   = 16
+	// argonMaxMemoryKiB is the most a stored hash may ask for (its
+	// parameters are read from it, so that they can grow later): a
+	// row edited to ask for more is refused unhashed, so no hash can
+	// take more than ArgonSlots x 64 MiB at once.
+	argonMaxMemoryKiB = 64 * 1024
 )
 
 // argonSlots bounds the argon2id computations running at once across the
@@ -27,7 +32,8 @@ const (
 // more at once would not finish sooner. A flood of requests that each make
 // the service hash (a refused first account, a wrong password) waits here
 // instead of holding a 19 MiB buffer each, so the memory hashing can take
-// is at most ArgonSlots x 19 MiB whatever arrives.
+// is at most ArgonSlots x 19 MiB whatever arrives (ArgonSlots x 64 MiB
+// with stored hashes edited to ask for more; beyond that they are refused).
 var argonSlots = make(chan struct{}, ArgonSlots)
 
 // ArgonSlots is how many argon2id computations may run at once.
@@ -96,7 +102,7 @@ func VerifySecret(hash, secret string) bool {
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
 		return false
 	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 || m > 1<<20 || t > 16 {
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 || m > argonMaxMemoryKiB || t > 16 {
 		return false
 	}
 	enc := base64.RawStdEncoding

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,6 +102,24 @@ func TestHashSecret(t *testing.T) {
 		if core.VerifySecret(broken, "Fluffy the cat") {
 			t.Fatalf("malformed hash %q verifies", broken)
 		}
+	}
+	// A row edited to ask for more memory than the bound (64 MiB) is
+	// refused before any hashing: no stored hash can push the service's
+	// memory past ArgonSlots x 64 MiB. The bound itself still hashes.
+	parts := strings.Split(h, "$")
+	before := core.Hashing().Total
+	for _, m := range []string{"65537", "1048576"} {
+		big := strings.Join([]string{"", parts[1], parts[2], "m=" + m + ",t=2,p=1", parts[4], parts[5]}, "$")
+		if core.VerifySecret(big, "Fluffy the cat") {
+			t.Fatalf("a hash asking for m=%s KiB verifies", m)
+		}
+	}
+	if n := core.Hashing().Total - before; n != 0 {
+		t.Fatalf("%d argon2id ran for hashes over the memory bound", n)
+	}
+	atBound := strings.Join([]string{"", parts[1], parts[2], "m=65536,t=2,p=1", parts[4], parts[5]}, "$")
+	if core.VerifySecret(atBound, "Fluffy the cat") || core.Hashing().Total-before != 1 {
+		t.Fatal("a hash at the bound was not checked (and, with other parameters, must not match)")
 	}
 }
 

@@ -29,6 +29,7 @@ type benchOptions struct {
 	store, keyFile, data, server, cpuProfile string
 	accounts, clients                        int
 	duration                                 time.Duration
+	floor                                    bool
 }
 
 // bench is the load generator: it seeds accounts with authenticator apps
@@ -49,8 +50,12 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.accounts, "accounts", 20000, "accounts to seed, each with an authenticator app")
 	fs.IntVar(&o.clients, "clients", 64, "concurrent clients")
 	fs.DurationVar(&o.duration, "duration", 20*time.Second, "how long to drive verifications")
+	fs.BoolVar(&o.floor, "floor", false, "first measure PostgreSQL's own rate of one-row durable conditional updates (a table of the bench's own, the same clients and duration), and print the service's rate as a ratio of it")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if o.floor && !strings.HasPrefix(o.store, "postgres") {
+		return errors.New("bench: --floor measures a PostgreSQL store; SQLite's floor is BenchmarkFloorVerifyTOTP (make bench)")
 	}
 	if o.store == "" || o.keyFile == "" {
 		return errors.New("bench: --store and --key-file are required")
@@ -61,6 +66,15 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	users, p, err := seed(ctx, o, stdout)
 	if err != nil {
 		return err
+	}
+	var fl *result
+	if o.floor {
+		var used cpuUse
+		if fl, used, err = measureFloor(ctx, o); err != nil {
+			return err
+		}
+		fl.printAs(stdout, o, "floor (bare durable one-row conditional UPDATE)", "updates")
+		printCPU(stdout, "floor", used, fl.ok+fl.failed)
 	}
 	url := o.server
 	if url == "" {
@@ -82,8 +96,14 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	c0 := cpuNow()
 	r := drive(ctx, url, users, p, o)
 	r.print(stdout, o)
+	printCPU(stdout, "service", cpuNow().since(c0), r.ok+r.failed)
+	if fl != nil && fl.ok > 0 {
+		fmt.Fprintf(stdout, "ratio: the service's rate is %.2fx the floor's (%d clients)\n", r.rate()/fl.rate(), o.clients)
+	}
+	fmt.Fprintf(stdout, "peak resident memory of this process (server and generator): %d MB\n", peakRSSMB())
 	if r.ok == 0 {
 		return fmt.Errorf("bench: no verification succeeded (%d failed: %v)", r.failed, r.firstErr)
 	}
@@ -333,7 +353,13 @@ func verify(ctx context.Context, hc *http.Client, url string, u *benchUser, code
 	return nil
 }
 
+func (r *result) rate() float64 { return float64(r.ok) / r.elapsed.Seconds() }
+
 func (r *result) print(w io.Writer, o benchOptions) {
+	r.printAs(w, o, "service", "verifications")
+}
+
+func (r *result) printAs(w io.Writer, o benchOptions, what, unit string) {
 	slices.Sort(r.latencies)
 	q := func(f float64) time.Duration {
 		if len(r.latencies) == 0 {
@@ -341,9 +367,9 @@ func (r *result) print(w io.Writer, o benchOptions) {
 		}
 		return r.latencies[min(len(r.latencies)-1, int(f*float64(len(r.latencies))))].Round(10 * time.Microsecond)
 	}
-	fmt.Fprintf(w, "%d clients, %v: %d verifications accepted, %d failed\n", o.clients, r.elapsed.Round(time.Millisecond), r.ok, r.failed)
-	fmt.Fprintf(w, "throughput %.0f verifications/s; latency p50 %v, p99 %v, max %v\n",
-		float64(r.ok)/r.elapsed.Seconds(), q(0.50), q(0.99), q(1))
+	fmt.Fprintf(w, "%s: %d clients, %v: %d %s accepted, %d failed\n", what, o.clients, r.elapsed.Round(time.Millisecond), r.ok, unit, r.failed)
+	fmt.Fprintf(w, "%s: throughput %.0f %s/s; latency p50 %v, p99 %v, max %v\n",
+		what, r.rate(), unit, q(0.50), q(0.99), q(1))
 	if r.idle > 0 {
 		fmt.Fprintf(w, "clients waited %d times for a fresh time step: seed more --accounts\n", r.idle)
 	}

@@ -56,8 +56,9 @@ const maxAttempts = 25
 // Store is a core.Store over a pool of connections to one PostgreSQL
 // database.
 type Store struct {
-	pool  *pgxpool.Pool
-	where string // the database, for messages: no password
+	pool     *pgxpool.Pool
+	where    string      // the database, for messages: no password
+	policies policyCache // the last policy read (preload.go)
 }
 
 var _ core.Store = (*Store)(nil)
@@ -197,11 +198,11 @@ func backoff(attempt int) time.Duration {
 // a deadlock. It looks at every statement, not only at fn's error, in case
 // the caller replaced that error with one of its own.
 func (s *Store) attempt(ctx context.Context, opts pgx.TxOptions, fn func(core.Tx) error) (retry bool, err error) {
-	pgTx, err := s.pool.BeginTx(ctx, opts)
+	pgTx, err := beginLazy(ctx, s.pool, opts)
 	if err != nil {
 		return false, fmt.Errorf("begin: %w", err)
 	}
-	t := &tx{ctx: ctx, tx: pgTx}
+	t := &tx{ctx: ctx, tx: pgTx, policies: &s.policies}
 	if err := fn(t); err != nil {
 		pgTx.Rollback(ctx)
 		return t.conflict || retryable(err), err
@@ -239,9 +240,10 @@ func unreachable(ctx context.Context, err error) bool {
 		pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "conn closed")
 }
 
-// retryable reports a serialization failure (40001) or a deadlock (40P01):
-// the transaction lost a race and may succeed when run again.
+// retryable reports a serialization failure (40001), a deadlock (40P01)
+// or a deferred write that changed no row: the transaction lost a race
+// and may succeed when run again.
 func retryable(err error) bool {
 	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01") || errors.Is(err, errDeferredMissed)
 }

@@ -2,9 +2,13 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -125,5 +129,130 @@ func TestNewerSchemaRefused(t *testing.T) {
 	}
 	if core.ErrorCode(err) != core.EUNAVAILABLE || !strings.Contains(core.ErrorMessage(err), "newer version of Security info (schema 99") {
 		t.Fatalf("open of a newer schema: %v", err)
+	}
+}
+
+// TestTransactionsEndRight: a transaction's BEGIN goes out with its first
+// statement (lazyTx), so what ends it is tried here: a statement that
+// failed, whose error the function swallowed, makes the commit fail and
+// saves nothing; a rolled-back transaction saves nothing and leaves its
+// connection usable; a transaction without a statement commits; and the
+// isolation level is the one asked for.
+func TestTransactionsEndRight(t *testing.T) {
+	dbURL := freshDatabase(t)
+	s := mustOpen(t, dbURL)
+	defer s.Close()
+	ctx := context.Background()
+	acct := func(id string) *core.Account {
+		return &core.Account{ID: id, Name: id + "@contoso.com", Role: core.RoleUser, Language: "en"}
+	}
+	if err := s.Update(ctx, func(tx core.Tx) error { return tx.CreateAccount(acct("a1")) }); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Update(ctx, func(tx core.Tx) error {
+		if err := tx.CreateAccount(acct("a2")); err != nil {
+			return err
+		}
+		tx.CreateAccount(acct("a1")) // a duplicate: the transaction is aborted; the error is dropped
+		return nil
+	})
+	if err == nil {
+		t.Fatal("a transaction with a failed statement committed")
+	}
+	if err := s.Update(ctx, func(tx core.Tx) error { tx.CreateAccount(acct("a3")); return errors.New("no") }); err == nil {
+		t.Fatal("a rolled-back transaction reported no error")
+	}
+	for range 20 { // more than the pool's connections: none was left in a transaction
+		if err := s.Update(ctx, func(tx core.Tx) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.View(ctx, func(tx core.Tx) error { _, err := tx.CountAccounts(); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := raw(t, dbURL).QueryRow(ctx, `SELECT count(*) FROM accounts`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("accounts = %d, %v; want only a1", n, err)
+	}
+	levels := map[string]string{}
+	s.Update(ctx, func(tx core.Tx) error {
+		levels["update"] = postgres.Isolation(tx)
+		return nil
+	})
+	s.View(ctx, func(tx core.Tx) error {
+		levels["view"] = postgres.Isolation(tx)
+		return nil
+	})
+	if levels["update"] != "serializable/off" || levels["view"] != "repeatable read/on" {
+		t.Fatalf("isolation (level/read only) = %v", levels)
+	}
+}
+
+// TestDeferredStepWrite: a time step's write, after the method was read
+// in the same transaction, goes out with COMMIT. When another connection
+// advanced the step in between, the commit fails to serialize and the
+// transaction runs again, reading the new step: the older step is never
+// written over it. A deferred write that changes no row rolls its whole
+// transaction back.
+func TestDeferredStepWrite(t *testing.T) {
+	dbURL := freshDatabase(t)
+	s := mustOpen(t, dbURL)
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.Update(ctx, func(tx core.Tx) error {
+		if err := tx.CreateAccount(&core.Account{ID: "a1", Name: "alice@contoso.com", Role: core.RoleUser, Language: "en"}); err != nil {
+			return err
+		}
+		return tx.CreateMethod(&core.Method{ID: "m1", AccountID: "a1", Kind: core.KindAuthenticatorApp, Language: "en", LastStep: 5})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	other := raw(t, dbURL)
+	var attempts []string
+	err := s.Update(ctx, func(tx core.Tx) error {
+		m, err := tx.Method("m1")
+		if err != nil {
+			return err
+		}
+		if m.LastStep >= 9 {
+			attempts = append(attempts, fmt.Sprintf("read %d: not advanced", m.LastStep))
+			return nil
+		}
+		ok, err := tx.AdvanceTOTPStep("m1", 9, time.Now())
+		if err != nil || !ok {
+			return fmt.Errorf("advance = %v, %v", ok, err)
+		}
+		attempts = append(attempts, fmt.Sprintf("read %d: advanced", m.LastStep))
+		if len(attempts) == 1 { // another server accepts step 20 meanwhile
+			if _, err := other.Exec(ctx, `UPDATE methods SET last_step = 20 WHERE id = 'm1'`); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"read 5: advanced", "read 20: not advanced"}; !slices.Equal(attempts, want) {
+		t.Fatalf("attempts %q, want %q", attempts, want)
+	}
+	var step int64
+	if err := other.QueryRow(ctx, `SELECT last_step FROM methods WHERE id = 'm1'`).Scan(&step); err != nil || step != 20 {
+		t.Fatalf("last step = %d, %v; want 20", step, err)
+	}
+
+	err = s.Update(ctx, func(tx core.Tx) error {
+		if err := tx.CreateAccount(&core.Account{ID: "a2", Name: "bob@contoso.com", Role: core.RoleUser, Language: "en"}); err != nil {
+			return err
+		}
+		postgres.Defer(tx, `UPDATE methods SET last_step = 30 WHERE id = 'nope'`)
+		return nil
+	})
+	if err == nil {
+		t.Fatal("a transaction whose deferred write changed no row committed")
+	}
+	var n int
+	if err := other.QueryRow(ctx, `SELECT count(*) FROM accounts WHERE id = 'a2'`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("the rolled-back transaction's account: %d, %v", n, err)
 	}
 }

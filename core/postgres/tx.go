@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -20,10 +21,15 @@ import (
 // error, and the store rolls back.
 type tx struct {
 	ctx context.Context
-	tx  pgx.Tx
+	tx  *lazyTx
 	// conflict is set when a statement failed with a serialization failure
 	// or a deadlock: Update then runs its function again.
 	conflict bool
+	pre      *core.Preloaded // Preload's rows, until a write
+	// steps are the last steps of the methods read since the last write
+	// (AdvanceTOTPStep).
+	steps    map[string]int64
+	policies *policyCache // the store's
 }
 
 // note remembers a conflict in err, and returns err.
@@ -35,6 +41,7 @@ func (t *tx) note(err error) error {
 }
 
 func (t *tx) exec(query string, args ...any) (pgconn.CommandTag, error) {
+	t.pre, t.steps = nil, nil // a write may change a row read
 	tag, err := t.tx.Exec(t.ctx, query, args...)
 	return tag, t.note(err)
 }
@@ -48,11 +55,13 @@ type row struct {
 func (r row) Scan(dest ...any) error { return r.t.note(r.r.Scan(dest...)) }
 
 func (t *tx) queryRow(query string, args ...any) row {
+	t.wrote(query)
 	return row{t, t.tx.QueryRow(t.ctx, query, args...)}
 }
 
 // collect appends to out a value scanned from each row of query.
 func collect[T any](t *tx, out []T, scan func(pgx.Row) (T, error), query string, args ...any) ([]T, error) {
+	t.wrote(query)
 	rows, err := t.tx.Query(t.ctx, query, args...)
 	if err != nil {
 		return nil, t.note(err)
@@ -66,6 +75,14 @@ func collect[T any](t *tx, out []T, scan func(pgx.Row) (T, error), query string,
 		out = append(out, v)
 	}
 	return out, t.note(rows.Err())
+}
+
+// wrote drops the preloaded rows before a statement that writes (one
+// with RETURNING).
+func (t *tx) wrote(query string) {
+	if (t.pre != nil || t.steps != nil) && !strings.HasPrefix(strings.TrimSpace(query), "SELECT") {
+		t.pre, t.steps = nil, nil
+	}
 }
 
 // Error codes of PostgreSQL that the store turns into core errors.
@@ -206,7 +223,12 @@ func (t *tx) account(where string, arg any) (*core.Account, error) {
 	return a, nil
 }
 
-func (t *tx) Account(id string) (*core.Account, error) { return t.account(`id = $1`, id) }
+func (t *tx) Account(id string) (*core.Account, error) {
+	if a := t.pre.TakeAccount(id); a != nil {
+		return a, nil
+	}
+	return t.account(`id = $1`, id)
+}
 
 func (t *tx) AccountByName(name string) (*core.Account, error) {
 	a, err := t.account(`name = $1`, name)
@@ -252,6 +274,20 @@ func (t *tx) Methods(accountID string) ([]*core.Method, error) {
 }
 
 func (t *tx) Method(id string) (*core.Method, error) {
+	m, err := t.method(id)
+	if err == nil {
+		if t.steps == nil {
+			t.steps = map[string]int64{}
+		}
+		t.steps[id] = m.LastStep
+	}
+	return m, err
+}
+
+func (t *tx) method(id string) (*core.Method, error) {
+	if m := t.pre.TakeMethod(id); m != nil {
+		return m, nil
+	}
 	m, err := scanMethod(t.queryRow(`SELECT `+methodColumns+` FROM methods WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "That method is not in your security info.")
@@ -302,23 +338,6 @@ func (t *tx) indexPhone(m *core.Method) error {
 func (t *tx) DeleteMethod(id string) error {
 	tag, err := t.exec(`DELETE FROM methods WHERE id = $1`, id)
 	return mustAffect(tag, err, "Method")
-}
-
-func (t *tx) Policy() (*core.Policy, error) {
-	var body string
-	err := t.queryRow(`SELECT body FROM policy WHERE id = 1`).Scan(&body)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return core.DefaultPolicy(), nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read policy: %w", err)
-	}
-	// Start from the defaults so a key added by a newer build has a value.
-	p := core.DefaultPolicy()
-	if err := json.Unmarshal([]byte(body), p); err != nil {
-		return nil, fmt.Errorf("read policy: %w", err)
-	}
-	return p, nil
 }
 
 func (t *tx) SavePolicy(p *core.Policy) error {

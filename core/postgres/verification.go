@@ -121,6 +121,9 @@ func (t *tx) SendTimes(f core.SendFilter) ([]time.Time, error) {
 }
 
 func (t *tx) FailureCounter(accountID, subject string) (*core.FailureCounter, error) {
+	if c := t.pre.TakeCounter(accountID, subject); c != nil {
+		return c, nil
+	}
 	c := &core.FailureCounter{AccountID: accountID, Subject: subject}
 	err := t.queryRow(`SELECT failures, locked_until FROM failure_counters WHERE account_id = $1 AND subject = $2`,
 		accountID, subject).Scan(&c.Failures, ts(&c.LockedUntil))
@@ -144,7 +147,19 @@ func (t *tx) SaveFailureCounter(c *core.FailureCounter) error {
 }
 
 func (t *tx) AdvanceTOTPStep(methodID string, step int64, usedAt time.Time) (bool, error) {
-	tag, err := t.exec(`UPDATE methods SET last_step = $1, last_used_at = $3 WHERE id = $2 AND last_step < $1`, step, methodID, tsArg(usedAt))
+	const advance = `UPDATE methods SET last_step = $1, last_used_at = $3 WHERE id = $2 AND last_step < $1`
+	if last, read := t.steps[methodID]; read && last < step {
+		// This transaction read the method, with its last step below
+		// step, and wrote nothing since: under SERIALIZABLE the write
+		// changes the row, or fails to serialize when another
+		// transaction changed it first. So it goes out with COMMIT (or
+		// the next statement), a round trip saved; if it changes no row
+		// after all, the transaction runs again (lazyTx.Defer).
+		t.wrote("UPDATE")
+		t.tx.Defer(advance, step, methodID, tsArg(usedAt))
+		return true, nil
+	}
+	tag, err := t.exec(advance, step, methodID, tsArg(usedAt))
 	if err != nil {
 		return false, fmt.Errorf("advance TOTP step: %w", err)
 	}
@@ -208,6 +223,9 @@ func (t *tx) CreateSession(s *core.Session) error {
 }
 
 func (t *tx) Session(id string) (*core.Session, error) {
+	if s := t.pre.TakeSession(id); s != nil {
+		return s, nil
+	}
 	s := &core.Session{}
 	err := t.queryRow(`SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, id).Scan(
 		&s.ID, &s.AccountID, ts(&s.CreatedAt), ts(&s.LastSeenAt), &s.TwoStep, ts(&s.EndedAt), &s.Device)
@@ -236,6 +254,8 @@ func (t *tx) Sessions(accountID string) ([]*core.Session, error) {
 }
 
 func (t *tx) UpdateSession(s *core.Session) error {
+	keep := t.pre.WithoutSession(s.ID) // it writes that session's row alone
+	defer func() { t.pre = keep }()
 	tag, err := t.exec(`UPDATE sessions SET last_seen_at = $1, two_step = $2, ended_at = $3 WHERE id = $4`,
 		tsArg(s.LastSeenAt), s.TwoStep, tsArg(s.EndedAt), s.ID)
 	return mustAffect(tag, err, "Session")

@@ -323,7 +323,12 @@ func jsonType(t reflect.Type) string {
 // *core.Error is logged and answered "Internal error.".
 func (s *Server) problem(w http.ResponseWriter, err error) int {
 	code := core.ErrorCode(err)
-	if code == core.EINTERNAL {
+	switch {
+	case code == core.EINTERNAL && errors.Is(err, context.Canceled):
+		// The client went away (closed the connection, timed out):
+		// nothing failed here, and no one reads the answer.
+		s.log.Info("request abandoned by the client", "err", core.Redact(err.Error()))
+	case code == core.EINTERNAL:
 		s.log.Error("request failed", "err", core.Redact(err.Error()))
 	}
 	p := Problem{Type: "about:blank", Status: statusOf(code), Detail: core.ErrorMessage(err), Code: code}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/base32"
 	"net/http/httptest"
 	"path/filepath"
 	"sync"
@@ -90,5 +91,48 @@ func TestTwoServersOneDatabase(t *testing.T) {
 	info, err := clients[1].SecurityInfo(me, alice.ID)
 	if err != nil || len(info.Methods) != 1 {
 		t.Fatalf("methods = %+v, %v", info, err)
+	}
+
+	// An authenticator app's code (the path that reads the gate's rows in
+	// one statement and sends BEGIN with it), submitted 32 times at once,
+	// half to each server: accepted once; the rest are refused as used
+	// or, past the lockout's threshold, locked.
+	e, err := clients[0].BeginAuthenticator(me, alice.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(e.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := core.DefaultPolicy()
+	now := time.Now()
+	first, _ := core.TOTPCode(secret, now, p)
+	app, err := clients[1].Confirm(me, alice.ID, e.VerificationID, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, _ := core.TOTPCode(secret, now.Add(time.Duration(p.TOTPPeriodSeconds)*time.Second), p)
+	accepted, refused := 0, 0
+	for i := 0; i < 32; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := clients[i%2].VerifyAuthenticator(me, alice.ID, app.ID, next)
+			mu.Lock()
+			defer mu.Unlock()
+			switch core.ErrorCode(err) {
+			case "":
+				accepted++
+			case core.EWRONGCODE, core.ELOCKED:
+				refused++
+			default:
+				t.Errorf("verify %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if accepted != 1 || refused != 31 {
+		t.Fatalf("%d accepted, %d refused; want 1 and 31", accepted, refused)
 	}
 }

@@ -34,7 +34,7 @@ func (t *tx) CreateApplication(a *core.Application) error {
 }
 
 func (t *tx) Application(id string) (*core.Application, error) {
-	a, err := scanApplication(t.tx.QueryRowContext(t.ctx, `SELECT `+applicationColumns+` FROM applications WHERE id = ?`, id))
+	a, err := scanApplication(t.queryRow(`SELECT `+applicationColumns+` FROM applications WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "No such application.")
 	}
@@ -45,7 +45,7 @@ func (t *tx) Application(id string) (*core.Application, error) {
 }
 
 func (t *tx) Applications() ([]*core.Application, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+applicationColumns+` FROM applications ORDER BY name`)
+	rows, err := t.query(`SELECT ` + applicationColumns + ` FROM applications ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list applications: %w", err)
 	}

@@ -9,7 +9,7 @@ func (t *tx) QueueAudit(q core.QueuedAudit) error {
 
 // QueuedAudit implements core.Tx; SQLite's single writer holds the rows.
 func (t *tx) QueuedAudit(limit int) ([]core.QueuedAudit, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT id, sealed FROM audit_queue ORDER BY n LIMIT ?`, limit)
+	rows, err := t.query(`SELECT id, sealed FROM audit_queue ORDER BY n LIMIT ?`, limit)
 	if err != nil {
 		return nil, err
 	}

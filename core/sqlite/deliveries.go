@@ -15,7 +15,7 @@ func (t *tx) QueueDelivery(d *core.Delivery) error {
 // ClaimDeliveries implements core.Tx. SQLite runs one write transaction
 // at a time, so the rows read here are claimed by no one else.
 func (t *tx) ClaimDeliveries(now, until time.Time, limit int) ([]*core.Delivery, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT id, created_at, attempts, payload, last_error FROM deliveries
+	rows, err := t.query(`SELECT id, created_at, attempts, payload, last_error FROM deliveries
 		WHERE next_at <= ? ORDER BY next_at, id LIMIT ?`, formatTime(now), limit)
 	if err != nil {
 		return nil, err
@@ -60,6 +60,6 @@ func (t *tx) DeleteDelivery(id string) error {
 
 func (t *tx) CountDeliveries() (int, error) {
 	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM deliveries`).Scan(&n)
+	err := t.queryRow(`SELECT count(*) FROM deliveries`).Scan(&n)
 	return n, err
 }

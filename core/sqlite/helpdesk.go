@@ -17,7 +17,7 @@ func (t *tx) ClearFailureCounters(accountID string) error {
 func (t *tx) IdentityProof(agentID, accountID string) (*core.IdentityProof, error) {
 	p := &core.IdentityProof{AgentID: agentID, AccountID: accountID}
 	var until string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT verified_until, how, failures FROM identity_proofs WHERE agent_id = ? AND account_id = ?`,
+	err := t.queryRow(`SELECT verified_until, how, failures FROM identity_proofs WHERE agent_id = ? AND account_id = ?`,
 		agentID, accountID).Scan(&until, &p.How, &p.Failures)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, nil
@@ -39,7 +39,7 @@ func (t *tx) SaveIdentityProof(p *core.IdentityProof) error {
 func (t *tx) AccessPass(accountID string) (*core.AccessPass, error) {
 	p := &core.AccessPass{AccountID: accountID}
 	var created, expires, used string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT hash, created_by, created_at, expires_at, one_time, used_at FROM access_passes WHERE account_id = ?`,
+	err := t.queryRow(`SELECT hash, created_by, created_at, expires_at, one_time, used_at FROM access_passes WHERE account_id = ?`,
 		accountID).Scan(&p.Hash, &p.CreatedBy, &created, &expires, &p.OneTime, &used)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "This account has no Temporary Access Pass.")
@@ -107,7 +107,7 @@ func (t *tx) SaveApproval(a *core.Approval) error {
 }
 
 func (t *tx) Approval(id string) (*core.Approval, error) {
-	a, err := scanApproval(t.tx.QueryRowContext(t.ctx, `SELECT `+approvalColumns+` FROM approvals WHERE id = ?`, id))
+	a, err := scanApproval(t.queryRow(`SELECT `+approvalColumns+` FROM approvals WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Reason(core.ENOTFOUND, "approval.notFound", nil)
 	}
@@ -135,7 +135,7 @@ func (t *tx) PendingApprovals(f core.ApprovalFilter) ([]*core.Approval, error) {
 		}
 	}
 	cols := "p." + strings.ReplaceAll(approvalColumns, ", ", ", p.")
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+cols+` FROM approvals p JOIN accounts a ON a.id = p.account_id
+	rows, err := t.query(`SELECT `+cols+` FROM approvals p JOIN accounts a ON a.id = p.account_id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY p.created_at, p.id LIMIT ?`, append(args, f.Limit)...)
 	if err != nil {
 		return nil, err
@@ -163,7 +163,7 @@ func (t *tx) Approve(id, approver string, at, until time.Time) (bool, error) {
 }
 
 func (t *tx) ApprovedFor(agentID, accountID string, kind core.ApprovalKind, now time.Time) (*core.Approval, error) {
-	a, err := scanApproval(t.tx.QueryRowContext(t.ctx, `SELECT `+approvalColumns+` FROM approvals
+	a, err := scanApproval(t.queryRow(`SELECT `+approvalColumns+` FROM approvals
 		WHERE requested_by = ? AND account_id = ? AND kind = ? AND approved_by <> '' AND expires_at > ? ORDER BY approved_at DESC LIMIT 1`,
 		agentID, accountID, kind, formatTime(now)))
 	if errors.Is(err, sql.ErrNoRows) {

@@ -50,7 +50,7 @@ func (t *tx) AccountDetails(accts []*core.Account) (map[string]*core.AccountDeta
 			return nil, err
 		}
 		var last *string
-		if err := t.tx.QueryRowContext(t.ctx, `SELECT max(created_at) FROM sessions WHERE account_id = ?`, a.ID).Scan(&last); err != nil {
+		if err := t.queryRow(`SELECT max(created_at) FROM sessions WHERE account_id = ?`, a.ID).Scan(&last); err != nil {
 			return nil, err
 		}
 		if last != nil {
@@ -85,7 +85,7 @@ func (t *tx) accountsFrom(from, alias string, args ...any) ([]*core.Account, err
 	for i, c := range cols {
 		cols[i] = alias + strings.TrimSpace(c)
 	}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+strings.Join(cols, ", ")+` FROM `+from, args...)
+	rows, err := t.query(`SELECT `+strings.Join(cols, ", ")+` FROM `+from, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search accounts: %w", err)
 	}

@@ -35,6 +35,8 @@ type Store struct {
 	path   string
 	writer *sql.DB
 	reader *sql.DB
+	// The statements prepared on each (stmts.go).
+	writeStmts, readStmts *stmtCache
 }
 
 var _ core.Store = (*Store)(nil)
@@ -82,6 +84,7 @@ func open(path string, upto int) (*Store, error) {
 	}
 	reader.SetMaxOpenConns(4)
 	s.reader = reader
+	s.writeStmts, s.readStmts = newStmtCache(writer), newStmtCache(reader)
 	return s, nil
 }
 
@@ -135,6 +138,10 @@ func (s *Store) Path() string { return s.path }
 // Close closes both pools.
 func (s *Store) Close() error {
 	var errs []error
+	if s.writeStmts != nil {
+		s.writeStmts.close()
+		s.readStmts.close()
+	}
 	if s.reader != nil {
 		errs = append(errs, s.reader.Close())
 	}
@@ -144,20 +151,26 @@ func (s *Store) Close() error {
 
 // View implements core.Store.
 func (s *Store) View(ctx context.Context, fn func(core.Tx) error) error {
-	return s.run(ctx, s.reader, fn)
+	return s.run(ctx, s.reader, s.readStmts, fn)
 }
 
 // Update implements core.Store.
 func (s *Store) Update(ctx context.Context, fn func(core.Tx) error) error {
-	return s.run(ctx, s.writer, fn)
+	return s.run(ctx, s.writer, s.writeStmts, fn)
 }
 
-func (s *Store) run(ctx context.Context, db *sql.DB, fn func(core.Tx) error) error {
+func (s *Store) run(ctx context.Context, db *sql.DB, stmts *stmtCache, fn func(core.Tx) error) error {
 	sqlTx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(&tx{ctx: ctx, tx: sqlTx}); err != nil {
+	t := &tx{ctx: ctx, tx: sqlTx, stmts: stmts}
+	defer func() {
+		if len(t.missed) > 0 {
+			stmts.prepare(context.WithoutCancel(ctx), t.missed)
+		}
+	}()
+	if err := fn(t); err != nil {
 		sqlTx.Rollback()
 		return err
 	}

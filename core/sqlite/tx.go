@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/securityinfo/securityinfo/core"
@@ -14,8 +15,11 @@ import (
 
 // tx implements core.Tx over one SQL transaction.
 type tx struct {
-	ctx context.Context
-	tx  *sql.Tx
+	ctx    context.Context
+	tx     *sql.Tx
+	stmts  *stmtCache      // nil: nothing prepared (migrations)
+	missed []string        // queries run unprepared, to prepare after the transaction
+	pre    *core.Preloaded // Preload's rows, until a write
 }
 
 // timeLayout is fixed-width, so text order is time order.
@@ -39,13 +43,32 @@ func parseTime(s string) (time.Time, error) {
 	return t, nil
 }
 
+// tsDest scans a stored time (timeLayout's text, "" for none) into a
+// time.Time.
+type tsDest struct{ p *time.Time }
+
+func ts(p *time.Time) tsDest { return tsDest{p} }
+
+// Scan implements sql.Scanner.
+func (d tsDest) Scan(src any) error {
+	var s string
+	switch v := src.(type) {
+	case string:
+		s = v
+	case []byte:
+		s = string(v)
+	case nil:
+	default:
+		return fmt.Errorf("stored time is a %T", src)
+	}
+	t, err := parseTime(s)
+	*d.p = t
+	return err
+}
+
 // isUnique reports a UNIQUE or PRIMARY KEY violation.
 func isUnique(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
-}
-
-func (t *tx) exec(query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.ctx, query, args...)
 }
 
 // mustAffect returns ENOTFOUND when a write touched no row.
@@ -67,21 +90,10 @@ const accountColumns = `id, name, display_name, role, language, created_at, pass
 
 func scanAccount(row interface{ Scan(...any) error }) (*core.Account, error) {
 	var a core.Account
-	var created, changed, removal, confirmed, noticed, skipped string
-	if err := row.Scan(&a.ID, &a.Name, &a.DisplayName, &a.Role, &a.Language, &created, &a.PasswordHash, &changed,
-		&a.DefaultMethodID, &a.DefaultChannel, &removal, &a.RemovalMethodID, &a.RegistrationSnoozes, &confirmed,
-		&noticed, &skipped, &a.PasswordMustChange); err != nil {
+	if err := row.Scan(&a.ID, &a.Name, &a.DisplayName, &a.Role, &a.Language, ts(&a.CreatedAt), &a.PasswordHash, ts(&a.PasswordChangedAt),
+		&a.DefaultMethodID, &a.DefaultChannel, ts(&a.RemovalAt), &a.RemovalMethodID, &a.RegistrationSnoozes, ts(&a.ConfirmedAt),
+		ts(&a.ReconfirmNoticedAt), ts(&a.ReconfirmSkippedUntil), &a.PasswordMustChange); err != nil {
 		return nil, err
-	}
-	for _, f := range []struct {
-		s string
-		t *time.Time
-	}{{created, &a.CreatedAt}, {changed, &a.PasswordChangedAt}, {removal, &a.RemovalAt}, {confirmed, &a.ConfirmedAt},
-		{noticed, &a.ReconfirmNoticedAt}, {skipped, &a.ReconfirmSkippedUntil}} {
-		var err error
-		if *f.t, err = parseTime(f.s); err != nil {
-			return nil, err
-		}
 	}
 	return &a, nil
 }
@@ -114,7 +126,7 @@ func (t *tx) UpdateAccount(a *core.Account) error {
 }
 
 func (t *tx) account(where string, arg any) (*core.Account, error) {
-	a, err := scanAccount(t.tx.QueryRowContext(t.ctx, `SELECT `+accountColumns+` FROM accounts WHERE `+where, arg))
+	a, err := scanAccount(t.queryRow(`SELECT `+accountColumns+` FROM accounts WHERE `+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "Account not found.")
 	}
@@ -124,7 +136,12 @@ func (t *tx) account(where string, arg any) (*core.Account, error) {
 	return a, nil
 }
 
-func (t *tx) Account(id string) (*core.Account, error) { return t.account(`id = ?`, id) }
+func (t *tx) Account(id string) (*core.Account, error) {
+	if a := t.pre.TakeAccount(id); a != nil {
+		return a, nil
+	}
+	return t.account(`id = ?`, id)
+}
 
 func (t *tx) AccountByName(name string) (*core.Account, error) {
 	a, err := t.account(`name = ?`, name)
@@ -135,7 +152,7 @@ func (t *tx) AccountByName(name string) (*core.Account, error) {
 }
 
 func (t *tx) Accounts() ([]*core.Account, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+accountColumns+` FROM accounts ORDER BY name`)
+	rows, err := t.query(`SELECT ` + accountColumns + ` FROM accounts ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list accounts: %w", err)
 	}
@@ -153,7 +170,7 @@ func (t *tx) Accounts() ([]*core.Account, error) {
 
 func (t *tx) CountAccounts() (int, error) {
 	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM accounts`).Scan(&n)
+	err := t.queryRow(`SELECT count(*) FROM accounts`).Scan(&n)
 	return n, err
 }
 
@@ -162,23 +179,15 @@ const methodColumns = `id, account_id, kind, detail, extension, channel, name, l
 
 func scanMethod(row interface{ Scan(...any) error }) (*core.Method, error) {
 	var m core.Method
-	var created, used string
 	if err := row.Scan(&m.ID, &m.AccountID, &m.Kind, &m.Detail, &m.Extension, &m.Channel, &m.Name, &m.Language,
-		&created, &used, &m.Secret, &m.LastStep); err != nil {
-		return nil, err
-	}
-	var err error
-	if m.CreatedAt, err = parseTime(created); err != nil {
-		return nil, err
-	}
-	if m.LastUsedAt, err = parseTime(used); err != nil {
+		ts(&m.CreatedAt), ts(&m.LastUsedAt), &m.Secret, &m.LastStep); err != nil {
 		return nil, err
 	}
 	return &m, nil
 }
 
 func (t *tx) Methods(accountID string) ([]*core.Method, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+methodColumns+` FROM methods WHERE account_id = ? ORDER BY created_at, id`, accountID)
+	rows, err := t.query(`SELECT `+methodColumns+` FROM methods WHERE account_id = ? ORDER BY created_at, id`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("list methods: %w", err)
 	}
@@ -195,7 +204,10 @@ func (t *tx) Methods(accountID string) ([]*core.Method, error) {
 }
 
 func (t *tx) Method(id string) (*core.Method, error) {
-	m, err := scanMethod(t.tx.QueryRowContext(t.ctx, `SELECT `+methodColumns+` FROM methods WHERE id = ?`, id))
+	if m := t.pre.TakeMethod(id); m != nil {
+		return m, nil
+	}
+	m, err := scanMethod(t.queryRow(`SELECT `+methodColumns+` FROM methods WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "That method is not in your security info.")
 	}
@@ -252,20 +264,41 @@ func (t *tx) DeleteMethod(id string) error {
 
 func (t *tx) Policy() (*core.Policy, error) {
 	var body string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT body FROM policy WHERE id = 1`).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return core.DefaultPolicy(), nil
+	if key, ok := t.pre.TakePolicyKey(); ok {
+		if key == nil {
+			return core.DefaultPolicy(), nil
+		}
+		body = *key
+	} else {
+		err := t.queryRow(`SELECT body FROM policy WHERE id = 1`).Scan(&body)
+		if errors.Is(err, sql.ErrNoRows) {
+			return core.DefaultPolicy(), nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read policy: %w", err)
+		}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("read policy: %w", err)
+	if c := lastPolicy.Load(); c != nil && c.body == body {
+		return c.policy.Clone(), nil // every request reads it: parse it once a change
 	}
 	// Start from the defaults so a key added by a newer build has a value.
 	p := core.DefaultPolicy()
 	if err := json.Unmarshal([]byte(body), p); err != nil {
 		return nil, fmt.Errorf("read policy: %w", err)
 	}
+	lastPolicy.Store(&parsedPolicy{body: body, policy: p.Clone()})
 	return p, nil
 }
+
+// parsedPolicy is a policy row's text and what it reads as.
+type parsedPolicy struct {
+	body   string
+	policy *core.Policy
+}
+
+// lastPolicy is the last policy read, kept by its text: a new text is
+// parsed again, so a change by another process counts at once.
+var lastPolicy atomic.Pointer[parsedPolicy]
 
 func (t *tx) SavePolicy(p *core.Policy) error {
 	body, err := json.Marshal(p)
@@ -281,7 +314,7 @@ func (t *tx) SavePolicy(p *core.Policy) error {
 
 func (t *tx) Setting(name string) (string, error) {
 	var v string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
+	err := t.queryRow(`SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -301,7 +334,7 @@ func (t *tx) SetSetting(name, value string) error {
 
 func (t *tx) AuditHead() (core.AuditHead, error) {
 	var h core.AuditHead
-	err := t.tx.QueryRowContext(t.ctx, `SELECT seq, hash, mac FROM audit_head WHERE id = 1`).Scan(&h.Seq, &h.Hash, &h.MAC)
+	err := t.queryRow(`SELECT seq, hash, mac FROM audit_head WHERE id = 1`).Scan(&h.Seq, &h.Hash, &h.MAC)
 	if errors.Is(err, sql.ErrNoRows) {
 		return core.AuditHead{}, nil
 	}
@@ -345,7 +378,7 @@ func (t *tx) AuditEvents(f core.AuditFilter) ([]*core.AuditEvent, error) {
 	} else {
 		q += ` ORDER BY rowid`
 	}
-	rows, err := t.tx.QueryContext(t.ctx, q, args...)
+	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list audit events: %w", err)
 	}

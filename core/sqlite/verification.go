@@ -26,7 +26,7 @@ func (t *tx) CreateVerification(v *core.Verification) error {
 func (t *tx) Verification(id string) (*core.Verification, error) {
 	var v core.Verification
 	var created, sent, expires, used string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT `+verificationColumns+` FROM verifications WHERE id = ?`, id).Scan(
+	err := t.queryRow(`SELECT `+verificationColumns+` FROM verifications WHERE id = ?`, id).Scan(
 		&v.ID, &v.AccountID, &v.Purpose, &v.Kind, &v.MethodID, &v.Detail, &v.Extension, &v.Channel, &v.Name, &v.Language,
 		&v.CodeHash, &v.Secret, &created, &sent, &expires, &v.Tries, &used, &v.Flow)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -107,7 +107,7 @@ func (t *tx) SendTimes(f core.SendFilter) ([]time.Time, error) {
 		q += ` AND purpose = ?`
 		args = append(args, f.Purpose)
 	}
-	rows, err := t.tx.QueryContext(t.ctx, q+` ORDER BY at`, args...)
+	rows, err := t.query(q+` ORDER BY at`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list sends: %w", err)
 	}
@@ -128,9 +128,12 @@ func (t *tx) SendTimes(f core.SendFilter) ([]time.Time, error) {
 }
 
 func (t *tx) FailureCounter(accountID, subject string) (*core.FailureCounter, error) {
+	if c := t.pre.TakeCounter(accountID, subject); c != nil {
+		return c, nil
+	}
 	c := &core.FailureCounter{AccountID: accountID, Subject: subject}
 	var locked string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT failures, locked_until FROM failure_counters WHERE account_id = ? AND subject = ?`,
+	err := t.queryRow(`SELECT failures, locked_until FROM failure_counters WHERE account_id = ? AND subject = ?`,
 		accountID, subject).Scan(&c.Failures, &locked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, nil
@@ -172,7 +175,7 @@ func (t *tx) CreateAnswers(methodID string, answers []core.StoredAnswer) error {
 }
 
 func (t *tx) Answers(methodID string) ([]core.StoredAnswer, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT question_id, question_text, answer_hash FROM answers WHERE method_id = ? ORDER BY position`, methodID)
+	rows, err := t.query(`SELECT question_id, question_text, answer_hash FROM answers WHERE method_id = ? ORDER BY position`, methodID)
 	if err != nil {
 		return nil, fmt.Errorf("read answers: %w", err)
 	}
@@ -191,7 +194,7 @@ func (t *tx) Answers(methodID string) ([]core.StoredAnswer, error) {
 func (t *tx) SignInCounter(name string) (*core.FailureCounter, error) {
 	c := &core.FailureCounter{Subject: name}
 	var locked string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT failures, locked_until FROM signin_failures WHERE name = ?`, name).Scan(&c.Failures, &locked)
+	err := t.queryRow(`SELECT failures, locked_until FROM signin_failures WHERE name = ?`, name).Scan(&c.Failures, &locked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, nil
 	}
@@ -225,24 +228,17 @@ const sessionColumns = `id, account_id, created_at, last_seen_at, two_step, ende
 
 func scanSession(row interface{ Scan(...any) error }) (*core.Session, error) {
 	s := &core.Session{}
-	var created, seen, ended string
-	if err := row.Scan(&s.ID, &s.AccountID, &created, &seen, &s.TwoStep, &ended, &s.Device); err != nil {
+	if err := row.Scan(&s.ID, &s.AccountID, ts(&s.CreatedAt), ts(&s.LastSeenAt), &s.TwoStep, ts(&s.EndedAt), &s.Device); err != nil {
 		return nil, err
-	}
-	for _, f := range []struct {
-		s string
-		t *time.Time
-	}{{created, &s.CreatedAt}, {seen, &s.LastSeenAt}, {ended, &s.EndedAt}} {
-		var err error
-		if *f.t, err = parseTime(f.s); err != nil {
-			return nil, err
-		}
 	}
 	return s, nil
 }
 
 func (t *tx) Session(id string) (*core.Session, error) {
-	s, err := scanSession(t.tx.QueryRowContext(t.ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id))
+	if s := t.pre.TakeSession(id); s != nil {
+		return s, nil
+	}
+	s, err := scanSession(t.queryRow(`SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "Your session has ended. Sign in again.")
 	}
@@ -253,7 +249,7 @@ func (t *tx) Session(id string) (*core.Session, error) {
 }
 
 func (t *tx) Sessions(accountID string) ([]*core.Session, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+sessionColumns+` FROM sessions WHERE account_id = ? AND ended_at = ''
+	rows, err := t.query(`SELECT `+sessionColumns+` FROM sessions WHERE account_id = ? AND ended_at = ''
 		ORDER BY last_seen_at DESC, id`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("list sessions: %w", err)
@@ -271,6 +267,8 @@ func (t *tx) Sessions(accountID string) ([]*core.Session, error) {
 }
 
 func (t *tx) UpdateSession(s *core.Session) error {
+	keep := t.pre.WithoutSession(s.ID) // it writes that session's row alone
+	defer func() { t.pre = keep }()
 	res, err := t.exec(`UPDATE sessions SET last_seen_at = ?, two_step = ?, ended_at = ? WHERE id = ?`,
 		formatTime(s.LastSeenAt), s.TwoStep, formatTime(s.EndedAt), s.ID)
 	return mustAffect(res, err, "Session")
@@ -297,7 +295,7 @@ func (t *tx) CreateReset(r *core.Reset) error {
 func (t *tx) Reset(id string) (*core.Reset, error) {
 	r := &core.Reset{}
 	var created, expires, proven, done string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT id, name, account_id, created_at, expires_at, proven, done_at, decoy_tries, decoy_state FROM resets WHERE id = ?`, id).Scan(
+	err := t.queryRow(`SELECT id, name, account_id, created_at, expires_at, proven, done_at, decoy_tries, decoy_state FROM resets WHERE id = ?`, id).Scan(
 		&r.ID, &r.Name, &r.AccountID, &created, &expires, &proven, &done, &r.QuestionAsks, &r.Decoy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "This password reset has ended. Start again.")
@@ -336,7 +334,7 @@ func (t *tx) EndResets(accountID, except string, at time.Time) error {
 func (t *tx) QuestionDraw(methodID string) (*core.QuestionDraw, error) {
 	d := &core.QuestionDraw{MethodID: methodID}
 	var ids, drawn string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT question_ids, drawn_at, draws FROM question_draws WHERE method_id = ?`, methodID).Scan(
+	err := t.queryRow(`SELECT question_ids, drawn_at, draws FROM question_draws WHERE method_id = ?`, methodID).Scan(
 		&ids, &drawn, &d.Draws)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "No security questions were drawn.")

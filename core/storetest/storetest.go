@@ -69,6 +69,7 @@ func Run(t *testing.T, open Open) {
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"ViewIsReadOnly", testViewReadOnly},
 		{"ExactTimes", testExactTimes},
+		{"Preload", testPreload},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

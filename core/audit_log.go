@@ -63,6 +63,8 @@ func MaskedDetail(m *Method) string {
 		return MaskPhone(m.Detail)
 	case m.Kind == KindEmail:
 		return MaskEmail(m.Detail)
+	case m.Kind == KindRecoveryCodes:
+		return m.Detail // "7 of 10 left": never a code
 	}
 	return m.Name
 }

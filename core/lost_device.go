@@ -28,10 +28,10 @@ func (k MethodKind) CanBeLost() bool {
 
 // SignedInWithoutADevice reports whether a session whose second step was
 // of kind k is one a person with a lost phone or app uses to get back in
-// (a Temporary Access Pass; recovery codes are to join), so the window
-// offers the lost-device path right away.
+// (a Temporary Access Pass or a recovery code), so the window offers the
+// lost-device path right away.
 func SignedInWithoutADevice(k MethodKind) bool {
-	return k == KindTemporaryAccessPass
+	return k == KindTemporaryAccessPass || k == KindRecoveryCodes
 }
 
 // ReplaceLostMethod implements Service.

@@ -20,6 +20,9 @@ const (
 	KindSecurityQuestions   MethodKind = "securityQuestions"
 	KindSecurityKey         MethodKind = "securityKey"
 	KindTemporaryAccessPass MethodKind = "temporaryAccessPass"
+	// KindRecoveryCodes is a set of one-time recovery codes: a way back
+	// in as a second step or a reset's proof, not a daily method.
+	KindRecoveryCodes MethodKind = "recoveryCodes"
 )
 
 // Channel is how a method delivers or produces its proof.
@@ -65,6 +68,7 @@ var kinds = []KindInfo{
 	{KindSecurityQuestions, "Security questions", false, true, 1, []Channel{ChannelNone}},
 	{KindSecurityKey, "Security key", true, true, 10, []Channel{ChannelKey}},
 	{KindTemporaryAccessPass, "Temporary Access Pass", true, false, 1, []Channel{ChannelNone}},
+	{KindRecoveryCodes, "Recovery codes", true, true, 1, []Channel{ChannelNone}},
 }
 
 // Kinds returns every method kind, in display order.

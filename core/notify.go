@@ -7,11 +7,12 @@ import (
 
 // notice is a change to tell an account's contact methods about.
 type notice struct {
-	key     string    // translation key of the text
-	subject *Method   // the method the change is about
-	skip    string    // a method not to tell (the one just added proved itself)
-	also    *Method   // a method to tell though no longer listed (the one deleted)
-	when    time.Time // the date a scheduled removal takes effect
+	key     string         // translation key of the text
+	subject *Method        // the method the change is about
+	skip    string         // a method not to tell (the one just added proved itself)
+	also    *Method        // a method to tell though no longer listed (the one deleted)
+	when    time.Time      // the date a scheduled removal takes effect
+	data    map[string]any // more values for the text ("Left": recovery codes left)
 }
 
 // queued is a message queued for delivery in a change's transaction.
@@ -54,6 +55,9 @@ func (s *Local) queueNotice(tx Tx, acct *Account, n notice) ([]queued, error) {
 		lang := m.Language
 		data := map[string]any{"Account": acct.Name, "Issuer": p.Issuer, "Time": now.Format("2006-01-02 15:04 UTC"),
 			"Date": n.when.UTC().Format("2006-01-02")}
+		for k, v := range n.data {
+			data[k] = v
+		}
 		if n.subject != nil {
 			data["Method"] = s.methodLabel(n.subject, lang)
 		}

@@ -21,8 +21,12 @@ type Policy struct {
 	SecurityQuestionsToReset    int          `json:"securityQuestionsToReset"`
 	CustomQuestions             []string     `json:"customQuestions"`
 	RequireRegistration         bool         `json:"requireRegistration"`
-	RegistrationSnoozes         int          `json:"registrationSnoozes"` // times "Keep your account secure" may be put off
-	ReconfirmationDays          int          `json:"reconfirmationDays"`  // 0: never
+	// RecoveryCodesCountForRegistration: a set of recovery codes meets
+	// the registration's sign-in requirement (off: they are a way back,
+	// not a daily method).
+	RecoveryCodesCountForRegistration bool `json:"recoveryCodesCountForRegistration"`
+	RegistrationSnoozes               int  `json:"registrationSnoozes"` // times "Keep your account secure" may be put off
+	ReconfirmationDays                int  `json:"reconfirmationDays"`  // 0: never
 
 	CodeLength              int `json:"codeLength"`
 	CodeLifetimeMinutes     int `json:"codeLifetimeMinutes"`
@@ -71,7 +75,7 @@ type Policy struct {
 func DefaultPolicy() *Policy {
 	return &Policy{
 		EnabledMethods: []MethodKind{KindAuthenticatorApp, KindPhone, KindAlternatePhone, KindOfficePhone,
-			KindEmail, KindSecurityQuestions, KindTemporaryAccessPass},
+			KindEmail, KindSecurityQuestions, KindTemporaryAccessPass, KindRecoveryCodes},
 		OrganizationDomains:         []string{},
 		AllowedCountryCodes:         []int{},
 		MethodsRequiredForReset:     1,
@@ -227,8 +231,11 @@ func (p *Policy) otherSetters() map[string]func(string) error {
 		"customQuestions":     p.setCustomQuestions,
 		"requireRegistration": func(v string) error { return setBool("requireRegistration", v, &p.RequireRegistration) },
 		"tapOneTime":          func(v string) error { return setBool("tapOneTime", v, &p.TAPOneTime) },
-		"issuer":              p.setIssuer,
-		"relyingPartyId":      p.setRelyingPartyID,
+		"recoveryCodesCountForRegistration": func(v string) error {
+			return setBool("recoveryCodesCountForRegistration", v, &p.RecoveryCodesCountForRegistration)
+		},
+		"issuer":         p.setIssuer,
+		"relyingPartyId": p.setRelyingPartyID,
 	}
 }
 

@@ -65,8 +65,8 @@ func resetOptions(methods []*Method, p *Policy) []ResetOption {
 			}
 			continue
 		}
-		if !ki.Reset {
-			continue
+		if !ki.Reset || m.Kind == KindRecoveryCodes {
+			continue // codes: one option for every name (withRecoveryOption)
 		}
 		masked := MaskedDetail(m)
 		if m.Kind == KindAuthenticatorApp {
@@ -137,10 +137,23 @@ func (s *Local) shownOptions(tx Tx, r *Reset) (opts []ResetOption, real bool, er
 			return nil, false, err
 		}
 		if opts := resetOptions(methods, p); len(opts) > 0 {
-			return opts, true, nil
+			return withRecoveryOption(opts, p), true, nil
 		}
 	}
-	return s.keys.decoyOptions(r.Name, p.Enabled(KindSecurityKey)), false, nil
+	return withRecoveryOption(s.keys.decoyOptions(r.Name, p.Enabled(KindSecurityKey)), p), false, nil
+}
+
+// RecoveryOptionID is the reset option "Use a recovery code". It is
+// offered to every name while the policy allows codes, with or without an
+// account or a set, so that it tells nothing; a set is one method however
+// many codes are typed.
+const RecoveryOptionID = "recoveryCodes"
+
+func withRecoveryOption(opts []ResetOption, p *Policy) []ResetOption {
+	if !p.Enabled(KindRecoveryCodes) {
+		return opts
+	}
+	return append(opts, ResetOption{ID: RecoveryOptionID, Kind: KindRecoveryCodes, Channel: ChannelNone, Masked: "Recovery code"})
 }
 
 // resetState lists what r still needs.
@@ -172,8 +185,8 @@ func methodOf(optionID string) string { m, _, _ := strings.Cut(optionID, ":"); r
 // security key option "securityKey", whichever key signed, so that keys
 // count as one method however many there are.
 func provenAs(o ResetOption) string {
-	if o.Kind == KindSecurityKey {
-		return string(KindSecurityKey)
+	if o.Kind == KindSecurityKey || o.Kind == KindRecoveryCodes {
+		return string(o.Kind)
 	}
 	return methodOf(o.ID)
 }
@@ -182,8 +195,10 @@ func provenAs(o ResetOption) string {
 // only while the policy still allows keys.
 func provenCount(r *Reset, p *Policy) int {
 	n := len(r.Proven)
-	if slices.Contains(r.Proven, string(KindSecurityKey)) && !p.Enabled(KindSecurityKey) {
-		n--
+	for _, k := range []MethodKind{KindSecurityKey, KindRecoveryCodes} {
+		if slices.Contains(r.Proven, string(k)) && !p.Enabled(k) {
+			n--
+		}
 	}
 	return n
 }
@@ -289,11 +304,16 @@ func (s *Local) ResetVerify(ctx context.Context, resetID, optionID, verification
 	if err := s.limitClient(ctx, "proof"); err != nil {
 		return nil, err
 	}
-	c, err := s.resetOption(ctx, resetID, optionID, append([]MethodKind{KindAuthenticatorApp}, codeKinds...)...)
+	c, err := s.resetOption(ctx, resetID, optionID, append([]MethodKind{KindAuthenticatorApp, KindRecoveryCodes}, codeKinds...)...)
 	if err != nil {
 		return nil, err
 	}
 	switch {
+	case c.option.Kind == KindRecoveryCodes:
+		err = s.resetRecoveryCode(ctx, c, code)
+		if ErrorCode(err) == EINVALID {
+			return nil, err // not a code's shape: nothing was checked
+		}
 	case !c.real:
 		err = s.decoyCheck(ctx, c, verificationID)
 	case c.option.Kind == KindAuthenticatorApp:
@@ -305,6 +325,56 @@ func (s *Local) ResetVerify(ctx context.Context, resetID, optionID, verification
 		return nil, s.failedProof(ctx, c.reset, c.acct, err)
 	}
 	return s.proven(ctx, c.reset, provenAs(c.option))
+}
+
+// resetRecoveryCode checks a recovery code typed in a reset. A name
+// without an account or without a set reads as much, hashes the code the
+// same way and is counted and locked as a set is (decoyRecoveryCode), so
+// the answers and their cost do not tell them apart.
+func (s *Local) resetRecoveryCode(ctx context.Context, c resetChoice, code string) error {
+	normalized, ok := NormalizeRecoveryCode(code)
+	if !ok {
+		return Reason(EINVALID, "recovery.format", nil)
+	}
+	var set *Method
+	if err := s.store.View(ctx, func(tx Tx) error {
+		id := ""
+		if c.acct != nil {
+			id = c.acct.ID
+		}
+		methods, err := tx.Methods(id)
+		set = codesMethod(methods)
+		return err
+	}); err != nil {
+		return err
+	}
+	if set == nil {
+		return s.decoyRecoveryCode(ctx, c, normalized)
+	}
+	return s.useRecoveryCode(resetActor(ctx, c.acct), c.acct.ID, set.ID, code)
+}
+
+// decoyRecoveryCode answers a recovery code where there is no set: never
+// right, with a set's words, its failures counted and locked as a set's.
+func (s *Local) decoyRecoveryCode(ctx context.Context, c resetChoice, normalized string) error {
+	var userErr error
+	err := s.onDecoy(ctx, c, func(tx Tx, p *Policy, _ map[string]*decoyCode) error {
+		now := s.clock()
+		_ = s.keys.recoveryCodeHash(c.reset.ID, normalized) // the cost of a real check
+		fc, lockErr := s.decoyLock(tx, c, now)
+		if userErr = lockErr; lockErr != nil {
+			return nil
+		}
+		locked, err := decoyFail(tx, fc, p, now)
+		if userErr = wrongRecoveryCode(); locked {
+			userErr = Reason(ELOCKED, "recovery.locked", map[string]any{"Until": clockTime(fc.LockedUntil, now)})
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return userErr
 }
 
 // ResetQuestions implements Service: the security questions to answer,

@@ -103,7 +103,7 @@ func FindChoice(methods []*Method, methodID string, c Channel) (DefaultChoice, e
 		}
 		if rankOf(m.Kind, c) < 0 {
 			ki, _ := m.Kind.Info()
-			if !ki.SignIn || m.Kind == KindTemporaryAccessPass {
+			if !ki.SignIn || m.Kind == KindTemporaryAccessPass || m.Kind == KindRecoveryCodes {
 				return DefaultChoice{}, Errorf(ECONFLICT, "%s can't be your default sign-in method: it is not used for two-step sign-in.", ki.Label)
 			}
 			return DefaultChoice{}, Errorf(ECONFLICT, "%s can't be used through %q. Choose text or call where the phone allows it.", ki.Label, c)
@@ -140,7 +140,7 @@ func CheckRequirements(methods []*Method, p *Policy) Requirements {
 			continue
 		}
 		ki, _ := m.Kind.Info()
-		if ki.SignIn {
+		if ki.SignIn && (m.Kind != KindRecoveryCodes || p.RecoveryCodesCountForRegistration) {
 			r.SignInMet = true
 		}
 		if ki.Reset {

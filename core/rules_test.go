@@ -208,7 +208,7 @@ func TestCanAddAndAvailableKinds(t *testing.T) {
 		})
 	}
 	got := core.AvailableKinds(ms(core.KindPhone, core.KindEmail), p)
-	want := []core.MethodKind{core.KindAuthenticatorApp, core.KindAlternatePhone, core.KindOfficePhone, core.KindSecurityQuestions}
+	want := []core.MethodKind{core.KindAuthenticatorApp, core.KindAlternatePhone, core.KindOfficePhone, core.KindSecurityQuestions, core.KindRecoveryCodes}
 	if len(got) != len(want) {
 		t.Fatalf("AvailableKinds = %v, want %v", got, want)
 	}

@@ -28,6 +28,10 @@ type MaskedMethod struct {
 	// DirectoryMobileID or DirectoryOfficeID), which the help desk can
 	// call back but not delete.
 	FromDirectory bool `json:"fromDirectory,omitempty"`
+	// CodesLeft of CodesTotal: a recovery-code set's count, all the
+	// help desk learns of it (CodesTotal 0 for other kinds).
+	CodesLeft  int `json:"codesLeft,omitempty"`
+	CodesTotal int `json:"codesTotal,omitempty"`
 }
 
 // AccountSummary is one search result.
@@ -136,7 +140,11 @@ func summarize(acct *Account, d *AccountDetail, now time.Time) AccountSummary {
 		sum.LockedUntil = &until
 	}
 	for _, m := range d.Methods {
-		sum.Methods = append(sum.Methods, MaskedMethod{ID: m.ID, Kind: m.Kind, Detail: MaskedDetail(m), ProvesIdentity: provesIdentity(m.Kind)})
+		mm := MaskedMethod{ID: m.ID, Kind: m.Kind, Detail: MaskedDetail(m), ProvesIdentity: provesIdentity(m.Kind)}
+		if m.Kind == KindRecoveryCodes {
+			mm.CodesLeft, mm.CodesTotal = codesCount(m)
+		}
+		sum.Methods = append(sum.Methods, mm)
 	}
 	if last := d.LastSignIn; !last.IsZero() {
 		sum.LastSignInAt = &last

@@ -76,6 +76,9 @@ func (s *Local) SecurityInfo(ctx context.Context, accountID string) (*SecurityIn
 		for _, m := range methods {
 			info.Methods = append(info.Methods, m.View(info.Default))
 		}
+		if err := recoveryCodeCounts(tx, info.Methods); err != nil {
+			return err
+		}
 		if deskReader(a, acct) {
 			for i, m := range methods {
 				info.Methods[i].Detail, info.Methods[i].Extension = MaskedDetail(m), ""

@@ -116,6 +116,12 @@ type RegistrationService interface {
 	// ChangeQuestions answers the policy's number of questions again, in
 	// place of the registered ones.
 	ChangeQuestions(ctx context.Context, accountID string, qas []QuestionAnswer) (*MethodView, error)
+	// AddRecoveryCodes makes the owner's set of recovery codes and returns
+	// them, the only time they are shown (ECONFLICT with a set already).
+	AddRecoveryCodes(ctx context.Context, accountID string) (*RecoveryCodes, error)
+	// NewRecoveryCodes ("Get new codes") replaces the set: the old codes
+	// stop working at once (ENOTFOUND without a set).
+	NewRecoveryCodes(ctx context.Context, accountID string) (*RecoveryCodes, error)
 }
 
 // ProofService lets an owner prove a method already registered.
@@ -271,6 +277,11 @@ type MethodView struct {
 	CreatedAt  time.Time  `json:"createdAt"`
 	LastUsedAt *time.Time `json:"lastUsedAt"`
 	Language   string     `json:"language"`
+	// CodesLeft of CodesTotal recovery codes are unused (CodesTotal is 0
+	// for other kinds); CodesLow: RecoveryCodesLow or fewer, the page warns.
+	CodesLeft  int  `json:"codesLeft,omitempty"`
+	CodesTotal int  `json:"codesTotal,omitempty"`
+	CodesLow   bool `json:"codesLow,omitempty"`
 }
 
 // View returns the method as its owner sees it.

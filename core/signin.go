@@ -47,6 +47,7 @@ type Session struct {
 type signedInWith struct {
 	kind     MethodKind
 	methodID string
+	how      string // for the audit log ("" for "password and second factor")
 }
 
 // SignInOption is one way to finish a two-step sign-in, shown masked.
@@ -333,7 +334,9 @@ func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep,
 }
 
 // signInOptions lists the ways to finish a sign-in: the default choice
-// first, then the others, strongest first.
+// first, then the others, strongest first, then "Use a recovery code"
+// when the account has a set. Codes alone ask for no second step: they
+// are a way back for when the daily methods are lost, not one of them.
 func signInOptions(acct *Account, methods []*Method) []SignInOption {
 	var out []SignInOption
 	def := currentDefault(acct, methods)
@@ -351,6 +354,9 @@ func signInOptions(acct *Account, methods []*Method) []SignInOption {
 		} else {
 			out = append(out, o)
 		}
+	}
+	if m := codesMethod(methods); m != nil && len(out) > 0 {
+		out = append(out, SignInOption{MethodID: m.ID, Kind: KindRecoveryCodes, Channel: ChannelNone})
 	}
 	return out
 }
@@ -407,12 +413,20 @@ func (s *Local) FinishSignIn(ctx context.Context, signInID, methodID, verificati
 	if err := s.store.View(ctx, func(tx Tx) (err error) { methods, err = tx.Methods(acct.ID); return err }); err != nil {
 		return nil, err
 	}
-	if !slices.ContainsFunc(signInOptions(acct, methods), func(o SignInOption) bool { return o.MethodID == methodID }) {
+	i := slices.IndexFunc(signInOptions(acct, methods), func(o SignInOption) bool { return o.MethodID == methodID })
+	if i < 0 {
 		return nil, Errorf(EINVALID, "That method can't be used to sign in.")
 	}
-	if verificationID == "" {
+	recovery := signInOptions(acct, methods)[i].Kind == KindRecoveryCodes
+	switch {
+	case recovery && callerFrom(ctx) != nil:
+		// A RADIUS client or an application checks daily methods only.
+		return nil, Errorf(EINVALID, "That method can't be used to sign in.")
+	case recovery:
+		err = s.useRecoveryCode(actx, acct.ID, methodID, code)
+	case verificationID == "":
 		err = s.VerifyAuthenticator(actx, acct.ID, methodID, code)
-	} else {
+	default:
 		err = s.verifyCodeFor(actx, acct.ID, methodID, "", verificationID, code, v.Flow)
 	}
 	if c := ErrorCode(err); c == EWRONGCODE || c == EEXPIRED || c == ELOCKED {
@@ -426,7 +440,11 @@ func (s *Local) FinishSignIn(ctx context.Context, signInID, methodID, verificati
 			kind = m.Kind
 		}
 	}
-	return s.secondStepDone(ctx, v, acct, signedInWith{kind: kind, methodID: methodID})
+	with := signedInWith{kind: kind, methodID: methodID}
+	if recovery {
+		with.how = "password and recovery code"
+	}
+	return s.secondStepDone(ctx, v, acct, with)
 }
 
 // secondStepFailed counts a wrong second step toward the sign-in
@@ -450,7 +468,11 @@ func (s *Local) secondStepDone(ctx context.Context, pending *Verification, acct 
 	if !used {
 		return nil, Errorf(ECONFLICT, "This sign-in was already finished.")
 	}
-	sess, err := s.startSessionHow(ctx, acct, true, "password and second factor", with)
+	how := with.how
+	if how == "" {
+		how = "password and second factor"
+	}
+	sess, err := s.startSessionHow(ctx, acct, true, how, with)
 	if err != nil {
 		return nil, err
 	}

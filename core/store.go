@@ -158,6 +158,20 @@ type MethodTx interface {
 	// step is accepted once only.
 	AdvanceTOTPStep(methodID string, step int64, usedAt time.Time) (bool, error)
 
+	// SaveRecoveryCodes stores the keyed hashes of a recovery-code set,
+	// in place of any the method had: the old codes stop working in the
+	// same transaction.
+	SaveRecoveryCodes(methodID string, hashes []string) error
+
+	// RecoveryCodesLeft counts a set's codes not used yet, and all of them.
+	RecoveryCodesLeft(methodID string) (left, total int, err error)
+
+	// UseRecoveryCode marks the unused code with hash in methodID's set
+	// used at the time given, in one conditional write, and reports
+	// whether it did: of many uses of one code at once exactly one
+	// succeeds; a used or unknown hash reports false.
+	UseRecoveryCode(methodID, hash string, at time.Time) (bool, error)
+
 	// CreateAnswers stores the hashed answers of a security-questions method.
 	CreateAnswers(methodID string, answers []StoredAnswer) error
 

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -37,6 +39,9 @@ func (d *addMethodDialog) show() {
 	}, func(kinds []core.MethodKind, err error) {
 		d.m.setBusy(false)
 		d.sc.tr.setError(d.err, err)
+		if d.sc.walkUp {
+			kinds = slices.DeleteFunc(kinds, func(k core.MethodKind) bool { return k == core.KindRecoveryCodes })
+		}
 		d.kinds = kinds
 		var labels []string
 		for _, k := range kinds {
@@ -73,6 +78,8 @@ func startWizard(sc *scope, k core.MethodKind) {
 		newQuestionsWizard(sc).show()
 	case core.KindSecurityKey:
 		newKeyWizard(sc).show()
+	case core.KindRecoveryCodes:
+		newRecoveryCodesDialog(sc, false).show()
 	}
 }
 

@@ -27,6 +27,8 @@ type codeForm struct {
 	ch      *core.Challenge
 	app     bool
 	working bool
+	// recovery: the code is a recovery code (12 symbols, any grouping).
+	recovery bool
 	// resend is "Resend code" of a sent code (nil for an app); start
 	// shows the code sent before or sends one (forSent sets both), got
 	// takes a code sent.
@@ -88,6 +90,9 @@ func (f *codeForm) validate() {
 	if f.ch != nil && f.ch.CodeLength > 0 {
 		n = f.ch.CodeLength
 	}
+	if f.recovery {
+		n = len("7QKDM2XF9PLA")
+	}
 	if !f.working && len(strings.TrimSpace(f.code.Text)) >= n && (f.app || f.ch != nil) {
 		f.verify.Enable()
 	} else {
@@ -116,6 +121,16 @@ func (f *codeForm) failed(err error) {
 // forApp asks for an authenticator app's code.
 func (f *codeForm) forApp(lead string) {
 	f.app, f.ch = true, nil
+	f.lead.SetText(lead)
+	f.start = f.validate
+}
+
+// forRecoveryCode asks for a recovery code: nothing is sent, and the
+// field takes the code as printed ("7QKD-M2XF-9PLA").
+func (f *codeForm) forRecoveryCode(lead string) {
+	f.app, f.recovery, f.ch = true, true, nil
+	f.code.SetPlaceHolder(f.sc.tr.T("codes.placeholder"))
+	f.code.named(f.sc.tr.T("codes.fieldName"))
 	f.lead.SetText(lead)
 	f.start = f.validate
 }

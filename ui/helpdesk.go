@@ -254,6 +254,10 @@ func (p *helpdeskPage) summaryLine(a core.AccountSummary) string {
 	tr := p.sc.tr
 	parts := []string{tr.T("role." + string(a.Role))}
 	for _, m := range a.Methods {
+		if m.Kind == core.KindRecoveryCodes {
+			parts = append(parts, deskMethodLabel(tr, m))
+			continue
+		}
 		if m.Detail == "" || strings.EqualFold(m.Detail, tr.Kind(m.Kind)) {
 			parts = append(parts, tr.Kind(m.Kind))
 		} else {
@@ -455,13 +459,23 @@ func (v *personView) buildCheck() {
 	v.start.Disable()
 }
 
+// deskMethodLabel names a method for the help desk: its kind and masked
+// detail, or for a recovery-code set how many are left, all it learns
+// of the codes ("Recovery codes: 7 left").
+func deskMethodLabel(tr text, m core.MaskedMethod) string {
+	if m.Kind == core.KindRecoveryCodes {
+		return tr.F("helpdesk.codesLeft", "Kind", tr.Kind(m.Kind), "Left", m.CodesLeft)
+	}
+	return tr.Kind(m.Kind) + " " + m.Detail
+}
+
 // setMethods offers the person's methods, read again, to prove who is
 // asking with and to delete, keeping what was chosen while it is there.
 func (v *personView) setMethods(methods []core.MaskedMethod) {
 	var proving, all []string
 	v.byLabel, v.whichByLabel = map[string]core.MaskedMethod{}, map[string]core.MaskedMethod{}
 	for _, m := range methods {
-		l := v.tr.Kind(m.Kind) + " " + m.Detail
+		l := deskMethodLabel(v.tr, m)
 		if m.FromDirectory {
 			// Called back, offered first (the core puts it first); not
 			// the person's to delete.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -377,6 +378,14 @@ func TestWalkUpRegistration(t *testing.T) {
 	if person == nil {
 		h.fatal("no walk-up window")
 	}
+	// Recovery codes are not made on the desk's machine.
+	h.tap("Add sign-in method")
+	for _, s := range h.selects() {
+		if slices.Contains(s.Options, "Recovery codes") {
+			h.fatalf("Recovery codes offered at the desk: %v", s.Options)
+		}
+	}
+	h.tap("Cancel")
 	h.tap("Done")
 	h.shows("The walk-up session of uma@contoso.com ended.")
 	if h.u.walkUpPerson != nil {

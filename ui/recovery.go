@@ -123,7 +123,7 @@ func (r *resender) noCode(errL *widget.Label) {
 // showNoMethods is "I don't have any of these": what the help desk can do
 // for a person who can use none of their methods, a way to the sign-in
 // with a Temporary Access Pass, and Back.
-func (d *door) showNoMethods(back func()) {
+func (d *door) showNoMethods(back func(), useCode func()) {
 	tr := d.tr
 	pass := newButton(tr.T("signin.usePass"), widget.HighImportance, func() {
 		s := newSignInScreen(d, "")
@@ -135,6 +135,15 @@ func (d *door) showNoMethods(back func()) {
 	box := container.NewVBox(heading(tr.T("recovery.title")), wrapped(tr.T("recovery.lead")),
 		wrapped("• "+tr.T("recovery.pass")), wrapped("• "+tr.T("recovery.reregister")), wrapped("• "+tr.T("recovery.bring")),
 		container.NewHBox(pass), container.NewHBox(backB))
+	if useCode != nil {
+		// A recovery code is the person's own way back: offered first.
+		code := newButton(tr.T("signin.useRecoveryCode"), widget.HighImportance, useCode, nil)
+		pass.Importance = widget.MediumImportance
+		box.Objects = append(box.Objects[:1], append([]fyne.CanvasObject{wrapped(tr.T("codes.noneLead")), container.NewHBox(code)}, box.Objects[1:]...)...)
+		d.show(box)
+		d.win.Canvas().Focus(code)
+		return
+	}
 	d.show(box)
 	d.win.Canvas().Focus(pass)
 }

@@ -101,6 +101,8 @@ func resetOptionText(tr text, o core.ResetOption) string {
 	switch {
 	case o.Kind == core.KindSecurityKey:
 		return tr.T("reset.optKey")
+	case o.Kind == core.KindRecoveryCodes:
+		return tr.T("signin.useRecoveryCode")
 	case o.Kind == core.KindAuthenticatorApp:
 		return tr.T("reset.optApp")
 	case o.Kind == core.KindSecurityQuestions:
@@ -128,9 +130,20 @@ func (r *resetFlow) choose() {
 	if len(r.st.Options) == 0 {
 		box.Add(wrapped(tr.T("reset.noMore")))
 	}
-	box.Add(container.NewHBox(link(tr.T("code.noneOfThese"), func() { r.d.showNoMethods(r.choose) })))
+	box.Add(container.NewHBox(link(tr.T("code.noneOfThese"), func() { r.d.showNoMethods(r.choose, r.recoveryOption()) })))
 	r.screen(tr.T("reset.title"), box)
 	focusFirst(r.d.win, box)
+}
+
+// recoveryOption is "Use a recovery code" for "I don't have any of
+// these", nil when the reset does not offer it.
+func (r *resetFlow) recoveryOption() func() {
+	for _, o := range r.st.Options {
+		if o.Kind == core.KindRecoveryCodes {
+			return func() { r.prove(o) }
+		}
+	}
+	return nil
 }
 
 // prove asks for the code or the answers of o.
@@ -170,9 +183,12 @@ func (r *resetFlow) prove(o core.ResetOption) {
 			})
 	})
 	other := link(tr.T("reset.another"), r.choose)
-	if o.Kind == core.KindAuthenticatorApp {
+	switch o.Kind {
+	case core.KindRecoveryCodes:
+		f.forRecoveryCode(tr.T("reset.recoveryLead"))
+	case core.KindAuthenticatorApp:
 		f.forApp(tr.T("reset.appLead"))
-	} else {
+	default:
 		send := func() (*core.Challenge, error) { return r.d.svc.ResetSendCode(r.d.ctx, r.st.ResetID, o.ID) }
 		lead := func(c *core.Challenge) string {
 			return tr.F("reset.codeLead", "N", c.CodeLength, "Destination", c.Destination)

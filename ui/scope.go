@@ -38,6 +38,11 @@ type scope struct {
 	// reloads); onAdded ends a wizard that added a method: the pages, or
 	// the next step of "Keep your account secure".
 	changed, onAdded func()
+	// walkUp: the person uses the help desk's machine (walk-up
+	// registration). Recovery codes are neither made nor replaced there:
+	// they would be shown on the desk's screen and could be left on its
+	// clipboard or disk.
+	walkUp bool
 }
 
 // door is what the screens before sign-in share (the sign-in screen, the
@@ -52,6 +57,9 @@ type door struct {
 	forget     func(name string)
 	sessions   SessionKeeper // nil: no session is kept between runs
 	signedIn   func(*core.SignInStep)
+	// viaRecoveryCode: the sign-in's second step was a recovery code
+	// (the window then goes on through UI.afterRecoverySignIn).
+	viaRecoveryCode bool
 	// typed is the password typed on the sign-in screen, handed to the
 	// window with the sign-in (a temporary one is changed next, without
 	// asking for it again), and nowhere else.

@@ -100,6 +100,11 @@ func (p *securityInfoPage) show(info *core.SecurityInfo) {
 		p.warnings.Add(&widget.Label{Text: tr.F("info.resetNotMet", "Needed", info.Requirements.ResetNeeded, "Have", info.Requirements.ResetMethods),
 			Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
 	}
+	for _, m := range info.Methods {
+		if m.Kind == core.KindRecoveryCodes && m.CodesLow && info.PendingRemoval == nil {
+			p.warnings.Add(&widget.Label{Text: tr.F("codes.low", "Left", m.CodesLeft), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
+		}
+	}
 	p.defaultLine.RemoveAll()
 	if info.Default != nil {
 		p.defaultLine.Add(widget.NewLabel(tr.T("info.defaultMethod")))
@@ -148,6 +153,9 @@ func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 	tr := p.sc.tr
 	kind := &widget.Label{Text: tr.Kind(m.Kind), TextStyle: fyne.TextStyle{Bold: true}}
 	detail := widget.NewLabel(methodDetail(tr, m))
+	if m.CodesLow {
+		detail.Importance = widget.WarningImportance
+	}
 	if strings.EqualFold(detail.Text, tr.Kind(m.Kind)) {
 		detail.SetText("") // a default name says nothing the kind does not
 	}
@@ -165,6 +173,8 @@ func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 			actions.Add(link(tr.T("info.change"), func() { changeContact(p.sc, m) }).named(rowAction(tr, "info.change", m)))
 		case m.Kind == core.KindSecurityQuestions:
 			actions.Add(link(tr.T("info.change"), func() { newQuestionsChangeWizard(p.sc).show() }).named(rowAction(tr, "info.change", m)))
+		case m.Kind == core.KindRecoveryCodes && !p.sc.walkUp:
+			actions.Add(link(tr.T("codes.getNew"), func() { newRecoveryCodesDialog(p.sc, true).show() }).named(rowAction(tr, "codes.getNew", m)))
 		}
 		actions.Add(link(tr.T("info.delete"), func() { p.onDelete(m) }).named(rowAction(tr, "info.delete", m)))
 		if m.Kind.CanBeLost() {
@@ -226,6 +236,8 @@ func methodDetail(tr text, m core.MethodView) string {
 		return tr.phone(m.Detail, m.Extension)
 	case m.Kind == core.KindSecurityQuestions:
 		return tr.T("info.questionsDetail")
+	case m.Kind == core.KindRecoveryCodes:
+		return tr.F("codes.left", "Left", m.CodesLeft, "Total", m.CodesTotal)
 	}
 	return m.Detail
 }

@@ -185,6 +185,8 @@ func optionLabel(tr text, o core.SignInOption) string {
 	switch {
 	case o.Kind == core.KindSecurityKey:
 		return tr.T("signin.useKey")
+	case o.Kind == core.KindRecoveryCodes:
+		return tr.T("signin.useRecoveryCode")
 	case o.Kind == core.KindAuthenticatorApp:
 		return tr.F("signin.useApp", "Name", o.Masked)
 	case o.Channel == core.ChannelSMS:
@@ -213,9 +215,12 @@ func (s *secondStep) show(o core.SignInOption) {
 	f := newCodeForm(s.d.scope, s.onVerify)
 	s.form = f
 	other := link(tr.T("signin.anotherWay"), s.showOptions)
-	if o.Kind == core.KindAuthenticatorApp {
+	switch o.Kind {
+	case core.KindRecoveryCodes:
+		f.forRecoveryCode(tr.T("signin.recoveryLead"))
+	case core.KindAuthenticatorApp:
 		f.forApp(tr.F("signin.appLead", "Name", o.Masked))
-	} else {
+	default:
 		send := func() (*core.Challenge, error) {
 			return s.d.svc.SendSignInCode(s.d.ctx, s.pending.ID, o.MethodID, o.Channel)
 		}
@@ -244,7 +249,7 @@ func (s *secondStep) showOptions() {
 	for _, o := range s.pending.Options {
 		box.Add(optionButton(optionLabel(tr, o), kindIcon(o.Kind), func() { s.show(o) }))
 	}
-	box.Add(container.NewHBox(link(tr.T("code.noneOfThese"), func() { s.d.showNoMethods(s.showOptions) })))
+	box.Add(container.NewHBox(link(tr.T("code.noneOfThese"), func() { s.d.showNoMethods(s.showOptions, s.recoveryOption()) })))
 	back := newButton(tr.T("common.back"), widget.MediumImportance, func() {
 		s.d.show(s.codeBox)
 		if s.form != nil {
@@ -254,6 +259,17 @@ func (s *secondStep) showOptions() {
 	box.Add(container.NewHBox(back))
 	s.d.show(box)
 	focusFirst(s.d.win, box)
+}
+
+// recoveryOption is "Use a recovery code" for "I don't have any of
+// these", nil when the account has no codes.
+func (s *secondStep) recoveryOption() func() {
+	for _, o := range s.pending.Options {
+		if o.Kind == core.KindRecoveryCodes {
+			return func() { s.show(o) }
+		}
+	}
+	return nil
 }
 
 func (s *secondStep) onVerify(verification, code string) {
@@ -271,6 +287,7 @@ func (s *secondStep) onVerify(verification, code string) {
 			return
 		}
 		f.leave()
+		s.d.viaRecoveryCode = s.option.Kind == core.KindRecoveryCodes
 		s.d.signedIn(step)
 	})
 }
@@ -349,7 +366,20 @@ func (u *UI) door() *door {
 	d.signedIn = func(step *core.SignInStep) {
 		u.carried, d.typed = d.typed, ""
 		u.viaPass, d.viaPass = d.viaPass, false
+		if d.viaRecoveryCode {
+			d.viaRecoveryCode = false
+			u.afterRecoverySignIn(step)
+			return
+		}
 		u.signedIn(step)
 	}
 	return d
+}
+
+// afterRecoverySignIn goes on after a sign-in whose second step was a
+// recovery code: the person has likely lost their phone or app. This is
+// where issue 25's guided "I lost this device" path will open; until it
+// does, the sign-in goes on as any other.
+func (u *UI) afterRecoverySignIn(step *core.SignInStep) {
+	u.signedIn(step)
 }

@@ -97,7 +97,8 @@ func (u *UI) startWalkUp(step *core.SignInStep, done func(idle bool)) {
 	saved, menu := u.win.Content(), u.win.MainMenu()
 	last := u.now()
 	person := &UI{o: u.o, back: &Backend{Service: u.svc},
-		scope: &scope{app: u.app, tr: text{u.tr.lang}, ctx: deviceContext(), svc: u.svc, now: u.now, tick: u.tick, keys: u.keys, place: u.place, outbox: u.outbox}}
+		scope: &scope{app: u.app, tr: text{u.tr.lang}, ctx: deviceContext(), svc: u.svc, now: u.now, tick: u.tick, keys: u.keys, place: u.place, outbox: u.outbox,
+			walkUp: true}}
 	person.changed, person.onAdded = person.reloadAll, person.added
 	if l := step.Account.Language; l != "" {
 		person.tr = text{l}

@@ -610,6 +610,8 @@ func kindIcon(k core.MethodKind) fyne.Resource {
 		return icon("security-key")
 	case core.KindTemporaryAccessPass:
 		return icon("pass")
+	case core.KindRecoveryCodes:
+		return icon("recovery-codes")
 	}
 	return theme.QuestionIcon()
 }

@@ -18,14 +18,14 @@ import (
 func addCommands() []*command {
 	ad := &addFlags{}
 	return []*command{ad.phone(), ad.email(), ad.securityKey(), ad.authenticator(), ad.questions(), ad.changeQuestions(), ad.confirm(), ad.resend(),
-		ad.questionList()}
+		ad.questionList(), ad.recoveryCodes()}
 }
 
 // addFlags holds the flags the commands that add methods share, and their
 // helper.
 type addFlags struct {
 	number, channel, kind, extension, region, address, name, qrFile, language string
-	asJSON                                                                    bool
+	asJSON, newCodes                                                          bool
 }
 
 func (ad *addFlags) jsonFlag(fs *flag.FlagSet) { fs.BoolVar(&ad.asJSON, "json", false, "print JSON") }
@@ -140,6 +140,42 @@ func (ad *addFlags) authenticator() *command {
 			}
 			fmt.Fprintf(c.stdout, "Scan the QR code%s with the app, or type:\n  Account: %s\n  Secret key: %s\n\nThen: securityinfoctl --as %s methods confirm %s CODE\n",
 				map[bool]string{true: " in " + ad.qrFile, false: ""}[ad.qrFile != ""], e.AccountName, core.SecretGroups(e.Secret), a.Name, e.VerificationID)
+			return nil
+		},
+	}
+}
+
+// recoveryCodes is `securityinfoctl methods add recovery-codes`: the
+// only time the codes are printed.
+func (ad *addFlags) recoveryCodes() *command {
+	return &command{
+		path: "methods add recovery-codes",
+		help: "Make 10 one-time recovery codes and print them, this once: {\"codes\": [...], \"methodId\": ...} with --json.\n" +
+			"With --new, get new codes in place of the set: the old ones stop working at once.",
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&ad.newCodes, "new", false, "replace the set (\"Get new codes\")")
+			ad.jsonFlag(fs)
+		},
+		run: func(ctx context.Context, c *cli, args []string) error {
+			ctx, svc, a, err := c.openTarget(ctx)
+			if err != nil {
+				return err
+			}
+			issue := svc.AddRecoveryCodes
+			if ad.newCodes {
+				issue = svc.NewRecoveryCodes
+			}
+			rc, err := issue(ctx, a.ID)
+			if err != nil {
+				return err
+			}
+			if ad.asJSON {
+				return c.printJSON(rc)
+			}
+			fmt.Fprintln(c.stdout, "Your recovery codes (each works once; they are not shown again):")
+			for _, code := range rc.Codes {
+				fmt.Fprintln(c.stdout, "  "+code)
+			}
 			return nil
 		},
 	}

@@ -20,16 +20,18 @@ import (
 // cli holds what every command needs: the global flags, the streams and,
 // once opened, the data folder.
 type cli struct {
-	dataDir   string
-	keyFile   string
-	config    string
-	as        string
-	usedPass  bool          // the sign-in used a Temporary Access Pass
-	server    string        // --server: the central service instead of a data folder
-	tokenFile string        // --token-file: where login keeps the session token
-	loggingIn bool          // login: the kept token is not read (it is replaced)
-	caFile    string        // --ca-file: a private CA for the server's certificate
-	me        *core.Account // with --server: the signed-in account
+	dataDir  string
+	keyFile  string
+	config   string
+	as       string
+	usedPass bool // the sign-in used a Temporary Access Pass
+	// usedRecoveryCode: the sign-in's second step was a recovery code.
+	usedRecoveryCode bool
+	server           string        // --server: the central service instead of a data folder
+	tokenFile        string        // --token-file: where login keeps the session token
+	loggingIn        bool          // login: the kept token is not read (it is replaced)
+	caFile           string        // --ca-file: a private CA for the server's certificate
+	me               *core.Account // with --server: the signed-in account
 
 	stdin          io.Reader
 	stdout, stderr io.Writer

@@ -14,7 +14,7 @@ import (
 )
 
 func resetCommands() []*command {
-	var account string
+	var account, recoveryCode string
 	var asJSON bool
 	return []*command{{
 		path: "password reset",
@@ -23,10 +23,12 @@ func resetCommands() []*command {
 			"({\"step\":\"choose\",\"options\":[...]}, {\"step\":\"code\",...}, {\"step\":\"questions\",...}, {\"step\":\"password\"},\n" +
 			"{\"step\":\"done\"}) and reads the answer from standard input ({\"option\":ID}, {\"code\":C},\n" +
 			"{\"answers\":{ID:answer}}, {\"password\":P}). A mistake is {\"step\":\"error\",\"code\":...,\"reason\":KEY,\"args\":{...},\n" +
-			"\"message\":...}: choose words by the stable reason key, not by the English message.",
+			"\"message\":...}: choose words by the stable reason key, not by the English message.\n" +
+			"--recovery-code CODE proves one method with a recovery code before anything is asked.",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&account, "account", "", "account name (required)")
 			fs.BoolVar(&asJSON, "json", false, "JSON lines on standard input and output")
+			fs.StringVar(&recoveryCode, "recovery-code", "", "a recovery code: proves one method (a set counts once)")
 		},
 		run: func(ctx context.Context, c *cli, args []string) error {
 			if account == "" {
@@ -40,7 +42,7 @@ func resetCommands() []*command {
 			if asJSON {
 				d = &jsonLines{in: json.NewDecoder(c.stdin), out: json.NewEncoder(c.stdout)}
 			}
-			return resetFlow(ctx, svc, account, d)
+			return resetFlow(ctx, svc, account, d, recoveryCode)
 		},
 	}}
 }
@@ -57,10 +59,17 @@ type dialogue interface {
 	fail(err error)
 }
 
-func resetFlow(ctx context.Context, svc core.Service, account string, d dialogue) error {
+// resetFlow runs a reset for account; a recoveryCode ("" for none)
+// proves the recovery-code option first.
+func resetFlow(ctx context.Context, svc core.Service, account string, d dialogue, recoveryCode string) error {
 	st, err := svc.StartReset(ctx, account)
 	if err != nil {
 		return err
+	}
+	if recoveryCode != "" {
+		if st, err = svc.ResetVerify(ctx, st.ResetID, core.RecoveryOptionID, "", recoveryCode); err != nil {
+			return err
+		}
 	}
 	for !st.Ready() {
 		if len(st.Options) == 0 {
@@ -98,7 +107,7 @@ func resetFlow(ctx context.Context, svc core.Service, account string, d dialogue
 		default:
 			var ch *core.Challenge
 			vid := ""
-			if o.Kind != core.KindAuthenticatorApp {
+			if o.Kind != core.KindAuthenticatorApp && o.Kind != core.KindRecoveryCodes {
 				if ch, err = svc.ResetSendCode(ctx, st.ResetID, o.ID); core.ErrorCode(err) == core.ELIMITED {
 					d.fail(err)
 					continue
@@ -184,6 +193,9 @@ func (p *prompts) choose(st *core.ResetState) (string, error) {
 }
 
 func (p *prompts) code(ch *core.Challenge, o core.ResetOption) (string, error) {
+	if o.Kind == core.KindRecoveryCodes {
+		return p.line("Recovery code: ")
+	}
 	if ch == nil {
 		return p.line("Code from your authenticator app: ")
 	}

@@ -46,7 +46,8 @@ func TestPasswordResetJSONLines(t *testing.T) {
 	}
 	step := next()
 	opts := step["options"].([]any)
-	if step["step"] != "choose" || len(opts) != 2 || opts[0].(map[string]any)["masked"] != "+XX XXXXXXXX58" {
+	if step["step"] != "choose" || len(opts) != 3 || opts[0].(map[string]any)["masked"] != "+XX XXXXXXXX58" ||
+		opts[2].(map[string]any)["kind"] != "recoveryCodes" {
 		t.Fatalf("choose: %v", step)
 	}
 	answer(map[string]string{"option": opts[0].(map[string]any)["id"].(string)})

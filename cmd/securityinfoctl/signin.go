@@ -12,6 +12,7 @@ import (
 // check, login).
 type signInArgs struct {
 	account, code, method, signInID, verification string
+	recoveryCode                                  string
 	passwordStdin, tapStdin, send, asJSON         bool
 }
 
@@ -24,6 +25,7 @@ func (a *signInArgs) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&a.send, "send", false, "send a code to the phone and print what the second run needs")
 	fs.StringVar(&a.signInID, "sign-in", "", "a pending sign-in from --send")
 	fs.StringVar(&a.verification, "verification", "", "the verification from --send")
+	fs.StringVar(&a.recoveryCode, "recovery-code", "", "a recovery code as the second step (each works once)")
 }
 
 // signIn signs in as the flags say: the password from standard input, then
@@ -57,9 +59,16 @@ func (c *cli) signIn(ctx context.Context, svc core.Service, a *signInArgs, cmd s
 		a.signInID = step.Pending.ID
 		opt := step.Pending.Options[0]
 		for _, o := range step.Pending.Options {
-			if o.MethodID == a.method {
+			if o.MethodID == a.method || a.recoveryCode != "" && o.Kind == core.KindRecoveryCodes {
 				opt = o
 			}
+		}
+		if a.recoveryCode != "" {
+			if opt.Kind != core.KindRecoveryCodes {
+				return nil, core.Reason(core.ENOTFOUND, "recovery.none", nil)
+			}
+			c.usedRecoveryCode = true
+			return svc.FinishSignIn(ctx, a.signInID, opt.MethodID, "", a.recoveryCode)
 		}
 		a.method = opt.MethodID
 		if opt.Kind != core.KindAuthenticatorApp {
@@ -92,7 +101,8 @@ func signinCommands() []*command {
 		path: "signin check",
 		help: "Check a full sign-in without the window: the password from standard input, then, when the account\n" +
 			"has a sign-in method, --code from its authenticator app (or, for a phone: run with --send, read the\n" +
-			"code, then run again with --sign-in ID --verification ID --code C). Exit 0 when signed in.",
+			"code, then run again with --sign-in ID --verification ID --code C), or --recovery-code CODE.\n" +
+			"Exit 0 when signed in.",
 		flags: func(fs *flag.FlagSet) {
 			a.flags(fs)
 			fs.BoolVar(&a.asJSON, "json", false, "print JSON")
@@ -122,6 +132,8 @@ func (c *cli) signedIn(step *core.SignInStep, asJSON bool) error {
 	switch {
 	case c.usedPass:
 		how = "Temporary Access Pass"
+	case c.usedRecoveryCode:
+		how = "password and recovery code"
 	case step.Session.TwoStep:
 		how = "password and second factor"
 	}

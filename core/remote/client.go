@@ -360,6 +360,14 @@ func (c *Client) ChangeQuestions(ctx context.Context, accountID string, qas []co
 	return one[core.MethodView](ctx, c, call{op: "ChangeQuestions", account: accountID, body: questionsBody{Questions: qas}})
 }
 
+func (c *Client) AddRecoveryCodes(ctx context.Context, accountID string) (*core.RecoveryCodes, error) {
+	return one[core.RecoveryCodes](ctx, c, call{op: "AddRecoveryCodes", account: accountID})
+}
+
+func (c *Client) NewRecoveryCodes(ctx context.Context, accountID string) (*core.RecoveryCodes, error) {
+	return one[core.RecoveryCodes](ctx, c, call{op: "NewRecoveryCodes", account: accountID})
+}
+
 func (c *Client) ProveMethod(ctx context.Context, accountID, methodID string, channel core.Channel) (*core.Challenge, error) {
 	return one[core.Challenge](ctx, c, call{op: "ProveMethod", account: accountID, params: []string{"methodId", methodID}, body: proveBody{Channel: channel}})
 }

@@ -695,6 +695,16 @@ var selfRoutes = []Route{
 			}
 			return svc.ChangeQuestions(ctx, in.accountID, b.Questions)
 		}},
+	{Method: "POST", Path: "/me/authentication/recoveryCodeMethods", Op: "AddRecoveryCodes", Status: 201, Actor: true, Account: true, Out: core.RecoveryCodes{},
+		Summary: "Make a set of 10 one-time recovery codes; the only answer that ever carries them.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.AddRecoveryCodes(ctx, in.accountID)
+		}},
+	{Method: "PUT", Path: "/me/authentication/recoveryCodeMethods", Op: "NewRecoveryCodes", Status: 200, Actor: true, Account: true, Out: core.RecoveryCodes{},
+		Summary: "Get new recovery codes: the old set stops working at once; the new codes are shown this once.",
+		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {
+			return svc.NewRecoveryCodes(ctx, in.accountID)
+		}},
 	{Method: "POST", Path: "/me/authentication/verifications/{verificationId}/confirm", Op: "Confirm", Status: 201, Actor: true, Account: true, Body: codeBody{}, Out: core.MethodView{},
 		Summary: "Confirm a method being added with its code; returns the method.",
 		call: func(ctx context.Context, svc core.Service, in *input) (any, error) {

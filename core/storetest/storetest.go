@@ -30,6 +30,8 @@ func Run(t *testing.T, open Open) {
 		// MethodTx (methods.go)
 		{"Methods", testMethods},
 		{"RaceAdvanceTOTPStep", testRaceAdvanceTOTPStep},
+		{"RecoveryCodes", testRecoveryCodes},
+		{"RaceUseRecoveryCode", testRaceUseRecoveryCode},
 		// CodeTx (codes.go)
 		{"SendsByPurpose", testSendsByPurpose},
 		{"RaceUseVerification", testRaceUseVerification},

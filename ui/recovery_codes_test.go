@@ -166,8 +166,8 @@ func (h *harness) signedInWithCodes() (*core.Account, *core.RecoveryCodes) {
 
 // TestSignInWithARecoveryCodeInTheWindow: "Sign in another way" and "I
 // don't have any of these" offer "Use a recovery code"; a used code is
-// refused under the field; a fresh one signs in (through
-// afterRecoverySignIn).
+// refused under the field; a fresh one signs in, and the page offers the
+// lost-device path.
 func TestSignInWithARecoveryCodeInTheWindow(t *testing.T) {
 	h := newHarness(t, "en")
 	alice, set := h.signedInWithCodes()
@@ -197,6 +197,10 @@ func TestSignInWithARecoveryCodeInTheWindow(t *testing.T) {
 	if last := events[len(events)-1]; last.Action != core.ActionSignedIn || last.Detail != "password and recovery code" {
 		t.Fatalf("last event %+v, want a sign-in with a recovery code", last)
 	}
+	// Signed in with a code, not a device: the way back to a new phone
+	// or app is offered at once.
+	h.tap("I lost a phone or app")
+	h.shows("Replace a lost phone or app")
 }
 
 // TestResetWithARecoveryCodeInTheWindow: "Forgot my password" offers "Use

@@ -57,9 +57,6 @@ type door struct {
 	forget     func(name string)
 	sessions   SessionKeeper // nil: no session is kept between runs
 	signedIn   func(*core.SignInStep)
-	// viaRecoveryCode: the sign-in's second step was a recovery code
-	// (the window then goes on through UI.afterRecoverySignIn).
-	viaRecoveryCode bool
 	// typed is the password typed on the sign-in screen, handed to the
 	// window with the sign-in (a temporary one is changed next, without
 	// asking for it again), and nowhere else.

@@ -287,7 +287,6 @@ func (s *secondStep) onVerify(verification, code string) {
 			return
 		}
 		f.leave()
-		s.d.viaRecoveryCode = s.option.Kind == core.KindRecoveryCodes
 		s.d.signedIn(step)
 	})
 }
@@ -366,20 +365,8 @@ func (u *UI) door() *door {
 	d.signedIn = func(step *core.SignInStep) {
 		u.carried, d.typed = d.typed, ""
 		u.viaPass, d.viaPass = d.viaPass, false
-		if d.viaRecoveryCode {
-			d.viaRecoveryCode = false
-			u.afterRecoverySignIn(step)
-			return
-		}
 		u.signedIn(step)
 	}
 	return d
 }
 
-// afterRecoverySignIn goes on after a sign-in whose second step was a
-// recovery code: the person has likely lost their phone or app. This is
-// where issue 25's guided "I lost this device" path will open; until it
-// does, the sign-in goes on as any other.
-func (u *UI) afterRecoverySignIn(step *core.SignInStep) {
-	u.signedIn(step)
-}

@@ -359,3 +359,45 @@ func TestReportAttacks(t *testing.T) {
 		t.Fatalf("the administrator's list: %v %v", all, err)
 	}
 }
+
+// TestReportHidesAdminFromDesk: a report copies the event's actor; the
+// help desk's list must not name an administrator who did the reported
+// change, as the desk's audit log does not ("an administrator").
+func TestReportHidesAdminFromDesk(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	root := f.newAccount(t, "root@contoso.com", core.RoleAdmin)
+	f.add(t, root, phoneOf("rootphone", "+442079460002"))
+	asRoot := f.session(t, root)
+	ch, err := f.svc.BeginIdentityCheck(asRoot, d.user.ID, d.phone.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.FinishIdentityCheck(asRoot, d.user.ID, ch.VerificationID, f.lastCode(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.RevokeSessions(asRoot, d.user.ID, "INC-3 stolen laptop"); err != nil {
+		t.Fatal(err)
+	}
+	uma := f.session(t, d.user)
+	e := eventOf(t, f, uma, d.user.ID, core.ActionSessionsRevoked)
+	if _, err := f.svc.ReportActivity(uma, d.user.ID, e.Seq); err != nil {
+		t.Fatal(err)
+	}
+	logged, err := f.svc.AuditLog(d.as, core.AuditFilter{AccountID: d.user.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range logged {
+		if x.Seq == e.Seq && x.ActorName != "an administrator" {
+			t.Fatalf("the desk's audit log names the admin: %+v", x)
+		}
+	}
+	reports, err := f.svc.ActivityReports(d.as, 10)
+	if err != nil || len(reports) != 1 {
+		t.Fatalf("the desk's list: %v %v", reports, err)
+	}
+	if strings.Contains(reports[0].EventActor, root.Name) || reports[0].EventActor != "an administrator" {
+		t.Fatalf("the desk's list of reports names the admin who did the change: %q", reports[0].EventActor)
+	}
+}

@@ -401,3 +401,50 @@ func TestReportHidesAdminFromDesk(t *testing.T) {
 		t.Fatalf("the desk's list of reports names the admin who did the change: %q", reports[0].EventActor)
 	}
 }
+
+// TestLostDeviceRacesASignIn: a thief with the password and the app
+// finishes a sign-in with it while its owner, signed in with a pass,
+// declares the app lost. Whichever comes first, no session signed in with
+// the lost app may live on after the lost-device path said it ended them
+// all.
+func TestLostDeviceRacesASignIn(t *testing.T) {
+	raced := 0
+	for i := 0; i < 25 && raced < 3; i++ {
+		f := newFixture(t)
+		d := newDesk(t, f)
+		byPass := d.passSession(t, f)
+		step, err := f.svc.SignIn(context.Background(), d.user.Name, "another long passphrase")
+		if err != nil || step.Pending == nil {
+			t.Fatalf("sign-in: %+v %v", step, err)
+		}
+		code, err := core.TOTPCode(d.secret, f.clock.Now(), core.DefaultPolicy())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var thief *core.SignInStep
+		var lostErr error
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			thief, _ = f.svc.FinishSignIn(context.Background(), step.Pending.ID, d.app.ID, "", code)
+		}()
+		go func() {
+			defer wg.Done()
+			_, lostErr = f.svc.ReplaceLostMethod(byPass, d.user.ID, d.app.ID)
+		}()
+		wg.Wait()
+		if lostErr != nil {
+			t.Fatalf("%d: lost: %v", i, lostErr)
+		}
+		if thief == nil || thief.Session == nil {
+			continue
+		}
+		raced++
+		if _, err := f.svc.ResumeSession(context.Background(), thief.Session.ID); err == nil {
+			t.Fatalf("%d: a session signed in with the app lives on after the app was declared lost (signed in with %q %q)",
+				i, thief.Session.SignInKind, thief.Session.SignInMethodID)
+		}
+	}
+	t.Logf("%d sign-ins with the app finished in the race", raced)
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/securityinfo/securityinfo/core"
 )
@@ -447,4 +448,38 @@ func TestLostDeviceRacesASignIn(t *testing.T) {
 		}
 	}
 	t.Logf("%d sign-ins with the app finished in the race", raced)
+}
+
+// TestLostPhoneEndsItsReset: a thief with the phone proves it in a
+// password reset; its owner, signed in with a pass, reports the phone
+// lost. The reset the lost phone proved must not go on: it would set the
+// thief's password and end the owner's pass session, on an account that
+// now has no method to ask for a second step.
+func TestLostPhoneEndsItsReset(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	f.store.Update(context.Background(), func(tx core.Tx) error { return tx.DeleteMethod(d.app.ID) })
+	byPass := d.passSession(t, f)
+	f.clock.Advance(31 * time.Second)
+	st, err := f.svc.StartReset(context.Background(), d.user.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := f.svc.ResetSendCode(context.Background(), st.ResetID, st.Options[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err = f.svc.ResetVerify(context.Background(), st.ResetID, st.Options[0].ID, ch.VerificationID, f.lastCode(t)); err != nil || !st.Ready() {
+		t.Fatalf("the thief's proof: %+v %v", st, err)
+	}
+	if _, err := f.svc.ReplaceLostMethod(byPass, d.user.ID, d.phone.ID); err != nil {
+		t.Fatal(err)
+	}
+	err = f.svc.ResetPassword(context.Background(), st.ResetID, "k8#mQz!vR thief")
+	if err == nil {
+		t.Fatalf("a reset proven with the phone set the password after the phone was declared lost (the owner's pass session live: %v)", live(f, byPass))
+	}
+	if !live(f, byPass) {
+		t.Fatal("the owner's pass session ended")
+	}
 }

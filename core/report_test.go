@@ -483,3 +483,21 @@ func TestLostPhoneEndsItsReset(t *testing.T) {
 		t.Fatal("the owner's pass session ended")
 	}
 }
+
+// TestLostPhoneEndsItsDeskProof: a thief with the phone has the help
+// desk verify "the person" with a code to it; its owner then reports the
+// phone lost. The desk's proof made with the lost phone must not let the
+// agent make the caller a pass.
+func TestLostPhoneEndsItsDeskProof(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	byPass := d.passSession(t, f)
+	f.clock.Advance(31 * time.Second)
+	d.verify(t, f) // the thief reads the phone's code to the agent
+	if _, err := f.svc.ReplaceLostMethod(byPass, d.user.ID, d.phone.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.CreateAccessPass(d.as, d.user.ID, core.AccessPassRequest{Reason: "INC-8 new phone"}); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Fatalf("a pass on a proof made with the phone declared lost since: %v", err)
+	}
+}

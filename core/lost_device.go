@@ -97,6 +97,11 @@ func (s *Local) removeLost(tx Tx, a Actor, acct *Account, m *Method, pv *DeleteP
 	if err := tx.DeleteMethod(m.ID); err != nil {
 		return 0, err
 	}
+	// A help desk's proof of who is asking may have been a code to the
+	// lost device: the agent verifies the caller again.
+	if err := tx.EndIdentityProofs(acct.ID); err != nil {
+		return 0, err
+	}
 	if pv.WasDefault || pv.NewDefault == nil {
 		acct.DefaultMethodID, acct.DefaultChannel = "", ChannelNone
 		if pv.NewDefault != nil {

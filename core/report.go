@@ -162,9 +162,9 @@ func (s *Local) ActivityReports(ctx context.Context, limit int) ([]*ActivityRepo
 		if err != nil {
 			return err
 		}
-		readable := map[string]bool{}
+		readable, roles := map[string]bool{}, map[string]Role{}
 		for _, acct := range accts {
-			readable[acct.ID] = mayRead(a, acct)
+			readable[acct.ID], roles[acct.ID] = mayRead(a, acct), acct.Role
 		}
 		// Reports are few: read them all and keep the desk's.
 		rs, err := tx.Reports(ReportFilter{})
@@ -173,6 +173,17 @@ func (s *Local) ActivityReports(ctx context.Context, limit int) ([]*ActivityRepo
 		}
 		for _, r := range rs {
 			if readable[r.AccountID] && (limit <= 0 || len(out) < limit) {
+				// The event's actor is named to the desk as its audit
+				// log names them: someone above it by their role only.
+				e, err := tx.AuditEvent(r.EventSeq)
+				if storeFailed(err) {
+					return err
+				}
+				if err != nil {
+					r.EventActor = ""
+				} else if role, known := roles[e.ActorID]; known && rank(role) > rank(a.Role) {
+					r.EventActor = roleWords(role)
+				}
 				out = append(out, r)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/securityinfo/securityinfo/core"
 )
@@ -357,5 +358,146 @@ func TestReportAttacks(t *testing.T) {
 	all, err := f.svc.ActivityReports(f.ctx, 0)
 	if err != nil || len(all) != 2 || all[0].AccountID != oneStep.ID {
 		t.Fatalf("the administrator's list: %v %v", all, err)
+	}
+}
+
+// TestReportHidesAdminFromDesk: a report copies the event's actor; the
+// help desk's list must not name an administrator who did the reported
+// change, as the desk's audit log does not ("an administrator").
+func TestReportHidesAdminFromDesk(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	root := f.newAccount(t, "root@contoso.com", core.RoleAdmin)
+	f.add(t, root, phoneOf("rootphone", "+442079460002"))
+	asRoot := f.session(t, root)
+	ch, err := f.svc.BeginIdentityCheck(asRoot, d.user.ID, d.phone.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.FinishIdentityCheck(asRoot, d.user.ID, ch.VerificationID, f.lastCode(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.RevokeSessions(asRoot, d.user.ID, "INC-3 stolen laptop"); err != nil {
+		t.Fatal(err)
+	}
+	uma := f.session(t, d.user)
+	e := eventOf(t, f, uma, d.user.ID, core.ActionSessionsRevoked)
+	if _, err := f.svc.ReportActivity(uma, d.user.ID, e.Seq); err != nil {
+		t.Fatal(err)
+	}
+	logged, err := f.svc.AuditLog(d.as, core.AuditFilter{AccountID: d.user.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range logged {
+		if x.Seq == e.Seq && x.ActorName != "an administrator" {
+			t.Fatalf("the desk's audit log names the admin: %+v", x)
+		}
+	}
+	reports, err := f.svc.ActivityReports(d.as, 10)
+	if err != nil || len(reports) != 1 {
+		t.Fatalf("the desk's list: %v %v", reports, err)
+	}
+	if strings.Contains(reports[0].EventActor, root.Name) || reports[0].EventActor != "an administrator" {
+		t.Fatalf("the desk's list of reports names the admin who did the change: %q", reports[0].EventActor)
+	}
+}
+
+// TestLostDeviceRacesASignIn: a thief with the password and the app
+// finishes a sign-in with it while its owner, signed in with a pass,
+// declares the app lost. Whichever comes first, no session signed in with
+// the lost app may live on after the lost-device path said it ended them
+// all.
+func TestLostDeviceRacesASignIn(t *testing.T) {
+	raced := 0
+	for i := 0; i < 25 && raced < 3; i++ {
+		f := newFixture(t)
+		d := newDesk(t, f)
+		byPass := d.passSession(t, f)
+		step, err := f.svc.SignIn(context.Background(), d.user.Name, "another long passphrase")
+		if err != nil || step.Pending == nil {
+			t.Fatalf("sign-in: %+v %v", step, err)
+		}
+		code, err := core.TOTPCode(d.secret, f.clock.Now(), core.DefaultPolicy())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var thief *core.SignInStep
+		var lostErr error
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			thief, _ = f.svc.FinishSignIn(context.Background(), step.Pending.ID, d.app.ID, "", code)
+		}()
+		go func() {
+			defer wg.Done()
+			_, lostErr = f.svc.ReplaceLostMethod(byPass, d.user.ID, d.app.ID)
+		}()
+		wg.Wait()
+		if lostErr != nil {
+			t.Fatalf("%d: lost: %v", i, lostErr)
+		}
+		if thief == nil || thief.Session == nil {
+			continue
+		}
+		raced++
+		if _, err := f.svc.ResumeSession(context.Background(), thief.Session.ID); err == nil {
+			t.Fatalf("%d: a session signed in with the app lives on after the app was declared lost (signed in with %q %q)",
+				i, thief.Session.SignInKind, thief.Session.SignInMethodID)
+		}
+	}
+	t.Logf("%d sign-ins with the app finished in the race", raced)
+}
+
+// TestLostPhoneEndsItsReset: a thief with the phone proves it in a
+// password reset; its owner, signed in with a pass, reports the phone
+// lost. The reset the lost phone proved must not go on: it would set the
+// thief's password and end the owner's pass session, on an account that
+// now has no method to ask for a second step.
+func TestLostPhoneEndsItsReset(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	f.store.Update(context.Background(), func(tx core.Tx) error { return tx.DeleteMethod(d.app.ID) })
+	byPass := d.passSession(t, f)
+	f.clock.Advance(31 * time.Second)
+	st, err := f.svc.StartReset(context.Background(), d.user.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := f.svc.ResetSendCode(context.Background(), st.ResetID, st.Options[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err = f.svc.ResetVerify(context.Background(), st.ResetID, st.Options[0].ID, ch.VerificationID, f.lastCode(t)); err != nil || !st.Ready() {
+		t.Fatalf("the thief's proof: %+v %v", st, err)
+	}
+	if _, err := f.svc.ReplaceLostMethod(byPass, d.user.ID, d.phone.ID); err != nil {
+		t.Fatal(err)
+	}
+	err = f.svc.ResetPassword(context.Background(), st.ResetID, "k8#mQz!vR thief")
+	if err == nil {
+		t.Fatalf("a reset proven with the phone set the password after the phone was declared lost (the owner's pass session live: %v)", live(f, byPass))
+	}
+	if !live(f, byPass) {
+		t.Fatal("the owner's pass session ended")
+	}
+}
+
+// TestLostPhoneEndsItsDeskProof: a thief with the phone has the help
+// desk verify "the person" with a code to it; its owner then reports the
+// phone lost. The desk's proof made with the lost phone must not let the
+// agent make the caller a pass.
+func TestLostPhoneEndsItsDeskProof(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	byPass := d.passSession(t, f)
+	f.clock.Advance(31 * time.Second)
+	d.verify(t, f) // the thief reads the phone's code to the agent
+	if _, err := f.svc.ReplaceLostMethod(byPass, d.user.ID, d.phone.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.CreateAccessPass(d.as, d.user.ID, core.AccessPassRequest{Reason: "INC-8 new phone"}); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Fatalf("a pass on a proof made with the phone declared lost since: %v", err)
 	}
 }

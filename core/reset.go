@@ -203,6 +203,24 @@ func provenCount(r *Reset, p *Policy) int {
 	return n
 }
 
+// liveProvenCount is provenCount of the proofs whose method is still
+// the account's: a phone or app declared lost (or deleted) after it was
+// proven in a reset no longer counts toward it.
+func liveProvenCount(tx Tx, r *Reset, accountID string, p *Policy) (int, error) {
+	n := provenCount(r, p)
+	for _, id := range r.Proven {
+		if id == string(KindSecurityKey) {
+			continue
+		}
+		if _, err := ownMethod(tx, accountID, id); storeFailed(err) {
+			return 0, err
+		} else if err != nil {
+			n--
+		}
+	}
+	return n, nil
+}
+
 // openReset loads a reset that is still going, and its account (nil for
 // a decoy).
 func (s *Local) openReset(ctx context.Context, id string) (*Reset, *Account, error) {
@@ -501,7 +519,11 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 		if err != nil {
 			return err
 		}
-		if provenCount(cur, p) < p.MethodsRequiredForReset {
+		n, err := liveProvenCount(tx, cur, acct.ID, p)
+		if err != nil {
+			return err
+		}
+		if n < p.MethodsRequiredForReset {
 			return Reason(EFORBIDDEN, "reset.proveFirst", map[string]any{"N": p.MethodsRequiredForReset})
 		}
 		a, err := tx.Account(acct.ID)

@@ -537,6 +537,18 @@ func (s *Local) startSessionHow(ctx context.Context, acct *Account, twoStep bool
 		if err := samePassword(tx, acct); err != nil {
 			return err
 		}
+		if with.methodID != "" {
+			// The method it signed in with is still there: a phone or
+			// app declared lost (or deleted) after its code was checked
+			// ended every session signed in with it, and must not miss
+			// this one.
+			if _, err := ownMethod(tx, acct.ID, with.methodID); err != nil {
+				if storeFailed(err) {
+					return err
+				}
+				return badSignIn
+			}
+		}
 		if err := tx.CreateSession(&stored); err != nil {
 			return err
 		}

@@ -305,6 +305,9 @@ type HelpdeskTx interface {
 	// account: a zero proof (no VerifiedUntil, no failures) when none.
 	IdentityProof(agentID, accountID string) (*IdentityProof, error)
 	SaveIdentityProof(p *IdentityProof) error
+	// EndIdentityProofs ends every agent's proof of who is asking for
+	// an account (a device it may have been made with was lost).
+	EndIdentityProofs(accountID string) error
 
 	// AccessPass returns an account's Temporary Access Pass, ENOTFOUND
 	// when it has none. SaveAccessPass replaces it (one per account).

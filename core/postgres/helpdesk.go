@@ -40,6 +40,11 @@ func (t *tx) SaveIdentityProof(p *core.IdentityProof) error {
 	return err
 }
 
+func (t *tx) EndIdentityProofs(accountID string) error {
+	_, err := t.exec(`UPDATE identity_proofs SET verified_until = NULL WHERE account_id = $1`, accountID)
+	return err
+}
+
 func (t *tx) AccessPass(accountID string) (*core.AccessPass, error) {
 	p := &core.AccessPass{AccountID: accountID}
 	var used pgtype.Timestamptz

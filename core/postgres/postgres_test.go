@@ -256,3 +256,59 @@ func TestDeferredStepWrite(t *testing.T) {
 		t.Fatalf("the rolled-back transaction's account: %d, %v", n, err)
 	}
 }
+
+// TestDeferredStepWriteCancelled: a request whose client goes away after
+// its step's write was deferred (before the COMMIT it would go out with)
+// accepts nothing: the step is not written, the caller gets an error, and
+// no connection goes back to the pool in the middle of the transaction.
+func TestDeferredStepWriteCancelled(t *testing.T) {
+	dbURL := freshDatabase(t)
+	s := mustOpen(t, dbURL)
+	defer s.Close()
+	bg := context.Background()
+	if err := s.Update(bg, func(tx core.Tx) error {
+		if err := tx.CreateAccount(&core.Account{ID: "a1", Name: "alice@contoso.com", Role: core.RoleUser, Language: "en"}); err != nil {
+			return err
+		}
+		return tx.CreateMethod(&core.Method{ID: "m1", AccountID: "a1", Kind: core.KindAuthenticatorApp, Language: "en", LastStep: 5})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 12 { // more than the pool's connections
+		ctx, cancel := context.WithCancel(bg)
+		err := s.Update(ctx, func(tx core.Tx) error {
+			if _, err := tx.Method("m1"); err != nil {
+				return err
+			}
+			ok, err := tx.AdvanceTOTPStep("m1", int64(9+i), time.Now())
+			if err != nil || !ok {
+				return fmt.Errorf("advance = %v, %v", ok, err)
+			}
+			cancel() // the client went away
+			return nil
+		})
+		cancel()
+		if err == nil {
+			t.Fatalf("%d: a cancelled request's deferred step committed without error", i)
+		}
+	}
+	var step int64
+	if err := raw(t, dbURL).QueryRow(bg, `SELECT last_step FROM methods WHERE id = 'm1'`).Scan(&step); err != nil || step != 5 {
+		t.Fatalf("last step = %d, %v; want 5 (nothing accepted)", step, err)
+	}
+	for i := range 20 {
+		var n int
+		if err := s.Update(bg, func(tx core.Tx) error {
+			return tx.CreateAccount(&core.Account{ID: fmt.Sprintf("x%d", i), Name: fmt.Sprintf("x%d@contoso.com", i), Role: core.RoleUser, Language: "en"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.View(bg, func(tx core.Tx) error {
+			var err error
+			n, err = tx.CountAccounts()
+			return err
+		}); err != nil || n != i+2 {
+			t.Fatalf("accounts = %d, %v; want %d", n, err, i+2)
+		}
+	}
+}

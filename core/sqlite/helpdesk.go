@@ -36,6 +36,11 @@ func (t *tx) SaveIdentityProof(p *core.IdentityProof) error {
 	return err
 }
 
+func (t *tx) EndIdentityProofs(accountID string) error {
+	_, err := t.exec(`UPDATE identity_proofs SET verified_until = '' WHERE account_id = ?`, accountID)
+	return err
+}
+
 func (t *tx) AccessPass(accountID string) (*core.AccessPass, error) {
 	p := &core.AccessPass{AccountID: accountID}
 	var created, expires, used string

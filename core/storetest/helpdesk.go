@@ -48,6 +48,30 @@ func testHelpdeskRows(t *testing.T, s core.Store) {
 		return nil
 	})
 	update(t, s, func(tx core.Tx) error {
+		if err := tx.CreateAccount(account("b1", "bob@contoso.com")); err != nil {
+			return err
+		}
+		for _, x := range []*core.IdentityProof{{AgentID: "other", AccountID: "a1", VerifiedUntil: t0, How: "app"},
+			{AgentID: "agent", AccountID: "b1", VerifiedUntil: t0, How: "phone"}} {
+			if err := tx.SaveIdentityProof(x); err != nil {
+				return err
+			}
+		}
+		if err := tx.EndIdentityProofs("a1"); err != nil {
+			return err
+		}
+		for _, agent := range []string{"agent", "other"} {
+			if p, err := tx.IdentityProof(agent, "a1"); err != nil || !p.VerifiedUntil.IsZero() {
+				return fmt.Errorf("%s's proof after EndIdentityProofs: %+v %v", agent, p, err)
+			}
+		}
+		if p, err := tx.IdentityProof("agent", "b1"); err != nil || !p.VerifiedUntil.Equal(t0) {
+			return fmt.Errorf("another account's proof after EndIdentityProofs: %+v %v", p, err)
+		}
+		// the first proof back, for what follows
+		return tx.SaveIdentityProof(&core.IdentityProof{AgentID: "agent", AccountID: "a1", VerifiedUntil: t0, How: "phone", Failures: 2})
+	})
+	update(t, s, func(tx core.Tx) error {
 		if err := tx.ClearFailureCounters("a1"); err != nil {
 			return err
 		}

@@ -235,6 +235,7 @@ func (s *Local) VerifyAuthenticator(ctx context.Context, accountID, methodID, co
 	var userErr error
 	pre := Preload{MethodID: methodID, Subject: "method:" + methodID}
 	err := s.onAccountReading(ctx, accountID, prove, pre, func(tx Tx, _ Actor, acct *Account, p *Policy) error {
+		userErr = nil // a transaction run again starts over
 		m, err := ownMethod(tx, accountID, methodID)
 		if err != nil {
 			return err

@@ -14,6 +14,7 @@ func (s *Local) Confirm(ctx context.Context, accountID, verificationID, code str
 	var notices []queued
 	var view MethodView
 	err := s.change(ctx, accountID, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+		userErr = nil // a transaction run again starts over
 		v, err := ownVerification(tx, accountID, verificationID)
 		if err != nil {
 			return err
@@ -209,6 +210,7 @@ func (s *Local) VerifyCode(ctx context.Context, accountID, verificationID, code 
 func (s *Local) verifyCode(ctx context.Context, accountID, verificationID, code, flow string) error {
 	var userErr error
 	err := s.proveWrite(ctx, accountID, func(tx Tx, acct *Account, p *Policy) error {
+		userErr = nil // a transaction run again starts over
 		v, err := ownVerification(tx, accountID, verificationID)
 		if err != nil {
 			return err

@@ -226,6 +226,7 @@ func notFound() error { return Reason(ENOTFOUND, "code.notFound", nil) }
 func (s *Local) decoyCheck(ctx context.Context, c resetChoice, verificationID string) error {
 	var userErr error
 	err := s.onDecoy(ctx, c, func(tx Tx, p *Policy, st map[string]*decoyCode) error {
+		userErr = nil // a transaction run again starts over
 		now := s.clock()
 		if c.option.Kind == KindAuthenticatorApp {
 			fc, lockErr := s.decoyLock(tx, c, now)
@@ -327,6 +328,7 @@ func (s *Local) decoyAnswer(ctx context.Context, c resetChoice, verificationID s
 	}
 	var userErr error
 	err := s.onDecoy(ctx, c, func(tx Tx, p *Policy, st map[string]*decoyCode) error {
+		userErr = nil // a transaction run again starts over
 		d := st[verificationID]
 		if d == nil {
 			userErr = notFound()

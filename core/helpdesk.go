@@ -326,6 +326,7 @@ func (s *Local) FinishIdentityCheck(ctx context.Context, accountID, verification
 	var out *IdentityProof
 	var notices []queued
 	err := s.onDesk(ctx, accountID, false, func(tx Tx, a Actor, acct *Account, p *Policy, now time.Time) error {
+		userErr = nil // a transaction run again starts over
 		v, err := ownVerification(tx, accountID, verificationID)
 		if err != nil {
 			return err

@@ -450,6 +450,7 @@ func (s *Local) checkAnswers(ctx context.Context, accountID, verificationID stri
 		}
 	}
 	err := s.proveWrite(ctx, accountID, func(tx Tx, acct *Account, p *Policy) error {
+		userErr = nil // a transaction run again starts over
 		now := s.clock()
 		cur, err := ownVerification(tx, accountID, verificationID)
 		if err != nil {

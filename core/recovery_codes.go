@@ -225,6 +225,7 @@ func (s *Local) useRecoveryCode(ctx context.Context, accountID, methodID, typed 
 	var userErr error
 	var notices []queued
 	err := s.proveWrite(ctx, accountID, func(tx Tx, acct *Account, p *Policy) error {
+		userErr = nil // a transaction run again starts over
 		m, err := ownMethod(tx, accountID, methodID)
 		if err != nil {
 			return err

@@ -377,6 +377,7 @@ func (s *Local) resetRecoveryCode(ctx context.Context, c resetChoice, code strin
 func (s *Local) decoyRecoveryCode(ctx context.Context, c resetChoice, normalized string) error {
 	var userErr error
 	err := s.onDecoy(ctx, c, func(tx Tx, p *Policy, _ map[string]*decoyCode) error {
+		userErr = nil // a transaction run again starts over
 		now := s.clock()
 		_ = s.keys.recoveryCodeHash(c.reset.ID, normalized) // the cost of a real check
 		fc, lockErr := s.decoyLock(tx, c, now)
@@ -621,6 +622,7 @@ func (s *Local) ResetKeyVerify(ctx context.Context, resetID, optionID, verificat
 	} else {
 		var userErr error
 		err = s.store.Update(ctx, func(tx Tx) error {
+			userErr = nil // a transaction run again starts over
 			v, err := ownVerification(tx, c.acct.ID, verificationID)
 			if err != nil {
 				return err

@@ -147,6 +147,7 @@ func (s *Local) ConfirmSecurityKey(ctx context.Context, accountID, verificationI
 	var notices []queued
 	var userErr error
 	err = s.change(ctx, accountID, func(tx Tx, a Actor, acct *Account, p *Policy) error {
+		userErr = nil // a transaction run again starts over
 		v, err := ownVerification(tx, accountID, verificationID)
 		if err != nil {
 			return err
@@ -264,6 +265,7 @@ func (s *Local) FinishKeySignIn(ctx context.Context, signInID, verificationID st
 	}
 	var userErr error
 	err = s.store.Update(ctx, func(tx Tx) error {
+		userErr = nil // a transaction run again starts over
 		v, err := ownVerification(tx, acct.ID, verificationID)
 		if err != nil {
 			return err

@@ -22,6 +22,13 @@ type lazyTx struct {
 	begin   string // BEGIN with the isolation level and access mode
 	begun   bool
 	pending []queued // deferred writes not sent yet
+	ended   bool     // committed or rolled back: the connection is back in the pool
+}
+
+// release gives the connection back to the pool, once.
+func (l *lazyTx) release() {
+	l.ended = true
+	l.conn.Release()
 }
 
 // queued is a statement and its arguments.
@@ -144,7 +151,10 @@ func (l *lazyTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, 
 // Commit sends the deferred writes with COMMIT, and gives the connection
 // back to the pool.
 func (l *lazyTx) Commit(ctx context.Context) error {
-	defer l.conn.Release()
+	if l.ended {
+		return errors.New("commit: the transaction has ended")
+	}
+	defer l.release()
 	if !l.begun && len(l.pending) == 0 {
 		return nil
 	}
@@ -171,7 +181,10 @@ func (l *lazyTx) Commit(ctx context.Context) error {
 // Rollback rolls back and gives the connection back to the pool (which
 // closes it if it is still in a transaction, after a failed rollback).
 func (l *lazyTx) Rollback(ctx context.Context) {
-	defer l.conn.Release()
+	if l.ended {
+		return // committed or rolled back already
+	}
+	defer l.release()
 	l.pending = nil
 	if l.begun {
 		l.conn.Exec(ctx, "ROLLBACK")

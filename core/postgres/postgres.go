@@ -202,6 +202,9 @@ func (s *Store) attempt(ctx context.Context, opts pgx.TxOptions, fn func(core.Tx
 	if err != nil {
 		return false, fmt.Errorf("begin: %w", err)
 	}
+	// Whatever fn does, a panic included, the transaction ends and its
+	// connection goes back to the pool (a no-op after Commit).
+	defer pgTx.Rollback(context.WithoutCancel(ctx))
 	t := &tx{ctx: ctx, tx: pgTx, policies: &s.policies}
 	if err := fn(t); err != nil {
 		pgTx.Rollback(ctx)

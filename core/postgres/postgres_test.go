@@ -312,3 +312,35 @@ func TestDeferredStepWriteCancelled(t *testing.T) {
 		}
 	}
 }
+
+// TestPanicInATransaction: a function that panics inside a transaction
+// leaves no connection behind in it: after more panics than the pool has
+// connections, transactions still run.
+func TestPanicInATransaction(t *testing.T) {
+	s := mustOpen(t, freshDatabase(t))
+	defer func() {
+		if !t.Failed() {
+			s.Close() // it would wait for the connections left behind
+		}
+	}()
+	ctx := context.Background()
+	for range 40 {
+		func() {
+			defer func() { recover() }()
+			s.Update(ctx, func(tx core.Tx) error {
+				tx.CountAccounts()
+				panic("a bug")
+			})
+		}()
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Update(ctx, func(tx core.Tx) error { _, err := tx.CountAccounts(); return err }) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no connection left in the pool after panics in transactions")
+	}
+}

@@ -37,9 +37,13 @@ func (d *addMethodDialog) show() {
 	}, func(kinds []core.MethodKind, err error) {
 		d.m.setBusy(false)
 		d.sc.tr.setError(d.err, err)
-		d.kinds = kinds
+		d.kinds = d.kinds[:0]
 		var labels []string
 		for _, k := range kinds {
+			if k == core.KindWindowsHello && windowsHelloOf(d.sc.keys) == nil {
+				continue // Windows Hello only where this computer has it
+			}
+			d.kinds = append(d.kinds, k)
 			labels = append(labels, d.sc.tr.Kind(k))
 		}
 		d.choose.SetOptions(labels)
@@ -73,6 +77,11 @@ func startWizard(sc *scope, k core.MethodKind) {
 		newQuestionsWizard(sc).show()
 	case core.KindSecurityKey:
 		newKeyWizard(sc).show()
+	case core.KindWindowsHello:
+		w := newKeyWizard(sc)
+		w.hello = true
+		w.m = newModal(sc.tr.Kind(core.KindWindowsHello), sc.win)
+		w.show()
 	}
 }
 

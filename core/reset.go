@@ -59,7 +59,7 @@ func resetOptions(methods []*Method, p *Policy) []ResetOption {
 	for _, m := range methods {
 		ki, _ := m.Kind.Info()
 		if m.Kind == KindSecurityKey {
-			if !keyOffered && usableKey(m) && p.Enabled(KindSecurityKey) {
+			if !keyOffered && usableKey(m) && keyAllowed(p, m) {
 				out = append(out, ResetOption{ID: m.ID + ":" + string(ChannelKey), Kind: m.Kind, Channel: ChannelKey, Masked: ki.Label})
 				keyOffered = true
 			}
@@ -140,7 +140,7 @@ func (s *Local) shownOptions(tx Tx, r *Reset) (opts []ResetOption, real bool, er
 			return opts, true, nil
 		}
 	}
-	return s.keys.decoyOptions(r.Name, p.Enabled(KindSecurityKey)), false, nil
+	return s.keys.decoyOptions(r.Name, keysAllowed(p)), false, nil
 }
 
 // resetState lists what r still needs.
@@ -182,7 +182,7 @@ func provenAs(o ResetOption) string {
 // only while the policy still allows keys.
 func provenCount(r *Reset, p *Policy) int {
 	n := len(r.Proven)
-	if slices.Contains(r.Proven, string(KindSecurityKey)) && !p.Enabled(KindSecurityKey) {
+	if slices.Contains(r.Proven, string(KindSecurityKey)) && !keysAllowed(p) {
 		n--
 	}
 	return n

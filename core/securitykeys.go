@@ -379,6 +379,17 @@ func keyNotVerified() error {
 	return Reason(EWRONGCODE, "key.notVerified", nil)
 }
 
+// keyAllowed says whether the policy allows m, a key or Windows Hello.
+func keyAllowed(p *Policy, m *Method) bool {
+	if m.Channel == ChannelPlatform {
+		return p.Enabled(KindWindowsHello)
+	}
+	return p.Enabled(KindSecurityKey)
+}
+
+// keysAllowed says whether the policy allows keys or Windows Hello.
+func keysAllowed(p *Policy) bool { return p.Enabled(KindSecurityKey) || p.Enabled(KindWindowsHello) }
+
 // usableKey says whether a key method may sign: it has a credential and
 // a public key, and its counter never went back.
 func usableKey(m *Method) bool {

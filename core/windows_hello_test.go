@@ -1,6 +1,8 @@
 package core_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/securityinfo/securityinfo/core"
@@ -60,6 +62,16 @@ func TestWindowsHelloIsAKeyOfOneComputer(t *testing.T) {
 	step, vid, a := keySignIn(t, f, hello, "1234")
 	if s, err := f.svc.FinishKeySignIn(f.ctx, step.Pending.ID, vid, a); err != nil || !s.Session.TwoStep {
 		t.Fatalf("sign-in with Windows Hello: %+v %v", s, err)
+	}
+	// A reset offers it as the key option while the policy allows it.
+	if st, err := f.svc.StartReset(context.Background(), f.alice.Name); err != nil || kindsOf(st.Options) != "securityKey/key" {
+		t.Fatalf("reset options: %+v %v", st, err)
+	}
+	if _, err := f.svc.SetPolicy(f.ctx, []string{"enabledMethods=authenticatorApp,phone,email,securityKey"}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := f.svc.StartReset(context.Background(), f.alice.Name); strings.Contains(kindsOf(st.Options), "securityKey") {
+		t.Fatalf("Windows Hello offered while the policy does not allow it: %+v", st.Options)
 	}
 }
 

@@ -161,11 +161,13 @@ func (m *cmem) bytes(b []byte) (C.DWORD, C.PBYTE) {
 	return C.DWORD(len(b)), p
 }
 
-func (m *cmem) wstr(s string) C.LPCWSTR {
+// wstr is s as a NUL-terminated UTF-16 string, for the header's LPCWSTR
+// and PCWSTR fields alike.
+func (m *cmem) wstr(s string) *C.WCHAR {
 	u := append(utf16.Encode([]rune(s)), 0)
 	p := m.alloc(uintptr(len(u)) * 2)
 	copy(unsafe.Slice((*uint16)(p), len(u)), u)
-	return C.LPCWSTR(p)
+	return (*C.WCHAR)(p)
 }
 
 func (m *cmem) clientData(json []byte, alg string) *C.WEBAUTHN_CLIENT_DATA {

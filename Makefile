@@ -9,6 +9,8 @@
 #   make package      Linux .tar.xz and .debs, the signed Windows .exe and .msi,
 #                     securityinfoctl for Linux, Windows and macOS, in dist/ (make deps-package first)
 #   make package-check  checks the packages are what they claim (CI runs it)
+#   make windows-check  the Windows window's cgo build (mingw-w64) and go vet for Windows
+#   make windows-smoke  installs the .msi under Wine 10 (a cached Debian 13 chroot) and runs it (the release check)
 GO ?= go
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System packages: Fyne's OpenGL/X11 and Wayland headers (Fyne 2.8 picks
@@ -26,6 +28,9 @@ DEB_DESKTOP := xvfb xauth xdotool imagemagick
 # To package: the Windows cross compiler, wixl and msiinfo, osslsigncode and
 # openssl (a throw-away signing certificate), dpkg-deb, file, xz.
 DEB_PACKAGE := gcc-mingw-w64-x86-64 msitools wixl osslsigncode openssl dpkg-dev file xz-utils
+# For the Wine smoke test: debootstrap makes its Debian 13 chroot (Wine 10,
+# Xvfb, Mesa, ImageMagick and tesseract are installed inside it).
+DEB_WINDOWS_SMOKE := debootstrap
 
 # The version is cmd/securityinfo/FyneApp.toml's; the commit and the build date are set here.
 VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' cmd/securityinfo/FyneApp.toml)
@@ -36,7 +41,8 @@ VPKG := github.com/securityinfo/securityinfo/internal/version
 LDFLAGS := -X $(VPKG).Version=$(VERSION) -X $(VPKG).Commit=$(COMMIT) -X $(VPKG).Date=$(DATE)
 export VERSION COMMIT DATE
 
-.PHONY: serve all build run test lint vet importcheck staticcheck gocyclo deps deps-desktop deps-package install-packages fuzz bench cli screenshots goldens startup package package-check print-ldflags
+.PHONY: serve all build run test lint vet importcheck staticcheck gocyclo deps deps-desktop deps-package install-packages fuzz bench cli screenshots goldens startup package package-check print-ldflags \
+	windows-check windows-smoke deps-windows-smoke
 
 all: build
 
@@ -49,6 +55,9 @@ deps-desktop: deps
 
 deps-package: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGE)"
+
+deps-windows-smoke:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_WINDOWS_SMOKE)"
 
 install-packages:
 	@missing=""; for p in $(PACKAGES); do \
@@ -78,6 +87,19 @@ print-ldflags:
 
 package-check: package
 	scripts/package-check
+
+# windows-check builds the Windows window as the package does (cgo through
+# mingw-w64: webauthn.h's types are checked here) and vets its Windows-only code.
+WINDOWS_ENV := GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++
+windows-check:
+	@$(MAKE) --no-print-directory install-packages PACKAGES=gcc-mingw-w64-x86-64
+	$(WINDOWS_ENV) $(GO) build -o /dev/null ./cmd/securityinfo
+	$(WINDOWS_ENV) $(GO) vet ./cmd/securityinfo ./ui
+
+# windows-smoke installs dist/'s .msi under Wine 10 and runs the window and
+# securityinfoctl.exe there (scripts/windows-smoke; root for its chroot).
+windows-smoke: deps-windows-smoke
+	scripts/windows-smoke
 
 # run opens the window on the default data folder (embedded SQLite,
 # outbox delivery). Pass ARGS="--data DIR --key-file FILE" to choose others.
@@ -125,7 +147,7 @@ test: deps vet importcheck
 		SECURITYINFO_TEST_STORE=postgres SECURITYINFO_TEST_VIA=http $(GO) test -race -count=1 -timeout 25m ./core ./ui'
 
 
-lint: deps vet importcheck staticcheck gocyclo
+lint: deps vet importcheck staticcheck gocyclo windows-check
 
 # gocyclo keeps every function of the programs and the core below a
 # cyclomatic complexity of 31 (tests, long lists of checks, are left out).

@@ -23,6 +23,11 @@ const (
 	// KindRecoveryCodes is a set of one-time recovery codes: a way back
 	// in as a second step or a reset's proof, not a daily method.
 	KindRecoveryCodes MethodKind = "recoveryCodes"
+	// KindWindowsHello is a computer's own authenticator (Windows Hello: a
+	// platform authenticator, the user verified), offered and enabled by
+	// the policy on its own; it is registered and stored as a security key
+	// with ChannelPlatform, and signs in and resets like one.
+	KindWindowsHello MethodKind = "windowsHello"
 )
 
 // Channel is how a method delivers or produces its proof.
@@ -35,7 +40,10 @@ const (
 	ChannelEmail Channel = "email"
 	ChannelApp   Channel = "app" // a code from an authenticator app
 	ChannelKey   Channel = "key" // a FIDO2 assertion
-	ChannelNone  Channel = ""    // answers, passes
+	// ChannelPlatform is a security key bound to one computer (Windows
+	// Hello): a FIDO2 assertion too, from that computer only.
+	ChannelPlatform Channel = "platform"
+	ChannelNone     Channel = "" // answers, passes
 )
 
 // Usage is what a method can be used for.
@@ -69,6 +77,7 @@ var kinds = []KindInfo{
 	{KindSecurityKey, "Security key", true, true, 10, []Channel{ChannelKey}},
 	{KindTemporaryAccessPass, "Temporary Access Pass", true, false, 1, []Channel{ChannelNone}},
 	{KindRecoveryCodes, "Recovery codes", true, true, 1, []Channel{ChannelNone}},
+	{KindWindowsHello, "Windows Hello", true, true, 10, []Channel{ChannelPlatform}},
 }
 
 // Kinds returns every method kind, in display order.

@@ -59,7 +59,7 @@ func resetOptions(methods []*Method, p *Policy) []ResetOption {
 	for _, m := range methods {
 		ki, _ := m.Kind.Info()
 		if m.Kind == KindSecurityKey {
-			if !keyOffered && usableKey(m) && p.Enabled(KindSecurityKey) {
+			if !keyOffered && usableKey(m) && keyAllowed(p, m) {
 				out = append(out, ResetOption{ID: m.ID + ":" + string(ChannelKey), Kind: m.Kind, Channel: ChannelKey, Masked: ki.Label})
 				keyOffered = true
 			}
@@ -140,7 +140,7 @@ func (s *Local) shownOptions(tx Tx, r *Reset) (opts []ResetOption, real bool, er
 			return withRecoveryOption(opts, p), true, nil
 		}
 	}
-	return withRecoveryOption(s.keys.decoyOptions(r.Name, p.Enabled(KindSecurityKey)), p), false, nil
+	return withRecoveryOption(s.keys.decoyOptions(r.Name, keysAllowed(p)), p), false, nil
 }
 
 // RecoveryOptionID is the reset option "Use a recovery code". It is
@@ -195,10 +195,11 @@ func provenAs(o ResetOption) string {
 // only while the policy still allows keys.
 func provenCount(r *Reset, p *Policy) int {
 	n := len(r.Proven)
-	for _, k := range []MethodKind{KindSecurityKey, KindRecoveryCodes} {
-		if slices.Contains(r.Proven, string(k)) && !p.Enabled(k) {
-			n--
-		}
+	if slices.Contains(r.Proven, string(KindSecurityKey)) && !keysAllowed(p) {
+		n--
+	}
+	if slices.Contains(r.Proven, string(KindRecoveryCodes)) && !p.Enabled(KindRecoveryCodes) {
+		n--
 	}
 	return n
 }

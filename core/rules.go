@@ -101,6 +101,9 @@ func FindChoice(methods []*Method, methodID string, c Channel) (DefaultChoice, e
 		if c == ChannelNone {
 			c = m.Channel
 		}
+		if c == ChannelPlatform {
+			c = ChannelKey // Windows Hello signs in as a key
+		}
 		if rankOf(m.Kind, c) < 0 {
 			ki, _ := m.Kind.Info()
 			if !ki.SignIn || m.Kind == KindTemporaryAccessPass || m.Kind == KindRecoveryCodes {
@@ -223,7 +226,8 @@ func CanAdd(methods []*Method, k MethodKind, p *Policy) error {
 	}
 	n := 0
 	for _, m := range methods {
-		if m.Kind == k {
+		// Windows Hello is a key: keys and Windows Hello count together.
+		if m.Kind == k || k == KindWindowsHello && m.Kind == KindSecurityKey {
 			n++
 		}
 	}

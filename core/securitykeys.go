@@ -28,13 +28,21 @@ type KeyChallenge struct {
 }
 
 // KeyRegistration is a key's answer to a registration challenge, with the
-// name the person gives it.
+// name the person gives it. Attachment "platform" is Windows Hello (the
+// policy's windowsHello; Name is then the computer's name), else a
+// security key; Transports are WebAuthn's names ("usb", "internal").
+// Neither is proven by the key: they say where it is, for its owner.
 type KeyRegistration struct {
-	CredentialID      []byte `json:"credentialId"`
-	ClientData        []byte `json:"clientData"`
-	AttestationObject []byte `json:"attestationObject"`
-	Name              string `json:"name"`
+	CredentialID      []byte   `json:"credentialId"`
+	ClientData        []byte   `json:"clientData"`
+	AttestationObject []byte   `json:"attestationObject"`
+	Name              string   `json:"name"`
+	Attachment        string   `json:"attachment,omitempty"`
+	Transports        []string `json:"transports,omitempty"`
 }
+
+// AttachmentPlatform is KeyRegistration.Attachment of Windows Hello.
+const AttachmentPlatform = "platform"
 
 // KeyAssertion is a key's answer to a sign-in challenge.
 type KeyAssertion struct {
@@ -50,9 +58,11 @@ const keyChallengeLifetime = 5 * time.Minute
 // storedKey is what a security key method keeps, sealed: its public key
 // and make.
 type storedKey struct {
-	PublicKey []byte `json:"publicKey"`
-	AAGUID    []byte `json:"aaguid"`
-	Format    string `json:"format"`
+	PublicKey  []byte   `json:"publicKey"`
+	AAGUID     []byte   `json:"aaguid"`
+	Format     string   `json:"format"`
+	Attachment string   `json:"attachment,omitempty"`
+	Transports []string `json:"transports,omitempty"`
 }
 
 // relyingParty is the relying party of an account's keys: the policy's,
@@ -123,7 +133,8 @@ func (s *Local) BeginSecurityKey(ctx context.Context, accountID string) (*KeyCha
 		if err != nil {
 			return err
 		}
-		if err := CanAdd(methods, KindSecurityKey, p); err != nil {
+		// A key or Windows Hello: which one, Confirm checks.
+		if err := CanAdd(methods, KindSecurityKey, p); err != nil && CanAdd(methods, KindWindowsHello, p) != nil {
 			return err
 		}
 		v := &Verification{AccountID: accountID, Purpose: VerifyAdd, Language: acct.Language}
@@ -170,7 +181,11 @@ func (s *Local) ConfirmSecurityKey(ctx context.Context, accountID, verificationI
 		if err != nil {
 			return err
 		}
-		if err := CanAdd(methods, KindSecurityKey, p); err != nil {
+		kind, channel := KindSecurityKey, ChannelKey
+		if r.Attachment == AttachmentPlatform {
+			kind, channel = KindWindowsHello, ChannelPlatform
+		}
+		if err := CanAdd(methods, kind, p); err != nil {
 			userErr = err
 			return nil
 		}
@@ -185,12 +200,13 @@ func (s *Local) ConfirmSecurityKey(ctx context.Context, accountID, verificationI
 		if err != nil {
 			return err
 		}
-		body, _ := json.Marshal(storedKey{PublicKey: cred.PublicKey, AAGUID: cred.AAGUID, Format: cred.Format})
+		body, _ := json.Marshal(storedKey{PublicKey: cred.PublicKey, AAGUID: cred.AAGUID, Format: cred.Format,
+			Attachment: r.Attachment, Transports: r.Transports})
 		sealed, err := s.keys.Seal(body, "method:"+id)
 		if err != nil {
 			return err
 		}
-		m := &Method{ID: id, AccountID: accountID, Kind: KindSecurityKey, Channel: ChannelKey, Detail: detail, Name: name,
+		m := &Method{ID: id, AccountID: accountID, Kind: KindSecurityKey, Channel: channel, Detail: detail, Name: name,
 			Language: acct.Language, CreatedAt: s.clock(), Secret: sealed, LastStep: int64(cred.SignCount)}
 		if err := tx.CreateMethod(m); err != nil {
 			return err
@@ -364,6 +380,17 @@ func keyNotRegistered() error {
 func keyNotVerified() error {
 	return Reason(EWRONGCODE, "key.notVerified", nil)
 }
+
+// keyAllowed says whether the policy allows m, a key or Windows Hello.
+func keyAllowed(p *Policy, m *Method) bool {
+	if m.Channel == ChannelPlatform {
+		return p.Enabled(KindWindowsHello)
+	}
+	return p.Enabled(KindSecurityKey)
+}
+
+// keysAllowed says whether the policy allows keys or Windows Hello.
+func keysAllowed(p *Policy) bool { return p.Enabled(KindSecurityKey) || p.Enabled(KindWindowsHello) }
 
 // usableKey says whether a key method may sign: it has a credential and
 // a public key, and its counter never went back.

@@ -42,9 +42,13 @@ func (d *addMethodDialog) show() {
 		if d.sc.walkUp {
 			kinds = slices.DeleteFunc(kinds, func(k core.MethodKind) bool { return k == core.KindRecoveryCodes })
 		}
-		d.kinds = kinds
+		d.kinds = d.kinds[:0]
 		var labels []string
 		for _, k := range kinds {
+			if k == core.KindWindowsHello && windowsHelloOf(d.sc.keys) == nil {
+				continue // Windows Hello only where this computer has it
+			}
+			d.kinds = append(d.kinds, k)
 			labels = append(labels, d.sc.tr.Kind(k))
 		}
 		d.choose.SetOptions(labels)
@@ -80,6 +84,11 @@ func startWizard(sc *scope, k core.MethodKind) {
 		newKeyWizard(sc).show()
 	case core.KindRecoveryCodes:
 		newRecoveryCodesDialog(sc, false).show()
+	case core.KindWindowsHello:
+		w := newKeyWizard(sc)
+		w.hello = true
+		w.m = newModal(sc.tr.Kind(core.KindWindowsHello), sc.win)
+		w.show()
 	}
 }
 

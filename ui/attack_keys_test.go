@@ -26,22 +26,22 @@ type hookDevice struct {
 	d *hookDevices
 }
 
-func (d hookDevice) MakeCredential(ctx context.Context, rpID string, cdh, userID []byte, userName, pin string, exclude [][]byte) ([]byte, []byte, error) {
+func (d hookDevice) MakeCredential(ctx context.Context, rpID string, cd, userID []byte, userName, pin string, exclude [][]byte) ([]byte, []byte, error) {
 	if d.d.hook != nil {
 		h := d.d.hook
 		d.d.hook = nil
 		h()
 	}
-	return d.softDevice.MakeCredential(ctx, rpID, cdh, userID, userName, pin, exclude)
+	return d.softDevice.MakeCredential(ctx, rpID, cd, userID, userName, pin, exclude)
 }
 
-func (d hookDevice) GetAssertion(ctx context.Context, rpID string, cdh []byte, allow [][]byte, pin string) ([]byte, []byte, []byte, error) {
+func (d hookDevice) GetAssertion(ctx context.Context, rpID string, cd []byte, allow [][]byte, pin string) ([]byte, []byte, []byte, error) {
 	if d.d.hook != nil {
 		h := d.d.hook
 		d.d.hook = nil
 		h()
 	}
-	return d.softDevice.GetAssertion(ctx, rpID, cdh, allow, pin)
+	return d.softDevice.GetAssertion(ctx, rpID, cd, allow, pin)
 }
 
 // TestAttackLateKeyAnswerDoesNotTakeOverAnotherWay: while the key waits for its

@@ -29,10 +29,12 @@ type KeyDevice interface {
 	// PINRetries is how many wrong PINs are left before the key blocks.
 	PINRetries(ctx context.Context) (int, error)
 	// MakeCredential registers the key for rpID; it waits for the touch.
-	MakeCredential(ctx context.Context, rpID string, clientDataHash, userID []byte, userName, pin string, exclude [][]byte) (id, attestationObject []byte, err error)
+	// clientData is the JSON the window built: a CTAP2 key signs its
+	// SHA-256 (securitykey.ClientDataHash), webauthn.dll takes it whole.
+	MakeCredential(ctx context.Context, rpID string, clientData, userID []byte, userName, pin string, exclude [][]byte) (id, attestationObject []byte, err error)
 	// GetAssertion signs with one of allow's credentials; it waits for the
 	// touch.
-	GetAssertion(ctx context.Context, rpID string, clientDataHash []byte, allow [][]byte, pin string) (id, authenticatorData, signature []byte, err error)
+	GetAssertion(ctx context.Context, rpID string, clientData []byte, allow [][]byte, pin string) (id, authenticatorData, signature []byte, err error)
 }
 
 // What a key's failures mean to the window; KeyDevice implementations
@@ -76,6 +78,7 @@ type keyWizard struct {
 	sc     *scope
 	m      *modal
 	dev    KeyDevice
+	hello  bool // Windows Hello: no key to find, no name to give
 	err    *widget.Label
 	cancel context.CancelFunc
 }
@@ -90,6 +93,11 @@ func (w *keyWizard) show() {
 		if w.cancel != nil {
 			w.cancel() // a touch still awaited is given up
 		}
+	}
+	if w.hello {
+		w.dev = windowsHelloOf(w.sc.keys)
+		w.touch("")
+		return
 	}
 	w.find()
 }
@@ -120,6 +128,10 @@ func (w *keyWizard) find() {
 				return
 			}
 			w.dev = ds[0]
+			if promptsItself(w.sc.keys) {
+				w.touch("") // Windows asks for the PIN itself
+				return
+			}
 			w.pin("")
 		})
 	}
@@ -203,7 +215,19 @@ func (w *keyWizard) touch(pin string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	w.cancel = cancel
 	stop := newButton(tr.T("common.cancel"), widget.MediumImportance, w.m.close, w.m.close)
-	w.m.step(container.NewVBox(subheading(tr.T("key.touchTitle")), wrapped(tr.T("key.touchLead")), widget.NewProgressBarInfinite()), stop)
+	lead := tr.T("key.touchLead")
+	switch {
+	case w.hello:
+		lead = tr.T("hello.lead")
+	case promptsItself(w.sc.keys):
+		lead = tr.T("key.windowsLead")
+	}
+	reg := core.KeyRegistration{Name: tr.Kind(core.KindSecurityKey)}
+	if w.hello {
+		// Bound to this computer: registered under its name.
+		reg = core.KeyRegistration{Name: w.sc.computer, Attachment: core.AttachmentPlatform, Transports: []string{"internal"}}
+	}
+	w.m.step(container.NewVBox(subheading(tr.T("key.touchTitle")), wrapped(lead), widget.NewProgressBarInfinite()), stop)
 	u, dev := w.sc, w.dev
 	call(u.run, func() (*core.MethodView, error) {
 		ch, err := u.svc.BeginSecurityKey(u.ctx, u.acct.ID)
@@ -215,15 +239,15 @@ func (w *keyWizard) touch(pin string) {
 		}
 		rp := securitykey.RelyingParty{ID: ch.RelyingPartyID}
 		cd := rp.ClientData(true, ch.Challenge)
-		id, att, err := dev.MakeCredential(ctx, rp.ID, securitykey.ClientDataHash(cd), ch.UserID, ch.UserName, pin, ch.Credentials)
+		id, att, err := dev.MakeCredential(ctx, rp.ID, cd, ch.UserID, ch.UserName, pin, ch.Credentials)
 		if err == nil {
 			err = ctx.Err() // touched as the person cancelled: the key is not added
 		}
 		if err != nil {
 			return nil, err
 		}
-		return u.svc.ConfirmSecurityKey(u.ctx, u.acct.ID, ch.VerificationID, core.KeyRegistration{CredentialID: id, ClientData: cd,
-			AttestationObject: att, Name: tr.Kind(core.KindSecurityKey)})
+		reg.CredentialID, reg.ClientData, reg.AttestationObject = id, cd, att
+		return u.svc.ConfirmSecurityKey(u.ctx, u.acct.ID, ch.VerificationID, reg)
 	}, func(m *core.MethodView, err error) {
 		if ctx.Err() != nil {
 			return // cancelled
@@ -237,7 +261,14 @@ func (w *keyWizard) touch(pin string) {
 			w.err.SetText(keyMessage(tr, dev, err))
 			w.err.Show()
 			back := newButton(tr.T("common.back"), widget.MediumImportance, w.find, w.m.close)
+			if w.hello {
+				back = newButton(tr.T("common.close"), widget.MediumImportance, w.m.close, w.m.close)
+			}
 			w.m.step(container.NewVBox(w.err), back)
+			return
+		}
+		if w.hello {
+			successStep(w.sc, w.m, tr.T("hello.registeredTitle"), tr.F("hello.registered", "Computer", m.Detail))
 			return
 		}
 		w.name(m)
@@ -287,7 +318,12 @@ func (s *secondStep) keySignIn() {
 	cont := newButton(tr.T("key.continue"), widget.HighImportance, func() { start() }, nil)
 	pin.OnSubmitted = func(string) { start() }
 	other := link(tr.T("signin.anotherWay"), s.showOptions)
-	box := container.NewVBox(heading(tr.T("signin.verifyTitle")), wrapped(tr.T("key.signInLead")), pin, errL, busy,
+	lead := tr.T("key.signInLead")
+	if promptsItself(u.keys) {
+		pin.Hide() // Windows asks for the PIN, or Windows Hello's face or finger
+		lead = tr.T("key.signInLeadWindows")
+	}
+	box := container.NewVBox(heading(tr.T("signin.verifyTitle")), wrapped(lead), pin, errL, busy,
 		container.NewHBox(cont), container.NewHBox(other))
 	s.codeBox = box
 	start = func() {
@@ -303,7 +339,11 @@ func (s *secondStep) keySignIn() {
 		cont.Disable()
 		busy.Show()
 		errL.Importance = widget.MediumImportance
-		errL.SetText(tr.T("key.touchLead"))
+		if promptsItself(u.keys) {
+			errL.SetText(tr.T("key.windowsLead"))
+		} else {
+			errL.SetText(tr.T("key.touchLead"))
+		}
 		errL.Show()
 		var dev KeyDevice
 		call(u.run, func() (*core.SignInStep, error) {
@@ -363,7 +403,7 @@ func (sc *scope) keyAssert(ctx context.Context, pin string, begin func() (*core.
 	}
 	rp := securitykey.RelyingParty{ID: ch.RelyingPartyID}
 	cd := rp.ClientData(false, ch.Challenge)
-	id, ad, sig, err := dev.GetAssertion(ctx, rp.ID, securitykey.ClientDataHash(cd), ch.Credentials, pin)
+	id, ad, sig, err := dev.GetAssertion(ctx, rp.ID, cd, ch.Credentials, pin)
 	if err == nil {
 		err = ctx.Err() // touched as the person went on: the answer is not sent
 	}

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 	"github.com/securityinfo/securityinfo/core"
+	"github.com/securityinfo/securityinfo/core/securitykey"
 	"github.com/securityinfo/securityinfo/core/securitykey/softkey"
 )
 
@@ -45,12 +46,12 @@ func (d softDevice) Name() string                               { return "Softwa
 func (d softDevice) HasPIN(context.Context) (bool, error)       { return d.k.HasPIN(), nil }
 func (d softDevice) SetPIN(_ context.Context, pin string) error { d.k.SetPIN(pin); return nil }
 func (d softDevice) PINRetries(context.Context) (int, error)    { return d.k.PINTries(), nil }
-func (d softDevice) MakeCredential(_ context.Context, rpID string, cdh, _ []byte, _, pin string, exclude [][]byte) ([]byte, []byte, error) {
-	id, att, err := d.k.MakeCredential(rpID, cdh, pin, "packed", exclude...)
+func (d softDevice) MakeCredential(_ context.Context, rpID string, cd, _ []byte, _, pin string, exclude [][]byte) ([]byte, []byte, error) {
+	id, att, err := d.k.MakeCredential(rpID, securitykey.ClientDataHash(cd), pin, "packed", exclude...)
 	return id, att, mapKeyErr(err)
 }
-func (d softDevice) GetAssertion(_ context.Context, rpID string, cdh []byte, allow [][]byte, pin string) ([]byte, []byte, []byte, error) {
-	id, ad, sig, err := d.k.GetAssertion(rpID, cdh, allow, pin)
+func (d softDevice) GetAssertion(_ context.Context, rpID string, cd []byte, allow [][]byte, pin string) ([]byte, []byte, []byte, error) {
+	id, ad, sig, err := d.k.GetAssertion(rpID, securitykey.ClientDataHash(cd), allow, pin)
 	return id, ad, sig, mapKeyErr(err)
 }
 
@@ -237,13 +238,13 @@ func TestResetWithASecurityKey(t *testing.T) {
 	h.shows("This key's PIN is blocked after too many wrong tries.")
 }
 
-// TestNoKeySupport: a window without a device layer (Windows, for now)
-// says so where a key would be used, and offers the other ways.
+// TestNoKeySupport: a window without a device layer (Windows without
+// webauthn.dll) says so where a key would be used, and offers the other ways.
 func TestNoKeySupport(t *testing.T) {
 	h, _ := keyHarness(t)
 	h.u.keys = nil
 	h.addMethod("Security key")
 	h.tap("Search for the key")
-	h.shows("Security info can't use security keys on this computer yet.")
+	h.shows("Security info can't use security keys on this computer. On Windows it needs Windows 10 version 1903 or later.")
 	h.tap("Cancel")
 }

@@ -210,8 +210,14 @@ func (r *resetFlow) key(o core.ResetOption) {
 	cont := newButton(tr.T("key.continue"), widget.HighImportance, nil, nil)
 	touch := wrapped(tr.T("key.touchLead"))
 	touch.Hide()
+	lead := tr.T("key.signInLead")
+	if promptsItself(u.keys) {
+		pin.Hide() // Windows asks for the PIN itself
+		lead = tr.T("key.signInLeadWindows")
+		touch.SetText(tr.T("key.windowsLead"))
+	}
 	other := link(tr.T("reset.another"), r.choose)
-	r.screen(tr.T("reset.title"), wrapped(tr.T("key.signInLead")), pin, touch, container.NewHBox(cont), container.NewHBox(other))
+	r.screen(tr.T("reset.title"), wrapped(lead), pin, touch, container.NewHBox(cont), container.NewHBox(other))
 	shown := r.shown
 	cont.OnTapped = func() {
 		r.d.tr.setError(r.err, nil)

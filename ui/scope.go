@@ -32,6 +32,9 @@ type scope struct {
 	// party a key may sign for follows from it).
 	keys  KeyDevices
 	place string
+	// computer is this computer's name: Windows Hello is registered
+	// under it, and its row says whether it is this one.
+	computer string
 	// outbox lists the local outbox (nil: every channel is delivered).
 	outbox func() ([]OutboxEntry, error)
 	// changed shows everywhere what a screen changed (every page

@@ -526,3 +526,30 @@ func TestScreenshotsWayBack(t *testing.T) {
 	})
 	s.shot("helpdesk_reports")
 }
+
+// TestScreenshotsWindowsHello: on Windows, Windows Hello registered (its
+// success and its row, this computer's), and sign-in with a key, which
+// asks for no PIN (Windows does).
+func TestScreenshotsWindowsHello(t *testing.T) {
+	s := newShooter(t, "en")
+	h := s.h
+	hello := softkey.New()
+	hello.SetPIN("2580")
+	s.do(func() {
+		h.u.keys = NewWebAuthnKeys(&softWindows{key: softkey.New(), hello: hello, pin: "2580"}, true)
+		h.u.computer = "LAPTOP-42"
+		h.withAccount()
+		h.svc.SetPolicy(h.admin, []string{"enabledMethods=authenticatorApp,phone,email,securityKey,windowsHello"})
+		h.addMethod("Windows Hello")
+	})
+	s.shot("hello_success")
+	s.do(func() { h.tap("Done") })
+	s.shot("page_hello")
+	s.do(func() {
+		h.u.signOut("")
+		h.pickFirst()
+		test.Type(h.entry("Password"), alicePassword)
+		h.tap("Sign in")
+	})
+	s.shot("signin_key_windows")
+}

@@ -151,13 +151,16 @@ func (p *securityInfoPage) show(info *core.SecurityInfo) {
 // row is one method: icon, kind, detail, and its actions.
 func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 	tr := p.sc.tr
-	kind := &widget.Label{Text: tr.Kind(m.Kind), TextStyle: fyne.TextStyle{Bold: true}}
+	kind := &widget.Label{Text: kindLabel(tr, m), TextStyle: fyne.TextStyle{Bold: true}}
 	detail := widget.NewLabel(methodDetail(tr, m))
 	if m.CodesLow {
 		detail.Importance = widget.WarningImportance
 	}
 	if strings.EqualFold(detail.Text, tr.Kind(m.Kind)) {
 		detail.SetText("") // a default name says nothing the kind does not
+	}
+	if m.Channel == core.ChannelPlatform && strings.EqualFold(m.Detail, p.sc.computer) {
+		detail.SetText(tr.F("hello.here", "Computer", m.Detail))
 	}
 	actions := container.NewHBox()
 	// While a removal is pending no change is accepted, so none is offered.
@@ -167,7 +170,7 @@ func (p *securityInfoPage) row(m core.MethodView) fyne.CanvasObject {
 	case p.info != nil && p.info.PendingRemoval != nil:
 	default:
 		switch {
-		case m.Kind == core.KindAuthenticatorApp || m.Kind == core.KindSecurityKey:
+		case m.Kind == core.KindAuthenticatorApp || m.Kind == core.KindSecurityKey && m.Channel != core.ChannelPlatform:
 			actions.Add(link(tr.T("info.rename"), func() { p.onRename(m) }).named(rowAction(tr, "info.rename", m)))
 		case m.Kind.IsPhone() || m.Kind == core.KindEmail:
 			actions.Add(link(tr.T("info.change"), func() { changeContact(p.sc, m) }).named(rowAction(tr, "info.change", m)))
@@ -232,6 +235,8 @@ func passDetail(tr text, ap core.AccessPassView, now time.Time) string {
 // international format, the address, the app's name.
 func methodDetail(tr text, m core.MethodView) string {
 	switch {
+	case m.Channel == core.ChannelPlatform:
+		return tr.F("hello.on", "Computer", m.Detail)
 	case m.Kind.IsPhone():
 		return tr.phone(m.Detail, m.Extension)
 	case m.Kind == core.KindSecurityQuestions:
@@ -246,10 +251,22 @@ func methodDetail(tr text, m core.MethodView) string {
 // adds something ("Authenticator app", not "Authenticator app — Authenticator app").
 func methodLine(tr text, m core.MethodView) string {
 	d := methodDetail(tr, m)
+	if m.Channel == core.ChannelPlatform {
+		return d // "Windows Hello on LAPTOP-42"
+	}
 	if d == "" || strings.EqualFold(d, tr.Kind(m.Kind)) {
 		return tr.Kind(m.Kind)
 	}
 	return tr.Kind(m.Kind) + " — " + d
+}
+
+// kindLabel is a method's kind as its row says it: Windows Hello is a
+// security key bound to one computer.
+func kindLabel(tr text, m core.MethodView) string {
+	if m.Channel == core.ChannelPlatform {
+		return tr.Kind(core.KindWindowsHello)
+	}
+	return tr.Kind(m.Kind)
 }
 
 // choiceLabel is a default choice in the window's language.

@@ -369,4 +369,3 @@ func (u *UI) door() *door {
 	}
 	return d
 }
-

@@ -7,6 +7,7 @@ package ui
 import (
 	"context"
 	"log/slog"
+	"os"
 	"runtime"
 	"time"
 
@@ -73,6 +74,8 @@ type Options struct {
 	// Keys finds the security keys plugged in (nil: this computer can't
 	// use them).
 	Keys KeyDevices
+	// Computer is this computer's name ("": os.Hostname).
+	Computer string
 }
 
 // UI is the main window: navigation on the left, the chosen page on the right.
@@ -139,7 +142,10 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	u := &UI{o: o, scope: &scope{app: a, win: w, tr: text{o.Lang}, ctx: deviceContext(), run: o.Runner, now: o.Now, tick: o.Tick, keys: o.Keys}}
+	u := &UI{o: o, scope: &scope{app: a, win: w, tr: text{o.Lang}, ctx: deviceContext(), run: o.Runner, now: o.Now, tick: o.Tick, keys: o.Keys, computer: o.Computer}}
+	if u.computer == "" {
+		u.computer, _ = os.Hostname()
+	}
 	u.changed, u.onAdded = u.reloadAll, u.added
 	tr := u.tr
 	revealNames = func(shown bool) string {

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"strings"
 
+	"fyne.io/fyne/v2"
 	"github.com/fxamacker/cbor/v2"
 	libfido2 "github.com/keys-pub/go-libfido2"
 
+	"github.com/securityinfo/securityinfo/core/securitykey"
 	"github.com/securityinfo/securityinfo/ui"
 )
 
@@ -18,7 +20,7 @@ import (
 // webauthn.dll instead (fido2_windows.go).
 type fido2Devices struct{}
 
-func keyDevices() ui.KeyDevices { return fido2Devices{} }
+func keyDevices(fyne.Window) ui.KeyDevices { return fido2Devices{} }
 
 func (fido2Devices) List(context.Context) ([]ui.KeyDevice, error) {
 	locs, err := libfido2.DeviceLocations()
@@ -79,9 +81,9 @@ func (f fido2Device) whileTouched(ctx context.Context) func() {
 	return func() { close(done) }
 }
 
-func (f fido2Device) MakeCredential(ctx context.Context, rpID string, clientDataHash, userID []byte, userName, pin string, _ [][]byte) ([]byte, []byte, error) {
+func (f fido2Device) MakeCredential(ctx context.Context, rpID string, clientData, userID []byte, userName, pin string, _ [][]byte) ([]byte, []byte, error) {
 	defer f.whileTouched(ctx)()
-	att, err := f.d.MakeCredential(clientDataHash, libfido2.RelyingParty{ID: rpID, Name: rpID},
+	att, err := f.d.MakeCredential(securitykey.ClientDataHash(clientData), libfido2.RelyingParty{ID: rpID, Name: rpID},
 		libfido2.User{ID: userID, Name: userName, DisplayName: userName}, libfido2.ES256, pin, &libfido2.MakeCredentialOpts{RK: libfido2.False})
 	if err != nil {
 		return nil, nil, keyErr(err)
@@ -107,9 +109,9 @@ func (f fido2Device) MakeCredential(ctx context.Context, rpID string, clientData
 	return att.CredentialID, obj, err
 }
 
-func (f fido2Device) GetAssertion(ctx context.Context, rpID string, clientDataHash []byte, allow [][]byte, pin string) ([]byte, []byte, []byte, error) {
+func (f fido2Device) GetAssertion(ctx context.Context, rpID string, clientData []byte, allow [][]byte, pin string) ([]byte, []byte, []byte, error) {
 	defer f.whileTouched(ctx)()
-	a, err := f.d.Assertion(rpID, clientDataHash, allow, pin, &libfido2.AssertionOpts{UP: libfido2.True})
+	a, err := f.d.Assertion(rpID, securitykey.ClientDataHash(clientData), allow, pin, &libfido2.AssertionOpts{UP: libfido2.True})
 	if err != nil {
 		return nil, nil, nil, keyErr(err)
 	}

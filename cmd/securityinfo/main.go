@@ -57,7 +57,7 @@ func main() {
 	w := a.NewWindow("Security info")
 	ui.RememberSize(a, w, fyne.NewSize(1000, 680))
 	var folder *datafolder.Folder
-	u := ui.New(a, w, ui.Options{Log: log, Keys: keyDevices(), Open: func(ctx context.Context) (*ui.Backend, error) {
+	u := ui.New(a, w, ui.Options{Log: log, Keys: keyDevices(w), Open: func(ctx context.Context) (*ui.Backend, error) {
 		if server == "" {
 			// server = "https://..." in the configuration works as --server.
 			d := dir

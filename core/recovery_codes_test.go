@@ -566,3 +566,26 @@ func TestRecoveryOptionAnswersAlike(t *testing.T) {
 		}
 	}
 }
+
+// TestResetCodeProofEndsWithTheSet: someone who proved a reset with one
+// of the owner's recovery codes cannot finish it once the owner deleted
+// the set in between (it was the set that was proven).
+func TestResetCodeProofEndsWithTheSet(t *testing.T) {
+	c := newCodesFixture(t)
+	ctx := context.Background()
+	c.svc.SetPolicy(c.ctx, []string{"methodsRequiredForReset=1"})
+	st, err := c.svc.StartReset(ctx, c.uma.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := option(t, st, core.KindRecoveryCodes, core.ChannelNone)
+	if st, err = c.svc.ResetVerify(ctx, st.ResetID, opt.ID, "", c.codes.Codes[2]); err != nil || !st.Ready() {
+		t.Fatalf("after a code = %+v, %v", st, err)
+	}
+	if _, err := c.svc.DeleteMethod(c.as(c.uma), c.uma.ID, c.codes.MethodID); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.svc.ResetPassword(ctx, st.ResetID, "a brand new long passphrase"); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Fatalf("password after the proven set was deleted: %v, want refused", err)
+	}
+}

@@ -210,7 +210,18 @@ func provenCount(r *Reset, p *Policy) int {
 func liveProvenCount(tx Tx, r *Reset, accountID string, p *Policy) (int, error) {
 	n := provenCount(r, p)
 	for _, id := range r.Proven {
-		if id == string(KindSecurityKey) {
+		switch id {
+		case string(KindSecurityKey):
+			continue
+		case string(KindRecoveryCodes):
+			// A code proves the set: it counts while the account has one.
+			methods, err := tx.Methods(accountID)
+			if err != nil {
+				return 0, err
+			}
+			if !slices.ContainsFunc(methods, func(m *Method) bool { return m.Kind == KindRecoveryCodes }) {
+				n--
+			}
 			continue
 		}
 		if _, err := ownMethod(tx, accountID, id); storeFailed(err) {

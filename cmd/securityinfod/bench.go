@@ -260,6 +260,32 @@ type result struct {
 // every code submitted is one the server must accept.
 func drive(ctx context.Context, url string, users []*benchUser, p *core.Policy, o benchOptions) *result {
 	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.clients, MaxConnsPerHost: o.clients}}
+	return runClients(ctx, o, func(c int) func(context.Context) error {
+		var mine []*benchUser
+		for i := c; i < len(users); i += o.clients {
+			mine = append(mine, users[i])
+		}
+		next := 0
+		return func(ctx context.Context) error {
+			u, step := pick(mine, &next, p)
+			if u == nil {
+				return errIdle
+			}
+			code, _ := core.TOTPCode(u.secret, time.Unix(step*int64(p.TOTPPeriodSeconds), 0), p)
+			u.lastStep = step
+			return verify(ctx, hc, url, u, code)
+		}
+	})
+}
+
+// errIdle is a client with nothing to submit just now.
+var errIdle = errors.New("no account has a fresh time step")
+
+// runClients runs o.clients clients for o.duration, each calling its own
+// operation (made by newClient) one call after another, and measures
+// them: a call cut off by the end of the run is not counted, and one that
+// says errIdle waits a moment and is counted apart.
+func runClients(ctx context.Context, o benchOptions, newClient func(c int) func(context.Context) error) *result {
 	ctx, cancel := context.WithTimeout(ctx, o.duration)
 	defer cancel()
 	var r result
@@ -268,36 +294,26 @@ func drive(ctx context.Context, url string, users []*benchUser, p *core.Policy, 
 	started := time.Now()
 	for c := range o.clients {
 		wg.Go(func() {
+			op := newClient(c)
 			var lat []time.Duration
-			var mine []*benchUser
-			for i := c; i < len(users); i += o.clients {
-				mine = append(mine, users[i])
-			}
-			next := 0
-			for ctx.Err() == nil && len(mine) > 0 {
-				u, step := pick(mine, &next, p)
-				if u == nil {
+			for ctx.Err() == nil {
+				t0 := time.Now()
+				err := op(ctx)
+				switch {
+				case ctx.Err() != nil: // cut off by the end of the run
+				case err == errIdle:
 					atomic.AddInt64(&r.idle, 1)
 					time.Sleep(50 * time.Millisecond)
-					continue
-				}
-				code, _ := core.TOTPCode(u.secret, time.Unix(step*int64(p.TOTPPeriodSeconds), 0), p)
-				u.lastStep = step
-				t0 := time.Now()
-				err := verify(ctx, hc, url, u, code)
-				if ctx.Err() != nil {
-					break // cut off by the end of the run: not counted
-				}
-				if err != nil {
+				case err != nil:
 					mu.Lock()
 					r.failed++
 					if r.firstErr == nil {
 						r.firstErr = err
 					}
 					mu.Unlock()
-					continue
+				default:
+					lat = append(lat, time.Since(t0))
 				}
-				lat = append(lat, time.Since(t0))
 			}
 			mu.Lock()
 			r.latencies = append(r.latencies, lat...)

@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -50,52 +49,24 @@ func measureFloor(ctx context.Context, o benchOptions) (*result, cpuUse, error) 
 	c0 := cpuNow()
 	update := `UPDATE ` + table + ` SET step = $2 WHERE id = $1 AND step < $2`
 	var step atomic.Int64
-	var r result
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	rctx, cancel := context.WithTimeout(ctx, o.duration)
-	defer cancel()
-	started := time.Now()
-	for c := range o.clients {
-		wg.Go(func() {
-			// Client c updates the rows c+1, c+1+clients, ...: no two
-			// clients race for one row, so each update changes it.
-			mine := max(floorRows/o.clients, 1)
-			var lat []time.Duration
-			for rctx.Err() == nil {
-				t0 := time.Now()
-				tag, err := pool.Exec(rctx, update, c+1+o.clients*rand.IntN(mine), step.Add(1))
-				if rctx.Err() != nil {
-					break
-				}
-				if err == nil && tag.RowsAffected() != 1 {
-					err = fmt.Errorf("the conditional update changed %d rows", tag.RowsAffected())
-				}
-				if err != nil {
-					mu.Lock()
-					r.failed++
-					if r.firstErr == nil {
-						r.firstErr = err
-					}
-					mu.Unlock()
-					continue
-				}
-				lat = append(lat, time.Since(t0))
+	r := runClients(ctx, o, func(c int) func(context.Context) error {
+		// Client c updates the rows c+1, c+1+clients, ...: no two
+		// clients race for one row, so each update changes it.
+		mine := max(floorRows/o.clients, 1)
+		return func(ctx context.Context) error {
+			tag, err := pool.Exec(ctx, update, c+1+o.clients*rand.IntN(mine), step.Add(1))
+			if err == nil && tag.RowsAffected() != 1 {
+				err = fmt.Errorf("the conditional update changed %d rows", tag.RowsAffected())
 			}
-			mu.Lock()
-			r.latencies = append(r.latencies, lat...)
-			r.ok += int64(len(lat))
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	r.elapsed = time.Since(started)
+			return err
+		}
+	})
 	c1 := cpuNow() // before the pool closes: its server processes end with it
 	used := c1.since(c0)
 	if r.ok == 0 {
 		return nil, cpuUse{}, fmt.Errorf("bench: floor: no update succeeded: %v", r.firstErr)
 	}
-	return &r, used, nil
+	return r, used, nil
 }
 
 // peakRSSMB is this process's peak resident memory (VmHWM), in MB; 0

@@ -47,6 +47,27 @@ func testHelpdeskRows(t *testing.T, s core.Store) {
 		}
 		return nil
 	})
+	testEndIdentityProofs(t, s)
+	update(t, s, func(tx core.Tx) error {
+		if err := tx.ClearFailureCounters("a1"); err != nil {
+			return err
+		}
+		if c, err := tx.FailureCounter("a1", "method:m1"); err != nil || c.Failures != 0 || !c.LockedUntil.IsZero() {
+			return fmt.Errorf("after unlock: %+v %v", c, err)
+		}
+		if err := tx.DeleteAccessPass("a1"); err != nil {
+			return err
+		}
+		if _, err := tx.AccessPass("a1"); core.ErrorCode(err) != core.ENOTFOUND {
+			return fmt.Errorf("deleted pass: %v", err)
+		}
+		return nil
+	})
+}
+
+// testEndIdentityProofs: ending an account's identity proofs ends every
+// agent's on it, and no other account's (a device declared lost).
+func testEndIdentityProofs(t *testing.T, s core.Store) {
 	update(t, s, func(tx core.Tx) error {
 		if err := tx.CreateAccount(account("b1", "bob@contoso.com")); err != nil {
 			return err
@@ -70,21 +91,6 @@ func testHelpdeskRows(t *testing.T, s core.Store) {
 		}
 		// the first proof back, for what follows
 		return tx.SaveIdentityProof(&core.IdentityProof{AgentID: "agent", AccountID: "a1", VerifiedUntil: t0, How: "phone", Failures: 2})
-	})
-	update(t, s, func(tx core.Tx) error {
-		if err := tx.ClearFailureCounters("a1"); err != nil {
-			return err
-		}
-		if c, err := tx.FailureCounter("a1", "method:m1"); err != nil || c.Failures != 0 || !c.LockedUntil.IsZero() {
-			return fmt.Errorf("after unlock: %+v %v", c, err)
-		}
-		if err := tx.DeleteAccessPass("a1"); err != nil {
-			return err
-		}
-		if _, err := tx.AccessPass("a1"); core.ErrorCode(err) != core.ENOTFOUND {
-			return fmt.Errorf("deleted pass: %v", err)
-		}
-		return nil
 	})
 }
 

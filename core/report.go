@@ -24,8 +24,9 @@ type ReportService interface {
 	ReplaceLostMethod(ctx context.Context, accountID, methodID string) (*LostDevice, error)
 	// ReportActivity says "This wasn't me" about the event seq of the
 	// owner's Recent activity: it marks it reported (audited with who
-	// reported it), ends every session of the account (this one too) and
-	// its pending sign-ins, deletes its Temporary Access Pass and lists
+	// reported it), ends every session of the account (this one too), its
+	// pending sign-ins and password resets, and every help desk's check of
+	// who is calling for it, deletes its Temporary Access Pass and lists
 	// the report for the help desk. It undoes no change: the help desk
 	// follows up. ENOTFOUND (report.notFound) for an event of another
 	// account or none; EINVALID (report.notReportable) for an event that
@@ -121,8 +122,10 @@ func (s *Local) ReportActivity(ctx context.Context, accountID string, seq int64)
 }
 
 // reportedIn does, in the report's transaction, what a report does to
-// the account: every session and pending sign-in ended, the pass
-// deleted, each audited. Nothing reported is undone.
+// the account: every session, pending sign-in and password reset ended,
+// the desk's checks of the caller ended (they may have been made with a
+// device the person no longer holds), the pass deleted, each audited.
+// Nothing reported is undone.
 func (s *Local) reportedIn(tx Tx, a Actor, acct *Account, e *AuditEvent, now time.Time) error {
 	why := fmt.Sprintf("reported event %d", e.Seq)
 	if err := s.audit(tx, a, acct, ActionActivityReported, e.Kind, fmt.Sprintf("event %d: %s", e.Seq, e.Action), "this wasn't me"); err != nil {
@@ -132,6 +135,12 @@ func (s *Local) reportedIn(tx Tx, a Actor, acct *Account, e *AuditEvent, now tim
 		return err
 	}
 	if err := tx.EndVerifications(acct.ID, VerifySignIn, now); err != nil {
+		return err
+	}
+	if err := tx.EndResets(acct.ID, "", now); err != nil {
+		return err
+	}
+	if err := tx.EndIdentityProofs(acct.ID); err != nil {
 		return err
 	}
 	if err := s.endAccessPass(tx, a, acct, "ended by a report", why); err != nil {

@@ -501,3 +501,48 @@ func TestLostPhoneEndsItsDeskProof(t *testing.T) {
 		t.Fatalf("a pass on a proof made with the phone declared lost since: %v", err)
 	}
 }
+
+// TestThisWasntMeEndsResetsAndDeskProofs: someone with the phone proves a
+// password reset and has the help desk check "the person" with a code to
+// it, and the desk makes them a pass; the owner, signed in elsewhere,
+// says "This wasn't me" about the pass. The proven reset can no longer
+// set the password, and the desk has to check the caller again before it
+// may make another pass.
+func TestThisWasntMeEndsResetsAndDeskProofs(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	f.store.Update(context.Background(), func(tx core.Tx) error { return tx.DeleteMethod(d.app.ID) })
+	mine := f.session(t, d.user)
+	d.verify(t, f) // the thief reads the phone's code to the agent
+	if _, err := f.svc.CreateAccessPass(d.as, d.user.ID, core.AccessPassRequest{Reason: "INC-11 lost phone"}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(31 * time.Second)
+	st, err := f.svc.StartReset(context.Background(), d.user.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := f.svc.ResetSendCode(context.Background(), st.ResetID, st.Options[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err = f.svc.ResetVerify(context.Background(), st.ResetID, st.Options[0].ID, ch.VerificationID, f.lastCode(t)); err != nil || !st.Ready() {
+		t.Fatalf("the thief's proof: %+v %v", st, err)
+	}
+
+	e := eventOf(t, f, mine, d.user.ID, core.ActionPassCreated)
+	if _, err := f.svc.ReportActivity(mine, d.user.ID, e.Seq); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.ResetPassword(context.Background(), st.ResetID, "k8#mQz!vR thief"); err == nil {
+		t.Fatal("a reset proven before the report set the password after it")
+	}
+	if _, err := f.svc.CreateAccessPass(d.as, d.user.ID, core.AccessPassRequest{Reason: "INC-11 again"}); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Fatalf("a pass on the desk's check made before the report: %v", err)
+	}
+	f.clock.Advance(31 * time.Second)
+	d.verify(t, f) // checked again, the desk may
+	if _, err := f.svc.CreateAccessPass(d.as, d.user.ID, core.AccessPassRequest{Reason: "INC-11 checked again"}); err != nil {
+		t.Fatalf("a pass after the desk checked the caller again: %v", err)
+	}
+}

@@ -15,11 +15,14 @@ type DefaultChoice struct {
 	// Destination is the phone in international format ("" for an app or
 	// key), so a window can word the choice in its own language.
 	Destination string `json:"destination,omitempty"`
+	// Platform is set for a computer's own key (Windows Hello): its
+	// channel is still key, but a window calls it by its name.
+	Platform bool `json:"platform,omitempty"`
 }
 
 // choiceOf is the default choice of m through channel c.
 func choiceOf(m *Method, c Channel) DefaultChoice {
-	d := DefaultChoice{MethodID: m.ID, Kind: m.Kind, Channel: c, Label: ChoiceLabel(m, c)}
+	d := DefaultChoice{MethodID: m.ID, Kind: m.Kind, Channel: c, Label: ChoiceLabel(m, c), Platform: m.Channel == ChannelPlatform}
 	if m.Kind.IsPhone() {
 		d.Destination = FormatPhone(m.Detail, m.Extension)
 	}
@@ -55,6 +58,9 @@ func ChoiceLabel(m *Method, c Channel) string {
 	case KindAuthenticatorApp:
 		return "Authenticator app or hardware token - code"
 	case KindSecurityKey:
+		if m.Channel == ChannelPlatform {
+			return "Windows Hello" // a key bound to one computer
+		}
 		return "Security key"
 	case KindPhone, KindAlternatePhone, KindOfficePhone:
 		ki, _ := m.Kind.Info()

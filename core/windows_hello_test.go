@@ -56,7 +56,7 @@ func TestWindowsHelloIsAKeyOfOneComputer(t *testing.T) {
 		t.Fatalf("Windows Hello: %+v", m)
 	}
 	info, _ := f.svc.SecurityInfo(f.own, f.alice.ID)
-	if info.Default == nil || info.Default.MethodID != m.ID {
+	if info.Default == nil || info.Default.MethodID != m.ID || info.Default.Label != "Windows Hello" {
 		t.Fatalf("default: %+v", info.Default)
 	}
 	step, vid, a := keySignIn(t, f, hello, "1234")

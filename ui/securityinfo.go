@@ -275,6 +275,9 @@ func choiceLabel(tr text, c core.DefaultChoice) string {
 	case core.KindAuthenticatorApp:
 		return tr.T("choice.app")
 	case core.KindSecurityKey:
+		if c.Platform {
+			return tr.Kind(core.KindWindowsHello)
+		}
 		return tr.T("choice.key")
 	}
 	// Phones: "Phone - text (+44 20 7946 0958)".

@@ -237,6 +237,7 @@ func TestWindowsHello(t *testing.T) {
 		h.fatalf("make-credential options: %+v", o)
 	}
 	h.shows("Windows Hello on LAPTOP-42 (this computer)")
+	h.notShows("Security key") // the default is Windows Hello, not a key
 
 	h.u.computer = "DESKTOP-7"
 	h.u.keys = nil

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -94,7 +93,8 @@ func (sc *scope) outboxDialog(pick func([]OutboxEntry) (kept []OutboxEntry, all 
 			}
 			slices.Reverse(es)
 			for _, e := range es {
-				head := fmt.Sprintf("%s · %s → %s (%s)", sc.tr.dateTime(e.Time), sc.tr.T("channel."+string(e.Channel)), e.To, e.Language)
+				head := sc.tr.F("outbox.head", "Time", sc.tr.dateTime(e.Time), "Channel", sc.tr.T("channel."+string(e.Channel)),
+					"To", e.To, "Language", e.Language)
 				body := &widget.Label{Text: e.Text, Wrapping: fyne.TextWrapWord}
 				if e.Subject != "" {
 					body.Text = e.Subject + "\n\n" + e.Text

@@ -123,7 +123,7 @@ func (s *Local) changeIn(tx Tx, a Actor, acct *Account, p *Policy, v *Verificati
 	if err := s.provedInSession(tx, a, m); err != nil {
 		return nil, nil, err
 	}
-	if err := s.audit(tx, a, acct, ActionMethodChanged, m.Kind, MaskedDetail(&old)+" → "+MaskedDetail(m), ""); err != nil {
+	if err := s.audit(tx, a, acct, ActionMethodChanged, m.Kind, MaskedDetail(&old)+" to "+MaskedDetail(m), ""); err != nil {
 		return nil, nil, err
 	}
 	// Everyone is told, the old number or address too: if this was not

@@ -189,7 +189,7 @@ func (s *Local) syncPerson(tx Tx, done *DirectorySync, p *DirectoryPerson, dryRu
 func changeDetail(before, after *Account) string {
 	d := ""
 	if before.Role != after.Role {
-		d = fmt.Sprintf("role %s → %s", before.Role, after.Role)
+		d = fmt.Sprintf("role %s to %s", before.Role, after.Role)
 	}
 	if before.DisplayName != after.DisplayName {
 		if d != "" {

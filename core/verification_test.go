@@ -691,7 +691,7 @@ func TestChangeAPhoneAndAnEmail(t *testing.T) {
 		t.Fatalf("told: %v (the old number and the new one)", told)
 	}
 	events, _ := f.svc.AuditLog(f.ctx, core.AuditFilter{AccountID: f.alice.ID})
-	if last := events[len(events)-1]; last.Action != core.ActionMethodChanged || last.Detail != "+XX XXXXXXXX58 → +XX XXXXXXXX11" {
+	if last := events[len(events)-1]; last.Action != core.ActionMethodChanged || last.Detail != "+XX XXXXXXXX58 to +XX XXXXXXXX11" {
 		t.Fatalf("audit: %+v", last)
 	}
 

@@ -18,7 +18,7 @@ import (
 )
 
 // TestEveryCharacterInTheFont: every character the window writes of its
-// own (its translations, and the strings in its code) is in the theme's
+// own (its translations, and the strings in its code and the core's) is in the theme's
 // text font, regular and bold. A character that is not is drawn from
 // another font, and Fyne 2.8 then draws the space after it from that font
 // too, where it has no glyph: the outbox once read "Text →� +44…".
@@ -54,9 +54,17 @@ func TestEveryCharacterInTheFont(t *testing.T) {
 		t.Fatal(err)
 	}
 	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
-	if err != nil {
-		t.Fatal(err)
+	pkgs := map[string]*ast.Package{}
+	// The window's strings, and the core's: its details and messages
+	// (audit lines, labels, reasons in English) are shown as they are.
+	for _, dir := range []string{".", "../core"} {
+		ps, err := parser.ParseDir(fset, dir, func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, p := range ps {
+			pkgs[dir+" "+name] = p
+		}
 	}
 	for _, pkg := range pkgs {
 		for _, file := range pkg.Files {

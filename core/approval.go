@@ -245,6 +245,15 @@ func (s *Local) Approve(ctx context.Context, approvalID string) (*Approval, erro
 		if err := mayApprove(a, ap, acct); err != nil {
 			return err
 		}
+		if ap.Kind == ApprovalInPerson {
+			// The person said "This wasn't me" since it was asked: the
+			// desk's checks ended with it, this one too.
+			if reported, err := reportedSince(tx, acct.ID, ap.CreatedAt); err != nil {
+				return err
+			} else if reported {
+				return Reason(ECONFLICT, "approval.done", nil)
+			}
+		}
 		now := s.clock()
 		until := now.Add(ApprovalLifetime)
 		ok, err := tx.Approve(ap.ID, a.AccountID, now, until)

@@ -159,12 +159,13 @@ func (s *Local) updatePerson(a *Account, p *DirectoryPerson) bool {
 // afterPassword is what follows a right password: a session at once for
 // an account without a second method, else a pending sign-in.
 func (s *Local) afterPassword(ctx context.Context, acct *Account, methods []*Method) (*SignInStep, error) {
+	checked := s.clock()
 	options := signInOptions(acct, methods)
 	if len(options) == 0 && callerFrom(ctx) != nil {
 		return &SignInStep{Account: acct}, nil // no second step: the caller refuses it (verify.go)
 	}
 	if len(options) == 0 {
-		sess, err := s.startSession(ctx, acct, false)
+		sess, err := s.startSession(ctx, acct, false, checked)
 		if err != nil {
 			return nil, err
 		}

@@ -737,6 +737,7 @@ func (s *Local) temporaryPassword(ctx context.Context, accountID string) (pw, ha
 // (the same lockout, the same answer and time for a made-up name); a
 // one-time pass works once, even when tried many times at once.
 func (s *Local) SignInWithPass(ctx context.Context, name, pass string) (*SignInStep, error) {
+	begun := s.clock()
 	var ap *AccessPass
 	acct, err := s.signInAttempt(ctx, name, func(tx Tx, a *Account) (err error) {
 		if ap, err = tx.AccessPass(a.ID); ErrorCode(err) == ENOTFOUND {
@@ -779,7 +780,8 @@ func (s *Local) SignInWithPass(ctx context.Context, name, pass string) (*SignInS
 	if err != nil || acct == nil {
 		return nil, err
 	}
-	sess, err := s.startSessionHow(ctx, acct, true, "temporary access pass", signedInWith{kind: KindTemporaryAccessPass})
+	sess, err := s.startSessionHow(ctx, acct, true, "temporary access pass",
+		signedInWith{kind: KindTemporaryAccessPass, since: begun, passHash: ap.Hash})
 	if err != nil {
 		return nil, err
 	}

@@ -123,8 +123,10 @@ func (s *Local) ReportActivity(ctx context.Context, accountID string, seq int64)
 
 // reportedIn does, in the report's transaction, what a report does to
 // the account: every session, pending sign-in and password reset ended,
-// the desk's checks of the caller ended (they may have been made with a
-// device the person no longer holds), the pass deleted, each audited.
+// the desk's checks of the caller and the codes out for them ended (they
+// may have been made with a device the person no longer holds), the pass
+// deleted, each audited. Sign-ins checked before it and in-person checks
+// asked before it are refused later (reportedSince).
 // Nothing reported is undone.
 func (s *Local) reportedIn(tx Tx, a Actor, acct *Account, e *AuditEvent, now time.Time) error {
 	why := fmt.Sprintf("reported event %d", e.Seq)
@@ -137,6 +139,11 @@ func (s *Local) reportedIn(tx Tx, a Actor, acct *Account, e *AuditEvent, now tim
 	if err := tx.EndVerifications(acct.ID, VerifySignIn, now); err != nil {
 		return err
 	}
+	// Codes out to prove who is asking (a desk's check of the caller)
+	// count no more than the checks they would make.
+	if err := tx.EndVerifications(acct.ID, VerifyProve, now); err != nil {
+		return err
+	}
 	if err := tx.EndResets(acct.ID, "", now); err != nil {
 		return err
 	}
@@ -147,6 +154,18 @@ func (s *Local) reportedIn(tx Tx, a Actor, acct *Account, e *AuditEvent, now tim
 		return err
 	}
 	return s.audit(tx, a, acct, ActionSessionsEnded, "", "everywhere", why)
+}
+
+// reportedSince reports whether the account's owner said "This wasn't
+// me" at or after t: what was checked or asked before a report (a
+// sign-in, an in-person check waiting for approval) does not count after
+// it.
+func reportedSince(tx Tx, accountID string, t time.Time) (bool, error) {
+	rs, err := tx.Reports(ReportFilter{AccountID: accountID, Limit: 1})
+	if err != nil {
+		return false, err
+	}
+	return len(rs) > 0 && !rs[0].ReportedAt.Before(t), nil
 }
 
 // ActivityReports implements Service.

@@ -48,6 +48,14 @@ type signedInWith struct {
 	kind     MethodKind
 	methodID string
 	how      string // for the audit log ("" for "password and second factor")
+	// since is when the sign-in's first credential was checked: a "This
+	// wasn't me" of the account at or after it refuses the session (it
+	// ended every session, and a sign-in checked before it must not
+	// outlive it). Zero: when the session is stored.
+	since time.Time
+	// passHash is the Temporary Access Pass signed in with: it must still
+	// be the account's when the session is stored.
+	passHash string
 }
 
 // SignInOption is one way to finish a two-step sign-in, shown masked.
@@ -472,6 +480,7 @@ func (s *Local) secondStepDone(ctx context.Context, pending *Verification, acct 
 	if how == "" {
 		how = "password and second factor"
 	}
+	with.since = pending.CreatedAt // the password's check
 	sess, err := s.startSessionHow(ctx, acct, true, how, with)
 	if err != nil {
 		return nil, err
@@ -510,12 +519,12 @@ func samePassword(tx Tx, checked *Account) error {
 
 // startSession opens a session, clears the name's failed sign-ins and
 // audits the sign-in.
-func (s *Local) startSession(ctx context.Context, acct *Account, twoStep bool) (*Session, error) {
+func (s *Local) startSession(ctx context.Context, acct *Account, twoStep bool, since time.Time) (*Session, error) {
 	how := "password"
 	if twoStep {
 		how = "password and second factor"
 	}
-	return s.startSessionHow(ctx, acct, twoStep, how, signedInWith{})
+	return s.startSessionHow(ctx, acct, twoStep, how, signedInWith{since: since})
 }
 
 // startSessionHow is startSession, with how the person signed in for the
@@ -535,6 +544,9 @@ func (s *Local) startSessionHow(ctx context.Context, acct *Account, twoStep bool
 	stored.ID = sessionKey(id)
 	err = s.store.Update(ctx, func(tx Tx) error {
 		if err := samePassword(tx, acct); err != nil {
+			return err
+		}
+		if err := stillSignsIn(tx, acct, with, now); err != nil {
 			return err
 		}
 		if with.methodID != "" {
@@ -561,6 +573,34 @@ func (s *Local) startSessionHow(ctx context.Context, acct *Account, twoStep bool
 		return nil, err
 	}
 	return sess, nil
+}
+
+// stillSignsIn refuses, in the transaction that stores a session, a
+// sign-in that something since its check has ended: a report of the
+// account ("This wasn't me" ends every session and pending sign-in), or
+// the deletion or replacement of the pass it signed in with. Either may
+// land between the check and this transaction.
+func stillSignsIn(tx Tx, acct *Account, with signedInWith, now time.Time) error {
+	since := with.since
+	if since.IsZero() {
+		since = now
+	}
+	if reported, err := reportedSince(tx, acct.ID, since); err != nil {
+		return err
+	} else if reported {
+		return badSignIn
+	}
+	if with.kind != KindTemporaryAccessPass {
+		return nil
+	}
+	ap, err := tx.AccessPass(acct.ID)
+	if storeFailed(err) {
+		return err
+	}
+	if err != nil || ap.Hash != with.passHash {
+		return badSignIn
+	}
+	return nil
 }
 
 // NewToken is a session's bearer token: the account's ID, a dot and the

@@ -54,6 +54,7 @@ var reasons = map[string]string{
 	"key.notVerified":      "The security key's answer could not be verified. Try again with the key.",
 	"key.cloned":           "This security key's counter went backwards, so it may have been copied. It can't be used any more: sign in another way and register it again.",
 	"key.none":             "No security key is registered for this account.",
+	"reset.afterReport":    "This password can't be reset here for now. Contact your help desk: they can set a temporary password.",
 	"reset.ended":          "This password reset has ended. Start again.",
 	"reset.notAChoice":     "That is not one of the choices. Start again.",
 	"reset.proveFirst":     "Prove {{.N}} different methods first.",

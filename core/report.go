@@ -26,8 +26,9 @@ type ReportService interface {
 	// owner's Recent activity: it marks it reported (audited with who
 	// reported it), ends every session of the account (this one too), its
 	// pending sign-ins and password resets, and every help desk's check of
-	// who is calling for it, deletes its Temporary Access Pass and lists
-	// the report for the help desk. It undoes no change: the help desk
+	// who is calling for it, deletes its Temporary Access Pass, pauses
+	// self-service resets for ResetPauseAfterReport and lists the report
+	// for the help desk. It undoes no change: the help desk
 	// follows up. ENOTFOUND (report.notFound) for an event of another
 	// account or none; EINVALID (report.notReportable) for an event that
 	// is no change or sign-in; ECONFLICT (report.already) when the event
@@ -154,6 +155,23 @@ func (s *Local) reportedIn(tx Tx, a Actor, acct *Account, e *AuditEvent, now tim
 		return err
 	}
 	return s.audit(tx, a, acct, ActionSessionsEnded, "", "everywhere", why)
+}
+
+// ResetPauseAfterReport is how long after "This wasn't me" a password
+// can be reset only by the help desk: whoever reported may have lost a
+// phone or app still registered (the report undoes nothing), which alone
+// proves a self-service reset under the default policy.
+const ResetPauseAfterReport = 24 * time.Hour
+
+// resetPaused refuses a self-service reset of an account reported within
+// ResetPauseAfterReport of now.
+func resetPaused(tx Tx, accountID string, now time.Time) error {
+	if reported, err := reportedSince(tx, accountID, now.Add(-ResetPauseAfterReport)); err != nil {
+		return err
+	} else if reported {
+		return Reason(EFORBIDDEN, "reset.afterReport", nil)
+	}
+	return nil
 }
 
 // reportedSince reports whether the account's owner said "This wasn't

@@ -365,3 +365,56 @@ func TestPassDeletedDuringItsSignIn(t *testing.T) {
 		t.Fatalf("refused as %v, not as a wrong name or pass", err)
 	}
 }
+
+// TestNoSelfServiceResetAfterReport: the thief with the phone the report
+// names starts a new reset a second after it and proves it with that
+// phone: for a day only the help desk resets the password. After it, the
+// phone alone resets it again (the report undoes nothing).
+func TestNoSelfServiceResetAfterReport(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	mine := f.session(t, d.user)
+	e := eventOf(t, f, mine, d.user.ID, core.ActionSignedIn)
+	if _, err := f.svc.ReportActivity(mine, d.user.ID, e.Seq); err != nil {
+		t.Fatal(err)
+	}
+	reset := func(password string) error {
+		t.Helper()
+		st, err := f.svc.StartReset(context.Background(), d.user.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var phone core.ResetOption
+		for _, o := range st.Options {
+			if o.Kind == core.KindPhone {
+				phone = o
+			}
+		}
+		ch, err := f.svc.ResetSendCode(context.Background(), st.ResetID, phone.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st, err = f.svc.ResetVerify(context.Background(), st.ResetID, phone.ID, ch.VerificationID, f.lastCode(t)); err != nil || !st.Ready() {
+			t.Fatalf("the phone's proof: %+v %v", st, err)
+		}
+		return f.svc.ResetPassword(context.Background(), st.ResetID, password)
+	}
+	f.clock.Advance(time.Second)
+	if err := reset("k8#mQz!vR thief"); core.ReasonOf(err) != "reset.afterReport" {
+		t.Fatalf("a self-service reset right after the report: %v", err)
+	}
+	if _, err := f.svc.SignIn(context.Background(), d.user.Name, "another long passphrase"); err != nil {
+		t.Fatalf("the password changed all the same: %v", err)
+	}
+	f.clock.Advance(core.ResetPauseAfterReport - time.Minute - time.Second) // a minute before the day is over
+	if err := reset("k8#mQz!vR thief"); core.ReasonOf(err) != "reset.afterReport" {
+		t.Fatalf("a self-service reset just before the day is over: %v", err)
+	}
+	f.clock.Advance(time.Minute + time.Second) // the day is over
+	if err := reset("k8#mQz!vR owner's own"); err != nil {
+		t.Fatalf("a self-service reset a day after the report: %v", err)
+	}
+	if _, err := f.svc.ResetPasswordForPerson(d.as, d.user.ID, "INC-26 after the report"); core.ErrorCode(err) == core.EFORBIDDEN && core.ReasonOf(err) == "reset.afterReport" {
+		t.Fatalf("the desk's reset was paused too: %v", err)
+	}
+}

@@ -515,7 +515,14 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 		return Reason(EFORBIDDEN, "reset.proveFirst", map[string]any{"N": st.Needed})
 	}
 	var methods []*Method
-	if err := s.store.View(ctx, func(tx Tx) (err error) { methods, err = tx.Methods(acct.ID); return err }); err != nil {
+	if err := s.store.View(ctx, func(tx Tx) (err error) {
+		// Before a directory password is written, and again below.
+		if err := resetPaused(tx, acct.ID, s.clock()); err != nil {
+			return err
+		}
+		methods, err = tx.Methods(acct.ID)
+		return err
+	}); err != nil {
 		return err
 	}
 	hash, err := s.resetPasswordHash(ctx, acct, methods, password)
@@ -544,6 +551,9 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 			return err
 		}
 		now := s.clock()
+		if err := resetPaused(tx, acct.ID, now); err != nil {
+			return err
+		}
 		a.PasswordHash, a.PasswordChangedAt, a.PasswordMustChange = hash, now, false
 		if err := tx.UpdateAccount(a); err != nil {
 			return err

@@ -287,6 +287,7 @@ func (p *activityPage) onReport(e *core.AuditEvent) {
 		wrapped(tr.T("activity.reportQuestion")),
 		wrapped("• "+tr.T("activity.reportSignsOut")),
 		wrapped("• "+tr.T("activity.reportPass")),
+		wrapped("• "+tr.T("activity.reportReset")),
 		wrapped("• "+tr.T("activity.reportDesk")),
 		wrapped(tr.T("activity.reportNoUndo")),
 		errL), no, yes)

@@ -64,6 +64,7 @@ func (s *Local) signInDirectory(ctx context.Context, name, password string) (*Si
 	if err != nil {
 		return nil, err
 	}
+	begun := s.clock() // before the password's check
 	var person *DirectoryPerson
 	acct, err := s.signInAttempt(ctx, norm, func(Tx, *Account) error { return nil }, func(*Account) (bool, error) {
 		p, right, err := s.directoryBind(ctx, norm, password)
@@ -83,7 +84,7 @@ func (s *Local) signInDirectory(ctx context.Context, name, password string) (*Si
 	}); err != nil {
 		return nil, err
 	}
-	return s.afterPassword(ctx, acct, methods)
+	return s.afterPassword(ctx, acct, methods, begun)
 }
 
 // adoptPerson makes the account match the directory's person after a
@@ -158,14 +159,15 @@ func (s *Local) updatePerson(a *Account, p *DirectoryPerson) bool {
 
 // afterPassword is what follows a right password: a session at once for
 // an account without a second method, else a pending sign-in.
-func (s *Local) afterPassword(ctx context.Context, acct *Account, methods []*Method) (*SignInStep, error) {
-	checked := s.clock()
+// begun is when the sign-in began, before its password was checked: a
+// report of the account since refuses it (see stillSignsIn).
+func (s *Local) afterPassword(ctx context.Context, acct *Account, methods []*Method, begun time.Time) (*SignInStep, error) {
 	options := signInOptions(acct, methods)
 	if len(options) == 0 && callerFrom(ctx) != nil {
 		return &SignInStep{Account: acct}, nil // no second step: the caller refuses it (verify.go)
 	}
 	if len(options) == 0 {
-		sess, err := s.startSession(ctx, acct, false, checked)
+		sess, err := s.startSession(ctx, acct, false, begun)
 		if err != nil {
 			return nil, err
 		}
@@ -180,6 +182,13 @@ func (s *Local) afterPassword(ctx context.Context, acct *Account, methods []*Met
 	if err := s.store.Update(ctx, func(tx Tx) error {
 		if err := samePassword(tx, acct); err != nil {
 			return err
+		}
+		// A report since the check ended every pending sign-in, and
+		// would have ended this one.
+		if reported, err := reportedSince(tx, acct.ID, begun); err != nil {
+			return err
+		} else if reported {
+			return badSignIn
 		}
 		return tx.CreateVerification(v)
 	}); err != nil {

@@ -262,6 +262,9 @@ func (s *Local) BeginIdentityCheck(ctx context.Context, accountID, methodID stri
 			if m, err = ownMethod(tx, accountID, methodID); err != nil {
 				return err
 			}
+			if err := reportedCheck(tx, acct.ID, now); err != nil {
+				return err
+			}
 		}
 		if !provesIdentity(m.Kind) {
 			return Errorf(EINVALID, "A person proves who they are with a phone, an email address or an authenticator app.")

@@ -64,6 +64,7 @@ var reasons = map[string]string{
 	"removal.pending":      "Removal of your security info is scheduled for {{.Date}}. No other change can be made until then, unless you cancel the removal.",
 	"account.lookalike":    "The name {{.Name}} looks too much like an existing account's name. Choose a clearly different name.",
 	"helpdesk.self":        "You can't do this to your own account. Ask another member of the help desk.",
+	"helpdesk.reported":    "This person reported activity they did not recognise in the last day: someone may hold one of their phones or apps. Verify them in person with photo ID, or by calling back their number in the directory.",
 	"helpdesk.unverified":  "Verify who is asking first: their identity check has not been done, or it ended more than 10 minutes ago.",
 	"helpdesk.limitVerify": "You started {{.Max}} identity checks in the last hour, the most allowed. Try again after {{.At}}.",
 	"helpdesk.limitPass":   "You created {{.Max}} Temporary Access Passes in the last hour, the most allowed. Try again after {{.At}}.",

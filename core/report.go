@@ -27,7 +27,7 @@ type ReportService interface {
 	// reported it), ends every session of the account (this one too), its
 	// pending sign-ins and password resets, and every help desk's check of
 	// who is calling for it, deletes its Temporary Access Pass, pauses
-	// self-service resets for ResetPauseAfterReport and lists the report
+	// self-service resets for PauseAfterReport and lists the report
 	// for the help desk. It undoes no change: the help desk
 	// follows up. ENOTFOUND (report.notFound) for an event of another
 	// account or none; EINVALID (report.notReportable) for an event that
@@ -157,16 +157,29 @@ func (s *Local) reportedIn(tx Tx, a Actor, acct *Account, e *AuditEvent, now tim
 	return s.audit(tx, a, acct, ActionSessionsEnded, "", "everywhere", why)
 }
 
-// ResetPauseAfterReport is how long after "This wasn't me" a password
-// can be reset only by the help desk: whoever reported may have lost a
-// phone or app still registered (the report undoes nothing), which alone
-// proves a self-service reset under the default policy.
-const ResetPauseAfterReport = 24 * time.Hour
+// PauseAfterReport is how long after "This wasn't me" the account's
+// own phones and apps prove nothing alone: whoever made the reported
+// change may hold one still registered (the report undoes nothing), and
+// one proves a self-service reset under the default policy. Meanwhile
+// only the help desk resets the password, and it verifies the caller in
+// person or by the directory's number, not by the account's methods.
+const PauseAfterReport = 24 * time.Hour
+
+// reportedCheck refuses a help desk's check of the caller by one of the
+// account's own methods within PauseAfterReport of a report.
+func reportedCheck(tx Tx, accountID string, now time.Time) error {
+	if reported, err := reportedSince(tx, accountID, now.Add(-PauseAfterReport)); err != nil {
+		return err
+	} else if reported {
+		return Reason(EFORBIDDEN, "helpdesk.reported", nil)
+	}
+	return nil
+}
 
 // resetPaused refuses a self-service reset of an account reported within
-// ResetPauseAfterReport of now.
+// PauseAfterReport of now.
 func resetPaused(tx Tx, accountID string, now time.Time) error {
-	if reported, err := reportedSince(tx, accountID, now.Add(-ResetPauseAfterReport)); err != nil {
+	if reported, err := reportedSince(tx, accountID, now.Add(-PauseAfterReport)); err != nil {
 		return err
 	} else if reported {
 		return Reason(EFORBIDDEN, "reset.afterReport", nil)

@@ -406,7 +406,7 @@ func TestNoSelfServiceResetAfterReport(t *testing.T) {
 	if _, err := f.svc.SignIn(context.Background(), d.user.Name, "another long passphrase"); err != nil {
 		t.Fatalf("the password changed all the same: %v", err)
 	}
-	f.clock.Advance(core.ResetPauseAfterReport - time.Minute - time.Second) // a minute before the day is over
+	f.clock.Advance(core.PauseAfterReport - time.Minute - time.Second) // a minute before the day is over
 	if err := reset("k8#mQz!vR thief"); core.ReasonOf(err) != "reset.afterReport" {
 		t.Fatalf("a self-service reset just before the day is over: %v", err)
 	}
@@ -417,4 +417,161 @@ func TestNoSelfServiceResetAfterReport(t *testing.T) {
 	if _, err := f.svc.ResetPasswordForPerson(d.as, d.user.ID, "INC-26 after the report"); core.ErrorCode(err) == core.EFORBIDDEN && core.ReasonOf(err) == "reset.afterReport" {
 		t.Fatalf("the desk's reset was paused too: %v", err)
 	}
+}
+
+// afterSettleStore runs after, once, right after the second committed
+// Update that read a sign-in counter: in a sign-in that is settleSignIn,
+// which comes after the password was checked (claimSignIn is the first).
+type afterSettleStore struct {
+	core.Store
+	mu    sync.Mutex
+	n     int
+	fired bool
+	after func()
+}
+
+type counterSpyTx struct {
+	core.Tx
+	read *bool
+}
+
+func (t counterSpyTx) SignInCounter(name string) (*core.FailureCounter, error) {
+	*t.read = true
+	return t.Tx.SignInCounter(name)
+}
+
+func (s *afterSettleStore) Update(ctx context.Context, fn func(core.Tx) error) error {
+	read := false
+	err := s.Store.Update(ctx, func(tx core.Tx) error { read = false; return fn(counterSpyTx{Tx: tx, read: &read}) })
+	s.mu.Lock()
+	fire := false
+	if err == nil && read {
+		s.n++
+		if s.n == 2 && !s.fired && s.after != nil {
+			s.fired, fire = true, true
+		}
+	}
+	s.mu.Unlock()
+	if fire {
+		s.after()
+	}
+	return err
+}
+
+// TestAfterReportPendingSignInStoredAfterIt: the thief's password
+// is checked at T0; the owner says "This wasn't me" at T0+1s (ending
+// "every pending sign-in"); the pending sign-in is stored at T0+2s, after
+// the report, so the report did not end it, and secondStepDone takes its
+// CreatedAt (T0+2s) as the password's check: the session stored after the
+// second step is live, though its password was checked before the report.
+func TestAfterReportPendingSignInStoredAfterIt(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	mine := f.session(t, d.user)
+	e := eventOf(t, f, mine, d.user.ID, core.ActionSignedIn)
+	f.clock.Advance(time.Minute)
+
+	reported := false
+	rs := &afterSettleStore{Store: f.store}
+	rs.after = func() { // the password was checked and settled
+		f.clock.Advance(time.Second)
+		if _, err := f.svc.ReportActivity(mine, d.user.ID, e.Seq); err != nil {
+			t.Error(err)
+		}
+		reported = true
+		f.clock.Advance(time.Second)
+	}
+	thief := f.service(rs)
+	step, err := thief.SignIn(context.Background(), d.user.Name, "another long passphrase")
+	if !reported {
+		t.Fatal("the report did not run during the sign-in")
+	}
+	if err != nil || step.Pending == nil {
+		return // refused: held
+	}
+	o := step.Pending.Options[0]
+	ch, err := thief.SendSignInCode(context.Background(), step.Pending.ID, o.MethodID, o.Channel)
+	if err != nil {
+		return // the pending sign-in was ended: held
+	}
+	done, err := thief.FinishSignIn(context.Background(), step.Pending.ID, o.MethodID, ch.VerificationID, f.lastCode(t))
+	if err != nil {
+		return
+	}
+	if _, err := f.svc.ResumeSession(context.Background(), done.Session.ID); err == nil {
+		t.Fatal("a sign-in whose password was checked before \"This wasn't me\" has a live session after it (pending sign-in stored after the report)")
+	}
+}
+
+// TestAfterReportOneStepSignInCheckedBeforeIt: the same for an
+// account with no second method: afterPassword takes s.clock() after
+// the check and two writes as the check's time.
+func TestAfterReportOneStepSignInCheckedBeforeIt(t *testing.T) {
+	f := newFixture(t)
+	acct := f.newAccount(t, "nomethods@contoso.com", core.RoleUser)
+	mine := f.session(t, acct)
+	e := eventOf(t, f, mine, acct.ID, core.ActionSignedIn)
+	f.clock.Advance(time.Minute)
+
+	reported := false
+	rs := &afterSettleStore{Store: f.store}
+	rs.after = func() {
+		f.clock.Advance(time.Second)
+		if _, err := f.svc.ReportActivity(mine, acct.ID, e.Seq); err != nil {
+			t.Error(err)
+		}
+		reported = true
+		f.clock.Advance(time.Second)
+	}
+	step, err := f.service(rs).SignIn(context.Background(), acct.Name, "another long passphrase")
+	if !reported {
+		t.Fatal("the report did not run during the sign-in")
+	}
+	if err != nil {
+		return
+	}
+	if _, err := f.svc.ResumeSession(context.Background(), step.Session.ID); err == nil {
+		t.Fatal("a password checked before \"This wasn't me\" got a live session stored after it")
+	}
+}
+
+// TestDeskAfterReport: a minute after "This wasn't me" the thief with
+// the phone calls the help desk. The desk may not check the caller with
+// the account's own phone or app (the thief reads its code), so no
+// temporary password through the desk either; a check in person, approved
+// by a second agent, still lets the desk help the owner. A day later the
+// phone counts again.
+func TestDeskAfterReport(t *testing.T) {
+	f := newFixture(t)
+	d := newDesk(t, f)
+	other := f.newAccount(t, "hd2@contoso.com", core.RoleHelpdesk)
+	f.add(t, other, phoneOf("hd2phone", "+442079460905"))
+	hd2 := f.session(t, other)
+	mine := f.session(t, d.user)
+	e := eventOf(t, f, mine, d.user.ID, core.ActionSignedIn)
+	if _, err := f.svc.ReportActivity(mine, d.user.ID, e.Seq); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(time.Minute)
+	for _, m := range []*core.Method{d.phone, d.app} {
+		if _, err := f.svc.BeginIdentityCheck(d.as, d.user.ID, m.ID); core.ReasonOf(err) != "helpdesk.reported" {
+			t.Fatalf("a desk check by the account's %s a minute after the report: %v", m.Kind, err)
+		}
+	}
+	if _, err := f.svc.ResetPasswordForPerson(d.as, d.user.ID, "INC-27 caller"); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Fatalf("a temporary password with no check of the caller: %v", err)
+	}
+	req, err := f.svc.RequestApproval(d.as, d.user.ID, core.ApprovalRequest{Kind: core.ApprovalInPerson, Reason: "INC-27 passport seen"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Approve(hd2, req.ID); err != nil {
+		t.Fatalf("an in-person check asked after the report: %v", err)
+	}
+	if _, err := f.svc.ResetPasswordForPerson(d.as, d.user.ID, "INC-27 owner in person"); err != nil {
+		t.Fatalf("the desk's reset after a check in person: %v", err)
+	}
+	f.clock.Advance(core.PauseAfterReport)
+	d.as = f.session(t, d.agent) // the agent's own session lapsed meanwhile
+	d.verify(t, f)               // a day later the phone proves the caller again
 }

@@ -324,6 +324,7 @@ func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep,
 	if s.dir != nil {
 		return s.signInDirectory(ctx, name, password)
 	}
+	begun := s.clock() // before the password's check
 	var methods []*Method
 	acct, err := s.signInAttempt(ctx, name, func(tx Tx, a *Account) (err error) {
 		methods, err = tx.Methods(a.ID)
@@ -338,7 +339,7 @@ func (s *Local) SignIn(ctx context.Context, name, password string) (*SignInStep,
 	if err != nil || acct == nil {
 		return nil, err
 	}
-	return s.afterPassword(ctx, acct, methods)
+	return s.afterPassword(ctx, acct, methods, begun)
 }
 
 // signInOptions lists the ways to finish a sign-in: the default choice

@@ -262,7 +262,7 @@ func (s *Local) BeginIdentityCheck(ctx context.Context, accountID, methodID stri
 			if m, err = ownMethod(tx, accountID, methodID); err != nil {
 				return err
 			}
-			if err := reportedCheck(tx, acct.ID, now); err != nil {
+			if err := pausedAfterReport(tx, acct.ID, now, "helpdesk.reported"); err != nil {
 				return err
 			}
 		}

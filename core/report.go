@@ -165,24 +165,15 @@ func (s *Local) reportedIn(tx Tx, a Actor, acct *Account, e *AuditEvent, now tim
 // person or by the directory's number, not by the account's methods.
 const PauseAfterReport = 24 * time.Hour
 
-// reportedCheck refuses a help desk's check of the caller by one of the
-// account's own methods within PauseAfterReport of a report.
-func reportedCheck(tx Tx, accountID string, now time.Time) error {
+// pausedAfterReport refuses, with reason, what the account's own phones
+// and apps would prove alone within PauseAfterReport of a report: a
+// self-service reset (reset.afterReport), a help desk's check of the
+// caller (helpdesk.reported).
+func pausedAfterReport(tx Tx, accountID string, now time.Time, reason string) error {
 	if reported, err := reportedSince(tx, accountID, now.Add(-PauseAfterReport)); err != nil {
 		return err
 	} else if reported {
-		return Reason(EFORBIDDEN, "helpdesk.reported", nil)
-	}
-	return nil
-}
-
-// resetPaused refuses a self-service reset of an account reported within
-// PauseAfterReport of now.
-func resetPaused(tx Tx, accountID string, now time.Time) error {
-	if reported, err := reportedSince(tx, accountID, now.Add(-PauseAfterReport)); err != nil {
-		return err
-	} else if reported {
-		return Reason(EFORBIDDEN, "reset.afterReport", nil)
+		return Reason(EFORBIDDEN, reason, nil)
 	}
 	return nil
 }

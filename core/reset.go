@@ -517,7 +517,7 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 	var methods []*Method
 	if err := s.store.View(ctx, func(tx Tx) (err error) {
 		// Before a directory password is written, and again below.
-		if err := resetPaused(tx, acct.ID, s.clock()); err != nil {
+		if err := pausedAfterReport(tx, acct.ID, s.clock(), "reset.afterReport"); err != nil {
 			return err
 		}
 		methods, err = tx.Methods(acct.ID)
@@ -551,7 +551,7 @@ func (s *Local) ResetPassword(ctx context.Context, resetID, password string) err
 			return err
 		}
 		now := s.clock()
-		if err := resetPaused(tx, acct.ID, now); err != nil {
+		if err := pausedAfterReport(tx, acct.ID, now, "reset.afterReport"); err != nil {
 			return err
 		}
 		a.PasswordHash, a.PasswordChangedAt, a.PasswordMustChange = hash, now, false

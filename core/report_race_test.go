@@ -105,12 +105,7 @@ func TestAfterReportPassSignInRacingReportKeepsASession(t *testing.T) {
 	if !reported {
 		t.Fatal("the report did not run during the sign-in")
 	}
-	if err != nil {
-		return // refused: held
-	}
-	if _, err := f.svc.ResumeSession(context.Background(), step.Session.ID); err == nil {
-		t.Fatal("a sign-in with the pass, finished after \"This wasn't me\" deleted the pass, has a live session")
-	}
+	noLiveSession(t, f, step, err, "a sign-in with the pass, finished after \"This wasn't me\" deleted the pass, has a live session")
 }
 
 // TestAfterReportReusablePassSignInRacingReportKeepsASession: the same with a
@@ -146,12 +141,7 @@ func TestAfterReportReusablePassSignInRacingReportKeepsASession(t *testing.T) {
 	if !reported {
 		t.Fatal("the report did not run during the sign-in")
 	}
-	if err != nil {
-		return // refused: held
-	}
-	if _, err := f.svc.ResumeSession(context.Background(), step.Session.ID); err == nil {
-		t.Fatal("a sign-in with a reusable pass read before \"This wasn't me\" deleted it has a live session after the report")
-	}
+	noLiveSession(t, f, step, err, "a sign-in with a reusable pass read before \"This wasn't me\" deleted it has a live session after the report")
 }
 
 // TestAfterReportInPersonRequestBeforeReportVerifiesAfter: someone talked an
@@ -237,12 +227,7 @@ func TestAfterReportSecondStepRacingReportKeepsASession(t *testing.T) {
 	if !reported {
 		t.Fatal("the report did not run during the sign-in")
 	}
-	if err != nil {
-		return
-	}
-	if _, err := f.svc.ResumeSession(context.Background(), done.Session.ID); err == nil {
-		t.Fatal("a sign-in finished across \"This wasn't me\" has a live session after it")
-	}
+	noLiveSession(t, f, done, err, "a sign-in finished across \"This wasn't me\" has a live session after it")
 }
 
 // TestAfterReportDeskCheckBegunBeforeFinishedAfter: an agent sent the
@@ -495,12 +480,7 @@ func TestAfterReportPendingSignInStoredAfterIt(t *testing.T) {
 		return // the pending sign-in was ended: held
 	}
 	done, err := thief.FinishSignIn(context.Background(), step.Pending.ID, o.MethodID, ch.VerificationID, f.lastCode(t))
-	if err != nil {
-		return
-	}
-	if _, err := f.svc.ResumeSession(context.Background(), done.Session.ID); err == nil {
-		t.Fatal("a sign-in whose password was checked before \"This wasn't me\" has a live session after it (pending sign-in stored after the report)")
-	}
+	noLiveSession(t, f, done, err, "a sign-in whose password was checked before \"This wasn't me\" has a live session after it (pending sign-in stored after the report)")
 }
 
 // TestAfterReportOneStepSignInCheckedBeforeIt: the same for an
@@ -527,12 +507,7 @@ func TestAfterReportOneStepSignInCheckedBeforeIt(t *testing.T) {
 	if !reported {
 		t.Fatal("the report did not run during the sign-in")
 	}
-	if err != nil {
-		return
-	}
-	if _, err := f.svc.ResumeSession(context.Background(), step.Session.ID); err == nil {
-		t.Fatal("a password checked before \"This wasn't me\" got a live session stored after it")
-	}
+	noLiveSession(t, f, step, err, "a password checked before \"This wasn't me\" got a live session stored after it")
 }
 
 // TestDeskAfterReport: a minute after "This wasn't me" the thief with
@@ -574,4 +549,16 @@ func TestDeskAfterReport(t *testing.T) {
 	f.clock.Advance(core.PauseAfterReport)
 	d.as = f.session(t, d.agent) // the agent's own session lapsed meanwhile
 	d.verify(t, f)               // a day later the phone proves the caller again
+}
+
+// noLiveSession fails the test with what when a sign-in that was not
+// refused (err == nil) left a session that still signs in.
+func noLiveSession(t *testing.T, f *fixture, step *core.SignInStep, err error, what string) {
+	t.Helper()
+	if err != nil {
+		return // refused: held
+	}
+	if _, err := f.svc.ResumeSession(context.Background(), step.Session.ID); err == nil {
+		t.Fatal(what)
+	}
 }

@@ -708,6 +708,11 @@ func TestEveryAuditActionIsWorded(t *testing.T) {
 	if got := activityText(text{"en"}, &core.AuditEvent{Action: core.ActionSignedIn, Detail: "password"}); got != "Signed in with password" {
 		t.Errorf("sign-in: %q", got)
 	}
+	// A phone changed before details said "to" still reads in the font.
+	old := &core.AuditEvent{Action: core.ActionMethodChanged, Kind: core.KindPhone, Detail: "+XX XXXXXXXX58 \u2192 +XX XXXXXXXX12"}
+	if got := activityText(text{"en"}, old); got != "Method changed: Phone · +XX XXXXXXXX58 to +XX XXXXXXXX12" {
+		t.Errorf("an event written with an arrow: %q", got)
+	}
 }
 
 // TestPluralsAndWordsMidSentence: "1 method", "2 methods" (no "(s)"),

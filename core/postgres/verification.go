@@ -146,8 +146,12 @@ func (t *tx) SaveFailureCounter(c *core.FailureCounter) error {
 	return nil
 }
 
+// advanceStatement is a step's conditional write (scripts/verify-ceiling
+// sends it too).
+const advanceStatement = `UPDATE methods SET last_step = $1, last_used_at = $3 WHERE id = $2 AND last_step < $1`
+
 func (t *tx) AdvanceTOTPStep(methodID string, step int64, usedAt time.Time) (bool, error) {
-	const advance = `UPDATE methods SET last_step = $1, last_used_at = $3 WHERE id = $2 AND last_step < $1`
+	const advance = advanceStatement
 	if last, read := t.steps[methodID]; read && last < step {
 		// This transaction read the method, with its last step below
 		// step, and wrote nothing since: under SERIALIZABLE the write
